@@ -1,0 +1,70 @@
+import type { CognitionItem } from '../cognition/item.js';
+import type { Random } from '../random.js';
+import type { JsonObject, NodeRecord, Provenance } from '../store/types.js';
+
+/** Everything the designer of a round is given (the "learn" half of a round). */
+export interface DesignContext {
+  /** input.md */
+  task: string;
+  step: number;
+  /** The node to edit (diff mode) or build on; null on the first round of an empty run. */
+  parent: NodeRecord | null;
+  /** Sampled context nodes, parent first. */
+  context: NodeRecord[];
+  cognition: CognitionItem[];
+  diffMode: boolean;
+  maxCodeLength: number;
+  random: Random;
+  abortSignal?: AbortSignal;
+}
+
+/** A designed candidate. */
+export interface Proposal {
+  name: string;
+  motivation: string;
+  program: string;
+  provenance: Provenance;
+  /** `llm`, `llm:full-rewrite-fallback`, `builtin:perturb`, `builtin:crossover`… */
+  operator: string;
+  /** Notes on how it came to be: diff attempts and their errors, trimming, parse retries. */
+  notes: JsonObject;
+}
+
+/** Writes the next candidate: the LLM Researcher or the built-in no-model operator. */
+export interface Designer {
+  readonly name: string;
+  design(context: DesignContext): Promise<Proposal>;
+}
+
+/** What the analyser sees about the evaluated candidate. */
+export interface AnalysisContext {
+  task: string;
+  step: number;
+  name: string;
+  motivation: string;
+  program: string;
+  success: boolean;
+  score: number | null;
+  results: JsonObject;
+  /** Failure reason and message when the evaluation failed. */
+  error: string | null;
+  /** Evaluator output tails (stdout, stderr, log file), already trimmed. */
+  logs: string;
+  /** The best of the sampled nodes, for comparison. */
+  bestSampled: NodeRecord | null;
+  parent: NodeRecord | null;
+  abortSignal?: AbortSignal;
+}
+
+/** Writes the decision-oriented report stored on a node: LLM Analyzer, rule-based, or raw (ablation). */
+export interface Analyst {
+  readonly name: string;
+  analyse(context: AnalysisContext): Promise<string>;
+}
+
+/** An LLM judge's verdict. */
+export interface JudgeVerdict {
+  /** 0–100 */
+  score: number;
+  reason: string;
+}

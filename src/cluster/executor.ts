@@ -1,0 +1,11 @@
+import type { EvaluationJob, EvaluationOutcome } from '../evaluation/outcome.js';
+
+/**
+ * Runs evaluation jobs somewhere (this machine, Slurm, a queue). A failing candidate is an
+ * outcome, never an exception; it throws only when the executor itself is broken.
+ */
+export interface Executor {
+  readonly name: string;
+  run(job: EvaluationJob, options?: { abortSignal?: AbortSignal }): Promise<EvaluationOutcome>;
+  close(): Promise<void>;
+}

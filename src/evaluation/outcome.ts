@@ -1,0 +1,60 @@
+import type { JsonObject } from '../store/types.js';
+
+/** Limits applied to one evaluation's process tree. Undefined = not limited. */
+export interface ResourceLimits {
+  /** Address-space limit in bytes per process. */
+  memoryBytes?: number;
+  cpuSeconds?: number;
+  fileSizeBytes?: number;
+  maxProcesses?: number;
+}
+
+/** A serialisable description of one evaluation, so it can travel to another machine. */
+export interface EvaluationJob {
+  /** Absolute path of the step folder; it becomes the working directory. */
+  stepDir: string;
+  /** Absolute path of the experiment folder. */
+  experimentDir: string;
+  /** Shell command (run with `bash -c`). */
+  command: string;
+  /** The candidate program, written to `code` and to `programFile` in the step folder. */
+  program: string;
+  programFile: string;
+  timeoutMs: number;
+  killGraceMs: number;
+  maxOutputBytes: number;
+  limits: ResourceLimits;
+  /** The complete environment of the evaluator (already filtered by the allow-list). */
+  env: Record<string, string>;
+}
+
+export type FailureReason = 'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost';
+
+export interface EvaluationLogs {
+  stdoutTail: string;
+  stderrTail: string;
+  /** True when output was cut to `maxOutputBytes`. */
+  truncated: boolean;
+}
+
+export type EvaluationOutcome =
+  | {
+      status: 'ok';
+      /** Every field of results.json. */
+      results: JsonObject;
+      evalScore: number;
+      durationMs: number;
+      logs: EvaluationLogs;
+    }
+  | {
+      status: 'failed';
+      reason: FailureReason;
+      /** One line for people, e.g. "timed out after 30 s". */
+      shortMessage: string;
+      exitCode: number | null;
+      signal: string | null;
+      /** Whatever results.json held, if it was readable. */
+      results: JsonObject | null;
+      durationMs: number;
+      logs: EvaluationLogs;
+    };
