@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
+import { loadConfig, resolveConfig } from './load.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'asi-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function catchConfigError(action: () => unknown): ConfigError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills every default when nothing is configured', () => {
+    const { config } = loadConfig({ experimentDir: dir, env: {} });
+    expect(config.pipeline.sample_n).toBe(3);
+    expect(config.database.sampling.algorithm).toBe('ucb1');
+    expect(config.cognition.retrieval.top_k).toBe(3);
+    expect(config.pipeline.judge).toEqual({ enabled: false, ratio: 0.2 });
+  });
+
+  it('layers defaults, config.yaml, --config and flags in that order', () => {
+    writeFileSync(join(dir, 'config.yaml'), 'pipeline:\n  sample_n: 5\n  parallel:\n    num_workers: 2\napi:\n  model: from-experiment\n');
+    const extra = join(dir, 'extra.yaml');
+    writeFileSync(extra, 'pipeline:\n  sample_n: 7\n');
+    const { config, files } = loadConfig({
+      experimentDir: dir,
+      configFile: extra,
+      flags: { pipeline: { parallel: { num_workers: 4 } } },
+      env: {},
+    });
+    expect(config.pipeline.sample_n).toBe(7);
+    expect(config.pipeline.parallel.num_workers).toBe(4);
+    expect(config.api.model).toBe('from-experiment');
+    expect(files).toEqual([join(dir, 'config.yaml'), extra, 'command line']);
+  });
+
+  it('accepts the reference tool keys', () => {
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      [
+        'experiment_name: demo',
+        'api: {model: gpt-5-mini, timeout: 600, retry_times: 3, retry_delay: 5}',
+        'logging: {level: INFO, console: true, wandb: {enabled: true, offline: true, project: evolve, entity: me}}',
+        'pipeline:',
+        '  agents: {manager: false, researcher: true, engineer: true, analyzer: true}',
+        '  researcher: {diff_based_evolution: false, max_code_length: 100000, diff_pattern: "x"}',
+        '  max_retries: {researcher: 3, engineer: 2, analyzer: 2}',
+        '  engineer_timeout: 300',
+        '  parallel: {num_workers: 1}',
+        '  sample_n: 3',
+        '  judge: {enabled: false, ratio: 0.2}',
+        'cognition: {storage_dir: c, embedding: {model: m, dimension: 384}, faiss: {index_type: IP}, retrieval: {top_k: 5, score_threshold: 0.4}, web_search: {enabled: false}}',
+        'database:',
+        '  storage_dir: d',
+        '  max_size: 70',
+        '  sampling:',
+        '    algorithm: island',
+        '    island: {num_islands: 5, migration_interval: 10, migration_rate: 0.1, exploration_ratio: 0.2, exploitation_ratio: 0.6, feature_dimensions: [complexity, diversity], feature_bins: 10}',
+      ].join('\n'),
+    );
+    const { config } = loadConfig({ experimentDir: dir, env: {} });
+    expect(config.database.max_size).toBe(70);
+    expect(config.database.sampling.island.exploitation_ratio).toBe(0.6);
+    expect(config.pipeline.researcher.diff_based_evolution).toBe(false);
+  });
+
+  it('names the file and key of an unknown key and of a wrong type, all at once', () => {
+    writeFileSync(join(dir, 'config.yaml'), 'pipeline:\n  sample_m: 3\n  parallel:\n    num_workers: many\n');
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: {} }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    const keys = error.issues.map((issue) => issue.key).sort();
+    expect(keys).toEqual(['pipeline.parallel.num_workers', 'pipeline.sample_m']);
+    for (const issue of error.issues) expect(issue.file).toBe(join(dir, 'config.yaml'));
+    expect(error.message).toContain('unknown key');
+  });
+
+  it('blames the layer that set the bad value', () => {
+    writeFileSync(join(dir, 'config.yaml'), 'pipeline:\n  sample_n: 3\n');
+    const error = catchConfigError(() =>
+      loadConfig({ experimentDir: dir, flags: { pipeline: { sample_n: -1 } }, env: {} }),
+    );
+    expect(error.issues[0]).toMatchObject({ file: 'command line', key: 'pipeline.sample_n' });
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    writeFileSync(join(dir, 'config.yaml'), 'pipeline:\n  sample_n: [3\n  x: 1\n');
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: {} }));
+    expect(error.issues[0]?.file).toBe(join(dir, 'config.yaml'));
+    expect(error.issues[0]?.message).toMatch(/line \d+/);
+  });
+
+  it('expands ${VAR} and ${VAR:-default}, and names an unset variable', () => {
+    const layer = { name: 'x.yaml', values: { api: { base_url: '${BASE}/v1', model: '${MODEL:-gpt-5-mini}' } } };
+    const config = resolveConfig([layer], { BASE: 'http://127.0.0.1:9' });
+    expect(config.api.base_url).toBe('http://127.0.0.1:9/v1');
+    expect(config.api.model).toBe('gpt-5-mini');
+    const error = catchConfigError(() => resolveConfig([{ name: 'y.yaml', values: { api: { api_key: '${NOPE}' } } }], {}));
+    expect(error.issues[0]).toMatchObject({ file: 'y.yaml', key: 'api.api_key' });
+    expect(error.issues[0]?.message).toContain('NOPE');
+  });
+
+  it('reports a missing --config file', () => {
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, configFile: join(dir, 'none.yaml'), env: {} }));
+    expect(error.issues[0]?.message).toContain('not found');
+  });
+});
