@@ -51,8 +51,11 @@ export interface NodeRecord {
   createdAt: string;
 }
 
-/** A node as written by a round; the store assigns `id`, `visitCount` and `createdAt`. */
-export type NewNode = Omit<NodeRecord, 'id' | 'visitCount' | 'createdAt'>;
+/**
+ * A node as written by a round; the store assigns `visitCount`, `createdAt` and, unless given,
+ * `id`. The loop gives `id = step`, so a round can never be stored twice.
+ */
+export type NewNode = Omit<NodeRecord, 'id' | 'visitCount' | 'createdAt'> & { id?: number };
 
 /** One LLM call, as kept in the store and beside the step. */
 export interface LlmCallRecord {

@@ -1,0 +1,16 @@
+export { openStore } from './store.js';
+export type { InsertNodeExtras, OpenStoreOptions, Store } from './store.js';
+export type { NodePatch } from './nodes.js';
+export type { LlmCallFilter, SpendSummary, SpendTotals, StoredLlmCall } from './llm-calls.js';
+export type { EventQuery } from './events.js';
+export type { AppliedMigration } from './migrations/migrate.js';
+export type {
+  JsonObject,
+  JsonValue,
+  LlmCallRecord,
+  NewNode,
+  NodeRecord,
+  Provenance,
+  RunEvent,
+  TokenUsage,
+} from './types.js';

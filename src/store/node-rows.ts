@@ -1,0 +1,90 @@
+import { parseJsonArray, parseJsonObject, toJsonText } from './json.js';
+import type { NewNode, NodeRecord, Provenance } from './types.js';
+import { usageFromJson, usageToJson } from './usage.js';
+
+/** A row of the `nodes` table as SQLite returns it. */
+export interface NodeRow {
+  id: number;
+  step: number;
+  name: string;
+  motivation: string;
+  program: string;
+  results: string;
+  analysis: string;
+  score: number | null;
+  eval_score: number | null;
+  success: number;
+  error: string | null;
+  parent_ids: string;
+  cognition_ids: string;
+  provenance: string;
+  visit_count: number;
+  runtime_ms: number;
+  island: number | null;
+  operator: string;
+  metadata: string;
+  usage: string;
+  cost_usd: number;
+  created_at: string;
+}
+
+export const nodeColumns =
+  'id, step, name, motivation, program, results, analysis, score, eval_score, success, error, parent_ids, ' +
+  'cognition_ids, provenance, visit_count, runtime_ms, island, operator, metadata, usage, cost_usd, created_at';
+
+const provenances: ReadonlySet<string> = new Set<Provenance>(['cognition', 'experience', 'novel', 'unknown']);
+
+/** The named parameters of an insert, JSON fields serialised (this is where a bad field throws). */
+export function newNodeParameters(node: NewNode, id: number, createdAt: string): Record<string, unknown> {
+  return {
+    id,
+    step: node.step,
+    name: node.name,
+    motivation: node.motivation,
+    program: node.program,
+    results: toJsonText(node.results, 'node.results'),
+    analysis: node.analysis,
+    score: node.score,
+    eval_score: node.evalScore,
+    success: node.success ? 1 : 0,
+    error: node.error,
+    parent_ids: toJsonText(node.parentIds, 'node.parentIds'),
+    cognition_ids: toJsonText(node.cognitionIds, 'node.cognitionIds'),
+    provenance: node.provenance,
+    runtime_ms: node.runtimeMs,
+    island: node.island,
+    operator: node.operator,
+    metadata: toJsonText(node.metadata, 'node.metadata'),
+    usage: usageToJson(node.usage),
+    cost_usd: node.costUsd,
+    created_at: createdAt,
+  };
+}
+
+/** A stored row back as a NodeRecord; damaged JSON is STORE_CORRUPT naming the file. */
+export function nodeFromRow(row: NodeRow, file: string): NodeRecord {
+  return {
+    id: row.id,
+    step: row.step,
+    name: row.name,
+    motivation: row.motivation,
+    program: row.program,
+    results: parseJsonObject(row.results, 'results', file),
+    analysis: row.analysis,
+    score: row.score,
+    evalScore: row.eval_score,
+    success: row.success === 1,
+    error: row.error,
+    parentIds: parseJsonArray(row.parent_ids, 'parent_ids', file).filter((value) => typeof value === 'number'),
+    cognitionIds: parseJsonArray(row.cognition_ids, 'cognition_ids', file).filter((value) => typeof value === 'string'),
+    provenance: provenances.has(row.provenance) ? (row.provenance as Provenance) : 'unknown',
+    visitCount: row.visit_count,
+    runtimeMs: row.runtime_ms,
+    island: row.island,
+    operator: row.operator,
+    metadata: parseJsonObject(row.metadata, 'metadata', file),
+    usage: usageFromJson(row.usage, file),
+    costUsd: row.cost_usd,
+    createdAt: row.created_at,
+  };
+}
