@@ -1,0 +1,46 @@
+import { AsiEvolveError } from '../errors.js';
+
+/** One search hit: an id and its cosine similarity to the query. */
+export interface VectorMatch {
+  id: string;
+  score: number;
+}
+
+/**
+ * Exact cosine search: every vector is scored against the query and the best `topK` with a
+ * score of at least `threshold` are returned, best first (ties by id, so the order is stable).
+ * Vectors need not be normalised. A zero query means "no query" and returns nothing; a zero
+ * vector never matches. A vector whose length differs from the query's is an error, since
+ * vectors of one embedder always share a length.
+ * @example
+ * searchExact(queryVector, vectors, 3, 0.3); // [{ id: 'cog-…', score: 0.71 }, …]
+ */
+export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Float32Array>, topK: number, threshold: number): VectorMatch[] {
+  if (topK <= 0) return [];
+  let querySquares = 0;
+  for (const value of query) querySquares += value * value;
+  if (querySquares === 0) return [];
+  const queryNorm = Math.sqrt(querySquares);
+
+  const matches: VectorMatch[] = [];
+  for (const [id, vector] of vectors) {
+    if (vector.length !== query.length) {
+      throw new AsiEvolveError('STORE_CORRUPT', `Vector of cognition item "${id}" has ${vector.length} dimensions, the query has ${query.length}`, {
+        key: id,
+        hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
+      });
+    }
+    let dot = 0;
+    let squares = 0;
+    for (let index = 0; index < vector.length; index++) {
+      const value = vector[index]!;
+      dot += value * query[index]!;
+      squares += value * value;
+    }
+    if (squares === 0) continue;
+    const score = dot / (queryNorm * Math.sqrt(squares));
+    if (score >= threshold) matches.push({ id, score });
+  }
+  matches.sort((left, right) => right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  return matches.slice(0, topK);
+}
