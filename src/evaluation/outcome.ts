@@ -35,6 +35,8 @@ export interface EvaluationLogs {
   stderrTail: string;
   /** True when output was cut to `maxOutputBytes`. */
   truncated: boolean;
+  /** The tail of `evaluator.log`, when the evaluator wrote one in the step folder. */
+  logFileTail?: string;
 }
 
 export type EvaluationOutcome =

@@ -1,0 +1,2 @@
+export type { Executor } from './executor.js';
+export { createLocalExecutor, type LocalExecutorOptions } from './local.js';

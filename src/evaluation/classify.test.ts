@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { describeProcessFailure, lastLine } from './classify.js';
+import type { ProcessGroupExit } from './run-process-group.js';
+
+const exit = (overrides: Partial<ProcessGroupExit>): ProcessGroupExit => ({
+  exitCode: 0,
+  signal: null,
+  termination: null,
+  durationMs: 10,
+  groupGone: true,
+  ...overrides,
+});
+const context = { timeoutMs: 30_000, limits: {}, stdoutTail: '', stderrTail: '' };
+
+describe('describeProcessFailure', () => {
+  it('leaves a clean exit to the results file', () => {
+    expect(describeProcessFailure(exit({}), context)).toBeNull();
+  });
+
+  it('names the timeout before anything else', () => {
+    const failure = describeProcessFailure(exit({ termination: 'timeout', exitCode: null, signal: 'SIGTERM' }), { ...context, timeoutMs: 1500 });
+    expect(failure).toEqual({ reason: 'timeout', shortMessage: 'timed out after 1.5 s' });
+  });
+
+  it('recognises running out of memory from the end of stderr', () => {
+    const failure = describeProcessFailure(exit({ exitCode: null, signal: 'SIGKILL' }), {
+      ...context,
+      limits: { memoryBytes: 2 * 1024 ** 3 },
+      stderrTail: 'loading\nterminate called after throwing an instance of std::bad_alloc\n',
+    });
+    expect(failure?.reason).toBe('memory');
+    expect(failure?.shortMessage).toMatch(/^ran out of memory \(limit 2 GiB per process\): terminate called/);
+  });
+
+  it('reports other signals by name with the last stderr line', () => {
+    const failure = describeProcessFailure(exit({ exitCode: null, signal: 'SIGSEGV' }), { ...context, stderrTail: 'segfault at 0\n\n' });
+    expect(failure).toEqual({ reason: 'signal', shortMessage: 'killed by SIGSEGV: segfault at 0' });
+  });
+
+  it('explains a shell exit code above 128, and falls back to stdout for the detail', () => {
+    const failure = describeProcessFailure(exit({ exitCode: 137 }), { ...context, stdoutTail: 'step 3 of 10\n' });
+    expect(failure).toEqual({ reason: 'exit-code', shortMessage: 'exited with code 137 (a child was killed by SIGKILL): step 3 of 10' });
+  });
+});
+
+describe('lastLine', () => {
+  it('returns the last non-empty line, shortened', () => {
+    expect(lastLine('a\nb\n\n  \n')).toBe('b');
+    expect(lastLine(`${'x'.repeat(300)}\n`)).toHaveLength(200);
+    expect(lastLine('')).toBe('');
+  });
+});

@@ -1,0 +1,172 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { JsonObject, JsonValue } from '../store/types.js';
+
+/** What reading `results.json` gave: the results and the score, or why they are unusable. */
+export type ResultsFileResult =
+  | { ok: true; results: JsonObject; evalScore: number }
+  | { ok: false; reason: 'bad-results' | 'unsuccessful'; message: string; results: JsonObject | null };
+
+export interface ReadResultsFileOptions {
+  /** Larger files are refused (a candidate could write gigabytes). Default 16 MiB. */
+  maxBytes?: number;
+}
+
+const defaultMaxBytes = 16 * 1024 * 1024;
+const nonFiniteStrings = new Set(['nan', '+nan', '-nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf']);
+
+/**
+ * Python's `json.dump` writes bare `NaN`, `Infinity` and `-Infinity`, which JSON.parse refuses.
+ * Outside strings they become the strings "NaN", "Infinity" and "-Infinity", so a NaN in some
+ * metric does not lose the whole file.
+ */
+function quoteNonFiniteLiterals(text: string): string {
+  let output = '';
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index] ?? '';
+    if (inString) {
+      output += character;
+      if (character === '\\') {
+        output += text[index + 1] ?? '';
+        index += 1;
+      } else if (character === '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (character === '"') inString = true;
+    const literal = ['-Infinity', 'Infinity', 'NaN'].find((candidate) => text.startsWith(candidate, index));
+    if (literal === undefined) {
+      output += character;
+    } else {
+      output += `"${literal}"`;
+      index += literal.length - 1;
+    }
+  }
+  return output;
+}
+
+function parseJson(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (error) {
+    const quoted = quoteNonFiniteLiterals(text);
+    if (quoted === text) throw error;
+    return JSON.parse(quoted) as JsonValue;
+  }
+}
+
+type CappedRead = { text: string } | { missing: true } | { notAFile: true } | { tooLarge: number };
+
+function readCapped(path: string, maxBytes: number): CappedRead {
+  let descriptor: number;
+  try {
+    // O_NONBLOCK: a candidate may have made results.json a FIFO, which would block a plain open.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { notAFile: true };
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) return { notAFile: true };
+    const size = stats.size;
+    if (size > maxBytes) return { tooLarge: size };
+    const buffer = Buffer.alloc(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(descriptor, buffer, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return { text: buffer.subarray(0, offset).toString('utf8') };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function oneLine(value: JsonValue | undefined): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+function describeValue(value: JsonValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${oneLine(JSON.stringify(value))}`;
+  return `${typeof value === 'object' ? 'an object' : oneLine(value)}`;
+}
+
+/**
+ * Reads and checks an evaluator's `results.json` (SYSTEM.md §3).
+ *
+ * - missing file, invalid JSON, not an object, no `eval_score`, a non-numeric or non-finite
+ *   `eval_score` (also the strings "NaN"/"Infinity") → `bad-results`;
+ * - `success: false` → `unsuccessful`, quoting the evaluator's `error` or `message` field;
+ * - `success` absent with a valid `eval_score` counts as success.
+ *
+ * Bare `NaN`/`Infinity` written by Python are accepted inside other fields (kept as the strings
+ * "NaN", "Infinity", "-Infinity"); only a non-finite `eval_score` fails. Messages name the
+ * file and the field.
+ *
+ * @example
+ * const read = readResultsFile(join(stepDir, 'results.json'));
+ * if (read.ok) store(read.evalScore, read.results);
+ */
+export function readResultsFile(path: string, options: ReadResultsFileOptions = {}): ResultsFileResult {
+  const maxBytes = options.maxBytes ?? defaultMaxBytes;
+  const file = readCapped(path, maxBytes);
+  if ('missing' in file) {
+    return { ok: false, reason: 'bad-results', message: `${path}: no results file was written`, results: null };
+  }
+  if ('notAFile' in file) {
+    return { ok: false, reason: 'bad-results', message: `${path}: not a readable regular file`, results: null };
+  }
+  if ('tooLarge' in file) {
+    const message = `${path}: the results file has ${file.tooLarge} bytes, more than the ${maxBytes} allowed`;
+    return { ok: false, reason: 'bad-results', message, results: null };
+  }
+
+  let parsed: JsonValue;
+  try {
+    parsed = parseJson(file.text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: 'bad-results', message: `${path}: not valid JSON (${oneLine(detail)})`, results: null };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const message = `${path}: expected a JSON object with "eval_score", got ${describeValue(parsed)}`;
+    return { ok: false, reason: 'bad-results', message, results: null };
+  }
+  const results = parsed;
+
+  const success = results.success;
+  if (success === false || success === 0) {
+    const detail = results.error ?? results.message;
+    const message =
+      detail === undefined || detail === null
+        ? `${path}: the evaluator reported "success": false`
+        : `${path}: the evaluator reported "success": false: ${oneLine(detail)}`;
+    return { ok: false, reason: 'unsuccessful', message, results };
+  }
+  if (success !== undefined && success !== true && success !== 1) {
+    const message = `${path}: field "success" must be true or false, got ${describeValue(success)}`;
+    return { ok: false, reason: 'bad-results', message, results };
+  }
+
+  const score = results.eval_score;
+  if (score === undefined) {
+    return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is missing`, results };
+  }
+  if (typeof score === 'string' && nonFiniteStrings.has(score.trim().toLowerCase())) {
+    return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is ${score.trim()}, not a finite number`, results };
+  }
+  if (typeof score !== 'number') {
+    const message = `${path}: field "eval_score" must be a number, got ${describeValue(score)}`;
+    return { ok: false, reason: 'bad-results', message, results };
+  }
+  if (!Number.isFinite(score)) {
+    return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is ${score}, not a finite number`, results };
+  }
+  return { ok: true, results, evalScore: score };
+}

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { signalGroup, waitForGroupExit } from './process-group.js';
+
+/** How a process group ended. */
+export interface ProcessGroupExit {
+  /** Exit code of the main process; null when it died by a signal or never exited. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why we ended it, when we did. */
+  termination: 'timeout' | 'abort' | null;
+  /** From the start to the main process's exit. */
+  durationMs: number;
+  /** False when some process of the group outlived every kill (stuck in the kernel). */
+  groupGone: boolean;
+}
+
+export interface ProcessGroupOptions {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  killGraceMs: number;
+  abortSignal?: AbortSignal;
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+}
+
+/** How long to wait for the group to vanish after SIGKILL, and for the pipes to drain. */
+const afterKillMs = 5_000;
+const pipeDrainMs = 250;
+const longestTimerMs = 2_147_483_647;
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+function closed(stream: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) resolve();
+    stream.once('close', () => resolve());
+  });
+}
+
+/** setTimeout for any duration (Node fires at once above 2^31-1 ms); Infinity never fires. */
+function startTimer(milliseconds: number, callback: () => void): { cancel(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const arm = (remaining: number): void => {
+    if (!Number.isFinite(remaining)) return;
+    handle = setTimeout(() => (remaining > longestTimerMs ? arm(remaining - longestTimerMs) : callback()), Math.min(remaining, longestTimerMs));
+  };
+  arm(Math.max(0, milliseconds));
+  return { cancel: () => clearTimeout(handle) };
+}
+
+/**
+ * Runs `command` as the leader of a new process group and returns once no process of the
+ * group is left. At the time limit or on abort: SIGTERM to the group, SIGKILL after the
+ * grace period. When the main process exits, whatever it left behind in the group is killed.
+ * It does not wait for the pipes to close (a process that left the group may hold them).
+ * Throws only when the process cannot be started.
+ */
+export function runProcessGroup(command: readonly string[], options: ProcessGroupOptions): Promise<ProcessGroupExit> {
+  const [file, ...args] = command;
+  if (file === undefined) return Promise.reject(new Error('Expected a command, got an empty list'));
+  const started = performance.now();
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { stdout, stderr } = child;
+  stdout.on('data', options.onStdout);
+  stderr.on('data', options.onStderr);
+  stdout.on('error', () => undefined);
+  stderr.on('error', () => undefined);
+  const pipesClosed = Promise.all([closed(stdout), closed(stderr)]);
+
+  return new Promise((resolve, reject) => {
+    let termination: ProcessGroupExit['termination'] = null;
+    let exited = false;
+    let killDeadline = 0;
+    let killTimer: { cancel(): void } | undefined;
+    let giveUpTimer: { cancel(): void } | undefined;
+
+    const stopPipes = (): void => {
+      stdout.destroy();
+      stderr.destroy();
+    };
+    const stopWatching = (): void => {
+      timeoutTimer.cancel();
+      options.abortSignal?.removeEventListener('abort', onAbort);
+    };
+    const terminate = (reason: 'timeout' | 'abort'): void => {
+      if (termination !== null || exited || child.pid === undefined) return;
+      const groupId = child.pid;
+      termination = reason;
+      signalGroup(groupId, 'SIGTERM');
+      killDeadline = Date.now() + options.killGraceMs;
+      killTimer = startTimer(options.killGraceMs, () => {
+        signalGroup(groupId, 'SIGKILL');
+        // A main process that survives SIGKILL is stuck in the kernel: stop waiting for it.
+        giveUpTimer = startTimer(afterKillMs, () => {
+          exited = true;
+          stopPipes();
+          child.unref();
+          resolve({ exitCode: null, signal: null, termination, durationMs: performance.now() - started, groupGone: false });
+        });
+      });
+    };
+    const onAbort = (): void => terminate('abort');
+    const timeoutTimer = startTimer(options.timeoutMs, () => terminate('timeout'));
+    options.abortSignal?.addEventListener('abort', onAbort, { once: true });
+
+    child.once('error', (error) => {
+      if (child.pid !== undefined) return;
+      stopWatching();
+      stopPipes();
+      reject(error);
+    });
+
+    child.once('exit', (exitCode, signal) => {
+      if (exited || child.pid === undefined) return;
+      exited = true;
+      const groupId = child.pid;
+      const durationMs = performance.now() - started;
+      stopWatching();
+      giveUpTimer?.cancel();
+      void (async () => {
+        if (termination !== null) {
+          // Let the rest of the group finish its SIGTERM handling within the grace period.
+          await waitForGroupExit(groupId, Math.max(0, killDeadline - Date.now()));
+        }
+        killTimer?.cancel();
+        signalGroup(groupId, 'SIGKILL');
+        const groupGone = await waitForGroupExit(groupId, afterKillMs);
+        await Promise.race([pipesClosed, delay(pipeDrainMs)]);
+        stopPipes();
+        resolve({ exitCode, signal, termination, durationMs, groupGone });
+      })().catch(reject);
+    });
+  });
+}

@@ -1,0 +1,138 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AsiEvolveError } from '../errors.js';
+import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
+import { describeProcessFailure } from './classify.js';
+import { hasLimits, prlimitArguments } from './limits.js';
+import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
+import { readResultsFile } from './results-file.js';
+import { type ProcessGroupExit, runProcessGroup } from './run-process-group.js';
+import { prepareStepFolder, readFileTail, stepFileNames, type StepFiles, writeLogTail } from './step-folder.js';
+import { TailBuffer } from './tail-buffer.js';
+
+export interface SandboxOptions {
+  /** Ends the run like a timeout does (SIGTERM, then SIGKILL); the outcome is `signal`, "aborted". */
+  abortSignal?: AbortSignal;
+  /** The protections to use; default: those detected on this machine ({@link sandboxCapabilities}). */
+  capabilities?: SandboxCapabilities;
+}
+
+/** $0 of the evaluator's shell, as it shows in `ps` and in bash error messages. */
+const shellName = 'asi-evolve-eval';
+
+function commandLine(job: EvaluationJob, files: StepFiles, capabilities: SandboxCapabilities, bashPath: string): string[] {
+  const shell = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
+  if (capabilities.prlimitPath === null || !hasLimits(job.limits)) return shell;
+  return [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...shell];
+}
+
+/**
+ * The job's environment plus what only the sandbox knows: ASI_PROGRAM_PATH, ASI_STEP_DIR,
+ * ASI_EXPERIMENT_DIR, and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
+ * the job's environment does not set them.
+ */
+function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<string, string>; temporaryDir: string | null } {
+  const env: Record<string, string> = { ...job.env };
+  env.HOME ??= files.stepDir;
+  let temporaryDir: string | null = null;
+  if (env.TMPDIR === undefined) {
+    temporaryDir = join(files.stepDir, stepFileNames.temporary);
+    mkdirSync(temporaryDir, { recursive: true });
+    env.TMPDIR = temporaryDir;
+  }
+  env.ASI_PROGRAM_PATH = files.programPath;
+  env.ASI_STEP_DIR = files.stepDir;
+  env.ASI_EXPERIMENT_DIR = job.experimentDir;
+  return { env, temporaryDir };
+}
+
+/**
+ * Runs one evaluation on this machine (SYSTEM.md §3, §8) and returns its outcome; a failing
+ * candidate is an outcome, never an exception.
+ *
+ * - The candidate goes to `code` and to `job.programFile` in the step folder; a stale
+ *   `results.json` is removed first.
+ * - `bash -c job.command` runs in the step folder, in its own process group, with exactly
+ *   `job.env` (plus ASI_PROGRAM_PATH, ASI_STEP_DIR, ASI_EXPERIMENT_DIR, and HOME/TMPDIR inside
+ *   the step folder unless set), the program path as `$1` and the step folder as `$2`.
+ * - `job.limits` are applied with `prlimit` where it exists (see {@link sandboxCapabilities}).
+ * - The last `maxOutputBytes` of stdout and stderr are kept, and written to `stdout.log` and
+ *   `stderr.log`; the tail of an `evaluator.log` the evaluator wrote comes back too.
+ * - At the time limit the whole group gets SIGTERM, then SIGKILL after `killGraceMs`; processes
+ *   left behind by an evaluator that exited are killed too. It resolves once the group is gone.
+ *   A process that called `setsid` has left the group and is not contained.
+ *
+ * Throws `AsiEvolveError` only when the run cannot start (no bash, an unwritable step folder,
+ * a program file outside the step folder, an invalid limit).
+ *
+ * @example
+ * const outcome = await runSandboxed({ ...job, env: buildEvaluatorEnv(process.env, [], {}) });
+ * if (outcome.status === 'failed') recordFailure(outcome.reason, outcome.shortMessage);
+ */
+export async function runSandboxed(job: EvaluationJob, options: SandboxOptions = {}): Promise<EvaluationOutcome> {
+  const capabilities = options.capabilities ?? sandboxCapabilities();
+  const bashPath = capabilities.bashPath;
+  if (bashPath === null) {
+    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', 'bash was not found, so the evaluator cannot run', {
+      hint: 'Install bash or add its folder to PATH.',
+    });
+  }
+  if (options.abortSignal?.aborted === true) {
+    const logs: EvaluationLogs = { stdoutTail: '', stderrTail: '', truncated: false };
+    return { status: 'failed', reason: 'signal', shortMessage: 'aborted', exitCode: null, signal: null, results: null, durationMs: 0, logs };
+  }
+
+  const files = prepareStepFolder(job);
+  const command = commandLine(job, files, capabilities, bashPath);
+  const { env, temporaryDir } = runEnvironment(job, files);
+  const stdout = new TailBuffer(job.maxOutputBytes);
+  const stderr = new TailBuffer(job.maxOutputBytes);
+
+  let exit: ProcessGroupExit;
+  try {
+    exit = await runProcessGroup(command, {
+      cwd: files.stepDir,
+      env,
+      timeoutMs: job.timeoutMs,
+      killGraceMs: job.killGraceMs,
+      abortSignal: options.abortSignal,
+      onStdout: (chunk) => stdout.push(chunk),
+      onStderr: (chunk) => stderr.push(chunk),
+    });
+  } catch (error) {
+    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, { cause: error });
+  }
+
+  writeLogTail(join(files.stepDir, stepFileNames.stdoutLog), stdout);
+  writeLogTail(join(files.stepDir, stepFileNames.stderrLog), stderr);
+  if (temporaryDir !== null) removeQuietly(temporaryDir);
+
+  const logs: EvaluationLogs = {
+    stdoutTail: stdout.text(),
+    stderrTail: stderr.text(),
+    truncated: stdout.truncated || stderr.truncated,
+  };
+  const logFileTail = readFileTail(join(files.stepDir, stepFileNames.evaluatorLog), job.maxOutputBytes);
+  if (logFileTail !== undefined) logs.logFileTail = logFileTail;
+
+  const read = readResultsFile(files.resultsPath);
+  const durationMs = Math.round(exit.durationMs);
+  const ended = { exitCode: exit.exitCode, signal: exit.signal, results: read.results, durationMs, logs };
+  const failure = describeProcessFailure(exit, {
+    timeoutMs: job.timeoutMs,
+    limits: job.limits,
+    stdoutTail: logs.stdoutTail,
+    stderrTail: logs.stderrTail,
+  });
+  if (failure !== null) return { status: 'failed', ...failure, ...ended };
+  if (read.ok) return { status: 'ok', results: read.results, evalScore: read.evalScore, durationMs, logs };
+  return { status: 'failed', reason: read.reason, shortMessage: read.message, ...ended };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 2 });
+  } catch {
+    // Leftover temporary files are not worth failing an outcome for.
+  }
+}

@@ -1,0 +1,107 @@
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { AsiEvolveError } from '../errors.js';
+import type { EvaluationJob } from './outcome.js';
+import type { TailBuffer } from './tail-buffer.js';
+
+/** Names the sandbox reads or writes in a step folder. */
+export const stepFileNames = {
+  code: 'code',
+  results: 'results.json',
+  stdoutLog: 'stdout.log',
+  stderrLog: 'stderr.log',
+  evaluatorLog: 'evaluator.log',
+  temporary: 'tmp',
+} as const;
+
+export interface StepFiles {
+  stepDir: string;
+  codePath: string;
+  programPath: string;
+  resultsPath: string;
+}
+
+/**
+ * Replaces a file: an earlier candidate in the same step folder may have left a symbolic link
+ * there, which a plain write would follow out of the folder.
+ */
+function replaceFile(path: string, content: string | Buffer): void {
+  rmSync(path, { recursive: true, force: true });
+  writeFileSync(path, content, { flag: 'wx' });
+}
+
+/**
+ * Creates the step folder, writes the candidate to `code` and to `job.programFile`, and removes
+ * a stale `results.json` and `evaluator.log` from an earlier attempt.
+ */
+export function prepareStepFolder(job: EvaluationJob): StepFiles {
+  if (!isAbsolute(job.stepDir)) {
+    throw new AsiEvolveError('USAGE', `Expected the job's stepDir to be an absolute path, got ${JSON.stringify(job.stepDir)}`);
+  }
+  const stepDir = resolve(job.stepDir);
+  const programPath = resolve(stepDir, job.programFile);
+  const inside = relative(stepDir, programPath);
+  if (job.programFile.length === 0 || inside.length === 0 || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `Expected the program file name to stay inside the step folder, got ${JSON.stringify(job.programFile)}`,
+      { key: 'evaluator.program_file' },
+    );
+  }
+  const codePath = join(stepDir, stepFileNames.code);
+  const resultsPath = join(stepDir, stepFileNames.results);
+  try {
+    mkdirSync(stepDir, { recursive: true });
+    rmSync(resultsPath, { recursive: true, force: true });
+    rmSync(join(stepDir, stepFileNames.evaluatorLog), { recursive: true, force: true });
+    replaceFile(codePath, job.program);
+    if (programPath !== codePath) {
+      mkdirSync(dirname(programPath), { recursive: true });
+      replaceFile(programPath, job.program);
+    }
+  } catch (error) {
+    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not prepare the step folder ${stepDir}: ${(error as Error).message}`, {
+      cause: error,
+      file: stepDir,
+    });
+  }
+  return { stepDir, codePath, programPath, resultsPath };
+}
+
+/** Writes a captured stream's tail to a log file, saying how much was dropped; best effort. */
+export function writeLogTail(path: string, tail: TailBuffer): void {
+  const kept = tail.bytes();
+  const note = tail.truncated
+    ? `[asi-evolve: ${tail.totalBytes - kept.length} earlier bytes were dropped; the last ${kept.length} are kept]\n`
+    : '';
+  try {
+    replaceFile(path, Buffer.concat([Buffer.from(note), kept]));
+  } catch {
+    // A full disk (possibly filled by the candidate) must not turn an outcome into a crash.
+  }
+}
+
+/** The last `maxBytes` of a file as UTF-8, or undefined when it cannot be read. */
+export function readFileTail(path: string, maxBytes: number): string | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) return undefined;
+    const size = stats.size;
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(descriptor, buffer, 0, length, size - length);
+    let start = 0;
+    while (length < size && start < Math.min(3, read) && ((buffer[start] ?? 0) & 0xc0) === 0x80) start += 1;
+    return buffer.subarray(start, read).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(descriptor);
+  }
+}
