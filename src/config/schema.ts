@@ -127,6 +127,16 @@ const islandSchema = z
   })
   .prefault({});
 
+/** The paper's candidate pool: the top `size` nodes, refreshed every `refresh_interval` new nodes. */
+const poolSchema = z
+  .strictObject({
+    size: z.number().int().positive().default(50),
+    refresh_interval: z.number().int().positive().default(10),
+    /** The parent is drawn from the pool's best `parent_top_k`; references from the whole pool. */
+    parent_top_k: z.number().int().positive().default(10),
+  })
+  .prefault({});
+
 const databaseSchema = z
   .strictObject({
     storage_dir: z.string().default('database_data'),
@@ -136,11 +146,13 @@ const databaseSchema = z
     faiss: faissSchema,
     sampling: z
       .strictObject({
-        algorithm: z.enum(['ucb1', 'greedy', 'random', 'island']).default('ucb1'),
+        /** `pool` = the paper's candidate pool (see `pool`). */
+        algorithm: z.enum(['ucb1', 'greedy', 'random', 'island', 'pool']).default('ucb1'),
         ucb1_c: z.number().min(0).default(1.414),
         /** Let failed nodes be sampled as parents (off by default). */
         allow_failed_parents: z.boolean().default(false),
         island: islandSchema,
+        pool: poolSchema,
       })
       .prefault({}),
   })

@@ -1,0 +1,1 @@
+export { createIslandPolicy, type IslandOptions } from './island-policy.js';

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema, type ConfigInput } from '../config/schema.js';
+import { createRandom } from '../random.js';
+import { makeNode } from './policy.case.test.js';
+import { createSamplingPolicy, samplingAlgorithms } from './registry.js';
+
+type SamplingInput = NonNullable<NonNullable<ConfigInput['database']>['sampling']>;
+
+function samplingConfig(sampling: SamplingInput) {
+  return configSchema.parse({ database: { sampling } }).database.sampling;
+}
+
+describe('createSamplingPolicy', () => {
+  it('maps every algorithm of the config to its policy', () => {
+    expect(samplingAlgorithms).toEqual(['ucb1', 'greedy', 'random', 'island', 'pool']);
+    for (const algorithm of samplingAlgorithms) {
+      expect(createSamplingPolicy(samplingConfig({ algorithm })).name).toBe(algorithm);
+    }
+    expect(createSamplingPolicy(samplingConfig({})).name).toBe('ucb1');
+  });
+
+  it('fills the pool section with the paper defaults', () => {
+    expect(samplingConfig({ algorithm: 'pool' }).pool).toEqual({ size: 50, refresh_interval: 10, parent_top_k: 10 });
+    expect(() => samplingConfig({ pool: { size: 0 } })).toThrow();
+  });
+
+  it('passes allow_failed_parents to every policy', () => {
+    const failed = [makeNode({ id: 0, success: false, score: null })];
+    for (const algorithm of samplingAlgorithms) {
+      const strict = createSamplingPolicy(samplingConfig({ algorithm }));
+      const lenient = createSamplingPolicy(samplingConfig({ algorithm, allow_failed_parents: true }));
+      expect(strict.select({ nodes: failed, n: 1, random: createRandom(1) }).parent).toBeNull();
+      expect(lenient.select({ nodes: failed, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    }
+  });
+
+  it('passes the policy options', () => {
+    const visited = [makeNode({ id: 0, score: 9, visitCount: 50 }), makeNode({ id: 1, score: 1, visitCount: 1 })];
+    const ucb1 = (c: number) => createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: c }));
+    expect(ucb1(0).select({ nodes: visited, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    expect(ucb1(5).select({ nodes: visited, n: 1, random: createRandom(1) }).parent?.id).toBe(1);
+
+    const island = createSamplingPolicy(samplingConfig({ algorithm: 'island', island: { num_islands: 2 } }));
+    const islands = [1, 2, 3].map(() => island.select({ nodes: visited, n: 1, random: createRandom(1) }).island);
+    expect(islands).toEqual([0, 1, 0]);
+
+    const pool = createSamplingPolicy(
+      samplingConfig({ algorithm: 'pool', pool: { size: 1, refresh_interval: 5, parent_top_k: 1 } }),
+    );
+    const many = Array.from({ length: 5 }, (_, id) => makeNode({ id, score: id }));
+    const context = pool.select({ nodes: many, n: 3, random: createRandom(1) }).context;
+    expect(context.map((node) => node.id)).toEqual([4]);
+  });
+});
