@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createTemplates } from '../templates/load.js';
+import { analysisContext, makeNode, scriptedModel } from '../test-support/fixtures.js';
+import { createLlmAnalyzer } from './llm-analyzer.js';
+
+const templates = createTemplates();
+
+describe('LLM Analyzer', () => {
+  it('returns the content of <analysis>', async () => {
+    const model = scriptedModel(['Thinking...\n<analysis>\nThe step size helped: +0.1.\n</analysis>']);
+    const analyzer = createLlmAnalyzer({ model, templates, maxRetries: 1, logBudgetChars: 1000 });
+    expect(await analyzer.analyse(analysisContext({ parent: makeNode({ id: 1 }) }))).toBe('The step size helped: +0.1.');
+    expect(model.calls[0]?.messages[0]?.content).toContain('try a larger step');
+  });
+
+  it('trims long logs to the budget and says so in the prompt', async () => {
+    const logs = `START${'x'.repeat(5000)}END-OF-LOG`;
+    const model = scriptedModel(['<analysis>ok</analysis>']);
+    await createLlmAnalyzer({ model, templates, maxRetries: 0, logBudgetChars: 500 }).analyse(analysisContext({ logs }));
+    const prompt = model.calls[0]?.messages[0]?.content ?? '';
+    const trimmed = logs.length - 500;
+    expect(prompt).toContain(`${trimmed} characters were trimmed from its middle`);
+    expect(prompt).toContain(`[... ${trimmed} characters trimmed here ...]`);
+    expect(prompt).toContain('START');
+    expect(prompt).toContain('END-OF-LOG');
+    expect(prompt).not.toContain('x'.repeat(600));
+  });
+
+  it('asks again when the tag is missing', async () => {
+    const model = scriptedModel(['just prose', '<analysis>tagged now</analysis>']);
+    const analysis = await createLlmAnalyzer({ model, templates, maxRetries: 1, logBudgetChars: 1000 }).analyse(analysisContext());
+    expect(analysis).toBe('tagged now');
+    expect(model.calls[1]?.messages[2]?.content).toContain('no <analysis>');
+  });
+
+  it('keeps the whole answer when the tag never comes', async () => {
+    const model = scriptedModel(['first prose', 'The idea failed because of X; try Y.']);
+    const analysis = await createLlmAnalyzer({ model, templates, maxRetries: 1, logBudgetChars: 1000 }).analyse(analysisContext());
+    expect(analysis).toBe('The idea failed because of X; try Y.');
+  });
+
+  it('falls back to the rule-based summary when the model says nothing', async () => {
+    const model = scriptedModel(['', '  ']);
+    const analysis = await createLlmAnalyzer({ model, templates, maxRetries: 1, logBudgetChars: 1000 }).analyse(analysisContext());
+    expect(analysis).toContain('returned no text');
+    expect(analysis).toContain('Outcome: succeeded with score 0.6.');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { AsiEvolveError } from '../../errors.js';
+import { createRandom } from '../../random.js';
+import { designContext, makeNode } from '../test-support/fixtures.js';
+import { createBuiltinDesigner } from './designer.js';
+
+const designer = createBuiltinDesigner();
+const parent = makeNode({ id: 3, program: 'RATE = 0.3\nSCALE = 0.7\nN = 26\n' });
+const partner = makeNode({ id: 5, program: 'RATE = 0.4\nSCALE = 0.5\nN = 30\n' });
+
+describe('built-in no-model designer', () => {
+  it('is named builtin', () => {
+    expect(designer.name).toBe('builtin');
+  });
+
+  it('perturbs the parent and says exactly what changed', async () => {
+    const proposal = await designer.design(designContext({ parent, context: [parent], random: createRandom(1) }));
+    expect(proposal.operator).toBe('builtin:perturb');
+    expect(proposal.name).toBe('perturb-7');
+    expect(proposal.provenance).toBe('experience');
+    expect(proposal.motivation).toMatch(/^perturbed [1-3] constants? of #3: line \d+ [\d.]+ → [\d.]+/);
+    const changes = proposal.notes.changes as Array<{ line: number; before: string; after: string }>;
+    for (const change of changes) expect(proposal.motivation).toContain(`line ${change.line} ${change.before} → ${change.after}`);
+    expect(proposal.notes.builtin).toContain('not an LLM');
+  });
+
+  it('recombines two same-shape successful parents for some seeds, and is deterministic', async () => {
+    const operators = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const context = () => designContext({ parent, context: [parent, partner], random: createRandom(seed) });
+      const proposal = await designer.design(context());
+      expect(await designer.design(context())).toEqual(proposal);
+      operators.add(proposal.operator);
+      if (proposal.operator === 'builtin:crossover') {
+        expect(proposal.name).toBe('crossover-7');
+        expect(proposal.motivation).toContain('crossover of #3 and #5');
+        expect(proposal.notes.parents).toEqual([3, 5]);
+      }
+    }
+    expect(operators).toEqual(new Set(['builtin:perturb', 'builtin:crossover']));
+  });
+
+  it('never crosses over with a failed node', async () => {
+    const failed = { ...partner, success: false, score: null };
+    for (let seed = 0; seed < 10; seed++) {
+      const proposal = await designer.design(designContext({ parent, context: [parent, failed], random: createRandom(seed) }));
+      expect(proposal.operator).toBe('builtin:perturb');
+    }
+  });
+
+  it('needs an initial program', async () => {
+    const error = await designer.design(designContext({ parent: null })).catch((caught: unknown) => caught);
+    expect(AsiEvolveError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'EXPERIMENT_MISSING_FILE', file: 'initial_program' });
+    expect((error as Error).message).toContain('needs an initial program');
+  });
+
+  it('says when the program has no constant to change', async () => {
+    const bare = makeNode({ id: 1, program: 'print("hi")\n' });
+    await expect(designer.design(designContext({ parent: bare }))).rejects.toMatchObject({ code: 'USAGE' });
+  });
+});

@@ -1,0 +1,91 @@
+import { AsiEvolveError } from '../../errors.js';
+import type { NodeRecord } from '../../store/types.js';
+import type { DesignContext, Designer, Proposal } from '../types.js';
+import { crossoverPrograms } from './crossover.js';
+import { perturbProgram, type LiteralChange } from './perturb.js';
+
+const label = 'built-in no-model operator (not an LLM)';
+const maxListed = 10;
+
+function listChanges(changes: readonly LiteralChange[]): string {
+  const listed = changes.slice(0, maxListed).map((change) => `line ${change.line} ${change.before} → ${change.after}`);
+  const more = changes.length > maxListed ? `, and ${changes.length - maxListed} more` : '';
+  return `${listed.join(', ')}${more}`;
+}
+
+function changeNotes(changes: readonly LiteralChange[]): Array<{ line: number; before: string; after: string }> {
+  return changes.map((change) => ({ line: change.line, before: change.before, after: change.after }));
+}
+
+function tryCrossover(context: DesignContext, parent: NodeRecord): Proposal | null {
+  const partners = context.context.filter((node) => node.success && node.id !== parent.id && node.program !== '');
+  // A shuffled order keeps the choice of partner fair and seeded.
+  for (let remaining = partners.length; remaining > 0; remaining--) {
+    const partner = partners.splice(context.random.int(remaining), 1)[0];
+    if (partner === undefined) continue;
+    const mixed = crossoverPrograms(parent.program, partner.program, context.random);
+    if (mixed === null) continue;
+    const count = mixed.changes.length;
+    return {
+      name: `crossover-${context.step}`,
+      motivation: `crossover of #${parent.id} and #${partner.id} (same program, different constants): took ${count} of ${mixed.differing} differing constants from #${partner.id}: ${listChanges(mixed.changes)}`,
+      program: mixed.program,
+      provenance: 'experience',
+      operator: 'builtin:crossover',
+      notes: { builtin: label, parents: [parent.id, partner.id], differing: mixed.differing, changes: changeNotes(mixed.changes) },
+    };
+  }
+  return null;
+}
+
+function perturb(context: DesignContext, parent: NodeRecord): Proposal | null {
+  const perturbed = perturbProgram(parent.program, context.random);
+  if (perturbed === null) return null;
+  const count = perturbed.changes.length;
+  return {
+    name: `perturb-${context.step}`,
+    motivation: `perturbed ${count} constant${count === 1 ? '' : 's'} of #${parent.id}: ${listChanges(perturbed.changes)}`,
+    program: perturbed.program,
+    provenance: 'experience',
+    operator: 'builtin:perturb',
+    notes: { builtin: label, parents: [parent.id], sigma: perturbed.sigma, changes: changeNotes(perturbed.changes) },
+  };
+}
+
+/**
+ * THE BUILT-IN NO-MODEL OPERATOR: not an LLM. It lets a run work end to end without any model:
+ * it perturbs 1 to 3 numeric constants of the parent (builtin:perturb) or, when another
+ * successful context node has the same program with different constants, recombines the two
+ * (builtin:crossover, chosen half of the time it is possible). Only constants inside EVOLVE
+ * blocks are touched when the program has them. Deterministic under `context.random`.
+ * @throws AsiEvolveError EXPERIMENT_MISSING_FILE when there is no parent (an empty run without initial_program)
+ * @throws AsiEvolveError USAGE when the parent has no numeric constant to change
+ * @example const designer = createBuiltinDesigner(); const proposal = await designer.design(context);
+ */
+export function createBuiltinDesigner(): Designer {
+  return {
+    name: 'builtin',
+    async design(context) {
+      const parent = context.parent;
+      if (parent === null) {
+        throw new AsiEvolveError(
+          'EXPERIMENT_MISSING_FILE',
+          'the built-in no-model operator needs an initial program to start from, and this run has none',
+          {
+            file: 'initial_program',
+            hint: 'add an initial_program file to the experiment folder, or configure a model (api.model) so the Researcher can write the first program',
+          },
+        );
+      }
+      const crossoverFirst = parent.success && context.random.next() < 0.5;
+      const proposal =
+        (crossoverFirst ? tryCrossover(context, parent) : null) ??
+        perturb(context, parent) ??
+        (crossoverFirst || !parent.success ? null : tryCrossover(context, parent));
+      if (proposal !== null) return proposal;
+      throw new AsiEvolveError('USAGE', `the built-in no-model operator found no numeric constant to change in node #${parent.id}`, {
+        hint: 'the built-in operator only tunes numeric constants (inside EVOLVE blocks when the program has them): give the program tunable constants, or configure a model (api.model)',
+      });
+    },
+  };
+}

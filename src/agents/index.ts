@@ -1,0 +1,34 @@
+export type {
+  AnalysisContext,
+  Analyst,
+  DesignContext,
+  Designer,
+  JudgeVerdict,
+  Proposal,
+} from './types.js';
+export { JudgeError, ResearcherError, ResponseFormatError } from './errors.js';
+export { createTemplates, DEFAULT_TEMPLATES, loadTemplates, type Templates } from './templates/load.js';
+export type { CompiledTemplate } from './templates/environment.js';
+export { TEMPLATE_FILES, TEMPLATE_VARIABLES, type TemplateName } from './templates/variable-docs.js';
+export { createLlmResearcher, type LlmResearcherOptions } from './researcher/researcher.js';
+export {
+  parseDiffAnswer,
+  parseRewriteAnswer,
+  parseSearchReplaceBlocks,
+  type DiffAnswer,
+  type RewriteAnswer,
+  type SearchReplaceBlock,
+} from './researcher/parse.js';
+export {
+  applySearchReplace,
+  type SearchReplaceFailure,
+  type SearchReplaceResult,
+} from './researcher/search-replace.js';
+export { checkEvolveBlocks, hasEvolveBlocks, type EvolveBlockCheck } from './researcher/evolve-blocks.js';
+export { createLlmAnalyzer, type LlmAnalyzerOptions } from './analyzer/llm-analyzer.js';
+export { createRawAnalyst } from './analyzer/raw.js';
+export { createRuleBasedAnalyst } from './analyzer/rule-based.js';
+export { trimLogs, type TrimmedLogs } from './analyzer/trim.js';
+export { blendScores, createLlmJudge, parseJudgeScore, type Judge, type LlmJudgeOptions } from './judge/judge.js';
+export type { JudgeContext } from './judge/judge-context.js';
+export { createBuiltinDesigner } from './builtin/designer.js';

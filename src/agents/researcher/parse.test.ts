@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ResponseFormatError } from '../errors.js';
+import { parseDiffAnswer, parseRewriteAnswer, parseSearchReplaceBlocks, stripCodeFence } from './parse.js';
+
+function formatError(action: () => unknown): ResponseFormatError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ResponseFormatError) return error;
+    throw error;
+  }
+  throw new Error('expected a ResponseFormatError');
+}
+
+describe('parseRewriteAnswer', () => {
+  it('reads name, motivation, provenance and code', () => {
+    const answer = parseRewriteAnswer(
+      'Some thoughts first.\n<name> hex  grid </name>\n<motivation>Pack tighter.</motivation>\n<provenance>Cognition</provenance>\n<code>\nx = 1\nprint(x)\n</code>',
+    );
+    expect(answer).toEqual({
+      kind: 'rewrite',
+      name: 'hex grid',
+      motivation: 'Pack tighter.',
+      provenance: 'cognition',
+      program: 'x = 1\nprint(x)\n',
+    });
+  });
+
+  it('strips a ``` fence inside <code> and keeps indentation', () => {
+    const answer = parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>\n```python\ndef f():\n    return 1\n```\n</code>');
+    expect(answer.program).toBe('def f():\n    return 1\n');
+    expect(stripCodeFence('\n    indented()\n')).toBe('    indented()\n');
+  });
+
+  it("defaults provenance to 'unknown' and ignores reasoning blocks", () => {
+    const answer = parseRewriteAnswer('<think><name>draft</name></think><name>final</name><motivation>m</motivation><code>y=2</code>');
+    expect(answer.name).toBe('final');
+    expect(answer.provenance).toBe('unknown');
+  });
+
+  it('keeps a program that itself contains </code>', () => {
+    const answer = parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>html = "<code>x</code>"\n</code>');
+    expect(answer.program).toBe('html = "<code>x</code>"\n');
+  });
+
+  it('lists every missing tag', () => {
+    const error = formatError(() => parseRewriteAnswer('Here is my idea: use a hex grid.'));
+    expect(error.missing).toEqual(['<name>', '<motivation>', '<code>']);
+    expect(error.code).toBe('LLM_RESPONSE_INVALID');
+    expect(error.message).toContain('<name>, <motivation>, <code>');
+    expect(formatError(() => parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>  </code>')).missing).toEqual(['<code>']);
+  });
+});
+
+describe('parseDiffAnswer', () => {
+  const block = (search: string, replace: string): string => `<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
+
+  it('reads name, motivation and several blocks, fenced or not', () => {
+    const answer = parseDiffAnswer(
+      `<name>tweak</name>\n<motivation>why</motivation>\n<provenance>experience</provenance>\n\`\`\`python\n${block('a = 1', 'a = 2')}\n\`\`\`\n${block('b = 1\nc = 1', 'b = 3')}\n`,
+    );
+    expect(answer.kind).toBe('diff');
+    if (answer.kind !== 'diff') return;
+    expect(answer.provenance).toBe('experience');
+    expect(answer.blocks).toEqual([
+      { search: 'a = 1', replace: 'a = 2' },
+      { search: 'b = 1\nc = 1', replace: 'b = 3' },
+    ]);
+  });
+
+  it('reads an empty replacement (a deletion) and CRLF answers', () => {
+    const blocks = parseSearchReplaceBlocks('<<<<<<< SEARCH\r\nremove me\r\n=======\r\n>>>>>>> REPLACE\r\n');
+    expect(blocks).toEqual([{ search: 'remove me', replace: '' }]);
+  });
+
+  it('takes a <code> answer without blocks as a full rewrite', () => {
+    const answer = parseDiffAnswer('<name>n</name><motivation>m</motivation><code>z = 3</code>');
+    expect(answer.kind).toBe('rewrite');
+  });
+
+  it('lists what is missing', () => {
+    expect(formatError(() => parseDiffAnswer('<name>n</name><motivation>m</motivation> no edits')).missing).toEqual([
+      'SEARCH/REPLACE blocks',
+    ]);
+    expect(formatError(() => parseDiffAnswer(block('a', 'b'))).missing).toEqual(['<name>', '<motivation>']);
+  });
+});

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AsiEvolveError } from '../../errors.js';
+import type { NodeRecord } from '../../store/types.js';
+import { createRandom } from '../../random.js';
+import {
+  DEFAULT_ANALYZER_TEMPLATE,
+  DEFAULT_JUDGE_TEMPLATE,
+  DEFAULT_RESEARCHER_DIFF_TEMPLATE,
+  DEFAULT_RESEARCHER_TEMPLATE,
+} from './defaults.js';
+import { compileTemplate, type CompiledTemplate } from './environment.js';
+import { TEMPLATE_FILES, type TemplateName } from './variable-docs.js';
+import { analyzerVariables, judgeVariables, researcherVariables, type TemplateVariables } from './variables.js';
+
+/** The four compiled prompt templates the agents render. */
+export type Templates = Readonly<Record<TemplateName, CompiledTemplate>>;
+
+/** The built-in template sources, by name. */
+export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, string>> = {
+  researcher: DEFAULT_RESEARCHER_TEMPLATE,
+  researcherDiff: DEFAULT_RESEARCHER_DIFF_TEMPLATE,
+  analyzer: DEFAULT_ANALYZER_TEMPLATE,
+  judge: DEFAULT_JUDGE_TEMPLATE,
+};
+
+const templateNames = Object.keys(TEMPLATE_FILES) as TemplateName[];
+
+/**
+ * Compiles the templates from sources (defaults for the names not given) and renders each once
+ * with sample variables, so a broken template (bad syntax, unknown filter) stops the run at start.
+ * @example const templates = createTemplates({ judge: '<score>{{ 50 }}</score>' });
+ */
+export function createTemplates(
+  sources: Partial<Record<TemplateName, { source: string; origin: string }>> = {},
+): Templates {
+  const samples = sampleVariables();
+  const entries = templateNames.map((name) => {
+    const given = sources[name];
+    const template = compileTemplate(given?.source ?? DEFAULT_TEMPLATES[name], given?.origin ?? `default:${name}`);
+    template.render(samples[name]);
+    return [name, template] as const;
+  });
+  return Object.fromEntries(entries) as Record<TemplateName, CompiledTemplate>;
+}
+
+/**
+ * The templates of an experiment: `prompts/researcher.jinja2`, `prompts/researcher_diff.jinja2`,
+ * `prompts/analyzer.jinja2` and `prompts/judge.jinja2` where present, our defaults elsewhere.
+ * A template that does not compile or render is a CONFIG_INVALID error naming its file.
+ * @example const templates = loadTemplates('/path/to/experiment');
+ */
+export function loadTemplates(experimentDir: string): Templates {
+  const sources: Partial<Record<TemplateName, { source: string; origin: string }>> = {};
+  for (const name of templateNames) {
+    const path = join(experimentDir, 'prompts', TEMPLATE_FILES[name]);
+    if (!existsSync(path)) continue;
+    try {
+      sources[name] = { source: readFileSync(path, 'utf8'), origin: path };
+    } catch (error) {
+      throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, {
+        file: path,
+        cause: error,
+      });
+    }
+  }
+  return createTemplates(sources);
+}
+
+function sampleNode(id: number): NodeRecord {
+  return {
+    id,
+    step: id,
+    name: `sample-${id}`,
+    motivation: 'sample motivation',
+    program: 'x = 0.5\n',
+    results: { eval_score: 0.5, success: true },
+    analysis: 'sample analysis',
+    score: 0.5,
+    evalScore: 0.5,
+    success: true,
+    error: null,
+    parentIds: [],
+    cognitionIds: [],
+    provenance: 'unknown',
+    visitCount: 0,
+    runtimeMs: 0,
+    island: null,
+    operator: 'seed',
+    metadata: {},
+    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
+    costUsd: 0,
+    createdAt: '1970-01-01T00:00:00.000Z',
+  };
+}
+
+function sampleVariables(): Record<TemplateName, TemplateVariables> {
+  const parent = sampleNode(0);
+  const design = {
+    task: 'sample task',
+    step: 1,
+    parent,
+    context: [parent, sampleNode(1)],
+    cognition: [{ id: 'c1', title: 'sample item', content: 'sample content', source: 'sample', tags: [], metadata: {} }],
+    diffMode: true,
+    maxCodeLength: 1000,
+    random: createRandom(0),
+  };
+  const analysis = {
+    task: 'sample task',
+    step: 1,
+    name: 'sample',
+    motivation: 'sample motivation',
+    program: 'x = 0.6\n',
+    success: true,
+    score: 0.6,
+    results: { eval_score: 0.6 },
+    error: null,
+    logs: 'sample log',
+    bestSampled: parent,
+    parent,
+  };
+  return {
+    researcher: researcherVariables(design, false),
+    researcherDiff: researcherVariables(design, true),
+    analyzer: analyzerVariables(analysis, 'sample log', 0),
+    judge: judgeVariables({ task: 'sample task', program: 'x = 0.6\n', results: { eval_score: 0.6 } }),
+  };
+}
