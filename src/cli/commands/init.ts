@@ -1,0 +1,35 @@
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AsiEvolveError } from '../../errors.js';
+
+/** Where the package's examples live (dist/cli/commands → package root). */
+export function examplesRoot(): string {
+  return fileURLToPath(new URL('../../../examples/', import.meta.url));
+}
+
+export function listTemplates(): string[] {
+  const root = examplesRoot();
+  return existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
+}
+
+// Run outputs are never copied into a new experiment.
+const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'node_modules', '__pycache__']);
+
+/** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
+export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
+  const templates = listTemplates();
+  if (!templates.includes(options.template)) {
+    throw new AsiEvolveError('USAGE', `unknown template '${options.template}'; available: ${templates.join(', ')}`);
+  }
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
+    throw new AsiEvolveError('USAGE', `${target} exists and is not empty; choose another folder or pass --force`);
+  }
+  cpSync(join(examplesRoot(), options.template), target, {
+    recursive: true,
+    filter: (source) => !runOutputs.has(basename(source)) && !source.endsWith('.test.ts'),
+  });
+  write(`Created ${target} from the '${options.template}' template.\n`);
+  write(`Edit input.md (the task), the evaluator and config.yaml, then run:\n  asi-evolve run ${dir}\n`);
+}

@@ -1,0 +1,115 @@
+import { createTwoFilesPatch } from 'diff';
+import { join } from 'node:path';
+import type { NodeRecord } from '../../store/index.js';
+import { formatDuration, formatScore, formatUsd } from '../format.js';
+import { openExperimentStore } from './open-experiment-store.js';
+
+type Write = (text: string) => void;
+
+function firstLine(text: string, width = 100): string {
+  const line = text.split('\n').find((entry) => entry.trim()) ?? '';
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/** `status DIR`: where the run stands. */
+export function statusCommand(dir: string, write: Write): void {
+  const store = openExperimentStore(dir);
+  try {
+    const nodes = store.listNodes();
+    const rounds = nodes.filter((node) => node.step > 0);
+    const succeeded = rounds.filter((node) => node.success).length;
+    const best = store.bestNode();
+    const seed = nodes.find((node) => node.step === 0);
+    const spend = store.spendSummary();
+    write(`Experiment: ${dir}\n`);
+    write(`Rounds stored: ${rounds.length} (${succeeded} succeeded, ${rounds.length - succeeded} failed)\n`);
+    if (seed) write(`Seed: ${seed.success ? formatScore(seed.score) : `failed (${seed.error ?? ''})`}\n`);
+    write(best ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n` : 'Best: none yet\n');
+    const runtime = rounds.reduce((total, node) => total + node.runtimeMs, 0);
+    write(`Evaluation time: ${formatDuration(runtime)}\n`);
+    write(`LLM: ${spend.calls} calls, ${spend.inputTokens} input + ${spend.outputTokens} output tokens, ${formatUsd(spend.totalUsd)}\n`);
+    for (const [role, usage] of Object.entries(spend.byRole)) {
+      write(`  ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+    }
+    const failures = new Map<string, number>();
+    for (const node of rounds) if (!node.success) {
+      const reason = (node.error ?? 'unknown').split(':')[0] ?? 'unknown';
+      failures.set(reason, (failures.get(reason) ?? 0) + 1);
+    }
+    if (failures.size > 0) write(`Failures by reason: ${[...failures].map(([reason, count]) => `${reason} ${count}`).join(', ')}\n`);
+    const recent = rounds.slice(-5);
+    if (recent.length > 0) {
+      write('Recent rounds:\n');
+      for (const node of recent) {
+        write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
+      }
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** `best DIR`: the best node's score and where its program is. */
+export function bestCommand(dir: string, write: Write): void {
+  const store = openExperimentStore(dir);
+  try {
+    const best = store.bestNode();
+    if (!best) {
+      write('No successful node yet.\n');
+      process.exitCode = 1;
+      return;
+    }
+    write(`Best score: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n`);
+    write(`Program: ${join(dir, 'best', 'code')}\n`);
+    write(`Step folder: ${join(dir, 'steps', `step_${best.step}`)}\n`);
+  } finally {
+    store.close();
+  }
+}
+
+function describeNode(node: NodeRecord, write: Write, withProgram: boolean): void {
+  write(`Node ${node.id} (step ${node.step}) "${node.name}" — ${node.success ? `score ${formatScore(node.score)}` : `FAILED: ${node.error ?? ''}`}\n`);
+  if (node.evalScore !== null && node.evalScore !== node.score) write(`Evaluator score: ${formatScore(node.evalScore)}\n`);
+  write(`Operator: ${node.operator}; parents: ${node.parentIds.join(', ') || 'none'}; island: ${node.island ?? '-'}; provenance: ${node.provenance}\n`);
+  write(`Cognition seen: ${node.cognitionIds.join(', ') || 'none'}\n`);
+  write(`Runtime: ${formatDuration(node.runtimeMs)}; LLM cost: ${formatUsd(node.costUsd)}; visits: ${node.visitCount}; created ${node.createdAt}\n`);
+  write(`\nMotivation:\n${node.motivation || '(none)'}\n`);
+  write(`\nResults:\n${JSON.stringify(node.results, null, 2)}\n`);
+  write(`\nAnalysis:\n${node.analysis || '(none)'}\n`);
+  if (withProgram) write(`\nProgram:\n${node.program}\n`);
+}
+
+/** `show DIR NODE`: everything stored about one node. */
+export function showCommand(dir: string, id: number, write: Write, options: { program: boolean }): void {
+  const store = openExperimentStore(dir);
+  try {
+    describeNode(store.requireNode(id), write, options.program);
+  } finally {
+    store.close();
+  }
+}
+
+/** `lineage DIR NODE`: the node and its ancestors (first parents) with scores and motivations. */
+export function lineageCommand(dir: string, id: number, write: Write): void {
+  const store = openExperimentStore(dir);
+  try {
+    const chain = store.lineage(id);
+    chain.forEach((node, depth) => {
+      write(`${'  '.repeat(depth)}${depth === 0 ? '' : '↳ '}node ${node.id} ${node.success ? formatScore(node.score) : 'failed'} "${node.name}": ${firstLine(node.motivation, 80)}\n`);
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/** `diff DIR A B`: unified diff of two nodes' programs. */
+export function diffCommand(dir: string, first: number, second: number, write: Write): void {
+  const store = openExperimentStore(dir);
+  try {
+    const a = store.requireNode(first);
+    const b = store.requireNode(second);
+    write(createTwoFilesPatch(`node-${a.id}`, `node-${b.id}`, a.program, b.program, formatScore(a.score), formatScore(b.score)));
+  } finally {
+    store.close();
+  }
+}

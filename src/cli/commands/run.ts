@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { loadConfig, resolveExperiment } from '../../config/index.js';
+import { buildRunParts, runLoop } from '../../loop/index.js';
+import { openStore } from '../../store/index.js';
+import { createProgressPrinter } from '../progress.js';
+
+export interface RunCommandOptions {
+  steps?: number;
+  workers?: number;
+  sampleN?: number;
+  config?: string;
+  evalScript?: string;
+  seed?: number;
+}
+
+/** Flags shaped as a config layer (the highest-priority one). */
+function flagsLayer(options: RunCommandOptions): Record<string, unknown> {
+  const layer: Record<string, Record<string, unknown>> = { run: {}, pipeline: {}, evaluator: {} };
+  if (options.steps !== undefined) layer.run!.steps = options.steps;
+  if (options.seed !== undefined) layer.run!.seed = options.seed;
+  if (options.workers !== undefined) layer.pipeline!.parallel = { num_workers: options.workers };
+  if (options.sampleN !== undefined) layer.pipeline!.sample_n = options.sampleN;
+  if (options.evalScript !== undefined) layer.evaluator!.command = `bash '${resolve(options.evalScript).replaceAll("'", `'\\''`)}' "$@"`;
+  return Object.fromEntries(Object.entries(layer).filter(([, value]) => Object.keys(value).length > 0));
+}
+
+/** `run DIR`: validates everything first, then runs (or resumes) the loop until the rounds are stored. */
+export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
+  const { config, files } = loadConfig({
+    experimentDir: dir,
+    flags: flagsLayer(options),
+    ...(options.config !== undefined ? { configFile: options.config } : {}),
+  });
+  const experiment = resolveExperiment(dir, config);
+  const store = openStore(experiment.databasePath);
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    if (interrupt.signal.aborted) return;
+    write('\nInterrupted: stopping the rounds in flight (they will be redone on resume)…\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const parts = await buildRunParts({ config, experiment, store, env: process.env });
+  try {
+    write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
+    for (const notice of parts.notices) write(`${notice}\n`);
+    const summary = await runLoop({
+      parts: parts.round,
+      store,
+      steps: config.run.steps,
+      workers: config.pipeline.parallel.num_workers,
+      seed: config.run.seed,
+      abortSignal: interrupt.signal,
+      onEvent: createProgressPrinter(write),
+    });
+    if (summary.reason === 'interrupted') process.exitCode = 130;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await parts.close();
+    store.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LlmCallRecord } from '../store/types.js';
+
+/** An LLM call as the recorder reports it, before the loop knows its node. */
+export type LlmCallDraft = Omit<LlmCallRecord, 'nodeId' | 'step'>;
+
+/**
+ * Rounds run concurrently and share one set of models, so each round collects its own
+ * LLM calls through async context instead of passing a collector through every agent.
+ */
+const roundCalls = new AsyncLocalStorage<LlmCallDraft[]>();
+
+/** Runs `work` with a fresh call collector and returns both its result and the calls it made. */
+export async function collectCalls<T>(work: () => Promise<T>): Promise<{ value: T; calls: LlmCallDraft[] }> {
+  const calls: LlmCallDraft[] = [];
+  const value = await roundCalls.run(calls, work);
+  return { value, calls };
+}
+
+/** The recorder's sink: files a call under the round that made it (or `orphans` outside a round). */
+export function recordCall(call: LlmCallDraft, orphans?: (call: LlmCallDraft) => void): void {
+  const calls = roundCalls.getStore();
+  if (calls) calls.push(call);
+  else orphans?.(call);
+}
+
+/** The calls collected so far in the current round, e.g. to save them when the round fails. */
+export function currentCalls(): LlmCallDraft[] {
+  return roundCalls.getStore() ?? [];
+}

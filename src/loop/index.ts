@@ -1,0 +1,4 @@
+export { runLoop, toSampleable, type LoopStore, type RunLoopOptions, type RunSummary } from './run.js';
+export { buildRunParts, type RunParts } from './preset.js';
+export { runRound, runSeedRound, evaluateProgram, type RoundParts, type RoundResult } from './round.js';
+export type { LoopEvent } from './events.js';

@@ -1,0 +1,143 @@
+import {
+  createBuiltinDesigner,
+  createLlmAnalyzer,
+  createLlmJudge,
+  createLlmResearcher,
+  createRawAnalyst,
+  createRuleBasedAnalyst,
+  loadTemplates,
+  type Analyst,
+} from '../agents/index.js';
+import { createLocalExecutor } from '../cluster/index.js';
+import { createCognitionRetriever, createLexicalEmbedder, importCognitionPaths, type CognitionSource } from '../cognition/index.js';
+import type { Config, Experiment } from '../config/index.js';
+import { defaultLimits, filterEvaluatorEnv, sandboxCapabilities } from '../evaluation/index.js';
+import { createModelFromConfig } from '../llm/index.js';
+import { createSamplingPolicy } from '../sampling/index.js';
+import type { Store } from '../store/index.js';
+import { recordCall } from './call-context.js';
+import type { RoundParts } from './round.js';
+
+export interface RunParts {
+  round: RoundParts;
+  /** Lines worth telling the user before the first round (what runs, what is missing). */
+  notices: string[];
+  close(): Promise<void>;
+}
+
+/** Cognition through the store; zero vectors (texts of only stopwords) are never stored. */
+function storeCognitionSource(store: Store): CognitionSource {
+  return {
+    listCognitionItems: () => store.listCognitionItems(),
+    getEmbeddings: (embedderId) => store.getEmbeddings(embedderId),
+    setEmbedding: (itemId, embedderId, vector) => {
+      if (vector.some((value) => value !== 0)) store.setEmbedding(itemId, embedderId, vector);
+    },
+  };
+}
+
+const lexicalNames = new Set(['builtin-lexical', 'builtin', 'lexical']);
+
+/**
+ * The default preset: picks each part of a run from the validated config. The loop itself
+ * only sees the parts, so tests and other presets can swap any of them.
+ */
+export async function buildRunParts(options: { config: Config; experiment: Experiment; store: Store; env: NodeJS.ProcessEnv }): Promise<RunParts> {
+  const { config, experiment, store, env } = options;
+  const notices: string[] = [];
+
+  const { model, description, forRole } = createModelFromConfig(config.api, env);
+  const roleModel = (role: string) =>
+    forRole
+      ? forRole({ role, onCall: (draft) => recordCall(draft, (orphan) => store.insertLlmCall({ ...orphan, nodeId: null, step: null })) })
+      : null;
+  const templates = loadTemplates(experiment.dir);
+  const researcherModel = roleModel('researcher');
+  const analyzerModel = roleModel('analyzer');
+  const judgeModel = roleModel('judge');
+
+  if (model === null) {
+    notices.push(
+      `No LLM configured (${description}): using the BUILT-IN NO-MODEL OPERATOR, which perturbs numeric constants and recombines parents, with a rule-based analysis. Set api.model in config.yaml to use an LLM.`,
+    );
+  } else {
+    notices.push(`LLM: ${description}`);
+  }
+
+  const designer = researcherModel
+    ? createLlmResearcher({
+        model: researcherModel,
+        templates,
+        maxParseRetries: config.pipeline.max_retries.researcher,
+        diffRetries: config.pipeline.researcher.diff_retries,
+      })
+    : createBuiltinDesigner();
+
+  const fallbackAnalyst = createRuleBasedAnalyst();
+  let analyst: Analyst;
+  if (!config.pipeline.agents.analyzer) {
+    analyst = createRawAnalyst();
+    notices.push('Analyzer off (pipeline.agents.analyzer: false): raw results and log tails are stored as the analysis.');
+  } else if (analyzerModel) {
+    analyst = createLlmAnalyzer({ model: analyzerModel, templates, maxRetries: config.pipeline.max_retries.analyzer, logBudgetChars: 24_000 });
+  } else {
+    analyst = fallbackAnalyst;
+  }
+
+  let judge: RoundParts['judge'] = null;
+  if (config.pipeline.judge.enabled) {
+    if (judgeModel) judge = createLlmJudge({ model: judgeModel, templates, maxRetries: config.pipeline.max_retries.analyzer });
+    else notices.push('pipeline.judge.enabled is set but no LLM is configured: the judge is skipped.');
+  }
+
+  // Cognition: seed files are (re)imported at every start; unchanged items are left as they are.
+  let retrieve: RoundParts['retrieve'] = null;
+  if (experiment.cognitionFiles.length > 0) {
+    const { items, problems } = importCognitionPaths(experiment.cognitionFiles);
+    for (const problem of problems) notices.push(`cognition: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message} (skipped)`);
+    if (items.length > 0) store.upsertCognitionItems(items);
+  }
+  if (store.countCognitionItems() > 0) {
+    if (!lexicalNames.has(config.cognition.embedding.model)) {
+      notices.push(
+        `cognition.embedding.model '${config.cognition.embedding.model}' is not available here: using the built-in lexical embedder.`,
+      );
+    }
+    const retriever = createCognitionRetriever({
+      embedder: createLexicalEmbedder({}),
+      source: storeCognitionSource(store),
+      topK: config.cognition.retrieval.top_k,
+      threshold: config.cognition.retrieval.score_threshold,
+    });
+    retrieve = async (queries) => (await retriever.retrieveForNodes(queries)).items.map((entry) => entry.item);
+    notices.push(`Cognition: ${store.countCognitionItems()} items (top ${config.cognition.retrieval.top_k} per sampled node above ${config.cognition.retrieval.score_threshold}).`);
+  }
+
+  const capabilities = sandboxCapabilities();
+  const envReport = filterEvaluatorEnv(env, config.evaluator.env_allow, {});
+  const protections = [
+    capabilities.processGroupKill ? 'process-group kill at the time limit' : null,
+    capabilities.resourceLimits ? 'memory/file-size/process limits (prlimit)' : null,
+    'allow-listed environment (no secrets)',
+  ].filter((entry): entry is string => entry !== null);
+  notices.push(`Sandbox: ${protections.join(', ')}. Not active: ${capabilities.notes.join(' ') || 'nothing'}`);
+  if (envReport.refused.length > 0) notices.push(`evaluator.env_allow: refused secret-looking variables: ${envReport.refused.join(', ')}`);
+
+  const executor = createLocalExecutor({ concurrency: config.pipeline.parallel.num_workers });
+  const round: RoundParts = {
+    config,
+    experiment,
+    executor,
+    designer,
+    analyst,
+    fallbackAnalyst,
+    judge,
+    policy: createSamplingPolicy(config.database.sampling),
+    retrieve,
+    population: () => store.sampleableNodes(),
+    getNode: (id) => store.requireNode(id),
+    evaluatorEnv: envReport.env,
+    limits: { ...defaultLimits },
+  };
+  return { round, notices, close: () => executor.close() };
+}

@@ -1,0 +1,182 @@
+import { createRandom } from '../random.js';
+import type { SampleableNode } from '../sampling/policy.js';
+import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
+import type { LlmCallDraft } from './call-context.js';
+import type { LoopEvent } from './events.js';
+import { isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
+import { stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
+
+/** The store operations the loop needs (the SQLite store satisfies this). */
+export interface LoopStore {
+  insertNode(
+    node: NewNode & { id?: number },
+    extras: { calls?: LlmCallRecord[]; visitedIds?: number[]; samplerState?: { name: string; state: JsonValue } },
+  ): NodeRecord;
+  getNode(id: number): NodeRecord | undefined;
+  listNodes(): NodeRecord[];
+  bestNode(): NodeRecord | undefined;
+  hasSeed(): boolean;
+  completedSteps(): Set<number>;
+  loadSamplerState(name: string): JsonValue | undefined;
+  addEvent(type: string, message: string, data?: Record<string, JsonValue>, step?: number | null): void;
+  spendSummary(): { totalUsd: number };
+}
+
+export interface RunLoopOptions {
+  parts: RoundParts;
+  store: LoopStore;
+  /** Total rounds wanted for the experiment; rounds already stored count toward it. */
+  steps: number;
+  workers: number;
+  seed: number;
+  abortSignal?: AbortSignal;
+  onEvent?: (event: LoopEvent) => void;
+}
+
+export interface RunSummary {
+  reason: 'done' | 'interrupted' | 'budget';
+  completed: number;
+  target: number;
+  ranThisTime: number;
+  best: NodeRecord | null;
+}
+
+/** The policy's view of a stored node. */
+export function toSampleable(node: NodeRecord): SampleableNode {
+  const metrics: Record<string, number> = {};
+  for (const [key, value] of Object.entries(node.results)) {
+    if (typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
+  }
+  return {
+    id: node.id,
+    step: node.step,
+    score: node.score,
+    success: node.success,
+    visitCount: node.visitCount,
+    island: node.island,
+    programLength: node.program.length,
+    metrics,
+  };
+}
+
+function withIds(calls: readonly LlmCallDraft[], step: number): LlmCallRecord[] {
+  return calls.map((call) => ({ ...call, nodeId: step, step }));
+}
+
+/**
+ * Runs rounds until `steps` are stored, `workers` at a time, resuming whatever the store
+ * already holds. The database is the only shared state: each round is stored in one
+ * transaction, so a crash loses only the rounds in flight, which the next run redoes.
+ */
+export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
+  const { parts, store, steps, workers } = options;
+  const emit = (event: LoopEvent): void => options.onEvent?.(event);
+  const random = createRandom(options.seed);
+  const started = Date.now();
+  const policy = parts.policy;
+
+  const saved = store.loadSamplerState(policy.name);
+  const stored = store.listNodes();
+  if (saved !== undefined) policy.restore(saved);
+  else for (const node of stored) policy.observe(toSampleable(node));
+
+  const completed = store.completedSteps();
+  emit({
+    type: 'run-start',
+    completed: completed.size,
+    target: steps,
+    workers,
+    designer: parts.designer.name,
+    resumed: stored.length > 0,
+  });
+
+  let best: NodeRecord | null = store.bestNode() ?? null;
+  let succeeded = stored.filter((node) => node.step > 0 && node.success).length;
+  let ranThisTime = 0;
+
+  const commit = (result: RoundResult): NodeRecord => {
+    const step = result.node.step;
+    policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }));
+    const node = store.insertNode(
+      { ...result.node, id: step },
+      { calls: withIds(result.calls, step), visitedIds: result.visitedIds, samplerState: { name: policy.name, state: policy.state() } },
+    );
+    const stepDir = stepDirFor(parts.experiment.stepsDir, step);
+    writeTranscripts(stepDir, result.calls);
+    writeNodeFiles(stepDir, node);
+    const isNewBest = node.success && node.score !== null && (best === null || best.score === null || node.score > best.score);
+    if (isNewBest) {
+      best = node;
+      writeBestSnapshot(parts.experiment.bestDir, node, parts.config.evaluator.program_file);
+    }
+    return node;
+  };
+
+  // The seed is evaluated once, as node 0, before round 1.
+  const initialProgram = parts.experiment.initialProgram;
+  if (initialProgram !== null && !store.hasSeed()) {
+    const seed = commit(await runSeedRound(parts, initialProgram, options.abortSignal));
+    store.addEvent('seed-evaluated', `seed scored ${seed.score ?? 'n/a'}`, { success: seed.success }, 0);
+    emit({ type: 'seed-evaluated', node: seed });
+  }
+
+  const pending: number[] = [];
+  for (let step = 1; step <= steps; step++) if (!completed.has(step)) pending.push(step);
+  let done = completed.size;
+  const stopController = new AbortController();
+  const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, stopController.signal]) : stopController.signal;
+  let fatal: unknown = null;
+
+  const worker = async (): Promise<void> => {
+    while (!signal.aborted) {
+      const step = pending.shift();
+      if (step === undefined) return;
+      emit({ type: 'round-start', step });
+      let result: RoundResult;
+      try {
+        result = await runRound(parts, step, random, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        if (isFatal(error)) {
+          fatal = error;
+          stopController.abort();
+          return;
+        }
+        throw error;
+      }
+      // Interrupted mid-round: the round is in flight and is redone by the next run.
+      if (signal.aborted) return;
+      const node = commit(result);
+      done++;
+      ranThisTime++;
+      if (node.success) succeeded++;
+      store.addEvent('round-end', `step ${step}: ${node.success ? `score ${node.score}` : node.error ?? 'failed'}`, { nodeId: node.id }, step);
+      emit({
+        type: 'round-end',
+        step,
+        node,
+        best,
+        isNewBest: best?.id === node.id,
+        completed: done,
+        target: steps,
+        succeeded,
+        elapsedMs: Date.now() - started,
+        spendUsd: store.spendSummary().totalUsd,
+      });
+    }
+  };
+
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, () => worker()));
+  const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (crashed) throw crashed.reason;
+  if (fatal !== null) {
+    const isBudget = (fatal as { code?: string }).code === 'BUDGET_REACHED';
+    if (!isBudget) throw fatal;
+    const summary: RunSummary = { reason: 'budget', completed: done, target: steps, ranThisTime, best };
+    emit({ type: 'run-end', reason: 'budget', completed: done, target: steps, best, message: (fatal as Error).message });
+    return summary;
+  }
+  const reason = options.abortSignal?.aborted ? 'interrupted' : 'done';
+  emit({ type: 'run-end', reason, completed: done, target: steps, best });
+  return { reason, completed: done, target: steps, ranThisTime, best };
+}
