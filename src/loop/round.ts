@@ -125,7 +125,7 @@ async function evaluateAndJudge(parts: RoundParts, step: number, program: string
       score = (1 - ratio) * outcome.evalScore + ratio * verdict.score;
       metadata.judge = { score: verdict.score, reason: verdict.reason, ratio };
     } catch (error) {
-      if (isFatal(error)) throw error;
+      if (isFatal(error) && !isBudgetReached(error)) throw error;
       metadata.judge = { error: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -139,6 +139,11 @@ async function evaluateAndJudge(parts: RoundParts, step: number, program: string
     runtimeMs: outcome.durationMs,
     metadata,
   };
+}
+
+/** The spending limit was reached: no new round starts, rounds in flight finish without more calls. */
+export function isBudgetReached(error: unknown): boolean {
+  return AsiEvolveError.isInstance(error) && error.code === 'BUDGET_REACHED';
 }
 
 /** A permanent provider refusal (bad key, unknown model) stops the run instead of failing rounds. */
@@ -172,7 +177,8 @@ async function analyse(
   try {
     return { analysis: await parts.analyst.analyse(context), note: null };
   } catch (error) {
-    if (isFatal(error)) throw error;
+    // A reached budget still keeps the evaluation already paid for, with a rule-based analysis.
+    if (isFatal(error) && !isBudgetReached(error)) throw error;
     // The evaluation is already paid for: keep it with a rule-based analysis rather than lose it.
     const analysis = await parts.fallbackAnalyst.analyse(context);
     return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead` };

@@ -3,7 +3,7 @@ import type { SampleableNode } from '../sampling/policy.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
 import type { LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
-import { isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
+import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
 import { stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
@@ -126,6 +126,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const stopController = new AbortController();
   const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, stopController.signal]) : stopController.signal;
   let fatal: unknown = null;
+  let budgetStop: unknown = null;
 
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
@@ -137,6 +138,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         result = await runRound(parts, step, random, signal);
       } catch (error) {
         if (signal.aborted) return;
+        if (isBudgetReached(error)) {
+          // Stop scheduling, but let the rounds in flight finish and be stored.
+          budgetStop ??= error;
+          pending.length = 0;
+          return;
+        }
         if (isFatal(error)) {
           fatal = error;
           stopController.abort();
@@ -169,12 +176,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const results = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, () => worker()));
   const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (crashed) throw crashed.reason;
-  if (fatal !== null) {
-    const isBudget = (fatal as { code?: string }).code === 'BUDGET_REACHED';
-    if (!isBudget) throw fatal;
-    const summary: RunSummary = { reason: 'budget', completed: done, target: steps, ranThisTime, best };
-    emit({ type: 'run-end', reason: 'budget', completed: done, target: steps, best, message: (fatal as Error).message });
-    return summary;
+  if (fatal !== null) throw fatal;
+  if (budgetStop !== null) {
+    const message = budgetStop instanceof Error ? budgetStop.message : String(budgetStop);
+    store.addEvent('budget-reached', message, {}, null);
+    emit({ type: 'run-end', reason: 'budget', completed: done, target: steps, best, message });
+    return { reason: 'budget', completed: done, target: steps, ranThisTime, best };
   }
   const reason = options.abortSignal?.aborted ? 'interrupted' : 'done';
   emit({ type: 'run-end', reason, completed: done, target: steps, best });

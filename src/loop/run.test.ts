@@ -1,0 +1,158 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBuiltinDesigner, createRuleBasedAnalyst, type Designer } from '../agents/index.js';
+import { createLocalExecutor } from '../cluster/index.js';
+import { configSchema, resolveExperiment } from '../config/index.js';
+import { AsiEvolveError } from '../errors.js';
+import { LlmCallError } from '../llm/index.js';
+import { createSamplingPolicy } from '../sampling/index.js';
+import { openStore, type Store } from '../store/index.js';
+import type { LoopEvent } from './events.js';
+import type { RoundParts } from './round.js';
+import { runLoop } from './run.js';
+
+let dir: string;
+let store: Store;
+
+// The evaluator scores `const x = <number>` by closeness to 3 and counts its runs in a file outside the step folder.
+const evaluator = `#!/usr/bin/env bash
+echo run >> "$ASI_EXPERIMENT_DIR/evaluations.log"
+node -e '
+const fs = require("fs");
+const text = fs.readFileSync("code", "utf8");
+const match = /x = (-?[0-9.eE+-]+)/.exec(text);
+const x = match ? Number(match[1]) : NaN;
+fs.writeFileSync("results.json", JSON.stringify({ eval_score: -Math.abs(x - 3), success: Number.isFinite(x), x }));
+'
+`;
+
+function makeExperiment(): void {
+  writeFileSync(join(dir, 'input.md'), 'Make x close to 3.\n');
+  writeFileSync(join(dir, 'initial_program'), 'const x = 1.0;\nconsole.log(x);\n');
+  writeFileSync(join(dir, 'eval.sh'), evaluator);
+}
+
+function parts(overrides: Partial<RoundParts> = {}): RoundParts {
+  const config = configSchema.parse({ pipeline: { engineer_timeout: 20 } });
+  const experiment = resolveExperiment(dir, config);
+  return {
+    config,
+    experiment,
+    executor: createLocalExecutor({ concurrency: 2 }),
+    designer: createBuiltinDesigner(),
+    analyst: createRuleBasedAnalyst(),
+    fallbackAnalyst: createRuleBasedAnalyst(),
+    judge: null,
+    policy: createSamplingPolicy(config.database.sampling),
+    retrieve: null,
+    population: () => store.sampleableNodes(),
+    getNode: (id) => store.requireNode(id),
+    evaluatorEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    limits: {},
+    ...overrides,
+  };
+}
+
+function evaluations(): number {
+  const log = join(dir, 'evaluations.log');
+  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'asi-loop-'));
+  makeExperiment();
+  store = openStore(join(dir, 'asi-evolve.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runLoop', () => {
+  it('evaluates the seed as node 0, then stores one node per round with id = step', async () => {
+    const events: LoopEvent[] = [];
+    const summary = await runLoop({ parts: parts(), store, steps: 4, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
+    expect(summary).toMatchObject({ reason: 'done', completed: 4, ranThisTime: 4 });
+    const nodes = store.listNodes();
+    expect(nodes.map((node) => [node.id, node.step])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+    expect(nodes[0]).toMatchObject({ name: 'seed', operator: 'seed', score: -2, success: true });
+    for (const node of nodes.slice(1)) expect(node.parentIds.length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'best', 'code'), 'utf8')).toBe(store.bestNode()?.program);
+    expect(existsSync(join(dir, 'steps', 'step_3', 'node.json'))).toBe(true);
+    expect(events.filter((event) => event.type === 'round-end')).toHaveLength(4);
+  });
+
+  it('resumes: counts stored rounds, never re-evaluates the seed, redoes a round left half-done', async () => {
+    await runLoop({ parts: parts(), store, steps: 2, workers: 1, seed: 1 });
+    expect(evaluations()).toBe(3);
+    // A crash mid-round leaves a step folder without a node: it must be cleaned and redone.
+    mkdirSync(join(dir, 'steps', 'step_3'), { recursive: true });
+    writeFileSync(join(dir, 'steps', 'step_3', 'stale.txt'), 'left by a crash');
+    const summary = await runLoop({ parts: parts(), store, steps: 4, workers: 1, seed: 1 });
+    expect(summary).toMatchObject({ completed: 4, ranThisTime: 2 });
+    expect(evaluations()).toBe(5);
+    expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(existsSync(join(dir, 'steps', 'step_3', 'stale.txt'))).toBe(false);
+  });
+
+  it('records a round whose design failed as a failed node and goes on', async () => {
+    let calls = 0;
+    const builtin = createBuiltinDesigner();
+    const flaky: Designer = {
+      name: 'flaky',
+      design: async (context) => {
+        calls++;
+        if (calls === 2) throw new Error('answer had no <code> tag after 3 attempts');
+        return builtin.design(context);
+      },
+    };
+    const summary = await runLoop({ parts: parts({ designer: flaky }), store, steps: 3, workers: 1, seed: 2 });
+    expect(summary.completed).toBe(3);
+    const failed = store.requireNode(2);
+    expect(failed).toMatchObject({ success: false, name: 'design-failed' });
+    expect(failed.error).toContain('no <code> tag');
+    expect(store.requireNode(3).success).toBe(true);
+  });
+
+  it('stops at once on a permanent provider refusal, keeping what was stored', async () => {
+    let calls = 0;
+    const builtin = createBuiltinDesigner();
+    const refusing: Designer = {
+      name: 'refusing',
+      design: async (context) => {
+        calls++;
+        if (calls === 2) throw new LlmCallError('Incorrect API key provided', { reason: 'http', statusCode: 401, isRetryable: false, provider: 'openai', modelId: 'm' });
+        return builtin.design(context);
+      },
+    };
+    await expect(runLoop({ parts: parts({ designer: refusing }), store, steps: 5, workers: 1, seed: 3 })).rejects.toThrow(/API key/);
+    expect(store.listNodes().map((node) => node.id)).toEqual([0, 1]);
+  });
+
+  it('ends cleanly when the budget is reached, with the reason', async () => {
+    let calls = 0;
+    const builtin = createBuiltinDesigner();
+    const budgeted: Designer = {
+      name: 'budgeted',
+      design: async (context) => {
+        calls++;
+        if (calls === 3) throw new AsiEvolveError('BUDGET_REACHED', 'budget of $1.00 reached');
+        return builtin.design(context);
+      },
+    };
+    const events: LoopEvent[] = [];
+    const summary = await runLoop({ parts: parts({ designer: budgeted }), store, steps: 6, workers: 1, seed: 4, onEvent: (event) => events.push(event) });
+    expect(summary.reason).toBe('budget');
+    expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2]);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'budget', message: 'budget of $1.00 reached' });
+  });
+
+  it('runs several rounds at once without sharing a step folder', async () => {
+    const summary = await runLoop({ parts: parts(), store, steps: 6, workers: 3, seed: 5 });
+    expect(summary.completed).toBe(6);
+    expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(evaluations()).toBe(7);
+  });
+});
