@@ -32,3 +32,4 @@ export { trimLogs, type TrimmedLogs } from './analyzer/trim.js';
 export { blendScores, createLlmJudge, parseJudgeScore, type Judge, type LlmJudgeOptions } from './judge/judge.js';
 export type { JudgeContext } from './judge/judge-context.js';
 export { createBuiltinDesigner } from './builtin/designer.js';
+export * from './gates/index.js';

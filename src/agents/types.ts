@@ -16,6 +16,11 @@ export interface DesignContext {
   maxCodeLength: number;
   random: Random;
   abortSignal?: AbortSignal;
+  /**
+   * Why the previous proposal of this round was sent back (e.g. the novelty gate naming a
+   * near-duplicate); the Researcher adds it to its prompt. Absent on a round's first design.
+   */
+  feedback?: string;
 }
 
 /** A designed candidate. */

@@ -8,6 +8,7 @@ import {
   loadTemplates,
   type Analyst,
 } from '../agents/index.js';
+import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/gates/index.js';
 import { createLocalExecutor } from '../cluster/index.js';
 import { createCognitionRetriever, createLexicalEmbedder, importCognitionPaths, type CognitionSource } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
@@ -123,6 +124,17 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   notices.push(`Sandbox: ${protections.join(', ')}. Not active: ${capabilities.notes.join(' ') || 'nothing'}`);
   if (envReport.refused.length > 0) notices.push(`evaluator.env_allow: refused secret-looking variables: ${envReport.refused.join(', ')}`);
 
+  const novelty = config.pipeline.novelty;
+  let noveltyJudge: NoveltyJudge | undefined;
+  if (novelty.enabled && novelty.llm_judge) {
+    const noveltyModel = roleModel('novelty-judge');
+    if (noveltyModel) noveltyJudge = createLlmNoveltyJudge({ model: noveltyModel, task: experiment.task, maxRetries: config.pipeline.max_retries.analyzer });
+    else notices.push('pipeline.novelty.llm_judge is set but no LLM is configured: borderline cases are decided by the threshold.');
+  }
+  const noveltyGate = novelty.enabled
+    ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
+    : null;
+
   const executor = createLocalExecutor({ concurrency: config.pipeline.parallel.num_workers });
   const round: RoundParts = {
     config,
@@ -138,6 +150,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     getNode: (id) => store.requireNode(id),
     evaluatorEnv: envReport.env,
     limits: { ...defaultLimits },
+    novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
   };
   return { round, notices, close: () => executor.close() };
 }

@@ -3,6 +3,7 @@ import type { CognitionItem } from '../cognition/item.js';
 import type { Executor } from '../cluster/executor.js';
 import type { Config, Experiment } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
+import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/gates/index.js';
 import type { EvaluationOutcome, ResourceLimits } from '../evaluation/outcome.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/policy.js';
@@ -27,6 +28,10 @@ export interface RoundParts {
   getNode: (id: number) => NodeRecord;
   evaluatorEnv: Record<string, string>;
   limits: ResourceLimits;
+  /** The novelty gate (pipeline.novelty), or null when it is off. */
+  novelty?: { gate: NoveltyGate; maxAttempts: number } | null;
+  /** Told which nodes a round sampled, as soon as it has (eviction spares them while it runs). */
+  claim?: (step: number, ids: readonly number[]) => void;
 }
 
 /** A finished round: the node to store and everything that goes with it. */
@@ -36,6 +41,8 @@ export interface RoundResult {
   visitedIds: number[];
   /** Set when the round could not design a candidate; the node records it as failed. */
   designError: unknown;
+  /** Run events stored with the node (novelty rejections). */
+  events: Array<{ type: string; message: string; data: JsonObject }>;
 }
 
 function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
@@ -219,6 +226,7 @@ export async function runSeedRound(parts: RoundParts, program: string, abortSign
     calls,
     visitedIds: [],
     designError: null,
+    events: [],
   };
 }
 
@@ -237,11 +245,13 @@ function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
  */
 export async function runRound(parts: RoundParts, step: number, random: Random, abortSignal?: AbortSignal): Promise<RoundResult> {
   const { config, experiment } = parts;
+  const population = parts.population();
   const selection: Selection = parts.policy.select({
-    nodes: parts.population(),
+    nodes: population,
     n: config.pipeline.sample_n,
     random: random.fork(`select:${step}`),
   });
+  parts.claim?.(step, selection.context.map((node) => node.id));
   const context = selection.context.map((candidate) => parts.getNode(candidate.id));
   const parent = selection.parent ? parts.getNode(selection.parent.id) : null;
 
@@ -258,18 +268,30 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       }
     }
     let proposal: Proposal;
+    let events: RoundResult['events'] = [];
     try {
-      proposal = await parts.designer.design({
-        task: experiment.task,
-        step,
-        parent,
-        context,
-        cognition,
-        diffMode: config.pipeline.researcher.diff_based_evolution,
-        maxCodeLength: config.pipeline.researcher.max_code_length,
-        random: random.fork(`design:${step}`),
-        ...(abortSignal ? { abortSignal } : {}),
+      const gated = await designWithNoveltyGate({
+        designer: parts.designer,
+        context: {
+          task: experiment.task,
+          step,
+          parent,
+          context,
+          cognition,
+          diffMode: config.pipeline.researcher.diff_based_evolution,
+          maxCodeLength: config.pipeline.researcher.max_code_length,
+          random: random.fork(`design:${step}`),
+          ...(abortSignal ? { abortSignal } : {}),
+        },
+        gate: parts.novelty?.gate ?? null,
+        existing: parts.novelty ? noveltyCandidates(population, parts.getNode) : [],
+        maxAttempts: parts.novelty?.maxAttempts ?? 0,
       });
+      proposal = gated.proposal;
+      if (parts.novelty) {
+        notes.novelty = noveltyMetadata(gated);
+        events = noveltyEvents(gated);
+      }
     } catch (error) {
       if (isFatal(error) || abortSignal?.aborted) throw error;
       return { failedDesign: error, cognition, notes };
@@ -278,7 +300,7 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     const base = { step, name: proposal.name, motivation: proposal.motivation, program: proposal.program, parent, bestSampled: bestOf(context) };
     const { analysis, note } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;
-    return { proposal, evaluated, analysis, cognition, notes };
+    return { proposal, evaluated, analysis, cognition, notes, events };
   });
 
   const shared = {
@@ -312,9 +334,10 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       calls,
       visitedIds: shared.parentIds,
       designError: value.failedDesign,
+      events: [],
     };
   }
-  const { proposal, evaluated, analysis, notes } = value;
+  const { proposal, evaluated, analysis, notes, events } = value;
   return {
     node: {
       ...shared,
@@ -335,5 +358,6 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     calls,
     visitedIds: shared.parentIds,
     designError: null,
+    events,
   };
 }

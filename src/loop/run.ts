@@ -1,5 +1,6 @@
 import { createRandom } from '../random.js';
 import type { SampleableNode } from '../sampling/policy.js';
+import { selectEvictions } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
 import type { LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
@@ -10,8 +11,14 @@ import { stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from 
 export interface LoopStore {
   insertNode(
     node: NewNode & { id?: number },
-    extras: { calls?: LlmCallRecord[]; visitedIds?: number[]; samplerState?: { name: string; state: JsonValue } },
+    extras: {
+      calls?: LlmCallRecord[];
+      visitedIds?: number[];
+      samplerState?: { name: string; state: JsonValue };
+      events?: ReadonlyArray<{ type: string; message: string; data?: Record<string, JsonValue> }>;
+    },
   ): NodeRecord;
+  deleteNodes(ids: readonly number[]): number;
   getNode(id: number): NodeRecord | undefined;
   listNodes(): NodeRecord[];
   bestNode(): NodeRecord | undefined;
@@ -81,6 +88,34 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   else for (const node of stored) policy.observe(toSampleable(node));
 
   const completed = store.completedSteps();
+  // Eviction (database.max_size): first parents of every stored node, and the nodes each round in flight sampled.
+  const parentIdsById = new Map(stored.map((node) => [node.id, node.parentIds]));
+  const inFlight = new Map<number, readonly number[]>();
+  // The population is read from the store once, then kept in step with each commit, so a
+  // sampling decision never rereads the whole database.
+  const population = new Map(parts.population().map((node) => [node.id, node]));
+  const roundParts: RoundParts = {
+    ...parts,
+    population: () => [...population.values()],
+    claim: (step, ids) => inFlight.set(step, ids),
+  };
+  const evictIfFull = (): void => {
+    const maxSize = parts.config.database.max_size;
+    if (maxSize === null) return;
+    if (population.size <= maxSize) return;
+    const ids = selectEvictions({
+      nodes: [...population.values()].map((node) => ({ ...node, parentIds: parentIdsById.get(node.id) ?? [] })),
+      maxSize,
+      inFlightIds: [...inFlight.values()].flat(),
+      bestId: best?.id ?? null,
+    });
+    if (ids.length === 0) return;
+    store.deleteNodes(ids);
+    for (const id of ids) {
+      parentIdsById.delete(id);
+      population.delete(id);
+    }
+  };
   emit({
     type: 'run-start',
     completed: completed.size,
@@ -99,8 +134,19 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }));
     const node = store.insertNode(
       { ...result.node, id: step },
-      { calls: withIds(result.calls, step), visitedIds: result.visitedIds, samplerState: { name: policy.name, state: policy.state() } },
+      {
+        calls: withIds(result.calls, step),
+        visitedIds: result.visitedIds,
+        samplerState: { name: policy.name, state: policy.state() },
+        events: result.events,
+      },
     );
+    parentIdsById.set(node.id, node.parentIds);
+    population.set(node.id, toSampleable(node));
+    for (const id of result.visitedIds) {
+      const visited = population.get(id);
+      if (visited) population.set(id, { ...visited, visitCount: visited.visitCount + 1 });
+    }
     const stepDir = stepDirFor(parts.experiment.stepsDir, step);
     writeTranscripts(stepDir, result.calls);
     writeNodeFiles(stepDir, node);
@@ -135,8 +181,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       emit({ type: 'round-start', step });
       let result: RoundResult;
       try {
-        result = await runRound(parts, step, random, signal);
+        result = await runRound(roundParts, step, random, signal);
       } catch (error) {
+        inFlight.delete(step);
         if (signal.aborted) return;
         if (isBudgetReached(error)) {
           // Stop scheduling, but let the rounds in flight finish and be stored.
@@ -152,8 +199,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         throw error;
       }
       // Interrupted mid-round: the round is in flight and is redone by the next run.
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        inFlight.delete(step);
+        return;
+      }
       const node = commit(result);
+      inFlight.delete(step);
+      evictIfFull();
       done++;
       ranThisTime++;
       if (node.success) succeeded++;

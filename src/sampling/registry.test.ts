@@ -51,4 +51,15 @@ describe('createSamplingPolicy', () => {
     const context = pool.select({ nodes: many, n: 3, random: createRandom(1) }).context;
     expect(context.map((node) => node.id)).toEqual([4]);
   });
+
+  it('passes database.sampling.fitness to UCB1: sigmoid pins neither end, so the bonus weighs more', () => {
+    expect(samplingConfig({}).fitness).toBe('min-max');
+    // min-max: A = 1 + 0.7·0.49, B = 0 + 0.7·1.55 → A. sigmoid: A = 0.73 + 0.34, B = 0.27 + 1.08 → B.
+    const nodes = [makeNode({ id: 0, score: 1, visitCount: 10 }), makeNode({ id: 1, score: 0, visitCount: 1 })];
+    const parentWith = (fitness: 'min-max' | 'sigmoid') =>
+      createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: 0.7, fitness })).select({ nodes, n: 1, random: createRandom(1) }).parent?.id;
+    expect(parentWith('min-max')).toBe(0);
+    expect(parentWith('sigmoid')).toBe(1);
+    expect(() => samplingConfig({ fitness: 'rank' as 'sigmoid' })).toThrow();
+  });
 });

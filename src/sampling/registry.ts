@@ -13,10 +13,11 @@ export type SamplingConfig = Config['database']['sampling'];
 export type SamplingAlgorithm = SamplingConfig['algorithm'];
 
 const factories: Record<SamplingAlgorithm, (sampling: SamplingConfig) => SamplingPolicy> = {
-  ucb1: (sampling) => createUcb1Policy({ c: sampling.ucb1_c, allowFailed: sampling.allow_failed_parents }),
+  ucb1: (sampling) =>
+    createUcb1Policy({ c: sampling.ucb1_c, allowFailed: sampling.allow_failed_parents, normalisation: sampling.fitness }),
   greedy: (sampling) => createGreedyPolicy({ allowFailed: sampling.allow_failed_parents }),
   random: (sampling) => createRandomPolicy({ allowFailed: sampling.allow_failed_parents }),
-  island: ({ island, allow_failed_parents }) =>
+  island: ({ island, allow_failed_parents, fitness }) =>
     createIslandPolicy({
       numIslands: island.num_islands,
       migrationInterval: island.migration_interval,
@@ -26,6 +27,7 @@ const factories: Record<SamplingAlgorithm, (sampling: SamplingConfig) => Samplin
       featureDimensions: island.feature_dimensions,
       featureBins: island.feature_bins,
       allowFailed: allow_failed_parents,
+      normalisation: fitness,
     }),
   pool: ({ pool, allow_failed_parents }) =>
     createCandidatePoolPolicy({
@@ -41,6 +43,8 @@ export const samplingAlgorithms = Object.keys(factories) as SamplingAlgorithm[];
 
 /**
  * Builds the policy named by `database.sampling.algorithm` from its validated section.
+ * `fitness` (min-max or the paper's sigmoid) shapes UCB1 values and island draw weights; greedy,
+ * random and the pool rank by raw score, which either normalisation leaves in the same order.
  * @example
  * const policy = createSamplingPolicy(config.database.sampling);
  */

@@ -202,3 +202,24 @@ describe('LLM Researcher, diff mode', () => {
     expect(proposal.program).toContain('STEPS = 11');
   });
 });
+
+describe('LLM Researcher, feedback from a gate', () => {
+  const feedback = 'Your previous proposal was not evaluated: it is a near-duplicate of node #3.';
+
+  it('adds the feedback after the rendered prompt in full-rewrite mode', async () => {
+    const model = scriptedModel([rewrite('x = 2')]);
+    await createLlmResearcher({ model, templates, maxParseRetries: 0, diffRetries: 0 }).design(designContext({ parent, feedback }));
+    const prompt = model.calls[0]?.messages[0]?.content ?? '';
+    expect(prompt).toContain('Maximise the score.');
+    expect(prompt.trimEnd().endsWith(feedback)).toBe(true);
+  });
+
+  it('adds the feedback in diff mode too, and nothing without it', async () => {
+    const model = scriptedModel([diff(['STEPS = 10', 'STEPS = 12']), diff(['STEPS = 10', 'STEPS = 13'])]);
+    const researcher = createLlmResearcher({ model, templates, maxParseRetries: 0, diffRetries: 0 });
+    await researcher.design(designContext({ parent, diffMode: true, feedback }));
+    await researcher.design(designContext({ parent, diffMode: true }));
+    expect(model.calls[0]?.messages[0]?.content).toContain(feedback);
+    expect(model.calls[1]?.messages[0]?.content).not.toContain('sent back');
+  });
+});

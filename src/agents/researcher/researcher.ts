@@ -133,13 +133,19 @@ function judgeDiff(result: GenerateResult, parent: NodeRecord, context: DesignCo
   return finish(answer, applied.program, answer.blocks.length, parent, result, context, 'diff');
 }
 
+/** The rendered prompt, followed by the note on why the round's previous proposal was sent back. */
+function withFeedback(prompt: string, context: DesignContext): string {
+  const feedback = context.feedback?.trim();
+  return feedback ? `${prompt.trimEnd()}\n\n## Your previous proposal was sent back\n\n${feedback}\n` : prompt;
+}
+
 function toProposal(verdict: Extract<Verdict, { ok: true }>, operator: string, noteObject: JsonObject): Proposal {
   const { answer, program } = verdict;
   return { name: answer.name, motivation: answer.motivation, program, provenance: answer.provenance, operator, notes: noteObject };
 }
 
 async function designRewrite(options: LlmResearcherOptions, context: DesignContext, attempts: Attempts, operator: string): Promise<Proposal> {
-  const prompt = options.templates.researcher.render(researcherVariables(context, false));
+  const prompt = withFeedback(options.templates.researcher.render(researcherVariables(context, false)), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   const fallback = operator !== 'llm';
   for (let retry = 0; retry <= options.maxParseRetries; retry++) {
@@ -156,7 +162,7 @@ async function designRewrite(options: LlmResearcherOptions, context: DesignConte
 
 async function designDiff(options: LlmResearcherOptions, context: DesignContext, parent: NodeRecord): Promise<Proposal> {
   const attempts: Attempts = { count: 0, problems: [], lastAnswer: '' };
-  const prompt = options.templates.researcherDiff.render(researcherVariables(context, true));
+  const prompt = withFeedback(options.templates.researcherDiff.render(researcherVariables(context, true)), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let formatFailures = 0;
   let diffFailures = 0;
