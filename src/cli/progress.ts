@@ -1,53 +1,132 @@
 import type { LoopEvent } from '../loop/events.js';
 import { formatDuration, formatScore, formatUsd } from './format.js';
 
+export interface ProgressOptions {
+  /**
+   * Rewrite one status line in place (a terminal) instead of printing a line per round (a log
+   * file, CI). @default process.stdout.isTTY
+   */
+  tty?: boolean;
+  /** Terminal width; the status line is cut to fit. @default process.stdout.columns or 100 */
+  columns?: () => number;
+}
+
+type RoundEnd = Extract<LoopEvent, { type: 'round-end' }>;
+
+// Carriage return, then erase the line: the next text replaces the status line.
+const clearLine = '\r\u001b[2K';
+
+/** The line printed per round without a terminal (kept stable: logs and scripts read it). */
+function roundLine(event: RoundEnd, startedWith: number): string {
+  const ranNow = event.completed - startedWith;
+  const perRound = ranNow > 0 ? event.elapsedMs / ranNow : 0;
+  const eta = perRound * Math.max(0, event.target - event.completed);
+  const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 60)})`;
+  const best = event.best ? `${formatScore(event.best.score)} (node ${event.best.id})` : 'n/a';
+  return (
+    `[round ${event.step} | ${event.completed}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ` +
+    `${event.succeeded}/${event.completed} ok | ${formatUsd(event.spendUsd)} | ${formatDuration(event.elapsedMs)} elapsed, ETA ${formatDuration(eta)}`
+  );
+}
+
+function runStartLine(event: Extract<LoopEvent, { type: 'run-start' }>): string {
+  return event.resumed
+    ? `Resuming: ${event.completed}/${event.target} rounds already stored; ${Math.max(0, event.target - event.completed)} to go, ${event.workers} at a time.`
+    : `Starting: ${event.target} rounds, ${event.workers} at a time.`;
+}
+
+function runEndLine(event: Extract<LoopEvent, { type: 'run-end' }>): string {
+  const best = event.best ? `best ${formatScore(event.best.score)} (node ${event.best.id})` : 'no successful node yet';
+  const why =
+    event.reason === 'done'
+      ? 'done'
+      : event.reason === 'interrupted'
+        ? 'interrupted; run the same command again to resume'
+        : `stopped: ${event.message ?? event.reason}; run again (with a higher limit) to resume`;
+  return `Run ${why}: ${event.completed}/${event.target} rounds, ${best}.`;
+}
+
+function seedLine(event: Extract<LoopEvent, { type: 'seed-evaluated' }>): string {
+  return `[seed] ${event.node.success ? `score ${formatScore(event.node.score)}` : `failed: ${event.node.error ?? ''}`}`;
+}
+
+/** The status line, short enough for an 80-column terminal: the essentials come first, as the end may be cut. */
+function compactStatus(event: RoundEnd, startedWith: number): string {
+  const ranNow = event.completed - startedWith;
+  const eta = (ranNow > 0 ? event.elapsedMs / ranNow : 0) * Math.max(0, event.target - event.completed);
+  const result = event.node.success ? formatScore(event.node.score) : `failed: ${(event.node.error ?? '').split(':')[0] || 'unknown'}`;
+  const best = event.best ? `${formatScore(event.best.score)} (#${event.best.id})` : 'n/a';
+  const percent = event.completed > 0 ? Math.round((100 * event.succeeded) / event.completed) : 0;
+  return `[${event.completed}/${event.target}] #${event.step} ${result} · best ${best} · ${percent}% ok · ${formatUsd(event.spendUsd)} · ${formatDuration(event.elapsedMs)}, ETA ${formatDuration(eta)}`;
+}
+
 /**
- * Turns loop events into terminal lines: one line per round (a log file or CI reads well),
- * with round, its score, best so far, success rate, spend, elapsed time and ETA.
+ * Turns loop events into terminal output: round, its score, best so far, success rate, spend,
+ * elapsed time and ETA. Without a terminal, one line per round (a log file or CI reads well);
+ * on a terminal, one status line rewritten in place, with a lasting line for each new best.
  */
-export function createProgressPrinter(write: (text: string) => void): (event: LoopEvent) => void {
+export function createProgressPrinter(write: (text: string) => void, options: ProgressOptions = {}): (event: LoopEvent) => void {
+  const tty = options.tty ?? process.stdout.isTTY === true;
+  const columns = options.columns ?? (() => process.stdout.columns || 100);
   let startedWith = 0;
+  let status = '';
+  const running = new Set<number>();
+
+  // Terminal mode: lasting lines go above the status line, which is then drawn again.
+  const drawStatus = (): void => {
+    if (!status) return;
+    const suffix = running.size > 0 ? ` · running ${[...running].sort((left, right) => left - right).map((step) => `#${step}`).join(', ')}` : '';
+    const width = Math.max(20, columns() - 1);
+    const line = `${status}${suffix}`;
+    write(`${clearLine}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
+  };
+  const lasting = (text: string): void => {
+    if (!tty) {
+      write(`${text}\n`);
+      return;
+    }
+    write(`${clearLine}${text}\n`);
+    drawStatus();
+  };
+
   return (event) => {
     switch (event.type) {
       case 'run-start':
         startedWith = event.completed;
-        write(
-          event.resumed
-            ? `Resuming: ${event.completed}/${event.target} rounds already stored; ${Math.max(0, event.target - event.completed)} to go, ${event.workers} at a time.\n`
-            : `Starting: ${event.target} rounds, ${event.workers} at a time.\n`,
-        );
+        lasting(runStartLine(event));
         return;
       case 'notice':
-        write(`${event.message}\n`);
+        lasting(event.message);
         return;
       case 'seed-evaluated':
-        write(`[seed] ${event.node.success ? `score ${formatScore(event.node.score)}` : `failed: ${event.node.error ?? ''}`}\n`);
+        lasting(seedLine(event));
         return;
       case 'round-start':
+        if (!tty) return;
+        running.add(event.step);
+        if (!status) status = '[starting]';
+        drawStatus();
         return;
       case 'round-end': {
-        const ranNow = event.completed - startedWith;
-        const perRound = ranNow > 0 ? event.elapsedMs / ranNow : 0;
-        const eta = perRound * Math.max(0, event.target - event.completed);
-        const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 60)})`;
-        const best = event.best ? `${formatScore(event.best.score)} (node ${event.best.id})` : 'n/a';
-        const rate = `${event.succeeded}/${event.completed} ok`;
-        write(
-          `[round ${event.step} | ${event.completed}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ${rate} | ${formatUsd(event.spendUsd)} | ${formatDuration(event.elapsedMs)} elapsed, ETA ${formatDuration(eta)}\n`,
-        );
+        if (!tty) {
+          write(`${roundLine(event, startedWith)}\n`);
+          return;
+        }
+        running.delete(event.step);
+        status = compactStatus(event, startedWith);
+        if (event.isNewBest) lasting(`[round ${event.step}] new best ${formatScore(event.node.score)} (node ${event.node.id}, "${event.node.name}")`);
+        else drawStatus();
         return;
       }
-      case 'run-end': {
-        const best = event.best ? `best ${formatScore(event.best.score)} (node ${event.best.id})` : 'no successful node yet';
-        const why =
-          event.reason === 'done'
-            ? 'done'
-            : event.reason === 'interrupted'
-              ? 'interrupted; run the same command again to resume'
-              : `stopped: ${event.message ?? event.reason}; run again (with a higher limit) to resume`;
-        write(`Run ${why}: ${event.completed}/${event.target} rounds, ${best}.\n`);
+      case 'run-end':
+        if (tty && status) {
+          running.clear();
+          drawStatus();
+          write('\n');
+          status = '';
+        }
+        write(`${runEndLine(event)}\n`);
         return;
-      }
     }
   };
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { LoopEvent } from '../loop/events.js';
+import type { NodeRecord } from '../store/index.js';
+import { createProgressPrinter } from './progress.js';
+
+function stored(id: number, score: number | null, name = `design-${id}`): NodeRecord {
+  return {
+    id,
+    step: id,
+    name,
+    motivation: '',
+    program: '',
+    results: {},
+    analysis: '',
+    score,
+    evalScore: score,
+    success: score !== null,
+    error: score === null ? 'timeout: ran past 30 s' : null,
+    parentIds: [],
+    cognitionIds: [],
+    provenance: 'unknown',
+    visitCount: 0,
+    runtimeMs: 0,
+    island: null,
+    operator: 'llm',
+    metadata: {},
+    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
+    costUsd: 0,
+    createdAt: '',
+  };
+}
+
+const seed = stored(0, 1);
+const events: LoopEvent[] = [
+  { type: 'run-start', completed: 0, target: 3, workers: 1, designer: 'llm', resumed: false },
+  { type: 'seed-evaluated', node: seed },
+  { type: 'round-start', step: 1 },
+  { type: 'round-end', step: 1, node: stored(1, 2), best: stored(1, 2), isNewBest: true, completed: 1, target: 3, succeeded: 1, elapsedMs: 10_000, spendUsd: 0.5 },
+  { type: 'round-start', step: 2 },
+  { type: 'round-end', step: 2, node: stored(2, null), best: stored(1, 2), isNewBest: false, completed: 2, target: 3, succeeded: 1, elapsedMs: 20_000, spendUsd: 1 },
+  { type: 'notice', message: 'Budget at 80 %.' },
+  { type: 'round-start', step: 3 },
+  { type: 'round-end', step: 3, node: stored(3, 1.5), best: stored(1, 2), isNewBest: false, completed: 3, target: 3, succeeded: 2, elapsedMs: 30_000, spendUsd: 1.5 },
+  { type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(1, 2) },
+];
+
+function print(tty: boolean, columns = 200): string {
+  let output = '';
+  const printer = createProgressPrinter((text) => (output += text), { tty, columns: () => columns });
+  for (const event of events) printer(event);
+  return output;
+}
+
+/** What a terminal shows after the output: \r returns to the line start, ESC[2K erases the line. */
+function screen(output: string): string[] {
+  const lines: string[] = [''];
+  for (const piece of output.split(/(\r\u001b\[2K|\n)/)) {
+    if (piece === '\n') lines.push('');
+    else if (piece === '\r\u001b[2K') lines[lines.length - 1] = '';
+    else lines[lines.length - 1] += piece;
+  }
+  return lines;
+}
+
+describe('createProgressPrinter without a terminal', () => {
+  it('prints one plain line per round with score, best, success rate, spend, elapsed and ETA', () => {
+    const output = print(false);
+    expect(output).not.toContain('\r');
+    expect(output).not.toContain('\u001b');
+    expect(output.split('\n')).toEqual([
+      'Starting: 3 rounds, 1 at a time.',
+      '[seed] score 1.000000',
+      '[round 1 | 1/3] score 2.000000 *new best* | best 2.000000 (node 1) | 1/1 ok | $0.50 | 10s elapsed, ETA 20s',
+      '[round 2 | 2/3] failed (timeout: ran past 30 s) | best 2.000000 (node 1) | 1/2 ok | $1.00 | 20s elapsed, ETA 10s',
+      'Budget at 80 %.',
+      '[round 3 | 3/3] score 1.500000 | best 2.000000 (node 1) | 2/3 ok | $1.50 | 30s elapsed, ETA 0s',
+      'Run done: 3/3 rounds, best 2.000000 (node 1).',
+      '',
+    ]);
+  });
+});
+
+describe('createProgressPrinter on a terminal', () => {
+  it('rewrites one status line in place and keeps lasting lines above it', () => {
+    const output = print(true);
+    expect(output).toContain('\r\u001b[2K');
+    expect(screen(output)).toEqual([
+      'Starting: 3 rounds, 1 at a time.',
+      '[seed] score 1.000000',
+      '[round 1] new best 2.000000 (node 1, "design-1")',
+      'Budget at 80 %.',
+      '[3/3] #3 1.500000 · best 2.000000 (#1) · 67% ok · $1.50 · 30s, ETA 0s',
+      'Run done: 3/3 rounds, best 2.000000 (node 1).',
+      '',
+    ]);
+  });
+
+  it('shows the rounds in flight while they run', () => {
+    let output = '';
+    const printer = createProgressPrinter((text) => (output += text), { tty: true, columns: () => 200 });
+    for (const event of events.slice(0, 5)) printer(event);
+    expect(screen(output).at(-1)).toBe('[1/3] #1 2.000000 · best 2.000000 (#1) · 100% ok · $0.50 · 10s, ETA 20s · running #2');
+    printer(events[5]!);
+    expect(screen(output).at(-1)).toBe('[2/3] #2 failed: timeout · best 2.000000 (#1) · 50% ok · $1.00 · 20s, ETA 10s');
+  });
+
+  it('cuts the status line to the terminal width', () => {
+    const lines = screen(print(true, 30));
+    const status = lines.at(-3) ?? '';
+    expect(status.length).toBe(29);
+    expect(status.endsWith('…')).toBe(true);
+  });
+});
