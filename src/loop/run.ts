@@ -161,7 +161,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   // The seed is evaluated once, as node 0, before round 1.
   const initialProgram = parts.experiment.initialProgram;
   if (initialProgram !== null && !store.hasSeed()) {
-    const seed = commit(await runSeedRound(parts, initialProgram, options.abortSignal));
+    const seedResult = await runSeedRound(parts, initialProgram, options.abortSignal);
+    // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
+    if (options.abortSignal?.aborted) {
+      emit({ type: 'run-end', reason: 'interrupted', completed: completed.size, target: steps, best });
+      return { reason: 'interrupted', completed: completed.size, target: steps, ranThisTime: 0, best };
+    }
+    const seed = commit(seedResult);
     store.addEvent('seed-evaluated', `seed scored ${seed.score ?? 'n/a'}`, { success: seed.success }, 0);
     emit({ type: 'seed-evaluated', node: seed });
   }

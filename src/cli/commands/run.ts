@@ -1,6 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, resolveExperiment } from '../../config/index.js';
-import { buildRunParts, runLoop } from '../../loop/index.js';
+import { buildRunParts, runLoop, type RunParts } from '../../loop/index.js';
 import { openStore } from '../../store/index.js';
 import { createProgressPrinter } from '../progress.js';
 
@@ -24,6 +25,10 @@ function flagsLayer(options: RunCommandOptions): Record<string, unknown> {
   return Object.fromEntries(Object.entries(layer).filter(([, value]) => Object.keys(value).length > 0));
 }
 
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
+
 /** `run DIR`: validates everything first, then runs (or resumes) the loop until the rounds are stored. */
 export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
   const { config, files } = loadConfig({
@@ -32,7 +37,18 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
     ...(options.config !== undefined ? { configFile: options.config } : {}),
   });
   const experiment = resolveExperiment(dir, config);
+  const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
+  let parts: RunParts;
+  try {
+    parts = await buildRunParts({ config, experiment, store, env: process.env });
+  } catch (error) {
+    // A problem found while building the parts (no API key, a bad model setting) is a config
+    // mistake: like one found by the schema, it must leave no database behind.
+    store.close();
+    if (isNewDatabase) removeDatabase(experiment.databasePath);
+    throw error;
+  }
   const interrupt = new AbortController();
   const onSignal = (): void => {
     if (interrupt.signal.aborted) return;
@@ -41,7 +57,6 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const parts = await buildRunParts({ config, experiment, store, env: process.env });
   try {
     write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
     for (const notice of parts.notices) write(`${notice}\n`);
