@@ -33,3 +33,5 @@ export { blendScores, createLlmJudge, parseJudgeScore, type Judge, type LlmJudge
 export type { JudgeContext } from './judge/judge-context.js';
 export { createBuiltinDesigner } from './builtin/designer.js';
 export * from './gates/index.js';
+export { researcherVariables, analyzerVariables, judgeVariables } from './templates/variables.js';
+export * from './manager/index.js';

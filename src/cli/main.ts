@@ -1,13 +1,24 @@
 import { Command } from 'commander';
 import { bestCommand, diffCommand, lineageCommand, showCommand, statusCommand } from './commands/inspect.js';
 import { exportCommand } from './commands/export.js';
+import { registerCognitionCommands } from './commands/cognition.js';
+import { dashboardCommand } from './commands/dashboard.js';
+import { reportCommand } from './commands/report.js';
 import { initCommand, listTemplates } from './commands/init.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
-import { experimentDirFrom, integerOption, nodeIdArgument } from './options.js';
+import { experimentDirFrom, integerOption, nodeIdArgument, numberOption } from './options.js';
 import { reportError } from './report-error.js';
 
+// A reader that goes away (`asi-evolve run DIR | head`) must not crash a command mid-round:
+// the command goes on and its later output is dropped.
+let stdoutOpen = true;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutOpen = false;
+});
+
 const write = (text: string): void => {
-  process.stdout.write(text);
+  if (stdoutOpen) process.stdout.write(text);
 };
 
 function buildProgram(): Command {
@@ -37,6 +48,9 @@ function buildProgram(): Command {
     .option('--config <file>', 'extra YAML config layered over the experiment config.yaml')
     .option('--eval-script <file>', 'evaluation script run with bash in each step folder')
     .option('--seed <s>', 'random seed', integerOption('--seed', 0))
+    .option('--budget-usd <usd>', 'stop cleanly before LLM spend would cross this many dollars', numberOption('--budget-usd'))
+    .option('--budget-tokens <n>', 'stop cleanly before LLM tokens would cross this count', integerOption('--budget-tokens', 1))
+    .option('--dry-run', 'estimate calls, tokens, cost and time of the run; call no model, change nothing')
     .description('run (or resume) the evolution loop')
     .action(async (dir: string | undefined, options: RunCommandOptions & { experiment?: string }) => {
       await runCommand(experimentDirFrom(dir, options.experiment), options, write);
@@ -46,8 +60,11 @@ function buildProgram(): Command {
     .command('status')
     .argument('[dir]', 'experiment folder')
     .option('--experiment <name>')
+    .option('--provenance', 'where the designs came from: cognition, experience or novel, overall and over the best 10 %')
     .description('rounds, scores, failures and spend so far')
-    .action((dir: string | undefined, options: { experiment?: string }) => statusCommand(experimentDirFrom(dir, options.experiment), write));
+    .action((dir: string | undefined, options: { experiment?: string; provenance?: boolean }) =>
+      statusCommand(experimentDirFrom(dir, options.experiment), write, { provenance: options.provenance === true }),
+    );
 
   program
     .command('best')
@@ -86,6 +103,26 @@ function buildProgram(): Command {
     .option('--output <file>', 'write to a file instead of stdout')
     .description('all nodes as JSON lines or CSV')
     .action((dir: string, options: { format: string; output?: string }) => exportCommand(dir, options, write));
+
+  program
+    .command('report')
+    .argument('<dir>', 'experiment folder')
+    .option('--output <file>', 'the Markdown file (default: DIR/report.md); score-curve.svg goes beside it')
+    .description('a Markdown report: best program, score curve image, top analyses, provenance, failures, spend')
+    .action((dir: string, options: { output?: string }) => reportCommand(dir, options, write));
+
+  program
+    .command('dashboard')
+    .argument('<dirs...>', 'experiment folders (several are compared side by side)')
+    .option('--port <p>', 'port to listen on (0 picks a free one)', integerOption('--port', 0), 8765)
+    .option('--host <h>', 'address to bind', '127.0.0.1')
+    .option('--allow-remote', 'allow binding an address other machines can reach')
+    .description('a local, read-only web dashboard that follows the runs live')
+    .action(async (dirs: string[], options: { port: number; host: string; allowRemote?: boolean }) => {
+      await dashboardCommand(dirs, options, write);
+    });
+
+  registerCognitionCommands(program, write);
 
   return program;
 }

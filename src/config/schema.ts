@@ -9,10 +9,83 @@ import { z } from 'zod';
 
 const seconds = z.number().positive();
 
+/** A model's price in USD per million tokens; `cached_input` defaults to `input`. */
+const priceSchema = z.strictObject({
+  input: z.number().min(0),
+  cached_input: z.number().min(0).optional(),
+  output: z.number().min(0),
+});
+
+/** Settings of a model beyond the reference `api.*` keys; shared by `api` and each entry of `models`. */
+const modelExtraKeys = {
+  /** Stream the answer (SSE); a stream silent for `idle_timeout` seconds is abandoned and retried. */
+  stream: z.boolean().optional(),
+  /** Seconds without a streamed chunk (or before the first one) before the call is abandoned. Default 120. */
+  idle_timeout: seconds.optional(),
+  /** Reasoning models (o-series, gpt-5): sent instead of `max_tokens`. */
+  max_completion_tokens: z.number().int().positive().optional(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
+  /** llama-cpp: the GGUF model file (relative to the experiment folder). */
+  model_path: z.string().optional(),
+  /** replay: an experiment folder, its `asi-evolve.db`, or its `steps` folder, whose recorded calls are served. */
+  transcript: z.string().optional(),
+  /** replay: `prompt` serves the recorded answer to the same prompt (a different prompt is an error); `order` serves answers in recorded order. */
+  replay_match: z.enum(['prompt', 'order']).optional(),
+  /** Overrides the built-in price table for this model. */
+  price: priceSchema.optional(),
+};
+
+/** One named model of `models`; unset settings fall back to `api`'s (endpoint and key only for the same provider). */
+const modelSchema = z.strictObject({
+  provider: z.enum(['openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('openai-compatible'),
+  model: z.string().optional(),
+  base_url: z.string().optional(),
+  api_key: z.string().optional(),
+  api_key_env: z.string().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  timeout: seconds.optional(),
+  retry_times: z.number().int().min(0).optional(),
+  retry_delay: z.number().min(0).optional(),
+  context_window: z.number().int().positive().optional(),
+  ...modelExtraKeys,
+});
+
+/** A role's model: a name of `models` (or `main` for `api`), or a weighted ensemble of them. */
+const roleModelSchema = z.union([
+  z.string().min(1),
+  z.array(z.strictObject({ model: z.string().min(1), weight: z.number().positive().default(1) })).min(1),
+]);
+
+/** The model of each role; a role left out uses the main model (`api`). */
+const rolesSchema = z
+  .strictObject({
+    researcher: roleModelSchema.optional(),
+    analyzer: roleModelSchema.optional(),
+    judge: roleModelSchema.optional(),
+    manager: roleModelSchema.optional(),
+    debug: roleModelSchema.optional(),
+    static_check: roleModelSchema.optional(),
+    cognition_extraction: roleModelSchema.optional(),
+  })
+  .prefault({});
+
+/** Spending limits of a run (all rounds of the experiment, resumed ones included). */
+const budgetSchema = z
+  .strictObject({
+    usd: z.number().positive().optional(),
+    tokens: z.number().int().positive().optional(),
+  })
+  .prefault({});
+
 const apiSchema = z
   .strictObject({
-    /** `builtin` = the no-model operator; `auto` = openai-compatible when a model is named. */
-    provider: z.enum(['auto', 'builtin', 'openai-compatible']).default('auto'),
+    /**
+     * `builtin` = the no-model operator; `auto` = openai-compatible when a model is named.
+     * `anthropic`, `llama-cpp` (a local GGUF file, `model_path`) and `replay` (a recorded run, `transcript`)
+     * take their settings from the same keys as an entry of `models`.
+     */
+    provider: z.enum(['auto', 'builtin', 'openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('auto'),
     base_url: z.string().default('https://api.openai.com/v1'),
     /** Literal key; prefer `api_key_env` or `${VAR}` so that no secret sits in a file. */
     api_key: z.string().optional(),
@@ -27,6 +100,7 @@ const apiSchema = z
     retry_delay: z.number().min(0).default(5),
     /** Context window in tokens of the model (used to warn about oversized prompts). */
     context_window: z.number().int().positive().default(128_000),
+    ...modelExtraKeys,
   })
   .prefault({});
 
@@ -93,8 +167,67 @@ const pipelineSchema = z
       .strictObject({
         enabled: z.boolean().default(false),
         ratio: z.number().min(0).max(1).default(0.2),
+        /**
+         * `blend`: `(1 - ratio) * eval + ratio * judge` (reference formula, judge on 0–100).
+         * `composite` (paper): `(1 - ratio) * sigmoid((eval - center) / scale) + ratio * judge / 100`, in 0–1.
+         */
+        mode: z.enum(['blend', 'composite']).default('blend'),
+        /** Composite mode: the evaluator score that maps to 0.5. */
+        center: z.number().default(0),
+        /** Composite mode: the evaluator-score distance that moves the sigmoid from 0.5 to about 0.73. */
+        scale: z.number().positive().default(1),
       })
       .prefault({}),
+    /** Debug agent: on a failed evaluation, an LLM repairs the program; 0 attempts disables it. */
+    debug: z.strictObject({ attempts: z.number().int().min(0).default(0) }).prefault({}),
+    /** Static check before evaluation: an LLM review against `constraints_file` and/or a command (exit 0 = pass). */
+    static_check: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Shell command run in the sandbox on the candidate ($1 = program path); a non-zero exit rejects it. */
+        command: z.string().min(1).optional(),
+        /** The experiment's hard constraints, relative to the experiment folder. */
+        constraints_file: z.string().default('constraints.md'),
+      })
+      .prefault({}),
+    /** Novelty gate before evaluation: a near-duplicate proposal is sent back to the designer. */
+    novelty: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Similarity (0–1) at which a proposal counts as a near-duplicate. Identical programs always do. */
+        threshold: z.number().min(0).max(1).default(0.95),
+        /** Times a near-duplicate is sent back before the last proposal is evaluated anyway. */
+        max_attempts: z.number().int().min(0).default(2),
+        /** `program`: token-shingle Jaccard; `motivation`: embedding cosine; `both`: the higher. */
+        compare: z.enum(['program', 'motivation', 'both']).default('motivation'),
+        /** Let an LLM decide similarities inside `judge_band`. */
+        llm_judge: z.boolean().default(false),
+        judge_band: z
+          .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+          .refine(([low, high]) => low <= high, { message: 'expected [low, high] with low <= high' })
+          .default([0.85, 0.95]),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** The cognition embedder: the built-in lexical one, an OpenAI-compatible endpoint, or a local model folder. */
+const cognitionEmbeddingSchema = z
+  .strictObject({
+    /** `builtin` needs no model and no network; `local` needs the optional package @huggingface/transformers. */
+    provider: z.enum(['builtin', 'openai-compatible', 'local']).default('builtin'),
+    /** The embeddings model (openai-compatible). Reference model names with `builtin` fall back to the lexical embedder. */
+    model: z.string().default('builtin-lexical'),
+    /** Vector length: buckets of the lexical embedder (default 512), or `dimensions` sent to the endpoint; unset = the model's own. */
+    dimension: z.number().int().positive().optional(),
+    base_url: z.string().default('https://api.openai.com/v1'),
+    api_key_env: z.string().default('OPENAI_API_KEY'),
+    /** `local`: the model folder (ONNX weights and tokenizer), relative to the experiment folder. */
+    model_path: z.string().optional(),
+    /** Seconds one embeddings request may take. */
+    timeout: seconds.default(60),
+    /** Texts per embeddings request. */
+    batch_size: z.number().int().positive().default(256),
   })
   .prefault({});
 
@@ -103,8 +236,35 @@ const cognitionSchema = z
     storage_dir: z.string().default('cognition_data'),
     /** Seed files (YAML/JSON/JSONL/Markdown) imported at the start of a run, relative to the experiment. */
     seed_files: z.array(z.string()).optional(),
-    embedding: embeddingSchema,
+    embedding: cognitionEmbeddingSchema,
     faiss: faissSchema,
+    /** Search is exact up to `approximate_above` stored vectors, then an approximate (HNSW) index. */
+    index: z
+      .strictObject({
+        approximate_above: z.number().int().min(0).default(20_000),
+        /** Candidates the approximate search explores per query: higher is slower and closer to exact. */
+        expansion_search: z.number().int().positive().default(128),
+      })
+      .prefault({}),
+    /** Similarity at or above which a new item (ingested or found by a run) counts as a duplicate of a stored one. */
+    duplicate_threshold: z.number().min(-1).max(1).default(0.8),
+    /** Items the Analyzer proposes from what a round revealed, stored as found by the run. */
+    growth: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        max_per_round: z.number().int().min(0).default(2),
+      })
+      .prefault({}),
+    /** `cognition ingest`: papers read by an LLM that extracts heuristics, pitfalls and principles. */
+    ingest: z
+      .strictObject({
+        /** Characters of paper text per extraction call. */
+        chunk_chars: z.number().int().min(1000).default(12_000),
+        max_items_per_paper: z.number().int().positive().default(8),
+        /** Follow-ups after an answer without any <cognition_item> block or <no_items/>. */
+        max_retries: z.number().int().min(0).default(1),
+      })
+      .prefault({}),
     retrieval: z
       .strictObject({
         top_k: z.number().int().min(0).default(3),
@@ -151,12 +311,49 @@ const databaseSchema = z
         ucb1_c: z.number().min(0).default(1.414),
         /** Let failed nodes be sampled as parents (off by default). */
         allow_failed_parents: z.boolean().default(false),
+        /** How scores become fitness for UCB1 and island draws; `sigmoid` is the paper's z-score + logistic. */
+        fitness: z.enum(['min-max', 'sigmoid']).default('min-max'),
         island: islandSchema,
         pool: poolSchema,
       })
       .prefault({}),
   })
   .prefault({});
+
+/** A size in bytes: a number, or text such as `4GiB`, `512M`, `1.5 GB`; null = not limited. */
+const sizeSchema = z
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(b|[kmgt]|[kmgt]b|[kmgt]ib)?\s*$/i, 'expected a size like "4GiB", "512M" or a number of bytes'),
+  ])
+  .nullable();
+
+/** How candidates are contained (SYSTEM.md §8). */
+const sandboxSchema = z
+  .strictObject({
+    /** `auto`: bubblewrap, else unshare, else none, as this machine allows. A named mode that is missing stops the run. */
+    mode: z.enum(['auto', 'bubblewrap', 'unshare', 'none']).default('auto'),
+    /** Let candidates reach the network; isolated by default where the machine allows it. */
+    network: z.boolean().default(false),
+    /** Address-space limit per process. */
+    memory: sizeSchema.default('4GiB'),
+    cpu_seconds: z.number().int().positive().nullable().default(null),
+    /** Largest file a candidate may write. */
+    file_size: sizeSchema.default('1GiB'),
+    max_processes: z.number().int().positive().nullable().default(512),
+    /** Extra paths the evaluator may read under bubblewrap (datasets, toolchains, /dev/nvidia0…). */
+    read_paths: z.array(z.string()).default([]),
+  })
+  .prefault({});
+
+/** One evaluation stage; a score below `threshold` skips the later stages. */
+const stageSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, ".", "_" or "-"'),
+  command: z.string().min(1),
+  /** Seconds; defaults to `evaluator.timeout`. */
+  timeout: seconds.optional(),
+  threshold: z.number().nullable().default(null),
+});
 
 const evaluatorSchema = z
   .strictObject({
@@ -176,6 +373,19 @@ const evaluatorSchema = z
     env_allow: z.array(z.string()).default([]),
     /** Bytes of stdout and of stderr kept (the tail). */
     max_output_bytes: z.number().int().positive().default(1_000_000),
+    sandbox: sandboxSchema,
+    /** Ordered evaluation stages (e.g. quick test, then full run); when set they replace `command`. */
+    stages: z
+      .array(stageSchema)
+      .default([])
+      .refine((stages) => new Set(stages.map((stage) => stage.name)).size === stages.length, 'stage names must be unique'),
+    /** Each new best is evaluated `count` more times and must reproduce within `tolerance` (relative); 0 disables. */
+    reproduce: z
+      .strictObject({
+        count: z.number().int().min(0).default(1),
+        tolerance: z.number().min(0).default(1e-6),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -187,6 +397,43 @@ const runSchema = z
   })
   .prefault({});
 
+type ModelEntry = { provider: string; model?: string | undefined; model_path?: string | undefined; transcript?: string | undefined };
+
+/** What each provider needs beyond its name; `where` is the key path of the entry. */
+function checkModelEntry(entry: ModelEntry, where: string[], context: z.core.$RefinementCtx): void {
+  const need = (key: 'model' | 'model_path' | 'transcript', why: string): void => {
+    const value = entry[key];
+    if (value === undefined || value.trim() === '') context.addIssue({ code: 'custom', path: [...where, key], message: why });
+  };
+  if (entry.provider === 'llama-cpp') need('model_path', 'provider llama-cpp needs model_path (the GGUF file)');
+  else if (entry.provider === 'replay') need('transcript', 'provider replay needs transcript (a recorded experiment folder, its database or its steps folder)');
+  else if (entry.provider === 'openai-compatible' || entry.provider === 'anthropic') need('model', `provider ${entry.provider} needs model (the model id)`);
+}
+
+/** Cross-field checks: each role names a known model, and each model has what its provider needs. */
+function checkModelReferences(
+  config: { api: ModelEntry; models: Record<string, ModelEntry>; roles: Record<string, unknown> },
+  context: z.core.$RefinementCtx,
+): void {
+  if (config.api.provider === 'llama-cpp' || config.api.provider === 'replay' || config.api.provider === 'anthropic') {
+    checkModelEntry(config.api, ['api'], context);
+  }
+  for (const [name, entry] of Object.entries(config.models)) {
+    if (name === 'main') context.addIssue({ code: 'custom', path: ['models', name], message: '`main` is reserved for the model of `api`; choose another name' });
+    checkModelEntry(entry, ['models', name], context);
+  }
+  const known = [...new Set(['main', ...Object.keys(config.models)])].join(', ');
+  for (const [role, target] of Object.entries(config.roles)) {
+    if (target === undefined) continue;
+    const names = typeof target === 'string' ? [[target, ['roles', role]] as const] : (target as { model: string }[]).map((member, index) => [member.model, ['roles', role, index, 'model']] as const);
+    for (const [name, path] of names) {
+      if (name !== 'main' && !(name in config.models)) {
+        context.addIssue({ code: 'custom', path: [...path], message: `unknown model '${name}' (known: ${known}); define it under models` });
+      }
+    }
+  }
+}
+
 export const configSchema = z.strictObject({
   experiment_name: z.string().optional(),
   api: apiSchema,
@@ -196,7 +443,13 @@ export const configSchema = z.strictObject({
   database: databaseSchema,
   evaluator: evaluatorSchema,
   run: runSchema,
-});
+  /** Named models that roles may use, beside the main model `api`. */
+  models: z.record(z.string(), modelSchema).default({}),
+  roles: rolesSchema,
+  budget: budgetSchema,
+  /** Price overrides by model id, consulted before the built-in table. */
+  pricing: z.record(z.string(), priceSchema).default({}),
+}).superRefine(checkModelReferences);
 
 /** A fully validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

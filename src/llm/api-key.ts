@@ -17,11 +17,13 @@ export function isLocalBaseURL(baseURL: string): boolean {
 /**
  * The API key for `api`: `api.api_key` if set, else the environment variable named by
  * `api.api_key_env`. A local base URL may go without one; any other throws a
- * `CONFIG_INVALID` error that names both the config key and the variable.
+ * `CONFIG_INVALID` error that names both the config key and the variable. `where` is the
+ * config section the settings came from (`api`, `models.claude`…).
  */
 export function resolveApiKey(
   api: Pick<Config['api'], 'api_key' | 'api_key_env' | 'base_url'>,
   env: NodeJS.ProcessEnv,
+  where = 'api',
 ): string | undefined {
   const literal = api.api_key?.trim();
   if (literal) return literal;
@@ -30,10 +32,10 @@ export function resolveApiKey(
   if (isLocalBaseURL(api.base_url)) return undefined;
   throw new AsiEvolveError(
     'CONFIG_INVALID',
-    `No API key for ${api.base_url}: the environment variable ${api.api_key_env} (named by api.api_key_env) is not set, and api.api_key is empty.`,
+    `No API key for ${api.base_url}: the environment variable ${api.api_key_env} (named by ${where}.api_key_env) is not set, and ${where}.api_key is empty.`,
     {
-      key: 'api.api_key_env',
-      hint: `Export ${api.api_key_env}=<your key>, point api.api_key_env at the variable that holds it, or set api.provider: builtin to run without a model.`,
+      key: `${where}.api_key_env`,
+      hint: `Export ${api.api_key_env}=<your key>, point ${where}.api_key_env at the variable that holds it, or set api.provider: builtin to run without a model.`,
     },
   );
 }

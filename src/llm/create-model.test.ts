@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../config/schema.js';
 import { AsiEvolveError } from '../errors.js';
 import { createModelFromConfig } from './create-model.js';
+import { startFakeAnthropicServer } from './test-support/fake-anthropic-server.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from './test-support/fake-openai-server.js';
 import type { LlmCallRecordDraft } from './wrappers/recorder.js';
 
@@ -54,5 +55,19 @@ describe('createModelFromConfig', () => {
       ['researcher', 1, false],
       ['researcher', 2, true],
     ]);
+  });
+
+  it('builds the provider api.provider names: Anthropic with its own key variable and default endpoint', async () => {
+    const anthropic = await startFakeAnthropicServer([{ text: 'from claude' }]);
+    try {
+      const built = createModelFromConfig(apiConfig({ provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: anthropic.url }), { ANTHROPIC_API_KEY: 'sk-ant-1' });
+      expect(built.description).toBe('claude-sonnet-4-5 (anthropic)');
+      expect((await built.model?.generate({ messages: [{ role: 'user', content: 'hi' }] }))?.text).toBe('from claude');
+      expect(anthropic.requests[0]?.headers.authorization).toBe('Bearer sk-ant-1');
+    } finally {
+      await anthropic.close();
+    }
+    // Without a key for Anthropic's own endpoint, the error names ANTHROPIC_API_KEY (not OpenAI's default).
+    expect(() => createModelFromConfig(apiConfig({ provider: 'anthropic', model: 'claude-sonnet-4-5' }), {})).toThrow(/ANTHROPIC_API_KEY/);
   });
 });

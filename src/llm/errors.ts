@@ -79,3 +79,33 @@ export function isAbortError(error: unknown): boolean {
     ((error as { name?: unknown }).name === 'AbortError' || (error as { name?: unknown }).name === 'APIUserAbortError')
   );
 }
+
+/** Which spending limit a run hit. */
+export type BudgetLimitKind = 'usd' | 'tokens';
+
+/**
+ * A call was refused before it was sent because it could cross a spending limit. The loop
+ * treats its code, BUDGET_REACHED, as "stop cleanly": no new round starts, the rounds in
+ * flight finish without further calls, and a later run with a higher limit resumes.
+ */
+export class BudgetReachedError extends AsiEvolveError {
+  readonly limit: BudgetLimitKind;
+  readonly limitValue: number;
+  /** Spent (and reserved by calls in flight) when the call was refused. */
+  readonly spent: number;
+
+  constructor(message: string, details: { limit: BudgetLimitKind; limitValue: number; spent: number }) {
+    super('BUDGET_REACHED', message, {
+      key: details.limit === 'usd' ? 'budget.usd' : 'budget.tokens',
+      hint: `Raise the limit (--budget-${details.limit === 'usd' ? 'usd' : 'tokens'} or budget.${details.limit}) and run again: the run resumes from the rounds already stored.`,
+    });
+    this.name = 'BudgetReachedError';
+    this.limit = details.limit;
+    this.limitValue = details.limitValue;
+    this.spent = details.spent;
+  }
+
+  static override isInstance(value: unknown): value is BudgetReachedError {
+    return AsiEvolveError.isInstance(value) && value.code === 'BUDGET_REACHED';
+  }
+}

@@ -19,3 +19,44 @@ export {
   type ModelFromConfig,
   type RoleRecording,
 } from './create-model.js';
+export { BudgetReachedError, type BudgetLimitKind } from './errors.js';
+export { CHARS_PER_TOKEN, estimateTokens, estimatePromptTokens } from './token-estimate.js';
+export {
+  MAIN_MODEL,
+  ROLE_NAMES,
+  mainModelSettings,
+  namedModelSettings,
+  pricingOf,
+  resolveRoleTarget,
+  type ModelSettings,
+  type ProviderName,
+  type RoleName,
+  type RoleTarget,
+} from './model-settings.js';
+export { createProvider, providerFactories, type ProviderContext } from './create-provider.js';
+export { createRoleModels, longestCallMs, type RoleModels, type RoleModelsOptions } from './role-models.js';
+export { createEnsemble, type EnsembleMember, type EnsembleModel } from './ensemble.js';
+export { BudgetTracker, withBudget, type BudgetLimits, type BudgetOptions, type Reservation, type Spend } from './wrappers/budget.js';
+export { createAnthropic, ANTHROPIC_BASE_URL, type AnthropicOptions } from './providers/anthropic.js';
+export { createLlamaCpp, NODE_LLAMA_CPP_VERSION, type LlamaCppModel, type LlamaCppOptions } from './providers/llama-cpp.js';
+export { checkGgufFile } from './providers/gguf-file.js';
+export { createReplayModel, type ReplayMatch, type ReplayOptions } from './providers/replay.js';
+export { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';
+export {
+  TRIM_ORDER,
+  checkContextBudget,
+  describeTrimmed,
+  fitDesignContext,
+  omissionNote,
+  trimPromptParts,
+  withContextFit,
+  type FittableDesigner,
+  type ContextCheck,
+  type FitResult,
+  type FittableContext,
+  type PromptPart,
+  type RolePrompt,
+  type TrimKind,
+  type TrimmedPart,
+  type TrimResult,
+} from './context-budget.js';

@@ -10,11 +10,27 @@ export type LlmCallDraft = Omit<LlmCallRecord, 'nodeId' | 'step'>;
  */
 const roundCalls = new AsyncLocalStorage<LlmCallDraft[]>();
 
-/** Runs `work` with a fresh call collector and returns both its result and the calls it made. */
+const callsOfFailedWork = new WeakMap<object, LlmCallDraft[]>();
+
+/**
+ * Runs `work` with a fresh call collector and returns both its result and the calls it made.
+ * When `work` throws, the calls stay reachable through `callsMadeBefore(error)`: money spent
+ * by a round cut short is still recorded.
+ */
 export async function collectCalls<T>(work: () => Promise<T>): Promise<{ value: T; calls: LlmCallDraft[] }> {
   const calls: LlmCallDraft[] = [];
-  const value = await roundCalls.run(calls, work);
-  return { value, calls };
+  try {
+    const value = await roundCalls.run(calls, work);
+    return { value, calls };
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) callsOfFailedWork.set(error, calls);
+    throw error;
+  }
+}
+
+/** The LLM calls a round made before it threw `error` (empty when none were collected). */
+export function callsMadeBefore(error: unknown): LlmCallDraft[] {
+  return typeof error === 'object' && error !== null ? (callsOfFailedWork.get(error) ?? []) : [];
 }
 
 /** The recorder's sink: files a call under the round that made it (or `orphans` outside a round). */

@@ -2,3 +2,4 @@ export { runLoop, toSampleable, type LoopStore, type RunLoopOptions, type RunSum
 export { buildRunParts, type RunParts } from './preset.js';
 export { runRound, runSeedRound, evaluateProgram, type RoundParts, type RoundResult } from './round.js';
 export type { LoopEvent } from './events.js';
+export { estimateRun, formatEstimate, historyFromStore, type RunEstimate, type RunHistory } from './dry-run.js';

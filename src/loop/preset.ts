@@ -6,6 +6,9 @@ import {
   createRawAnalyst,
   createRuleBasedAnalyst,
   loadTemplates,
+  readEvalCriteria,
+  researcherVariables,
+  runManager,
   type Analyst,
 } from '../agents/index.js';
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/gates/index.js';
@@ -13,7 +16,9 @@ import { createLocalExecutor } from '../cluster/index.js';
 import { createCognitionRetriever, createLexicalEmbedder, importCognitionPaths, type CognitionSource } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
 import { defaultLimits, filterEvaluatorEnv, sandboxCapabilities } from '../evaluation/index.js';
-import { createModelFromConfig } from '../llm/index.js';
+import { createRoleModels, withContextFit, type LanguageModel } from '../llm/index.js';
+import { createRandom } from '../random.js';
+import { estimateRun } from './dry-run.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import type { Store } from '../store/index.js';
 import { recordCall } from './call-context.js';
@@ -47,31 +52,67 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   const { config, experiment, store, env } = options;
   const notices: string[] = [];
 
-  const { model, description, forRole } = createModelFromConfig(config.api, env);
-  const roleModel = (role: string) =>
-    forRole
-      ? forRole({ role, onCall: (draft) => recordCall(draft, (orphan) => store.insertLlmCall({ ...orphan, nodeId: null, step: null })) })
-      : null;
-  const templates = loadTemplates(experiment.dir);
+  const spend = store.spendSummary();
+  const models = createRoleModels(config, env, {
+    random: createRandom(`${config.run.seed}:llm`),
+    onCall: (draft) => recordCall(draft, (orphan) => store.insertLlmCall({ ...orphan, nodeId: null, step: null })),
+    initialSpend: { usd: spend.totalUsd, tokens: spend.inputTokens + spend.outputTokens },
+    baseDir: experiment.dir,
+  });
+  // Loads local models now, so a missing package or model file stops the run before round 1.
+  await models.prepare();
+  notices.push(...models.notices);
+  const roleModel = (role: string): LanguageModel | null => models.forRole(role);
   const researcherModel = roleModel('researcher');
   const analyzerModel = roleModel('analyzer');
   const judgeModel = roleModel('judge');
 
-  if (model === null) {
+  if (researcherModel === null) {
     notices.push(
-      `No LLM configured (${description}): using the BUILT-IN NO-MODEL OPERATOR, which perturbs numeric constants and recombines parents, with a rule-based analysis. Set api.model in config.yaml to use an LLM.`,
+      'No LLM configured (api.model is not set): using the BUILT-IN NO-MODEL OPERATOR, which perturbs numeric constants and recombines parents, with a rule-based analysis. Set api.model in config.yaml to use an LLM.',
     );
   } else {
-    notices.push(`LLM: ${description}`);
+    notices.push(`LLM: ${models.description}`);
+  }
+
+  // The manager writes experiment-specific prompts before round 1 (never over the user's files).
+  if (config.pipeline.agents.manager) {
+    const managerModel = roleModel('manager');
+    if (managerModel) {
+      const result = await runManager({
+        model: managerModel,
+        task: experiment.task,
+        evalCriteria: readEvalCriteria(experiment.dir),
+        experimentDir: experiment.dir,
+        diffMode: config.pipeline.researcher.diff_based_evolution,
+      });
+      for (const file of result.written) notices.push(`Manager wrote ${file}`);
+    } else {
+      notices.push('pipeline.agents.manager is set but no LLM is configured: the default prompts are used.');
+    }
+  }
+  const templates = loadTemplates(experiment.dir);
+  if (researcherModel) {
+    for (const check of estimateRun({ config, experiment, templates, steps: 1 }).contextChecks) if (check.warning) notices.push(check.warning);
   }
 
   const designer = researcherModel
-    ? createLlmResearcher({
-        model: researcherModel,
-        templates,
-        maxParseRetries: config.pipeline.max_retries.researcher,
-        diffRetries: config.pipeline.researcher.diff_retries,
-      })
+    ? withContextFit(
+        createLlmResearcher({
+          model: researcherModel,
+          templates,
+          maxParseRetries: config.pipeline.max_retries.researcher,
+          diffRetries: config.pipeline.researcher.diff_retries,
+        }),
+        {
+          // Trims the least useful parts of the prompt, in a stated order, when it would not fit the window.
+          maxPromptTokens: (researcherModel.contextWindow ?? config.api.context_window) - config.api.max_tokens,
+          render: (context) => {
+            const diff = context.diffMode && context.parent !== null;
+            return (diff ? templates.researcherDiff : templates.researcher).render(researcherVariables(context, diff));
+          },
+        },
+      )
     : createBuiltinDesigner();
 
   const fallbackAnalyst = createRuleBasedAnalyst();
@@ -152,5 +193,12 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     limits: { ...defaultLimits },
     novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
   };
-  return { round, notices, close: () => executor.close() };
+  return {
+    round,
+    notices,
+    close: async () => {
+      await executor.close();
+      await models.close();
+    },
+  };
 }

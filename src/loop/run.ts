@@ -2,7 +2,7 @@ import { createRandom } from '../random.js';
 import type { SampleableNode } from '../sampling/policy.js';
 import { selectEvictions } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
-import type { LlmCallDraft } from './call-context.js';
+import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
 import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
 import { stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
@@ -19,6 +19,8 @@ export interface LoopStore {
     },
   ): NodeRecord;
   deleteNodes(ids: readonly number[]): number;
+  /** Stores one call outside a node (e.g. of a round that was cut short). */
+  insertLlmCall(call: LlmCallRecord): number;
   getNode(id: number): NodeRecord | undefined;
   listNodes(): NodeRecord[];
   bestNode(): NodeRecord | undefined;
@@ -190,6 +192,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         result = await runRound(roundParts, step, random, signal);
       } catch (error) {
         inFlight.delete(step);
+        // The round is lost, but what it spent is not: keep its calls, filed under its step.
+        const spent = callsMadeBefore(error);
+        for (const call of spent) store.insertLlmCall({ ...call, nodeId: null, step });
         if (signal.aborted) return;
         if (isBudgetReached(error)) {
           // Stop scheduling, but let the rounds in flight finish and be stored.

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { join } from 'node:path';
+import { provenanceReport, type ProvenanceSplit } from '../../cognition/index.js';
 import type { NodeRecord } from '../../store/index.js';
 import { formatDuration, formatScore, formatUsd } from '../format.js';
 import { openExperimentStore } from './open-experiment-store.js';
@@ -11,8 +12,29 @@ function firstLine(text: string, width = 100): string {
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 
-/** `status DIR`: where the run stands. */
-export function statusCommand(dir: string, write: Write): void {
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}
+
+/** The paper's provenance split: over all designed nodes, and over the best 10 % of them. */
+function writeProvenance(nodes: readonly NodeRecord[], write: Write): void {
+  const report = provenanceReport(nodes);
+  const line = (label: string, split: ProvenanceSplit): string => {
+    const unknown = split.counts.unknown > 0 ? `; ${split.counts.unknown} did not say` : '';
+    const stated = split.nodes - split.counts.unknown;
+    if (stated === 0) return `  ${label} (${split.nodes} node${split.nodes === 1 ? '' : 's'}): no design stated its provenance${unknown}\n`;
+    const { cognition, experience, novel } = split.shares;
+    return `  ${label} (${split.nodes} node${split.nodes === 1 ? '' : 's'}): cognition ${percent(cognition)} / experience ${percent(experience)} / novel ${percent(novel)}${unknown}\n`;
+  };
+  write('Provenance of designs (as each Researcher answer stated it):\n');
+  write(line('all rounds', report.all));
+  write(line(`best ${Math.round(report.bestFraction * 100)} %`, report.best));
+  const shown = nodes.filter((node) => node.step > 0 && node.cognitionIds.length > 0).length;
+  write(`  rounds shown cognition items: ${shown} of ${report.all.nodes}\n`);
+}
+
+/** `status DIR`: where the run stands; with `provenance`, where the designs came from. */
+export function statusCommand(dir: string, write: Write, options: { provenance?: boolean } = {}): void {
   const store = openExperimentStore(dir);
   try {
     const nodes = store.listNodes();
@@ -29,7 +51,10 @@ export function statusCommand(dir: string, write: Write): void {
     write(`Evaluation time: ${formatDuration(runtime)}\n`);
     write(`LLM: ${spend.calls} calls, ${spend.inputTokens} input + ${spend.outputTokens} output tokens, ${formatUsd(spend.totalUsd)}\n`);
     for (const [role, usage] of Object.entries(spend.byRole)) {
-      write(`  ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+      write(`  role ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+    }
+    for (const [model, usage] of Object.entries(spend.byModel)) {
+      write(`  model ${model}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
     }
     const failures = new Map<string, number>();
     for (const node of rounds) if (!node.success) {
@@ -44,6 +69,7 @@ export function statusCommand(dir: string, write: Write): void {
         write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
       }
     }
+    if (options.provenance) writeProvenance(nodes, write);
   } finally {
     store.close();
   }

@@ -1,7 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, resolveExperiment } from '../../config/index.js';
+import { loadTemplates } from '../../agents/index.js';
 import { buildRunParts, runLoop, type RunParts } from '../../loop/index.js';
+import { estimateRun, formatEstimate, historyFromStore } from '../../loop/dry-run.js';
 import { openStore } from '../../store/index.js';
 import { createProgressPrinter } from '../progress.js';
 
@@ -12,11 +14,16 @@ export interface RunCommandOptions {
   config?: string;
   evalScript?: string;
   seed?: number;
+  budgetUsd?: number;
+  budgetTokens?: number;
+  dryRun?: boolean;
 }
 
 /** Flags shaped as a config layer (the highest-priority one). */
 function flagsLayer(options: RunCommandOptions): Record<string, unknown> {
-  const layer: Record<string, Record<string, unknown>> = { run: {}, pipeline: {}, evaluator: {} };
+  const layer: Record<string, Record<string, unknown>> = { run: {}, pipeline: {}, evaluator: {}, budget: {} };
+  if (options.budgetUsd !== undefined) layer.budget!.usd = options.budgetUsd;
+  if (options.budgetTokens !== undefined) layer.budget!.tokens = options.budgetTokens;
   if (options.steps !== undefined) layer.run!.steps = options.steps;
   if (options.seed !== undefined) layer.run!.seed = options.seed;
   if (options.workers !== undefined) layer.pipeline!.parallel = { num_workers: options.workers };
@@ -37,6 +44,17 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
     ...(options.config !== undefined ? { configFile: options.config } : {}),
   });
   const experiment = resolveExperiment(dir, config);
+  if (options.dryRun) {
+    // Estimates from the real templates and files (and the stored history, if any); calls no model, creates nothing.
+    const history = existsSync(experiment.databasePath) ? openStore(experiment.databasePath, { readonly: true }) : null;
+    try {
+      const estimate = estimateRun({ config, experiment, templates: loadTemplates(experiment.dir), ...(history ? { history: historyFromStore(history) } : {}) });
+      write(formatEstimate(estimate));
+    } finally {
+      history?.close();
+    }
+    return;
+  }
   const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
   let parts: RunParts;

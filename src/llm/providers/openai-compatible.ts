@@ -1,8 +1,10 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { LlmCallError } from '../errors.js';
-import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
+import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
+import { mapFinishReason } from './openai-finish-reason.js';
 import { toLlmCallError, type ErrorContext } from './openai-errors.js';
+import { generateStreamed } from './openai-stream.js';
 
 export interface OpenAICompatibleOptions {
   /** e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` */
@@ -17,20 +19,15 @@ export interface OpenAICompatibleOptions {
   timeoutMs?: number;
   defaultTemperature?: number;
   defaultMaxTokens?: number;
+  /** Reasoning models: sent as `max_completion_tokens` instead of `max_tokens`. */
+  maxCompletionTokens?: number;
+  /** Reasoning models: `reasoning_effort`. */
+  reasoningEffort?: string;
+  /** Stream the answer over SSE (with usage in the last chunk). @default false */
+  stream?: boolean;
+  /** Streaming only: milliseconds without a chunk (or before the first) after which the call is abandoned. @default 120000 */
+  idleTimeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-const finishReasons: Record<string, FinishReason> = {
-  stop: 'stop',
-  length: 'length',
-  content_filter: 'content-filter',
-  tool_calls: 'other',
-  function_call: 'other',
-};
-
-function mapFinishReason(raw: string | null | undefined): FinishReason {
-  if (raw === null || raw === undefined) return 'unknown';
-  return finishReasons[raw] ?? 'other';
 }
 
 function buildBody(
@@ -52,8 +49,13 @@ function buildBody(
     seed: options.seed,
     stop: options.stop && options.stop.length > 0 ? options.stop : undefined,
   };
+  if (settings.reasoningEffort !== undefined) body['reasoning_effort'] = settings.reasoningEffort;
   // Reasoning models refuse `max_tokens` next to `max_completion_tokens`.
-  if (!('max_completion_tokens' in extra)) body['max_tokens'] = options.maxOutputTokens ?? settings.defaultMaxTokens;
+  if (settings.maxCompletionTokens !== undefined && !('max_tokens' in extra)) {
+    body['max_completion_tokens'] = options.maxOutputTokens ?? settings.maxCompletionTokens;
+  } else if (!('max_completion_tokens' in extra)) {
+    body['max_tokens'] = options.maxOutputTokens ?? settings.defaultMaxTokens;
+  }
   for (const [key, value] of Object.entries(extra)) {
     // `null` removes a field, e.g. `temperature: null` for models that accept only the default.
     if (value === null) delete body[key];
@@ -92,6 +94,8 @@ function toResult(completion: ChatCompletion, context: ErrorContext): GenerateRe
  * A model served by any OpenAI-compatible chat endpoint (OpenAI, DeepSeek, vLLM, SGLang,
  * Ollama, llama.cpp server, OpenRouter…). The SDK's own retries are off: wrap the model in
  * `withRetry`. Failures are thrown as `LlmCallError`; aborts as the signal's reason.
+ * With `stream: true` the answer arrives over SSE, and a stream silent for `idleTimeoutMs`
+ * (before its first chunk or after any) is abandoned with a retryable timeout.
  *
  * @example
  * const model = createOpenAICompatible({ baseURL: 'http://127.0.0.1:11434/v1', apiKey: undefined, modelId: 'qwen3:8b' });
@@ -121,6 +125,13 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
     contextWindow: options.contextWindow,
     async generate(generateOptions) {
       generateOptions.abortSignal?.throwIfAborted();
+      if (options.stream) {
+        return generateStreamed(client, buildBody(generateOptions, options, provider), {
+          context,
+          idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
+          abortSignal: generateOptions.abortSignal,
+        });
+      }
       let completion: ChatCompletion;
       try {
         completion = await client.chat.completions.create(buildBody(generateOptions, options, provider), {

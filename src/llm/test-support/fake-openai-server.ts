@@ -1,5 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { sendJson, startLoopbackServer, writeFrames, type FakeRequest } from './loopback-server.js';
+
+export type { FakeRequest } from './loopback-server.js';
 
 /** Token counts a fake completion reports. */
 export interface FakeUsage {
@@ -10,19 +12,21 @@ export interface FakeUsage {
 
 /** How the fake server answers one request. */
 export type FakeReply =
-  | { text: string; usage?: FakeUsage; finishReason?: string; model?: string; id?: string }
+  | {
+      text: string;
+      usage?: FakeUsage;
+      finishReason?: string;
+      model?: string;
+      id?: string;
+      /** Streaming only: send this many SSE frames, then go silent with the stream left open. */
+      stallAfter?: number;
+      /** Streaming only: send this many SSE frames, then close the stream without a finish reason. */
+      cutAfter?: number;
+    }
   | { status: number; message?: string; retryAfter?: number; retryAfterMs?: number; body?: unknown }
   | { hang: true }
   | { malformed: true }
   | ((body: unknown, index: number) => FakeReply);
-
-export interface FakeRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body, or the raw text when it is not JSON. */
-  body: unknown;
-}
 
 export interface FakeOpenAIServer {
   /** Base URL to give the SDK, e.g. `http://127.0.0.1:PORT/v1`. */
@@ -33,11 +37,6 @@ export interface FakeOpenAIServer {
 }
 
 const defaultUsage: FakeUsage = { prompt_tokens: 10, completion_tokens: 5 };
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-}
 
 function usageJson(usage: FakeUsage): Record<string, unknown> {
   return {
@@ -56,15 +55,18 @@ function sendText(response: ServerResponse, reply: Extract<FakeReply, { text: st
   const finishReason = reply.finishReason ?? 'stop';
   const usage = usageJson(reply.usage ?? defaultUsage);
   if ((body as { stream?: unknown } | null)?.stream === true) {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}): string =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
-    response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-    const pieces = reply.text.match(/[\s\S]{1,8}/g) ?? [];
-    for (const piece of pieces) response.write(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
-    response.write(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]));
-    response.write(chunk([], { usage }));
-    response.end('data: [DONE]\n\n');
+    const frames = [chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }])];
+    for (const piece of reply.text.match(/[\s\S]{1,8}/g) ?? []) {
+      frames.push(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
+    }
+    if (reply.cutAfter !== undefined) {
+      writeFrames(response, frames.slice(0, reply.cutAfter), undefined);
+      return;
+    }
+    frames.push(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]), chunk([], { usage }), 'data: [DONE]\n\n');
+    writeFrames(response, frames, reply.stallAfter);
     return;
   }
   sendJson(response, 200, {
@@ -79,67 +81,36 @@ function sendText(response: ServerResponse, reply: Extract<FakeReply, { text: st
 
 /**
  * A loopback OpenAI-compatible server for tests: each request (any path) takes the next
- * reply of `script`; past the end it answers 500. Streams SSE chunks when asked to.
+ * reply of `script`; past the end it answers 500. Streams SSE chunks when asked to, and can
+ * stall or cut a stream halfway.
  *
  * @example
  * const server = await startFakeOpenAIServer([{ status: 429, retryAfter: 1 }, { text: 'hi' }]);
  * try { ... createOpenAICompatible({ baseURL: server.url, apiKey: 'test', modelId: 'm' }) ... } finally { await server.close(); }
  */
 export async function startFakeOpenAIServer(script: FakeReply[]): Promise<FakeOpenAIServer> {
-  const requests: FakeRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = text;
-      try {
-        body = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        // Keep the raw text.
-      }
-      const index = requests.length;
-      requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body });
-      let reply = script[index];
-      while (typeof reply === 'function') reply = reply(body, index);
-      if (reply === undefined) {
-        sendJson(response, 500, {
-          error: { message: `fake server: the script has ${script.length} replies; request ${index + 1} has none`, type: 'server_error' },
-        });
-      } else if ('hang' in reply) {
-        // Never answer; close() destroys the socket.
-      } else if ('malformed' in reply) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"id": "chatcmpl-broken", "choices": [');
-      } else if ('text' in reply) {
-        sendText(response, reply, body, index);
-      } else {
-        const headers: Record<string, string> = {};
-        if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
-        if (reply.retryAfterMs !== undefined) headers['retry-after-ms'] = String(reply.retryAfterMs);
-        const message = reply.message ?? `fake server: status ${reply.status}`;
-        sendJson(response, reply.status, reply.body ?? { error: { message, type: 'fake_error', code: null } }, headers);
-      }
-    });
+  const server = await startLoopbackServer((request, response, index) => {
+    const body = request.body;
+    let reply = script[index];
+    while (typeof reply === 'function') reply = reply(body, index);
+    if (reply === undefined) {
+      sendJson(response, 500, {
+        error: { message: `fake server: the script has ${script.length} replies; request ${index + 1} has none`, type: 'server_error' },
+      });
+    } else if ('hang' in reply) {
+      // Never answer; close() destroys the socket.
+    } else if ('malformed' in reply) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"id": "chatcmpl-broken", "choices": [');
+    } else if ('text' in reply) {
+      sendText(response, reply, body, index);
+    } else {
+      const headers: Record<string, string> = {};
+      if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
+      if (reply.retryAfterMs !== undefined) headers['retry-after-ms'] = String(reply.retryAfterMs);
+      const message = reply.message ?? `fake server: status ${reply.status}`;
+      sendJson(response, reply.status, reply.body ?? { error: { message, type: 'fake_error', code: null } }, headers);
+    }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake server: no TCP address');
-  return {
-    url: `http://127.0.0.1:${address.port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return { url: `${server.origin}/v1`, requests: server.requests, close: server.close };
 }

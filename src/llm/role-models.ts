@@ -1,0 +1,188 @@
+import type { Config } from '../config/schema.js';
+import type { Random } from '../random.js';
+import { createProvider, type ProviderContext } from './create-provider.js';
+import { createEnsemble } from './ensemble.js';
+import type { LanguageModel } from './model.js';
+import { ROLE_NAMES, mainModelSettings, pricingOf, resolveRoleTarget, type ModelSettings, type RoleName } from './model-settings.js';
+import { priceOf, type Pricing } from './pricing.js';
+import type { LlamaCppModel } from './providers/llama-cpp.js';
+import { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';
+import { BudgetTracker, withBudget, type Spend } from './wrappers/budget.js';
+import { withDeadline } from './wrappers/deadline.js';
+import { withRecorder, type LlmCallRecordDraft } from './wrappers/recorder.js';
+import { withRetry, type RetryInfo } from './wrappers/retry.js';
+
+/** The longest wait between two attempts: `withRetry`'s default caps on backoff and Retry-After. */
+const MAX_RETRY_DELAY_MS = 60_000;
+
+export interface RoleModelsOptions {
+  /** The run's seeded generator: ensembles choose, and retries jitter, with forks of it. */
+  random: Random;
+  /** Receives every attempt of every role (the loop files it under its round). */
+  onCall: (record: LlmCallRecordDraft) => void;
+  /** What earlier runs of the experiment spent (from the store), so a resumed run keeps its budget. */
+  initialSpend?: Spend;
+  /** The experiment folder: relative `model_path` and `transcript` are read from it. */
+  baseDir?: string;
+  fetch?: typeof fetch;
+  onRetry?: (info: RetryInfo & { role: string }) => void;
+  /** How node-llama-cpp is imported (tests). */
+  importLlama?: () => Promise<unknown>;
+}
+
+/** The models of a run, one per role, sharing one budget. */
+export interface RoleModels {
+  /**
+   * The role's model (an ensemble when it names several), or null: no model, use the built-in
+   * operator. A role name outside `ROLE_NAMES` (e.g. `novelty-judge`) gets the main model,
+   * recorded under that name.
+   */
+  forRole(role: RoleName | (string & {})): LanguageModel | null;
+  /** One line per role that has a model, for people. */
+  readonly description: string;
+  readonly budget: BudgetTracker;
+  /** Warnings worth printing before round 1 (e.g. a model without a price under a money budget). */
+  readonly notices: string[];
+  /** Loads local models now, so that a missing package or file stops the run before round 1. */
+  prepare(): Promise<void>;
+  /** Frees local models. */
+  close(): Promise<void>;
+}
+
+/**
+ * The longest one call of a model can hold a round: every attempt up to its deadline, and the
+ * longest wait before each retry.
+ * @example longestCallMs(settings) // 4 × 300 s + 3 × 60 s = 1 380 000 ms with the defaults
+ */
+export function longestCallMs(settings: Pick<ModelSettings, 'timeoutSeconds' | 'retryTimes'>): number {
+  return (settings.retryTimes + 1) * settings.timeoutSeconds * 1000 + settings.retryTimes * MAX_RETRY_DELAY_MS;
+}
+
+function describeSettings(settings: ModelSettings): string {
+  if (settings.provider === 'llama-cpp') return `${settings.modelId} (local GGUF ${settings.modelPath})`;
+  if (settings.provider === 'replay') return `replay of ${settings.transcript} (match by ${settings.replayMatch})`;
+  const where = settings.baseURL ?? (settings.provider === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com');
+  return `${settings.modelId} at ${where}${settings.stream ? ', streamed' : ''}`;
+}
+
+/**
+ * Builds each role's model from `roles`, `models` and `api` (a role left out uses the main
+ * model; with no main model and no model of its own a role gets null). Each member model is
+ * `retry(budget(recorder(deadline(provider))))`: the deadline bounds each attempt, the recorder
+ * keeps each attempt under its role, the budget refuses an attempt before it is sent when it
+ * could cross `budget.usd` or `budget.tokens`, and the retry backs off with jitter (honouring
+ * Retry-After) on transient errors only. A role with several models is an ensemble of such
+ * stacks, choosing per call with a fork of the run's `random`.
+ *
+ * @example
+ * const models = createRoleModels(config, process.env, { random: createRandom(config.run.seed), onCall, initialSpend, baseDir: experiment.dir });
+ * await models.prepare();
+ * const researcher = models.forRole('researcher'); // null → built-in operator
+ */
+export function createRoleModels(
+  config: Pick<Config, 'api' | 'models' | 'roles' | 'budget' | 'pricing'>,
+  env: NodeJS.ProcessEnv,
+  options: RoleModelsOptions,
+): RoleModels {
+  const pricing: Pricing = pricingOf(config);
+  const budget = new BudgetTracker({ usd: config.budget.usd, tokens: config.budget.tokens }, options.initialSpend);
+  const transcripts = new Map<string, RecordedCall[]>();
+  const readTranscript = (path: string, key: string): RecordedCall[] => {
+    let calls = transcripts.get(path);
+    if (!calls) {
+      calls = readRecordedCalls(path, key);
+      transcripts.set(path, calls);
+    }
+    return calls;
+  };
+  const context: ProviderContext = {
+    env,
+    readTranscript,
+    ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.importLlama ? { importLlama: options.importLlama } : {}),
+  };
+  // One provider (one HTTP client, one loaded GGUF) per model; a replay serves one role's calls.
+  const providers = new Map<string, LanguageModel>();
+  const providerFor = (settings: ModelSettings, role: string): LanguageModel => {
+    const cacheKey = settings.provider === 'replay' ? `${settings.name}#${role}` : settings.name;
+    let provider = providers.get(cacheKey);
+    if (!provider) {
+      provider = createProvider(settings, { ...context, role });
+      providers.set(cacheKey, provider);
+    }
+    return provider;
+  };
+  const stackFor = (settings: ModelSettings, role: string): LanguageModel => {
+    let model = withDeadline(providerFor(settings, role), { timeoutMs: settings.timeoutSeconds * 1000 });
+    model = withRecorder(model, { role, onCall: options.onCall, pricing });
+    model = withBudget(model, { tracker: budget, role, maxOutputTokens: settings.maxCompletionTokens ?? settings.maxTokens, pricing });
+    const jitter = options.random.fork(`retry:${role}:${settings.name}`);
+    const onRetry = options.onRetry;
+    return withRetry(model, {
+      maxRetries: settings.retryTimes,
+      // A replay has nothing to wait for.
+      baseDelayMs: settings.provider === 'replay' ? 0 : settings.retryDelaySeconds * 1000,
+      maxDelayMs: MAX_RETRY_DELAY_MS,
+      maxRetryAfterMs: MAX_RETRY_DELAY_MS,
+      random: () => jitter.next(),
+      ...(onRetry ? { onRetry: (info: RetryInfo) => onRetry({ ...info, role }) } : {}),
+    });
+  };
+
+  const models = new Map<RoleName, LanguageModel | null>();
+  const lines: string[] = [];
+  const used = new Map<string, ModelSettings>();
+  for (const role of ROLE_NAMES) {
+    const target = resolveRoleTarget(config, role);
+    if (!target) {
+      models.set(role, null);
+      continue;
+    }
+    for (const member of target.members) used.set(member.settings.name, member.settings);
+    const [only] = target.members;
+    if (target.members.length === 1 && only) {
+      models.set(role, stackFor(only.settings, role));
+      lines.push(`${role}: ${describeSettings(only.settings)}`);
+      continue;
+    }
+    const members = target.members.map((member) => ({ model: stackFor(member.settings, role), weight: member.weight }));
+    models.set(role, createEnsemble(members, options.random.fork(`ensemble:${role}`)));
+    lines.push(`${role}: ensemble of ${target.members.map((member) => `${describeSettings(member.settings)} ×${member.weight}`).join('; ')}`);
+  }
+
+  const notices: string[] = [];
+  if (config.budget.usd !== undefined) {
+    for (const settings of used.values()) {
+      if (settings.provider === 'replay' || settings.provider === 'llama-cpp') continue;
+      if (!priceOf(settings.modelId, pricing)) {
+        notices.push(
+          `${settings.modelId} (${settings.key}) has no known price: its calls count $0 toward budget.usd. Set ${settings.key}.price or pricing['${settings.modelId}'].`,
+        );
+      }
+    }
+  }
+  if (config.budget.usd !== undefined || config.budget.tokens !== undefined) notices.push(`Budget: ${budget.describe()}.`);
+
+  const localModels = (): LlamaCppModel[] =>
+    [...providers.values()].filter((provider): provider is LlamaCppModel => provider.provider === 'llama-cpp');
+  const main = mainModelSettings(config.api);
+  const extraRoles = new Map<string, LanguageModel | null>();
+  const forRole = (role: string): LanguageModel | null => {
+    if ((ROLE_NAMES as readonly string[]).includes(role)) return models.get(role as RoleName) ?? null;
+    if (!extraRoles.has(role)) extraRoles.set(role, main ? stackFor(main, role) : null);
+    return extraRoles.get(role) ?? null;
+  };
+  return {
+    forRole,
+    description: lines.join('\n'),
+    budget,
+    notices,
+    prepare: async () => {
+      for (const local of localModels()) await local.load();
+    },
+    close: async () => {
+      for (const local of localModels()) await local.dispose();
+    },
+  };
+}
