@@ -35,3 +35,5 @@ export { createBuiltinDesigner } from './builtin/designer.js';
 export * from './gates/index.js';
 export { researcherVariables, analyzerVariables, judgeVariables } from './templates/variables.js';
 export * from './manager/index.js';
+export * from './cognition-extractor/index.js';
+export { isProposingAnalyst, type ProposingAnalyst, type AnalysisWithProposals } from './analyzer/proposals.js';

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../errors.js';
 import type { Embedder } from './embedders/embedder.js';
 import { createLexicalEmbedder } from './embedders/lexical.js';
 import { createOpenAIEmbedder } from './embedders/openai-compatible.js';
@@ -157,21 +156,83 @@ describe('createCognitionRetriever', () => {
     expect(retriever.embedderId).toBe('openai-compatible:fake-embed:128');
   });
 
-  it('refuses a zero vector from a remote embedder, naming the item, but stores one from the lexical embedder', async () => {
+  it('refuses zero vectors from any embedder, naming the item, skips it and does not embed it again until it changes', async () => {
     const stopwordsOnly = item('empty-words', 'Of the', 'and the of it is');
     const server = await startEmbeddingsServer();
     closers.push(server.close);
     const remote = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed', dimensions: 64 });
-    const remoteRetriever = createCognitionRetriever({ embedder: remote, source: createMemoryCognitionSource([stopwordsOnly]), topK: 1, threshold: 0 });
-    const error = await remoteRetriever.ensureEmbedded().catch((caught: unknown) => caught);
-    expect(AsiEvolveError.isInstance(error) && error.code).toBe('LLM_RESPONSE_INVALID');
-    expect((error as AsiEvolveError).message).toBe('Embedder openai-compatible:fake-embed:64 returned a zero vector for cognition item "empty-words" ("Of the")');
-    expect((error as AsiEvolveError).key).toBe('empty-words');
+    const remoteSource = createMemoryCognitionSource([stopwordsOnly, items[0]!]);
+    const remoteRetriever = createCognitionRetriever({ embedder: remote, source: remoteSource, topK: 1, threshold: 0 });
+    const first = await remoteRetriever.ensureEmbedded();
+    expect(first.embedded).toBe(1);
+    expect(first.refused).toEqual([
+      {
+        itemId: 'empty-words',
+        title: 'Of the',
+        message: 'Embedder openai-compatible:fake-embed:64 returned a zero vector (no words it can use) for cognition item "empty-words" ("Of the"); the item is skipped',
+      },
+    ]);
+    expect([...remoteSource.getEmbeddings(remoteRetriever.embedderId).keys()]).toEqual(['corners']);
+    const requestsBefore = server.requests.length;
+    expect((await remoteRetriever.ensureEmbedded()).refused).toEqual([]);
+    expect(server.requests.length).toBe(requestsBefore);
+    remoteSource.add([{ ...stopwordsOnly, content: 'Stopwords were replaced by real words about corners' }]);
+    expect(await remoteRetriever.ensureEmbedded()).toMatchObject({ embedded: 1, refused: [] });
 
     const source = createMemoryCognitionSource([stopwordsOnly]);
     const lexical = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 1, threshold: -1 });
-    expect((await lexical.ensureEmbedded()).embedded).toBe(1);
+    expect((await lexical.ensureEmbedded()).refused.map((entry) => entry.itemId)).toEqual(['empty-words']);
+    expect(source.getEmbeddings(lexical.embedderId).size).toBe(0);
     expect((await lexical.retrieveForNodes(['anything at all'])).items).toEqual([]);
+  });
+
+  it('keeps vectors in memory while the source revision is unchanged, and reloads after an outside change', async () => {
+    const memory = createMemoryCognitionSource(items);
+    let lists = 0;
+    const source: CognitionSource = {
+      listCognitionItems: () => {
+        lists++;
+        return memory.listCognitionItems();
+      },
+      getEmbeddings: (embedderId) => memory.getEmbeddings(embedderId),
+      setEmbedding: (itemId, embedderId, vector) => memory.setEmbedding(itemId, embedderId, vector),
+      revision: () => memory.revision(),
+    };
+    const retriever = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 1, threshold: 0.05 });
+    await retriever.retrieveForNodes(['corners']);
+    await retriever.retrieveForNodes(['plateau']);
+    await retriever.search('warmup');
+    expect(lists).toBe(1);
+    memory.add([item('late', 'Late', 'Hexagonal lattices pack circles densely.')]);
+    expect((await retriever.retrieveForNodes(['hexagonal lattices'])).items.map((entry) => entry.item.id)).toEqual(['late']);
+    expect(lists).toBe(2);
+    memory.remove('late');
+    expect((await retriever.retrieveForNodes(['hexagonal lattices'])).items).toEqual([]);
+    expect(retriever.stats()).toEqual({ items: 4, vectors: 4, search: 'exact' });
+  });
+
+  it('switches to the approximate index above the configured size and finds the same items', async () => {
+    const many = Array.from({ length: 60 }, (_, index) => item(`filler-${index}`, `Filler ${index}`, `Unrelated note number ${index} about topic ${index % 7} and shelf ${index % 11}.`));
+    const source = createMemoryCognitionSource([...items, ...many]);
+    const approximate = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 2, threshold: 0.05, approximateAbove: 10 });
+    const exact = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 2, threshold: 0.05 });
+    const query = ['the SLSQP optimiser stalls on a plateau', 'larger circles at the corners'];
+    const found = (await approximate.retrieveForNodes(query)).items;
+    expect(approximate.stats().search).toBe('approximate');
+    expect(exact.stats().search).toBe('exact');
+    const expected = (await exact.retrieveForNodes(query)).items;
+    expect(found.map((entry) => entry.item.id)).toEqual(expected.map((entry) => entry.item.id));
+    expect(found.map((entry) => entry.score)).toEqual(expected.map((entry) => entry.score));
+    source.remove('corners');
+    expect((await approximate.search('larger circles at the corners', 1, { threshold: 0.3 })).map((entry) => entry.item.id)).toEqual([]);
+  });
+
+  it('searches by a vector of its embedder', async () => {
+    const embedder = createLexicalEmbedder();
+    const retriever = createCognitionRetriever({ embedder, source: createMemoryCognitionSource(items), topK: 1, threshold: 0 });
+    const vector = (await embedder.embed({ values: ['learning rate warmup'] })).embeddings[0]!;
+    expect((await retriever.searchByVector(vector, 1)).map((entry) => entry.item.id)).toEqual(['warmup']);
+    expect(await retriever.searchByVector(vector, 1, { threshold: 0.99 })).toEqual([]);
   });
 
   it('refuses a vector of the wrong length', async () => {

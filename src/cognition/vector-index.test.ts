@@ -53,3 +53,17 @@ describe('searchExact', () => {
     expect((error as Error).message).toContain('"x" has 3 dimensions, the query has 2');
   });
 });
+
+describe('searchExact at any topK', () => {
+  it('gives the same best-first order with a small and a large topK', () => {
+    const many = new Map<string, Float32Array>();
+    for (let index = 0; index < 300; index++) many.set(`v${String(index).padStart(3, '0')}`, Float32Array.from([Math.cos(index), Math.sin(index * 0.7), (index % 5) - 2]));
+    const query = Float32Array.from([1, 0.5, -0.2]);
+    const small = searchExact(query, many, 10, -1);
+    const large = searchExact(query, many, 1000, -1);
+    expect(large).toHaveLength(300);
+    expect(small).toEqual(large.slice(0, 10));
+    const scores = large.map((match) => match.score);
+    expect(scores).toEqual([...scores].sort((left, right) => right - left));
+  });
+});

@@ -22,6 +22,7 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
   if (querySquares === 0) return [];
   const queryNorm = Math.sqrt(querySquares);
 
+  // The best `topK` so far, best first: one pass with a bounded insertion, no sort of all scores.
   const matches: VectorMatch[] = [];
   for (const [id, vector] of vectors) {
     if (vector.length !== query.length) {
@@ -39,8 +40,23 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
     }
     if (squares === 0) continue;
     const score = dot / (queryNorm * Math.sqrt(squares));
-    if (score >= threshold) matches.push({ id, score });
+    if (score < threshold) continue;
+    if (topK > 64) {
+      matches.push({ id, score });
+      continue;
+    }
+    const last = matches[matches.length - 1];
+    if (matches.length === topK && last !== undefined && (score < last.score || compareMatches({ id, score }, last) >= 0)) continue;
+    let position = matches.length;
+    while (position > 0 && compareMatches({ id, score }, matches[position - 1]!) < 0) position--;
+    matches.splice(position, 0, { id, score });
+    if (matches.length > topK) matches.pop();
   }
-  matches.sort((left, right) => right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
-  return matches.slice(0, topK);
+  // A large topK collects every match and sorts once; insertion would be quadratic.
+  return topK > 64 ? matches.sort(compareMatches).slice(0, topK) : matches;
+}
+
+/** Best first; ties by id, so the order is stable. */
+function compareMatches(left: VectorMatch, right: VectorMatch): number {
+  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
 }

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     expect(config.pipeline.sample_n).toBe(3);
     expect(config.database.sampling.algorithm).toBe('ucb1');
     expect(config.cognition.retrieval.top_k).toBe(3);
-    expect(config.pipeline.judge).toEqual({ enabled: false, ratio: 0.2 });
+    expect(config.pipeline.judge).toMatchObject({ enabled: false, ratio: 0.2, mode: 'blend' });
   });
 
   it('layers defaults, config.yaml, --config and flags in that order', () => {

@@ -341,7 +341,7 @@ const sandboxSchema = z
     /** Largest file a candidate may write. */
     file_size: sizeSchema.default('1GiB'),
     max_processes: z.number().int().positive().nullable().default(512),
-    /** Extra paths the evaluator may read under bubblewrap (datasets, toolchains, /dev/nvidia0…). */
+    /** Extra paths the evaluator may read under bubblewrap (datasets, toolchains); GPU devices are passed through. */
     read_paths: z.array(z.string()).default([]),
   })
   .prefault({});

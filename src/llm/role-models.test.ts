@@ -99,7 +99,7 @@ describe('createRoleModels', () => {
       ['researcher', 'main-model'],
       ['analyzer', 'analyst-model'],
     ]);
-    expect(models.description).toContain('analyzer: analyst-model at');
+    expect(models.description).toMatch(/analyst-model at \S+ \(analyzer\)/);
     // A role outside the list (e.g. the novelty gate's judge) gets the main model, recorded under its name.
     expect(models.forRole('novelty-judge')?.modelId).toBe('main-model');
 
@@ -129,7 +129,7 @@ describe('createRoleModels', () => {
     expect(claude.requests).toHaveLength(claudeCalls);
     expect(claude.requests[0]?.headers.authorization ?? claude.requests[0]?.headers['x-api-key']).toContain('sk-a');
     expect(new Set(records.map((record) => record.modelId))).toEqual(new Set(['gpt-4o-mini', 'claude-sonnet-4-5']));
-    expect(models.description).toContain('researcher: ensemble of gpt-4o-mini');
+    expect(models.description).toMatch(/^ensemble of gpt-4o-mini .* \(researcher\)/);
   });
 
   it('never waits forever on a hung server: each attempt ends at the deadline, retries are bounded', async () => {

@@ -131,7 +131,10 @@ export function createRoleModels(
   };
 
   const models = new Map<RoleName, LanguageModel | null>();
-  const lines: string[] = [];
+  const rolesByModel = new Map<string, string[]>();
+  const describeRole = (role: string, model: string): void => {
+    rolesByModel.set(model, [...(rolesByModel.get(model) ?? []), role]);
+  };
   const used = new Map<string, ModelSettings>();
   for (const role of ROLE_NAMES) {
     const target = resolveRoleTarget(config, role);
@@ -143,12 +146,12 @@ export function createRoleModels(
     const [only] = target.members;
     if (target.members.length === 1 && only) {
       models.set(role, stackFor(only.settings, role));
-      lines.push(`${role}: ${describeSettings(only.settings)}`);
+      describeRole(role, describeSettings(only.settings));
       continue;
     }
     const members = target.members.map((member) => ({ model: stackFor(member.settings, role), weight: member.weight }));
     models.set(role, createEnsemble(members, options.random.fork(`ensemble:${role}`)));
-    lines.push(`${role}: ensemble of ${target.members.map((member) => `${describeSettings(member.settings)} ×${member.weight}`).join('; ')}`);
+    describeRole(role, `ensemble of ${target.members.map((member) => `${describeSettings(member.settings)} ×${member.weight}`).join('; ')}`);
   }
 
   const notices: string[] = [];
@@ -175,7 +178,10 @@ export function createRoleModels(
   };
   return {
     forRole,
-    description: lines.join('\n'),
+    // One line per distinct model: "gpt-5-mini at … (every role)" when all roles share it.
+    description: [...rolesByModel]
+      .map(([model, roles]) => (rolesByModel.size === 1 && roles.length === ROLE_NAMES.length ? `${model} (every role)` : `${model} (${roles.join(', ')})`))
+      .join('; '),
     budget,
     notices,
     prepare: async () => {

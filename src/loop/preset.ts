@@ -13,7 +13,7 @@ import {
 } from '../agents/index.js';
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/gates/index.js';
 import { createLocalExecutor } from '../cluster/index.js';
-import { createCognitionRetriever, createLexicalEmbedder, importCognitionPaths, type CognitionSource } from '../cognition/index.js';
+import { prepareRunCognition } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
 import { defaultLimits, filterEvaluatorEnv, sandboxCapabilities } from '../evaluation/index.js';
 import { createRoleModels, withContextFit, type LanguageModel } from '../llm/index.js';
@@ -30,19 +30,6 @@ export interface RunParts {
   notices: string[];
   close(): Promise<void>;
 }
-
-/** Cognition through the store; zero vectors (texts of only stopwords) are never stored. */
-function storeCognitionSource(store: Store): CognitionSource {
-  return {
-    listCognitionItems: () => store.listCognitionItems(),
-    getEmbeddings: (embedderId) => store.getEmbeddings(embedderId),
-    setEmbedding: (itemId, embedderId, vector) => {
-      if (vector.some((value) => value !== 0)) store.setEmbedding(itemId, embedderId, vector);
-    },
-  };
-}
-
-const lexicalNames = new Set(['builtin-lexical', 'builtin', 'lexical']);
 
 /**
  * The default preset: picks each part of a run from the validated config. The loop itself
@@ -121,7 +108,13 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     analyst = createRawAnalyst();
     notices.push('Analyzer off (pipeline.agents.analyzer: false): raw results and log tails are stored as the analysis.');
   } else if (analyzerModel) {
-    analyst = createLlmAnalyzer({ model: analyzerModel, templates, maxRetries: config.pipeline.max_retries.analyzer, logBudgetChars: 24_000 });
+    analyst = createLlmAnalyzer({
+      model: analyzerModel,
+      templates,
+      maxRetries: config.pipeline.max_retries.analyzer,
+      logBudgetChars: 24_000,
+      ...(config.cognition.growth.enabled ? { proposeItems: { maxItems: config.cognition.growth.max_per_round } } : {}),
+    });
   } else {
     analyst = fallbackAnalyst;
   }
@@ -132,28 +125,9 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     else notices.push('pipeline.judge.enabled is set but no LLM is configured: the judge is skipped.');
   }
 
-  // Cognition: seed files are (re)imported at every start; unchanged items are left as they are.
-  let retrieve: RoundParts['retrieve'] = null;
-  if (experiment.cognitionFiles.length > 0) {
-    const { items, problems } = importCognitionPaths(experiment.cognitionFiles);
-    for (const problem of problems) notices.push(`cognition: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message} (skipped)`);
-    if (items.length > 0) store.upsertCognitionItems(items);
-  }
-  if (store.countCognitionItems() > 0) {
-    if (!lexicalNames.has(config.cognition.embedding.model)) {
-      notices.push(
-        `cognition.embedding.model '${config.cognition.embedding.model}' is not available here: using the built-in lexical embedder.`,
-      );
-    }
-    const retriever = createCognitionRetriever({
-      embedder: createLexicalEmbedder({}),
-      source: storeCognitionSource(store),
-      topK: config.cognition.retrieval.top_k,
-      threshold: config.cognition.retrieval.score_threshold,
-    });
-    retrieve = async (queries) => (await retriever.retrieveForNodes(queries)).items.map((entry) => entry.item);
-    notices.push(`Cognition: ${store.countCognitionItems()} items (top ${config.cognition.retrieval.top_k} per sampled node above ${config.cognition.retrieval.score_threshold}).`);
-  }
+  // Cognition: seed files re-imported at every start, the configured embedder, growth when on.
+  const cognition = await prepareRunCognition({ cognition: config.cognition, seedFiles: experiment.cognitionFiles, store, env, baseDir: experiment.dir });
+  notices.push(...cognition.notices);
 
   const capabilities = sandboxCapabilities();
   const envReport = filterEvaluatorEnv(env, config.evaluator.env_allow, {});
@@ -186,7 +160,8 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     fallbackAnalyst,
     judge,
     policy: createSamplingPolicy(config.database.sampling),
-    retrieve,
+    retrieve: cognition.retrieve,
+    recordFound: cognition.recordFound,
     population: () => store.sampleableNodes(),
     getNode: (id) => store.requireNode(id),
     evaluatorEnv: envReport.env,

@@ -1,8 +1,9 @@
 import type { Analyst, Designer, JudgeVerdict, Proposal } from '../agents/types.js';
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
 import type { Executor } from '../cluster/executor.js';
 import type { Config, Experiment } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
+import { isProposingAnalyst } from '../agents/index.js';
 import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/gates/index.js';
 import type { EvaluationOutcome, ResourceLimits } from '../evaluation/outcome.js';
 import type { Random } from '../random.js';
@@ -30,6 +31,8 @@ export interface RoundParts {
   limits: ResourceLimits;
   /** The novelty gate (pipeline.novelty), or null when it is off. */
   novelty?: { gate: NoveltyGate; maxAttempts: number } | null;
+  /** Stores the cognition items an Analyzer proposed (cognition growth), or null when off. */
+  recordFound?: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<{ stored: unknown[]; skipped: unknown[] }>) | null;
   /** Told which nodes a round sampled, as soon as it has (eviction spares them while it runs). */
   claim?: (step: number, ids: readonly number[]) => void;
 }
@@ -43,6 +46,8 @@ export interface RoundResult {
   designError: unknown;
   /** Run events stored with the node (novelty rejections). */
   events: Array<{ type: string; message: string; data: JsonObject }>;
+  /** Cognition items the Analyzer proposed from this round (growth). */
+  proposedItems: ProposedCognitionItem[];
 }
 
 function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
@@ -170,7 +175,7 @@ async function analyse(
   base: { step: number; name: string; motivation: string; program: string; parent: NodeRecord | null; bestSampled: NodeRecord | null },
   evaluated: Evaluated,
   abortSignal?: AbortSignal,
-): Promise<{ analysis: string; note: string | null }> {
+): Promise<{ analysis: string; note: string | null; proposedItems: ProposedCognitionItem[] }> {
   const context = {
     task: parts.experiment.task,
     ...base,
@@ -182,13 +187,17 @@ async function analyse(
     ...(abortSignal ? { abortSignal } : {}),
   };
   try {
-    return { analysis: await parts.analyst.analyse(context), note: null };
+    if (isProposingAnalyst(parts.analyst)) {
+      const result = await parts.analyst.analyseWithProposals(context);
+      return { analysis: result.analysis, note: null, proposedItems: result.proposedItems };
+    }
+    return { analysis: await parts.analyst.analyse(context), note: null, proposedItems: [] };
   } catch (error) {
     // A reached budget still keeps the evaluation already paid for, with a rule-based analysis.
     if (isFatal(error) && !isBudgetReached(error)) throw error;
     // The evaluation is already paid for: keep it with a rule-based analysis rather than lose it.
     const analysis = await parts.fallbackAnalyst.analyse(context);
-    return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead` };
+    return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead`, proposedItems: [] };
   }
 }
 
@@ -197,8 +206,8 @@ export async function runSeedRound(parts: RoundParts, program: string, abortSign
   const { value, calls } = await collectCalls(async () => {
     const evaluated = await evaluateAndJudge(parts, 0, program, abortSignal);
     const base = { step: 0, name: 'seed', motivation: 'The initial program of the experiment.', program, parent: null, bestSampled: null };
-    const { analysis, note } = await analyse(parts, base, evaluated, abortSignal);
-    return { evaluated, analysis, note };
+    const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
+    return { evaluated, analysis, note, proposedItems };
   });
   const { evaluated, analysis, note } = value;
   return {
@@ -227,6 +236,7 @@ export async function runSeedRound(parts: RoundParts, program: string, abortSign
     visitedIds: [],
     designError: null,
     events: [],
+    proposedItems: value.proposedItems,
   };
 }
 
@@ -298,9 +308,9 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     }
     const evaluated = await evaluateAndJudge(parts, step, proposal.program, abortSignal);
     const base = { step, name: proposal.name, motivation: proposal.motivation, program: proposal.program, parent, bestSampled: bestOf(context) };
-    const { analysis, note } = await analyse(parts, base, evaluated, abortSignal);
+    const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;
-    return { proposal, evaluated, analysis, cognition, notes, events };
+    return { proposal, evaluated, analysis, cognition, notes, events, proposedItems };
   });
 
   const shared = {
@@ -335,9 +345,10 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       visitedIds: shared.parentIds,
       designError: value.failedDesign,
       events: [],
+      proposedItems: [],
     };
   }
-  const { proposal, evaluated, analysis, notes, events } = value;
+  const { proposal, evaluated, analysis, notes, events, proposedItems } = value;
   return {
     node: {
       ...shared,
@@ -359,5 +370,6 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     visitedIds: shared.parentIds,
     designError: null,
     events,
+    proposedItems,
   };
 }

@@ -160,6 +160,17 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     return node;
   };
 
+  // Cognition growth: what the Analyzer proposed is stored as found by the run (deduplicated, capped).
+  const growCognition = async (node: NodeRecord, result: RoundResult): Promise<void> => {
+    if (!parts.recordFound || result.proposedItems.length === 0) return;
+    try {
+      const grown = await parts.recordFound(node.id, node.step, result.proposedItems);
+      store.addEvent('cognition-grown', `${grown.stored.length} stored, ${grown.skipped.length} skipped`, {}, node.step);
+    } catch (error) {
+      store.addEvent('cognition-growth-failed', error instanceof Error ? error.message : String(error), {}, node.step);
+    }
+  };
+
   // The seed is evaluated once, as node 0, before round 1.
   const initialProgram = parts.experiment.initialProgram;
   if (initialProgram !== null && !store.hasSeed()) {
@@ -216,6 +227,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       }
       const node = commit(result);
       inFlight.delete(step);
+      await growCognition(node, result);
       evictIfFull();
       done++;
       ranThisTime++;

@@ -3,6 +3,7 @@ export type { InsertNodeExtras, OpenStoreOptions, Store } from './store.js';
 export type { NodePatch } from './nodes.js';
 export type { LlmCallFilter, SpendSummary, SpendTotals, StoredLlmCall } from './llm-calls.js';
 export type { EventQuery } from './events.js';
+export type { IngestedPaper } from './ingest.js';
 export type { AppliedMigration } from './migrations/migrate.js';
 export type {
   JsonObject,

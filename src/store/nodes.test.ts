@@ -124,6 +124,20 @@ describe('nodes', () => {
     expect(store.completedSteps()).toEqual(new Set([1, 3]));
   });
 
+  it('still counts the rounds of evicted nodes as completed, and records each eviction', () => {
+    store.insertNode(makeNode({ id: 0, step: 0 }));
+    store.insertNode(makeNode({ id: 1, step: 1, score: 0.25 }));
+    store.insertNode(makeNode({ id: 2, step: 2 }));
+    expect(store.deleteNodes([1, 0, 7])).toBe(2);
+    expect(store.listNodes().map((node) => node.id)).toEqual([2]);
+    expect(store.completedSteps()).toEqual(new Set([1, 2]));
+    const evictions = store.listEvents().filter((event) => event.type === 'node-evicted');
+    expect(evictions.map((event) => [event.step, event.data])).toEqual([
+      [1, { nodeId: 1, score: 0.25, success: true }],
+      [0, { nodeId: 0, score: 1.5, success: true }],
+    ]);
+  });
+
   it('updates analysis, metadata and score only', () => {
     const node = store.insertNode(makeNode());
     const updated = store.updateNode(node.id, { analysis: 'new analysis', metadata: { judge: 10 }, score: 9 });

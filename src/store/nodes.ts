@@ -1,6 +1,7 @@
 import { AsiEvolveError } from '../errors.js';
 import type { SampleableNode } from '../sampling/policy.js';
 import { prepare, type StoreContext } from './database.js';
+import { addEvent } from './events.js';
 import { parseJsonObject, toJsonText } from './json.js';
 import { newNodeParameters, nodeColumns, nodeFromRow, type NodeRow } from './node-rows.js';
 import type { NewNode, NodeRecord } from './types.js';
@@ -69,8 +70,16 @@ export function hasSeed(context: StoreContext): boolean {
   return prepare(context, 'SELECT 1 FROM nodes WHERE step = 0 LIMIT 1').get() !== undefined;
 }
 
+/** Run-event type written for each evicted node; `completedSteps` reads it, so it is never pruned. */
+export const nodeEvictedEvent = 'node-evicted';
+
+/** Steps >= 1 that produced a node, evicted nodes included (their steps are read from the event log). */
 export function completedSteps(context: StoreContext): Set<number> {
-  const rows = prepare(context, 'SELECT DISTINCT step FROM nodes WHERE step >= 1').all() as Array<{ step: number }>;
+  const rows = prepare(
+    context,
+    `SELECT step FROM nodes WHERE step >= 1
+     UNION SELECT step FROM run_events WHERE type = '${nodeEvictedEvent}' AND step >= 1`,
+  ).all() as Array<{ step: number }>;
   return new Set(rows.map((row) => row.step));
 }
 
@@ -96,11 +105,27 @@ export function updateNode(context: StoreContext, id: number, patch: NodePatch):
   return requireNode(context, id);
 }
 
-/** Deletes nodes (eviction). Their LLM calls stay, still carrying the evicted node's id. */
+/**
+ * Deletes nodes (eviction; the caller holds the transaction). Their LLM calls stay, still
+ * carrying the evicted node's id. Each deleted node leaves a `node-evicted` run event with its
+ * step and score, so that `completedSteps` still counts its round and a resume never redoes it.
+ */
 export function deleteNodes(context: StoreContext, ids: readonly number[]): number {
-  const statement = prepare(context, 'DELETE FROM nodes WHERE id = ?');
+  const find = prepare(context, 'SELECT id, step, score, success FROM nodes WHERE id = ?');
+  const remove = prepare(context, 'DELETE FROM nodes WHERE id = ?');
   let deleted = 0;
-  for (const id of ids) deleted += statement.run(id).changes;
+  for (const id of ids) {
+    const row = find.get(id) as { id: number; step: number; score: number | null; success: number } | undefined;
+    if (row === undefined) continue;
+    remove.run(id);
+    deleted++;
+    addEvent(context, {
+      type: nodeEvictedEvent,
+      message: `node ${id} evicted (database.max_size)`,
+      data: { nodeId: id, score: row.score, success: row.success === 1 },
+      step: row.step,
+    });
+  }
   return deleted;
 }
 

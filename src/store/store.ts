@@ -4,6 +4,7 @@ import * as cognition from './cognition.js';
 import { openDatabase, type StoreContext } from './database.js';
 import * as embeddings from './embeddings.js';
 import * as events from './events.js';
+import * as ingest from './ingest.js';
 import * as keyValue from './key-value.js';
 import * as llmCalls from './llm-calls.js';
 import { appliedMigrations, type AppliedMigration } from './migrations/migrate.js';
@@ -134,7 +135,8 @@ export class Store {
 
   /**
    * Deletes nodes (database.max_size eviction) and returns how many existed. Ids are never reused;
-   * the nodes' LLM calls are kept with their old `nodeId`, so spend stays complete.
+   * the nodes' LLM calls are kept with their old `nodeId`, so spend stays complete. Each deleted
+   * node leaves a `node-evicted` event, so `completedSteps()` still counts its round.
    */
   deleteNodes(ids: readonly number[]): number {
     return this.#write((context) => nodes.deleteNodes(context, ids));
@@ -232,6 +234,25 @@ export class Store {
   /** Drops the vectors of every other embedder; returns how many were dropped. */
   deleteEmbeddingsExcept(embedderId: string): number {
     return this.#use((context) => embeddings.deleteEmbeddingsExcept(context, embedderId));
+  }
+
+  /** A paper already ingested into the cognition base, by the SHA-256 of its bytes. */
+  getIngestedPaper(contentHash: string): ingest.IngestedPaper | undefined {
+    return this.#use((context) => ingest.getIngestedPaper(context, contentHash));
+  }
+
+  listIngestedPapers(): ingest.IngestedPaper[] {
+    return this.#use((context) => ingest.listIngestedPapers(context));
+  }
+
+  /** Stores a paper's items and marks the paper done, in one transaction. */
+  completeIngestedPaper(paper: Omit<ingest.IngestedPaper, 'completedAt'>, items: readonly CognitionItem[]): ingest.IngestedPaper {
+    return this.#write((context) => ingest.completeIngestedPaper(context, paper, items));
+  }
+
+  /** Grows with every change to cognition items or vectors (by any process); equal = unchanged. */
+  cognitionRevision(): number {
+    return this.#use((context) => ingest.cognitionRevision(context));
   }
 
   /** The schema migrations recorded in the file. */

@@ -46,3 +46,36 @@ describe('LLM Analyzer', () => {
     expect(analysis).toContain('Outcome: succeeded with score 0.6.');
   });
 });
+
+describe('LLM Analyzer proposing cognition items (growth)', () => {
+  const answer = [
+    '<analysis>Corners were left empty; the score fell by 0.02.</analysis>',
+    '<cognition_item><title>Fill the corners</title><content>Empty corners waste area: seed the largest circles there.</content></cognition_item>',
+    '<cognition_item><title>Empty one</title><content>  </content></cognition_item>',
+    '<cognition_item><title>Third</title><content>Third lesson.</content></cognition_item>',
+  ].join('\n');
+
+  it('asks for items only when growth is on, and returns them beside the analysis, capped', async () => {
+    const model = scriptedModel([answer]);
+    const analyzer = createLlmAnalyzer({ model, templates, maxRetries: 0, logBudgetChars: 1000, proposeItems: { maxItems: 1 } });
+    const result = await analyzer.analyseWithProposals(analysisContext());
+    expect(result).toEqual({
+      analysis: 'Corners were left empty; the score fell by 0.02.',
+      proposedItems: [{ title: 'Fill the corners', content: 'Empty corners waste area: seed the largest circles there.' }],
+    });
+    expect(model.calls[0]?.messages[0]?.content).toContain('state up to 1 of them after the </analysis> tag');
+  });
+
+  it('leaves the prompt as it was and proposes nothing when growth is off', async () => {
+    const model = scriptedModel([answer]);
+    const analyzer = createLlmAnalyzer({ model, templates, maxRetries: 0, logBudgetChars: 1000 });
+    expect((await analyzer.analyseWithProposals(analysisContext())).proposedItems).toEqual([]);
+    expect(model.calls[0]?.messages[0]?.content).not.toContain('cognition_item');
+  });
+
+  it('keeps item blocks out of the stored analysis when the model puts them inside it', async () => {
+    const model = scriptedModel(['<analysis>Short report.\n<cognition_item><title>T</title><content>C.</content></cognition_item></analysis>']);
+    const analyzer = createLlmAnalyzer({ model, templates, maxRetries: 0, logBudgetChars: 1000, proposeItems: { maxItems: 2 } });
+    expect(await analyzer.analyseWithProposals(analysisContext())).toEqual({ analysis: 'Short report.', proposedItems: [{ title: 'T', content: 'C.' }] });
+  });
+});

@@ -2,7 +2,8 @@ import type { ChatMessage, LanguageModel } from '../../llm/model.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { Templates } from '../templates/load.js';
 import { analyzerVariables } from '../templates/variables.js';
-import type { Analyst } from '../types.js';
+import type { AnalysisContext, Analyst } from '../types.js';
+import { growthInstructions, proposedItemsOf, withoutItemBlocks, type AnalysisWithProposals, type ProposingAnalyst } from './proposals.js';
 import { ruleBasedAnalysis } from './rule-based.js';
 import { trimLogs } from './trim.js';
 
@@ -18,6 +19,11 @@ export interface LlmAnalyzerOptions {
   system?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /**
+   * Cognition growth (`cognition.growth`): ask for up to `maxItems` `<cognition_item>` blocks
+   * after the analysis; `analyseWithProposals` returns them. Off when absent.
+   */
+  proposeItems?: { maxItems: number };
 }
 
 const missingTagFeedback =
@@ -27,34 +33,43 @@ const missingTagFeedback =
  * The LLM Analyzer: renders `analyzer.jinja2` with the logs trimmed to the budget (the trimming
  * is stated in the text) and returns the content of `<analysis>`. Without the tag after the
  * retries it returns the whole last non-empty answer rather than lose it, and with no answer at
- * all the rule-based analysis.
+ * all the rule-based analysis. With `proposeItems` it also asks for new cognition items, which
+ * `analyseWithProposals` returns beside the analysis.
  * @example const analyzer = createLlmAnalyzer({ model, templates, maxRetries: 2, logBudgetChars: 20_000 });
  */
-export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyst {
+export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyst & ProposingAnalyst {
+  const maxItems = options.proposeItems?.maxItems ?? 0;
+  const run = async (context: AnalysisContext): Promise<AnalysisWithProposals> => {
+    const logs = trimLogs(context.logs, options.logBudgetChars);
+    let prompt = options.templates.analyzer.render(analyzerVariables(context, logs.text, logs.trimmedChars));
+    if (maxItems > 0) prompt += growthInstructions(maxItems);
+    const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+    let lastNonEmpty = '';
+    for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
+      context.abortSignal?.throwIfAborted();
+      const result = await options.model.generate({
+        ...(options.system === undefined ? {} : { system: options.system }),
+        messages: [...messages],
+        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+        ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
+        ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
+      });
+      const text = cleanAnswer(result.text);
+      const proposedItems = maxItems > 0 ? proposedItemsOf(text, maxItems) : [];
+      const tagged = extractTag(text, 'analysis', true)?.trim() ?? '';
+      const analysis = maxItems > 0 ? withoutItemBlocks(tagged) : tagged;
+      if (analysis !== '') return { analysis, proposedItems };
+      if (text !== '') lastNonEmpty = text;
+      messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: missingTagFeedback });
+    }
+    if (lastNonEmpty !== '') {
+      return { analysis: maxItems > 0 ? withoutItemBlocks(lastNonEmpty) : lastNonEmpty, proposedItems: maxItems > 0 ? proposedItemsOf(lastNonEmpty, maxItems) : [] };
+    }
+    return { analysis: `(The Analyzer model returned no text; rule-based summary follows.)\n${ruleBasedAnalysis(context)}`, proposedItems: [] };
+  };
   return {
     name: 'llm',
-    async analyse(context) {
-      const logs = trimLogs(context.logs, options.logBudgetChars);
-      const prompt = options.templates.analyzer.render(analyzerVariables(context, logs.text, logs.trimmedChars));
-      const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
-      let lastNonEmpty = '';
-      for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-        context.abortSignal?.throwIfAborted();
-        const result = await options.model.generate({
-          ...(options.system === undefined ? {} : { system: options.system }),
-          messages: [...messages],
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-          ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
-        });
-        const text = cleanAnswer(result.text);
-        const analysis = extractTag(text, 'analysis', true)?.trim() ?? '';
-        if (analysis !== '') return analysis;
-        if (text !== '') lastNonEmpty = text;
-        messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: missingTagFeedback });
-      }
-      if (lastNonEmpty !== '') return lastNonEmpty;
-      return `(The Analyzer model returned no text; rule-based summary follows.)\n${ruleBasedAnalysis(context)}`;
-    },
+    analyse: async (context) => (await run(context)).analysis,
+    analyseWithProposals: run,
   };
 }

@@ -4,4 +4,8 @@ export { createLexicalEmbedder, suggestedLexicalThreshold } from './lexical.js';
 export type { LexicalEmbedderOptions } from './lexical.js';
 export { createOpenAIEmbedder } from './openai-compatible.js';
 export type { OpenAIEmbedderOptions } from './openai-compatible.js';
+export { createLocalEmbedder } from './local.js';
+export type { LocalEmbedderOptions } from './local.js';
+export { createEmbedderFromConfig } from './from-config.js';
+export type { EmbedderFromConfig, EmbedderFromConfigOptions } from './from-config.js';
 export { EmbeddingCallError } from './embedding-call-error.js';

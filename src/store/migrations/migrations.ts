@@ -1,8 +1,9 @@
 import { initialMigration } from './001-initial.js';
+import { cognitionIngestMigration } from './002-cognition-ingest.js';
 import type { Migration } from './migration.js';
 
 /**
  * Every migration, in the order they apply. Kept as TypeScript string constants so the
  * build needs no file copy. Append only.
  */
-export const migrations: readonly Migration[] = [initialMigration];
+export const migrations: readonly Migration[] = [initialMigration, cognitionIngestMigration];

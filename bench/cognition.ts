@@ -1,0 +1,104 @@
+/**
+ * Cognition retrieval at 10k and 100k items: build time, query latency (p50/p95, one query
+ * embedded and searched) and recall of the approximate index against exact search.
+ * Run: `npx tsx bench/cognition.ts` (or give sizes: `npx tsx bench/cognition.ts 10000 50000`).
+ *
+ * Items are synthetic but shaped like real cognition items: 300 topics, each with its own
+ * vocabulary, and texts of 25–45 words of which about 60 % come from the item's topic, embedded
+ * by the built-in lexical embedder (512 dimensions, the default). Queries are new texts drawn
+ * the same way. Recall@k counts an approximate hit when its exact score reaches the k-th exact
+ * score (so ties do not count as misses).
+ *
+ * - exact: embedding all items is the build; each query scores every vector (O(N·d)).
+ * - approximate: usearch HNSW (cosine, f16, connectivity 16, expansion_add 64,
+ *   expansion_search 128) over the same vectors, candidates re-scored exactly.
+ */
+import { createApproximateIndex, createLexicalEmbedder, searchExact } from '../src/cognition/index.js';
+import { createRandom, type Random } from '../src/random.js';
+
+const sizes = process.argv.slice(2).map(Number).filter((size) => Number.isInteger(size) && size > 0);
+const itemCounts = sizes.length > 0 ? sizes : [10_000, 100_000];
+const queries = 200;
+const k = 10;
+const topics = 300;
+
+const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'qui', 'dor', 'len', 'bar', 'tos', 'gri'];
+
+function vocabulary(random: Random, size: number): string[] {
+  const words = new Set<string>();
+  while (words.size < size) {
+    const length = 2 + random.int(3);
+    words.add(Array.from({ length }, () => syllables[random.int(syllables.length)]).join(''));
+  }
+  return [...words];
+}
+
+function makeTexts(count: number, seed: string, words: string[]): string[] {
+  const random = createRandom(seed);
+  const perTopic = Math.floor(words.length / topics);
+  return Array.from({ length: count }, () => {
+    const topic = random.int(topics);
+    const length = 25 + random.int(21);
+    const text: string[] = [];
+    for (let index = 0; index < length; index++) {
+      text.push(random.next() < 0.6 ? words[topic * perTopic + random.int(perTopic)]! : words[random.int(words.length)]!);
+    }
+    return text.join(' ');
+  });
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+const format = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
+
+async function benchSize(count: number, words: string[]): Promise<string[]> {
+  const embedder = createLexicalEmbedder();
+  const texts = makeTexts(count, `items:${count}`, words);
+  let started = performance.now();
+  const { embeddings } = await embedder.embed({ values: texts });
+  const vectors = new Map(embeddings.map((vector, index) => [`item-${index}`, vector]));
+  const embedMs = performance.now() - started;
+
+  started = performance.now();
+  const index = createApproximateIndex({ dimensions: embedder.dimensions });
+  index.sync(vectors);
+  const indexMs = performance.now() - started;
+
+  const queryTexts = makeTexts(queries, `queries:${count}`, words);
+  const exactTimes: number[] = [];
+  const approximateTimes: number[] = [];
+  let hits = 0;
+  let wanted = 0;
+  for (const text of queryTexts) {
+    let begin = performance.now();
+    const exactVector = (await embedder.embed({ values: [text] })).embeddings[0]!;
+    const exact = searchExact(exactVector, vectors, k, Number.NEGATIVE_INFINITY);
+    exactTimes.push(performance.now() - begin);
+
+    begin = performance.now();
+    const vector = (await embedder.embed({ values: [text] })).embeddings[0]!;
+    const approximate = index.search(vector, k, Number.NEGATIVE_INFINITY);
+    approximateTimes.push(performance.now() - begin);
+
+    const floor = (exact[exact.length - 1]?.score ?? 0) - 1e-6;
+    wanted += exact.length;
+    hits += Math.min(exact.length, approximate.filter((match) => match.score >= floor).length);
+  }
+  const recall = wanted === 0 ? 1 : hits / wanted;
+  return [
+    `| ${count.toLocaleString('en')} | exact | ${format(embedMs)} | ${format(percentile(exactTimes, 0.5))} | ${format(percentile(exactTimes, 0.95))} | 1.000 |`,
+    `| ${count.toLocaleString('en')} | approximate (usearch) | ${format(embedMs + indexMs)} (index ${format(indexMs)}) | ${format(percentile(approximateTimes, 0.5))} | ${format(percentile(approximateTimes, 0.95))} | ${recall.toFixed(3)} |`,
+  ];
+}
+
+const words = vocabulary(createRandom('bench:vocabulary'), topics * 20);
+console.log(`Cognition retrieval: ${queries} queries per size, top ${k}, lexical embedder (512 dims), ${topics} topics; node ${process.version}, ${process.arch}`);
+console.log('');
+console.log(`| items | search | build | query p50 | query p95 | recall@${k} vs exact |`);
+console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
+for (const count of itemCounts) {
+  for (const row of await benchSize(count, words)) console.log(row);
+}
