@@ -31,6 +31,18 @@ export { createRuleBasedAnalyst } from './analyzer/rule-based.js';
 export { trimLogs, type TrimmedLogs } from './analyzer/trim.js';
 export { blendScores, createLlmJudge, parseJudgeScore, type Judge, type LlmJudgeOptions } from './judge/judge.js';
 export type { JudgeContext } from './judge/judge-context.js';
+export { combineJudgeScore, compositeScore, sigmoid, type JudgeCombination } from './judge/composite.js';
+export * from './debug/index.js';
+export {
+  createStaticCheck,
+  loadStaticCheck,
+  loadStaticCheckTemplate,
+  parseVerdict,
+  type RunCheckCommand,
+  type StaticCheck,
+  type StaticCheckInput,
+  type StaticVerdict,
+} from './gates/static-check.js';
 export { createBuiltinDesigner } from './builtin/designer.js';
 export * from './gates/index.js';
 export { researcherVariables, analyzerVariables, judgeVariables } from './templates/variables.js';

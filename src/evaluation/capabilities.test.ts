@@ -2,25 +2,57 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectSandboxCapabilities, findExecutable, searchDirectories } from './capabilities.js';
+import { detectSandboxCapabilities, findExecutable, searchDirectories, unprivilegedUser } from './capabilities.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'asi-capabilities-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+function executable(name: string, text: string): void {
+  writeFileSync(join(folder, name), text);
+  chmodSync(join(folder, name), 0o755);
+}
+
 describe('detectSandboxCapabilities', () => {
-  it('reports limits as off, with a note, where prlimit is missing', () => {
-    writeFileSync(join(folder, 'bash'), '#!/bin/sh\n');
-    chmodSync(join(folder, 'bash'), 0o755);
+  it('reports limits and isolation as off, with notes, where prlimit and bwrap are missing', () => {
+    executable('bash', '#!/bin/sh\n');
     const capabilities = detectSandboxCapabilities({ directories: [folder] });
-    expect(capabilities).toMatchObject({ resourceLimits: false, prlimitPath: null, bashPath: join(folder, 'bash') });
+    expect(capabilities).toMatchObject({
+      resourceLimits: false,
+      prlimitPath: null,
+      bashPath: join(folder, 'bash'),
+      bwrapPath: null,
+      isolation: { bubblewrap: false, unshare: false },
+      containsSessionEscape: false,
+      networkIsolation: false,
+    });
     expect(capabilities.notes.some((note) => note.startsWith('prlimit (util-linux) was not found'))).toBe(true);
+    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap was not found (apt-get install bubblewrap)'))).toBe(true);
+    expect(capabilities.notes).toContain('Candidates have network access.');
   });
 
-  it('finds prlimit and bash on this machine', () => {
+  it('finds bwrap but reports it unusable when its probe fails (restricted namespaces)', () => {
+    executable('bwrap', '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n');
+    const capabilities = detectSandboxCapabilities({ directories: [folder, '/usr/bin', '/bin'] });
+    expect(capabilities.bwrapPath).toBe(join(folder, 'bwrap'));
+    expect(capabilities.isolation.bubblewrap).toBe(false);
+    expect(capabilities.dropUser).toBeNull();
+    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap does not work here'))).toBe(true);
+  });
+
+  it('finds prlimit, bash and a working bubblewrap on this machine', () => {
     const capabilities = detectSandboxCapabilities();
     expect(capabilities.resourceLimits).toBe(true);
     expect(capabilities.prlimitPath).toMatch(/prlimit$/);
-    expect(capabilities.containsSessionEscape).toBe(false);
+    expect(capabilities.isolation.bubblewrap).toBe(true);
+    expect(capabilities.containsSessionEscape).toBe(true);
+    expect(capabilities.networkIsolation).toBe(true);
+    if (capabilities.asRoot) expect(capabilities.dropUser).toEqual(unprivilegedUser);
+    expect(capabilities.notes).toEqual([]);
+  });
+
+  it('skips the probes when asked', () => {
+    const capabilities = detectSandboxCapabilities({ probe: false });
+    expect(capabilities.isolation).toEqual({ bubblewrap: false, unshare: false });
   });
 });
 

@@ -1,5 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { DropUser } from './bubblewrap.js';
+import { probeIsolation } from './probe.js';
 
 /** What protects the machine from a candidate, as detected on this machine. */
 export interface SandboxCapabilities {
@@ -11,15 +13,31 @@ export interface SandboxCapabilities {
   prlimitPath: string | null;
   /** Absolute path of `bash`, or null when it was not found (evaluations cannot run). */
   bashPath: string | null;
-  /** RLIMIT_NPROC is ignored for root, so `maxProcesses` does nothing there. */
+  /** `bwrap` (bubblewrap), `unshare` and `setpriv` (util-linux), or null where missing. */
+  bwrapPath: string | null;
+  unsharePath: string | null;
+  setprivPath: string | null;
+  /** True when this process runs as root. */
+  asRoot: boolean;
+  /** The isolating modes whose probe ran successfully on this machine. */
+  isolation: { bubblewrap: boolean; unshare: boolean };
+  /**
+   * Root only: the user candidates run as under bubblewrap, so that the kernel enforces the
+   * process limit (RLIMIT_NPROC never applies to root); null where that is not possible.
+   */
+  dropUser: DropUser | null;
+  /** Without a user switch, RLIMIT_NPROC is ignored for root. */
   processLimitEnforced: boolean;
-  /** A candidate calling `setsid` leaves the group; only cgroups or namespaces contain that. */
-  containsSessionEscape: false;
-  /** No network isolation yet. */
-  networkIsolation: false;
-  /** One sentence per missing protection, for a caller to show. */
+  /** A namespace sandbox is available, so a candidate calling `setsid` is still contained. */
+  containsSessionEscape: boolean;
+  /** A network namespace is available, so candidates can be cut off the network. */
+  networkIsolation: boolean;
+  /** One sentence per protection missing in the strongest mode available (`auto`). */
   notes: string[];
 }
+
+/** The unprivileged user and group (`nobody`/`nogroup` on Debian) candidates run as under root. */
+export const unprivilegedUser: DropUser = { uid: 65534, gid: 65534 };
 
 const standardDirectories = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -42,46 +60,92 @@ export function findExecutable(name: string, directories: readonly string[]): st
   return null;
 }
 
+export interface DetectOptions {
+  /** Where to look for the tools; default: this process's PATH and the standard folders. */
+  directories?: readonly string[];
+  /** Run the isolation probes (a few milliseconds each); default true. */
+  probe?: boolean;
+}
+
+function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[] {
+  const notes: string[] = [];
+  if (capabilities.bashPath === null) notes.push('bash was not found: evaluations cannot run.');
+  if (capabilities.prlimitPath === null) {
+    notes.push('prlimit (util-linux) was not found: memory, CPU-time, file-size and process limits are not applied.');
+  } else if (!capabilities.isolation.bubblewrap && !capabilities.processLimitEnforced) {
+    notes.push('Running as root: the kernel does not enforce the process-count limit.');
+  } else if (capabilities.isolation.bubblewrap && capabilities.asRoot && capabilities.dropUser === null) {
+    notes.push('Running as root without setpriv: the kernel does not enforce the process-count limit.');
+  }
+  if (!capabilities.isolation.bubblewrap) {
+    notes.push(
+      capabilities.bwrapPath === null
+        ? 'bubblewrap was not found (apt-get install bubblewrap): candidates see the whole filesystem and could write the database.'
+        : 'bubblewrap does not work here (user namespaces restricted?): candidates see the whole filesystem and could write the database.',
+    );
+  }
+  if (!capabilities.containsSessionEscape) {
+    notes.push('A candidate can leave its process group with setsid; only cgroups or a namespace sandbox contain that.');
+    notes.push('Candidates have network access.');
+  }
+  return notes;
+}
+
 /**
- * Detects the protections available, looking for `prlimit` and `bash` in `directories`
- * (default: this process's PATH and the standard folders). Tests pass other folders to
- * simulate a machine without prlimit.
+ * Detects the protections available: looks for `prlimit`, `bash`, `bwrap`, `unshare` and
+ * `setpriv`, then runs a tiny evaluation under each isolating mode (the probe) to learn whether
+ * the kernel allows it here (containers often restrict namespaces). Tests pass other folders,
+ * or `probe: false`, to simulate another machine.
  */
-export function detectSandboxCapabilities(options: { directories?: readonly string[] } = {}): SandboxCapabilities {
+export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxCapabilities {
   const directories = options.directories ?? searchDirectories(process.env.PATH);
   const find = (name: string): string | null => findExecutable(name, directories);
   const prlimitPath = find('prlimit');
   const bashPath = find('bash');
-  const processGroupKill = process.platform !== 'win32';
-  const processLimitEnforced = process.getuid?.() !== 0;
-  const notes: string[] = [];
-  if (bashPath === null) notes.push('bash was not found: evaluations cannot run.');
-  if (prlimitPath === null) {
-    notes.push('prlimit (util-linux) was not found: memory, CPU-time, file-size and process limits are not applied.');
-  } else if (!processLimitEnforced) {
-    notes.push('Running as root: the kernel does not enforce the process-count limit.');
+  const bwrapPath = find('bwrap');
+  const unsharePath = find('unshare');
+  const setprivPath = find('setpriv');
+  const asRoot = process.getuid?.() === 0;
+  const probing = options.probe !== false && bashPath !== null && process.platform === 'linux';
+
+  let bubblewrap = false;
+  let dropUser: DropUser | null = null;
+  if (probing && bwrapPath !== null) {
+    const tools = { bashPath, bwrapPath, setprivPath, unsharePath };
+    if (asRoot && setprivPath !== null && probeIsolation('bubblewrap', tools, unprivilegedUser)) {
+      bubblewrap = true;
+      dropUser = unprivilegedUser;
+    } else {
+      bubblewrap = probeIsolation('bubblewrap', tools, null);
+    }
   }
-  notes.push('A candidate can leave its process group with setsid; only cgroups or a namespace sandbox contain that.');
-  notes.push('Candidates have network access.');
-  return {
-    processGroupKill,
+  const unshare = probing && unsharePath !== null && probeIsolation('unshare', { bashPath, bwrapPath, setprivPath, unsharePath }, null);
+  const base = {
+    processGroupKill: process.platform !== 'win32',
     resourceLimits: prlimitPath !== null,
     prlimitPath,
     bashPath,
-    processLimitEnforced,
-    containsSessionEscape: false,
-    networkIsolation: false,
-    notes,
+    bwrapPath,
+    unsharePath,
+    setprivPath,
+    asRoot,
+    isolation: { bubblewrap, unshare },
+    dropUser,
+    processLimitEnforced: !asRoot,
+    containsSessionEscape: bubblewrap || unshare,
+    networkIsolation: bubblewrap || unshare,
   };
+  return { ...base, notes: missingNotes(base) };
 }
 
 let cached: SandboxCapabilities | undefined;
 
 /**
- * The protections that `runSandboxed` applies on this machine (detected once per process).
+ * The protections that `runSandboxed` can apply on this machine (detected once per process;
+ * the first call runs the probes, a few milliseconds).
  *
  * @example
- * if (!sandboxCapabilities().resourceLimits) onWarning('no memory limit for candidates');
+ * if (!sandboxCapabilities().isolation.bubblewrap) onWarning('candidates see the whole filesystem');
  */
 export function sandboxCapabilities(): SandboxCapabilities {
   cached ??= detectSandboxCapabilities();

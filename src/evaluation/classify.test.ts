@@ -17,6 +17,13 @@ describe('describeProcessFailure', () => {
     expect(describeProcessFailure(exit({}), context)).toBeNull();
   });
 
+  it('recognises the CPU-time and file-size limits behind a shell or namespace launcher (exit code 128 + n)', () => {
+    const cpu = describeProcessFailure(exit({ exitCode: 152 }), { ...context, limits: { cpuSeconds: 2 } });
+    expect(cpu).toEqual({ reason: 'timeout', shortMessage: 'exceeded the CPU-time limit of 2 s (SIGXCPU)' });
+    const file = describeProcessFailure(exit({ exitCode: 153 }), context);
+    expect(file?.shortMessage).toBe('exceeded the file-size limit (SIGXFSZ)');
+  });
+
   it('names the timeout before anything else', () => {
     const failure = describeProcessFailure(exit({ termination: 'timeout', exitCode: null, signal: 'SIGTERM' }), { ...context, timeoutMs: 1500 });
     expect(failure).toEqual({ reason: 'timeout', shortMessage: 'timed out after 1.5 s' });

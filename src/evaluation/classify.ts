@@ -50,11 +50,14 @@ export function describeProcessFailure(
     const limit = context.limits.memoryBytes === undefined ? '' : ` (limit ${formatBytes(context.limits.memoryBytes)} per process)`;
     return { reason: 'memory', shortMessage: withDetail(`ran out of memory${limit}`, detail) };
   }
-  if (exit.signal === 'SIGXCPU') {
+  // A shell or a namespace launcher reports a child killed by a signal as exit code 128 + n.
+  const childSignal = exit.exitCode !== null && exit.exitCode > 128 ? signalName(exit.exitCode - 128) : undefined;
+  const limitSignal = exit.signal ?? childSignal;
+  if (limitSignal === 'SIGXCPU') {
     const limit = context.limits.cpuSeconds === undefined ? '' : ` of ${context.limits.cpuSeconds} s`;
     return { reason: 'timeout', shortMessage: `exceeded the CPU-time limit${limit} (SIGXCPU)` };
   }
-  if (exit.signal === 'SIGXFSZ') {
+  if (limitSignal === 'SIGXFSZ') {
     const limit = context.limits.fileSizeBytes === undefined ? '' : ` of ${formatBytes(context.limits.fileSizeBytes)}`;
     return { reason: 'signal', shortMessage: `exceeded the file-size limit${limit} (SIGXFSZ)` };
   }

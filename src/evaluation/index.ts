@@ -1,6 +1,34 @@
-export type { EvaluationJob, EvaluationLogs, EvaluationOutcome, FailureReason, ResourceLimits } from './outcome.js';
+export type {
+  EvaluationJob,
+  EvaluationLogs,
+  EvaluationOutcome,
+  FailureReason,
+  ResourceLimits,
+  SandboxSettings,
+} from './outcome.js';
 export { runSandboxed, type SandboxOptions } from './sandbox.js';
-export { sandboxCapabilities, type SandboxCapabilities } from './capabilities.js';
+export { sandboxCapabilities, unprivilegedUser, type SandboxCapabilities } from './capabilities.js';
+export { describeSandbox, planSandbox, processGroupOnly, type SandboxPlan } from './sandbox-plan.js';
+export { bubblewrapArguments, isHiddenExperimentEntry, type DropUser } from './bubblewrap.js';
 export { buildEvaluatorEnv, filterEvaluatorEnv, looksSecretName, type EvaluatorEnvReport } from './env.js';
-export { readResultsFile, type ResultsFileResult } from './results-file.js';
+export { findNonFinite, readResultsFile, type ResultsFileResult } from './results-file.js';
 export { defaultLimits, formatBytes, parseSize, prlimitArguments } from './limits.js';
+export { limitsFromConfig, sandboxSettingsFromConfig, stagesFromConfig } from './from-config.js';
+export {
+  runStages,
+  stagesResultsKey,
+  summariseStages,
+  type EvaluationStage,
+  type RunJob,
+  type StagedOutcome,
+  type StageResult,
+  type StageStatus,
+} from './stages.js';
+export {
+  reproduceScore,
+  reproductionFolder,
+  withinTolerance,
+  type ReproduceSettings,
+  type ReproductionReport,
+  type ReproductionRun,
+} from './reproduce.js';

@@ -9,6 +9,21 @@ export interface ResourceLimits {
   maxProcesses?: number;
 }
 
+/**
+ * How an evaluation is contained (SYSTEM.md §8); it travels with the job.
+ * - `bubblewrap`: new PID, network, IPC and UTS namespaces and a filesystem view (see `bubblewrapArguments`);
+ * - `unshare`: new PID and network namespaces (util-linux `unshare`), the whole filesystem visible;
+ * - `none`: a process group only;
+ * - `auto`: the strongest of these that this machine allows.
+ */
+export interface SandboxSettings {
+  mode: 'auto' | 'bubblewrap' | 'unshare' | 'none';
+  /** Let the candidate reach the network (only isolating modes can take it away). */
+  network: boolean;
+  /** Absolute paths the evaluator may also read under bubblewrap (datasets, toolchains). */
+  readPaths: string[];
+}
+
 /** A serialisable description of one evaluation, so it can travel to another machine. */
 export interface EvaluationJob {
   /** Absolute path of the step folder; it becomes the working directory. */
@@ -26,9 +41,12 @@ export interface EvaluationJob {
   limits: ResourceLimits;
   /** The complete environment of the evaluator (already filtered by the allow-list). */
   env: Record<string, string>;
+  /** Containment; absent = `none` (a process group only), as before sandbox modes existed. */
+  sandbox?: SandboxSettings;
 }
 
-export type FailureReason = 'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost';
+/** `below-threshold`: an evaluation stage scored under its threshold, so the later stages were skipped. */
+export type FailureReason = 'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost' | 'below-threshold';
 
 export interface EvaluationLogs {
   stdoutTail: string;

@@ -17,7 +17,7 @@ export function signalGroup(groupId: number, signal: NodeJS.Signals): void {
  * Zombies do not count: where PID 1 does not reap orphans (some containers) they stay
  * in the group forever although they can no longer do anything.
  */
-function liveGroupMembers(groupId: number): number[] | null {
+export function liveGroupMembers(groupId: number): number[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -39,6 +39,26 @@ function liveGroupMembers(groupId: number): number[] | null {
     if (Number(fields[2]) === groupId && state !== 'Z' && state !== 'X') members.push(Number(entry));
   }
   return members;
+}
+
+/**
+ * Sends a signal to every live process of the group but its leader; where /proc is missing,
+ * to the whole group.
+ */
+export function signalGroupExceptLeader(groupId: number, signal: NodeJS.Signals): void {
+  const members = liveGroupMembers(groupId);
+  if (members === null) {
+    signalGroup(groupId, signal);
+    return;
+  }
+  for (const pid of members) {
+    if (pid === groupId) continue;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 /** True while any process of the group can still run. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,13 +63,32 @@ describe('readResultsFile', () => {
     }
   });
 
-  it('accepts NaN inside other metrics, as Python writes them', () => {
+  it('fails on NaN or Infinity in any other field, naming it and keeping the results', () => {
     const read = readResultsFile(write('{"eval_score": 1.5, "loss": NaN, "spread": [Infinity, -Infinity], "note": "NaN stays"}'));
-    expect(read).toEqual({
-      ok: true,
-      evalScore: 1.5,
+    expect(read).toMatchObject({
+      ok: false,
+      reason: 'bad-results',
       results: { eval_score: 1.5, loss: 'NaN', spread: ['Infinity', '-Infinity'], note: 'NaN stays' },
     });
+    expect(!read.ok && read.message).toContain('field "loss" is NaN, not a finite number');
+    const nested = readResultsFile(write('{"eval_score": 2, "per_case": {"a": [1, Infinity]}}'));
+    expect(!nested.ok && nested.message).toContain('field "per_case.a[1]" is Infinity');
+    const overflow = readResultsFile(write('{"eval_score": 2, "area": 1e999}'));
+    expect(!overflow.ok && overflow.message).toContain('field "area" is Infinity');
+  });
+
+  it('keeps a string "NaN" when the file has no bare literal', () => {
+    const read = readResultsFile(write('{"eval_score": 1.5, "note": "NaN stays"}'));
+    expect(read).toEqual({ ok: true, evalScore: 1.5, results: { eval_score: 1.5, note: 'NaN stays' } });
+  });
+
+  it('refuses a symbolic link in place of the file (it could point at another node\'s results)', () => {
+    const target = write('{"eval_score": 99}');
+    const link = join(folder, 'linked.json');
+    symlinkSync(target, link);
+    const read = readResultsFile(link);
+    expect(read).toMatchObject({ ok: false, reason: 'bad-results', results: null });
+    expect(!read.ok && read.message).toContain('not a readable regular file');
   });
 
   it('reports success false with the evaluator\'s error', () => {

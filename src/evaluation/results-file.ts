@@ -46,15 +46,42 @@ function quoteNonFiniteLiterals(text: string): string {
   return output;
 }
 
-function parseJson(text: string): JsonValue {
+/** The parsed value, and whether bare NaN/Infinity literals had to be quoted to parse it. */
+function parseJson(text: string): { value: JsonValue; quoted: boolean } {
   try {
-    return JSON.parse(text) as JsonValue;
+    return { value: JSON.parse(text) as JsonValue, quoted: false };
   } catch (error) {
     const quoted = quoteNonFiniteLiterals(text);
     if (quoted === text) throw error;
-    return JSON.parse(quoted) as JsonValue;
+    return { value: JSON.parse(quoted) as JsonValue, quoted: true };
   }
 }
+
+/**
+ * The path (`loss`, `spread[1]`, `per_case.a`) and text of the first non-finite number in the
+ * results: a number such as `1e999`, or, when the file held bare literals, one of the strings
+ * they became. Null when every number is finite.
+ */
+export function findNonFinite(value: JsonValue, quotedLiterals: boolean, path = ''): { path: string; text: string } | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, text: String(value) };
+  if (typeof value === 'string') return quotedLiterals && nonFiniteLiterals.has(value) ? { path, text: value } : null;
+  if (Array.isArray(value)) {
+    for (const [index, entry] of value.entries()) {
+      const found = findNonFinite(entry, quotedLiterals, `${path}[${index}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, entry] of Object.entries(value)) {
+      const found = findNonFinite(entry, quotedLiterals, path === '' ? key : `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+const nonFiniteLiterals = new Set(['NaN', 'Infinity', '-Infinity']);
 
 type CappedRead = { text: string } | { missing: true } | { notAFile: true } | { tooLarge: number };
 
@@ -62,7 +89,8 @@ function readCapped(path: string, maxBytes: number): CappedRead {
   let descriptor: number;
   try {
     // O_NONBLOCK: a candidate may have made results.json a FIFO, which would block a plain open.
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NOFOLLOW: a link could point at another node's results (a copied score) or at a secret.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { notAFile: true };
   }
@@ -105,9 +133,11 @@ function describeValue(value: JsonValue): string {
  * - `success: false` → `unsuccessful`, quoting the evaluator's `error` or `message` field;
  * - `success` absent with a valid `eval_score` counts as success.
  *
- * Bare `NaN`/`Infinity` written by Python are accepted inside other fields (kept as the strings
- * "NaN", "Infinity", "-Infinity"); only a non-finite `eval_score` fails. Messages name the
- * file and the field.
+ * NaN or Infinity anywhere in the results (bare literals as Python writes them, or numbers such
+ * as `1e999`) is `bad-results` too, naming the field: an evaluator comparing NaN against a
+ * tolerance would otherwise pass an invalid candidate. The results are kept, with the literals
+ * as the strings "NaN", "Infinity", "-Infinity". Messages name the file and the field.
+ * A symbolic link in place of the file is refused.
  *
  * @example
  * const read = readResultsFile(join(stepDir, 'results.json'));
@@ -128,8 +158,9 @@ export function readResultsFile(path: string, options: ReadResultsFileOptions = 
   }
 
   let parsed: JsonValue;
+  let quotedLiterals: boolean;
   try {
-    parsed = parseJson(file.text.replace(/^\uFEFF/, ''));
+    ({ value: parsed, quoted: quotedLiterals } = parseJson(file.text.replace(/^\uFEFF/, '')));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: 'bad-results', message: `${path}: not valid JSON (${oneLine(detail)})`, results: null };
@@ -167,6 +198,11 @@ export function readResultsFile(path: string, options: ReadResultsFileOptions = 
   }
   if (!Number.isFinite(score)) {
     return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is ${score}, not a finite number`, results };
+  }
+  const nonFinite = findNonFinite(results, quotedLiterals);
+  if (nonFinite !== null) {
+    const message = `${path}: field "${nonFinite.path}" is ${nonFinite.text}, not a finite number (NaN and Infinity fail the evaluation)`;
+    return { ok: false, reason: 'bad-results', message, results };
   }
   return { ok: true, results, evalScore: score };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { signalGroup, waitForGroupExit } from './process-group.js';
+import { signalGroup, signalGroupExceptLeader, waitForGroupExit } from './process-group.js';
 
 /** How a process group ended. */
 export interface ProcessGroupExit {
@@ -21,6 +21,12 @@ export interface ProcessGroupOptions {
   timeoutMs: number;
   killGraceMs: number;
   abortSignal?: AbortSignal;
+  /**
+   * Spare the group leader from SIGTERM. A namespace launcher (bwrap, unshare) dies at once on
+   * SIGTERM and takes its namespace down with SIGKILL, which would cut the grace period; sparing
+   * it lets the evaluator's processes handle SIGTERM, and the leader exits after them.
+   */
+  spareLeaderOnTerm?: boolean;
   onStdout: (chunk: Buffer) => void;
   onStderr: (chunk: Buffer) => void;
 }
@@ -95,7 +101,8 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
       if (termination !== null || exited || child.pid === undefined) return;
       const groupId = child.pid;
       termination = reason;
-      signalGroup(groupId, 'SIGTERM');
+      if (options.spareLeaderOnTerm === true) signalGroupExceptLeader(groupId, 'SIGTERM');
+      else signalGroup(groupId, 'SIGTERM');
       killDeadline = Date.now() + options.killGraceMs;
       killTimer = startTimer(options.killGraceMs, () => {
         signalGroup(groupId, 'SIGKILL');

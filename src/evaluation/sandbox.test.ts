@@ -119,6 +119,13 @@ describe('runSandboxed: the evaluation contract', () => {
     expect(firstLine).toBe('[asi-evolve: 19934469 earlier bytes were dropped; the last 65536 are kept]');
   });
 
+  it('lets a check command pass on exit 0 without results.json, when results are not required', async () => {
+    const passed = await runSandboxed(scratch.job({ command: 'grep -q candidate "$1"' }), { requireResults: false });
+    expect(passed).toMatchObject({ status: 'ok', results: {}, evalScore: 0 });
+    const refused = await runSandboxed(scratch.job({ command: 'echo "uses eval" >&2; exit 1' }), { requireResults: false });
+    expect(refused).toMatchObject({ status: 'failed', reason: 'exit-code', shortMessage: 'exited with code 1: uses eval' });
+  });
+
   it('returns the tail of evaluator.log written by the evaluator', async () => {
     const job = scratch.job({ command: 'echo "epoch 1 loss 0.3" > evaluator.log; echo \'{"eval_score": 1}\' > results.json' });
     const outcome = await runSandboxed(job);
@@ -160,8 +167,8 @@ describe('runSandboxed: environment', () => {
 describe('runSandboxed: resource limits', () => {
   const hog = `${JSON.stringify(process.execPath)} -e 'const kept = []; for (;;) kept.push(Buffer.alloc(64 * 1024 * 1024, 1))'`;
 
-  it('detects prlimit on this machine', () => {
-    expect(sandboxCapabilities()).toMatchObject({ processGroupKill: true, resourceLimits: true, containsSessionEscape: false });
+  it('detects prlimit and a namespace sandbox on this machine', () => {
+    expect(sandboxCapabilities()).toMatchObject({ processGroupKill: true, resourceLimits: true, containsSessionEscape: true });
   });
 
   it('makes a python3 memory hog fail with reason memory instead of hanging', async () => {

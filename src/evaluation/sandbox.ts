@@ -7,7 +7,9 @@ import { hasLimits, prlimitArguments } from './limits.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
 import { readResultsFile } from './results-file.js';
 import { type ProcessGroupExit, runProcessGroup } from './run-process-group.js';
-import { prepareStepFolder, readFileTail, stepFileNames, type StepFiles, writeLogTail } from './step-folder.js';
+import { isolationPrefix } from './isolation.js';
+import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
+import { handOverStepFolder, prepareStepFolder, readFileTail, stepFileNames, type StepFiles, writeLogTail } from './step-folder.js';
 import { TailBuffer } from './tail-buffer.js';
 
 export interface SandboxOptions {
@@ -15,15 +17,45 @@ export interface SandboxOptions {
   abortSignal?: AbortSignal;
   /** The protections to use; default: those detected on this machine ({@link sandboxCapabilities}). */
   capabilities?: SandboxCapabilities;
+  /**
+   * False for a check command rather than an evaluator: the exit code decides, and a missing
+   * results.json is no failure (the outcome is `ok` with empty results and score 0). Default true.
+   */
+  requireResults?: boolean;
 }
 
 /** $0 of the evaluator's shell, as it shows in `ps` and in bash error messages. */
 const shellName = 'asi-evolve-eval';
 
-function commandLine(job: EvaluationJob, files: StepFiles, capabilities: SandboxCapabilities, bashPath: string): string[] {
+function commandLine(
+  job: EvaluationJob,
+  files: StepFiles,
+  plan: SandboxPlan,
+  capabilities: SandboxCapabilities,
+  bashPath: string,
+): string[] {
   const shell = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
-  if (capabilities.prlimitPath === null || !hasLimits(job.limits)) return shell;
-  return [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...shell];
+  const isolated =
+    plan.mode === 'none'
+      ? shell
+      : [
+          ...isolationPrefix(
+            plan.mode,
+            {
+              stepDir: files.stepDir,
+              experimentDir: job.experimentDir,
+              network: plan.network,
+              readPaths: job.sandbox?.readPaths ?? [],
+              pathVariable: job.env.PATH,
+              asRoot: capabilities.asRoot,
+              dropUser: plan.dropUser,
+            },
+            { ...capabilities, bashPath },
+          ),
+          ...shell,
+        ];
+  if (capabilities.prlimitPath === null || !hasLimits(job.limits)) return isolated;
+  return [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
 }
 
 /**
@@ -56,14 +88,18 @@ function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<str
  *   `job.env` (plus ASI_PROGRAM_PATH, ASI_STEP_DIR, ASI_EXPERIMENT_DIR, and HOME/TMPDIR inside
  *   the step folder unless set), the program path as `$1` and the step folder as `$2`.
  * - `job.limits` are applied with `prlimit` where it exists (see {@link sandboxCapabilities}).
+ * - `job.sandbox` picks the containment ({@link planSandbox}): under bubblewrap the evaluator
+ *   sees a filesystem view in which only its step folder is writable, in its own PID (and,
+ *   unless allowed, network) namespace, as an unprivileged user when we run as root; under
+ *   unshare, the namespaces only. With either, nothing it started outlives it, `setsid` included.
  * - The last `maxOutputBytes` of stdout and stderr are kept, and written to `stdout.log` and
  *   `stderr.log`; the tail of an `evaluator.log` the evaluator wrote comes back too.
  * - At the time limit the whole group gets SIGTERM, then SIGKILL after `killGraceMs`; processes
  *   left behind by an evaluator that exited are killed too. It resolves once the group is gone.
- *   A process that called `setsid` has left the group and is not contained.
+ *   Without a namespace (mode `none`), a process that called `setsid` leaves the group and is not contained.
  *
  * Throws `AsiEvolveError` only when the run cannot start (no bash, an unwritable step folder,
- * a program file outside the step folder, an invalid limit).
+ * a program file outside the step folder, an invalid limit, a sandbox mode this machine lacks).
  *
  * @example
  * const outcome = await runSandboxed({ ...job, env: buildEvaluatorEnv(process.env, [], {}) });
@@ -82,9 +118,11 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
     return { status: 'failed', reason: 'signal', shortMessage: 'aborted', exitCode: null, signal: null, results: null, durationMs: 0, logs };
   }
 
+  const plan = planSandbox(job.sandbox, capabilities);
   const files = prepareStepFolder(job);
-  const command = commandLine(job, files, capabilities, bashPath);
   const { env, temporaryDir } = runEnvironment(job, files);
+  if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
+  const command = commandLine(job, files, plan, capabilities, bashPath);
   const stdout = new TailBuffer(job.maxOutputBytes);
   const stderr = new TailBuffer(job.maxOutputBytes);
 
@@ -96,6 +134,7 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
       timeoutMs: job.timeoutMs,
       killGraceMs: job.killGraceMs,
       abortSignal: options.abortSignal,
+      spareLeaderOnTerm: plan.mode !== 'none',
       onStdout: (chunk) => stdout.push(chunk),
       onStderr: (chunk) => stderr.push(chunk),
     });
@@ -126,6 +165,7 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
   });
   if (failure !== null) return { status: 'failed', ...failure, ...ended };
   if (read.ok) return { status: 'ok', results: read.results, evalScore: read.evalScore, durationMs, logs };
+  if (options.requireResults === false) return { status: 'ok', results: {}, evalScore: 0, durationMs, logs };
   return { status: 'failed', reason: read.reason, shortMessage: read.message, ...ended };
 }
 

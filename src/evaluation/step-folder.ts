@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import type { EvaluationJob } from './outcome.js';
@@ -68,6 +68,26 @@ export function prepareStepFolder(job: EvaluationJob): StepFiles {
   return { stepDir, codePath, programPath, resultsPath };
 }
 
+/**
+ * Gives the step folder and everything in it to `user` (the unprivileged user a root run drops
+ * to), without following links, so that the evaluator can write there and nowhere else.
+ */
+export function handOverStepFolder(stepDir: string, user: { uid: number; gid: number }): void {
+  const visit = (path: string): void => {
+    lchownSync(path, user.uid, user.gid);
+    if (!lstatSync(path).isDirectory()) return;
+    for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  try {
+    visit(stepDir);
+  } catch (error) {
+    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not hand the step folder ${stepDir} to uid ${user.uid}: ${(error as Error).message}`, {
+      cause: error,
+      file: stepDir,
+    });
+  }
+}
+
 /** Writes a captured stream's tail to a log file, saying how much was dropped; best effort. */
 export function writeLogTail(path: string, tail: TailBuffer): void {
   const kept = tail.bytes();
@@ -81,11 +101,14 @@ export function writeLogTail(path: string, tail: TailBuffer): void {
   }
 }
 
-/** The last `maxBytes` of a file as UTF-8, or undefined when it cannot be read. */
+/**
+ * The last `maxBytes` of a file as UTF-8, or undefined when it cannot be read. A symbolic link
+ * is not followed: a candidate could point it at a secret outside its folder.
+ */
 export function readFileTail(path: string, maxBytes: number): string | undefined {
   let descriptor: number;
   try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }

@@ -5,6 +5,9 @@ import {
   createLlmResearcher,
   createRawAnalyst,
   createRuleBasedAnalyst,
+  createLlmDebugAgent,
+  loadDebugTemplate,
+  loadStaticCheck,
   loadTemplates,
   readEvalCriteria,
   researcherVariables,
@@ -15,13 +18,22 @@ import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../
 import { createLocalExecutor } from '../cluster/index.js';
 import { prepareRunCognition } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
-import { defaultLimits, filterEvaluatorEnv, sandboxCapabilities } from '../evaluation/index.js';
+import {
+  describeSandbox,
+  filterEvaluatorEnv,
+  limitsFromConfig,
+  planSandbox,
+  sandboxCapabilities,
+  sandboxSettingsFromConfig,
+  stagesFromConfig,
+} from '../evaluation/index.js';
 import { createRoleModels, withContextFit, type LanguageModel } from '../llm/index.js';
 import { createRandom } from '../random.js';
 import { estimateRun } from './dry-run.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import type { Store } from '../store/index.js';
 import { recordCall } from './call-context.js';
+import { runCheckCommand, type EngineerParts } from './engineer.js';
 import type { RoundParts } from './round.js';
 
 export interface RunParts {
@@ -129,15 +141,33 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   const cognition = await prepareRunCognition({ cognition: config.cognition, seedFiles: experiment.cognitionFiles, store, env, baseDir: experiment.dir });
   notices.push(...cognition.notices);
 
+  // Sandbox (SYSTEM.md §8): a named mode this machine lacks stops the run here (CONFIG_INVALID).
   const capabilities = sandboxCapabilities();
+  const sandbox = sandboxSettingsFromConfig(config.evaluator.sandbox, experiment.dir);
+  const limits = limitsFromConfig(config.evaluator.sandbox);
+  notices.push(describeSandbox(planSandbox(sandbox, capabilities), capabilities, limits));
   const envReport = filterEvaluatorEnv(env, config.evaluator.env_allow, {});
-  const protections = [
-    capabilities.processGroupKill ? 'process-group kill at the time limit' : null,
-    capabilities.resourceLimits ? 'memory/file-size/process limits (prlimit)' : null,
-    'allow-listed environment (no secrets)',
-  ].filter((entry): entry is string => entry !== null);
-  notices.push(`Sandbox: ${protections.join(', ')}. Not active: ${capabilities.notes.join(' ') || 'nothing'}`);
   if (envReport.refused.length > 0) notices.push(`evaluator.env_allow: refused secret-looking variables: ${envReport.refused.join(', ')}`);
+
+  const timeoutMs = (config.evaluator.timeout ?? config.pipeline.engineer_timeout) * 1000;
+  const stages = stagesFromConfig(config.evaluator, experiment.evaluatorCommand, timeoutMs);
+  if (config.evaluator.stages.length > 0) {
+    const described = stages.map((stage) => `${stage.name}${stage.threshold === null ? '' : ` (threshold ${stage.threshold})`}`);
+    notices.push(`Evaluation stages: ${described.join(' → ')}.`);
+  }
+  const debugModel = roleModel('debug');
+  const debugAttempts = config.pipeline.debug.attempts;
+  let debugAgent: EngineerParts['debugAgent'] = null;
+  if (debugAttempts > 0 && debugModel) {
+    const template = loadDebugTemplate(experiment.dir);
+    const maxCodeLength = config.pipeline.researcher.max_code_length;
+    debugAgent = createLlmDebugAgent({ model: debugModel, template, maxRetries: config.pipeline.max_retries.engineer, maxCodeLength });
+    notices.push(`Debug agent: up to ${debugAttempts} repair attempt(s) of each failed evaluation.`);
+  } else if (debugAttempts > 0) {
+    notices.push('pipeline.debug.attempts is set but no LLM is configured: failed candidates are not repaired.');
+  }
+  const reproduce = config.evaluator.reproduce;
+  if (reproduce.count > 0) notices.push(`Each new best is evaluated ${reproduce.count} more time(s) and must reproduce within ${reproduce.tolerance} (relative).`);
 
   const novelty = config.pipeline.novelty;
   let noveltyJudge: NoveltyJudge | undefined;
@@ -165,9 +195,19 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     population: () => store.sampleableNodes(),
     getNode: (id) => store.requireNode(id),
     evaluatorEnv: envReport.env,
-    limits: { ...defaultLimits },
+    limits,
     novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
   };
+  const staticCheck = loadStaticCheck({
+    section: config.pipeline.static_check,
+    experimentDir: experiment.dir,
+    model: roleModel('static_check'),
+    maxRetries: config.pipeline.max_retries.analyzer,
+    runCommand: (program, { step, abortSignal }) =>
+      runCheckCommand(round, config.pipeline.static_check.command ?? 'true', step, program, abortSignal),
+  });
+  notices.push(...staticCheck.notices);
+  round.engineer = { sandbox, stages, staticCheck: staticCheck.gate, debugAgent, debugAttempts, reproduce };
   return {
     round,
     notices,

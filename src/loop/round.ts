@@ -2,14 +2,14 @@ import type { Analyst, Designer, JudgeVerdict, Proposal } from '../agents/types.
 import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
 import type { Executor } from '../cluster/executor.js';
 import type { Config, Experiment } from '../config/index.js';
-import { AsiEvolveError } from '../errors.js';
 import { isProposingAnalyst } from '../agents/index.js';
 import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/gates/index.js';
-import type { EvaluationOutcome, ResourceLimits } from '../evaluation/outcome.js';
+import type { ResourceLimits } from '../evaluation/outcome.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/policy.js';
 import type { JsonObject, NewNode, NodeRecord, Provenance } from '../store/types.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
+import { evaluateAndJudge, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
 import { prepareStepDir } from './step-files.js';
 
 /** What a round reads and writes through; the loop builds it once per run. */
@@ -29,6 +29,8 @@ export interface RoundParts {
   getNode: (id: number) => NodeRecord;
   evaluatorEnv: Record<string, string>;
   limits: ResourceLimits;
+  /** Sandbox, stages, static check, debug agent and reproduction (absent: the command once, as a process group). */
+  engineer?: EngineerParts;
   /** The novelty gate (pipeline.novelty), or null when it is off. */
   novelty?: { gate: NoveltyGate; maxAttempts: number } | null;
   /** Stores the cognition items an Analyzer proposed (cognition growth), or null when off. */
@@ -62,109 +64,7 @@ function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
   return { inputTokens: add('inputTokens'), cachedInputTokens: add('cachedInputTokens'), outputTokens: add('outputTokens') };
 }
 
-function describeFailure(outcome: Extract<EvaluationOutcome, { status: 'failed' }>): string {
-  return `${outcome.reason}: ${outcome.shortMessage}`;
-}
-
-function logsOf(outcome: EvaluationOutcome): string {
-  const parts: string[] = [];
-  if (outcome.logs.stdoutTail.trim()) parts.push(`--- stdout (tail) ---\n${outcome.logs.stdoutTail}`);
-  if (outcome.logs.stderrTail.trim()) parts.push(`--- stderr (tail) ---\n${outcome.logs.stderrTail}`);
-  return parts.join('\n');
-}
-
-/** Runs the evaluator on a program in a fresh step folder. */
-export async function evaluateProgram(
-  parts: RoundParts,
-  step: number,
-  program: string,
-  abortSignal: AbortSignal | undefined,
-): Promise<EvaluationOutcome> {
-  const { config, experiment } = parts;
-  const stepDir = prepareStepDir(experiment.stepsDir, step);
-  const timeoutSeconds = config.evaluator.timeout ?? config.pipeline.engineer_timeout;
-  const job = {
-    stepDir,
-    experimentDir: experiment.dir,
-    command: experiment.evaluatorCommand,
-    program,
-    programFile: config.evaluator.program_file,
-    timeoutMs: timeoutSeconds * 1000,
-    killGraceMs: config.evaluator.kill_grace * 1000,
-    maxOutputBytes: config.evaluator.max_output_bytes,
-    limits: parts.limits,
-    env: parts.evaluatorEnv,
-  };
-  let outcome = await parts.executor.run(job, abortSignal ? { abortSignal } : {});
-  // A job lost by its executor (not the candidate's fault) is retried a bounded number of times.
-  for (let retry = 0; outcome.status === 'failed' && outcome.reason === 'lost' && retry < config.pipeline.max_retries.engineer; retry++) {
-    outcome = await parts.executor.run(job, abortSignal ? { abortSignal } : {});
-  }
-  return outcome;
-}
-
-interface Evaluated {
-  success: boolean;
-  evalScore: number | null;
-  score: number | null;
-  results: JsonObject;
-  error: string | null;
-  logs: string;
-  runtimeMs: number;
-  metadata: JsonObject;
-}
-
-async function evaluateAndJudge(parts: RoundParts, step: number, program: string, abortSignal?: AbortSignal): Promise<Evaluated> {
-  const outcome = await evaluateProgram(parts, step, program, abortSignal);
-  const metadata: JsonObject = {};
-  if (outcome.status === 'failed') {
-    return {
-      success: false,
-      evalScore: null,
-      score: null,
-      results: outcome.results ?? {},
-      error: describeFailure(outcome),
-      logs: logsOf(outcome),
-      runtimeMs: outcome.durationMs,
-      metadata: { failure: { reason: outcome.reason, exitCode: outcome.exitCode, signal: outcome.signal } },
-    };
-  }
-  let score = outcome.evalScore;
-  if (parts.judge && parts.config.pipeline.judge.enabled) {
-    try {
-      const verdict = await parts.judge.judge({ task: parts.experiment.task, program, results: outcome.results, ...(abortSignal ? { abortSignal } : {}) });
-      const ratio = parts.config.pipeline.judge.ratio;
-      score = (1 - ratio) * outcome.evalScore + ratio * verdict.score;
-      metadata.judge = { score: verdict.score, reason: verdict.reason, ratio };
-    } catch (error) {
-      if (isFatal(error) && !isBudgetReached(error)) throw error;
-      metadata.judge = { error: error instanceof Error ? error.message : String(error) };
-    }
-  }
-  return {
-    success: true,
-    evalScore: outcome.evalScore,
-    score,
-    results: outcome.results,
-    error: null,
-    logs: logsOf(outcome),
-    runtimeMs: outcome.durationMs,
-    metadata,
-  };
-}
-
-/** The spending limit was reached: no new round starts, rounds in flight finish without more calls. */
-export function isBudgetReached(error: unknown): boolean {
-  return AsiEvolveError.isInstance(error) && error.code === 'BUDGET_REACHED';
-}
-
-/** A permanent provider refusal (bad key, unknown model) stops the run instead of failing rounds. */
-export function isFatal(error: unknown): boolean {
-  if (!AsiEvolveError.isInstance(error)) return false;
-  if (error.code === 'BUDGET_REACHED' || error.isUserError) return true;
-  const retryable = (error as { isRetryable?: unknown }).isRetryable;
-  return error.code === 'LLM_CALL_FAILED' && retryable === false;
-}
+export { isBudgetReached, isFatal } from './engineer.js';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -204,8 +104,9 @@ async function analyse(
 /** Evaluates the experiment's initial program as node 0. */
 export async function runSeedRound(parts: RoundParts, program: string, abortSignal?: AbortSignal): Promise<RoundResult> {
   const { value, calls } = await collectCalls(async () => {
-    const evaluated = await evaluateAndJudge(parts, 0, program, abortSignal);
-    const base = { step: 0, name: 'seed', motivation: 'The initial program of the experiment.', program, parent: null, bestSampled: null };
+    const motivation = 'The initial program of the experiment.';
+    const evaluated = await evaluateAndJudge(parts, 0, { program, name: 'seed', motivation, gate: false }, abortSignal);
+    const base = { step: 0, name: 'seed', motivation, program: evaluated.program, parent: null, bestSampled: null };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     return { evaluated, analysis, note, proposedItems };
   });
@@ -215,7 +116,7 @@ export async function runSeedRound(parts: RoundParts, program: string, abortSign
       step: 0,
       name: 'seed',
       motivation: 'The initial program of the experiment.',
-      program,
+      program: evaluated.program,
       results: evaluated.results,
       analysis,
       score: evaluated.score,
@@ -306,8 +207,9 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       if (isFatal(error) || abortSignal?.aborted) throw error;
       return { failedDesign: error, cognition, notes };
     }
-    const evaluated = await evaluateAndJudge(parts, step, proposal.program, abortSignal);
-    const base = { step, name: proposal.name, motivation: proposal.motivation, program: proposal.program, parent, bestSampled: bestOf(context) };
+    const candidate = { program: proposal.program, name: proposal.name, motivation: proposal.motivation, gate: true };
+    const evaluated = await evaluateAndJudge(parts, step, candidate, abortSignal);
+    const base = { step, name: proposal.name, motivation: proposal.motivation, program: evaluated.program, parent, bestSampled: bestOf(context) };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;
     return { proposal, evaluated, analysis, cognition, notes, events, proposedItems };
@@ -354,7 +256,7 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       ...shared,
       name: proposal.name,
       motivation: proposal.motivation,
-      program: proposal.program,
+      program: evaluated.program,
       results: evaluated.results,
       analysis,
       score: evaluated.score,

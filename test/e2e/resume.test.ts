@@ -43,7 +43,7 @@ function setUp(steps: number, seedPause = 0.3) {
   const dir = makeExperiment({
     initialProgram: 'score = 1.0\nbonus = 2.5\n',
     evalScript: countingEvaluator(marker, seedPause),
-    config: { evaluator: { env_allow: ['COUNTER_FILE'] }, run: { steps } },
+    config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } }, run: { steps } },
   });
   const env = cliEnv({ COUNTER_FILE: counter });
   const lines = (): string[] => (existsSync(counter) ? readFileSync(counter, 'utf8').trim().split('\n') : []);

@@ -39,7 +39,7 @@ describe('--workers K', () => {
     const dir = makeExperiment({
       initialProgram: 'score = 1.0\nwidth = 3.5\n',
       evalScript: timingEvaluator,
-      config: { evaluator: { env_allow: ['COUNTER_FILE'] } },
+      config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } } },
     });
 
     const run = await runCli(['run', dir, '--steps', '6', '--workers', '3'], { env: cliEnv({ COUNTER_FILE: counter }) });

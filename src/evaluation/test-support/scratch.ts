@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvaluatorEnv } from '../env.js';
@@ -53,4 +53,47 @@ export function readPids(path: string): number[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map(Number);
+}
+
+/** PIDs of live processes (zombies excluded) whose command line contains `marker`, this process excluded. */
+export function processesWithArgument(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (commandLine.includes(marker) && isRunning(Number(entry))) found.push(Number(entry));
+  }
+  return found;
+}
+
+/**
+ * The processes still running with `marker` in their command line after up to `graceMs` (the
+ * kernel may take a moment to tear a namespace down); they are then killed, so that a failing
+ * test leaves nothing behind.
+ */
+export async function survivorsOf(marker: string, graceMs = 2_000): Promise<number[]> {
+  const deadline = Date.now() + graceMs;
+  let left = processesWithArgument(marker);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = processesWithArgument(marker);
+  }
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  return left;
+}
+
+/** A marker unique to one test run, to find its processes by command line (e.g. `sleep <marker>`). */
+export function uniqueSleepSeconds(): string {
+  return `${1000 + Math.floor(Math.random() * 8000)}.${String(process.pid).padStart(6, '0')}${Math.floor(Math.random() * 1000)}`;
 }

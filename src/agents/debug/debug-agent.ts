@@ -1,0 +1,119 @@
+import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import { ResponseFormatError } from '../errors.js';
+import { cleanAnswer, extractTag } from '../tags.js';
+import type { CompiledTemplate } from '../templates/environment.js';
+
+/** What the debug agent is asked to repair. */
+export interface RepairRequest {
+  task: string;
+  program: string;
+  /** Reason and one-line message, e.g. `exit-code: exited with code 1: NameError: name 'np' is not defined`. */
+  error: string;
+  /** The tail of the error output. */
+  errorTail: string;
+  /** From 1. */
+  attempt: number;
+  maxAttempts: number;
+  /** Earlier attempts of this round that still failed. */
+  previous: ReadonlyArray<{ attempt: number; error: string }>;
+  abortSignal?: AbortSignal;
+}
+
+/** A repaired program, and what the agent says it changed. */
+export interface Repair {
+  program: string;
+  explanation: string;
+}
+
+/** Repairs a program that failed its evaluation (the paper's debug agent). */
+export interface DebugAgent {
+  readonly name: string;
+  repair(request: RepairRequest): Promise<Repair>;
+}
+
+/** How the LLM debug agent is built. */
+export interface LlmDebugAgentOptions {
+  /** An already-wrapped model (retries, deadline, recorder). */
+  model: LanguageModel;
+  /** `debug.jinja2` ({@link loadDebugTemplate}). */
+  template: CompiledTemplate;
+  /** Follow-ups after an answer without a usable `<code>`. */
+  maxRetries: number;
+  /** Longest program accepted, in characters. */
+  maxCodeLength?: number;
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/** Code fences a model may put inside `<code>`; removed when they wrap the whole program. */
+function unfence(code: string): string {
+  const match = /^\s*```[\w+-]*\n([\s\S]*?)\n?```\s*$/.exec(code);
+  return match?.[1] === undefined ? code : `${match[1]}\n`;
+}
+
+/**
+ * Reads a debug answer: the program in `<code>` (the last closing tag, so a program may mention
+ * the tag) and the optional `<explanation>`. Throws ResponseFormatError when there is no
+ * program, an empty one, the unchanged program, or one longer than `maxCodeLength`.
+ */
+export function parseRepairAnswer(answer: string, original: string, maxCodeLength = Number.POSITIVE_INFINITY): Repair {
+  const text = cleanAnswer(answer);
+  const raw = extractTag(text, 'code', true);
+  if (raw === null) throw new ResponseFormatError('the answer has no <code>…</code> block', ['code']);
+  const program = unfence(raw.replace(/^\n/, ''));
+  if (program.trim().length === 0) throw new ResponseFormatError('the <code> block is empty', ['code']);
+  if (program.trim() === original.trim()) throw new ResponseFormatError('the program in <code> is unchanged', ['code']);
+  if (program.length > maxCodeLength) {
+    throw new ResponseFormatError(`the program has ${program.length} characters, more than the ${maxCodeLength} allowed`, ['code']);
+  }
+  return { program, explanation: extractTag(text, 'explanation')?.trim() ?? '' };
+}
+
+/**
+ * The LLM debug agent: renders `debug.jinja2` with the failed program and the tail of its error
+ * output, and reads the fixed program from `<code>`. An unusable answer is reported back up to
+ * `maxRetries` times, then a ResponseFormatError is thrown.
+ *
+ * @example
+ * const agent = createLlmDebugAgent({ model, template: loadDebugTemplate(experiment.dir), maxRetries: 1 });
+ * const { program } = await agent.repair({ task, program, error, errorTail, attempt: 1, maxAttempts: 2, previous: [] });
+ */
+export function createLlmDebugAgent(options: LlmDebugAgentOptions): DebugAgent {
+  return {
+    name: 'llm-debug',
+    async repair(request) {
+      const prompt = options.template.render({
+        task: request.task,
+        program: request.program,
+        code: request.program,
+        error: request.error,
+        error_tail: request.errorTail,
+        attempt: request.attempt,
+        max_attempts: request.maxAttempts,
+        previous: request.previous,
+      });
+      const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+      const problems: string[] = [];
+      for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
+        request.abortSignal?.throwIfAborted();
+        const result = await options.model.generate({
+          messages: [...messages],
+          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
+          ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
+        });
+        try {
+          return parseRepairAnswer(result.text, request.program, options.maxCodeLength);
+        } catch (error) {
+          if (!(error instanceof ResponseFormatError)) throw error;
+          problems.push(`answer ${attempt + 1}: ${error.message}`);
+          messages.push(
+            { role: 'assistant', content: result.text },
+            { role: 'user', content: `Your answer could not be used: ${error.message}. Answer again with the complete fixed program inside <code>…</code>.` },
+          );
+        }
+      }
+      throw new ResponseFormatError(`the debug agent gave no usable program in ${options.maxRetries + 1} answers: ${problems.join('; ')}`, ['code']);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bubblewrapArguments, installationRoot, isHiddenExperimentEntry, type BubblewrapOptions } from './bubblewrap.js';
+
+const root = mkdtempSync(join(tmpdir(), 'asi-bwrap-args-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const experimentDir = join(root, 'experiment');
+const stepDir = join(experimentDir, 'steps', 'step_3');
+mkdirSync(stepDir, { recursive: true });
+for (const name of ['eval.sh', 'input.md', 'config.yaml', '.env', 'asi-evolve.db', 'asi-evolve.db-wal']) writeFileSync(join(experimentDir, name), 'x');
+mkdirSync(join(experimentDir, 'best'));
+mkdirSync(join(experimentDir, 'best.tmp-12'));
+mkdirSync(join(experimentDir, 'data'));
+
+const base: BubblewrapOptions = {
+  bwrapPath: '/usr/bin/bwrap',
+  stepDir,
+  experimentDir,
+  network: false,
+  readPaths: [],
+  pathVariable: '/usr/bin:/bin',
+  asRoot: true,
+  dropUser: { uid: 65534, gid: 65534 },
+  setprivPath: '/usr/bin/setpriv',
+};
+
+/** The `--ro-bind`/`--bind` targets of a command line. */
+function binds(args: readonly string[], option: string): string[] {
+  return args.flatMap((arg, index) => (arg === option ? [args[index + 2] ?? ''] : []));
+}
+
+describe('bubblewrapArguments', () => {
+  it('binds the experiment entries read-only, less the hidden ones, and the step folder read-write', () => {
+    const args = bubblewrapArguments(base);
+    expect(binds(args, '--ro-bind').filter((path) => path.startsWith(experimentDir))).toEqual(
+      ['data', 'eval.sh', 'input.md'].map((name) => join(experimentDir, name)),
+    );
+    expect(binds(args, '--bind')).toEqual([stepDir]);
+    expect(args.slice(args.indexOf('--chdir'), args.indexOf('--chdir') + 2)).toEqual(['--chdir', stepDir]);
+  });
+
+  it('creates the parent folders of what it binds, world-readable, before binding', () => {
+    const args = bubblewrapArguments(base);
+    const steps = args.indexOf(join(experimentDir, 'steps'));
+    expect(args.slice(steps - 3, steps + 1)).toEqual(['--perms', '0755', '--dir', join(experimentDir, 'steps')]);
+    expect(steps).toBeLessThan(args.indexOf(stepDir));
+  });
+
+  it('isolates PID, IPC and network without a user namespace as root, and switches to the unprivileged user', () => {
+    const args = bubblewrapArguments(base);
+    expect(args).toEqual(expect.arrayContaining(['--unshare-pid', '--unshare-ipc', '--unshare-net', '--die-with-parent']));
+    expect(args).not.toContain('--unshare-all');
+    const separator = args.indexOf('--');
+    expect(args.slice(separator + 1, separator + 4)).toEqual(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534']);
+    expect(args[args.length - 1]).toBe('--');
+  });
+
+  it('keeps the network when allowed, and uses --unshare-all without root', () => {
+    expect(bubblewrapArguments({ ...base, network: true })).not.toContain('--unshare-net');
+    const user = bubblewrapArguments({ ...base, asRoot: false, network: true });
+    expect(user).toEqual(expect.arrayContaining(['--unshare-all', '--share-net']));
+    expect(user).not.toContain('/usr/bin/setpriv');
+  });
+
+  it('passes GPU device files through with device access', () => {
+    const args = bubblewrapArguments({ ...base, devices: ['/dev/nvidia0', '/dev/nvidiactl'] });
+    expect(binds(args, '--dev-bind-try')).toEqual(['/dev/nvidia0', '/dev/nvidiactl']);
+    expect(args.indexOf('--dev-bind-try')).toBeGreaterThan(args.indexOf('--dev'));
+  });
+
+  it('binds the installations of the PATH folders and the read paths', () => {
+    const prefix = join(root, 'venv');
+    mkdirSync(join(prefix, 'bin'), { recursive: true });
+    mkdirSync(join(prefix, 'lib'), { recursive: true });
+    const args = bubblewrapArguments({ ...base, pathVariable: `${join(prefix, 'bin')}:/usr/bin:relative/bin`, readPaths: [join(root, 'missing'), join(root, 'experiment', 'data')] });
+    expect(binds(args, '--ro-bind')).toContain(prefix);
+    expect(binds(args, '--ro-bind').filter((path) => path === join(experimentDir, 'data'))).toHaveLength(1);
+    expect(binds(args, '--ro-bind')).not.toContain(join(root, 'missing'));
+  });
+});
+
+describe('installationRoot', () => {
+  it('maps shims to their pyenv root, prefixed bin folders to their prefix, and others to themselves', () => {
+    expect(installationRoot('/home/me/.pyenv/shims')).toBe('/home/me/.pyenv');
+    expect(installationRoot('/usr/bin')).toBe('/usr');
+    expect(installationRoot(join(root, 'nowhere', 'bin'))).toBe(join(root, 'nowhere', 'bin'));
+  });
+});
+
+describe('isHiddenExperimentEntry', () => {
+  it('hides configs, env files, databases, the best snapshot and the steps', () => {
+    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git']) {
+      expect(isHiddenExperimentEntry(name), name).toBe(true);
+    }
+    for (const name of ['eval.sh', 'evaluator.py', 'input.md', 'best_practices.md', 'data', 'initial_program']) {
+      expect(isHiddenExperimentEntry(name), name).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { basename, join } from 'node:path';
+import type { EvaluationOutcome } from './outcome.js';
+
+/** `evaluator.reproduce`: how many extra runs a new best needs, and how close they must come. */
+export interface ReproduceSettings {
+  count: number;
+  /** Relative: |a − b| ≤ tolerance · max(|a|, |b|). */
+  tolerance: number;
+}
+
+/** One re-run of a new best. */
+export interface ReproductionRun {
+  attempt: number;
+  /** Null when the re-run failed. */
+  score: number | null;
+  /** Why it does not count as a reproduction, or null when it does. */
+  problem: string | null;
+}
+
+/** Whether a new best reproduced, with every re-run. */
+export interface ReproductionReport {
+  reproduced: boolean;
+  score: number;
+  tolerance: number;
+  runs: ReproductionRun[];
+  /** One line for people when it did not reproduce, e.g. for the node's error. */
+  summary: string | null;
+}
+
+/**
+ * True when two scores agree within a relative tolerance: |a − b| ≤ tolerance · max(|a|, |b|).
+ * Equal scores always agree (zero included); non-finite ones never do.
+ *
+ * @example withinTolerance(2.635983, 2.6359831, 1e-6) // true
+ */
+export function withinTolerance(first: number, second: number, tolerance: number): boolean {
+  if (!Number.isFinite(first) || !Number.isFinite(second)) return false;
+  if (first === second) return true;
+  return Math.abs(first - second) <= tolerance * Math.max(Math.abs(first), Math.abs(second));
+}
+
+/**
+ * The folder of re-run `attempt` of a step, inside it so that the original's files stay:
+ * `steps/step_7/reproduce-1/step_7`. The last part keeps the step folder's name, for evaluators
+ * that read it from their working directory.
+ */
+export function reproductionFolder(stepDir: string, attempt: number): string {
+  return join(stepDir, `reproduce-${attempt}`, basename(stepDir));
+}
+
+/**
+ * Evaluates a new best `settings.count` more times (`evaluate(attempt)`, attempts from 1) and
+ * checks that every run succeeds and scores within the tolerance of `score` (SYSTEM.md §8:
+ * a flaky or gamed best must not become the best). It stops at the first run that does not
+ * reproduce. With `count` 0 it runs nothing and reports reproduced.
+ *
+ * @example
+ * const report = await reproduceScore(outcome.evalScore, config.evaluator.reproduce, (attempt) =>
+ *   executor.run({ ...job, stepDir: reproductionFolder(job.stepDir, attempt) }));
+ * if (!report.reproduced) { node.success = false; node.metadata.unreproducible = report; }
+ */
+export async function reproduceScore(
+  score: number,
+  settings: ReproduceSettings,
+  evaluate: (attempt: number) => Promise<EvaluationOutcome>,
+): Promise<ReproductionReport> {
+  const runs: ReproductionRun[] = [];
+  for (let attempt = 1; attempt <= settings.count; attempt++) {
+    const outcome = await evaluate(attempt);
+    if (outcome.status === 'failed') {
+      runs.push({ attempt, score: null, problem: `re-run ${attempt} failed: ${outcome.reason}: ${outcome.shortMessage}` });
+      break;
+    }
+    const agrees = withinTolerance(score, outcome.evalScore, settings.tolerance);
+    runs.push({ attempt, score: outcome.evalScore, problem: agrees ? null : `re-run ${attempt} scored ${outcome.evalScore}` });
+    if (!agrees) break;
+  }
+  const problem = runs.find((run) => run.problem !== null)?.problem ?? null;
+  return {
+    reproduced: problem === null,
+    score,
+    tolerance: settings.tolerance,
+    runs,
+    summary: problem === null ? null : `scored ${score}, but ${problem} (relative tolerance ${settings.tolerance})`,
+  };
+}
