@@ -66,6 +66,25 @@ function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
 
 export { isBudgetReached, isFatal } from './engineer.js';
 
+/** What the LLM calls of a round cost, as stored on its node. */
+function spendOf(calls: readonly LlmCallDraft[]): Pick<NewNode, 'usage' | 'costUsd'> {
+  return { usage: sumUsage(calls), costUsd: calls.reduce((total, call) => total + call.costUsd, 0) };
+}
+
+/** The node fields that come from evaluating a candidate and analysing the outcome. */
+function outcomeFields(evaluated: Evaluated, analysis: string) {
+  return {
+    program: evaluated.program,
+    results: evaluated.results,
+    analysis,
+    score: evaluated.score,
+    evalScore: evaluated.evalScore,
+    success: evaluated.success,
+    error: evaluated.error,
+    runtimeMs: evaluated.runtimeMs,
+  } satisfies Partial<NewNode>;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -93,9 +112,9 @@ async function analyse(
     }
     return { analysis: await parts.analyst.analyse(context), note: null, proposedItems: [] };
   } catch (error) {
-    // A reached budget still keeps the evaluation already paid for, with a rule-based analysis.
+    // The evaluation is already paid for (even when the budget is now reached): keep it with a
+    // rule-based analysis rather than lose it.
     if (isFatal(error) && !isBudgetReached(error)) throw error;
-    // The evaluation is already paid for: keep it with a rule-based analysis rather than lose it.
     const analysis = await parts.fallbackAnalyst.analyse(context);
     return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead`, proposedItems: [] };
   }
@@ -116,22 +135,14 @@ export async function runSeedRound(parts: RoundParts, program: string, abortSign
       step: 0,
       name: 'seed',
       motivation: 'The initial program of the experiment.',
-      program: evaluated.program,
-      results: evaluated.results,
-      analysis,
-      score: evaluated.score,
-      evalScore: evaluated.evalScore,
-      success: evaluated.success,
-      error: evaluated.error,
+      ...outcomeFields(evaluated, analysis),
       parentIds: [],
       cognitionIds: [],
       provenance: 'unknown',
-      runtimeMs: evaluated.runtimeMs,
       island: null,
       operator: 'seed',
       metadata: { ...evaluated.metadata, ...(note ? { analyzerNote: note } : {}) },
-      usage: sumUsage(calls),
-      costUsd: calls.reduce((total, call) => total + call.costUsd, 0),
+      ...spendOf(calls),
     },
     calls,
     visitedIds: [],
@@ -220,8 +231,7 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     parentIds: context.map((node) => node.id),
     cognitionIds: value.cognition.map((item) => item.id),
     island: selection.island,
-    usage: sumUsage(calls),
-    costUsd: calls.reduce((total, call) => total + call.costUsd, 0),
+    ...spendOf(calls),
   };
   if ('failedDesign' in value) {
     const message = messageOf(value.failedDesign);
@@ -256,15 +266,8 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       ...shared,
       name: proposal.name,
       motivation: proposal.motivation,
-      program: evaluated.program,
-      results: evaluated.results,
-      analysis,
-      score: evaluated.score,
-      evalScore: evaluated.evalScore,
-      success: evaluated.success,
-      error: evaluated.error,
+      ...outcomeFields(evaluated, analysis),
       provenance: proposal.provenance,
-      runtimeMs: evaluated.runtimeMs,
       operator: proposal.operator,
       metadata: { ...evaluated.metadata, ...notes, ...(Object.keys(proposal.notes).length ? { design: proposal.notes } : {}) },
     },
