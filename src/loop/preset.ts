@@ -68,7 +68,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
 
   if (researcherModel === null) {
     notices.push(
-      'No LLM configured (api.model is not set): using the BUILT-IN NO-MODEL OPERATOR, which perturbs numeric constants and recombines parents, with a rule-based analysis. Set api.model in config.yaml to use an LLM.',
+      `No LLM configured (${config.api.provider === 'builtin' ? 'api.provider is builtin' : 'api.model is not set'}): using the BUILT-IN NO-MODEL OPERATOR, which perturbs numeric constants and recombines parents, with a rule-based analysis. Set api.model in config.yaml to use an LLM.`,
     );
   } else {
     notices.push(`LLM: ${models.description}`);

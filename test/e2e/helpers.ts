@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
 import { stringify } from 'yaml';
@@ -99,7 +99,9 @@ export function makeExperiment(spec: ExperimentSpec = {}): string {
 /** Copies a folder of examples/ into a temp dir. */
 export function copyExample(name: string): string {
   const dir = join(makeTempDir(), name);
-  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true });
+  // Leaves out what a run made inside examples/ may have left, so a test never resumes it.
+  const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm']);
+  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !runOutputs.has(basename(source)) });
   return dir;
 }
 

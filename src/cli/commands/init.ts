@@ -10,7 +10,13 @@ export function examplesRoot(): string {
 
 export function listTemplates(): string[] {
   const root = examplesRoot();
-  return existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
+  // An example is a folder with a task; shared test helpers live beside them.
+  return existsSync(root)
+    ? readdirSync(root, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'input.md')))
+        .map((entry) => entry.name)
+        .sort()
+    : [];
 }
 
 // Run outputs are never copied into a new experiment.
