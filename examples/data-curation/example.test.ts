@@ -1,29 +1,19 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { configSchema } from '../../src/config/index.js';
-import { startFakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
-import { openStore } from '../../src/store/index.js';
+import { expectEachRejected, type RejectedCase } from '../test-support/expect-rejected.js';
 import { runEvaluator } from '../test-support/run-evaluator.js';
+import { withScriptedRun } from '../test-support/scripted-run.js';
 
 const experimentDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(experimentDir, '..', '..');
 const seed = readFileSync(join(experimentDir, 'initial_program'), 'utf8');
 const quick = ['--preset', 'quick'];
-const tempDirs: string[] = [];
 
-afterAll(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function score(program: string, extraArguments: string[] = []) {
-  const started = performance.now();
-  const run = await runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
-  return { ...run, seconds: (performance.now() - started) / 1000 };
+function score(program: string, extraArguments: string[] = []) {
+  return runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
 }
 
 /** A cleaner whose clean_corpus(documents) body is `body`. */
@@ -70,7 +60,7 @@ describe('data-curation evaluator', () => {
     expect(dropAll.results?.raw_score as number).toBeLessThan(-1);
   });
 
-  const brokenCases: Array<[string, string, RegExp]> = [
+  const brokenCases: RejectedCase[] = [
     ['a cleaner that throws', cleaner("raise ValueError('cannot parse this page')"), /^clean_corpus\(\) raised ValueError: cannot parse this page/],
     ['a cleaner that returns one string', cleaner("return '\\n'.join(documents)"), /^clean_corpus\(\) must return a list of strings, got str/],
     ['a cleaner that returns bytes', cleaner("return [document.encode() for document in documents]"), /^clean_corpus\(\) must return a list of strings; item 0 is a bytes/],
@@ -80,13 +70,7 @@ describe('data-curation evaluator', () => {
   ];
 
   it('rejects broken cleaners with the reason', { timeout: 60_000 }, async () => {
-    const runs = await Promise.all(brokenCases.map(([, program]) => score(program, quick)));
-    for (const [index, [label, , reason]] of brokenCases.entries()) {
-      const run = runs[index]!;
-      expect(run.exitCode, label).toBe(0);
-      expect(run.results, label).toMatchObject({ success: false, eval_score: 0 });
-      expect(run.results?.error, label).toMatch(reason);
-    }
+    await expectEachRejected(brokenCases, (program) => score(program, quick));
   });
 
   it('stops a cleaner at its time limit', { timeout: 30_000 }, async () => {
@@ -103,36 +87,15 @@ describe('data-curation experiment folder', () => {
   });
 
   it('runs 2 rounds end to end through the CLI with scripted LLM answers', { timeout: 120_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'asi-data-curation-'));
-    tempDirs.push(root);
-    const dir = join(root, 'data-curation');
-    cpSync(experimentDir, dir, { recursive: true, filter: (path) => !/(asi-evolve\.db|[/\\]steps|[/\\]best|__pycache__)$/.test(path) });
     const throwing = seed.replace('    cleaned = [clean_document(document) for document in documents]', "    raise RuntimeError('regex budget exceeded')");
-    const answer = (body: unknown): FakeReply => {
-      const text = JSON.stringify(body);
-      if (text.includes('You are the Analyzer')) return { text: '<analysis>Decoding entities recovered escaped lines.</analysis>' };
-      const round = Number(/This is round (\d+)\./.exec(text)?.[1] ?? '0');
-      return round === 1
-        ? { text: `<name>decode entities</name>\n<motivation>Escaped lines are clean text in disguise.</motivation>\n<code>\n${unescaping}</code>` }
-        : { text: `<name>no cleaning</name>\n<motivation>Stop early.</motivation>\n<code>\n${throwing}</code>` };
-    };
-    const server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => answer));
-    try {
-      const configPath = join(root, 'test-config.yaml');
-      writeFileSync(
-        configPath,
-        stringify({
-          api: { model: 'test', base_url: server.url, retry_delay: 0.05, timeout: 10 },
-          pipeline: { researcher: { diff_based_evolution: false } },
-          evaluator: { command: 'bash "$ASI_EXPERIMENT_DIR/eval.sh" "$ASI_PROGRAM_PATH" . --preset quick' },
-        }),
-      );
-      const run = await runCli(['run', dir, '--steps', '2', '--config', configPath]);
+    const designs = [
+      { name: 'decode entities', motivation: 'Escaped lines are clean text in disguise.', program: unescaping },
+      { name: 'no cleaning', motivation: 'Stop early.', program: throwing },
+    ] as const;
+    await withScriptedRun({ experimentDir, designs, analysis: 'Decoding entities recovered escaped lines.', timeoutMs: 100_000 }, (run) => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const store = openStore(join(dir, 'asi-evolve.db'), { readonly: true });
-      const nodes = store.listNodes();
-      store.close();
+      const { dir, nodes } = run;
       expect(nodes.map((node) => [node.id, node.name, node.success, node.operator])).toEqual([
         [0, 'seed', true, 'seed'],
         [1, 'decode entities', true, 'llm'],
@@ -143,26 +106,6 @@ describe('data-curation experiment folder', () => {
       expect(nodes[1]!.analysis).toBe('Decoding entities recovered escaped lines.');
       expect(nodes[2]!.error).toMatch(/clean_corpus\(\) raised RuntimeError: regex budget exceeded/);
       expect(existsSync(join(dir, 'steps', 'step_2', 'results.json'))).toBe(true);
-    } finally {
-      await server.close();
-    }
-  });
-});
-
-/** Runs the built CLI (bin/asi-evolve.js runs dist/: `npm run build` first) without API keys in its environment. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/API_KEY|^OPENAI_|^ANTHROPIC_/i.test(name)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'asi-evolve.js'), ...args], { cwd: repoRoot, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
     });
   });
-}
+});

@@ -1,29 +1,19 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { configSchema } from '../../src/config/index.js';
-import { startFakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
-import { openStore } from '../../src/store/index.js';
+import { expectEachRejected, type RejectedCase } from '../test-support/expect-rejected.js';
 import { runEvaluator } from '../test-support/run-evaluator.js';
+import { withScriptedRun } from '../test-support/scripted-run.js';
 
 const experimentDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(experimentDir, '..', '..');
 const seed = readFileSync(join(experimentDir, 'initial_program'), 'utf8');
 const quick = ['--preset', 'quick'];
-const tempDirs: string[] = [];
 
-afterAll(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function score(program: string, extraArguments: string[] = []) {
-  const started = performance.now();
-  const run = await runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
-  return { ...run, seconds: (performance.now() - started) / 1000 };
+function score(program: string, extraArguments: string[] = []) {
+  return runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
 }
 
 /** A layer whose forward pass is `body` (x: [batch, length, d_model]), with a linear projection. */
@@ -92,7 +82,7 @@ describe('linear-attention evaluator', () => {
     expect(run.results?.error).toMatch(/^not sub-quadratic: the forward time grew from .* ms at length 512 to .* ms at length 4096, as length\^/);
   });
 
-  const brokenCases: Array<[string, string, RegExp]> = [
+  const brokenCases: RejectedCase[] = [
     [
       'a layer that reads the future (mean over the sequence)',
       layer('return self.projection(x + x.mean(dim=1, keepdim=True))'),
@@ -107,13 +97,7 @@ describe('linear-attention evaluator', () => {
   ];
 
   it('rejects broken layers with the reason', { timeout: 120_000 }, async () => {
-    const runs = await Promise.all(brokenCases.map(([, program]) => score(program, quick)));
-    for (const [index, [label, , reason]] of brokenCases.entries()) {
-      const run = runs[index]!;
-      expect(run.exitCode, label).toBe(0);
-      expect(run.results, label).toMatchObject({ success: false, eval_score: 0 });
-      expect(run.results?.error, label).toMatch(reason);
-    }
+    await expectEachRejected(brokenCases, (program) => score(program, quick));
   });
 
   it('stops a program at its time limit and says in which stage', { timeout: 60_000 }, async () => {
@@ -130,41 +114,20 @@ describe('linear-attention experiment folder', () => {
   });
 
   it('runs 2 rounds end to end through the CLI with scripted LLM answers', { timeout: 180_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'asi-linear-attention-'));
-    tempDirs.push(root);
-    const dir = join(root, 'linear-attention');
-    cpSync(experimentDir, dir, { recursive: true, filter: (path) => !/(asi-evolve\.db|[/\\]steps|[/\\]best|__pycache__)$/.test(path) });
     const stronger = seed.replace('BETA_MAX = 1.0', 'BETA_MAX = 1.5');
     // Full rewrites must keep the code outside the EVOLVE-BLOCK of the parent as it is.
     const leaky = seed.replace(
       'heads = delta_rule_chunked(q, k, v, beta, CHUNK_SIZE)',
       'heads = delta_rule_chunked(q, k, v, beta, CHUNK_SIZE)\n        heads = heads + heads.mean(dim=2, keepdim=True)',
     );
-    const answer = (body: unknown): FakeReply => {
-      const text = JSON.stringify(body);
-      if (text.includes('You are the Analyzer')) return { text: '<analysis>Recall moved with beta; keep the delta rule.</analysis>' };
-      const round = Number(/This is round (\d+)\./.exec(text)?.[1] ?? '0');
-      return round === 1
-        ? { text: `<name>larger beta</name>\n<motivation>Let beta reach 1.5 (negative eigenvalues).</motivation>\n<code>\n${stronger}</code>` }
-        : { text: `<name>global context</name>\n<motivation>Add the sequence mean to every position.</motivation>\n<code>\n${leaky}</code>` };
-    };
-    const server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => answer));
-    try {
-      const configPath = join(root, 'test-config.yaml');
-      writeFileSync(
-        configPath,
-        stringify({
-          api: { model: 'test', base_url: server.url, retry_delay: 0.05, timeout: 10 },
-          pipeline: { researcher: { diff_based_evolution: false } },
-          evaluator: { command: 'bash "$ASI_EXPERIMENT_DIR/eval.sh" "$ASI_PROGRAM_PATH" . --preset quick' },
-        }),
-      );
-      const run = await runCli(['run', dir, '--steps', '2', '--config', configPath]);
+    const designs = [
+      { name: 'larger beta', motivation: 'Let beta reach 1.5 (negative eigenvalues).', program: stronger },
+      { name: 'global context', motivation: 'Add the sequence mean to every position.', program: leaky },
+    ] as const;
+    await withScriptedRun({ experimentDir, designs, analysis: 'Recall moved with beta; keep the delta rule.', timeoutMs: 150_000 }, (run) => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const store = openStore(join(dir, 'asi-evolve.db'), { readonly: true });
-      const nodes = store.listNodes();
-      store.close();
+      const { dir, nodes } = run;
       expect(nodes.map((node) => [node.id, node.name, node.success, node.operator])).toEqual([
         [0, 'seed', true, 'seed'],
         [1, 'larger beta', true, 'llm'],
@@ -172,31 +135,11 @@ describe('linear-attention experiment folder', () => {
       ]);
       expect(nodes[0]!.results).toMatchObject({ preset: 'quick', causal: true });
       expect(nodes[1]!.program).toContain('BETA_MAX = 1.5');
-    expect(nodes[2]!.program).toContain('heads = heads + heads.mean(dim=2, keepdim=True)');
+      expect(nodes[2]!.program).toContain('heads = heads + heads.mean(dim=2, keepdim=True)');
       expect(nodes[1]!.evalScore).toBe(nodes[1]!.results.accuracy);
       expect(nodes[1]!.analysis).toBe('Recall moved with beta; keep the delta rule.');
       expect(nodes[2]!.error).toMatch(/not causal: changing the inputs from position \d+ on changed the output at position 0/);
       expect(existsSync(join(dir, 'steps', 'step_2', 'results.json'))).toBe(true);
-    } finally {
-      await server.close();
-    }
-  });
-});
-
-/** Runs the built CLI (bin/asi-evolve.js runs dist/: `npm run build` first) without API keys in its environment. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/API_KEY|^OPENAI_|^ANTHROPIC_/i.test(name)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'asi-evolve.js'), ...args], { cwd: repoRoot, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
     });
   });
-}
+});

@@ -1,29 +1,19 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { configSchema } from '../../src/config/index.js';
-import { startFakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
-import { openStore } from '../../src/store/index.js';
+import { expectEachRejected, type RejectedCase } from '../test-support/expect-rejected.js';
 import { runEvaluator } from '../test-support/run-evaluator.js';
+import { withScriptedRun } from '../test-support/scripted-run.js';
 
 const experimentDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(experimentDir, '..', '..');
 const seed = readFileSync(join(experimentDir, 'initial_program'), 'utf8');
 const quick = ['--preset', 'quick'];
-const tempDirs: string[] = [];
 
-afterAll(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function score(program: string, extraArguments: string[] = []) {
-  const started = performance.now();
-  const run = await runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
-  return { ...run, seconds: (performance.now() - started) / 1000 };
+function score(program: string, extraArguments: string[] = []) {
+  return runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
 }
 
 /** The seed with the return line of compute_advantages replaced (inside the EVOLVE-BLOCK). */
@@ -55,7 +45,7 @@ describe('rl-advantage evaluator', () => {
     expect(first.stdout).toMatch(/greedy accuracy = 0\.\d{4}/);
   });
 
-  const brokenCases: Array<[string, string, RegExp]> = [
+  const brokenCases: RejectedCase[] = [
     ['an advantage that returns NaN', withAdvantage("rewards * float('nan')"), /^compute_advantages\(\) returned NaN at update 0/],
     ['an advantage that divides by a zero std', withAdvantage('(rewards - mean) / std'), /^compute_advantages\(\) returned NaN at update 0/],
     ['an advantage of the wrong shape', withAdvantage('rewards.mean(dim=1)'), /^compute_advantages\(\) must return a tensor of shape \(16, 4\), got \(16,\) at update 0/],
@@ -67,13 +57,7 @@ describe('rl-advantage evaluator', () => {
   ];
 
   it('rejects broken rules with the reason', { timeout: 90_000 }, async () => {
-    const runs = await Promise.all(brokenCases.map(([, program]) => score(program, quick)));
-    for (const [index, [label, , reason]] of brokenCases.entries()) {
-      const run = runs[index]!;
-      expect(run.exitCode, label).toBe(0);
-      expect(run.results, label).toMatchObject({ success: false, eval_score: 0 });
-      expect(run.results?.error, label).toMatch(reason);
-    }
+    await expectEachRejected(brokenCases, (program) => score(program, quick));
   });
 
   it('stops a program at its time limit', { timeout: 30_000 }, async () => {
@@ -90,35 +74,14 @@ describe('rl-advantage experiment folder', () => {
   });
 
   it('runs 2 rounds end to end through the CLI with scripted LLM answers', { timeout: 120_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'asi-rl-advantage-'));
-    tempDirs.push(root);
-    const dir = join(root, 'rl-advantage');
-    cpSync(experimentDir, dir, { recursive: true, filter: (path) => !/(asi-evolve\.db|[/\\]steps|[/\\]best|__pycache__)$/.test(path) });
-    const answer = (body: unknown): FakeReply => {
-      const text = JSON.stringify(body);
-      if (text.includes('You are the Analyzer')) return { text: '<analysis>Without the std the rare successes weigh less.</analysis>' };
-      const round = Number(/This is round (\d+)\./.exec(text)?.[1] ?? '0');
-      return round === 1
-        ? { text: `<name>dr grpo</name>\n<motivation>Drop the std normalisation (Dr. GRPO).</motivation>\n<code>\n${withAdvantage('rewards - mean')}</code>` }
-        : { text: `<name>raw ratio</name>\n<motivation>Divide by the std alone.</motivation>\n<code>\n${withAdvantage('(rewards - mean) / std')}</code>` };
-    };
-    const server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => answer));
-    try {
-      const configPath = join(root, 'test-config.yaml');
-      writeFileSync(
-        configPath,
-        stringify({
-          api: { model: 'test', base_url: server.url, retry_delay: 0.05, timeout: 10 },
-          pipeline: { researcher: { diff_based_evolution: false } },
-          evaluator: { command: 'bash "$ASI_EXPERIMENT_DIR/eval.sh" "$ASI_PROGRAM_PATH" . --preset quick' },
-        }),
-      );
-      const run = await runCli(['run', dir, '--steps', '2', '--config', configPath]);
+    const designs = [
+      { name: 'dr grpo', motivation: 'Drop the std normalisation (Dr. GRPO).', program: withAdvantage('rewards - mean') },
+      { name: 'raw ratio', motivation: 'Divide by the std alone.', program: withAdvantage('(rewards - mean) / std') },
+    ] as const;
+    await withScriptedRun({ experimentDir, designs, analysis: 'Without the std the rare successes weigh less.', timeoutMs: 100_000 }, (run) => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const store = openStore(join(dir, 'asi-evolve.db'), { readonly: true });
-      const nodes = store.listNodes();
-      store.close();
+      const { dir, nodes } = run;
       expect(nodes.map((node) => [node.id, node.name, node.success, node.operator])).toEqual([
         [0, 'seed', true, 'seed'],
         [1, 'dr grpo', true, 'llm'],
@@ -130,26 +93,6 @@ describe('rl-advantage experiment folder', () => {
       expect(nodes[1]!.analysis).toBe('Without the std the rare successes weigh less.');
       expect(nodes[2]!.error).toMatch(/compute_advantages\(\) returned NaN at update 0/);
       expect(existsSync(join(dir, 'steps', 'step_2', 'results.json'))).toBe(true);
-    } finally {
-      await server.close();
-    }
-  });
-});
-
-/** Runs the built CLI (bin/asi-evolve.js runs dist/: `npm run build` first) without API keys in its environment. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/API_KEY|^OPENAI_|^ANTHROPIC_/i.test(name)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'asi-evolve.js'), ...args], { cwd: repoRoot, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
     });
   });
-}
+});

@@ -22,6 +22,8 @@ export interface EvaluatorRun {
   stderr: string;
   /** results.json, or null when the evaluator did not write one. */
   results: Record<string, unknown> | null;
+  /** Wall-clock seconds of the whole run, step folder included. */
+  seconds: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface EvaluatorRun {
  * minimal environment. The step folder is removed afterwards.
  */
 export async function runEvaluator(options: EvaluatorRunOptions): Promise<EvaluatorRun> {
+  const started = performance.now();
   const stepDir = await mkdtemp(join(tmpdir(), 'asi-evolve-example-'));
   try {
     const codePath = join(stepDir, 'code');
@@ -63,7 +66,7 @@ export async function runEvaluator(options: EvaluatorRunOptions): Promise<Evalua
     } catch {
       results = null;
     }
-    return { exitCode, stdout, stderr, results };
+    return { exitCode, stdout, stderr, results, seconds: (performance.now() - started) / 1000 };
   } finally {
     await rm(stepDir, { recursive: true, force: true });
   }

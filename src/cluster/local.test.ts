@@ -1,32 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../errors.js';
-import { buildEvaluatorEnv, type EvaluationJob } from '../evaluation/index.js';
+import type { EvaluationJob } from '../evaluation/index.js';
+import { createScratch } from '../evaluation/test-support/scratch.js';
 import { createLocalExecutor } from './index.js';
 
-const root = mkdtempSync(join(tmpdir(), 'asi-local-executor-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-let stepCounter = 0;
+const baseScratch = createScratch();
+afterAll(() => baseScratch.cleanup());
+const root = baseScratch.root;
 const scratch = {
-  job(overrides: Partial<EvaluationJob>): EvaluationJob {
-    stepCounter += 1;
-    return {
-      stepDir: join(root, 'steps', `step_${stepCounter}`),
-      experimentDir: root,
-      command: 'echo \'{"eval_score": 1}\' > results.json',
-      program: 'candidate\n',
-      programFile: 'program.txt',
-      timeoutMs: 20_000,
-      killGraceMs: 500,
-      maxOutputBytes: 64 * 1024,
-      limits: {},
-      env: buildEvaluatorEnv(process.env, [], {}),
-      ...overrides,
-    };
-  },
+  job: (overrides: Partial<EvaluationJob>): EvaluationJob => baseScratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides }),
 };
 
 /** An evaluator that records how many evaluations run at once, using a shared lock folder. */

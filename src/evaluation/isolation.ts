@@ -1,4 +1,4 @@
-import { bubblewrapArguments, type DropUser } from './bubblewrap.js';
+import { bubblewrapArguments, type BubblewrapOptions } from './bubblewrap.js';
 
 /** The isolating modes: namespace sandboxes that contain `setsid` escapes and can cut the network. */
 export type IsolationMode = 'bubblewrap' | 'unshare';
@@ -11,17 +11,8 @@ export interface IsolationTools {
   setprivPath: string | null;
 }
 
-/** What the prefix of one evaluation depends on. */
-export interface IsolationContext {
-  stepDir: string;
-  experimentDir: string;
-  network: boolean;
-  readPaths: readonly string[];
-  pathVariable: string | undefined;
-  asRoot: boolean;
-  /** Root under bubblewrap only: the user the candidate runs as. */
-  dropUser: DropUser | null;
-}
+/** What the prefix of one evaluation depends on: the bubblewrap options other than the tools found. */
+export type IsolationContext = Omit<BubblewrapOptions, 'bwrapPath' | 'setprivPath' | 'devices'>;
 
 /**
  * `unshare` (util-linux) in new PID, IPC, UTS and (unless `network`) network namespaces, with

@@ -1,6 +1,6 @@
 import { compareByScore, isEligible } from './eligibility.js';
 import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
-import { readPolicyState, stateVersion } from './policy-state.js';
+import { statelessPolicy } from './policy-state.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
 import { topK } from './top-k.js';
 
@@ -28,13 +28,5 @@ export function createGreedyPolicy(options: GreedyOptions = {}): SamplingPolicy 
     return selectionOf(topK(nodes, size, compareByScore, (node) => isEligible(node, allowFailed)));
   }
 
-  return {
-    name,
-    select,
-    observe: () => undefined,
-    state: () => ({ policy: name, version: stateVersion }),
-    restore: (state) => {
-      readPolicyState(state, name);
-    },
-  };
+  return statelessPolicy(name, select);
 }

@@ -1,5 +1,6 @@
 import { AsiEvolveError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../store/types.js';
+import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
 
 /** Version of the saved state layout; bumped when a policy's state changes shape. */
 export const stateVersion = 1;
@@ -41,4 +42,21 @@ export function readIds(value: JsonValue | undefined, key: string, policy: strin
     throw corruptState(policy, `\`${key}\` is not a list of node ids`);
   }
   return value as number[];
+}
+
+/**
+ * A policy that keeps no state of its own: observe() ignores the nodes, the saved state only
+ * names the policy, and restore() checks that a saved state of this policy is well formed.
+ * @example return statelessPolicy('greedy', select);
+ */
+export function statelessPolicy(name: string, select: (options: SelectOptions) => Selection): SamplingPolicy {
+  return {
+    name,
+    select,
+    observe: () => undefined,
+    state: () => ({ policy: name, version: stateVersion }),
+    restore: (state) => {
+      readPolicyState(state, name);
+    },
+  };
 }

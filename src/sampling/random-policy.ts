@@ -1,6 +1,6 @@
 import { isEligible } from './eligibility.js';
 import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
-import { readPolicyState, stateVersion } from './policy-state.js';
+import { statelessPolicy } from './policy-state.js';
 import type { Random } from '../random.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
 
@@ -66,13 +66,5 @@ export function createRandomPolicy(options: RandomPolicyOptions = {}): SamplingP
     return selectionOf(context);
   }
 
-  return {
-    name,
-    select,
-    observe: () => undefined,
-    state: () => ({ policy: name, version: stateVersion }),
-    restore: (state) => {
-      readPolicyState(state, name);
-    },
-  };
+  return statelessPolicy(name, select);
 }

@@ -1,7 +1,7 @@
 import { isSuccessful } from './eligibility.js';
 import { createFitnessAccumulator, type FitnessNormalisation } from './fitness.js';
 import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
-import { readPolicyState, stateVersion } from './policy-state.js';
+import { statelessPolicy } from './policy-state.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
 import { expectOption } from './validate.js';
 
@@ -87,13 +87,5 @@ export function createUcb1Policy(options: Ucb1Options = {}): SamplingPolicy {
     return selectionOf(best.map((entry) => entry.node));
   }
 
-  return {
-    name,
-    select,
-    observe: () => undefined,
-    state: () => ({ policy: name, version: stateVersion }),
-    restore: (state) => {
-      readPolicyState(state, name);
-    },
-  };
+  return statelessPolicy(name, select);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../errors.js';
+import { thrownAsiError } from '../test-support/asi-error.js';
 import { createTempStore, makeCall, makeNode, type TempStore } from './test-support/fixtures.js';
 
 let temp: TempStore;
@@ -23,16 +23,6 @@ function readInChild(path: string): { count: number; bestId: number | null } {
   });
   if (child.status !== 0) throw new Error(`reader failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout) as { count: number; bestId: number | null };
-}
-
-function errorOf(fn: () => unknown): AsiEvolveError {
-  try {
-    fn();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('openStore', () => {
@@ -91,8 +81,8 @@ describe('openStore', () => {
     expect(reader.readonly).toBe(true);
     writer.insertNode(makeNode());
     expect(reader.countNodes()).toBe(2);
-    expect(errorOf(() => reader.insertNode(makeNode())).code).toBe('USAGE');
-    expect(errorOf(() => reader.setMeta('a', 'b')).code).toBe('USAGE');
+    expect(thrownAsiError(() => reader.insertNode(makeNode())).code).toBe('USAGE');
+    expect(thrownAsiError(() => reader.setMeta('a', 'b')).code).toBe('USAGE');
     expect(writer.countNodes()).toBe(2);
   });
 
@@ -115,14 +105,14 @@ describe('openStore', () => {
     const raw = new BetterSqlite3(temp.path);
     raw.prepare("UPDATE nodes SET results = '{not json'").run();
     raw.close();
-    const error = errorOf(() => store.getNode(0));
+    const error = thrownAsiError(() => store.getNode(0));
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.file).toBe(temp.path);
     expect(error.key).toBe('results');
   });
 
   it('says which file is missing when opened read-only', () => {
-    const error = errorOf(() => temp.open({ readonly: true }));
+    const error = thrownAsiError(() => temp.open({ readonly: true }));
     expect(error.code).toBe('EXPERIMENT_MISSING_FILE');
     expect(error.file).toBe(temp.path);
   });

@@ -2,20 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddingsServer } from '../../src/cognition/embedders/test-support/embeddings-server.js';
-import { openStore, type IngestedPaper } from '../../src/store/index.js';
-import { stableCognitionId, type CognitionItem } from '../../src/cognition/index.js';
-import { copyExample, makeExperiment, runCli, useE2eCleanup } from './helpers.js';
+import { openStore } from '../../src/store/index.js';
+import { stableCognitionId } from '../../src/cognition/index.js';
+import { copyExample, makeExperiment, readCognition, runCli, useE2eCleanup } from './helpers.js';
 
 useE2eCleanup();
-
-function readCognition(dir: string): { items: CognitionItem[]; papers: IngestedPaper[] } {
-  const store = openStore(join(dir, 'asi-evolve.db'), { readonly: true });
-  try {
-    return { items: store.listCognitionItems(), papers: store.listIngestedPapers() };
-  } finally {
-    store.close();
-  }
-}
 
 /** Stores items directly (setup only): [title, content, source?]. */
 function seedItems(dir: string, items: Array<[title: string, content: string, source?: string]>): void {

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corruptPdf, encryptedPdf, scannedPdf, textPdf } from '../../src/cognition/papers/test-support/pdfs.js';
 import type { FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
-import { openStore, type IngestedPaper } from '../../src/store/index.js';
-import type { CognitionItem } from '../../src/cognition/index.js';
-import { fakeApi, makeExperiment, runCli, startCli, startFakeLlm, useE2eCleanup, waitFor, type LlmRequest } from './helpers.js';
+import { fakeApi, makeExperiment, readCognition, runCli, startCli, startFakeLlm, useE2eCleanup, waitFor, type LlmRequest } from './helpers.js';
 
 useE2eCleanup();
 
@@ -23,15 +21,6 @@ function extractLessons(request: LlmRequest): FakeReply {
     }
   }
   return { text: blocks.length > 0 ? blocks.join('\n') : '<no_items/>', usage: { prompt_tokens: 50, completion_tokens: 20 } };
-}
-
-function readCognition(dir: string): { items: CognitionItem[]; papers: IngestedPaper[] } {
-  const store = openStore(join(dir, 'asi-evolve.db'), { readonly: true });
-  try {
-    return { items: store.listCognitionItems(), papers: store.listIngestedPapers() };
-  } finally {
-    store.close();
-  }
 }
 
 async function writePapers(folder: string): Promise<void> {

@@ -7,7 +7,8 @@ import { afterAll, afterEach } from 'vitest';
 import { stringify } from 'yaml';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
 import { openStore } from '../../src/store/index.js';
-import type { NodeRecord, RunEvent, StoredLlmCall } from '../../src/store/index.js';
+import type { IngestedPaper, NodeRecord, RunEvent, StoredLlmCall } from '../../src/store/index.js';
+import type { CognitionItem } from '../../src/cognition/index.js';
 
 /** The package root (where bin/ and dist/ are). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -182,6 +183,16 @@ export function readStored(experimentDir: string): StoredRun {
   const store = openStore(path, { readonly: true });
   try {
     return { nodes: store.listNodes(), calls: store.listLlmCalls(), events: store.listEvents() };
+  } finally {
+    store.close();
+  }
+}
+
+/** The cognition items and ingested papers of the experiment's database (which must exist). */
+export function readCognition(experimentDir: string): { items: CognitionItem[]; papers: IngestedPaper[] } {
+  const store = openStore(join(experimentDir, 'asi-evolve.db'), { readonly: true });
+  try {
+    return { items: store.listCognitionItems(), papers: store.listIngestedPapers() };
   } finally {
     store.close();
   }

@@ -1,4 +1,6 @@
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
+import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { Templates } from '../templates/load.js';
 import { analyzerVariables } from '../templates/variables.js';
@@ -43,25 +45,20 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyst & Propos
     const logs = trimLogs(context.logs, options.logBudgetChars);
     let prompt = options.templates.analyzer.render(analyzerVariables(context, logs.text, logs.trimmedChars));
     if (maxItems > 0) prompt += growthInstructions(maxItems);
-    const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
-    let lastNonEmpty = '';
-    for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-      context.abortSignal?.throwIfAborted();
-      const result = await options.model.generate({
-        ...(options.system === undefined ? {} : { system: options.system }),
-        messages: [...messages],
-        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-        ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-        ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
-      });
-      const text = cleanAnswer(result.text);
-      const proposedItems = maxItems > 0 ? proposedItemsOf(text, maxItems) : [];
-      const tagged = extractTag(text, 'analysis', true)?.trim() ?? '';
-      const analysis = maxItems > 0 ? withoutItemBlocks(tagged) : tagged;
-      if (analysis !== '') return { analysis, proposedItems };
-      if (text !== '') lastNonEmpty = text;
-      messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: missingTagFeedback });
-    }
+    const outcome = await askUntilParsed(options, {
+      prompt,
+      abortSignal: context.abortSignal,
+      parse: (answer): AnalysisWithProposals => {
+        const text = cleanAnswer(answer);
+        const tagged = extractTag(text, 'analysis', true)?.trim() ?? '';
+        const analysis = maxItems > 0 ? withoutItemBlocks(tagged) : tagged;
+        if (analysis === '') throw new ResponseFormatError('the answer has no <analysis> tags', ['analysis']);
+        return { analysis, proposedItems: maxItems > 0 ? proposedItemsOf(text, maxItems) : [] };
+      },
+      feedback: () => missingTagFeedback,
+    });
+    if (outcome.ok) return outcome.value;
+    const lastNonEmpty = outcome.answers.map(cleanAnswer).findLast((text) => text !== '') ?? '';
     if (lastNonEmpty !== '') {
       return { analysis: maxItems > 0 ? withoutItemBlocks(lastNonEmpty) : lastNonEmpty, proposedItems: maxItems > 0 ? proposedItemsOf(lastNonEmpty, maxItems) : [] };
     }

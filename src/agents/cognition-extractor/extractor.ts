@@ -1,5 +1,6 @@
 import type { ExtractedItem, ExtractedItemKind, PaperExtractor } from '../../cognition/index.js';
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { parseCognitionItems } from './parse.js';
 import { EXTRACTION_SYSTEM_PROMPT, renderExtractionPrompt } from './prompt.js';
@@ -33,19 +34,15 @@ export function createCognitionExtractor(options: CognitionExtractorOptions): Pa
     modelId: options.model.modelId,
     async extract(input) {
       const prompt = renderExtractionPrompt(input);
-      const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
       const pageNumbers = new Set(input.chunk.pages.map((page) => page.number));
-      for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-        input.abortSignal?.throwIfAborted();
-        const result = await options.model.generate({
-          system: EXTRACTION_SYSTEM_PROMPT,
-          messages: [...messages],
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-          ...(input.abortSignal === undefined ? {} : { abortSignal: input.abortSignal }),
-        });
-        const parsed = parseCognitionItems(result.text);
-        if (parsed.items.length > 0 || parsed.problems.length > 0 || parsed.saidNone) {
+      const outcome = await askUntilParsed({ ...options, system: EXTRACTION_SYSTEM_PROMPT }, {
+        prompt,
+        abortSignal: input.abortSignal,
+        parse: (answer) => {
+          const parsed = parseCognitionItems(answer);
+          if (parsed.items.length === 0 && parsed.problems.length === 0 && !parsed.saidNone) {
+            throw new ResponseFormatError('the answer has no <cognition_item> blocks and no <no_items/>', ['cognition_item']);
+          }
           const items: ExtractedItem[] = parsed.items.slice(0, input.maxItems).map((block) => ({
             kind: kinds.find((kind) => block.kind.startsWith(kind)) ?? 'heuristic',
             title: block.title,
@@ -53,9 +50,10 @@ export function createCognitionExtractor(options: CognitionExtractorOptions): Pa
             page: block.page !== undefined && pageNumbers.has(block.page) ? block.page : undefined,
           }));
           return { items, problems: parsed.problems.map((problem) => `${input.paperTitle}: ${problem}`) };
-        }
-        messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: formatFeedback });
-      }
+        },
+        feedback: () => formatFeedback,
+      });
+      if (outcome.ok) return outcome.value;
       throw new ResponseFormatError(
         `The Cognition Extractor gave no <cognition_item> blocks for "${input.paperTitle}" (pages ${[...pageNumbers].join(', ')}) after ${options.maxRetries + 1} answers`,
         ['cognition_item'],

@@ -1,4 +1,5 @@
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { CompiledTemplate } from '../templates/environment.js';
@@ -92,27 +93,14 @@ export function createLlmDebugAgent(options: LlmDebugAgentOptions): DebugAgent {
         max_attempts: request.maxAttempts,
         previous: request.previous,
       });
-      const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
-      const problems: string[] = [];
-      for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-        request.abortSignal?.throwIfAborted();
-        const result = await options.model.generate({
-          messages: [...messages],
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-          ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
-        });
-        try {
-          return parseRepairAnswer(result.text, request.program, options.maxCodeLength);
-        } catch (error) {
-          if (!(error instanceof ResponseFormatError)) throw error;
-          problems.push(`answer ${attempt + 1}: ${error.message}`);
-          messages.push(
-            { role: 'assistant', content: result.text },
-            { role: 'user', content: `Your answer could not be used: ${error.message}. Answer again with the complete fixed program inside <code>…</code>.` },
-          );
-        }
-      }
+      const outcome = await askUntilParsed(options, {
+        prompt,
+        abortSignal: request.abortSignal,
+        parse: (answer) => parseRepairAnswer(answer, request.program, options.maxCodeLength),
+        feedback: (problem) => `Your answer could not be used: ${problem}. Answer again with the complete fixed program inside <code>…</code>.`,
+      });
+      if (outcome.ok) return outcome.value;
+      const problems = outcome.problems.map((problem, index) => `answer ${index + 1}: ${problem}`);
       throw new ResponseFormatError(`the debug agent gave no usable program in ${options.maxRetries + 1} answers: ${problems.join('; ')}`, ['code']);
     },
   };

@@ -1,35 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
-import { buildEvaluatorEnv, runSandboxed, type EvaluationJob, type EvaluationOutcome } from '../../evaluation/index.js';
+import { runSandboxed, type EvaluationJob, type EvaluationOutcome } from '../../evaluation/index.js';
+import { createScratch } from '../../evaluation/test-support/scratch.js';
 import { scriptedModel } from '../test-support/fixtures.js';
 import { createLlmDebugAgent, type DebugAgent } from './debug-agent.js';
 import { errorTail, isRepairable, runDebugAttempts } from './repair-loop.js';
 import { loadDebugTemplate } from './template.js';
 
-const root = mkdtempSync(join(tmpdir(), 'asi-debug-loop-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const scratch = createScratch();
+afterAll(() => scratch.cleanup());
+const root = scratch.root;
 
 /** Runs the candidate with python3 and scores the number it prints. */
 const evaluator = 'value=$(python3 "$1") && echo "{\\"eval_score\\": $value}" > results.json';
-let counter = 0;
 function job(program: string): EvaluationJob {
-  counter += 1;
-  return {
-    stepDir: join(root, 'steps', `step_${counter}`),
-    experimentDir: root,
-    command: evaluator,
-    program,
-    programFile: 'program.py',
-    timeoutMs: 20_000,
-    killGraceMs: 500,
-    maxOutputBytes: 64 * 1024,
-    limits: {},
-    env: buildEvaluatorEnv(process.env, [], {}),
-    sandbox: { mode: 'auto', network: false, readPaths: [] },
-  };
+  return scratch.job({ command: evaluator, program, sandbox: { mode: 'auto', network: false, readPaths: [] } });
 }
 
 const logs = { stdoutTail: '', stderrTail: '', truncated: false };

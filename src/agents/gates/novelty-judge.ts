@@ -1,4 +1,5 @@
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { NoveltyJudge, NoveltyJudgeInput } from './novelty-types.js';
@@ -64,27 +65,15 @@ export function createLlmNoveltyJudge(options: LlmNoveltyJudgeOptions): NoveltyJ
   const maxRetries = options.maxRetries ?? 1;
   return {
     async judge(input) {
-      const messages: ChatMessage[] = [{ role: 'user', content: noveltyJudgePrompt(input, options.task, options.maxProgramChars) }];
-      let lastProblem = 'no answer';
-      for (let attempt = 0; attempt <= maxRetries; attempt++) {
-        input.abortSignal?.throwIfAborted();
-        const result = await options.model.generate({
-          messages: [...messages],
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-          ...(input.abortSignal === undefined ? {} : { abortSignal: input.abortSignal }),
-        });
-        try {
-          return parseNoveltyVerdict(result.text);
-        } catch (error) {
-          if (!(error instanceof ResponseFormatError)) throw error;
-          lastProblem = error.message;
-          messages.push(
-            { role: 'assistant', content: result.text },
-            { role: 'user', content: `Your answer could not be used: ${error.message}. Answer again with <verdict>duplicate</verdict> or <verdict>novel</verdict> and <reason>…</reason>.` },
-          );
-        }
-      }
+      const outcome = await askUntilParsed({ ...options, maxRetries }, {
+        prompt: noveltyJudgePrompt(input, options.task, options.maxProgramChars),
+        abortSignal: input.abortSignal,
+        parse: parseNoveltyVerdict,
+        feedback: (problem) =>
+          `Your answer could not be used: ${problem}. Answer again with <verdict>duplicate</verdict> or <verdict>novel</verdict> and <reason>…</reason>.`,
+      });
+      if (outcome.ok) return outcome.value;
+      const lastProblem = outcome.problems.at(-1) ?? 'no answer';
       throw new ResponseFormatError(`the novelty judge gave no usable verdict in ${maxRetries + 1} attempts (last problem: ${lastProblem})`, ['verdict']);
     },
   };

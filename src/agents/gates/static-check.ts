@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationOutcome } from '../../evaluation/outcome.js';
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
+import { candidateSection } from '../templates/defaults.js';
 import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
 
 /** The gate's decision: pass, or reject with the reason (no evaluation is spent on a rejected candidate). */
@@ -43,7 +45,6 @@ export interface StaticCheckOptions {
 /** The file an experiment may put in `prompts/` to replace the review prompt. */
 export const STATIC_CHECK_TEMPLATE_FILE = 'static_check.jinja2';
 
-const fence = '```';
 
 /** The review prompt (Jinja2). Variables: task, constraints, name, motivation, program (alias code). */
 export const DEFAULT_STATIC_CHECK_TEMPLATE = `{#-
@@ -61,14 +62,7 @@ You are the static check agent of an automated research loop. Before a candidate
 
 {{ constraints }}
 
-## Candidate{% if name %}: {{ name }}{% endif %}
-{% if motivation %}
-Motivation: {{ motivation }}
-{% endif %}
-${fence}
-{{ program | rstrip }}
-${fence}
-
+${candidateSection}
 ## Response format
 
 <verdict>pass or reject</verdict>
@@ -101,29 +95,19 @@ async function review(options: NonNullable<StaticCheckOptions['review']>, input:
     program: input.program,
     code: input.program,
   });
-  const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
-  const problems: string[] = [];
-  for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-    input.abortSignal?.throwIfAborted();
-    const result = await options.model.generate({
-      messages: [...messages],
-      ...(input.abortSignal === undefined ? {} : { abortSignal: input.abortSignal }),
-    });
-    try {
-      const { verdict, reason } = parseVerdict(result.text);
-      if (verdict === 'pass') return { status: 'pass', notes: reason ? [`review: ${reason}`] : [] };
-      return { status: 'reject', by: 'llm', reason: reason || 'the review found a constraint violated (no reason given)', notes: [] };
-    } catch (error) {
-      if (!(error instanceof ResponseFormatError)) throw error;
-      problems.push(error.message);
-      messages.push(
-        { role: 'assistant', content: result.text },
-        { role: 'user', content: `Your answer could not be used: ${error.message}. Answer with <verdict>pass</verdict> or <verdict>reject</verdict>, then <reason>…</reason>.` },
-      );
-    }
+  const outcome = await askUntilParsed(options, {
+    prompt,
+    abortSignal: input.abortSignal,
+    parse: parseVerdict,
+    feedback: (problem) => `Your answer could not be used: ${problem}. Answer with <verdict>pass</verdict> or <verdict>reject</verdict>, then <reason>…</reason>.`,
+  });
+  if (outcome.ok) {
+    const { verdict, reason } = outcome.value;
+    if (verdict === 'pass') return { status: 'pass', notes: reason ? [`review: ${reason}`] : [] };
+    return { status: 'reject', by: 'llm', reason: reason || 'the review found a constraint violated (no reason given)', notes: [] };
   }
   // A review that cannot decide must not block the run: the candidate goes on, with a note.
-  return { status: 'pass', notes: [`review gave no verdict (${problems.join('; ')}); passed unchecked`] };
+  return { status: 'pass', notes: [`review gave no verdict (${outcome.problems.join('; ')}); passed unchecked`] };
 }
 
 /**

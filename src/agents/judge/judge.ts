@@ -1,5 +1,6 @@
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
-import { JudgeError } from '../errors.js';
+import type { LanguageModel } from '../../llm/model.js';
+import { askUntilParsed } from '../ask-until-parsed.js';
+import { JudgeError, ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { Templates } from '../templates/load.js';
 import { judgeVariables } from '../templates/variables.js';
@@ -44,30 +45,20 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
   return {
     async judge(context) {
       const prompt = options.templates.judge.render(judgeVariables(context));
-      const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
-      const problems: string[] = [];
-      for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
-        context.abortSignal?.throwIfAborted();
-        const result = await options.model.generate({
-          ...(options.system === undefined ? {} : { system: options.system }),
-          messages: [...messages],
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
-          ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
-        });
-        const score = parseJudgeScore(result.text);
-        if (score !== null) {
-          const reason = extractTag(cleanAnswer(result.text), 'reason')?.trim() ?? '';
-          return { score, reason };
-        }
-        const problem =
-          extractTag(cleanAnswer(result.text), 'score') === null ? 'the answer has no <score> tag' : 'the <score> tag holds no number';
-        problems.push(`attempt ${attempt + 1}: ${problem}`);
-        messages.push(
-          { role: 'assistant', content: result.text },
-          { role: 'user', content: `Your answer could not be used: ${problem}. Answer again with <score>a whole number from 0 to 100</score> and <reason>…</reason>.` },
-        );
-      }
+      const outcome = await askUntilParsed(options, {
+        prompt,
+        abortSignal: context.abortSignal,
+        parse: (answer): JudgeVerdict => {
+          const score = parseJudgeScore(answer);
+          if (score !== null) return { score, reason: extractTag(cleanAnswer(answer), 'reason')?.trim() ?? '' };
+          const problem = extractTag(cleanAnswer(answer), 'score') === null ? 'the answer has no <score> tag' : 'the <score> tag holds no number';
+          throw new ResponseFormatError(problem, ['score']);
+        },
+        feedback: (problem) =>
+          `Your answer could not be used: ${problem}. Answer again with <score>a whole number from 0 to 100</score> and <reason>…</reason>.`,
+      });
+      if (outcome.ok) return outcome.value;
+      const problems = outcome.problems.map((problem, index) => `attempt ${index + 1}: ${problem}`);
       throw new JudgeError(`the judge gave no numeric score in ${options.maxRetries + 1} attempts`, problems);
     },
   };

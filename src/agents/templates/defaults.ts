@@ -66,6 +66,16 @@ Heuristics, pitfalls and principles retrieved for this round. Use them where the
 {%- endfor %}
 {% endif %}`;
 
+/** The candidate shown to a reviewer (judge, static check): variables name, motivation, program. */
+export const candidateSection = `## Candidate{% if name %}: {{ name }}{% endif %}
+{% if motivation %}
+Motivation: {{ motivation }}
+{% endif %}
+${fence}
+{{ program | rstrip }}
+${fence}
+`;
+
 const provenanceLine = `<provenance>cognition, experience or novel: whether the idea came mainly from the knowledge above, from the previous candidates, or is new</provenance>`;
 
 /** Full-rewrite prompt. */
@@ -210,14 +220,7 @@ You are a strict reviewer of candidate programs written for the task below. Scor
 
 {{ task }}
 
-## Candidate{% if name %}: {{ name }}{% endif %}
-{% if motivation %}
-Motivation: {{ motivation }}
-{% endif %}
-${fence}
-{{ program | rstrip }}
-${fence}
-
+${candidateSection}
 ## Evaluation results
 
 {{ results_json }}

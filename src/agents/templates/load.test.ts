@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../../errors.js';
+import { thrownAsiError } from '../../test-support/asi-error.js';
 import { analysisContext, designContext, makeCognition, makeNode } from '../test-support/fixtures.js';
 import { DEFAULT_TEMPLATES, loadTemplates } from './load.js';
 import { TEMPLATE_FILES, TEMPLATE_VARIABLES } from './variable-docs.js';
@@ -25,16 +25,6 @@ function writePrompt(file: string, text: string): string {
   return path;
 }
 
-function thrown(action: () => unknown): AsiEvolveError {
-  try {
-    action();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
-
 describe('loadTemplates', () => {
   it('uses the defaults when the experiment has no prompts folder', () => {
     const templates = loadTemplates(experimentDir);
@@ -53,7 +43,7 @@ describe('loadTemplates', () => {
 
   it('names the file and the line of a syntax error', () => {
     const path = writePrompt('analyzer.jinja2', 'line one\n{% if success %}\nok\n{% endfor %}\n');
-    const error = thrown(() => loadTemplates(experimentDir));
+    const error = thrownAsiError(() => loadTemplates(experimentDir));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.file).toBe(path);
     expect(error.message).toContain(`${path} line 4`);
@@ -61,7 +51,7 @@ describe('loadTemplates', () => {
 
   it('rejects at load time a template that cannot render (unknown filter)', () => {
     const path = writePrompt('judge.jinja2', '{{ program | no_such_filter }}');
-    const error = thrown(() => loadTemplates(experimentDir));
+    const error = thrownAsiError(() => loadTemplates(experimentDir));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.file).toBe(path);
     expect(error.message).toContain('no_such_filter');

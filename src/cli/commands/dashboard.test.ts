@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../../errors.js';
+import { rejectedAsiError } from '../../test-support/asi-error.js';
 import { createTempExperiment, node, type TempExperiment } from '../../web/test-support/experiment.js';
 import { dashboardCommand } from './dashboard.js';
 
@@ -19,16 +19,6 @@ afterEach(() => {
   experiment.cleanup();
   rmSync(notRun, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<AsiEvolveError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('dashboardCommand', () => {
   it('prints the URL of a local dashboard over every folder, serves until stopped, then says so', async () => {
@@ -53,7 +43,7 @@ describe('dashboardCommand', () => {
   });
 
   it('refuses a non-loopback host without --allow-remote, before listening', async () => {
-    const error = await errorOf(dashboardCommand([experiment.dir], { port: 0, host: '0.0.0.0' }, () => undefined));
+    const error = await rejectedAsiError(dashboardCommand([experiment.dir], { port: 0, host: '0.0.0.0' }, () => undefined));
     expect(error.code).toBe('USAGE');
     expect(error.isUserError).toBe(true);
     expect(error.message).toContain('0.0.0.0');
@@ -62,7 +52,7 @@ describe('dashboardCommand', () => {
 
   it('names a folder that does not exist', async () => {
     const missing = join(notRun, 'nope');
-    const error = await errorOf(dashboardCommand([missing], { port: 0, host: '127.0.0.1' }, () => undefined));
+    const error = await rejectedAsiError(dashboardCommand([missing], { port: 0, host: '127.0.0.1' }, () => undefined));
     expect(error.code).toBe('EXPERIMENT_MISSING_FILE');
     expect(error.message).toContain(missing);
   });

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejectedAsiError } from '../../test-support/asi-error.js';
 import { resolveConfig } from '../../config/load.js';
-import { AsiEvolveError } from '../../errors.js';
 import { embedderIdentity } from './identity.js';
 import { createEmbedderFromConfig } from './from-config.js';
 import { fakeModelFolder, fakeTransformers } from './test-support/fake-transformers.js';
@@ -14,12 +14,6 @@ const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<AsiEvolveError> {
-  const caught = await promise.then(() => undefined, (error: unknown) => error);
-  if (!AsiEvolveError.isInstance(caught)) throw new Error(`expected an AsiEvolveError, got ${String(caught)}`);
-  return caught;
-}
 
 describe('createEmbedderFromConfig', () => {
   it('gives the lexical embedder by default, of the configured dimension', async () => {
@@ -50,9 +44,9 @@ describe('createEmbedderFromConfig', () => {
   });
 
   it('needs a model name and, for a remote endpoint, a key', async () => {
-    const noModel = await errorOf(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible' }), {}));
+    const noModel = await rejectedAsiError(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible' }), {}));
     expect(noModel.key).toBe('cognition.embedding.model');
-    const noKey = await errorOf(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }), {}));
+    const noKey = await rejectedAsiError(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }), {}));
     expect(noKey.key).toBe('cognition.embedding.api_key_env');
     expect(noKey.message).toContain('OPENAI_API_KEY');
     const local = await createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:1/v1' }), {});
@@ -69,7 +63,7 @@ describe('createEmbedderFromConfig', () => {
     );
     expect(embedderIdentity(embedder)).toBe('local:tiny-embedder:16');
     expect(description).toBe('local model tiny-embedder (16 dimensions)');
-    const missing = await errorOf(createEmbedderFromConfig(cognitionOf({ provider: 'local' }), {}));
+    const missing = await rejectedAsiError(createEmbedderFromConfig(cognitionOf({ provider: 'local' }), {}));
     expect(missing.key).toBe('cognition.embedding.model_path');
   });
 

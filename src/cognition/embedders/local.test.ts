@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../../errors.js';
+import { rejectedAsiError } from '../../test-support/asi-error.js';
 import { createLocalEmbedder } from './local.js';
 import { runEmbedderCases } from './test-support/embedder-cases.js';
 import { fakeModelFolder, fakeTransformers } from './test-support/fake-transformers.js';
@@ -15,12 +15,6 @@ const roots: string[] = [];
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<AsiEvolveError> {
-  const caught = await promise.then(() => undefined, (error: unknown) => error);
-  if (!AsiEvolveError.isInstance(caught)) throw new Error(`expected an AsiEvolveError, got ${String(caught)}`);
-  return caught;
-}
 
 describe('createLocalEmbedder', () => {
   it('loads the folder offline, learns its dimensions and names itself after the folder', async () => {
@@ -37,7 +31,7 @@ describe('createLocalEmbedder', () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
     const missing = Object.assign(new Error("Cannot find package '@huggingface/transformers'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = await errorOf(createLocalEmbedder({ modelPath: folder.path, importModule: async () => Promise.reject(missing) }));
+    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: folder.path, importModule: async () => Promise.reject(missing) }));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toBe('cognition.embedding.provider is local, but the optional package @huggingface/transformers is not installed');
     expect(error.hint).toContain('npm install -E @huggingface/transformers@4.3.1');
@@ -47,14 +41,14 @@ describe('createLocalEmbedder', () => {
   it('fails clearly with the real import, since the package is not installed here', async () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
-    const error = await errorOf(createLocalEmbedder({ modelPath: folder.path }));
+    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: folder.path }));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.key).toBe('cognition.embedding.provider');
     expect(error.message).toContain('@huggingface/transformers');
   });
 
   it('names a model folder that does not exist', async () => {
-    const error = await errorOf(createLocalEmbedder({ modelPath: '/nonexistent/model', importModule: async () => fakeTransformers() }));
+    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: '/nonexistent/model', importModule: async () => fakeTransformers() }));
     expect(error.message).toBe('The local embedding model folder /nonexistent/model does not exist');
     expect(error.key).toBe('cognition.embedding.model_path');
   });
@@ -63,7 +57,7 @@ describe('createLocalEmbedder', () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
     const broken = { ...fakeTransformers(), pipeline: async () => Promise.reject(new Error('Could not locate file: onnx/model.onnx')) };
-    const error = await errorOf(createLocalEmbedder({ modelPath: folder.path, importModule: async () => broken }));
+    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: folder.path, importModule: async () => broken }));
     expect(error.message).toContain('Cannot load the local embedding model');
     expect(error.message).toContain('Could not locate file');
   });

@@ -1,5 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { walkPaths } from '../walk-paths.js';
 import { cognitionFormatOf, importCognitionFile, withoutDuplicates } from './import-file.js';
 import type { CognitionImportResult } from './problem.js';
 
@@ -14,52 +13,15 @@ import type { CognitionImportResult } from './problem.js';
 export function importCognitionPaths(paths: string[]): CognitionImportResult {
   const result: CognitionImportResult = { items: [], problems: [] };
   const seenIds = new Map<string, string>();
-  const visitedFolders = new Set<string>();
-
-  const importOne = (file: string): void => {
-    const imported = withoutDuplicates(importCognitionFile(file), file, seenIds);
-    result.items.push(...imported.items);
-    result.problems.push(...imported.problems);
-  };
-
-  const walk = (folder: string): void => {
-    let names: string[];
-    try {
-      const real = realpathSync(folder);
-      if (visitedFolders.has(real)) return;
-      visitedFolders.add(real);
-      names = readdirSync(folder).sort();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      result.problems.push({ file: folder, message: `cannot read the folder: ${message}` });
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
-      const path = join(folder, name);
-      const kind = kindOf(path);
-      if (kind === 'folder') walk(path);
-      else if (kind === 'file' && cognitionFormatOf(path) !== undefined) importOne(path);
-    }
-  };
-
-  for (const path of paths) {
-    const kind = kindOf(path);
-    if (kind === 'missing') {
-      result.problems.push({ file: path, message: 'no such file or folder' });
-    } else if (kind === 'folder') {
-      walk(path);
-    } else {
-      importOne(path);
-    }
-  }
+  walkPaths(paths, {
+    wanted: (path) => cognitionFormatOf(path) !== undefined,
+    file: (file) => {
+      const imported = withoutDuplicates(importCognitionFile(file), file, seenIds);
+      result.items.push(...imported.items);
+      result.problems.push(...imported.problems);
+    },
+    problem: (file, message) => result.problems.push({ file, message }),
+    onceByRealPath: true,
+  });
   return result;
-}
-
-function kindOf(path: string): 'file' | 'folder' | 'missing' {
-  try {
-    return statSync(path).isDirectory() ? 'folder' : 'file';
-  } catch {
-    return 'missing';
-  }
 }

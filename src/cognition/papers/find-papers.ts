@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
+import { walkPaths } from '../walk-paths.js';
 
 /** File name endings read as papers. */
 export const paperExtensions: readonly string[] = ['.pdf', '.txt', '.text', '.md', '.markdown'];
@@ -24,36 +24,17 @@ export function findPaperFiles(paths: readonly string[]): FoundPapers {
       found.files.push(file);
     }
   };
-  const walk = (folder: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(folder).sort();
-    } catch (error) {
-      found.problems.push({ file: folder, message: `cannot read the folder: ${error instanceof Error ? error.message : String(error)}` });
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
-      const path = join(folder, name);
-      const kind = kindOf(path);
-      if (kind === 'folder') walk(path);
-      else if (kind === 'file' && paperExtensions.includes(extname(name).toLowerCase())) add(path);
-    }
-  };
-  for (const path of paths) {
-    const kind = kindOf(path);
-    if (kind === 'missing') found.problems.push({ file: path, message: 'no such file or folder' });
-    else if (kind === 'folder') walk(path);
-    else if (paperExtensions.includes(extname(path).toLowerCase())) add(path);
-    else found.problems.push({ file: path, message: `not a paper: expected one of ${paperExtensions.join(', ')}` });
-  }
+  walkPaths(paths, {
+    wanted: isPaper,
+    file: (path, named) => {
+      if (!named || isPaper(path)) add(path);
+      else found.problems.push({ file: path, message: `not a paper: expected one of ${paperExtensions.join(', ')}` });
+    },
+    problem: (file, message) => found.problems.push({ file, message }),
+  });
   return found;
 }
 
-function kindOf(path: string): 'file' | 'folder' | 'missing' {
-  try {
-    return statSync(path).isDirectory() ? 'folder' : 'file';
-  } catch {
-    return 'missing';
-  }
+function isPaper(path: string): boolean {
+  return paperExtensions.includes(extname(path).toLowerCase());
 }

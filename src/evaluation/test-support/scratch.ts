@@ -5,10 +5,16 @@ import { buildEvaluatorEnv } from '../env.js';
 import type { EvaluationJob } from '../outcome.js';
 
 /** Temp folders for tests, removed by `cleanup()`. */
-export function createScratch(): { job(overrides: Partial<EvaluationJob>): EvaluationJob; cleanup(): void } {
+export function createScratch(): {
+  /** The experiment folder of every job; step folders go under its `steps/`. */
+  root: string;
+  job(overrides: Partial<EvaluationJob>): EvaluationJob;
+  cleanup(): void;
+} {
   const root = mkdtempSync(join(tmpdir(), 'asi-sandbox-'));
   let counter = 0;
   return {
+    root,
     job(overrides) {
       counter += 1;
       return {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmCallError } from '../errors.js';
 import { startFakeAnthropicServer, type FakeAnthropicReply, type FakeAnthropicServer } from '../test-support/fake-anthropic-server.js';
+import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { createAnthropic, type AnthropicOptions } from './anthropic.js';
 
@@ -24,15 +24,6 @@ describe('createAnthropic over the real SDK', () => {
   async function modelFor(script: FakeAnthropicReply[], options: Partial<AnthropicOptions> = {}) {
     server = await startFakeAnthropicServer(script);
     return createAnthropic({ baseURL: server.url, apiKey: secret, modelId: 'claude-sonnet-4-5', ...options });
-  }
-
-  async function failure(promise: Promise<unknown>): Promise<LlmCallError> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(LlmCallError.isInstance(error)).toBe(true);
-    return error as LlmCallError;
   }
 
   it('sends system, messages, max_tokens and a temperature clamped to 1, and maps the message', async () => {
@@ -69,46 +60,46 @@ describe('createAnthropic over the real SDK', () => {
 
   it('marks 429 retryable with Retry-After, 500 and 529 retryable, quoting Anthropic', async () => {
     const model = await modelFor([{ status: 429, retryAfter: 3, message: 'Number of requests has exceeded your rate limit' }, { status: 500 }, { status: 529, message: 'Overloaded' }]);
-    const limited = await failure(model.generate(ask));
+    const limited = await callFailure(model.generate(ask));
     expect([limited.statusCode, limited.isRetryable, limited.retryAfterMs]).toEqual([429, true, 3000]);
     expect(limited.message).toContain('rate_limit_error: Number of requests has exceeded your rate limit');
-    expect((await failure(model.generate(ask))).isRetryable).toBe(true);
-    const overloaded = await failure(model.generate(ask));
+    expect((await callFailure(model.generate(ask))).isRetryable).toBe(true);
+    const overloaded = await callFailure(model.generate(ask));
     expect([overloaded.statusCode, overloaded.isRetryable]).toEqual([529, true]);
     expect(server?.requests).toHaveLength(3);
   });
 
   it('stops on 401 and on an unknown model (404) with the message, never the key', async () => {
     const model = await modelFor([{ status: 401, message: `invalid x-api-key ${secret}` }, { status: 404, message: 'model: claude-nope' }]);
-    const unauthorised = await failure(model.generate(ask));
+    const unauthorised = await callFailure(model.generate(ask));
     expect([unauthorised.statusCode, unauthorised.isRetryable]).toEqual([401, false]);
     expect(unauthorised.message).toContain('authentication_error');
     expect(unauthorised.message).not.toContain(secret);
     expect(unauthorised.hint).toContain('ANTHROPIC_API_KEY');
-    const missing = await failure(model.generate(ask));
+    const missing = await callFailure(model.generate(ask));
     expect([missing.statusCode, missing.isRetryable]).toEqual([404, false]);
     expect(missing.message).toContain('model: claude-nope');
   });
 
   it('treats malformed JSON as a retryable invalid response', async () => {
     const model = await modelFor([{ malformed: true }]);
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect(error.isRetryable).toBe(true);
     expect(['invalid-response', 'connection']).toContain(error.reason);
   });
 
   it('times out a connection that is accepted and never answered', async () => {
     const model = await modelFor([{ hang: true }], { timeoutMs: 200 });
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['timeout', true]);
   });
 
   it('abandons a stream that stops halfway, and one cut before message_stop', async () => {
     const model = await modelFor([{ text: 'never finishes', stallAfter: 4 }, { text: 'cut short here', cutAfter: 4 }], { stream: true, idleTimeoutMs: 200 });
-    const stalled = await failure(model.generate(ask));
+    const stalled = await callFailure(model.generate(ask));
     expect([stalled.reason, stalled.isRetryable]).toEqual(['timeout', true]);
     expect(stalled.message).toMatch(/stopped sending after [1-9]\d* events/);
-    const cut = await failure(model.generate(ask));
+    const cut = await callFailure(model.generate(ask));
     expect([cut.reason, cut.isRetryable]).toEqual(['invalid-response', true]);
   });
 

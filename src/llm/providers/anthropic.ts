@@ -4,7 +4,7 @@ import { LlmCallError } from '../errors.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { toAnthropicCallError } from './anthropic-errors.js';
 import { watchIdle } from './idle-watchdog.js';
-import type { ErrorContext } from './openai-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
 
 /** Anthropic's API, when no base URL is configured. */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';

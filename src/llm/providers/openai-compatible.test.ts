@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmCallError } from '../errors.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../test-support/fake-openai-server.js';
+import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { createOpenAICompatible, type OpenAICompatibleOptions } from './openai-compatible.js';
 
@@ -22,15 +22,6 @@ describe('createOpenAICompatible', () => {
   async function modelFor(script: FakeReply[], options: Partial<OpenAICompatibleOptions> = {}) {
     server = await startFakeOpenAIServer(script);
     return createOpenAICompatible({ baseURL: server.url, apiKey: secret, modelId: 'gpt-4o', ...options });
-  }
-
-  async function failure(promise: Promise<unknown>): Promise<LlmCallError> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(LlmCallError.isInstance(error)).toBe(true);
-    return error as LlmCallError;
   }
 
   it('maps text, finish reason, usage and response ids of a completion', async () => {
@@ -89,7 +80,7 @@ describe('createOpenAICompatible', () => {
 
   it('stops on 401 with the provider message, not retryable, without the key', async () => {
     const model = await modelFor([{ status: 401, message: `Incorrect API key provided: ${secret}.` }]);
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect(error.statusCode).toBe(401);
     expect(error.isRetryable).toBe(false);
     expect(error.reason).toBe('http');
@@ -106,13 +97,13 @@ describe('createOpenAICompatible', () => {
       { status: 500 },
       { status: 404, message: 'The model does not exist' },
     ]);
-    const limited = await failure(model.generate(ask));
+    const limited = await callFailure(model.generate(ask));
     expect([limited.statusCode, limited.isRetryable, limited.retryAfterMs]).toEqual([429, true, 1000]);
     expect(limited.message).toContain('Rate limit reached');
-    expect((await failure(model.generate(ask))).retryAfterMs).toBe(250);
-    const serverError = await failure(model.generate(ask));
+    expect((await callFailure(model.generate(ask))).retryAfterMs).toBe(250);
+    const serverError = await callFailure(model.generate(ask));
     expect([serverError.statusCode, serverError.isRetryable, serverError.retryAfterMs]).toEqual([500, true, undefined]);
-    const missing = await failure(model.generate(ask));
+    const missing = await callFailure(model.generate(ask));
     expect([missing.statusCode, missing.isRetryable]).toEqual([404, false]);
     // The SDK's own retries are off: one request per call.
     expect(server?.requests).toHaveLength(4);
@@ -120,15 +111,15 @@ describe('createOpenAICompatible', () => {
 
   it('treats a malformed body or a body without choices as a retryable invalid response', async () => {
     const model = await modelFor([{ malformed: true }, { status: 200, body: { id: 'x', choices: [] } }]);
-    const malformed = await failure(model.generate(ask));
+    const malformed = await callFailure(model.generate(ask));
     expect([malformed.reason, malformed.isRetryable]).toEqual(['invalid-response', true]);
-    const empty = await failure(model.generate(ask));
+    const empty = await callFailure(model.generate(ask));
     expect([empty.reason, empty.isRetryable]).toEqual(['invalid-response', true]);
   });
 
   it('turns the SDK timeout into a retryable timeout error', async () => {
     const model = await modelFor([{ hang: true }], { timeoutMs: 200 });
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['timeout', true]);
   });
 
@@ -138,7 +129,7 @@ describe('createOpenAICompatible', () => {
     await server.close();
     server = undefined;
     const model = createOpenAICompatible({ baseURL, apiKey: secret, modelId: 'gpt-4o' });
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['connection', true]);
   });
 

@@ -3,7 +3,8 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'ope
 import { LlmCallError } from '../errors.js';
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { mapFinishReason } from './openai-finish-reason.js';
-import { toLlmCallError, type ErrorContext } from './openai-errors.js';
+import { toLlmCallError } from './openai-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
 import { generateStreamed } from './openai-stream.js';
 
 export interface OpenAICompatibleOptions {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmCallError } from '../errors.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../test-support/fake-openai-server.js';
+import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { createOpenAICompatible, type OpenAICompatibleOptions } from './openai-compatible.js';
 
@@ -23,15 +23,6 @@ describe('createOpenAICompatible with stream: true', () => {
     return createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'gpt-4o', stream: true, ...options });
   }
 
-  async function failure(promise: Promise<unknown>): Promise<LlmCallError> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(LlmCallError.isInstance(error)).toBe(true);
-    return error as LlmCallError;
-  }
-
   it('joins the deltas and takes usage, finish reason and ids from the chunks', async () => {
     const text = 'def solve():\n    return 42  # a longer answer split into many chunks';
     const model = await modelFor([{ text, finishReason: 'length', model: 'gpt-4o-2024-08-06', id: 'chatcmpl-s', usage: { prompt_tokens: 40, completion_tokens: 17, cached_tokens: 8 } }]);
@@ -45,30 +36,30 @@ describe('createOpenAICompatible with stream: true', () => {
 
   it('abandons a stream that stops halfway with a retryable timeout naming the chunks received', async () => {
     const model = await modelFor([{ text: 'this answer never finishes arriving', stallAfter: 3 }], { idleTimeoutMs: 200 });
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['timeout', true]);
     expect(error.message).toContain('stopped sending after 3 chunks');
   });
 
   it('abandons a connection that is accepted and never answered', async () => {
     const model = await modelFor([{ hang: true }], { idleTimeoutMs: 200 });
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['timeout', true]);
     expect(error.message).toContain('sent nothing for 200 ms');
   });
 
   it('treats a stream closed before its finish reason as a retryable invalid response', async () => {
     const model = await modelFor([{ text: 'cut short in the middle', cutAfter: 2 }]);
-    const error = await failure(model.generate(ask));
+    const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['invalid-response', true]);
     expect(error.message).toContain('without a finish reason');
   });
 
   it('maps an HTTP error before the stream starts like a plain call', async () => {
     const model = await modelFor([{ status: 429, retryAfter: 2, message: 'Rate limit reached' }, { status: 404, message: 'The model does not exist' }]);
-    const limited = await failure(model.generate(ask));
+    const limited = await callFailure(model.generate(ask));
     expect([limited.statusCode, limited.isRetryable, limited.retryAfterMs]).toEqual([429, true, 2000]);
-    const missing = await failure(model.generate(ask));
+    const missing = await callFailure(model.generate(ask));
     expect([missing.statusCode, missing.isRetryable]).toEqual([404, false]);
     expect(missing.message).toContain('The model does not exist');
   });

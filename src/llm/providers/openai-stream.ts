@@ -4,7 +4,8 @@ import { LlmCallError } from '../errors.js';
 import type { GenerateResult } from '../model.js';
 import { watchIdle } from './idle-watchdog.js';
 import { mapFinishReason } from './openai-finish-reason.js';
-import { toLlmCallError, type ErrorContext } from './openai-errors.js';
+import { toLlmCallError } from './openai-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
 
 export interface StreamCallOptions {
   context: ErrorContext;

@@ -2,20 +2,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import type { JsonObject, TokenUsage } from '../../store/types.js';
+import type { LlmCallRecord } from '../../store/types.js';
 
-/** One recorded attempt of an LLM call, as a replay serves it. */
-export interface RecordedCall {
-  role: string;
-  provider: string;
-  modelId: string;
-  /** `{ system, messages, … }` as the recorder kept it. */
-  request: JsonObject;
-  responseText: string;
-  usage: TokenUsage;
-  /** null for a successful attempt, else its error message. */
-  error: string | null;
-}
+/** One recorded attempt of an LLM call, as a replay serves it: the stored call without its bookkeeping. */
+export type RecordedCall = Pick<LlmCallRecord, 'role' | 'provider' | 'modelId' | 'request' | 'responseText' | 'usage' | 'error'>;
 
 const databaseName = 'asi-evolve.db';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/index.js';
 import type { LlmCallRecord } from '../../store/types.js';
-import { LlmCallError, LlmRetriesExhaustedError } from '../errors.js';
+import { LlmRetriesExhaustedError } from '../errors.js';
+import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { withRetry } from '../wrappers/retry.js';
 import { createReplayModel } from './replay.js';
@@ -23,15 +24,6 @@ function recorded(role: string, prompt: string, responseText: string, error: str
 }
 
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
-
-async function failure(promise: Promise<unknown>): Promise<LlmCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(LlmCallError.isInstance(error)).toBe(true);
-  return error as LlmCallError;
-}
 
 runModelCases('replay', async (texts) => ({
   model: createReplayModel({ calls: texts.map((text) => recorded('researcher', 'any', text)), role: 'researcher', source: 'test', match: 'order' }),
@@ -52,7 +44,7 @@ describe('createReplayModel', () => {
 
   it('refuses a prompt that differs from every recorded one, saying where it differs', async () => {
     const model = createReplayModel({ calls: [recorded('analyzer', 'The score was 0.91 after 3.2 s', 'ok')], role: 'analyzer', source: 'run-1' });
-    const error = await failure(model.generate(ask('The score was 0.91 after 3.5 s')));
+    const error = await callFailure(model.generate(ask('The score was 0.91 after 3.5 s')));
     expect(error.isRetryable).toBe(false);
     expect(error.message).toContain('no unserved analyzer call of run-1 has this prompt');
     expect(error.message).toMatch(/at character \d+: recorded ".*3\.2 s.*", now ".*3\.5 s.*"/);
@@ -68,7 +60,7 @@ describe('createReplayModel', () => {
   it('says so when every recorded call was served', async () => {
     const model = createReplayModel({ calls: [recorded('researcher', 'A', 'only one')], role: 'researcher', source: 'run-1' });
     await model.generate(ask('A'));
-    const error = await failure(model.generate(ask('A')));
+    const error = await callFailure(model.generate(ask('A')));
     expect(error.message).toContain('all 1 recorded researcher calls of run-1 have been served');
     expect(error.isRetryable).toBe(false);
   });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../../errors.js';
+import { thrownAsiError } from '../../test-support/asi-error.js';
 import { createTempStore, makeNode, type TempStore } from '../test-support/fixtures.js';
 import { migrationHash, type Migration } from './migration.js';
 import { migrations } from './migrations.js';
@@ -13,16 +13,6 @@ beforeEach(() => {
   temp = createTempStore();
 });
 afterEach(() => temp.cleanup());
-
-function errorOf(fn: () => unknown): AsiEvolveError {
-  try {
-    fn();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 function rawExec(path: string, sql: string): void {
   const db = new BetterSqlite3(path);
@@ -66,14 +56,14 @@ describe('migrations', () => {
 
   it('refuses to upgrade through a read-only connection', () => {
     temp.open().close();
-    const error = errorOf(() => temp.open({ readonly: true, migrations: [...migrations, extraMigration] }));
+    const error = thrownAsiError(() => temp.open({ readonly: true, migrations: [...migrations, extraMigration] }));
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.hint).toMatch(/read-write/);
   });
 
   it('refuses a file written by a newer version', () => {
     temp.open({ migrations: [...migrations, extraMigration] }).close();
-    const error = errorOf(() => temp.open());
+    const error = thrownAsiError(() => temp.open());
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.message).toContain('newer version');
     expect(error.file).toBe(temp.path);
@@ -82,7 +72,7 @@ describe('migrations', () => {
   it('refuses a file whose recorded migration hash differs', () => {
     temp.open().close();
     rawExec(temp.path, "UPDATE migrations SET hash = 'edited' WHERE id = 1");
-    const error = errorOf(() => temp.open());
+    const error = thrownAsiError(() => temp.open());
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.message).toMatch(/migration 1 "initial".*hash/);
   });
@@ -90,7 +80,7 @@ describe('migrations', () => {
   it('refuses an SQLite file of another application', () => {
     mkdirSync(dirname(temp.path), { recursive: true });
     rawExec(temp.path, 'CREATE TABLE customers (id INTEGER PRIMARY KEY)');
-    const error = errorOf(() => temp.open());
+    const error = thrownAsiError(() => temp.open());
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.message).toContain('not an asi-evolve one');
   });
@@ -99,7 +89,7 @@ describe('migrations', () => {
     mkdirSync(dirname(temp.path), { recursive: true });
     writeFileSync(temp.path, 'this is not a database, only text that goes on. '.repeat(200));
     for (const readonly of [false, true]) {
-      const error = errorOf(() => temp.open({ readonly }));
+      const error = thrownAsiError(() => temp.open({ readonly }));
       expect(error.code).toBe('STORE_CORRUPT');
       expect(error.file).toBe(temp.path);
       expect(error.message).toContain(temp.path);
@@ -109,6 +99,6 @@ describe('migrations', () => {
   it('refuses an empty file opened read-only', () => {
     mkdirSync(dirname(temp.path), { recursive: true });
     writeFileSync(temp.path, '');
-    expect(errorOf(() => temp.open({ readonly: true })).code).toBe('STORE_CORRUPT');
+    expect(thrownAsiError(() => temp.open({ readonly: true })).code).toBe('STORE_CORRUPT');
   });
 });
