@@ -25,6 +25,7 @@ export {
   type StageStatus,
 } from './stages.js';
 export {
+  freshReproductionFolder,
   reproduceScore,
   reproductionFolder,
   withinTolerance,

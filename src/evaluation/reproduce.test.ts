@@ -1,6 +1,8 @@
+import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluationOutcome } from './outcome.js';
-import { reproduceScore, reproductionFolder, withinTolerance } from './reproduce.js';
+import { freshReproductionFolder, reproduceScore, reproductionFolder, withinTolerance } from './reproduce.js';
 import { runSandboxed } from './sandbox.js';
 import { createScratch } from './test-support/scratch.js';
 
@@ -58,5 +60,24 @@ describe('reproduceScore', () => {
     );
     expect(report.reproduced).toBe(false);
     expect(reproductionFolder('/x/step_4', 2)).toBe('/x/step_4/reproduce-2/step_4');
+  });
+});
+
+describe('freshReproductionFolder', () => {
+  it('removes what the first run left at reproduce-N (files or a link out) without following it', () => {
+    const stepDir = join(scratch.root, 'steps', 'step_90');
+    const elsewhere = join(scratch.root, 'elsewhere', 'step_90');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'cached.json'), '{"eval_score": 99}');
+    mkdirSync(stepDir, { recursive: true });
+    symlinkSync(join(scratch.root, 'elsewhere'), join(stepDir, 'reproduce-1'));
+    mkdirSync(join(stepDir, 'reproduce-2', 'step_90'), { recursive: true });
+    writeFileSync(join(stepDir, 'reproduce-2', 'step_90', 'cached.json'), '{"eval_score": 99}');
+
+    expect(freshReproductionFolder(stepDir, 1)).toBe(reproductionFolder(stepDir, 1));
+    expect(() => lstatSync(join(stepDir, 'reproduce-1'))).toThrow();
+    expect(existsSync(join(elsewhere, 'cached.json'))).toBe(true);
+    freshReproductionFolder(stepDir, 2);
+    expect(existsSync(join(stepDir, 'reproduce-2'))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EvaluationOutcome } from './outcome.js';
 
@@ -46,6 +47,16 @@ export function withinTolerance(first: number, second: number, tolerance: number
  */
 export function reproductionFolder(stepDir: string, attempt: number): string {
   return join(stepDir, `reproduce-${attempt}`, basename(stepDir));
+}
+
+/**
+ * {@link reproductionFolder} emptied first: the candidate's first run could write in its step
+ * folder, so it may have planted files there (a cached score) or a link leading elsewhere. The
+ * old `reproduce-N` entry is removed without following links.
+ */
+export function freshReproductionFolder(stepDir: string, attempt: number): string {
+  rmSync(join(stepDir, `reproduce-${attempt}`), { recursive: true, force: true });
+  return reproductionFolder(stepDir, attempt);
 }
 
 /**

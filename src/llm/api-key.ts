@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { AsiEvolveError } from '../errors.js';
+import { displayURL } from './providers/sdk-errors.js';
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
@@ -32,7 +33,7 @@ export function resolveApiKey(
   if (isLocalBaseURL(api.base_url)) return undefined;
   throw new AsiEvolveError(
     'CONFIG_INVALID',
-    `No API key for ${api.base_url}: the environment variable ${api.api_key_env} (named by ${where}.api_key_env) is not set, and ${where}.api_key is empty.`,
+    `No API key for ${displayURL(api.base_url)}: the environment variable ${api.api_key_env} (named by ${where}.api_key_env) is not set, and ${where}.api_key is empty.`,
     {
       key: `${where}.api_key_env`,
       hint: `Export ${api.api_key_env}=<your key>, point ${where}.api_key_env at the variable that holds it, or set api.provider: builtin to run without a model.`,

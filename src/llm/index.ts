@@ -42,6 +42,7 @@ export { createLlamaCpp, NODE_LLAMA_CPP_VERSION, type LlamaCppModel, type LlamaC
 export { checkGgufFile } from './providers/gguf-file.js';
 export { createReplayModel, type ReplayMatch, type ReplayOptions } from './providers/replay.js';
 export { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';
+export { displayURL, redactSecrets } from './providers/sdk-errors.js';
 export {
   TRIM_ORDER,
   checkContextBudget,

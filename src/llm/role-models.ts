@@ -6,6 +6,7 @@ import type { LanguageModel } from './model.js';
 import { ROLE_NAMES, mainModelSettings, pricingOf, resolveRoleTarget, type ModelSettings, type RoleName } from './model-settings.js';
 import { priceOf, type Pricing } from './pricing.js';
 import type { LlamaCppModel } from './providers/llama-cpp.js';
+import { displayURL } from './providers/sdk-errors.js';
 import { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';
 import { BudgetTracker, withBudget, type Spend } from './wrappers/budget.js';
 import { withDeadline } from './wrappers/deadline.js';
@@ -61,7 +62,7 @@ export function longestCallMs(settings: Pick<ModelSettings, 'timeoutSeconds' | '
 function describeSettings(settings: ModelSettings): string {
   if (settings.provider === 'llama-cpp') return `${settings.modelId} (local GGUF ${settings.modelPath})`;
   if (settings.provider === 'replay') return `replay of ${settings.transcript} (match by ${settings.replayMatch})`;
-  const where = settings.baseURL ?? (settings.provider === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com');
+  const where = settings.baseURL !== undefined ? displayURL(settings.baseURL) : (settings.provider === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com');
   return `${settings.modelId} at ${where}${settings.stream ? ', streamed' : ''}`;
 }
 

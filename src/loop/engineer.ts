@@ -2,7 +2,7 @@ import { combineJudgeScore, repairsToJson, runDebugAttempts, type DebugAgent, ty
 import { AsiEvolveError } from '../errors.js';
 import {
   reproduceScore,
-  reproductionFolder,
+  freshReproductionFolder,
   runSandboxed,
   runStages,
   type EvaluationJob,
@@ -203,7 +203,7 @@ export async function evaluateAndJudge(
   if (engineer && engineer.reproduce.count > 0 && (best === null || score > best)) {
     const stepDir = stepDirFor(experiment.stepsDir, step);
     const report = await reproduceScore(outcome.evalScore, engineer.reproduce, (attempt) =>
-      evaluateProgram(parts, step, program, abortSignal, { stepDir: reproductionFolder(stepDir, attempt) }),
+      evaluateProgram(parts, step, program, abortSignal, { stepDir: freshReproductionFolder(stepDir, attempt) }),
     );
     const record = { reproduced: report.reproduced, tolerance: report.tolerance, runs: report.runs.map((run) => ({ ...run })) };
     if (!report.reproduced) {

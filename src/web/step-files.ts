@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync, readdirSync, fstatSync } from 'node:fs';
-import { join } from 'node:path';
-import { resolveInside } from './safe-path.js';
+import { closeSync, constants, openSync, readSync, readdirSync, fstatSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { resolveInside, type SafePath } from './safe-path.js';
 
 /** The end of a text file: at most `maxBytes`, with whether earlier bytes were left out. */
 export interface TextTail {
@@ -9,11 +9,12 @@ export interface TextTail {
   totalBytes: number;
 }
 
-/** Reads the last `maxBytes` of a file as UTF-8 (a split character at the start is dropped). */
+/** Reads the last `maxBytes` of a regular file as UTF-8 (a split character at the start is dropped); undefined for anything else. */
 export function readTail(path: string, maxBytes: number): TextTail | undefined {
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r');
+    // O_NONBLOCK: a candidate may have left a FIFO here, and a plain open would block the server.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
@@ -40,11 +41,18 @@ export function stepFolderOf(step: number): string {
 
 const logNames = ['stdout.log', 'stderr.log', 'evaluator.log'] as const;
 
+/** A file of the step's folder, refused when a link (which a candidate may have made) leads elsewhere in the experiment. */
+function stepFile(experimentDir: string, step: number, ...names: string[]): SafePath {
+  const file = resolveInside(experimentDir, join(stepFolderOf(step), ...names));
+  if (file.ok && !file.relative.startsWith(stepFolderOf(step) + sep)) return { ok: false, status: 403, reason: 'the link leads outside the step folder' };
+  return file;
+}
+
 /** The tails of a step's evaluation logs that exist, each at most `maxBytes`. */
 export function readStepLogs(experimentDir: string, step: number, maxBytes: number): Record<string, TextTail> {
   const logs: Record<string, TextTail> = {};
   for (const name of logNames) {
-    const file = resolveInside(experimentDir, join(stepFolderOf(step), name));
+    const file = stepFile(experimentDir, step, name);
     if (!file.ok || file.isDirectory) continue;
     const tail = readTail(file.path, maxBytes);
     if (tail !== undefined) logs[name] = tail;
@@ -61,12 +69,12 @@ export interface TranscriptFile {
 
 /** The step's LLM transcripts in call order; files larger than `maxBytes` are cut and not parsed. */
 export function readStepTranscripts(experimentDir: string, step: number, maxBytes: number): TranscriptFile[] {
-  const folder = resolveInside(experimentDir, join(stepFolderOf(step), 'llm'));
+  const folder = stepFile(experimentDir, step, 'llm');
   if (!folder.ok || !folder.isDirectory) return [];
   const names = readdirSync(folder.path).filter((name) => name.endsWith('.json')).sort();
   const transcripts: TranscriptFile[] = [];
   for (const name of names) {
-    const file = resolveInside(experimentDir, join(stepFolderOf(step), 'llm', name));
+    const file = stepFile(experimentDir, step, 'llm', name);
     if (!file.ok || file.isDirectory) continue;
     const tail = readTail(file.path, maxBytes);
     if (tail === undefined) continue;

@@ -69,6 +69,20 @@ describe('perturbProgram', () => {
     expect(perturbProgram('print("hello 0.5")\nx = [0, 1]\n', createRandom(1))).toBeNull();
   });
 
+  it('never writes Infinity for a float near the largest double', () => {
+    const huge = 'limit = 1.7976931348623157e308\n';
+    for (let seed = 0; seed < 20; seed++) {
+      const result = perturbProgram(huge, createRandom(seed));
+      const after = result?.changes[0]?.after ?? '';
+      expect(after).not.toMatch(/Infinity/);
+      expect(Number.isFinite(Number(after))).toBe(true);
+    }
+  });
+
+  it('leaves integers beyond exact double precision alone (no ±1 lost, no float rewrite)', () => {
+    expect(perturbProgram('SEED = 123456789012345678901234567890\nBIG = 9007199254740993\n', createRandom(1))).toBeNull();
+  });
+
   it('writes floats like the original', () => {
     expect(formatFloat(0.31712, '0.3', 3)).toBe('0.317');
     expect(formatFloat(2, '1.5', 3)).toBe('2.0');

@@ -67,13 +67,15 @@ function perturbFloat(literal: NumericLiteral, sigma: number, random: Random): s
     const noise = sigma * Math.abs(gaussian(random)) || sigma;
     return formatFloat(noise, literal.text, 2);
   }
-  const factor = Math.exp(sigma * gaussian(random));
+  const drawn = Math.exp(sigma * gaussian(random));
+  // Near the largest double a step up would overflow to Infinity: step down instead.
+  const factor = Number.isFinite(literal.value * drawn * (1 + sigma)) ? drawn : Math.min(drawn, 1 / drawn);
   const basePrecision = Math.max(3, significantDigits(literal.text) + 1);
   for (let precision = basePrecision; precision <= 15; precision++) {
     const text = formatFloat(literal.value * factor, literal.text, precision);
-    if (Number(text) !== literal.value) return text;
+    if (Number(text) !== literal.value && Number.isFinite(Number(text))) return text;
   }
-  return formatFloat(literal.value * (1 + sigma), literal.text, 15);
+  return formatFloat(literal.value * (factor < 1 ? 1 / (1 + sigma) : 1 + sigma), literal.text, 15);
 }
 
 function perturbInteger(literal: NumericLiteral, random: Random): string {
@@ -85,11 +87,15 @@ function perturbInteger(literal: NumericLiteral, random: Random): string {
  * Perturbs 1 to 3 numeric constants of a program (inside its EVOLVE blocks when it has any):
  * floats are multiplied by a log-normal factor around 1 (σ drawn from a schedule: 0.02, 0.05 or
  * 0.2), a float zero gets small positive noise, and an integer above 1 is chosen rarely and moved
- * by ±1. Integers 0 and 1 are never touched. Null when the program has no such constant.
+ * by ±1. Integers 0 and 1, integers too large for exact arithmetic (above 2^53) and non-finite
+ * floats are never touched. Null when the program has no such constant.
  * Deterministic under `random`.
  */
 export function perturbProgram(program: string, random: Random): Perturbation | null {
-  const candidates = evolvableLiterals(program).filter((literal) => literal.isFloat || literal.value > 1);
+  // Integers past 2^53 cannot move by exactly 1 in a double, and a non-finite float (1e999) has no neighbour.
+  const candidates = evolvableLiterals(program).filter((literal) =>
+    literal.isFloat ? Number.isFinite(literal.value) : Number.isSafeInteger(literal.value + 1) && literal.value > 1,
+  );
   if (candidates.length === 0) return null;
   const sigma = sigmaSchedule[pickWeighted(sigmaSchedule, (entry) => entry.weight, random)]?.sigma ?? 0.05;
   const count = Math.min(candidates.length, 1 + random.int(3));

@@ -78,6 +78,14 @@ describe('parseDiffAnswer', () => {
     expect(answer.kind).toBe('rewrite');
   });
 
+  it('refuses a block without its >>>>>>> REPLACE line instead of merging it into the next or dropping it', () => {
+    const header = '<name>n</name><motivation>m</motivation>\n';
+    const merged = formatError(() => parseDiffAnswer(`${header}<<<<<<< SEARCH\na = 1\n=======\na = 2\n\n${block('b = 1', 'b = 2')}`));
+    expect(merged.message).toContain('2 <<<<<<< SEARCH lines but 1 complete block');
+    const truncated = formatError(() => parseDiffAnswer(`${header}${block('a = 1', 'a = 2')}\n<<<<<<< SEARCH\nb = 1\n=======\nb = 2\n`));
+    expect(truncated.missing).toEqual(['>>>>>>> REPLACE']);
+  });
+
   it('lists what is missing', () => {
     expect(formatError(() => parseDiffAnswer('<name>n</name><motivation>m</motivation> no edits')).missing).toEqual([
       'SEARCH/REPLACE blocks',

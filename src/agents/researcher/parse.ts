@@ -72,6 +72,8 @@ export function parseRewriteAnswer(answer: string): RewriteAnswer {
 const blockPattern =
   /^[ \t]*<{5,9} SEARCH[^\n]*\n([\s\S]*?)^[ \t]*={5,9}[ \t]*\n([\s\S]*?)^[ \t]*>{5,9} REPLACE[^\n]*$/gm;
 
+const searchMarkerPattern = /^[ \t]*<{5,9} SEARCH/gm;
+
 /** Every SEARCH/REPLACE block of a text, in order (fences around them do not matter). */
 export function parseSearchReplaceBlocks(text: string): SearchReplaceBlock[] {
   const blocks: SearchReplaceBlock[] = [];
@@ -88,7 +90,7 @@ function dropFinalNewline(text: string): string {
 /**
  * Parses a diff-mode answer: `<name>`, `<motivation>`, optional `<provenance>`, then one or more
  * SEARCH/REPLACE blocks. An answer with no block but a `<code>` tag is taken as a full rewrite.
- * @throws ResponseFormatError listing every missing part
+ * @throws ResponseFormatError listing every missing part, or when a block lacks its REPLACE line
  */
 export function parseDiffAnswer(answer: string): DiffAnswer | RewriteAnswer {
   const text = cleanAnswer(answer);
@@ -98,5 +100,15 @@ export function parseDiffAnswer(answer: string): DiffAnswer | RewriteAnswer {
   const { name, motivation } = headerFields(text, missing);
   if (blocks.length === 0) missing.push('SEARCH/REPLACE blocks');
   if (missing.length > 0) throw formatError(missing);
+  // A block without its REPLACE line either swallows the next block (markers would land in the
+  // program) or is dropped at the end of the answer: both must go back to the model.
+  const searchLines = text.match(searchMarkerPattern)?.length ?? 0;
+  if (searchLines > blocks.length) {
+    throw new ResponseFormatError(
+      `the answer has ${searchLines} <<<<<<< SEARCH lines but ${blocks.length} complete block${blocks.length === 1 ? '' : 's'}: ` +
+        'end every block with its own ======= and >>>>>>> REPLACE lines',
+      ['>>>>>>> REPLACE'],
+    );
+  }
   return { kind: 'diff', name, motivation, provenance: parseProvenance(text), blocks };
 }

@@ -39,6 +39,13 @@ describe('applySearchReplace', () => {
   });
 });
 
+describe('applySearchReplace with mixed line endings', () => {
+  it('matches LF lines of a program that mixes CRLF and LF', () => {
+    const result = applySearchReplace('header\r\nb = 2\nc = 3\n', [{ search: 'b = 2\nc = 3', replace: 'b = 5\nc = 6' }]);
+    expect(result).toEqual({ ok: true, program: 'header\r\nb = 5\nc = 6\n' });
+  });
+});
+
 describe('describeFailure', () => {
   it('names the block (1-based) and the line that does not occur', () => {
     const message = describeFailure({ blockIndex: 1, search: 'def f(x):\n    return x * 0.9', reason: 'not-found' }, program);

@@ -26,7 +26,7 @@ function countOccurrences(text: string, search: string): number {
  * must occur exactly once (exact match, no fuzzy matching); every block that does not is a
  * failure, and the program is returned only when all blocks applied. An empty SEARCH text is
  * ambiguous unless the program is empty. A program with CRLF line endings is matched as if the
- * blocks had them too.
+ * blocks had them too (or as written, where a program mixing both has LF at that place).
  * @example applySearchReplace('a = 1\n', [{ search: 'a = 1', replace: 'a = 2' }]) // { ok: true, program: 'a = 2\n' }
  */
 export function applySearchReplace(program: string, blocks: readonly SearchReplaceBlock[]): SearchReplaceResult {
@@ -35,8 +35,13 @@ export function applySearchReplace(program: string, blocks: readonly SearchRepla
   const failures: SearchReplaceFailure[] = [];
   let current = program;
   blocks.forEach((block, blockIndex) => {
-    const search = toProgramEndings(block.search);
-    const replace = toProgramEndings(block.replace);
+    let search = toProgramEndings(block.search);
+    let replace = toProgramEndings(block.replace);
+    // A program that mixes CRLF and LF: the block's LF lines may be where the program has LF.
+    if (search !== block.search && !current.includes(search) && current.includes(block.search)) {
+      search = block.search;
+      replace = block.replace;
+    }
     if (search === '') {
       if (current === '') current = replace;
       else failures.push({ blockIndex, search: block.search, reason: 'ambiguous' });

@@ -88,6 +88,18 @@ describe('createOpenAIEmbedder', () => {
     expect(error.hint).toContain('API key');
   });
 
+  it('keeps the key out of the message when the provider echoes it or the base URL carries credentials', async () => {
+    const server = await serve({ reply: () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-echoed-SECRET-9' } }) }) });
+    const echoed = await failure(createOpenAIEmbedder({ baseURL: server.baseURL, apiKey: 'sk-echoed-SECRET-9', modelId: 'fake-embed' }).embed({ values: ['x'] }));
+    expect(echoed.message).toContain('Incorrect API key provided');
+    expect(echoed.message).not.toContain('sk-echoed-SECRET-9');
+    expect(echoed.responseBody).not.toContain('sk-echoed-SECRET-9');
+    const withUser = server.baseURL.replace('://', '://proxy:USERINFO-SECRET-3@');
+    const refused = await failure(createOpenAIEmbedder({ baseURL: withUser, modelId: 'fake-embed' }).embed({ values: ['x'] }));
+    expect(refused.message).not.toContain('USERINFO-SECRET-3');
+    expect(refused.url).not.toContain('USERINFO-SECRET-3');
+  });
+
   it('marks 429 and 5xx as retryable and keeps a non-JSON body as the message', async () => {
     const server = await serve({ reply: (number) => (number === 0 ? { status: 429, body: '{"error":"slow down"}' } : { status: 503, body: 'upstream down' }) });
     const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed' });

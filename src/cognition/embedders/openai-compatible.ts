@@ -1,4 +1,5 @@
 import { AsiEvolveError } from '../../errors.js';
+import { displayURL, redactSecrets } from '../../llm/index.js';
 import type { Embedder } from './embedder.js';
 import { EmbeddingCallError } from './embedding-call-error.js';
 
@@ -40,6 +41,9 @@ interface EmbeddingsResponse {
  */
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
   const url = `${options.baseURL.replace(/\/+$/, '')}/embeddings`;
+  // Messages, stored errors and hints show the URL without credentials, and never the key.
+  const shownURL = displayURL(url);
+  const redact = (text: string): string => redactSecrets(text, options.apiKey);
   const maxValuesPerCall = options.maxValuesPerCall ?? 2048;
   if (!Number.isInteger(maxValuesPerCall) || maxValuesPerCall < 1) {
     throw new TypeError(`Expected \`maxValuesPerCall\` to be a positive integer, got ${String(maxValuesPerCall)}`);
@@ -74,21 +78,21 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     } catch (error) {
       if (abortSignal?.aborted) throw abortSignal.reason;
       if (timeout.aborted) {
-        throw new EmbeddingCallError(`Embeddings request to ${url} timed out after ${timeoutMs / 1000} s`, { url, cause: error });
+        throw new EmbeddingCallError(`Embeddings request to ${shownURL} timed out after ${timeoutMs / 1000} s`, { url: shownURL, cause: error });
       }
-      throw new EmbeddingCallError(`Cannot reach the embeddings endpoint ${url}: ${networkReason(error)}`, {
-        url,
+      throw new EmbeddingCallError(`Cannot reach the embeddings endpoint ${shownURL}: ${redact(networkReason(error))}`, {
+        url: shownURL,
         cause: error,
         hint: 'Is the embeddings server running, and is its base URL right?',
       });
     }
     if (!response.ok) {
       throw new EmbeddingCallError(
-        `Embeddings request to ${url} failed with status ${response.status}: ${providerMessage(text) || response.statusText}`,
-        { url, statusCode: response.status, responseBody: text.slice(0, 2000), ...hintFor(response.status) },
+        `Embeddings request to ${shownURL} failed with status ${response.status}: ${redact(providerMessage(text) || response.statusText)}`,
+        { url: shownURL, statusCode: response.status, responseBody: redact(text.slice(0, 2000)), ...hintFor(response.status) },
       );
     }
-    return parseResponse(text, values.length, options.dimensions, url);
+    return parseResponse(text, values.length, options.dimensions, shownURL);
   };
 
   return {

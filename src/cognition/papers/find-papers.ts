@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { extname } from 'node:path';
 import { walkPaths } from '../walk-paths.js';
 
@@ -19,8 +20,10 @@ export function findPaperFiles(paths: readonly string[]): FoundPapers {
   const found: FoundPapers = { files: [], problems: [] };
   const seen = new Set<string>();
   const add = (file: string): void => {
-    if (!seen.has(file)) {
-      seen.add(file);
+    // By real path: a link to a paper or folder already found would otherwise be ingested (and paid for) again.
+    const key = realPathOr(file);
+    if (!seen.has(key)) {
+      seen.add(key);
       found.files.push(file);
     }
   };
@@ -31,10 +34,19 @@ export function findPaperFiles(paths: readonly string[]): FoundPapers {
       else found.problems.push({ file: path, message: `not a paper: expected one of ${paperExtensions.join(', ')}` });
     },
     problem: (file, message) => found.problems.push({ file, message }),
+    onceByRealPath: true,
   });
   return found;
 }
 
 function isPaper(path: string): boolean {
   return paperExtensions.includes(extname(path).toLowerCase());
+}
+
+function realPathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -4,7 +4,8 @@ import { LlmCallError } from '../errors.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { toAnthropicCallError } from './anthropic-errors.js';
 import { watchIdle } from './idle-watchdog.js';
-import type { ErrorContext } from './sdk-errors.js';
+import { displayURL, type ErrorContext } from './sdk-errors.js';
+import { timerDelayMs } from '../wrappers/sleep.js';
 
 /** Anthropic's API, when no base URL is configured. */
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
@@ -166,12 +167,12 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
     baseURL,
     apiKey: options.apiKey ?? 'no-key',
     maxRetries: 0,
-    timeout: options.timeoutMs ?? 300_000,
+    timeout: timerDelayMs(options.timeoutMs ?? 300_000),
     logLevel: 'off',
     openTelemetry: false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const context: ErrorContext = { provider, modelId: options.modelId, baseURL, apiKey: options.apiKey };
+  const context: ErrorContext = { provider, modelId: options.modelId, baseURL: displayURL(baseURL), apiKey: options.apiKey };
   return {
     provider,
     modelId: options.modelId,

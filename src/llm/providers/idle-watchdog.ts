@@ -1,3 +1,5 @@
+import { timerDelayMs } from '../wrappers/sleep.js';
+
 /** A per-call abort signal that fires when the caller aborts or when nothing arrives for `idleMs`. */
 export interface IdleWatchdog {
   /** Pass this to the request: it aborts on the caller's abort or when idle. */
@@ -33,7 +35,7 @@ export function watchIdle(options: { idleMs: number; signal: AbortSignal | undef
     timer = setTimeout(() => {
       idleError = options.onIdle();
       controller.abort(idleError);
-    }, options.idleMs);
+    }, timerDelayMs(options.idleMs));
   };
   if (callerSignal?.aborted) controller.abort(callerSignal.reason);
   else {

@@ -4,7 +4,8 @@ import { LlmCallError } from '../errors.js';
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { mapFinishReason } from './openai-finish-reason.js';
 import { toLlmCallError } from './openai-errors.js';
-import type { ErrorContext } from './sdk-errors.js';
+import { displayURL, type ErrorContext } from './sdk-errors.js';
+import { timerDelayMs } from '../wrappers/sleep.js';
 import { generateStreamed } from './openai-stream.js';
 
 export interface OpenAICompatibleOptions {
@@ -110,14 +111,14 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
     organization: null,
     project: null,
     maxRetries: 0,
-    timeout: options.timeoutMs ?? 300_000,
+    timeout: timerDelayMs(options.timeoutMs ?? 300_000),
     logLevel: 'off',
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const context: ErrorContext = {
     provider,
     modelId: options.modelId,
-    baseURL: options.baseURL,
+    baseURL: displayURL(options.baseURL),
     apiKey: options.apiKey,
   };
   return {

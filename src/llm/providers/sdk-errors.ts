@@ -9,11 +9,32 @@ export interface ErrorContext {
   apiKey: string | undefined;
 }
 
-/** Removes the API key and any bearer token from text that may be shown or stored. */
+/** Removes the API key, any bearer token, URL user info and key-like query values from text that may be shown or stored. */
 export function redactSecrets(text: string, apiKey: string | undefined): string {
-  let clean = text.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]');
+  let clean = text
+    .replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]')
+    // A URL's user info, and a key in its query, as an SDK or fetch may quote the request URL.
+    .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1[redacted]@')
+    .replace(/([?&][\w-]*(?:key|token|secret|sig|signature|password)=)[^&\s"')]+/gi, '$1[redacted]');
   if (apiKey && apiKey.length >= 4) clean = clean.split(apiKey).join('[redacted]');
   return clean;
+}
+
+/**
+ * A base URL fit for messages: user info and query values (`?key=…`, `?api-key=…`) may carry
+ * credentials, so they are replaced by `[redacted]`. Text that is not a URL is returned as it is.
+ * @example displayURL('https://u:p@proxy/v1?key=abc') // 'https://[redacted]@proxy/v1?key=[redacted]'
+ */
+export function displayURL(baseURL: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return baseURL;
+  }
+  const userInfo = url.username !== '' || url.password !== '' ? '[redacted]@' : '';
+  const query = [...url.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=[redacted]`).join('&');
+  return `${url.protocol}//${userInfo}${url.host}${url.pathname}${query === '' ? '' : `?${query}`}`;
 }
 
 /** What the HTTP error class of an SDK carries. */
@@ -55,7 +76,9 @@ export function toSdkCallError<HttpError extends SdkHttpError>(
 ): LlmCallError | undefined {
   if (error instanceof style.APIUserAbortError) return undefined;
   // The cause is shown with --verbose: a provider that echoes the key must not leak it there.
-  if (error instanceof Error) error.message = redactSecrets(error.message, context.apiKey);
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    cause.message = redactSecrets(cause.message, context.apiKey);
+  }
   const base = { provider: context.provider, modelId: context.modelId, cause: error };
   const where = `${context.provider} (${context.modelId} at ${context.baseURL})`;
   if (error instanceof style.APIConnectionTimeoutError) {

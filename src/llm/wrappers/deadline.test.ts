@@ -45,6 +45,19 @@ describe('withDeadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('treats a deadline beyond the longest timer (about 24.8 days) as that long, not as 1 ms', async () => {
+    // Node fires a setTimeout above 2^31-1 ms at once: `api.timeout: 99999999` would fail every call.
+    const inner = deafModel();
+    const controller = new AbortController();
+    const call = withDeadline(inner, { timeoutMs: 99_999_999_000 }).generate({ ...ask, abortSignal: controller.signal });
+    const settled = call.then(() => 'answered', () => 'rejected');
+    const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('pending'), 50))]);
+    expect(outcome).toBe('pending');
+    expect(inner.signals[0]?.aborted).toBe(false);
+    controller.abort();
+    expect(await settled).toBe('rejected');
+  });
+
   it('leaves no timer behind after a timeout or a failure', async () => {
     vi.useFakeTimers();
     const timedOut = withDeadline(deafModel(), { timeoutMs: 1000 }).generate(ask);

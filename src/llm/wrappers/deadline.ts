@@ -1,5 +1,6 @@
 import { LlmCallError } from '../errors.js';
 import type { LanguageModel } from '../model.js';
+import { timerDelayMs } from './sleep.js';
 
 export interface DeadlineOptions {
   /** Milliseconds one call may take. */
@@ -37,7 +38,7 @@ export function withDeadline(model: LanguageModel, options: DeadlineOptions): La
           );
           reject(error);
           controller.abort(error);
-        }, options.timeoutMs);
+        }, timerDelayMs(options.timeoutMs));
         if (callerSignal) {
           onCallerAbort = () => {
             reject(callerSignal.reason);
