@@ -26,6 +26,19 @@ function quote(path: string): string {
   return `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Reads one of the experiment's text files; a folder (or an unreadable file) in its place is named, not a crash. */
+function readExperimentFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
+    throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `${path} ${reason}: expected the ${what} as a text file`, {
+      file: path,
+      cause: error,
+    });
+  }
+}
+
 /**
  * Checks an experiment folder against SYSTEM.md §3 and resolves what the run needs.
  * Throws EXPERIMENT_MISSING_FILE naming the file and what to do.
@@ -72,8 +85,8 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
   }
   return {
     dir: absolute,
-    task: readFileSync(inputPath, 'utf8'),
-    initialProgram: existsSync(initialPath) ? readFileSync(initialPath, 'utf8') : null,
+    task: readExperimentFile(inputPath, 'task description'),
+    initialProgram: existsSync(initialPath) ? readExperimentFile(initialPath, 'initial program') : null,
     evaluatorCommand,
     cognitionFiles,
     databasePath: join(absolute, 'asi-evolve.db'),

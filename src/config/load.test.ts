@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -114,5 +114,19 @@ describe('loadConfig', () => {
   it('reports a missing --config file', () => {
     const error = catchConfigError(() => loadConfig({ experimentDir: dir, configFile: join(dir, 'none.yaml'), env: {} }));
     expect(error.issues[0]?.message).toContain('not found');
+  });
+
+  it('reports a --config or config.yaml that is a folder as a config error naming it, not a crash', () => {
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, configFile: dir, env: {} }));
+    expect(error.issues[0]).toMatchObject({ file: dir, message: 'is a folder, not a YAML file' });
+    mkdirSync(join(dir, 'config.yaml'));
+    const inFolder = catchConfigError(() => loadConfig({ experimentDir: dir, env: {} }));
+    expect(inFolder.issues[0]?.file).toBe(join(dir, 'config.yaml'));
+  });
+
+  it('refuses a run.steps too large to schedule (a typo such as --steps 1e12), naming the key', () => {
+    const error = catchConfigError(() => resolveConfig([{ name: 'command line', values: { run: { steps: 1e12 } } }], {}));
+    expect(error.issues[0]).toMatchObject({ file: 'command line', key: 'run.steps' });
+    expect(resolveConfig([{ name: 'command line', values: { run: { steps: 1_000_000 } } }], {}).run.steps).toBe(1_000_000);
   });
 });

@@ -19,7 +19,14 @@ function isPlainObject(value: unknown): value is PlainObject {
 
 /** Reads a YAML file into a layer; a syntax error names the file and line. */
 export function readConfigFile(path: string): ConfigLayer {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // A folder, an unreadable file: the user's to fix, named like any other config problem.
+    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder, not a YAML file' : `cannot be read (${(error as Error).message})`;
+    throw new ConfigError([{ file: path, key: '', message: reason }]);
+  }
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(

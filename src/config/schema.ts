@@ -391,8 +391,8 @@ const evaluatorSchema = z
 
 const runSchema = z
   .strictObject({
-    /** Rounds to run (each round creates one node). */
-    steps: z.number().int().min(0).default(10),
+    /** Rounds to run (each round creates one node). The cap keeps a typo from scheduling rounds until memory runs out. */
+    steps: z.number().int().min(0).max(1_000_000).default(10),
     seed: z.number().int().default(0),
   })
   .prefault({});

@@ -4,3 +4,4 @@ export { runRound, runSeedRound, type RoundParts, type RoundResult } from './rou
 export { evaluateProgram, type EngineerParts } from './engineer.js';
 export type { LoopEvent } from './events.js';
 export { estimateRun, formatEstimate, historyFromStore, type RunEstimate, type RunHistory } from './dry-run.js';
+export { acquireRunLock, type RunLock } from './run-lock.js';

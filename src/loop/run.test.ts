@@ -11,6 +11,7 @@ import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { LoopEvent } from './events.js';
 import type { RoundParts } from './round.js';
+import { recordCall } from './call-context.js';
 import { runLoop } from './run.js';
 
 let dir: string;
@@ -154,5 +155,121 @@ describe('runLoop', () => {
     expect(summary.completed).toBe(6);
     expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(evaluations()).toBe(7);
+  });
+
+  it('stops every worker when one round fails unexpectedly (a store write), instead of running the rest', async () => {
+    const failing = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'insertNode') {
+          return (node: Parameters<Store['insertNode']>[0], extras: Parameters<Store['insertNode']>[1]) => {
+            if (node.step === 2) throw new Error('disk I/O error');
+            return target.insertNode(node, extras);
+          };
+        }
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(runLoop({ parts: parts(), store: failing, steps: 12, workers: 2, seed: 3 })).rejects.toThrow('disk I/O error');
+    expect(store.listNodes().length).toBeLessThan(6);
+  });
+
+  it('on resume, rewrites a best/ snapshot that a crash left missing or behind the store', async () => {
+    const first = await runLoop({ parts: parts(), store, steps: 3, workers: 1, seed: 2 });
+    const bestDir = join(dir, 'best');
+    const best = first.best!;
+    rmSync(bestDir, { recursive: true, force: true });
+    await runLoop({ parts: parts(), store, steps: 3, workers: 1, seed: 2 });
+    expect(readFileSync(join(bestDir, 'code'), 'utf8')).toBe(best.program);
+    expect(JSON.parse(readFileSync(join(bestDir, 'node.json'), 'utf8'))).toMatchObject({ id: best.id });
+    writeFileSync(join(bestDir, 'node.json'), JSON.stringify({ id: 0 }));
+    await runLoop({ parts: parts(), store, steps: 3, workers: 1, seed: 2 });
+    expect(JSON.parse(readFileSync(join(bestDir, 'node.json'), 'utf8'))).toMatchObject({ id: best.id });
+  });
+
+  it('keeps the spend of a round that finished after Ctrl-C, though the round itself is redone', async () => {
+    const interrupt = new AbortController();
+    const builtin = createBuiltinDesigner();
+    const paying: Designer = {
+      name: 'paying',
+      design: async (context) => {
+        recordCall({
+          role: 'researcher',
+          provider: 'fake',
+          modelId: 'm',
+          request: {},
+          responseText: 'answer',
+          usage: { inputTokens: 100, cachedInputTokens: 0, outputTokens: 10 },
+          costUsd: 0.25,
+          durationMs: 1,
+          error: null,
+          attempt: 1,
+          createdAt: new Date().toISOString(),
+        });
+        return builtin.design(context);
+      },
+    };
+    const rule = createRuleBasedAnalyst();
+    // Ctrl-C lands while the analysis runs: the round still returns a result.
+    const analyst = { ...rule, analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
+      if (context.step === 1) interrupt.abort();
+      return rule.analyse(context);
+    } };
+    const summary = await runLoop({ parts: parts({ designer: paying, analyst }), store, steps: 3, workers: 1, seed: 4, abortSignal: interrupt.signal });
+    expect(summary.reason).toBe('interrupted');
+    expect(store.listNodes().map((node) => node.id)).toEqual([0]);
+    expect(store.listLlmCalls().map((call) => [call.step, call.nodeId, call.costUsd])).toEqual([[1, null, 0.25]]);
+  });
+
+  it('keeps the spend of an analysed seed that Ctrl-C cut short', async () => {
+    const interrupt = new AbortController();
+    const rule = createRuleBasedAnalyst();
+    const analyst = { ...rule, analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
+      recordCall({
+        role: 'analyzer',
+        provider: 'fake',
+        modelId: 'm',
+        request: {},
+        responseText: 'analysis',
+        usage: { inputTokens: 50, cachedInputTokens: 0, outputTokens: 5 },
+        costUsd: 0.5,
+        durationMs: 1,
+        error: null,
+        attempt: 1,
+        createdAt: new Date().toISOString(),
+      });
+      interrupt.abort();
+      return rule.analyse(context);
+    } };
+    const summary = await runLoop({ parts: parts({ analyst }), store, steps: 2, workers: 1, seed: 4, abortSignal: interrupt.signal });
+    expect(summary.reason).toBe('interrupted');
+    expect(store.listNodes()).toEqual([]);
+    expect(store.listLlmCalls().map((call) => [call.step, call.nodeId, call.costUsd])).toEqual([[0, null, 0.5]]);
+  });
+
+  it('grows cognition one round at a time, so concurrent rounds cannot both store the same finding', async () => {
+    const rule = createRuleBasedAnalyst();
+    const analyst = {
+      ...rule,
+      analyseWithProposals: async (context: Parameters<typeof rule.analyse>[0]) => ({
+        analysis: await rule.analyse(context),
+        proposedItems: [{ title: 'same finding', content: 'x near 3 scores best' }],
+      }),
+    };
+    const stored = new Set<string>();
+    let storedTwice = 0;
+    const recordFound = async (_nodeId: number, _step: number, proposals: readonly { title: string }[]) => {
+      // Check, then a slow embedding, then store: the shape of the real growth step.
+      const fresh = proposals.filter((proposal) => !stored.has(proposal.title));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const proposal of fresh) {
+        if (stored.has(proposal.title)) storedTwice++;
+        stored.add(proposal.title);
+      }
+      return { stored: fresh, skipped: [] };
+    };
+    await runLoop({ parts: parts({ analyst, recordFound }), store, steps: 6, workers: 3, seed: 6 });
+    expect(stored.size).toBe(1);
+    expect(storedTwice).toBe(0);
   });
 });

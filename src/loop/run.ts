@@ -5,7 +5,7 @@ import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/typ
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
 import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
-import { stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
+import { isSnapshotOf, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
 export interface LoopStore {
@@ -128,6 +128,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   });
 
   let best: NodeRecord | null = store.bestNode() ?? null;
+  // A crash between a round's commit and its snapshot leaves best/ behind the store: bring it up to date.
+  if (best !== null && !isSnapshotOf(parts.experiment.bestDir, best)) {
+    writeBestSnapshot(parts.experiment.bestDir, best, parts.config.evaluator.program_file);
+  }
   let succeeded = stored.filter((node) => node.step > 0 && node.success).length;
   let ranThisTime = 0;
 
@@ -161,7 +165,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   };
 
   // Cognition growth: what the Analyzer proposed is stored as found by the run (deduplicated, capped).
-  const growCognition = async (node: NodeRecord, result: RoundResult): Promise<void> => {
+  // One round at a time: the duplicate check and the store would otherwise interleave across rounds.
+  let growthQueue: Promise<void> = Promise.resolve();
+  const growCognition = (node: NodeRecord, result: RoundResult): Promise<void> => {
+    growthQueue = growthQueue.then(() => growCognitionNow(node, result));
+    return growthQueue;
+  };
+  const growCognitionNow = async (node: NodeRecord, result: RoundResult): Promise<void> => {
     if (!parts.recordFound || result.proposedItems.length === 0) return;
     try {
       const grown = await parts.recordFound(node.id, node.step, result.proposedItems);
@@ -177,6 +187,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     const seedResult = await runSeedRound(parts, initialProgram, options.abortSignal);
     // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
     if (options.abortSignal?.aborted) {
+      for (const call of seedResult.calls) store.insertLlmCall({ ...call, nodeId: null, step: 0 });
       emit({ type: 'run-end', reason: 'interrupted', completed: completed.size, target: steps, best });
       return { reason: 'interrupted', completed: completed.size, target: steps, ranThisTime: 0, best };
     }
@@ -220,9 +231,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         }
         throw error;
       }
-      // Interrupted mid-round: the round is in flight and is redone by the next run.
+      // Interrupted mid-round: the round is in flight and is redone by the next run; what it spent is kept.
       if (signal.aborted) {
         inFlight.delete(step);
+        for (const call of result.calls) store.insertLlmCall({ ...call, nodeId: null, step });
         return;
       }
       const node = commit(result);
@@ -248,7 +260,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     }
   };
 
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, () => worker()));
+  // A worker that fails unexpectedly (a bug, a store write) stops the others too: rounds that could not be stored would be wasted.
+  const stopOnCrash = (error: unknown): never => {
+    stopController.abort();
+    throw error;
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, () => worker().catch(stopOnCrash)));
   const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (crashed) throw crashed.reason;
   if (fatal !== null) throw fatal;

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LlmCallDraft } from './call-context.js';
 import type { NodeRecord } from '../store/types.js';
@@ -59,4 +59,14 @@ export function writeBestSnapshot(bestDir: string, node: NodeRecord, programFile
   }
   renameSync(staging, bestDir);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** True when `best/` holds a snapshot of this node (by id and program). */
+export function isSnapshotOf(bestDir: string, node: NodeRecord): boolean {
+  try {
+    const stored = JSON.parse(readFileSync(join(bestDir, 'node.json'), 'utf8')) as { id?: unknown };
+    return stored.id === node.id && readFileSync(join(bestDir, 'code'), 'utf8') === node.program;
+  } catch {
+    return false;
+  }
 }

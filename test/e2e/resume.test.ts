@@ -134,6 +134,28 @@ describe('stopping a run and starting it again', () => {
     }
   });
 
+  it('a second run on the same experiment while one is running is refused, and leaves the first run intact', async () => {
+    const { marker, dir, env, count, inFlight, rounds } = setUp(3);
+    try {
+      const first = startCli(['run', dir], { env });
+      await waitFor(() => rounds() >= 1 && inFlight().length > 0, 'round 1 stored and round 2 evaluating');
+      const second = await runCli(['run', dir], { env });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('another run (process');
+      expect(second.stderr).toContain('asi-evolve.db.lock');
+      expect(second.stderr).not.toContain('Internal error');
+      const done = await first.done;
+      expect(done.stderr).toBe('');
+      expect(done.code).toBe(0);
+      const { nodes } = readStored(dir);
+      expect(nodes.map((node) => node.id)).toEqual([0, 1, 2, 3]);
+      for (let step = 0; step <= 3; step++) expect(count(`start step_${step}`), `step ${step}`).toBe(1);
+      expect(existsSync(join(dir, 'asi-evolve.db.lock'))).toBe(false);
+    } finally {
+      killMatching(marker);
+    }
+  });
+
   it('Ctrl-C while the seed is evaluated stores no failed seed: the next run evaluates it again', async () => {
     const { marker, dir, env, count } = setUp(1, 30);
     try {

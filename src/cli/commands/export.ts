@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import type { NodeRecord } from '../../store/index.js';
 import { openExperimentStore } from './open-experiment-store.js';
@@ -25,9 +26,23 @@ export function exportCommand(dir: string, options: { format: string; output?: s
   const store = openExperimentStore(dir);
   try {
     const text = formatNodes(store.listNodes(), options.format);
-    if (options.output) writeFileSync(options.output, text);
+    if (options.output) writeOutput(options.output, text);
     else write(text);
   } finally {
     store.close();
+  }
+}
+
+/** Writes the export file, creating its folder like `report --output` does; a path that cannot be written is the user's to fix. */
+function writeOutput(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new AsiEvolveError('USAGE', `cannot write --output ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      file,
+      cause: error,
+      hint: 'choose a file in a folder you can write',
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AsiEvolveError } from '../../errors.js';
@@ -20,7 +20,7 @@ export function listTemplates(): string[] {
 }
 
 // Run outputs are never copied into a new experiment.
-const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'node_modules', '__pycache__']);
+const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'asi-evolve.db.lock', 'node_modules', '__pycache__']);
 
 /** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
 export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
@@ -29,13 +29,24 @@ export function initCommand(dir: string, options: { template: string; force: boo
     throw new AsiEvolveError('USAGE', `unknown template '${options.template}'; available: ${templates.join(', ')}`);
   }
   const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new AsiEvolveError('USAGE', `${target} exists and is not a folder; choose another path`, { file: target });
+  }
   if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
     throw new AsiEvolveError('USAGE', `${target} exists and is not empty; choose another folder or pass --force`);
   }
-  cpSync(join(examplesRoot(), options.template), target, {
-    recursive: true,
-    filter: (source) => !runOutputs.has(basename(source)) && !source.endsWith('.test.ts'),
-  });
+  try {
+    cpSync(join(examplesRoot(), options.template), target, {
+      recursive: true,
+      filter: (source) => !runOutputs.has(basename(source)) && !source.endsWith('.test.ts'),
+    });
+  } catch (error) {
+    throw new AsiEvolveError('USAGE', `cannot create ${target}: ${error instanceof Error ? error.message : String(error)}`, {
+      file: target,
+      cause: error,
+      hint: 'choose a path in a folder you can write',
+    });
+  }
   write(`Created ${target} from the '${options.template}' template.\n`);
   write(`Edit input.md (the task), the evaluator and config.yaml, then run:\n  asi-evolve run ${dir}\n`);
 }

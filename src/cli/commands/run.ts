@@ -1,8 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, resolveExperiment } from '../../config/index.js';
+import { loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
 import { loadTemplates } from '../../agents/index.js';
-import { buildRunParts, runLoop, type RunParts } from '../../loop/index.js';
+import { acquireRunLock, buildRunParts, runLoop, type RunParts } from '../../loop/index.js';
 import { estimateRun, formatEstimate, historyFromStore } from '../../loop/dry-run.js';
 import { openStore } from '../../store/index.js';
 import { createProgressPrinter } from '../progress.js';
@@ -55,6 +55,21 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
     }
     return;
   }
+  // One run at a time per experiment: two would evaluate the same steps in the same folders.
+  const lock = acquireRunLock(`${experiment.databasePath}.lock`);
+  try {
+    await runWithLock(config, experiment, files, write);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runWithLock(
+  config: Config,
+  experiment: Experiment,
+  files: readonly string[],
+  write: (text: string) => void,
+): Promise<void> {
   const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
   let parts: RunParts;

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AsiEvolveError } from '../../errors.js';
+import { openExperimentStore } from './open-experiment-store.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'asi-open-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function failure(path: string): AsiEvolveError {
+  try {
+    openExperimentStore(path).close();
+  } catch (error) {
+    if (AsiEvolveError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an AsiEvolveError');
+}
+
+describe('openExperimentStore', () => {
+  it('tells a folder that does not exist from one that never ran', () => {
+    const missing = join(dir, 'typo');
+    expect(failure(missing).message).toBe(`experiment folder not found: ${missing}`);
+    expect(failure(dir).message).toBe(`no run has been stored in ${dir} yet (no asi-evolve.db)`);
+  });
+});
