@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -25,15 +25,6 @@ const circleSeed = 0.959764;
 const binSeed = -4.1212;
 
 const readExample = (name: string, file: string): string => readFileSync(join(repoRoot, 'examples', name, file), 'utf8');
-
-/** A copy of an example without the outputs of a run made in place (which the copy would resume). */
-function freshExample(name: string): string {
-  const dir = copyExample(name);
-  for (const entry of ['asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'steps', 'best']) {
-    rmSync(join(dir, entry), { recursive: true, force: true });
-  }
-  return dir;
-}
 
 /** A `--config` file (outside the experiment) that points the run at the fake LLM. */
 function llmConfig(url: string): string {
@@ -83,7 +74,7 @@ async function runWithoutModel(dir: string, steps: number) {
 describe('examples/circle-packing-py (the reference layout)', () => {
   it('runs 3 rounds without any LLM from the seed score its README states', async () => {
     expect(readExample('circle-packing-py', 'README.md')).toContain(String(circleSeed));
-    const dir = freshExample('circle-packing-py');
+    const dir = copyExample('circle-packing-py');
     const { nodes } = await runWithoutModel(dir, 3);
     expect(nodes[0]!.score).toBeCloseTo(circleSeed, 6);
     expect(nodes[0]!.success).toBe(true);
@@ -99,7 +90,7 @@ describe('examples/circle-packing-py (the reference layout)', () => {
       if (request.round === 1) return rewriteAnswer('grid-plus-one', 'A 5 x 5 grid of equal circles and one in a gap.', gridPacking());
       return rewriteAnswer('grid-with-nan', 'Try a radius that is not a number.', gridPacking("radii[3] = float('nan')"));
     });
-    const dir = freshExample('circle-packing-py');
+    const dir = copyExample('circle-packing-py');
     const config = parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
     expect(config.pipeline!.researcher!.diff_based_evolution).toBe(false);
     expect(config.database!.max_size).toBe(70);
@@ -176,7 +167,7 @@ describe('examples/circle-packing-py (the reference layout)', () => {
 describe('examples/bin-packing', () => {
   it('runs 3 rounds without any LLM from the seed score its README states', async () => {
     expect(readExample('bin-packing', 'README.md')).toContain('−4.1212');
-    const dir = freshExample('bin-packing');
+    const dir = copyExample('bin-packing');
     const { nodes } = await runWithoutModel(dir, 3);
     expect(nodes[0]!.score).toBeCloseTo(binSeed, 4);
     expect(JSON.parse(stepFile(dir, 0, 'results.json'))).toMatchObject({ best_fit_excess_percent: 4.1212, first_fit_excess_percent: 4.4399 });
@@ -195,7 +186,7 @@ describe('examples/bin-packing', () => {
         ['  return bins.map((remaining) => {', "  if (item > 60) throw new RangeError('too big');\n  return bins.map((remaining) => {"],
       ]);
     });
-    const dir = freshExample('bin-packing');
+    const dir = copyExample('bin-packing');
     const run = await runCli(['run', dir, '--steps', '2', '--config', llmConfig(server.url)]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsiEvolveError } from '../../errors.js';
+import type { AsiEvolveError } from '../../errors.js';
+import { thrownAsiError } from '../../test-support/asi-error.js';
 import { openExperimentStore } from './open-experiment-store.js';
 
 let dir: string;
@@ -12,13 +13,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function failure(path: string): AsiEvolveError {
-  try {
-    openExperimentStore(path).close();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AsiEvolveError');
+  return thrownAsiError(() => openExperimentStore(path).close());
 }
 
 describe('openExperimentStore', () => {

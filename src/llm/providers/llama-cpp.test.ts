@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
+import { thrownAsiError } from '../../test-support/asi-error.js';
 import { LlmCallError } from '../errors.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { GGUF_MAGIC } from './gguf-file.js';
@@ -72,16 +73,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function configError(action: () => unknown): AsiEvolveError {
-  try {
-    action();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AsiEvolveError');
-}
-
 runModelCases('llama-cpp (fake node-llama-cpp module)', async (texts) => {
   const fake = fakeLlama([...texts]);
   const model = createLlamaCpp({ modelPath, importModule: async () => fake.module });
@@ -90,7 +81,7 @@ runModelCases('llama-cpp (fake node-llama-cpp module)', async (texts) => {
 
 describe('createLlamaCpp', () => {
   it('refuses a missing model file at creation, naming the file and key', () => {
-    const error = configError(() => createLlamaCpp({ modelPath: join(dir, 'absent.gguf'), key: 'models.local.model_path' }));
+    const error = thrownAsiError(() => createLlamaCpp({ modelPath: join(dir, 'absent.gguf'), key: 'models.local.model_path' }));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('absent.gguf');
     expect(error.message).toContain('does not exist');
@@ -100,8 +91,8 @@ describe('createLlamaCpp', () => {
   it('refuses a file that is not GGUF, and a folder', () => {
     const notGguf = join(dir, 'weights.bin');
     writeFileSync(notGguf, 'PK\u0003\u0004 not a gguf file');
-    expect(configError(() => createLlamaCpp({ modelPath: notGguf })).message).toContain('not a GGUF model file');
-    expect(configError(() => createLlamaCpp({ modelPath: dir })).message).toContain('is not a file');
+    expect(thrownAsiError(() => createLlamaCpp({ modelPath: notGguf })).message).toContain('not a GGUF model file');
+    expect(thrownAsiError(() => createLlamaCpp({ modelPath: dir })).message).toContain('is not a file');
   });
 
   it('says how to install node-llama-cpp when it is missing (the real import, which fails here)', async () => {
