@@ -1,33 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../loop/events.js';
-import type { NodeRecord } from '../store/index.js';
+import { nodeRecord, type NodeRecord } from '../store/index.js';
 import { createProgressPrinter } from './progress.js';
 
 function stored(id: number, score: number | null, name = `design-${id}`): NodeRecord {
-  return {
+  return nodeRecord({
     id,
-    step: id,
     name,
-    motivation: '',
-    program: '',
-    results: {},
-    analysis: '',
     score,
     evalScore: score,
     success: score !== null,
     error: score === null ? 'timeout: ran past 30 s' : null,
-    parentIds: [],
-    cognitionIds: [],
-    provenance: 'unknown',
-    visitCount: 0,
-    runtimeMs: 0,
-    island: null,
     operator: 'llm',
-    metadata: {},
-    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
-    costUsd: 0,
-    createdAt: '',
-  };
+  });
 }
 
 const seed = stored(0, 1);

@@ -18,7 +18,7 @@ import {
   type RoleTarget,
 } from '../llm/index.js';
 import { createRandom } from '../random.js';
-import type { NodeRecord, StoredLlmCall } from '../store/index.js';
+import { nodeRecord, type NodeRecord, type StoredLlmCall } from '../store/index.js';
 
 /** What an experiment's earlier rounds tell about the next ones. */
 export interface RunHistory {
@@ -125,9 +125,8 @@ function fill(seed: string, length: number): string {
 }
 
 function syntheticNode(id: number, program: string, analysis: string, resultsChars: number): NodeRecord {
-  return {
+  return nodeRecord({
     id,
-    step: id,
     name: `candidate-${id}`,
     motivation: fill('Change one constant to raise the score. ', 160),
     program,
@@ -135,20 +134,8 @@ function syntheticNode(id: number, program: string, analysis: string, resultsCha
     analysis,
     score: SCORE,
     evalScore: SCORE,
-    success: true,
-    error: null,
-    parentIds: [],
-    cognitionIds: [],
-    provenance: 'unknown',
-    visitCount: 0,
-    runtimeMs: 0,
-    island: null,
     operator: 'llm',
-    metadata: {},
-    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
-    costUsd: 0,
-    createdAt: '',
-  };
+  });
 }
 
 function maxOutput(target: RoleTarget): number {

@@ -15,3 +15,4 @@ export type {
   RunEvent,
   TokenUsage,
 } from './types.js';
+export { nodeRecord } from './node-record.js';

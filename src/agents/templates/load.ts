@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
-import type { NodeRecord } from '../../store/types.js';
+import { nodeRecord, type NodeRecord } from '../../store/index.js';
 import { createRandom } from '../../random.js';
 import {
   DEFAULT_ANALYZER_TEMPLATE,
@@ -68,9 +68,8 @@ export function loadTemplates(experimentDir: string): Templates {
 }
 
 function sampleNode(id: number): NodeRecord {
-  return {
+  return nodeRecord({
     id,
-    step: id,
     name: `sample-${id}`,
     motivation: 'sample motivation',
     program: 'x = 0.5\n',
@@ -78,20 +77,8 @@ function sampleNode(id: number): NodeRecord {
     analysis: 'sample analysis',
     score: 0.5,
     evalScore: 0.5,
-    success: true,
-    error: null,
-    parentIds: [],
-    cognitionIds: [],
-    provenance: 'unknown',
-    visitCount: 0,
-    runtimeMs: 0,
-    island: null,
-    operator: 'seed',
-    metadata: {},
-    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
-    costUsd: 0,
     createdAt: '1970-01-01T00:00:00.000Z',
-  };
+  });
 }
 
 function sampleVariables(): Record<TemplateName, TemplateVariables> {

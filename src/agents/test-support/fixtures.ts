@@ -1,7 +1,7 @@
 import type { CognitionItem } from '../../cognition/item.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../../llm/model.js';
 import { createRandom } from '../../random.js';
-import type { NodeRecord } from '../../store/types.js';
+import { nodeRecord, type NodeRecord } from '../../store/index.js';
 import type { AnalysisContext, DesignContext } from '../types.js';
 
 export interface ScriptedModel extends LanguageModel {
@@ -36,30 +36,16 @@ export function scriptedModel(answers: Answer[]): ScriptedModel {
 
 /** A stored node with sensible defaults. */
 export function makeNode(overrides: Partial<NodeRecord> & { id: number }): NodeRecord {
-  return {
-    step: overrides.id,
-    name: `node-${overrides.id}`,
+  return nodeRecord({
     motivation: `motivation of ${overrides.id}`,
     program: 'x = 0.5\n',
     results: { eval_score: 0.5 },
-    analysis: '',
     score: 0.5,
     evalScore: 0.5,
-    success: true,
-    error: null,
-    parentIds: [],
-    cognitionIds: [],
-    provenance: 'unknown',
-    visitCount: 0,
     runtimeMs: 10,
-    island: null,
-    operator: 'seed',
-    metadata: {},
-    usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined },
-    costUsd: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 export function makeCognition(id: string): CognitionItem {
