@@ -23,12 +23,12 @@ useE2eCleanup();
  * "end step_N" to $COUNTER_FILE, a file outside the step folders, so that a test can count how
  * often each step was evaluated.
  */
-function countingEvaluator(marker: string, seedPause: number): string {
+function countingEvaluator(marker: string, seedPause: number, roundPause: number): string {
   return `#!/usr/bin/env bash
 set -eu
 step=$(basename "$PWD")
 echo "start $step" >> "$COUNTER_FILE"
-pause=0.3
+pause=${roundPause}
 if [ "$step" = step_0 ] && [ "$(grep -c '^start step_0$' "$COUNTER_FILE")" = 1 ]; then pause=${seedPause}; fi
 (exec -a ${marker} sleep "$pause")
 score=$(sed -n 's/^score *= *\\([-0-9.eE+]*\\).*/\\1/p' "$1" | head -n 1)
@@ -37,12 +37,12 @@ echo "end $step" >> "$COUNTER_FILE"
 `;
 }
 
-function setUp(steps: number, seedPause = 0.3) {
+function setUp(steps: number, seedPause = 0.3, roundPause = 0.3) {
   const marker = `asi-e2e-slow-eval-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const counter = join(makeTempDir(), 'evaluations.log');
   const dir = makeExperiment({
     initialProgram: 'score = 1.0\nbonus = 2.5\n',
-    evalScript: countingEvaluator(marker, seedPause),
+    evalScript: countingEvaluator(marker, seedPause, roundPause),
     config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } }, run: { steps } },
   });
   const env = cliEnv({ COUNTER_FILE: counter });
@@ -135,7 +135,8 @@ describe('stopping a run and starting it again', () => {
   });
 
   it('a second run on the same experiment while one is running is refused, and leaves the first run intact', async () => {
-    const { marker, dir, env, count, inFlight, rounds } = setUp(3);
+    // Rounds of 2 s, so the first run is surely still going while the second CLI starts up on a loaded machine.
+    const { marker, dir, env, count, inFlight, rounds } = setUp(3, 0.3, 2);
     try {
       const first = startCli(['run', dir], { env });
       await waitFor(() => rounds() >= 1 && inFlight().length > 0, 'round 1 stored and round 2 evaluating');
