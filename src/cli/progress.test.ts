@@ -17,7 +17,7 @@ function stored(id: number, score: number | null, name = `design-${id}`): NodeRe
 
 const seed = stored(0, 1);
 const events: LoopEvent[] = [
-  { type: 'run-start', completed: 0, target: 3, workers: 1, designer: 'llm', resumed: false },
+  { type: 'run-start', completed: 0, beyondTarget: 0, target: 3, workers: 1, designer: 'llm', resumed: false },
   { type: 'seed-evaluated', node: seed },
   { type: 'round-start', step: 1 },
   { type: 'round-end', step: 1, node: stored(1, 2), best: stored(1, 2), isNewBest: true, completed: 1, target: 3, succeeded: 1, elapsedMs: 10_000, spendUsd: 0.5 },
@@ -94,5 +94,43 @@ describe('createProgressPrinter on a terminal', () => {
     const status = lines.at(-3) ?? '';
     expect(status.length).toBe(29);
     expect(status.endsWith('…')).toBe(true);
+  });
+});
+
+describe('createProgressPrinter when the store already holds rounds beyond the target', () => {
+  /** Every "N/M" count printed, as [N, M]. */
+  const counts = (output: string): Array<[number, number]> =>
+    [...output.matchAll(/(\d+)\/(\d+)/g)].map((match) => [Number(match[1]), Number(match[2])]);
+
+  it('says plainly that the target is reached and nothing runs (`--steps 3` with 5 stored)', () => {
+    for (const tty of [false, true]) {
+      let output = '';
+      const printer = createProgressPrinter((text) => (output += text), { tty, columns: () => 200 });
+      // The loop counts rounds up to the target in `completed`, the others in `beyondTarget`.
+      printer({ type: 'run-start', completed: 3, beyondTarget: 2, target: 3, workers: 1, designer: 'llm', resumed: true });
+      printer({ type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(4, 2) });
+      expect(screen(output)).toEqual([
+        '5 rounds stored, target 3: nothing to run (raise --steps to run more).',
+        'Run done: 3/3 rounds, best 2.000000 (node 4).',
+        '',
+      ]);
+    }
+  });
+
+  it('counts only rounds toward the target when one below it is redone beside stored rounds above it', () => {
+    // Stored: steps 1, 2, 4 and 5 (step 3 was in flight when an earlier run with --steps 5 stopped); now --steps 3.
+    for (const tty of [false, true]) {
+      let output = '';
+      const printer = createProgressPrinter((text) => (output += text), { tty, columns: () => 200 });
+      printer({ type: 'run-start', completed: 2, beyondTarget: 2, target: 3, workers: 1, designer: 'llm', resumed: true });
+      printer({ type: 'round-start', step: 3 });
+      printer({ type: 'round-end', step: 3, node: stored(3, 1), best: stored(4, 2), isNewBest: false, completed: 3, target: 3, succeeded: 3, elapsedMs: 10_000, spendUsd: 0.5 });
+      printer({ type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(4, 2) });
+      expect(output).toContain('Resuming: 2/3 rounds already stored (and 2 beyond the target); 1 to go, 1 at a time.');
+      expect(output).toContain(tty ? '[3/3] #3 1.000000' : '[round 3 | 3/3] score 1.000000');
+      expect(output).toContain('Run done: 3/3 rounds, best 2.000000 (node 4).');
+      expect(output).not.toContain('nothing to run');
+      for (const [count, target] of counts(output)) expect(count).toBeLessThanOrEqual(target);
+    }
   });
 });

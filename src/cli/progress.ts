@@ -17,25 +17,29 @@ type RoundEnd = Extract<LoopEvent, { type: 'round-end' }>;
 const clearLine = '\r\u001b[2K';
 
 /** The line printed per round without a terminal (kept stable: logs and scripts read it). */
-function roundLine(event: RoundEnd, startedWith: number): string {
+function roundLine(event: RoundEnd, startedWith: number, towardTarget: number): string {
   const ranNow = event.completed - startedWith;
   const perRound = ranNow > 0 ? event.elapsedMs / ranNow : 0;
-  const eta = perRound * Math.max(0, event.target - event.completed);
+  const eta = perRound * Math.max(0, event.target - towardTarget);
   const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 60)})`;
   const best = event.best ? `${formatScore(event.best.score)} (node ${event.best.id})` : 'n/a';
   return (
-    `[round ${event.step} | ${event.completed}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ` +
+    `[round ${event.step} | ${towardTarget}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ` +
     `${event.succeeded}/${event.completed} ok | ${formatUsd(event.spendUsd)} | ${formatDuration(event.elapsedMs)} elapsed, ETA ${formatDuration(eta)}`
   );
 }
 
-function runStartLine(event: Extract<LoopEvent, { type: 'run-start' }>): string {
+function runStartLine(event: Extract<LoopEvent, { type: 'run-start' }>, towardTarget: number, beyondTarget: number): string {
+  if (towardTarget >= event.target) {
+    return `${event.completed + beyondTarget} rounds stored, target ${event.target}: nothing to run (raise --steps to run more).`;
+  }
+  const beyond = beyondTarget > 0 ? ` (and ${beyondTarget} beyond the target)` : '';
   return event.resumed
-    ? `Resuming: ${event.completed}/${event.target} rounds already stored; ${Math.max(0, event.target - event.completed)} to go, ${event.workers} at a time.`
+    ? `Resuming: ${towardTarget}/${event.target} rounds already stored${beyond}; ${event.target - towardTarget} to go, ${event.workers} at a time.`
     : `Starting: ${event.target} rounds, ${event.workers} at a time.`;
 }
 
-function runEndLine(event: Extract<LoopEvent, { type: 'run-end' }>): string {
+function runEndLine(event: Extract<LoopEvent, { type: 'run-end' }>, towardTarget: number): string {
   const best = event.best ? `best ${formatScore(event.best.score)} (node ${event.best.id})` : 'no successful node yet';
   const why =
     event.reason === 'done'
@@ -43,7 +47,7 @@ function runEndLine(event: Extract<LoopEvent, { type: 'run-end' }>): string {
       : event.reason === 'interrupted'
         ? 'interrupted; run the same command again to resume'
         : `stopped: ${event.message ?? event.reason}; run again (with a higher limit) to resume`;
-  return `Run ${why}: ${event.completed}/${event.target} rounds, ${best}.`;
+  return `Run ${why}: ${towardTarget}/${event.target} rounds, ${best}.`;
 }
 
 function seedLine(event: Extract<LoopEvent, { type: 'seed-evaluated' }>): string {
@@ -51,13 +55,13 @@ function seedLine(event: Extract<LoopEvent, { type: 'seed-evaluated' }>): string
 }
 
 /** The status line, short enough for an 80-column terminal: the essentials come first, as the end may be cut. */
-function compactStatus(event: RoundEnd, startedWith: number): string {
+function compactStatus(event: RoundEnd, startedWith: number, towardTarget: number): string {
   const ranNow = event.completed - startedWith;
-  const eta = (ranNow > 0 ? event.elapsedMs / ranNow : 0) * Math.max(0, event.target - event.completed);
+  const eta = (ranNow > 0 ? event.elapsedMs / ranNow : 0) * Math.max(0, event.target - towardTarget);
   const result = event.node.success ? formatScore(event.node.score) : `failed: ${(event.node.error ?? '').split(':')[0] || 'unknown'}`;
   const best = event.best ? `${formatScore(event.best.score)} (#${event.best.id})` : 'n/a';
   const percent = event.completed > 0 ? Math.round((100 * event.succeeded) / event.completed) : 0;
-  return `[${event.completed}/${event.target}] #${event.step} ${result} · best ${best} · ${percent}% ok · ${formatUsd(event.spendUsd)} · ${formatDuration(event.elapsedMs)}, ETA ${formatDuration(eta)}`;
+  return `[${towardTarget}/${event.target}] #${event.step} ${result} · best ${best} · ${percent}% ok · ${formatUsd(event.spendUsd)} · ${formatDuration(event.elapsedMs)}, ETA ${formatDuration(eta)}`;
 }
 
 /**
@@ -69,6 +73,8 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
   const tty = options.tty ?? process.stdout.isTTY === true;
   const columns = options.columns ?? (() => process.stdout.columns || 100);
   let startedWith = 0;
+  // The loop counts only rounds up to the target; the cap guards the display all the same.
+  const toward = (event: { completed: number; target: number }): number => Math.min(event.target, event.completed);
   let status = '';
   const running = new Set<number>();
 
@@ -93,7 +99,7 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
     switch (event.type) {
       case 'run-start':
         startedWith = event.completed;
-        lasting(runStartLine(event));
+        lasting(runStartLine(event, toward(event), event.beyondTarget));
         return;
       case 'notice':
         lasting(event.message);
@@ -109,11 +115,11 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
         return;
       case 'round-end': {
         if (!tty) {
-          write(`${roundLine(event, startedWith)}\n`);
+          write(`${roundLine(event, startedWith, toward(event))}\n`);
           return;
         }
         running.delete(event.step);
-        status = compactStatus(event, startedWith);
+        status = compactStatus(event, startedWith, toward(event));
         if (event.isNewBest) lasting(`[round ${event.step}] new best ${formatScore(event.node.score)} (node ${event.node.id}, "${event.node.name}")`);
         else drawStatus();
         return;
@@ -125,7 +131,7 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
           write('\n');
           status = '';
         }
-        write(`${runEndLine(event)}\n`);
+        write(`${runEndLine(event, toward(event))}\n`);
         return;
     }
   };

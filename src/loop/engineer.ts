@@ -120,12 +120,6 @@ function logsOf(outcome: EvaluationOutcome): string {
   return parts.join('\n');
 }
 
-function bestScore(parts: RoundParts): number | null {
-  let best: number | null = null;
-  for (const node of parts.population()) if (node.success && node.score !== null && (best === null || node.score > best)) best = node.score;
-  return best;
-}
-
 /**
  * The engineer (SYSTEM.md §5 steps 4–5): static check → evaluation stages → debug attempts on
  * failure → judge → reproduction of a new best. Expected failures become a failed node.
@@ -199,7 +193,7 @@ export async function evaluateAndJudge(
   }
 
   const evaluated: Evaluated = { success: true, evalScore: outcome.evalScore, score, results: outcome.results, error: null, logs: logsOf(outcome), runtimeMs: outcome.durationMs, metadata, program };
-  const best = bestScore(parts);
+  const best = parts.bestScore();
   if (engineer && engineer.reproduce.count > 0 && (best === null || score > best)) {
     const stepDir = stepDirFor(experiment.stepsDir, step);
     const report = await reproduceScore(outcome.evalScore, engineer.reproduce, (attempt) =>

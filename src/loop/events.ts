@@ -2,7 +2,17 @@ import type { NodeRecord } from '../store/types.js';
 
 /** What the loop reports while it runs; the CLI turns these into progress lines. */
 export type LoopEvent =
-  | { type: 'run-start'; completed: number; target: number; workers: number; designer: string; resumed: boolean }
+  | {
+      type: 'run-start';
+      /** Rounds stored with a step up to the target. */
+      completed: number;
+      /** Rounds stored with a step above the target (an earlier run asked for more). */
+      beyondTarget: number;
+      target: number;
+      workers: number;
+      designer: string;
+      resumed: boolean;
+    }
   | { type: 'notice'; message: string }
   | { type: 'seed-evaluated'; node: NodeRecord }
   | { type: 'round-start'; step: number }

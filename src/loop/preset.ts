@@ -193,6 +193,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     retrieve: cognition.retrieve,
     recordFound: cognition.recordFound,
     population: () => store.sampleableNodes(),
+    bestScore: () => store.bestNode()?.score ?? null,
     getNode: (id) => store.requireNode(id),
     evaluatorEnv: envReport.env,
     limits,

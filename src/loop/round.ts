@@ -24,8 +24,10 @@ export interface RoundParts {
   judge: { judge(input: { task: string; program: string; results: JsonObject; abortSignal?: AbortSignal }): Promise<JudgeVerdict> } | null;
   policy: SamplingPolicy;
   retrieve: ((queries: string[]) => Promise<CognitionItem[]>) | null;
-  /** The nodes the policy may choose from (the store's view, less evicted ones). */
-  population: () => readonly SampleableNode[];
+  /** The stored nodes, less evicted ones: what the novelty gate compares a proposal with. */
+  population: () => Iterable<SampleableNode>;
+  /** The best stored score so far (a new best is re-evaluated when `reproduce` asks). */
+  bestScore: () => number | null;
   getNode: (id: number) => NodeRecord;
   evaluatorEnv: Record<string, string>;
   limits: ResourceLimits;
@@ -167,9 +169,7 @@ function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
  */
 export async function runRound(parts: RoundParts, step: number, random: Random, abortSignal?: AbortSignal): Promise<RoundResult> {
   const { config, experiment } = parts;
-  const population = parts.population();
   const selection: Selection = parts.policy.select({
-    nodes: population,
     n: config.pipeline.sample_n,
     random: random.fork(`select:${step}`),
   });
@@ -206,7 +206,7 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
           ...(abortSignal ? { abortSignal } : {}),
         },
         gate: parts.novelty?.gate ?? null,
-        existing: parts.novelty ? noveltyCandidates(population, parts.getNode) : [],
+        existing: parts.novelty ? noveltyCandidates(parts.population(), parts.getNode) : [],
         maxAttempts: parts.novelty?.maxAttempts ?? 0,
       });
       proposal = gated.proposal;

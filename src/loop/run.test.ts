@@ -49,6 +49,7 @@ function parts(overrides: Partial<RoundParts> = {}): RoundParts {
     policy: createSamplingPolicy(config.database.sampling),
     retrieve: null,
     population: () => store.sampleableNodes(),
+    bestScore: () => store.bestNode()?.score ?? null,
     getNode: (id) => store.requireNode(id),
     evaluatorEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     limits: {},

@@ -86,19 +86,22 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
 
   const saved = store.loadSamplerState(policy.name);
   const stored = store.listNodes();
+  // The population is read from the store once, then kept in step with each commit; the policy
+  // indexes it node by node, so no sampling decision rereads or rescans the whole database.
+  const population = new Map(stored.map((node) => [node.id, toSampleable(node)]));
   if (saved !== undefined) policy.restore(saved);
-  else for (const node of stored) policy.observe(toSampleable(node));
+  for (const node of population.values()) policy.observe(node);
 
-  const completed = store.completedSteps();
+  // Only rounds up to the target count toward it; an earlier run may have stored more.
+  const storedSteps = store.completedSteps();
+  const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // Eviction (database.max_size): first parents of every stored node, and the nodes each round in flight sampled.
   const parentIdsById = new Map(stored.map((node) => [node.id, node.parentIds]));
   const inFlight = new Map<number, readonly number[]>();
-  // The population is read from the store once, then kept in step with each commit, so a
-  // sampling decision never rereads the whole database.
-  const population = new Map(parts.population().map((node) => [node.id, node]));
   const roundParts: RoundParts = {
     ...parts,
-    population: () => [...population.values()],
+    population: () => population.values(),
+    bestScore: () => best?.score ?? null,
     claim: (step, ids) => inFlight.set(step, ids),
   };
   const evictIfFull = (): void => {
@@ -116,11 +119,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     for (const id of ids) {
       parentIdsById.delete(id);
       population.delete(id);
+      policy.forget(id);
     }
   };
   emit({
     type: 'run-start',
     completed: completed.size,
+    beyondTarget: storedSteps.size - completed.size,
     target: steps,
     workers,
     designer: parts.designer.name,
@@ -132,7 +137,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   if (best !== null && !isSnapshotOf(parts.experiment.bestDir, best)) {
     writeBestSnapshot(parts.experiment.bestDir, best, parts.config.evaluator.program_file);
   }
-  let succeeded = stored.filter((node) => node.step > 0 && node.success).length;
+  let succeeded = stored.filter((node) => node.step > 0 && node.step <= steps && node.success).length;
   let ranThisTime = 0;
 
   const commit = (result: RoundResult): NodeRecord => {
@@ -151,7 +156,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     population.set(node.id, toSampleable(node));
     for (const id of result.visitedIds) {
       const visited = population.get(id);
-      if (visited) population.set(id, { ...visited, visitCount: visited.visitCount + 1 });
+      if (visited === undefined) continue;
+      const counted = { ...visited, visitCount: visited.visitCount + 1 };
+      population.set(id, counted);
+      policy.observe(counted);
     }
     const stepDir = stepDirFor(parts.experiment.stepsDir, step);
     writeTranscripts(stepDir, result.calls);

@@ -19,7 +19,7 @@ describe('candidate pool', () => {
     const nodes: SampleableNode[] = [];
     add(policy, nodes, makeNode({ id: 0, score: 1 }));
     add(policy, nodes, makeNode({ id: 1, score: 2 }));
-    const parent = (): number | undefined => policy.select({ nodes, n: 1, random: createRandom(1) }).parent?.id;
+    const parent = (): number | undefined => policy.select({ n: 1, random: createRandom(1) }).parent?.id;
     expect(parent()).toBe(1); // the first select fills the pool
 
     add(policy, nodes, makeNode({ id: 2, score: 10 }));
@@ -40,10 +40,10 @@ describe('candidate pool', () => {
     const policy = createCandidatePoolPolicy({ poolSize: 2, refreshInterval: 2, parentTopK: 1 });
     const nodes = [makeNode({ id: 0, score: 1 })];
     policy.observe(nodes[0] as SampleableNode);
-    expect(policy.select({ nodes, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    expect(policy.select({ n: 1, random: createRandom(1) }).parent?.id).toBe(0);
     add(policy, nodes, makeNode({ id: 1, score: 5 }));
     for (const node of nodes) policy.observe(node);
-    expect(policy.select({ nodes, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    expect(policy.select({ n: 1, random: createRandom(1) }).parent?.id).toBe(0);
   });
 
   it('draws the parent from the top k and references from the whole pool only', () => {
@@ -53,7 +53,7 @@ describe('candidate pool', () => {
     const parents = new Set<number>();
     const references = new Set<number>();
     for (let seed = 0; seed < 300; seed++) {
-      const selection = policy.select({ nodes, n: 4, random: createRandom(seed) });
+      const selection = policy.select({ n: 4, random: createRandom(seed) });
       expect(selection.context).toHaveLength(4);
       parents.add(selection.parent?.id ?? -1);
       for (const node of selection.context.slice(1)) references.add(node.id);
@@ -64,12 +64,12 @@ describe('candidate pool', () => {
 
   it('refreshes at once when no pool member can be sampled any more', () => {
     const policy = createCandidatePoolPolicy({ poolSize: 1, refreshInterval: 50, parentTopK: 1 });
-    const first = [makeNode({ id: 0, score: 1 })];
-    expect(policy.select({ nodes: first, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    policy.observe(makeNode({ id: 0, score: 1 }));
+    expect(policy.select({ n: 1, random: createRandom(1) }).parent?.id).toBe(0);
     // Node 0 was evicted from the store; node 1 arrived.
-    const later = [makeNode({ id: 1, score: 0.5 })];
-    policy.observe(later[0] as SampleableNode);
-    expect(policy.select({ nodes: later, n: 1, random: createRandom(1) }).parent?.id).toBe(1);
+    policy.forget(0);
+    policy.observe(makeNode({ id: 1, score: 0.5 }));
+    expect(policy.select({ n: 1, random: createRandom(1) }).parent?.id).toBe(1);
   });
 
   it('rejects a pool size that is not a positive integer', () => {

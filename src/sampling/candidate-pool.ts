@@ -1,9 +1,9 @@
 import { compareByScore, isEligible } from './eligibility.js';
 import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
 import { corruptState, readCount, readIds, readPolicyState, stateVersion } from './policy-state.js';
+import { NodeSet } from './node-set.js';
 import { drawWithoutReplacement } from './random-policy.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
-import { topK } from './top-k.js';
 import { expectPositiveInteger } from './validate.js';
 
 /** Options of the candidate pool (`database.sampling.pool`). */
@@ -21,12 +21,13 @@ export interface CandidatePoolOptions {
 /**
  * The paper's candidate pool: the best P nodes, frozen between refreshes. A refresh is due once
  * R new nodes have been observed since the last one (or when no pool member can be sampled, as
- * at the start); it happens at the next select(), from the nodes that select() is given. The
- * parent is drawn uniformly from the pool's best k, the other context nodes uniformly from the
- * rest of the pool. Nodes created between refreshes wait for the next one.
+ * at the start); it happens at the next select(), from the nodes observed by then. The parent is
+ * drawn uniformly from the pool's best k, the other context nodes uniformly from the rest of the
+ * pool. Nodes created between refreshes wait for the next one; evicted members leave the pool.
  *
- * Cost: select() O(N) (a partial top-P on refresh, a membership pass otherwise);
- * observe() O(1). State: the member ids, the refresh counter and the last observed id.
+ * Cost: select() O(P·log P) plus O(P + log N) on refresh (the best P of a best-first index),
+ * independent of the N stored nodes; observe() and forget() O(log N).
+ * State: the member ids, the refresh counter and the last observed id.
  * @example
  * const policy = createCandidatePoolPolicy({ poolSize: 50, refreshInterval: 10, parentTopK: 10 });
  */
@@ -40,34 +41,36 @@ export function createCandidatePoolPolicy(options: CandidatePoolOptions = {}): S
   expectPositiveInteger('parentTopK', parentTopK);
   const name = 'pool';
 
+  const eligible = new NodeSet({ ranking: true });
   let members = new Set<number>();
   let observedSinceRefresh = 0;
   let lastObservedId: number | null = null;
 
-  function refresh(nodes: readonly SampleableNode[]): void {
-    const best = topK(nodes, poolSize, compareByScore, (node) => isEligible(node, allowFailed));
-    members = new Set(best.map((node) => node.id));
+  function refresh(): void {
+    members = new Set(eligible.best(poolSize).map((node) => node.id));
     observedSinceRefresh = 0;
   }
 
-  function poolNodes(nodes: readonly SampleableNode[]): SampleableNode[] {
+  function poolNodes(): SampleableNode[] {
     const present: SampleableNode[] = [];
-    if (members.size === 0) return present;
-    for (const node of nodes) if (members.has(node.id) && isEligible(node, allowFailed)) present.push(node);
+    for (const id of members) {
+      const node = eligible.get(id);
+      if (node !== undefined) present.push(node);
+    }
     return present.sort(compareByScore);
   }
 
-  function select({ nodes, n, random }: SelectOptions): Selection {
+  function select({ n, random }: SelectOptions): Selection {
     const size = selectionSize(n);
     let refreshed = false;
     if (observedSinceRefresh >= refreshInterval) {
-      refresh(nodes);
+      refresh();
       refreshed = true;
     }
-    let pool = poolNodes(nodes);
+    let pool = poolNodes();
     if (pool.length === 0 && !refreshed) {
-      refresh(nodes);
-      pool = poolNodes(nodes);
+      refresh();
+      pool = poolNodes();
     }
     if (pool.length === 0 || size === 0) return emptySelection();
     const parentIndex = random.int(Math.min(parentTopK, pool.length));
@@ -77,6 +80,7 @@ export function createCandidatePoolPolicy(options: CandidatePoolOptions = {}): S
   }
 
   function observe(node: SampleableNode): void {
+    if (isEligible(node, allowFailed)) eligible.put(node);
     if (lastObservedId !== null && node.id <= lastObservedId) return;
     lastObservedId = node.id;
     observedSinceRefresh++;
@@ -86,6 +90,9 @@ export function createCandidatePoolPolicy(options: CandidatePoolOptions = {}): S
     name,
     select,
     observe,
+    forget: (id) => {
+      eligible.delete(id);
+    },
     state: () => ({
       policy: name,
       version: stateVersion,

@@ -7,6 +7,65 @@
  */
 export type FitnessNormalisation = 'min-max' | 'sigmoid';
 
+/** What a normaliser needs to know of a set of scores. */
+export interface ScoreSummary {
+  count: number;
+  minimum: number;
+  maximum: number;
+  mean: number;
+  /** Population variance. */
+  variance: number;
+}
+
+/** The function mapping a score to its normalised fitness over the scores `summary` describes. */
+export function normaliserOf(kind: FitnessNormalisation, summary: ScoreSummary): (score: number) => number {
+  if (kind === 'min-max') {
+    const low = summary.minimum;
+    const range = summary.maximum - summary.minimum;
+    if (summary.count === 0 || !(range > 0)) return () => 1;
+    return (score) => (score - low) / range;
+  }
+  const centre = summary.mean;
+  const deviation = summary.count > 0 ? Math.sqrt(Math.max(0, summary.variance)) : 0;
+  if (!(deviation > 0)) return () => 0.5;
+  return (score) => 1 / (1 + Math.exp(-(score - centre) / deviation));
+}
+
+/**
+ * Mean and variance of a changing set of scores, by Welford's update (stable for large or similar
+ * scores) and its inverse for removals. Minimum and maximum are not kept: after a removal they
+ * need an ordered structure (see NodeSet).
+ */
+export class ScoreMoments {
+  count = 0;
+  mean = 0;
+  #squares = 0;
+
+  get variance(): number {
+    return this.count > 0 ? Math.max(0, this.#squares / this.count) : 0;
+  }
+
+  add(score: number): void {
+    this.count++;
+    const delta = score - this.mean;
+    this.mean += delta / this.count;
+    this.#squares += delta * (score - this.mean);
+  }
+
+  remove(score: number): void {
+    if (this.count <= 1) {
+      this.count = 0;
+      this.mean = 0;
+      this.#squares = 0;
+      return;
+    }
+    const delta = score - this.mean;
+    this.count--;
+    this.mean -= delta / this.count;
+    this.#squares -= delta * (score - this.mean);
+  }
+}
+
 /** Accumulates scores one at a time (no array), then yields their normaliser. */
 export interface FitnessAccumulator {
   add(score: number): void;
@@ -16,33 +75,17 @@ export interface FitnessAccumulator {
 
 /** A {@link FitnessAccumulator} for `kind`. */
 export function createFitnessAccumulator(kind: FitnessNormalisation): FitnessAccumulator {
-  let count = 0;
+  const moments = new ScoreMoments();
   let minimum = Number.POSITIVE_INFINITY;
   let maximum = Number.NEGATIVE_INFINITY;
-  let mean = 0;
-  let squares = 0;
   return {
     add(score) {
-      count++;
+      moments.add(score);
       if (score < minimum) minimum = score;
       if (score > maximum) maximum = score;
-      // Welford's update keeps the variance stable for large or similar scores.
-      const delta = score - mean;
-      mean += delta / count;
-      squares += delta * (score - mean);
     },
-    normaliser() {
-      if (kind === 'min-max') {
-        const low = minimum;
-        const range = maximum - minimum;
-        if (count === 0 || !(range > 0)) return () => 1;
-        return (score) => (score - low) / range;
-      }
-      const centre = mean;
-      const deviation = count > 0 ? Math.sqrt(squares / count) : 0;
-      if (!(deviation > 0)) return () => 0.5;
-      return (score) => 1 / (1 + Math.exp(-(score - centre) / deviation));
-    },
+    normaliser: () =>
+      normaliserOf(kind, { count: moments.count, minimum, maximum, mean: moments.mean, variance: moments.variance }),
   };
 }
 

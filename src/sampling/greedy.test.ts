@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random.js';
 import { createGreedyPolicy } from './greedy.js';
-import { makeNode, runPolicyCases } from './policy.case.test.js';
+import { makeNode, observing, runPolicyCases } from './policy.case.test.js';
 
 runPolicyCases('greedy', ({ allowFailed }) => createGreedyPolicy({ allowFailed }));
 
@@ -17,14 +17,14 @@ describe('greedy', () => {
 
   it('picks the top nodes by score, equal scores to the lower id, whatever the seed', () => {
     for (let seed = 0; seed < 5; seed++) {
-      const selection = createGreedyPolicy().select({ nodes, n: 3, random: createRandom(seed) });
+      const selection = observing(createGreedyPolicy(), nodes).select({ n: 3, random: createRandom(seed) });
       expect(selection.context.map((node) => node.id)).toEqual([4, 1, 3]);
       expect(selection.parent?.id).toBe(4);
     }
   });
 
   it('ranks allowed failed nodes last', () => {
-    const selection = createGreedyPolicy({ allowFailed: true }).select({ nodes, n: 6, random: createRandom(1) });
+    const selection = observing(createGreedyPolicy({ allowFailed: true }), nodes).select({ n: 6, random: createRandom(1) });
     expect(selection.context.map((node) => node.id)).toEqual([4, 1, 3, 5, 0, 2]);
   });
 });

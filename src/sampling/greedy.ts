@@ -1,8 +1,8 @@
-import { compareByScore, isEligible } from './eligibility.js';
+import { isEligible } from './eligibility.js';
+import { NodeSet } from './node-set.js';
 import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
 import { statelessPolicy } from './policy-state.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
-import { topK } from './top-k.js';
 
 /** Options of the greedy policy. */
 export interface GreedyOptions {
@@ -12,21 +12,29 @@ export interface GreedyOptions {
 
 /**
  * Greedy: the top `n` nodes by score, best first; equal scores go to the lower id.
- * Deterministic without drawing from the random source; keeps no state.
+ * Deterministic without drawing from the random source; saves no state.
  *
- * Cost: select() O(N) with a partial top-n; observe() O(1).
+ * Cost: select() O(log N + n) from a best-first index; observe() and forget() O(log N).
  * @example
- * createGreedyPolicy().select({ nodes, n: 3, random }).parent; // the best node
+ * createGreedyPolicy().select({ n: 3, random }).parent; // the best node observed
  */
 export function createGreedyPolicy(options: GreedyOptions = {}): SamplingPolicy {
   const allowFailed = options.allowFailed ?? false;
-  const name = 'greedy';
+  const eligible = new NodeSet({ ranking: true });
 
-  function select({ nodes, n }: SelectOptions): Selection {
+  function select({ n }: SelectOptions): Selection {
     const size = selectionSize(n);
     if (size === 0) return emptySelection();
-    return selectionOf(topK(nodes, size, compareByScore, (node) => isEligible(node, allowFailed)));
+    return selectionOf(eligible.best(size));
   }
 
-  return statelessPolicy(name, select);
+  return statelessPolicy('greedy', {
+    select,
+    observe: (node) => {
+      if (isEligible(node, allowFailed)) eligible.put(node);
+    },
+    forget: (id) => {
+      eligible.delete(id);
+    },
+  });
 }

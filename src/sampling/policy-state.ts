@@ -1,6 +1,6 @@
 import { AsiEvolveError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../store/types.js';
-import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
+import type { SamplingPolicy } from './policy.js';
 
 /** Version of the saved state layout; bumped when a policy's state changes shape. */
 export const stateVersion = 1;
@@ -44,16 +44,21 @@ export function readIds(value: JsonValue | undefined, key: string, policy: strin
   return value as number[];
 }
 
+/** What a policy without saved state does: choose, and keep its indexes up to date. */
+export type IndexingPolicy = Pick<SamplingPolicy, 'select' | 'observe' | 'forget'>;
+
 /**
- * A policy that keeps no state of its own: observe() ignores the nodes, the saved state only
- * names the policy, and restore() checks that a saved state of this policy is well formed.
- * @example return statelessPolicy('greedy', select);
+ * A policy that saves no state of its own: everything it knows is rebuilt by observe() on
+ * resume, the saved state only names the policy, and restore() checks that a saved state of
+ * this policy is well formed.
+ * @example return statelessPolicy('greedy', { select, observe, forget });
  */
-export function statelessPolicy(name: string, select: (options: SelectOptions) => Selection): SamplingPolicy {
+export function statelessPolicy(name: string, policy: IndexingPolicy): SamplingPolicy {
   return {
     name,
-    select,
-    observe: () => undefined,
+    select: policy.select,
+    observe: policy.observe,
+    forget: policy.forget,
     state: () => ({ policy: name, version: stateVersion }),
     restore: (state) => {
       readPolicyState(state, name);

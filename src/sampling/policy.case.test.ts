@@ -61,7 +61,8 @@ function checkSelection(selection: Selection, world: World, n: number, allowFail
   expect(selection.parent).toBe(selection.context[0] ?? null);
   expect(new Set(selection.context.map((node) => node.id)).size).toBe(selection.context.length);
   for (const node of selection.context) {
-    expect(world.nodes).toContain(node);
+    // The policy returns its latest copy of a stored node: the same fields, visit count included.
+    expect(world.nodes.find((stored) => stored.id === node.id)).toEqual(node);
     if (!allowFailed) {
       expect(node.success).toBe(true);
       expect(node.score).not.toBeNull();
@@ -83,13 +84,15 @@ export function playRounds(
   const trace: string[] = [];
   for (let round = options.firstRound; round < options.firstRound + options.rounds; round++) {
     const random = createRandom(options.seed).fork(`round-${round}`);
-    const selection = policy.select({ nodes: world.nodes, n, random });
+    const selection = policy.select({ n, random });
     checkSelection(selection, world, n, options.allowFailed ?? false);
     trace.push(`${selection.island}:${selection.context.map((node) => node.id).join(',')}`);
     const selected = new Set(selection.context.map((node) => node.id));
     world.nodes = world.nodes.map((node) =>
       selected.has(node.id) ? { ...node, visitCount: node.visitCount + 1 } : node,
     );
+    // As the loop does: a node whose visit count grew is observed again.
+    for (const node of world.nodes) if (selected.has(node.id)) policy.observe(node);
     const node = randomNode(world.nextId++, round, selection.island, createRandom(`outcome:${options.seed}:${round}`));
     world.nodes.push(node);
     policy.observe(node);
@@ -97,10 +100,20 @@ export function playRounds(
   return trace;
 }
 
-function startedPolicy(factory: PolicyFactory, world: World, allowFailed = false): SamplingPolicy {
-  const policy = factory({ allowFailed });
-  for (const node of world.nodes) policy.observe(node);
+/** The policy after observing `nodes`, as the loop starts it on a stored population. */
+export function observing(policy: SamplingPolicy, nodes: readonly SampleableNode[]): SamplingPolicy {
+  for (const node of nodes) policy.observe(node);
   return policy;
+}
+
+function startedPolicy(factory: PolicyFactory, world: World, allowFailed = false): SamplingPolicy {
+  return observing(factory({ allowFailed }), world.nodes);
+}
+
+/** Evicts `ids` from the world and tells the policy, as the loop does at database.max_size. */
+function evict(policy: SamplingPolicy, world: World, ids: readonly number[]): void {
+  world.nodes = world.nodes.filter((node) => !ids.includes(node.id));
+  for (const id of ids) policy.forget(id);
 }
 
 function jsonCopy(value: JsonValue): JsonValue {
@@ -126,8 +139,8 @@ export function runPolicyCases(name: string, factory: PolicyFactory): void {
         lenient.observe(node);
       }
       const random = createRandom(3);
-      expect(strict.select({ nodes: failed, n: 3, random }).parent).toBeNull();
-      const selection = lenient.select({ nodes: failed, n: 3, random });
+      expect(strict.select({ n: 3, random }).parent).toBeNull();
+      const selection = lenient.select({ n: 3, random });
       expect(selection.parent).not.toBeNull();
       checkSelection(selection, { nodes: failed, nextId: 3 }, 3, true);
       for (const seed of [5, 6, 7]) {
@@ -141,18 +154,18 @@ export function runPolicyCases(name: string, factory: PolicyFactory): void {
         const world = makeWorld(n);
         const policy = startedPolicy(factory, world);
         playRounds(policy, world, { rounds: 20, firstRound: 1, seed: n, n });
-        const selection = policy.select({ nodes: world.nodes, n, random: createRandom(n) });
+        const selection = policy.select({ n, random: createRandom(n) });
         expect(selection.context.length).toBeGreaterThan(0);
         checkSelection(selection, world, n, false);
       }
       const world = makeWorld(9);
-      const none = startedPolicy(factory, world).select({ nodes: world.nodes, n: 0, random: createRandom(9) });
+      const none = startedPolicy(factory, world).select({ n: 0, random: createRandom(9) });
       expect(none.parent).toBeNull();
       expect(none.context).toEqual([]);
     });
 
     it('returns a null parent and no context for an empty database', () => {
-      const selection = factory({ allowFailed: false }).select({ nodes: [], n: 3, random: createRandom(1) });
+      const selection = factory({ allowFailed: false }).select({ n: 3, random: createRandom(1) });
       expect(selection.parent).toBeNull();
       expect(selection.context).toEqual([]);
     });
@@ -180,6 +193,35 @@ export function runPolicyCases(name: string, factory: PolicyFactory): void {
       }
     });
 
+    it('never selects an evicted node, and continues after evictions as a policy rebuilt from the survivors', () => {
+      for (const seed of [3, 4, 5]) {
+        const world = makeWorld(seed);
+        const original = startedPolicy(factory, world);
+        playRounds(original, world, { rounds: 12, firstRound: 1, seed });
+        // Evict the best successful node and two others, as database.max_size may.
+        const ranked = world.nodes.filter((node) => node.success).sort((left, right) => (right.score ?? 0) - (left.score ?? 0));
+        const evicted = [ranked[0]?.id, world.nodes[2]?.id, world.nodes[world.nodes.length - 1]?.id].filter(
+          (id): id is number => id !== undefined,
+        );
+        // The loop saves the state with each round and evicts after it: a resume finds the state
+        // from before the evictions, and only the surviving nodes.
+        const saved = jsonCopy(original.state());
+        evict(original, world, [...new Set(evicted)]);
+
+        const rebuilt = factory({ allowFailed: false });
+        rebuilt.restore(saved);
+        observing(rebuilt, world.nodes);
+
+        const rest = { rounds: 15, firstRound: 13, seed };
+        const expected = playRounds(original, cloneWorld(world), rest);
+        expect(playRounds(rebuilt, cloneWorld(world), rest)).toEqual(expected);
+        for (const line of expected) {
+          const ids = (line.split(':')[1] ?? '').split(',').filter(Boolean).map(Number);
+          for (const id of evicted) expect(ids).not.toContain(id);
+        }
+      }
+    });
+
     it('ignores nodes it has already observed', () => {
       const world = makeWorld(6);
       const policy = startedPolicy(factory, world);
@@ -194,7 +236,7 @@ export function runPolicyCases(name: string, factory: PolicyFactory): void {
       policy.restore(null);
       policy.restore({ policy: 'some-other-policy', version: 1, anything: [1, 2] });
       const world = makeWorld(2);
-      expect(policy.select({ nodes: world.nodes, n: 2, random: createRandom(2) }).parent).not.toBeNull();
+      expect(observing(policy, world.nodes).select({ n: 2, random: createRandom(2) }).parent).not.toBeNull();
       let error: unknown;
       try {
         policy.restore({ policy: policy.name, version: 999 });

@@ -16,7 +16,6 @@ export interface SampleableNode {
 }
 
 export interface SelectOptions {
-  nodes: readonly SampleableNode[];
   /** How many nodes to return in all (parent included). */
   n: number;
   random: Random;
@@ -34,12 +33,22 @@ export interface Selection {
 /**
  * A parent/context sampling policy. Deterministic under the given random source;
  * never returns a failed node unless built with `allowFailed`.
+ *
+ * A policy chooses among the nodes it was told about, from indexes it keeps up to date one node
+ * at a time, so one decision costs O(log N) in the number of stored nodes, not a pass over them.
  */
 export interface SamplingPolicy {
   readonly name: string;
+  /** Chooses the parent and context among the nodes observed and not forgotten. */
   select(options: SelectOptions): Selection;
-  /** Told about every stored node (new or loaded on resume), in id order. */
+  /**
+   * Told about every stored node: each new node, every node loaded on resume (in id order, before
+   * or after restore()), and again whenever a node changes (its visit count grew). A node seen
+   * before only replaces the earlier copy; it never counts as new twice.
+   */
   observe(node: SampleableNode): void;
+  /** The node left the store (evicted); it is never selected again. */
+  forget(id: number): void;
   /** JSON state kept by the store, so the policy resumes where it stopped. */
   state(): JsonValue;
   restore(state: JsonValue): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random.js';
-import { makeNode, runPolicyCases } from './policy.case.test.js';
+import { makeNode, observing, runPolicyCases } from './policy.case.test.js';
 import { createRandomPolicy, drawPositions, drawWithoutReplacement } from './random-policy.js';
 
 runPolicyCases('random', ({ allowFailed }) => createRandomPolicy({ allowFailed }));
@@ -16,7 +16,7 @@ describe('random', () => {
     const counts = new Map<number, number>();
     const random = createRandom(11);
     for (let draw = 0; draw < 3000; draw++) {
-      const parent = createRandomPolicy().select({ nodes, n: 2, random }).parent;
+      const parent = observing(createRandomPolicy(), nodes).select({ n: 2, random }).parent;
       if (parent) counts.set(parent.id, (counts.get(parent.id) ?? 0) + 1);
     }
     expect(counts.has(2)).toBe(false);

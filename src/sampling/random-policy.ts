@@ -1,5 +1,6 @@
 import { isEligible } from './eligibility.js';
-import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
+import { NodeSet } from './node-set.js';
+import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
 import { statelessPolicy } from './policy-state.js';
 import type { Random } from '../random.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
@@ -39,32 +40,31 @@ export function drawPositions(length: number, count: number, random: Random): nu
 
 /**
  * Random: `n` eligible nodes drawn uniformly without replacement from the seeded source;
- * the first drawn is the parent. Keeps no state.
+ * the first drawn is the parent. A draw is a position in id order, so the same seed draws the
+ * same nodes however the population came to be (a resumed run draws as an uninterrupted one).
+ * Saves no state.
  *
- * Cost: select() O(N): a counting pass, O(n) draws, a pass to fetch the drawn; observe() O(1).
+ * Cost: select() O(n·log N) (n positions, each found in an id index); observe() and forget() O(log N).
  * @example
- * createRandomPolicy().select({ nodes, n: 3, random: createRandom(7) });
+ * createRandomPolicy().select({ n: 3, random: createRandom(7) });
  */
 export function createRandomPolicy(options: RandomPolicyOptions = {}): SamplingPolicy {
   const allowFailed = options.allowFailed ?? false;
-  const name = 'random';
+  const eligible = new NodeSet({ positions: true });
 
-  function select({ nodes, n, random }: SelectOptions): Selection {
+  function select({ n, random }: SelectOptions): Selection {
     const size = selectionSize(n);
-    let eligible = 0;
-    for (const node of nodes) if (isEligible(node, allowFailed)) eligible++;
-    if (eligible === 0 || size === 0) return emptySelection();
-    const positions = drawPositions(eligible, size, random);
-    const wanted = new Map(positions.map((position, order) => [position, order]));
-    const context: SampleableNode[] = new Array<SampleableNode>(positions.length);
-    let position = 0;
-    for (const node of nodes) {
-      if (!isEligible(node, allowFailed)) continue;
-      const order = wanted.get(position++);
-      if (order !== undefined) context[order] = node;
-    }
-    return selectionOf(context);
+    if (eligible.size === 0 || size === 0) return emptySelection();
+    return selectionOf(drawPositions(eligible.size, size, random).map((position) => eligible.at(position)));
   }
 
-  return statelessPolicy(name, select);
+  return statelessPolicy('random', {
+    select,
+    observe: (node) => {
+      if (isEligible(node, allowFailed)) eligible.put(node);
+    },
+    forget: (id) => {
+      eligible.delete(id);
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../config/schema.js';
 import { createRandom } from '../random.js';
-import { makeNode } from './policy.case.test.js';
+import { makeNode, observing } from './policy.case.test.js';
 import { createSamplingPolicy, samplingAlgorithms } from './registry.js';
 
 type SamplingInput = NonNullable<NonNullable<ConfigInput['database']>['sampling']>;
@@ -29,26 +29,26 @@ describe('createSamplingPolicy', () => {
     for (const algorithm of samplingAlgorithms) {
       const strict = createSamplingPolicy(samplingConfig({ algorithm }));
       const lenient = createSamplingPolicy(samplingConfig({ algorithm, allow_failed_parents: true }));
-      expect(strict.select({ nodes: failed, n: 1, random: createRandom(1) }).parent).toBeNull();
-      expect(lenient.select({ nodes: failed, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+      expect(observing(strict, failed).select({ n: 1, random: createRandom(1) }).parent).toBeNull();
+      expect(observing(lenient, failed).select({ n: 1, random: createRandom(1) }).parent?.id).toBe(0);
     }
   });
 
   it('passes the policy options', () => {
     const visited = [makeNode({ id: 0, score: 9, visitCount: 50 }), makeNode({ id: 1, score: 1, visitCount: 1 })];
     const ucb1 = (c: number) => createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: c }));
-    expect(ucb1(0).select({ nodes: visited, n: 1, random: createRandom(1) }).parent?.id).toBe(0);
-    expect(ucb1(5).select({ nodes: visited, n: 1, random: createRandom(1) }).parent?.id).toBe(1);
+    expect(observing(ucb1(0), visited).select({ n: 1, random: createRandom(1) }).parent?.id).toBe(0);
+    expect(observing(ucb1(5), visited).select({ n: 1, random: createRandom(1) }).parent?.id).toBe(1);
 
     const island = createSamplingPolicy(samplingConfig({ algorithm: 'island', island: { num_islands: 2 } }));
-    const islands = [1, 2, 3].map(() => island.select({ nodes: visited, n: 1, random: createRandom(1) }).island);
+    const islands = [1, 2, 3].map(() => observing(island, visited).select({ n: 1, random: createRandom(1) }).island);
     expect(islands).toEqual([0, 1, 0]);
 
     const pool = createSamplingPolicy(
       samplingConfig({ algorithm: 'pool', pool: { size: 1, refresh_interval: 5, parent_top_k: 1 } }),
     );
     const many = Array.from({ length: 5 }, (_, id) => makeNode({ id, score: id }));
-    const context = pool.select({ nodes: many, n: 3, random: createRandom(1) }).context;
+    const context = observing(pool, many).select({ n: 3, random: createRandom(1) }).context;
     expect(context.map((node) => node.id)).toEqual([4]);
   });
 
@@ -57,7 +57,7 @@ describe('createSamplingPolicy', () => {
     // min-max: A = 1 + 0.7·0.49, B = 0 + 0.7·1.55 → A. sigmoid: A = 0.73 + 0.34, B = 0.27 + 1.08 → B.
     const nodes = [makeNode({ id: 0, score: 1, visitCount: 10 }), makeNode({ id: 1, score: 0, visitCount: 1 })];
     const parentWith = (fitness: 'min-max' | 'sigmoid') =>
-      createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: 0.7, fitness })).select({ nodes, n: 1, random: createRandom(1) }).parent?.id;
+      observing(createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: 0.7, fitness })), nodes).select({ n: 1, random: createRandom(1) }).parent?.id;
     expect(parentWith('min-max')).toBe(0);
     expect(parentWith('sigmoid')).toBe(1);
     expect(() => samplingConfig({ fitness: 'rank' as 'sigmoid' })).toThrow();

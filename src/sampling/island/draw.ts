@@ -1,6 +1,7 @@
 import type { Random } from '../../random.js';
 import { isSuccessful } from '../eligibility.js';
-import { createFitnessAccumulator, type FitnessNormalisation } from '../fitness.js';
+import type { FitnessNormalisation } from '../fitness.js';
+import type { NodeSet } from '../node-set.js';
 import type { SampleableNode } from '../policy.js';
 
 /** Weight added to every node in fitness-weighted draws, so the worst keeps a small chance. */
@@ -15,61 +16,58 @@ export interface DrawRatios {
 }
 
 /**
- * Draws up to `count` distinct nodes from `candidates`. Each draw is, with probability
- * `exploration`, uniform; with probability `exploitation`, uniform among the remaining elites
+ * Draws up to `count` distinct nodes from `pool`. Each draw is, with probability `exploration`,
+ * uniform; with probability `exploitation`, uniform among the `elites` not yet drawn
  * (fitness-weighted when none remain); otherwise fitness-weighted, with weight
  * fitness + {@link weightFloor} (failed nodes: the floor alone).
- * Cost: O(M) to weigh the M candidates, then O(M) per draw.
+ *
+ * Both kinds of draw are rejection samplers over uniform positions in the pool, so no draw
+ * weighs the whole pool: a uniform pick is redrawn when it was already drawn, and a weighted
+ * pick is kept with probability weight / (1 + floor). Fitness is at most 1, so a pick is kept at
+ * least once in 21 tries whatever the scores, and about once in two for spread-out scores.
+ *
+ * Cost: O(log M) per try over the M nodes of the pool, plus O(E) per elite draw.
  */
 export function drawNodes(
-  candidates: readonly SampleableNode[],
-  elites: ReadonlySet<number>,
+  pool: NodeSet,
+  elites: readonly SampleableNode[],
   count: number,
   ratios: DrawRatios,
   normalisation: FitnessNormalisation,
   random: Random,
 ): SampleableNode[] {
-  const accumulator = createFitnessAccumulator(normalisation);
-  for (const node of candidates) if (isSuccessful(node)) accumulator.add(node.score as number);
-  const fitness = accumulator.normaliser();
-  const remaining = [...candidates];
-  const weights = new Float64Array(remaining.length);
-  remaining.forEach((node, index) => {
-    weights[index] = weightFloor + (isSuccessful(node) ? fitness(node.score as number) : 0);
-  });
-  let left = remaining.length;
+  const fitness = pool.normaliser(normalisation);
+  const weightOf = (node: SampleableNode): number => weightFloor + (isSuccessful(node) ? fitness(node.score as number) : 0);
   const chosen: SampleableNode[] = [];
-  while (chosen.length < count && left > 0) {
-    const mode = random.next();
-    let index = -1;
-    if (mode < ratios.exploration) {
-      index = random.int(left);
-    } else if (mode < ratios.exploration + ratios.exploitation) {
-      index = randomElite(remaining, left, elites, random);
+  const chosenIds = new Set<number>();
+
+  const uniform = (): SampleableNode => {
+    for (;;) {
+      const node = pool.at(random.int(pool.size));
+      if (!chosenIds.has(node.id)) return node;
     }
-    if (index < 0) index = weightedIndex(weights, left, random);
-    chosen.push(remaining[index] as SampleableNode);
-    // Remove by moving the last remaining entry into the drawn slot.
-    left--;
-    remaining[index] = remaining[left] as SampleableNode;
-    weights[index] = weights[left] as number;
+  };
+  const weighted = (): SampleableNode => {
+    for (;;) {
+      const node = uniform();
+      if (random.next() * (1 + weightFloor) < weightOf(node)) return node;
+    }
+  };
+
+  const target = Math.min(count, pool.size);
+  while (chosen.length < target) {
+    const mode = random.next();
+    let node: SampleableNode;
+    if (mode < ratios.exploration) {
+      node = uniform();
+    } else if (mode < ratios.exploration + ratios.exploitation) {
+      const left = elites.filter((elite) => !chosenIds.has(elite.id));
+      node = left.length > 0 ? (left[random.int(left.length)] as SampleableNode) : weighted();
+    } else {
+      node = weighted();
+    }
+    chosen.push(node);
+    chosenIds.add(node.id);
   }
   return chosen;
-}
-
-function randomElite(remaining: readonly SampleableNode[], left: number, elites: ReadonlySet<number>, random: Random): number {
-  const positions: number[] = [];
-  for (let index = 0; index < left; index++) if (elites.has((remaining[index] as SampleableNode).id)) positions.push(index);
-  return positions.length > 0 ? (positions[random.int(positions.length)] as number) : -1;
-}
-
-function weightedIndex(weights: Float64Array, left: number, random: Random): number {
-  let total = 0;
-  for (let index = 0; index < left; index++) total += weights[index] as number;
-  let target = random.next() * total;
-  for (let index = 0; index < left; index++) {
-    target -= weights[index] as number;
-    if (target < 0) return index;
-  }
-  return left - 1;
 }

@@ -26,8 +26,8 @@ function observed(options: IslandOptions, nodes: SampleableNode[]): SamplingPoli
 }
 
 /** Every eligible member of the island served next: uniform draws of more nodes than exist. */
-function membersOfNext(policy: SamplingPolicy, nodes: SampleableNode[]): { island: number | null; ids: number[] } {
-  const selection = policy.select({ nodes, n: 100, random: createRandom(1) });
+function membersOfNext(policy: SamplingPolicy): { island: number | null; ids: number[] } {
+  const selection = policy.select({ n: 100, random: createRandom(1) });
   return { island: selection.island, ids: selection.context.map((node) => node.id).sort((left, right) => left - right) };
 }
 
@@ -47,7 +47,7 @@ describe('island policy', () => {
   it('serves islands round-robin and returns the island with the selection', () => {
     const nodes = [makeNode({ id: 0 })];
     const policy = observed({ numIslands: 3 }, nodes);
-    const islands = Array.from({ length: 7 }, () => policy.select({ nodes, n: 1, random: createRandom(1) }).island);
+    const islands = Array.from({ length: 7 }, () => policy.select({ n: 1, random: createRandom(1) }).island);
     expect(islands).toEqual([0, 1, 2, 0, 1, 2, 0]);
   });
 
@@ -60,16 +60,16 @@ describe('island policy', () => {
       makeNode({ id: 4, island: 5 }), // from a run with more islands: 5 mod 3 = 2
     ];
     const policy = observed({ numIslands: 3, ...uniform }, nodes);
-    expect(membersOfNext(policy, nodes)).toEqual({ island: 0, ids: [0, 1] });
-    expect(membersOfNext(policy, nodes)).toEqual({ island: 1, ids: [0, 2] });
-    expect(membersOfNext(policy, nodes)).toEqual({ island: 2, ids: [0, 4] });
+    expect(membersOfNext(policy)).toEqual({ island: 0, ids: [0, 1] });
+    expect(membersOfNext(policy)).toEqual({ island: 1, ids: [0, 2] });
+    expect(membersOfNext(policy)).toEqual({ island: 2, ids: [0, 4] });
   });
 
   it('falls back to every eligible node when its island has none', () => {
     const nodes = [makeNode({ id: 0, success: false, score: null }), makeNode({ id: 1, island: 0 })];
     const policy = observed({ numIslands: 2 }, nodes);
-    expect(policy.select({ nodes, n: 2, random: createRandom(1) }).parent?.id).toBe(1);
-    const second = policy.select({ nodes, n: 2, random: createRandom(1) });
+    expect(policy.select({ n: 2, random: createRandom(1) }).parent?.id).toBe(1);
+    const second = policy.select({ n: 2, random: createRandom(1) });
     expect(second.island).toBe(1);
     expect(second.parent?.id).toBe(1);
   });
@@ -108,7 +108,7 @@ describe('island policy', () => {
     const options = { numIslands: 1, featureDimensions: ['accuracy'], featureBins: 2, explorationRatio: 0, exploitationRatio: 1 };
     const policy = observed(options, nodes);
     for (let seed = 0; seed < 20; seed++) {
-      const ids = policy.select({ nodes, n: 2, random: createRandom(seed) }).context.map((node) => node.id);
+      const ids = policy.select({ n: 2, random: createRandom(seed) }).context.map((node) => node.id);
       expect(new Set(ids)).toEqual(new Set([1, 2]));
     }
   });
@@ -121,7 +121,7 @@ describe('island policy', () => {
       makeNode({ id: 3, score: 5, island: 1 }),
     ];
     const policy = observed({ numIslands: 3, migrationInterval: 2, migrationRate: 0.5, ...uniform }, nodes);
-    const select = (): ReturnType<typeof membersOfNext> => membersOfNext(policy, nodes);
+    const select = (): ReturnType<typeof membersOfNext> => membersOfNext(policy);
     for (let round = 0; round < 6; round++) select(); // two generations: no migration yet
     expect([migrantsOf(policy, 1), migrantsOf(policy, 2)]).toEqual([[], []]);
 
@@ -140,12 +140,34 @@ describe('island policy', () => {
     expect(migrantsOf(policy, 0)).toEqual([]);
   });
 
-  it('observes nodes it was not told about before selecting', () => {
-    const nodes = [makeNode({ id: 0 }), makeNode({ id: 1, island: 1, score: 3 })];
-    const policy = createIslandPolicy({ numIslands: 2, ...uniform });
-    policy.select({ nodes, n: 1, random: createRandom(1) });
-    expect(membersOfNext(policy, nodes)).toEqual({ island: 1, ids: [0, 1] });
-    expect((policy.state() as JsonObject).lastObservedId).toBe(1);
+  it('drops an evicted node from its island, its elite cell and the migrant lists', () => {
+    const options = { numIslands: 2, featureDimensions: ['accuracy'], featureBins: 2, migrationInterval: 1, migrationRate: 1, ...uniform };
+    const nodes = [
+      makeNode({ id: 0, score: 1, metrics: { accuracy: 0 } }),
+      makeNode({ id: 1, island: 0, score: 9, metrics: { accuracy: 1 } }),
+      makeNode({ id: 2, island: 0, score: 3, metrics: { accuracy: 0.9 } }),
+    ];
+    const policy = observed(options, nodes);
+    membersOfNext(policy);
+    membersOfNext(policy);
+    expect(membersOfNext(policy)).toEqual({ island: 0, ids: [0, 1, 2] }); // migration ran: 1 and 2 are on island 1 too
+    expect(migrantsOf(policy, 1)).toEqual([1, 2]);
+    expect(archiveOf(policy, 0)).toEqual([
+      ['0', 0, 1],
+      ['1', 1, 9],
+    ]);
+
+    policy.forget(1);
+    expect(migrantsOf(policy, 1)).toEqual([2]);
+    expect(archiveOf(policy, 0)).toEqual([['0', 0, 1]]);
+    expect(membersOfNext(policy)).toEqual({ island: 1, ids: [0, 2] });
+    expect(membersOfNext(policy)).toEqual({ island: 0, ids: [0, 2] });
+    // The freed cell takes the next node that falls in it, even a weaker one.
+    policy.observe(makeNode({ id: 3, island: 0, score: 2, metrics: { accuracy: 0.95 } }));
+    expect(archiveOf(policy, 0)).toEqual([
+      ['0', 0, 1],
+      ['1', 3, 2],
+    ]);
   });
 
   it('refuses to resume under another grid, naming the key', () => {

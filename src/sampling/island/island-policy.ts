@@ -1,10 +1,11 @@
-import { isEligible, isSuccessful } from '../eligibility.js';
+import { isSuccessful } from '../eligibility.js';
 import type { FitnessNormalisation } from '../fitness.js';
+import type { NodeSet } from '../node-set.js';
 import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from '../policy.js';
 import { readPolicyState } from '../policy-state.js';
 import { emptySelection, selectionOf, selectionSize } from '../selection.js';
 import { expectOption, expectPositiveInteger, expectRatio } from '../validate.js';
-import { eliteIds, placeElite } from './archive.js';
+import { eliteIds, placeElite, type EliteArchive } from './archive.js';
 import { drawNodes } from './draw.js';
 import { cellKey, featureValues, referenceSetSize, widenRanges } from './features.js';
 import {
@@ -14,8 +15,9 @@ import {
   type IslandGrid,
   type IslandState,
 } from './island-state.js';
-import { homeIsland, isMember } from './membership.js';
-import { migrateRing } from './migration.js';
+import { IslandIndex } from './island-index.js';
+import { homeIsland } from './membership.js';
+import { planMigrations } from './migration.js';
 
 /** Options of the island policy (`database.sampling.island`). */
 export interface IslandOptions {
@@ -44,17 +46,18 @@ export interface IslandOptions {
  * as `Selection.island`; the loop stores it on the new node, and observe() files the node on
  * that island and into the island's elite archive (a grid over the feature dimensions, each
  * min-max scaled over the values seen so far; a cell's occupant is replaced only by a strictly
- * better score). Nodes without an island (the seed) belong to island 0 and are referenced by
- * every island. Every `migrationInterval` generations (one generation = `numIslands` select()
- * calls), the best `migrationRate` of each island's own nodes are copied by id to the next
- * island (see `migrateRing`). An island with no eligible member draws from all eligible nodes.
+ * better score, or when it was evicted). Nodes without an island (the seed) belong to island 0
+ * and are referenced by every island. Every `migrationInterval` generations (one generation =
+ * `numIslands` select() calls), the best `migrationRate` of each island's own nodes are copied
+ * by id to the next island (see `planMigrations`). An island with no eligible member draws from
+ * all eligible nodes.
  *
- * Cost: select() O(N) (a membership pass plus O(n·M) draws over the island's M members;
- * migration, every interval, adds a partial top-m per island); observe() O(dimensions + islands)
- * for a new node. select() first observes any node it was not told about, in id order.
+ * Cost: select() O(n · log N) for the draws plus O(cells) for the island's elites; a migration
+ * adds O(m · log N) for the m nodes that move. observe() O(islands · log N + dimensions) for a
+ * new node; forget() O(islands · (log N + cells)). See IslandIndex for what is kept.
  * @example
  * const policy = createIslandPolicy({ numIslands: 3 });
- * const { parent, island } = policy.select({ nodes, n: 3, random });
+ * const { parent, island } = policy.select({ n: 3, random });
  */
 export function createIslandPolicy(options: IslandOptions = {}): SamplingPolicy {
   const grid: IslandGrid = {
@@ -81,15 +84,22 @@ export function createIslandPolicy(options: IslandOptions = {}): SamplingPolicy 
   );
   const name = 'island';
   let state: IslandState = emptyIslandState(grid);
+  const index = new IslandIndex(grid.numIslands, allowFailed);
+  const migrantSets = (): Set<number>[] => state.islands.map((island) => island.migrants);
 
   function placeInArchive(node: SampleableNode, island: number): void {
     const values = featureValues(node, grid.featureDimensions, state.referenceLengths);
     const archive = state.islands[island]?.archive;
     if (values === null || archive === undefined || !isSuccessful(node)) return;
-    placeElite(archive, cellKey(values, state.ranges, grid.featureBins), { id: node.id, score: node.score as number });
+    const cell = cellKey(values, state.ranges, grid.featureBins);
+    // An evicted occupant leaves its cell free (a saved archive may still name it after a resume).
+    const occupant = archive.get(cell);
+    if (occupant !== undefined && !index.known.has(occupant.id)) archive.delete(cell);
+    placeElite(archive, cell, { id: node.id, score: node.score as number });
   }
 
   function observe(node: SampleableNode): void {
+    index.add(node, migrantSets());
     if (state.lastObservedId !== null && node.id <= state.lastObservedId) return;
     state.lastObservedId = node.id;
     if (state.referenceLengths.length < referenceSetSize) state.referenceLengths.push(node.programLength);
@@ -99,42 +109,56 @@ export function createIslandPolicy(options: IslandOptions = {}): SamplingPolicy 
     else for (let island = 0; island < grid.numIslands; island++) placeInArchive(node, island);
   }
 
-  function observeUnseen(nodes: readonly SampleableNode[]): void {
-    const last = state.lastObservedId;
-    const unseen = nodes.filter((node) => last === null || node.id > last);
-    unseen.sort((left, right) => left.id - right.id).forEach(observe);
+  function forget(id: number): void {
+    index.remove(id);
+    for (const island of state.islands) {
+      island.migrants.delete(id);
+      for (const [cell, elite] of island.archive) if (elite.id === id) island.archive.delete(cell);
+    }
   }
 
-  function select({ nodes, n, random }: SelectOptions): Selection {
-    observeUnseen(nodes);
-    const cycle = grid.numIslands * migrationInterval;
-    if (state.selections > 0 && state.selections % cycle === 0) {
-      const migrants = state.islands.map((island) => island.migrants);
-      for (const migration of migrateRing(nodes, grid.numIslands, migrationRate, migrants)) {
-        placeInArchive(migration.node, migration.to);
-      }
+  function migrate(): void {
+    const migrations = planMigrations(index, grid.numIslands, migrationRate);
+    for (const { node, from, to } of migrations) {
+      state.islands[to]?.migrants.add(node.id);
+      index.migrated(node, from, to);
+      placeInArchive(node, to);
     }
+  }
+
+  function elitesIn(pool: NodeSet, archive: EliteArchive): SampleableNode[] {
+    const elites: SampleableNode[] = [];
+    for (const id of eliteIds(archive)) {
+      const node = pool.get(id);
+      if (node !== undefined) elites.push(node);
+    }
+    return elites;
+  }
+
+  function select({ n, random }: SelectOptions): Selection {
+    const cycle = grid.numIslands * migrationInterval;
+    if (state.selections > 0 && state.selections % cycle === 0) migrate();
     const island = state.selections % grid.numIslands;
     state.selections++;
     const size = selectionSize(n);
-    const { migrants, archive } = state.islands[island] as IslandState['islands'][number];
-    let candidates: SampleableNode[] = [];
-    for (const node of nodes) {
-      if (isEligible(node, allowFailed) && isMember(node, island, grid.numIslands, migrants)) candidates.push(node);
-    }
-    if (candidates.length === 0) candidates = nodes.filter((node) => isEligible(node, allowFailed));
-    if (candidates.length === 0 || size === 0) return emptySelection(island);
-    return selectionOf(drawNodes(candidates, eliteIds(archive), size, ratios, normalisation, random), island);
+    const members = index.members[island] as NodeSet;
+    const pool = members.size > 0 ? members : index.eligible;
+    if (pool.size === 0 || size === 0) return emptySelection(island);
+    const archive = (state.islands[island] as IslandState['islands'][number]).archive;
+    return selectionOf(drawNodes(pool, elitesIn(pool, archive), size, ratios, normalisation, random), island);
   }
 
   return {
     name,
     select,
     observe,
+    forget,
     state: () => islandStateToJson(state, grid),
     restore: (saved) => {
       const object = readPolicyState(saved, name);
-      if (object !== null) state = islandStateFromJson(object, grid);
+      if (object === null) return;
+      state = islandStateFromJson(object, grid);
+      index.rebuild(migrantSets());
     },
   };
 }

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import type { SampleableNode } from '../policy.js';
 import { makeNode } from '../policy.case.test.js';
-import { migrateRing } from './migration.js';
+import { IslandIndex } from './island-index.js';
+import { planMigrations, type Migration } from './migration.js';
+
+/** Plans and applies one migration as the island policy does, from an index of `nodes`. */
+function migrateRing(nodes: readonly SampleableNode[], numIslands: number, rate: number, migrants: Set<number>[]): Migration[] {
+  const index = new IslandIndex(numIslands, false);
+  for (const node of nodes) index.add(node, migrants);
+  const migrations = planMigrations(index, numIslands, rate);
+  for (const { node, from, to } of migrations) {
+    migrants[to]?.add(node.id);
+    index.migrated(node, from, to);
+  }
+  return migrations;
+}
 
 describe('ring migration', () => {
   const nodes = [

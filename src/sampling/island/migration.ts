@@ -1,7 +1,5 @@
-import { compareByScore, isSuccessful } from '../eligibility.js';
 import type { SampleableNode } from '../policy.js';
-import { topK } from '../top-k.js';
-import { homeIsland } from './membership.js';
+import type { IslandIndex } from './island-index.js';
 
 /** A node copied (by id) onto another island. */
 export interface Migration {
@@ -12,37 +10,28 @@ export interface Migration {
 
 /**
  * Ring migration: from each island i, the best `rate` fraction (at least one node when rate > 0)
- * of its native successful nodes — designed for island i, so never a migrant and never the
- * seed, which every island already holds — is copied to island (i + 1) mod k by adding its id
- * to that island's `migrants`. A node the target already holds is skipped, so nothing is
- * duplicated. Mutates `migrants` and returns the migrations made.
+ * of its successful natives — designed for island i, so never a migrant and never the seed,
+ * which every island already holds — is copied to island (i + 1) mod k. A node already copied is
+ * skipped, so nothing is duplicated. Returns the migrations to make; the caller applies them
+ * after planning, so one round's migrants are never candidates in the same round.
  *
- * Cost: one pass over the nodes plus a partial top-m per island.
+ * Cost: O(m · log N) for the m nodes that move, plus O(log N) per island: the not-yet-migrated
+ * natives are walked best first, and the walk stops at the first whose rank among all natives
+ * is outside the top fraction.
  */
-export function migrateRing(
-  nodes: readonly SampleableNode[],
-  numIslands: number,
-  rate: number,
-  migrants: Set<number>[],
-): Migration[] {
+export function planMigrations(index: IslandIndex, numIslands: number, rate: number): Migration[] {
   if (rate <= 0 || numIslands < 2) return [];
-  const natives: SampleableNode[][] = Array.from({ length: numIslands }, () => []);
-  for (const node of nodes) {
-    if (node.island === null || !isSuccessful(node)) continue;
-    natives[homeIsland(node, numIslands)]?.push(node);
-  }
   const migrations: Migration[] = [];
-  natives.forEach((members, from) => {
-    if (members.length === 0) return;
-    const count = Math.max(1, Math.floor(members.length * rate));
+  for (let from = 0; from < numIslands; from++) {
+    const natives = index.natives[from];
+    const unmigrated = index.unmigrated[from];
+    if (natives === undefined || unmigrated === undefined || natives.size === 0) continue;
+    const count = Math.max(1, Math.floor(natives.size * rate));
     const to = (from + 1) % numIslands;
-    const target = migrants[to] as Set<number>;
-    for (const node of topK(members, count, compareByScore)) {
-      if (target.has(node.id)) continue;
+    for (const node of unmigrated.bestFirst()) {
+      if (natives.rankOf(node) >= count) break;
       migrations.push({ node, from, to });
     }
-  });
-  // Applied after planning, so one round's migrants are never candidates in the same round.
-  for (const migration of migrations) migrants[migration.to]?.add(migration.node.id);
+  }
   return migrations;
 }
