@@ -36,6 +36,16 @@ describe('asi-evolve cognition add|import|search|list|show|remove, status --prov
     expect(readCognition(dir).items.map((item) => item.title)).toEqual(['Hexagons', 'Corners', 'Rows', 'Refine radii with a linear program']);
   });
 
+  it('a JSON file holding only null or a bare value is a problem naming the file and the shape expected', async () => {
+    const dir = makeExperiment({ files: { 'null.json': 'null\n', 'number.json': '8.5\n', 'good.json': '[{"content": "Start from a hexagonal grid."}]\n' } });
+    const run = await runCli(['cognition', 'import', dir, join(dir, 'null.json'), join(dir, 'number.json'), join(dir, 'good.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(`skipped: ${join(dir, 'null.json')}:1: expected a list of items, { items: [...] } or a mapping id → item; found null`);
+    expect(run.stdout).toContain(`skipped: ${join(dir, 'number.json')}:1: expected a list of items, { items: [...] } or a mapping id → item; found a number`);
+    expect(run.stdout).toContain('Imported 1 items');
+    expect(readCognition(dir).items.map((item) => item.content)).toEqual(['Start from a hexagonal grid.']);
+  });
+
 
   it('adds, refuses a duplicate, lists, shows, searches offline and removes', async () => {
     const dir = makeExperiment();

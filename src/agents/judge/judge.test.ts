@@ -24,6 +24,26 @@ describe('LLM judge', () => {
     expect(parseJudgeScore('no tag 90')).toBeNull();
   });
 
+  it('converts a score given on its own scale to 0–100; a bare number keeps its meaning', () => {
+    expect(parseJudgeScore('<score>8.5/10</score>')).toBe(85);
+    expect(parseJudgeScore('<score>4/5</score>')).toBe(80);
+    expect(parseJudgeScore('<score>85/100</score>')).toBe(85);
+    expect(parseJudgeScore('<score>85%</score>')).toBe(85);
+    expect(parseJudgeScore('<score>7 out of 10</score>')).toBe(70);
+    expect(parseJudgeScore('<score>3 / 4 (solid, but hard-coded sizes)</score>')).toBe(75);
+    expect(parseJudgeScore('<score>12/10</score>')).toBe(100);
+    expect(parseJudgeScore('<score>8.5</score>')).toBe(8.5);
+    expect(parseJudgeScore('<score>85 points</score>')).toBe(85);
+    // A scale of zero or less gives no score, so the judge is asked again.
+    expect(parseJudgeScore('<score>8/0</score>')).toBeNull();
+  });
+
+  it('stores a fraction answer on the 0–100 scale', async () => {
+    const model = scriptedModel(['<score>8.5/10</score>\n<reason>Sound, general approach.</reason>']);
+    const verdict = await createLlmJudge({ model, templates, maxRetries: 0 }).judge(context);
+    expect(verdict).toEqual({ score: 85, reason: 'Sound, general approach.' });
+  });
+
   it('asks again when the score is not a number', async () => {
     const model = scriptedModel(['<score>excellent</score>', '<score>90</score>']);
     const verdict = await createLlmJudge({ model, templates, maxRetries: 1 }).judge(context);

@@ -24,15 +24,26 @@ export interface Judge {
   judge(context: JudgeContext): Promise<JudgeVerdict>;
 }
 
-/** The score of a `<score>` tag (its first number, e.g. `85` or `85/100`), clamped to 0–100; null when none. */
+const numberPattern = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?`;
+// The first number, then what may give its scale: "/ 10", "out of 10" or "%".
+const scorePattern = new RegExp(String.raw`(${numberPattern})(?:\s*(?:/|out\s+of)\s*(${numberPattern})|\s*(%))?`, 'i');
+
+/**
+ * The score of a `<score>` tag on the judge's 0–100 scale, clamped; null when there is none.
+ * A bare number is read as it is (`85`). A number with its own scale is converted, since models
+ * often answer on a scale of their choosing: `8.5/10` and `8.5 out of 10` are 85, `4/5` is 80,
+ * `85/100` and `85%` are 85. A fraction over zero or less holds no usable score (null).
+ * @example parseJudgeScore('<score>8.5/10</score>') // 85
+ */
 export function parseJudgeScore(answer: string): number | null {
   const content = extractTag(cleanAnswer(answer), 'score');
   if (content === null) return null;
-  const match = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/i.exec(content);
+  const match = scorePattern.exec(content);
   if (match === null) return null;
-  const value = Number(match[0]);
-  if (!Number.isFinite(value)) return null;
-  return Math.min(100, Math.max(0, value));
+  const value = Number(match[1]);
+  const scale = match[2] === undefined ? 100 : Number(match[2]);
+  if (!Number.isFinite(value) || !Number.isFinite(scale) || scale <= 0) return null;
+  return Math.min(100, Math.max(0, (100 * value) / scale));
 }
 
 /**
@@ -51,7 +62,7 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
         parse: (answer): JudgeVerdict => {
           const score = parseJudgeScore(answer);
           if (score !== null) return { score, reason: extractTag(cleanAnswer(answer), 'reason')?.trim() ?? '' };
-          const problem = extractTag(cleanAnswer(answer), 'score') === null ? 'the answer has no <score> tag' : 'the <score> tag holds no number';
+          const problem = extractTag(cleanAnswer(answer), 'score') === null ? 'the answer has no <score> tag' : 'the <score> tag holds no number on a 0–100 scale';
           throw new ResponseFormatError(problem, ['score']);
         },
         feedback: (problem) =>

@@ -20,6 +20,7 @@ import { AsiEvolveError } from '../../errors.js';
 import { createRoleModels } from '../../llm/index.js';
 import { createRandom } from '../../random.js';
 import { openStore, type Store } from '../../store/index.js';
+import { listenForInterrupt } from '../interrupt.js';
 import { integerOption, numberOption } from '../options.js';
 
 type Write = (text: string) => void;
@@ -142,14 +143,13 @@ async function ingestCommand(dir: string, options: CommonOptions & { papers: str
         hint: 'Set api.model (and api.base_url for a non-OpenAI endpoint), or roles.cognition_extraction, in config.yaml.',
       });
     }
-    const interrupt = new AbortController();
-    const onSignal = (): void => {
-      if (interrupt.signal.aborted) return;
-      write('\nInterrupted: finished papers are kept; run the same command again to resume.\n');
-      interrupt.abort(new AsiEvolveError('USAGE', 'ingestion interrupted'));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupt = listenForInterrupt({
+      write,
+      stopping: '\nInterrupted: finished papers are kept; run the same command again to resume (Ctrl-C again to stop at once).\n',
+      // Each paper is stored in one transaction, so exiting now loses only the papers being read.
+      forced: '\nStopped at once: the papers being read are dropped and will be read again on the next run.\n',
+      abortReason: new AsiEvolveError('USAGE', 'ingestion interrupted'),
+    });
     try {
       await models.prepare();
       const retriever = await openRetriever(absolute, config, store, write);
@@ -181,8 +181,7 @@ async function ingestCommand(dir: string, options: CommonOptions & { papers: str
       }
       throw error;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.dispose();
       await models.close();
     }
   });

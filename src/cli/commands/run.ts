@@ -2,9 +2,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
 import { loadTemplates } from '../../agents/index.js';
-import { acquireRunLock, buildRunParts, runLoop, type RunParts } from '../../loop/index.js';
+import { acquireRunLock, buildRunParts, runLoop, type RunLock, type RunParts } from '../../loop/index.js';
 import { estimateRun, formatEstimate, historyFromStore } from '../../loop/dry-run.js';
 import { openStore } from '../../store/index.js';
+import { listenForInterrupt } from '../interrupt.js';
 import { createProgressPrinter } from '../progress.js';
 
 export interface RunCommandOptions {
@@ -58,7 +59,7 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   // One run at a time per experiment: two would evaluate the same steps in the same folders.
   const lock = acquireRunLock(`${experiment.databasePath}.lock`);
   try {
-    await runWithLock(config, experiment, files, write);
+    await runWithLock(config, experiment, files, write, lock);
   } finally {
     lock.release();
   }
@@ -69,6 +70,7 @@ async function runWithLock(
   experiment: Experiment,
   files: readonly string[],
   write: (text: string) => void,
+  lock: RunLock,
 ): Promise<void> {
   const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
@@ -82,14 +84,13 @@ async function runWithLock(
     if (isNewDatabase) removeDatabase(experiment.databasePath);
     throw error;
   }
-  const interrupt = new AbortController();
-  const onSignal = (): void => {
-    if (interrupt.signal.aborted) return;
-    write('\nInterrupted: stopping the rounds in flight (they will be redone on resume)…\n');
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = listenForInterrupt({
+    write,
+    stopping: '\nInterrupted: stopping the rounds in flight (they will be redone on resume; Ctrl-C again to stop at once)…\n',
+    // Each round is stored in one transaction, so exiting now loses only the rounds in flight.
+    forced: '\nStopped at once: the rounds in flight are dropped and will be redone on the next run.\n',
+    beforeForcedExit: () => lock.release(),
+  });
   try {
     write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
     for (const notice of parts.notices) write(`${notice}\n`);
@@ -104,8 +105,7 @@ async function runWithLock(
     });
     if (summary.reason === 'interrupted') process.exitCode = 130;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     await parts.close();
     store.close();
   }

@@ -47,7 +47,7 @@ describe('parseYamlCognition', () => {
   it('gives no items and no problems for an empty file, and a problem for a lone scalar', () => {
     expect(parseYamlCognition('', options)).toEqual({ items: [], problems: [] });
     expect(parseYamlCognition('# only a comment\n', options)).toEqual({ items: [], problems: [] });
-    expect(parseYamlCognition('42\n', options).problems[0]?.message).toBe('expected a list of items, { items: [...] } or a mapping id → item');
+    expect(parseYamlCognition('42\n', options).problems[0]?.message).toBe('expected a list of items, { items: [...] } or a mapping id → item; found a number');
   });
 
   it('reads several documents', () => {
@@ -75,6 +75,26 @@ describe('parseJsonCognition', () => {
     const { items, problems } = parseJsonCognition('- content: yaml list', jsonOptions);
     expect(items).toEqual([]);
     expect(problems[0]?.message).toMatch(/^JSON syntax error: /);
+  });
+
+  it('reports a file holding only null, an empty string, a number or a string, saying what shape it expects', () => {
+    const cases: Array<[text: string, found: string]> = [
+      ['null', 'null'],
+      ['\n  null\n', 'null'],
+      ['""', 'an empty string'],
+      ['8.5', 'a number'],
+      ['"Use an epsilon."', 'a string'],
+      ['true', 'a boolean'],
+    ];
+    for (const [text, found] of cases) {
+      expect(parseJsonCognition(text, jsonOptions), text).toEqual({
+        items: [],
+        problems: [{ file: 'seed.json', line: text.startsWith('\n') ? 2 : 1, message: `expected a list of items, { items: [...] } or a mapping id → item; found ${found}` }],
+      });
+    }
+    // An explicitly empty list or mapping is a file with no items, not a mistake.
+    expect(parseJsonCognition('[]', jsonOptions)).toEqual({ items: [], problems: [] });
+    expect(parseJsonCognition('{}', jsonOptions)).toEqual({ items: [], problems: [] });
   });
 
   it('names the line of a syntax error where it can be found', () => {

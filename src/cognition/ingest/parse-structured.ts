@@ -40,7 +40,7 @@ export function parseYamlCognition(text: string, options: StructuredParseOptions
     }
   }
   if (problems.length > 0) return { items: [], problems };
-  const entries = documentList.flatMap((document) => entriesOfDocument(document, lineCounter, options, problems));
+  const entries = documentList.flatMap((document) => entriesOfDocument(document, lineCounter, options, problems, { emptyIsFine: true }));
   return collect(entries, options, problems);
 }
 
@@ -65,8 +65,10 @@ export function parseJsonCognition(text: string, options: StructuredParseOptions
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const problems: CognitionImportProblem[] = [];
+  // Unlike an empty YAML file, a JSON file must hold a value, and `null` or `""` holds no items:
+  // most likely a generator that failed, so it is reported rather than read as nothing.
   const entries = (Array.isArray(documents) ? documents : []).flatMap((document) =>
-    entriesOfDocument(document, lineCounter, options, problems),
+    entriesOfDocument(document, lineCounter, options, problems, { emptyIsFine: false }),
   );
   return collect(entries, options, problems);
 }
@@ -92,6 +94,7 @@ function entriesOfDocument(
   lineCounter: LineCounter,
   options: StructuredParseOptions,
   problems: CognitionImportProblem[],
+  { emptyIsFine }: { emptyIsFine: boolean },
 ): RawEntry[] {
   const lineOf = (node: unknown): number | undefined => {
     const range = (node as YamlNode | null)?.range;
@@ -107,10 +110,14 @@ function entriesOfDocument(
       : [];
 
   const root = document.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return [];
+  if (root === null || (emptyIsFine && isScalar(root) && (root.value === null || root.value === ''))) return [];
   if (isSeq(root)) return listEntries(root);
   if (!isMap(root)) {
-    problems.push({ file: options.file, line: lineOf(root), message: 'expected a list of items, { items: [...] } or a mapping id → item' });
+    problems.push({
+      file: options.file,
+      line: lineOf(root),
+      message: `expected a list of items, { items: [...] } or a mapping id → item; found ${describeTopLevel(root)}`,
+    });
     return [];
   }
   const keyOf = (key: unknown): string => (isScalar(key) ? String(key.value) : String(key));
@@ -128,6 +135,15 @@ function entriesOfDocument(
       defaultId: id,
     };
   });
+}
+
+/** What a file holds instead of items, in words: "null", "a number", "a string"… */
+function describeTopLevel(node: unknown): string {
+  if (!isScalar(node)) return 'a value that is neither a list nor a mapping';
+  const value = node.value;
+  if (value === null) return 'null';
+  if (value === '') return 'an empty string';
+  return `a ${typeof value === 'bigint' ? 'number' : typeof value}`;
 }
 
 function collect(entries: RawEntry[], options: StructuredParseOptions, problems: CognitionImportProblem[]): CognitionImportResult {

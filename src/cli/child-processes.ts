@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** A live child of this process, with the process group it belongs to. */
+export interface ChildProcessInfo {
+  pid: number;
+  groupId: number;
+}
+
+function fromProc(parentPid: number): ChildProcessInfo[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const children: ChildProcessInfo[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === parentPid && state !== 'Z' && state !== 'X') children.push({ pid: Number(entry), groupId: Number(pgrp) });
+  }
+  return children;
+}
+
+function fromPs(parentPid: number): ChildProcessInfo[] {
+  const listed = spawnSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+  if (listed.status !== 0) return [];
+  return listed.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([pid, ppid, pgid]) => ppid === parentPid && Number.isInteger(pid) && Number.isInteger(pgid))
+    .map(([pid, , pgid]) => ({ pid: pid!, groupId: pgid! }));
+}
+
+/** The live children of `parentPid` (this process by default): /proc on Linux, `ps` elsewhere. */
+export function listChildProcesses(parentPid: number = process.pid): ChildProcessInfo[] {
+  return fromProc(parentPid) ?? fromPs(parentPid);
+}
+
+/**
+ * SIGKILLs the given children; a child leading its own group (an evaluation, started detached)
+ * is killed with its whole group, which a terminal's Ctrl-C never reaches. Never throws.
+ */
+export function killChildProcesses(children: readonly ChildProcessInfo[] = listChildProcesses()): void {
+  for (const child of children) {
+    try {
+      process.kill(child.groupId === child.pid ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
