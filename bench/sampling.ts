@@ -1,23 +1,27 @@
 /**
  * Cost of sampling and storing, per policy, at 1k, 10k and 100k nodes. Run: `npx tsx bench/sampling.ts`
- * (about a minute; `--quick` stops at 10k).
+ * (about two minutes; `--quick` stops at 10k).
  *
- * Table 1, in memory (median µs over repeated calls):
- * - ucb1:   select O(N) (two passes + partial top-n); observe O(1).
- * - greedy: select O(N) (one pass + partial top-n); observe O(1).
- * - random: select O(N) (collect the eligible) + O(n) draws; observe O(1).
- * - pool:   select O(N) (membership pass; a refresh adds a partial top-P); observe O(1).
- * - island: select O(N) (membership pass) + O(n·M) draws, plus a partial top-m per island at
- *           each migration; observe O(dimensions + islands) for a new node.
- * No policy sorts all N nodes per call.
+ * Table 1, in memory (median µs per call). Each policy keeps its own indexes up to date node by
+ * node (observe/forget), so one decision never passes over the population:
+ * - ucb1:   select O(n·(log N + V)), V = distinct visit counts (the bench spreads visits over ~40).
+ * - greedy: select O(log N + n).
+ * - random: select O(n·log N).
+ * - pool:   select O(P·log P); a refresh adds O(P + log N).
+ * - island: select O(n·log N) expected (rejection draws) + O(cells) for the elites; a migration
+ *           adds O(m·log N) for the m nodes that move.
+ * - observe (a new node), visit (a node observed again with one more visit) and forget
+ *   (an eviction): O(log N), times the islands for the island policy.
+ * `10×N` is how much one select() grows per tenfold nodes: 1.0 is flat, log N gives ~1.3 from
+ * 10k to 100k, a linear pass gives 10.
  *
  * Table 2, with the real SQLite store (one file per size, built once by batch insert):
  * - insert:   one `store.insertNode` in its own transaction (synchronous = FULL, so an fsync),
  *             with a visit update and the sampler state, as a round commits. O(log N) B-tree work
  *             plus a constant fsync; `batched` is the same insert 200 to a transaction (no fsync).
- * - read:     `store.sampleableNodes()`, the population a round samples from. O(N).
- * - decision: read + select() for each policy, i.e. one round's sampling decision. O(N).
- * - evict:    `selectEvictions` at max_size = N − 1 (one eviction). O(N).
+ * - resume:   once per `run` start: read every node and observe it (ucb1), O(N).
+ * - evict:    one round's eviction at max_size (database.max_size set): add the new node to the
+ *             run's EvictionIndex and evict one node. O(log N).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,10 +33,11 @@ import {
   createIslandPolicy,
   createRandomPolicy,
   createUcb1Policy,
-  selectEvictions,
+  EvictionIndex,
   type SampleableNode,
   type SamplingPolicy,
 } from '../src/sampling/index.js';
+import { toSampleable } from '../src/loop/run.js';
 import { openStore, type NewNode, type Store } from '../src/store/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -56,7 +61,8 @@ function makeNodes(count: number, numIslands: number): SampleableNode[] {
       step: id,
       score: success ? random.next() * 100 : null,
       success,
-      visitCount: random.int(5),
+      // Mostly few visits, a long tail: ~40 distinct counts, as after many UCB1 rounds.
+      visitCount: 1 + Math.floor(-Math.log(1 - random.next()) * 4),
       island: id === 0 ? null : random.int(numIslands),
       programLength: 200 + random.int(5_000),
       metrics: { accuracy: random.next() },
@@ -81,16 +87,14 @@ function timeMicros(fn: (repeat: number) => void, repeats: number, warmUp = 2): 
   return median(times);
 }
 
-/** observe() is sub-microsecond for most policies: time batches of new nodes, per call. */
-function benchObserve(policy: SamplingPolicy, nodes: SampleableNode[], batches: number): number {
+/** Median µs per call of `call` over batches of 100 calls (single calls are too short to time). */
+function perCall(call: (index: number) => void, batches: number): number {
   const batchSize = 100;
   const times: number[] = [];
-  let nextId = nodes.length;
-  const template = nodes[1] as SampleableNode;
+  let index = 0;
   for (let batch = 0; batch < batches; batch++) {
-    const fresh = Array.from({ length: batchSize }, () => ({ ...template, id: nextId, step: nextId++, island: nextId % 5 }));
     const start = performance.now();
-    for (const node of fresh) policy.observe(node);
+    for (let inBatch = 0; inBatch < batchSize; inBatch++) call(index++);
     times.push(((performance.now() - start) * 1000) / batchSize);
   }
   return median(times);
@@ -143,23 +147,35 @@ function buildStore(dir: string, count: number): Store {
   return store;
 }
 
-const memoryRows: string[][] = [['policy', 'nodes', 'select µs', 'observe µs']];
+const memoryRows: string[][] = [['policy', 'nodes', 'select µs', '10×N', 'observe µs', 'visit µs', 'forget µs']];
 for (const [name, create] of Object.entries(policies)) {
+  let previous: number | null = null;
   for (const size of sizes) {
     const nodes = makeNodes(size, 5);
     const policy = create();
     for (const node of nodes) policy.observe(node);
     const random = createRandom(1);
-    const repeats = Math.max(15, Math.min(300, Math.floor(3_000_000 / size)));
-    const select = timeMicros(() => policy.select({ nodes, n: sampleSize, random }), repeats, 5);
-    const observe = benchObserve(policy, nodes, 30);
-    memoryRows.push([name, size.toLocaleString('en-US'), select.toFixed(1), observe.toFixed(3)]);
+    const select = timeMicros(() => policy.select({ n: sampleSize, random }), 300, 20);
+    const template = nodes[1] as SampleableNode;
+    let nextId = nodes.length;
+    const observe = perCall(() => {
+      const id = nextId++;
+      policy.observe({ ...template, id, step: id, island: id % 5, visitCount: 0 });
+    }, 30);
+    const visit = perCall((index) => {
+      const node = nodes[1 + ((index * 7919) % (size - 1))] as SampleableNode;
+      policy.observe({ ...node, visitCount: node.visitCount + 1 + index });
+    }, 30);
+    const forget = perCall((index) => policy.forget(2 + ((index * 104729) % (size - 2))), 10);
+    const growth = previous === null ? '' : (select / previous).toFixed(1);
+    previous = select;
+    memoryRows.push([name, size.toLocaleString('en-US'), select.toFixed(1), growth, observe.toFixed(2), visit.toFixed(2), forget.toFixed(2)]);
   }
 }
-printTable('In memory: one select() and one observe()', memoryRows);
+printTable('In memory: one select() (3 nodes), and keeping the indexes up to date', memoryRows);
 
 const dir = mkdtempSync(join(tmpdir(), 'asi-evolve-bench-'));
-const storeRows: string[][] = [['nodes', 'build s', 'insert µs', 'batched µs', 'read ms', 'evict ms', ...Object.keys(policies).map((name) => `${name} ms`)]];
+const storeRows: string[][] = [['nodes', 'build s', 'insert µs', 'batched µs', 'resume ms', 'evict µs']];
 try {
   for (const size of sizes) {
     const started = performance.now();
@@ -189,25 +205,32 @@ try {
           5,
           1,
         ) / 200;
-      const repeats = size >= 100_000 ? 5 : 15;
-      const read = timeMicros(() => store.sampleableNodes(), repeats, 1) / 1000;
-      const parents = new Map(store.listNodes().map((node) => [node.id, node.parentIds]));
-      const population = store.sampleableNodes().map((node) => ({ ...node, parentIds: parents.get(node.id) ?? [] }));
-      const evict = timeMicros(() => selectEvictions({ nodes: population, maxSize: population.length - 1 }), repeats, 1) / 1000;
-      const decisions = Object.values(policies).map((create) => {
-        const policy = create();
-        for (const node of store.sampleableNodes()) policy.observe(node);
-        const selectRandom = createRandom(2);
-        return timeMicros(() => policy.select({ nodes: store.sampleableNodes(), n: sampleSize, random: selectRandom }), repeats, 1) / 1000;
-      });
+      const repeats = size >= 100_000 ? 3 : 9;
+      const resume =
+        timeMicros(
+          () => {
+            const policy = createUcb1Policy();
+            for (const node of store.listNodes()) policy.observe(toSampleable(node));
+          },
+          repeats,
+          1,
+        ) / 1000;
+      const stored = store.listNodes();
+      const evictable = EvictionIndex.from(stored);
+      const spared = new Set([stored[0]?.id ?? 0]);
+      let nextId = nextStep;
+      const evict = perCall(() => {
+        const id = nextId++;
+        evictable.add({ id, score: random.next() * 100, success: true, parentIds: [random.int(id)] });
+        evictable.evict(1, spared);
+      }, 20);
       storeRows.push([
         size.toLocaleString('en-US'),
         build.toFixed(1),
         insert.toFixed(0),
         batched.toFixed(1),
-        read.toFixed(1),
+        resume.toFixed(0),
         evict.toFixed(1),
-        ...decisions.map((value) => value.toFixed(1)),
       ]);
     } finally {
       store.close();
@@ -216,4 +239,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-printTable('SQLite store: one insert, one read of the population, one eviction choice, one sampling decision (read + select)', storeRows);
+printTable('SQLite store: one insert per round, the one-time read at resume, one eviction choice', storeRows);

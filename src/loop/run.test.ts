@@ -99,6 +99,40 @@ describe('runLoop', () => {
     expect(existsSync(join(dir, 'steps', 'step_3', 'stale.txt'))).toBe(false);
   });
 
+  it('keeps at most database.max_size nodes, sparing the best and whole lineages, and resumes after evictions', async () => {
+    const config = configSchema.parse({ pipeline: { engineer_timeout: 20 }, database: { max_size: 4 } });
+    const first = await runLoop({ parts: parts({ config }), store, steps: 8, workers: 1, seed: 4 });
+    expect(first).toMatchObject({ reason: 'done', completed: 8 });
+    const check = (): void => {
+      const nodes = store.listNodes();
+      const ids = new Set(nodes.map((node) => node.id));
+      // Beyond max_size only protected nodes stay: every first parent of a kept node is kept.
+      for (const node of nodes) if (node.parentIds[0] !== undefined && node.parentIds[0] !== node.id) expect(ids.has(node.parentIds[0])).toBe(true);
+      const protectedIds = new Set(nodes.map((node) => node.parentIds[0]));
+      const best = store.bestNode();
+      expect(best).toBeDefined();
+      expect(nodes.filter((node) => !protectedIds.has(node.id) && node.id !== best?.id).length).toBeLessThanOrEqual(4);
+      expect(store.listEvents().filter((event) => event.type === 'node-evicted').length).toBeGreaterThan(0);
+    };
+    check();
+    const bestBefore = store.bestNode()?.score ?? Number.NEGATIVE_INFINITY;
+    // The resumed run rebuilds the policy and the eviction order from the surviving nodes.
+    const second = await runLoop({ parts: parts({ config }), store, steps: 14, workers: 1, seed: 4 });
+    expect(second).toMatchObject({ reason: 'done', completed: 14, ranThisTime: 6 });
+    check();
+    expect(store.bestNode()?.score ?? Number.NEGATIVE_INFINITY).toBeGreaterThanOrEqual(bestBefore);
+    expect([...store.completedSteps()].sort((left, right) => left - right)).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
+  });
+
+  it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {
+    await runLoop({ parts: parts(), store, steps: 5, workers: 1, seed: 1 });
+    const events: LoopEvent[] = [];
+    const summary = await runLoop({ parts: parts(), store, steps: 3, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
+    expect(summary).toMatchObject({ reason: 'done', completed: 3, target: 3, ranThisTime: 0 });
+    expect(events[0]).toMatchObject({ type: 'run-start', completed: 3, beyondTarget: 2 });
+    expect(store.listNodes()).toHaveLength(6);
+  });
+
   it('records a round whose design failed as a failed node and goes on', async () => {
     let calls = 0;
     const builtin = createBuiltinDesigner();

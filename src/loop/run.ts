@@ -1,6 +1,6 @@
 import { createRandom } from '../random.js';
 import type { SampleableNode } from '../sampling/policy.js';
-import { selectEvictions } from '../sampling/index.js';
+import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
@@ -95,8 +95,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   // Only rounds up to the target count toward it; an earlier run may have stored more.
   const storedSteps = store.completedSteps();
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
-  // Eviction (database.max_size): first parents of every stored node, and the nodes each round in flight sampled.
-  const parentIdsById = new Map(stored.map((node) => [node.id, node.parentIds]));
+  // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
+  const maxSize = parts.config.database.max_size;
+  checkMaxSize(maxSize);
+  const evictable = maxSize === null ? null : EvictionIndex.from(stored);
   const inFlight = new Map<number, readonly number[]>();
   const roundParts: RoundParts = {
     ...parts,
@@ -105,19 +107,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     claim: (step, ids) => inFlight.set(step, ids),
   };
   const evictIfFull = (): void => {
-    const maxSize = parts.config.database.max_size;
-    if (maxSize === null) return;
-    if (population.size <= maxSize) return;
-    const ids = selectEvictions({
-      nodes: [...population.values()].map((node) => ({ ...node, parentIds: parentIdsById.get(node.id) ?? [] })),
-      maxSize,
-      inFlightIds: [...inFlight.values()].flat(),
-      bestId: best?.id ?? null,
-    });
+    if (evictable === null || maxSize === null || population.size <= maxSize) return;
+    const spared = new Set([...inFlight.values()].flat());
+    if (best !== null) spared.add(best.id);
+    const ids = evictable.evict(population.size - maxSize, spared);
     if (ids.length === 0) return;
     store.deleteNodes(ids);
     for (const id of ids) {
-      parentIdsById.delete(id);
       population.delete(id);
       policy.forget(id);
     }
@@ -152,7 +148,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         events: result.events,
       },
     );
-    parentIdsById.set(node.id, node.parentIds);
+    evictable?.add(node);
     population.set(node.id, toSampleable(node));
     for (const id of result.visitedIds) {
       const visited = population.get(id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../errors.js';
 import { createRandom } from '../random.js';
-import { selectEvictions, type EvictionCandidate } from './eviction.js';
+import { EvictionIndex, selectEvictions, type EvictionCandidate } from './eviction.js';
 
 function node(id: number, score: number | null, parentIds: number[] = []): EvictionCandidate {
   return { id, score, success: score !== null, parentIds };
@@ -74,5 +74,38 @@ describe('selectEvictions', () => {
     const parents = new Set(kept.map((candidate) => candidate.parentIds[0]));
     const unprotected = kept.filter((candidate) => !parents.has(candidate.id) && !inFlight.includes(candidate.id) && candidate.id !== best.id);
     if (kept.length > 1000) expect(unprotected).toEqual([]);
+  });
+});
+
+describe('EvictionIndex', () => {
+  it('evicts, node by node as a run grows, exactly what selectEvictions chooses over the live nodes', () => {
+    const random = createRandom('eviction-index');
+    const index = new EvictionIndex();
+    const live = new Map<number, EvictionCandidate>();
+    const maxSize = 300;
+    for (let id = 0; id < 2000; id++) {
+      const ids = [...live.keys()];
+      const parents = ids.length === 0 ? [] : [ids[random.int(ids.length)] as number, ids[random.int(ids.length)] as number];
+      const added = node(id, random.next() < 0.2 ? null : Math.round(random.next() * 50), parents);
+      live.set(id, added);
+      index.add(added);
+      if (live.size <= maxSize) continue;
+      const inFlight = new Set([ids[random.int(ids.length)] as number, id]);
+      const expected = selectEvictions({ nodes: [...live.values()], maxSize, inFlightIds: inFlight });
+      // The loop spares its best node by id; selectEvictions finds it by itself.
+      const best = [...live.values()].reduce((top, candidate) =>
+        (candidate.score ?? -1) > (top.score ?? -1) || ((candidate.score ?? -1) === (top.score ?? -1) && candidate.id < top.id) ? candidate : top,
+      );
+      expect(index.evict(live.size - maxSize, new Set([...inFlight, best.id]))).toEqual(expected);
+      for (const evicted of expected) live.delete(evicted);
+      expect(index.size).toBe(live.size);
+    }
+  });
+
+  it('makes a parent evictable again once its last child is deleted', () => {
+    const index = EvictionIndex.from([node(0, 1), node(1, 5, [0]), node(2, 9)]);
+    expect(index.evict(1, new Set([2]))).toEqual([1]);
+    expect(index.evict(1, new Set([2]))).toEqual([0]);
+    expect(index.evict(1, new Set([2]))).toEqual([]);
   });
 });

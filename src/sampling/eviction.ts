@@ -1,3 +1,4 @@
+import { OrderedSet } from 'js-sdsl';
 import { AsiEvolveError } from '../errors.js';
 
 /** What eviction needs to know of a stored node. */
@@ -32,45 +33,99 @@ export function compareWorstFirst(left: EvictionCandidate, right: EvictionCandid
   return left.id - right.id;
 }
 
-/** A binary min-heap under `compare`. */
-class Heap<T> {
-  readonly #items: T[] = [];
-  constructor(readonly compare: (left: T, right: T) => number) {}
+/**
+ * The evictable order of the stored nodes, kept up to date node by node so that evicting costs
+ * O(log N) per node instead of a pass over the population: every node that is nobody's first
+ * parent (a leaf of the lineage tree), worst first. Evicting a leaf may make its parent a leaf.
+ */
+export class EvictionIndex {
+  readonly #nodes = new Map<number, EvictionCandidate>();
+  /** Live children per first parent. */
+  readonly #children = new Map<number, number>();
+  readonly #leaves = new OrderedSet<EvictionCandidate>([], compareWorstFirst);
+
+  /** An index of `nodes`, in any order. */
+  static from(nodes: Iterable<EvictionCandidate>): EvictionIndex {
+    const index = new EvictionIndex();
+    const all = [...nodes];
+    for (const node of all) index.#nodes.set(node.id, node);
+    for (const node of all) {
+      const parent = index.#firstParent(node);
+      if (parent !== undefined) index.#children.set(parent, (index.#children.get(parent) ?? 0) + 1);
+    }
+    for (const node of all) if (!index.#children.has(node.id)) index.#leaves.insert(node);
+    return index;
+  }
 
   get size(): number {
-    return this.#items.length;
+    return this.#nodes.size;
   }
 
-  push(item: T): void {
-    const items = this.#items;
-    items.push(item);
-    let index = items.length - 1;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (this.compare(items[index] as T, items[parent] as T) >= 0) break;
-      [items[index], items[parent]] = [items[parent] as T, items[index] as T];
-      index = parent;
+  /** Adds a new node; its first parent, if stored, stops being evictable. */
+  add(node: EvictionCandidate): void {
+    if (this.#nodes.has(node.id)) return;
+    this.#nodes.set(node.id, node);
+    const parent = this.#firstParent(node);
+    if (parent !== undefined) {
+      const count = this.#children.get(parent) ?? 0;
+      if (count === 0) this.#leaves.eraseElementByKey(this.#nodes.get(parent) as EvictionCandidate);
+      this.#children.set(parent, count + 1);
     }
+    if (!this.#children.has(node.id)) this.#leaves.insert(node);
   }
 
-  pop(): T | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length === 0 || last === undefined) return top;
-    items[0] = last;
-    let index = 0;
-    for (;;) {
-      const left = 2 * index + 1;
-      const right = left + 1;
-      let smallest = index;
-      if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) smallest = left;
-      if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) smallest = right;
-      if (smallest === index) return top;
-      [items[index], items[smallest]] = [items[smallest] as T, items[index] as T];
-      index = smallest;
+  /** Removes a node; a parent left without children becomes evictable. */
+  delete(id: number): void {
+    const node = this.#nodes.get(id);
+    if (node === undefined) return;
+    this.#leaves.eraseElementByKey(node);
+    this.#children.delete(id);
+    this.#nodes.delete(id);
+    const parent = this.#firstParent(node);
+    if (parent === undefined) return;
+    const remaining = (this.#children.get(parent) ?? 0) - 1;
+    if (remaining > 0) {
+      this.#children.set(parent, remaining);
+      return;
     }
+    this.#children.delete(parent);
+    this.#leaves.insert(this.#nodes.get(parent) as EvictionCandidate);
   }
+
+  /**
+   * Chooses and removes up to `count` nodes, worst first, never one in `spared`.
+   * Cost: O(count · (log N + |spared|)).
+   */
+  evict(count: number, spared: ReadonlySet<number>): number[] {
+    const evicted: number[] = [];
+    while (evicted.length < count) {
+      let victim: EvictionCandidate | undefined;
+      const end = this.#leaves.end();
+      for (const cursor = this.#leaves.begin(); !cursor.equals(end); cursor.next()) {
+        if (!spared.has(cursor.pointer.id)) {
+          victim = cursor.pointer;
+          break;
+        }
+      }
+      if (victim === undefined) break;
+      this.delete(victim.id);
+      evicted.push(victim.id);
+    }
+    return evicted;
+  }
+
+  #firstParent(node: EvictionCandidate): number | undefined {
+    const parent = node.parentIds[0];
+    return parent !== undefined && parent !== node.id && this.#nodes.has(parent) ? parent : undefined;
+  }
+}
+
+/** Checks `database.max_size`: a positive integer, or null for no bound. */
+export function checkMaxSize(maxSize: number | null): void {
+  if (maxSize === null || (Number.isInteger(maxSize) && maxSize >= 1)) return;
+  throw new AsiEvolveError('CONFIG_INVALID', `Expected \`database.max_size\` to be a positive integer or null, got ${JSON.stringify(maxSize)}`, {
+    key: 'database.max_size',
+  });
 }
 
 /**
@@ -80,30 +135,18 @@ class Heap<T> {
  * that stays (lineages stay whole; once all its children are evicted a parent may go too), and
  * a node sampled by a round in flight. Returns fewer ids than needed when too few nodes may go.
  *
- * Cost: O(N + k·log N) for N nodes and k evictions (one pass to count children, a heap of the
- * evictable leaves).
+ * Cost: O(N·log N) to index the nodes; a run keeps an {@link EvictionIndex} instead, so each
+ * round pays only for the nodes it evicts.
  * @example
  * const ids = selectEvictions({ nodes, maxSize: 1000, inFlightIds: [3, 7], bestId: best.id });
  * store.deleteNodes(ids);
  */
 export function selectEvictions(options: EvictionOptions): number[] {
   const { nodes, maxSize } = options;
+  checkMaxSize(maxSize);
   if (maxSize === null) return [];
-  if (!Number.isInteger(maxSize) || maxSize < 1) {
-    throw new AsiEvolveError('CONFIG_INVALID', `Expected \`database.max_size\` to be a positive integer or null, got ${JSON.stringify(maxSize)}`, {
-      key: 'database.max_size',
-    });
-  }
   const excess = nodes.length - maxSize;
   if (excess <= 0) return [];
-
-  const byId = new Map<number, EvictionCandidate>();
-  for (const node of nodes) byId.set(node.id, node);
-  const children = new Map<number, number>();
-  for (const node of nodes) {
-    const parent = node.parentIds[0];
-    if (parent !== undefined && parent !== node.id && byId.has(parent)) children.set(parent, (children.get(parent) ?? 0) + 1);
-  }
   const spared = new Set<number>(options.inFlightIds ?? []);
   if (options.bestId !== undefined && options.bestId !== null) spared.add(options.bestId);
   let best: EvictionCandidate | undefined;
@@ -113,23 +156,5 @@ export function selectEvictions(options: EvictionOptions): number[] {
     if (best === undefined || (node.score as number) > (best.score as number) || (node.score === best.score && node.id < best.id)) best = node;
   }
   if (best !== undefined) spared.add(best.id);
-
-  const evictable = new Heap<EvictionCandidate>(compareWorstFirst);
-  for (const node of nodes) if (!spared.has(node.id) && !children.has(node.id)) evictable.push(node);
-  const evicted: number[] = [];
-  while (evicted.length < excess && evictable.size > 0) {
-    const node = evictable.pop() as EvictionCandidate;
-    evicted.push(node.id);
-    const parentId = node.parentIds[0];
-    if (parentId === undefined || parentId === node.id) continue;
-    const remaining = (children.get(parentId) ?? 0) - 1;
-    if (remaining > 0) {
-      children.set(parentId, remaining);
-      continue;
-    }
-    if (!children.delete(parentId)) continue;
-    const parent = byId.get(parentId);
-    if (parent !== undefined && !spared.has(parentId)) evictable.push(parent);
-  }
-  return evicted;
+  return EvictionIndex.from(nodes).evict(excess, spared);
 }
