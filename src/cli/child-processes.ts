@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { liveProcesses } from '../evaluation/process-group.js';
 
 /** A live child of this process, with the process group it belongs to. */
 export interface ChildProcessInfo {
@@ -8,26 +8,9 @@ export interface ChildProcessInfo {
 }
 
 function fromProc(parentPid: number): ChildProcessInfo[] | null {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const children: ChildProcessInfo[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
-    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) === parentPid && state !== 'Z' && state !== 'X') children.push({ pid: Number(entry), groupId: Number(pgrp) });
-  }
-  return children;
+  const processes = liveProcesses();
+  if (processes === null) return null;
+  return processes.filter((entry) => entry.parentPid === parentPid).map(({ pid, groupId }) => ({ pid, groupId }));
 }
 
 function fromPs(parentPid: number): ChildProcessInfo[] {

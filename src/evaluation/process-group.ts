@@ -12,19 +12,26 @@ export function signalGroup(groupId: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** One process as /proc/<pid>/stat describes it. */
+export interface ProcessStat {
+  pid: number;
+  parentPid: number;
+  groupId: number;
+}
+
 /**
- * Lists the live processes of a group by reading /proc (Linux); null where /proc is missing.
+ * Every live process of this machine, read from /proc (Linux); null where /proc is missing.
  * Zombies do not count: where PID 1 does not reap orphans (some containers) they stay
- * in the group forever although they can no longer do anything.
+ * in their group forever although they can no longer do anything.
  */
-export function liveGroupMembers(groupId: number): number[] | null {
+export function liveProcesses(): ProcessStat[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  const members: number[] = [];
+  const processes: ProcessStat[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -34,11 +41,16 @@ export function liveGroupMembers(groupId: number): number[] | null {
       continue; // exited meanwhile
     }
     // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const state = fields[0];
-    if (Number(fields[2]) === groupId && state !== 'Z' && state !== 'X') members.push(Number(entry));
+    const [state, parentPid, groupId] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state === 'Z' || state === 'X') continue;
+    processes.push({ pid: Number(entry), parentPid: Number(parentPid), groupId: Number(groupId) });
   }
-  return members;
+  return processes;
+}
+
+/** The live processes of a group (see {@link liveProcesses}); null where /proc is missing. */
+export function liveGroupMembers(groupId: number): number[] | null {
+  return liveProcesses()?.filter((entry) => entry.groupId === groupId).map((entry) => entry.pid) ?? null;
 }
 
 /**
