@@ -1,5 +1,4 @@
-import { isEligible } from './eligibility.js';
-import { NodeSet } from './node-set.js';
+import { eligibleNodes, NodeSet } from './node-set.js';
 import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
 import { statelessPolicy } from './policy-state.js';
 import { emptySelection, selectionOf, selectionSize } from './selection.js';
@@ -28,13 +27,5 @@ export function createGreedyPolicy(options: GreedyOptions = {}): SamplingPolicy 
     return selectionOf(eligible.best(size));
   }
 
-  return statelessPolicy('greedy', {
-    select,
-    observe: (node) => {
-      if (isEligible(node, allowFailed)) eligible.put(node);
-    },
-    forget: (id) => {
-      eligible.delete(id);
-    },
-  });
+  return statelessPolicy('greedy', { select, ...eligibleNodes(eligible, allowFailed) });
 }

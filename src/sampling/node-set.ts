@@ -1,8 +1,8 @@
 import { OrderedSet } from 'js-sdsl';
-import { compareByScore, isSuccessful } from './eligibility.js';
+import { compareByScore, isEligible, isSuccessful } from './eligibility.js';
 import { normaliserOf, ScoreMoments, type FitnessNormalisation } from './fitness.js';
 import { IdPositions } from './id-positions.js';
-import type { SampleableNode } from './policy.js';
+import type { SampleableNode, SamplingPolicy } from './policy.js';
 
 /** Which orders a {@link NodeSet} keeps; each costs O(log N) per change. */
 export interface NodeSetOrders {
@@ -139,4 +139,16 @@ export class NodeSet {
 function requireOrder<T>(order: T | null, name: string): T {
   if (order === null) throw new Error(`This NodeSet was built without the \`${name}\` order`);
   return order;
+}
+
+/** observe() and forget() that keep `set` holding exactly the eligible nodes. */
+export function eligibleNodes(set: NodeSet, allowFailed: boolean): Pick<SamplingPolicy, 'observe' | 'forget'> {
+  return {
+    observe: (node) => {
+      if (isEligible(node, allowFailed)) set.put(node);
+    },
+    forget: (id) => {
+      set.delete(id);
+    },
+  };
 }

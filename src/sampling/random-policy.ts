@@ -1,5 +1,4 @@
-import { isEligible } from './eligibility.js';
-import { NodeSet } from './node-set.js';
+import { eligibleNodes, NodeSet } from './node-set.js';
 import type { SamplingPolicy, Selection, SelectOptions } from './policy.js';
 import { statelessPolicy } from './policy-state.js';
 import type { Random } from '../random.js';
@@ -58,13 +57,5 @@ export function createRandomPolicy(options: RandomPolicyOptions = {}): SamplingP
     return selectionOf(drawPositions(eligible.size, size, random).map((position) => eligible.at(position)));
   }
 
-  return statelessPolicy('random', {
-    select,
-    observe: (node) => {
-      if (isEligible(node, allowFailed)) eligible.put(node);
-    },
-    forget: (id) => {
-      eligible.delete(id);
-    },
-  });
+  return statelessPolicy('random', { select, ...eligibleNodes(eligible, allowFailed) });
 }
