@@ -54,8 +54,12 @@ function commandLine(
           ),
           ...shell,
         ];
-  if (capabilities.prlimitPath === null || !hasLimits(job.limits)) return isolated;
-  return [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
+  const limited =
+    capabilities.prlimitPath === null || !hasLimits(job.limits) ? isolated : [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
+  // unshare's --kill-child ends the namespace when unshare dies, but nothing ends unshare when
+  // this process is SIGKILLed: a parent-death signal does (bubblewrap has --die-with-parent).
+  if (plan.mode === 'unshare' && capabilities.setprivPath !== null) return [capabilities.setprivPath, '--pdeathsig', 'KILL', '--', ...limited];
+  return limited;
 }
 
 /**
