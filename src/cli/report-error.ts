@@ -1,12 +1,5 @@
 import { AsiEvolveError } from '../errors.js';
-
-/** Strips anything that looks like a credential before an error reaches the terminal. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(authorization|api[-_]?key|x-api-key)(["']?\s*[:=]\s*["']?)([^\s"',}]+)/gi, '$1$2[redacted]')
-    .replace(/\b(sk|sk-ant|sk-proj)-[A-Za-z0-9_-]{8,}/g, '[redacted]')
-    .replace(/Bearer\s+[A-Za-z0-9._-]+/g, 'Bearer [redacted]');
-}
+import { redactSecrets } from '../secrets.js';
 
 function causeChain(error: unknown): string[] {
   const lines: string[] = [];

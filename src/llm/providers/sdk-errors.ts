@@ -1,3 +1,4 @@
+import { redactSecrets as redactAll } from '../../secrets.js';
 import { LlmCallError, isRetryableStatus } from '../errors.js';
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
 
@@ -9,15 +10,9 @@ export interface ErrorContext {
   apiKey: string | undefined;
 }
 
-/** Removes the API key, any bearer token, URL user info and key-like query values from text that may be shown or stored. */
+/** Removes the API key and anything else credential-like from text that may be shown or stored. */
 export function redactSecrets(text: string, apiKey: string | undefined): string {
-  let clean = text
-    .replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]')
-    // A URL's user info, and a key in its query, as an SDK or fetch may quote the request URL.
-    .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1[redacted]@')
-    .replace(/([?&][\w-]*(?:key|token|secret|sig|signature|password)=)[^&\s"')]+/gi, '$1[redacted]');
-  if (apiKey && apiKey.length >= 4) clean = clean.split(apiKey).join('[redacted]');
-  return clean;
+  return redactAll(text, [apiKey]);
 }
 
 /**
