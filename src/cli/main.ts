@@ -3,9 +3,12 @@ import { bestCommand, diffCommand, lineageCommand, showCommand, statusCommand } 
 import { exportCommand } from './commands/export.js';
 import { registerCognitionCommands } from './commands/cognition.js';
 import { dashboardCommand } from './commands/dashboard.js';
+import { registerMcpCommand } from './commands/mcp.js';
+import { registerEvaluateJobCommand } from './commands/evaluate-job.js';
 import { reportCommand } from './commands/report.js';
 import { initCommand, listTemplates } from './commands/init.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { experimentDirFrom, integerOption, nodeIdArgument, numberOption } from './options.js';
 import { reportError } from './report-error.js';
 
@@ -123,6 +126,9 @@ function buildProgram(): Command {
     });
 
   registerCognitionCommands(program, write);
+  registerMcpCommand(program);
+  registerWorkerCommand(program, write);
+  registerEvaluateJobCommand(program, write);
 
   return program;
 }

@@ -3,6 +3,7 @@ import { AsiEvolveError } from '../errors.js';
 import type { EvaluationJob, EvaluationOutcome } from '../evaluation/index.js';
 import { runSandboxed } from '../evaluation/index.js';
 import type { Executor } from './executor.js';
+import { trackRuns } from './tracked-runs.js';
 
 export interface LocalExecutorOptions {
   /** Evaluations running at once; more wait in line. Default 1. */
@@ -25,28 +26,13 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
     throw new AsiEvolveError('USAGE', `Expected \`concurrency\` to be a positive integer, got ${concurrency}`);
   }
   const limit = pLimit(concurrency);
-  const closing = new AbortController();
-  const inFlight = new Set<Promise<EvaluationOutcome>>();
+  const runs = trackRuns('The local executor');
 
   return {
     name: 'local',
     run(job: EvaluationJob, runOptions: { abortSignal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
-      if (closing.signal.aborted) {
-        return Promise.reject(new AsiEvolveError('EXECUTOR_UNAVAILABLE', 'The local executor is closed'));
-      }
-      const signals = runOptions.abortSignal === undefined ? [closing.signal] : [closing.signal, runOptions.abortSignal];
-      const abortSignal = AbortSignal.any(signals);
-      const outcome = limit(() => runSandboxed(job, { abortSignal }));
-      inFlight.add(outcome);
-      const forget = (): void => {
-        inFlight.delete(outcome);
-      };
-      outcome.then(forget, forget);
-      return outcome;
+      return runs.start(runOptions.abortSignal, (abortSignal) => limit(() => runSandboxed(job, { abortSignal })));
     },
-    async close(): Promise<void> {
-      closing.abort();
-      await Promise.allSettled([...inFlight]);
-    },
+    close: () => runs.close(),
   };
 }

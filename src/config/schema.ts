@@ -389,6 +389,46 @@ const evaluatorSchema = z
   })
   .prefault({});
 
+/** Where evaluations run (SYSTEM.md §12): this machine by default; Slurm or a Redis job queue beyond it. */
+const clusterSchema = z
+  .strictObject({
+    /** `local`: this machine, no server. `slurm`: each evaluation a Slurm job. `queue`: a BullMQ queue that `asi-evolve worker`s serve. */
+    executor: z.enum(['local', 'slurm', 'queue']).default('local'),
+    /** A lost evaluation (job cancelled or failed by the cluster, node or worker gone) is resubmitted this many times before it counts as failed. */
+    max_retries: z.number().int().min(0).default(2),
+    slurm: z
+      .strictObject({
+        partition: z.string().nullable().default(null),
+        account: z.string().nullable().default(null),
+        qos: z.string().nullable().default(null),
+        /** Generic resources per evaluation, e.g. `gpu:1`. */
+        gres: z.string().nullable().default(null),
+        cpus_per_task: z.number().int().positive().default(1),
+        /** Memory per evaluation as sbatch takes it, e.g. `16G`; null = the partition's default. */
+        mem: z.string().nullable().default(null),
+        /** Minutes; null = the evaluation's timeout plus its kill grace, rounded up, plus one. */
+        time_limit_minutes: z.number().int().positive().nullable().default(null),
+        /** More sbatch arguments, passed as given (e.g. `--constraint=a100`). */
+        extra_args: z.array(z.string()).default([]),
+        /** Seconds between polls of the job states. */
+        poll_interval: seconds.default(2),
+        /** Where job scripts, job descriptions and outcomes go; null = `<experiment>/.slurm`. Must be on a filesystem the compute nodes share. */
+        work_dir: z.string().nullable().default(null),
+      })
+      .prefault({}),
+    queue: z
+      .strictObject({
+        /** Redis connection URL; its password never reaches candidates. */
+        redis_url: z.string().default('redis://127.0.0.1:6379'),
+        /** Queue name; null = `asi-evolve-<experiment folder name>`. Workers serve the queue they are given. */
+        name: z.string().nullable().default(null),
+        /** Seconds a worker may go silent before its job is presumed lost and handed to another worker. */
+        stall_timeout: seconds.default(30),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const runSchema = z
   .strictObject({
     /** Rounds to run (each round creates one node). The cap keeps a typo from scheduling rounds until memory runs out. */
@@ -442,6 +482,7 @@ export const configSchema = z.strictObject({
   cognition: cognitionSchema,
   database: databaseSchema,
   evaluator: evaluatorSchema,
+  cluster: clusterSchema,
   run: runSchema,
   /** Named models that roles may use, beside the main model `api`. */
   models: z.record(z.string(), modelSchema).default({}),

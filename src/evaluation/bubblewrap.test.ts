@@ -91,8 +91,8 @@ describe('installationRoot', () => {
 });
 
 describe('isHiddenExperimentEntry', () => {
-  it('hides configs, env files, databases, the best snapshot and the steps', () => {
-    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git']) {
+  it('hides configs, env files, databases, the best snapshot, the steps and the Slurm job folder', () => {
+    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git', '.slurm']) {
       expect(isHiddenExperimentEntry(name), name).toBe(true);
     }
     for (const name of ['eval.sh', 'evaluator.py', 'input.md', 'best_practices.md', 'data', 'initial_program']) {

@@ -40,6 +40,8 @@ export function isHiddenExperimentEntry(name: string): boolean {
     name.startsWith('.env') ||
     name === '.git' ||
     name === 'steps' ||
+    // The Slurm executor's job descriptions and outcomes: other candidates' programs and scores.
+    name === '.slurm' ||
     /^best(\.|$)/.test(name) ||
     /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/i.test(name)
   );

@@ -68,13 +68,9 @@ function evaluationJob(parts: RoundParts, stepDir: string, program: string, comm
   };
 }
 
-async function runWithRetries(parts: RoundParts, job: EvaluationJob, abortSignal: AbortSignal | undefined): Promise<EvaluationOutcome> {
-  let outcome = await parts.executor.run(job, abortSignal ? { abortSignal } : {});
-  // A job lost by its executor (not the candidate's fault) is retried a bounded number of times.
-  for (let retry = 0; outcome.status === 'failed' && outcome.reason === 'lost' && retry < parts.config.pipeline.max_retries.engineer; retry++) {
-    outcome = await parts.executor.run(job, abortSignal ? { abortSignal } : {});
-  }
-  return outcome;
+/** Lost jobs (a node, job or worker gone) are resubmitted by the executor itself, `cluster.max_retries` times. */
+function runOnExecutor(parts: RoundParts, job: EvaluationJob, abortSignal: AbortSignal | undefined): Promise<EvaluationOutcome> {
+  return parts.executor.run(job, abortSignal ? { abortSignal } : {});
 }
 
 /**
@@ -90,7 +86,7 @@ export async function evaluateProgram(
 ): Promise<StagedOutcome> {
   const stepDir = options.stepDir ?? prepareStepDir(parts.experiment.stepsDir, step);
   const job = evaluationJob(parts, stepDir, program, parts.experiment.evaluatorCommand);
-  return runStages(job, parts.engineer?.stages ?? [], (each) => runWithRetries(parts, each, abortSignal));
+  return runStages(job, parts.engineer?.stages ?? [], (each) => runOnExecutor(parts, each, abortSignal));
 }
 
 /** The user's static check command, in `steps/step_N/static-check`, judged by its exit code. */

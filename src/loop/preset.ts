@@ -15,8 +15,8 @@ import {
   type Analyst,
 } from '../agents/index.js';
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/gates/index.js';
-import { createLocalExecutor } from '../cluster/index.js';
-import { prepareRunCognition } from '../cognition/index.js';
+import { createExecutorFromConfig } from '../cluster/index.js';
+import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
 import {
   describeSandbox,
@@ -40,6 +40,8 @@ export interface RunParts {
   round: RoundParts;
   /** Lines worth telling the user before the first round (what runs, what is missing). */
   notices: string[];
+  /** The run's cognition retriever (configured embedder), or null when there is nothing to search. */
+  retriever: CognitionRetriever | null;
   close(): Promise<void>;
 }
 
@@ -180,7 +182,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
     : null;
 
-  const executor = createLocalExecutor({ concurrency: config.pipeline.parallel.num_workers });
+  const executor = createExecutorFromConfig(config, experiment);
   const round: RoundParts = {
     config,
     experiment,
@@ -212,6 +214,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   return {
     round,
     notices,
+    retriever: cognition.retriever,
     close: async () => {
       await executor.close();
       await models.close();

@@ -162,6 +162,12 @@ function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
   return best;
 }
 
+/** What a round asks the cognition store: each context node's analysis, else its motivation; the task when none has text. */
+export function retrievalQueries(context: readonly NodeRecord[], task: string): string[] {
+  const queries = context.map((node) => (node.analysis.trim() ? node.analysis : node.motivation)).filter((query) => query.trim());
+  return queries.length > 0 ? queries : [task];
+}
+
 /**
  * One round: sample → retrieve → design → evaluate → analyse. Storing is the caller's, in one
  * transaction. Expected failures (an unparseable answer, a failing candidate, an LLM out of
@@ -181,10 +187,8 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
     let cognition: CognitionItem[] = [];
     const notes: JsonObject = {};
     if (parts.retrieve && config.cognition.retrieval.top_k > 0) {
-      const queries = context.map((node) => (node.analysis.trim() ? node.analysis : node.motivation)).filter((query) => query.trim());
-      if (queries.length === 0) queries.push(experiment.task);
       try {
-        cognition = await parts.retrieve(queries);
+        cognition = await parts.retrieve(retrievalQueries(context, experiment.task));
       } catch (error) {
         notes.retrievalError = messageOf(error);
       }

@@ -1,0 +1,101 @@
+import type { CognitionItem } from '../cognition/index.js';
+import { AsiEvolveError } from '../errors.js';
+import { retrievalQueries, toSampleable } from '../loop/index.js';
+import { createRandom } from '../random.js';
+import type { SamplingPolicy } from '../sampling/index.js';
+import type { NodeRecord } from '../store/index.js';
+import type { McpSession } from './session.js';
+
+/** The step a new node gets: the lowest one no round has stored (the loop gives id = step). */
+export function nextFreeStep(completed: ReadonlySet<number>): number {
+  let step = 1;
+  while (completed.has(step)) step++;
+  return step;
+}
+
+/** The configured policy with the state `runLoop` starts from: the saved sampler state, then every stored node observed. */
+export function restoredPolicy(session: McpSession): SamplingPolicy {
+  const { policy } = session.freshParts();
+  const saved = session.store.loadSamplerState(policy.name);
+  if (saved !== undefined) policy.restore(saved);
+  for (const node of session.store.listNodes()) policy.observe(toSampleable(node));
+  return policy;
+}
+
+function contextNode(node: NodeRecord) {
+  return {
+    id: node.id,
+    step: node.step,
+    name: node.name,
+    score: node.score,
+    success: node.success,
+    error: node.error,
+    motivation: node.motivation,
+    analysis: node.analysis,
+    results: node.results,
+    program: node.program,
+  };
+}
+
+function cognitionEntry(item: CognitionItem) {
+  return { id: item.id, title: item.title, content: item.content, source: item.source, tags: item.tags };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `sample_context`: what the Researcher of the next round would be shown. The seed is evaluated
+ * first when it is not stored yet (unless a run holds the lock: it stores the seed itself).
+ */
+export async function sampleContextTool(session: McpSession, options: { n?: number | undefined }) {
+  const { config, experiment, store, parts } = session;
+  const notes: string[] = [];
+  if (experiment.initialProgram !== null && !store.hasSeed()) {
+    try {
+      await session.withRunLock(() => session.ensureSeed());
+    } catch (error) {
+      if (!AsiEvolveError.isInstance(error) || error.code !== 'STORE_BUSY') throw error;
+      notes.push(`the seed is not stored yet and ${error.message}: it stores the seed`);
+    }
+  }
+  const step = nextFreeStep(store.completedSteps());
+  const n = options.n ?? config.pipeline.sample_n;
+  // The same draw as the round `step` of a run: the run's seed, forked by step.
+  const selection = restoredPolicy(session).select({ n, random: createRandom(config.run.seed).fork(`select:${step}`) });
+  const context = selection.context.map((candidate) => store.requireNode(candidate.id));
+
+  // As a round retrieves.
+  let cognition: CognitionItem[] = [];
+  if (parts.retrieve && config.cognition.retrieval.top_k > 0) {
+    try {
+      cognition = await parts.retrieve(retrievalQueries(context, experiment.task));
+    } catch (error) {
+      notes.push(`cognition retrieval failed: ${messageOf(error)}`);
+    }
+  }
+  return {
+    step,
+    parent_id: selection.parent?.id ?? null,
+    island: selection.island,
+    diff_mode: config.pipeline.researcher.diff_based_evolution,
+    context: context.map(contextNode),
+    cognition: cognition.map(cognitionEntry),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** `search_cognition`: the items closest to a text, as `asi-evolve cognition search` lists them. */
+export async function searchCognitionTool(session: McpSession, options: { query: string; top_k?: number | undefined }) {
+  const { config, retriever } = session;
+  if (retriever === null) return { items: [], note: 'the experiment has no cognition items (and cognition growth is off)' };
+  const topK = options.top_k ?? Math.max(config.cognition.retrieval.top_k, 5);
+  const found = await retriever.search(options.query, topK, { abortSignal: session.signal });
+  const runThreshold = config.cognition.retrieval.score_threshold;
+  return {
+    embedder: retriever.embedderId,
+    run_threshold: runThreshold,
+    items: found.map(({ item, score }) => ({ ...cognitionEntry(item), score, below_run_threshold: score < runThreshold })),
+  };
+}

@@ -1,0 +1,120 @@
+import { AsiEvolveError } from '../errors.js';
+import { evaluateAndJudge, runLoop, stepDirFor, toSampleable, type Evaluated, type LoopEvent } from '../loop/index.js';
+import type { JsonValue } from '../store/index.js';
+import { agentAnalyst, agentDesigner, agentPolicy } from './agent-parts.js';
+import { nextFreeStep } from './context-tools.js';
+import type { McpSession } from './session.js';
+
+/** Why an evaluation failed, as a word: the executor's reason (`timeout`, `exit-code`…), else the error's prefix. */
+function failureReason(evaluated: Pick<Evaluated, 'success' | 'error' | 'metadata'>): string | null {
+  if (evaluated.success) return null;
+  const failure = evaluated.metadata.failure as { reason?: JsonValue } | undefined;
+  if (typeof failure?.reason === 'string') return failure.reason;
+  return evaluated.error?.split(':')[0] ?? 'unknown';
+}
+
+/**
+ * `evaluate`: the round's engineer (stages on the configured executor, lost jobs retried, the
+ * debug agent and judge when configured) on a candidate, in a scratch folder. Stores no node.
+ * The static check is left to `record_node`, where it runs as in a round.
+ */
+export async function evaluateTool(session: McpSession, options: { program: string }) {
+  const { parts, step, folder } = session.scratch();
+  const candidate = { program: options.program, name: 'mcp-evaluate', motivation: '', gate: false };
+  const evaluated = await evaluateAndJudge(parts, step, candidate, session.signal);
+  return {
+    status: evaluated.success ? 'ok' : 'failed',
+    score: evaluated.score,
+    eval_score: evaluated.evalScore,
+    reason: failureReason(evaluated),
+    error: evaluated.error,
+    results: evaluated.results,
+    logs: evaluated.logs,
+    runtime_ms: evaluated.runtimeMs,
+    metadata: evaluated.metadata,
+    folder,
+    // The debug agent may have repaired it: the program that was scored.
+    ...(evaluated.program === options.program ? {} : { repaired_program: evaluated.program }),
+  };
+}
+
+export interface RecordNodeOptions {
+  program: string;
+  name: string;
+  motivation: string;
+  analysis: string;
+  parent_ids?: number[] | undefined;
+}
+
+function checkParents(session: McpSession, ids: readonly number[]): void {
+  const seen = new Set<number>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new AsiEvolveError('USAGE', `parent_ids: node ${id} is listed twice`, { key: 'parent_ids' });
+    seen.add(id);
+    if (session.store.getNode(id) === undefined) {
+      throw new AsiEvolveError('USAGE', `parent_ids: no node ${id} in this experiment`, {
+        key: 'parent_ids',
+        hint: 'use the ids that sample_context, stats or best return',
+      });
+    }
+  }
+}
+
+/**
+ * `record_node`: one round of the loop whose Researcher and Analyzer are the agent. Under the run
+ * lock, the seed is stored first if missing, then the loop evaluates the program as a round does
+ * and stores it as the next free step (id = step) with the agent's analysis and parents, its
+ * step folder and, on a new best, best/. Without `parent_ids` the parents are the policy's draw
+ * for that step: the nodes `sample_context` showed.
+ */
+export async function recordNodeTool(session: McpSession, options: RecordNodeOptions) {
+  const { config, store } = session;
+  if (options.parent_ids !== undefined) checkParents(session, options.parent_ids);
+  return session.withRunLock(async () => {
+    await session.ensureSeed();
+    if (session.signal.aborted) throw new AsiEvolveError('USAGE', 'the node was not stored: the server is closing');
+    const step = nextFreeStep(store.completedSteps());
+    const base = session.freshParts();
+    const chosen = options.parent_ids?.map((id) => toSampleable(store.requireNode(id))) ?? null;
+    let ended: Extract<LoopEvent, { type: 'round-end' }> | null = null;
+    const summary = await runLoop({
+      parts: {
+        ...base,
+        designer: agentDesigner(options),
+        analyst: agentAnalyst(options.analysis),
+        policy: agentPolicy(base.policy, chosen),
+        // One check, recorded on the node: asking the agent's fixed proposal again would change nothing.
+        novelty: base.novelty ? { ...base.novelty, maxAttempts: 0 } : null,
+      },
+      store,
+      steps: step,
+      workers: 1,
+      seed: config.run.seed,
+      abortSignal: session.signal,
+      onEvent: (event) => {
+        if (event.type === 'round-end') ended = event;
+      },
+    });
+    const round = ended as Extract<LoopEvent, { type: 'round-end' }> | null;
+    if (round === null) {
+      const why = summary.reason === 'budget' ? 'the LLM budget is reached (budget.usd / budget.tokens)' : 'the server is closing';
+      throw new AsiEvolveError('USAGE', `the node was not stored: ${why}`);
+    }
+    const { node } = round;
+    return {
+      id: node.id,
+      step: node.step,
+      name: node.name,
+      score: node.score,
+      eval_score: node.evalScore,
+      success: node.success,
+      error: node.error,
+      is_new_best: round.isNewBest,
+      best: round.best === null ? null : { id: round.best.id, score: round.best.score },
+      parent_ids: node.parentIds,
+      cognition_ids: node.cognitionIds,
+      results: node.results,
+      step_folder: stepDirFor(session.experiment.stepsDir, node.step),
+    };
+  });
+}
