@@ -72,6 +72,9 @@ describe('the MCP tools on an experiment', () => {
     expect(task.evaluator_command).toContain('eval.sh');
     // The notices of the run's preset went to the log, not to the protocol.
     expect(logged.join('')).toContain('Cognition: 2 items');
+    // The agent designs here: the run's built-in-operator notice would mislead.
+    expect(logged.join('')).toContain('MCP: the agent designs and analyses');
+    expect(logged.join('')).not.toContain('BUILT-IN NO-MODEL OPERATOR');
   });
 
   it('sample_context stores the seed first and offers it as the parent, with the cognition retrieved for it', async () => {

@@ -72,7 +72,9 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
     if (isNewDatabase) removeDatabase(experiment.databasePath);
     throw error;
   }
-  for (const notice of runParts.notices) options.log(`${notice}\n`);
+  // The run's "no LLM: built-in operator" notice does not apply: here the agent designs and analyses.
+  for (const notice of runParts.notices) if (!notice.startsWith('No LLM configured')) options.log(`${notice}\n`);
+  options.log('MCP: the agent designs and analyses the nodes it records; the seed\'s analysis comes from the configured analyst.\n');
 
   const parts = runParts.round;
   const controller = new AbortController();
