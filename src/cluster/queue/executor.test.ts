@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, isRunning, readPids } from '../../evaluation/test-support/scratch.js';
+import { runExecutorCases } from '../executor.case.test.js';
 import { createQueueExecutor, type QueueExecutorOptions } from './executor.js';
 import { freePort, startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { startQueueWorker, type QueueWorker, type QueueWorkerEvent } from './worker.js';
@@ -57,6 +58,17 @@ function endlessJob(): { job: EvaluationJob; pidFile: string } {
   const job = scratch.job({ command: 'echo $$ > "$ASI_STEP_DIR/../pid-$(basename "$ASI_STEP_DIR")"; while :; do sleep 0.05; done' });
   return { job, pidFile: join(job.stepDir, '..', `pid-${job.stepDir.split('/').pop()}`) };
 }
+
+// Each case gets its own queue, served by one in-process worker (closed after the test).
+runExecutorCases('queue', {
+  create: async () => {
+    const name = queueName();
+    await worker(name);
+    return executor(name);
+  },
+  job: (overrides) => scratch.job(overrides),
+});
+afterEach(closeAll);
 
 describe('createQueueExecutor with a worker', () => {
   it('sends the job to a worker and returns the outcome it sends back', async () => {

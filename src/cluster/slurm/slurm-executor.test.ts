@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, survivorsOf, uniqueSleepSeconds } from '../../evaluation/test-support/scratch.js';
 import { rejectedAsiError } from '../../test-support/asi-error.js';
+import { runExecutorCases } from '../executor.case.test.js';
 import { createSlurmExecutor, type SlurmExecutorOptions } from './index.js';
 import { startSlurmCluster, type SlurmCluster } from './test-support/slurm-cluster.js';
 
@@ -40,6 +41,8 @@ function executor(overrides: Partial<SlurmExecutorOptions> = {}) {
 }
 
 const job = (overrides: Partial<EvaluationJob>): EvaluationJob => scratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides });
+
+runExecutorCases('slurm', { create: () => executor(), job });
 
 /** The step label the executor gives a scratch job (its folder is `steps/step_<n>`). */
 const labelOf = (evaluation: EvaluationJob): string => basename(evaluation.stepDir).replace(/^step_/, '');
