@@ -6,6 +6,8 @@ import type { EvaluationJob, EvaluationOutcome } from '../evaluation/outcome.js'
  */
 export interface Executor {
   readonly name: string;
+  /** Where evaluations go, in one line for the run's start (e.g. "Slurm jobs, partition gpu, gres gpu:1"). */
+  readonly description: string;
   run(job: EvaluationJob, options?: { abortSignal?: AbortSignal }): Promise<EvaluationOutcome>;
   close(): Promise<void>;
 }

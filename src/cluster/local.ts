@@ -30,6 +30,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
 
   return {
     name: 'local',
+    description: `on this machine, ${concurrency} at a time`,
     run(job: EvaluationJob, runOptions: { abortSignal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
       return runs.start(runOptions.abortSignal, (abortSignal) => limit(() => runSandboxed(job, { abortSignal })));
     },

@@ -183,6 +183,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     : null;
 
   const executor = createExecutorFromConfig(config, experiment);
+  notices.push(`Evaluations: ${executor.description}.`);
   const round: RoundParts = {
     config,
     experiment,

@@ -29,6 +29,7 @@ describe('the circle-packing demo without any LLM', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('BUILT-IN NO-MODEL OPERATOR');
+    expect(run.stdout).toContain('Evaluations: on this machine, 1 at a time.');
     expect(run.stdout).toContain('Run done: 30/30 rounds');
 
     const { nodes, calls } = readStored(dir);

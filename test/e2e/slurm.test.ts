@@ -26,6 +26,7 @@ describe('cluster.executor: slurm', () => {
     const run = await runCli(['run', dir, '--steps', '3'], { env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF! }), timeoutMs: 150_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Evaluations: Slurm batch jobs (partition ${cluster.partition}, 1 CPU(s)`);
 
     const { nodes } = readStored(dir);
     expect(nodes.map((node) => node.step)).toEqual([0, 1, 2, 3]);

@@ -18,7 +18,7 @@ import {
   queueProtocol,
   type QueueJobData,
 } from './protocol.js';
-import { bestEffort, createRedisClient, probeRedis } from './redis.js';
+import { bestEffort, createRedisClient, probeRedis, redactRedisUrl } from './redis.js';
 
 export interface QueueExecutorOptions {
   /** `cluster.queue.redis_url`; its password is never printed nor sent to a candidate. */
@@ -213,6 +213,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
 
   return {
     name: 'queue',
+    description: `queue ${queueName} on ${redactRedisUrl(redisUrl)}, served by \`asi-evolve worker --queue ${queueName}\` on each machine; a lost job is retried up to ${maxRetries} time(s)`,
     run(job: EvaluationJob, runOptions: { abortSignal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
       return runs.start(runOptions.abortSignal, (stopSignal) => runOne(job, stopSignal));
     },

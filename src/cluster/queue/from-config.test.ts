@@ -35,6 +35,8 @@ describe('cluster.executor: queue', () => {
     const worker = await startQueueWorker({ redisUrl: redis.url, queueName: 'asi-evolve-my-experiment' });
     try {
       expect(executor.name).toBe('queue');
+      expect(executor.description).toContain('queue asi-evolve-my-experiment on redis://127.0.0.1:');
+      expect(executor.description).toContain('asi-evolve worker --queue asi-evolve-my-experiment');
       expect(await executor.run(scratch.job({}))).toMatchObject({ status: 'ok', evalScore: 1 });
     } finally {
       await executor.close();
@@ -46,6 +48,10 @@ describe('cluster.executor: queue', () => {
     const badUrl = errorOf(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: 'http://:hunter2@host' } } }), experiment));
     expect(badUrl).toMatchObject({ code: 'CONFIG_INVALID', key: 'cluster.queue.redis_url' });
     expect(badUrl.message).not.toContain('hunter2');
+    const withPassword = createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: 'redis://:hunter2@cache:6379' } } }), experiment);
+    expect(withPassword.description).toContain('redis://[redacted]@cache:6379');
+    expect(withPassword.description).not.toContain('hunter2');
+    void withPassword.close();
     const badName = errorOf(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { name: 'a:b' } } }), experiment));
     expect(badName).toMatchObject({ code: 'CONFIG_INVALID', key: 'cluster.queue.name' });
     expect(badName.message).toContain('"a:b"');

@@ -8,7 +8,11 @@ const experiment = { dir: '/runs/my experiment' } as Experiment;
 describe('cluster.executor: slurm', () => {
   it('builds the Slurm executor, with its work folder in the experiment by default', () => {
     const config = configSchema.parse({ cluster: { executor: 'slurm' } });
-    expect(createExecutorFromConfig(config, experiment).name).toBe('slurm');
+    const executor = createExecutorFromConfig(config, experiment);
+    expect(executor.name).toBe('slurm');
+    expect(executor.description).toBe(
+      'Slurm batch jobs (the default partition, 1 CPU(s), time limit from the evaluator timeout; job files in /runs/my experiment/.slurm); a lost job is resubmitted up to 2 time(s)',
+    );
     expect(slurmOptionsFromConfig(config, experiment)).toEqual({
       workDir: '/runs/my experiment/.slurm',
       maxRetries: 2,

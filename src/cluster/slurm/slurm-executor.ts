@@ -116,6 +116,21 @@ function checkOptions(options: SlurmExecutorOptions): void {
  * const outcome = await executor.run(job);
  * await executor.close();
  */
+/** The run-start line: what each job asks Slurm for, where its files go, how lost jobs are handled. */
+function describeSlurm(options: SlurmExecutorOptions, maxRetries: number): string {
+  const asks = [
+    options.partition ? `partition ${options.partition}` : 'the default partition',
+    options.account ? `account ${options.account}` : null,
+    options.qos ? `qos ${options.qos}` : null,
+    options.gres ? `gres ${options.gres}` : null,
+    options.cpusPerTask ? `${options.cpusPerTask} CPU(s)` : null,
+    options.mem ? `mem ${options.mem}` : null,
+    options.timeLimitMinutes ? `time limit ${options.timeLimitMinutes} min` : 'time limit from the evaluator timeout',
+    ...(options.extraArgs ?? []),
+  ].filter((part): part is string => part !== null);
+  return `Slurm batch jobs (${asks.join(', ')}; job files in ${options.workDir}); a lost job is resubmitted up to ${maxRetries} time(s)`;
+}
+
 export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
   checkOptions(options);
   const maxRetries = options.maxRetries ?? 2;
@@ -306,6 +321,7 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
 
   return {
     name: 'slurm',
+    description: describeSlurm(options, maxRetries),
     run(job: EvaluationJob, runOptions: { abortSignal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
       return runs.start(runOptions.abortSignal, (signal) => evaluate(job, signal));
     },
