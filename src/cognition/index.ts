@@ -34,7 +34,7 @@ export { createMemoryCognitionSource } from './source.js';
 export type { CognitionSource, MemoryCognitionSource } from './source.js';
 export { createStoreCognitionSource } from './store-source.js';
 export type { CognitionStore } from './store-source.js';
-export { createCognitionRetriever, cognitionItemText } from './retrieve.js';
+export { createCognitionRetriever, cognitionItemText, indexCacheFileFor } from './retrieve.js';
 export type { CognitionRetriever, CognitionRetrieverOptions, EmbeddingUsage } from './retrieve.js';
 export type { RefusedItem } from './vector-check.js';
 export { useEmbedder, embedderMetaKey } from './embedder-switch.js';

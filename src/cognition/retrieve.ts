@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Embedder } from './embedders/embedder.js';
 import { embedderIdentity } from './embedders/identity.js';
 import type { CognitionItem, ScoredCognitionItem } from './item.js';
@@ -21,6 +22,13 @@ export interface CognitionRetrieverOptions {
   approximateAbove?: number;
   /** Candidates the approximate search explores per query (`cognition.index.expansion_search`). */
   expansionSearch?: number;
+  /** Where the approximate index is kept between runs; see {@link indexCacheFileFor}. */
+  indexCacheFile?: string;
+}
+
+/** Where an experiment keeps its approximate cognition index between runs. */
+export function indexCacheFileFor(experimentDir: string): string {
+  return join(experimentDir, '.cognition-index', 'hnsw.usearch');
 }
 
 /** Token usage of the embedding calls a retriever made; undefined when not reported. */
@@ -83,6 +91,7 @@ export function createCognitionRetriever(options: CognitionRetrieverOptions): Co
   const vectorSearch = createVectorSearch({
     ...(options.approximateAbove === undefined ? {} : { approximateAbove: options.approximateAbove }),
     ...(options.expansionSearch === undefined ? {} : { expansionSearch: options.expansionSearch }),
+    ...(options.indexCacheFile === undefined ? {} : { cacheFile: options.indexCacheFile }),
   });
   /** Item id → the text whose vector was refused, so it is not embedded again while unchanged. */
   const refusedTexts = new Map<string, string>();

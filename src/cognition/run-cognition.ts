@@ -5,7 +5,7 @@ import { createEmbedderFromConfig, type EmbedderFromConfigOptions } from './embe
 import { recordFoundItems, type FoundItemsResult, type ProposedCognitionItem } from './growth.js';
 import { importCognitionPaths } from './ingest/index.js';
 import type { CognitionItem } from './item.js';
-import { createCognitionRetriever, type CognitionRetriever } from './retrieve.js';
+import { createCognitionRetriever, indexCacheFileFor, type CognitionRetriever } from './retrieve.js';
 import { createStoreCognitionSource } from './store-source.js';
 
 /** The cognition parts of a run. */
@@ -62,6 +62,7 @@ export async function prepareRunCognition(options: PrepareRunCognitionOptions): 
     threshold: cognition.retrieval.score_threshold,
     approximateAbove: cognition.index.approximate_above,
     expansionSearch: cognition.index.expansion_search,
+    ...(options.baseDir === undefined ? {} : { indexCacheFile: indexCacheFileFor(options.baseDir) }),
   });
   const change = useEmbedder(store, retriever.embedderId);
   if (change.changed) notices.push(`Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped; items are re-embedded.`);

@@ -7,6 +7,8 @@ export interface VectorSearchOptions {
   approximateAbove?: number;
   /** Candidates the approximate search explores per query. @default 128 */
   expansionSearch?: number;
+  /** Where the approximate index's graph is kept between runs (see ApproximateIndexOptions.cacheFile). */
+  cacheFile?: string;
 }
 
 /** Search over a map of vectors that is exact while small and approximate once large. */
@@ -46,6 +48,7 @@ export function createVectorSearch(options: VectorSearchOptions = {}): VectorSea
       approximate ??= createApproximateIndex({
         dimensions: first.value.length,
         ...(options.expansionSearch === undefined ? {} : { expansionSearch: options.expansionSearch }),
+        ...(options.cacheFile === undefined ? {} : { cacheFile: options.cacheFile }),
       });
       approximate.sync(next);
       kind = 'approximate';

@@ -92,7 +92,7 @@ describe('installationRoot', () => {
 
 describe('isHiddenExperimentEntry', () => {
   it('hides configs, env files, databases, the best snapshot, the steps and the Slurm job folder', () => {
-    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git', '.slurm']) {
+    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git', '.slurm', '.cognition-index']) {
       expect(isHiddenExperimentEntry(name), name).toBe(true);
     }
     for (const name of ['eval.sh', 'evaluator.py', 'input.md', 'best_practices.md', 'data', 'initial_program']) {

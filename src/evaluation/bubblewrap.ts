@@ -42,6 +42,7 @@ export function isHiddenExperimentEntry(name: string): boolean {
     name === 'steps' ||
     // The Slurm executor's job descriptions and outcomes: other candidates' programs and scores.
     name === '.slurm' ||
+    name === '.cognition-index' ||
     /^best(\.|$)/.test(name) ||
     /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/i.test(name)
   );

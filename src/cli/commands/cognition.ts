@@ -5,6 +5,7 @@ import { createCognitionExtractor } from '../../agents/cognition-extractor/index
 import {
   classifyCandidates,
   createCognitionRetriever,
+  indexCacheFileFor,
   createEmbedderFromConfig,
   createStoreCognitionSource,
   importCognitionPaths,
@@ -50,6 +51,7 @@ async function openRetriever(dir: string, config: Config, store: Store, write: W
     threshold: config.cognition.retrieval.score_threshold,
     approximateAbove: config.cognition.index.approximate_above,
     expansionSearch: config.cognition.index.expansion_search,
+    indexCacheFile: indexCacheFileFor(dir),
   });
   const change = useEmbedder(store, retriever.embedderId);
   if (change.changed) write(`Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped, items are re-embedded.\n`);
