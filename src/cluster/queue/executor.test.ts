@@ -8,7 +8,8 @@ import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, isRunning, readPids } from '../../evaluation/test-support/scratch.js';
 import { runExecutorCases } from '../executor.case.test.js';
 import { createQueueExecutor, type QueueExecutorOptions } from './executor.js';
-import { freePort, startRedisServer, type RedisServer } from './test-support/redis-server.js';
+import { freePort } from '../../test-support/free-port.js';
+import { startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { startQueueWorker, type QueueWorker, type QueueWorkerEvent } from './worker.js';
 
 const scratch = createScratch();

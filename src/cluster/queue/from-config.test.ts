@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Experiment } from '../../config/index.js';
-import { AsiEvolveError } from '../../errors.js';
 import { createScratch } from '../../evaluation/test-support/scratch.js';
+import { thrownAsiError } from '../../test-support/asi-error.js';
 import { createExecutorFromConfig } from '../from-config.js';
 import { startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { startQueueWorker } from './worker.js';
@@ -18,15 +18,6 @@ afterAll(async () => {
 
 const experiment = { dir: '/runs/my experiment' } as Experiment;
 
-function errorOf(run: () => unknown): AsiEvolveError {
-  try {
-    run();
-  } catch (error) {
-    if (AsiEvolveError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('cluster.executor: queue', () => {
   it('queues on asi-evolve-<experiment folder name> by default, which a worker of that name serves', async () => {
@@ -45,14 +36,14 @@ describe('cluster.executor: queue', () => {
   });
 
   it('names the key of a bad Redis URL without quoting it (it may hold a password), and of a bad queue name', () => {
-    const badUrl = errorOf(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: 'http://:hunter2@host' } } }), experiment));
+    const badUrl = thrownAsiError(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: 'http://:hunter2@host' } } }), experiment));
     expect(badUrl).toMatchObject({ code: 'CONFIG_INVALID', key: 'cluster.queue.redis_url' });
     expect(badUrl.message).not.toContain('hunter2');
     const withPassword = createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: 'redis://:hunter2@cache:6379' } } }), experiment);
     expect(withPassword.description).toContain('redis://[redacted]@cache:6379');
     expect(withPassword.description).not.toContain('hunter2');
     void withPassword.close();
-    const badName = errorOf(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { name: 'a:b' } } }), experiment));
+    const badName = thrownAsiError(() => createExecutorFromConfig(configSchema.parse({ cluster: { executor: 'queue', queue: { name: 'a:b' } } }), experiment));
     expect(badName).toMatchObject({ code: 'CONFIG_INVALID', key: 'cluster.queue.name' });
     expect(badName.message).toContain('"a:b"');
   });

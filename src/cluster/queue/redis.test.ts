@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
 import { probeRedis, redactRedisText, redactRedisUrl, redisUrlProblem } from './redis.js';
-import { freePort } from './test-support/redis-server.js';
+import { freePort } from '../../test-support/free-port.js';
 
 describe('redactRedisUrl', () => {
   it('hides the password and user name, keeps where it points', () => {

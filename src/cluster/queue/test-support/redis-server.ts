@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../test-support/free-port.js';
 
 /** A redis-server started by a test, on loopback, with everything in a temp folder. */
 export interface RedisServer {
@@ -14,17 +15,6 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago (the server is started on it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** True when something on the port answers PING like Redis (NOAUTH counts: it is up, and wants the password). */
 function answersPing(port: number): Promise<boolean> {
