@@ -29,3 +29,29 @@ export type LoopEvent =
       spendUsd: number;
     }
   | { type: 'run-end'; reason: 'done' | 'interrupted' | 'budget' | 'error'; completed: number; target: number; best: NodeRecord | null; message?: string };
+
+/**
+ * Notices that parts raise while a run goes on (an executor whose job waits for a worker), passed
+ * to whoever listens: the run shows them and records them as events. Made before the run starts,
+ * so parts built first can be handed `notify`.
+ */
+export interface NoticeRelay {
+  notify(message: string): void;
+  /** Replaces the listener; notices raised before any listener are kept for the first. */
+  listen(listener: (message: string) => void): void;
+}
+
+export function createNoticeRelay(): NoticeRelay {
+  let listener: ((message: string) => void) | null = null;
+  const early: string[] = [];
+  return {
+    notify(message) {
+      if (listener === null) early.push(message);
+      else listener(message);
+    },
+    listen(next) {
+      listener = next;
+      for (const message of early.splice(0)) next(message);
+    },
+  };
+}

@@ -35,6 +35,7 @@ import type { Store } from '../store/index.js';
 import { recordCall } from './call-context.js';
 import { runCheckCommand, type EngineerParts } from './engineer.js';
 import type { RoundParts } from './round.js';
+import { createNoticeRelay } from './events.js';
 
 export interface RunParts {
   round: RoundParts;
@@ -182,12 +183,14 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
     : null;
 
-  const executor = createExecutorFromConfig(config, experiment);
+  const liveNotices = createNoticeRelay();
+  const executor = createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
   notices.push(`Evaluations: ${executor.description}.`);
   const round: RoundParts = {
     config,
     experiment,
     executor,
+    liveNotices,
     designer,
     analyst,
     fallbackAnalyst,

@@ -7,6 +7,7 @@ import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadat
 import type { ResourceLimits } from '../evaluation/outcome.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/policy.js';
+import type { NoticeRelay } from './events.js';
 import type { JsonObject, NewNode, NodeRecord, Provenance } from '../store/types.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
 import { evaluateAndJudge, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
@@ -39,6 +40,8 @@ export interface RoundParts {
   recordFound?: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<{ stored: unknown[]; skipped: unknown[] }>) | null;
   /** Told which nodes a round sampled, as soon as it has (eviction spares them while it runs). */
   claim?: (step: number, ids: readonly number[]) => void;
+  /** Notices raised while the run goes on (e.g. an evaluation waiting for a worker); the run shows and records them. */
+  liveNotices?: NoticeRelay;
 }
 
 /** A finished round: the node to store and everything that goes with it. */

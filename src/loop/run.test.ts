@@ -9,7 +9,7 @@ import { AsiEvolveError } from '../errors.js';
 import { LlmCallError } from '../llm/index.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
-import type { LoopEvent } from './events.js';
+import { createNoticeRelay, type LoopEvent } from './events.js';
 import type { RoundParts } from './round.js';
 import { recordCall } from './call-context.js';
 import { runLoop } from './run.js';
@@ -131,6 +131,28 @@ describe('runLoop', () => {
     expect(summary).toMatchObject({ reason: 'done', completed: 3, target: 3, ranThisTime: 0 });
     expect(events[0]).toMatchObject({ type: 'run-start', completed: 3, beyondTarget: 2 });
     expect(store.listNodes()).toHaveLength(6);
+  });
+
+  it('shows and records the notices parts raise while the run goes on', async () => {
+    const liveNotices = createNoticeRelay();
+    const builtin = createBuiltinDesigner();
+    const noisy: Designer = {
+      name: 'noisy',
+      design: async (context) => {
+        liveNotices.notify(`step_${context.step} has waited 60 s for a worker`);
+        return builtin.design(context);
+      },
+    };
+    const events: LoopEvent[] = [];
+    await runLoop({ parts: parts({ designer: noisy, liveNotices }), store, steps: 2, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
+    expect(events.filter((event) => event.type === 'notice').map((event) => (event as { message: string }).message)).toEqual([
+      'step_1 has waited 60 s for a worker',
+      'step_2 has waited 60 s for a worker',
+    ]);
+    expect(store.listEvents().filter((event) => event.type === 'notice').map((event) => event.message)).toEqual([
+      'step_1 has waited 60 s for a worker',
+      'step_2 has waited 60 s for a worker',
+    ]);
   });
 
   it('records a round whose design failed as a failed node and goes on', async () => {

@@ -118,6 +118,15 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       policy.forget(id);
     }
   };
+  // Notices raised during the run (an evaluation waiting for a worker) are shown and recorded.
+  parts.liveNotices?.listen((message) => {
+    emit({ type: 'notice', message });
+    try {
+      store.addEvent('notice', message);
+    } catch {
+      // Raised after the run closed its store: shown, not recorded.
+    }
+  });
   emit({
     type: 'run-start',
     completed: completed.size,

@@ -72,6 +72,29 @@ runExecutorCases('queue', {
 afterEach(closeAll);
 
 describe('createQueueExecutor with a worker', () => {
+  it('says when a job waits for a worker, once, and goes on when one starts', async () => {
+    const name = queueName();
+    const notices: string[] = [];
+    const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 300 });
+    const outcome = queue.run(scratch.job({ command: 'echo \'{"eval_score": 3}\' > results.json' }));
+    await waitFor(() => notices.length > 0, 'the waiting notice');
+    expect(notices[0]).toMatch(new RegExp(`^step_\\d+ has waited 0 s for a worker on queue ${name}: is \`asi-evolve worker --queue ${name}\` running`));
+    await worker(name);
+    expect(await outcome).toMatchObject({ status: 'ok', evalScore: 3 });
+    expect(notices).toHaveLength(1);
+    await closeAll();
+  });
+
+  it('says nothing when a worker takes the job in time', async () => {
+    const name = queueName();
+    const notices: string[] = [];
+    await worker(name);
+    const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 1_500 });
+    expect(await queue.run(scratch.job({ command: 'sleep 2; echo \'{"eval_score": 1}\' > results.json' }))).toMatchObject({ status: 'ok' });
+    expect(notices).toEqual([]);
+    await closeAll();
+  });
+
   it('sends the job to a worker and returns the outcome it sends back', async () => {
     const name = queueName();
     const events: QueueWorkerEvent[] = [];

@@ -31,6 +31,10 @@ export interface QueueExecutorOptions {
   stallTimeoutMs: number;
   /** How often each job's state is read, in case a finish notification was missed. Default 5000. */
   pollIntervalMs?: number;
+  /** Told once per job that no worker has taken it after `waitingNoticeMs`, so a run never waits in silence. */
+  notify?: (message: string) => void;
+  /** @default 60 000 */
+  waitingNoticeMs?: number;
 }
 
 interface Connection {
@@ -71,6 +75,7 @@ function untilAborted(signal: AbortSignal): Promise<'aborted'> {
 export function createQueueExecutor(options: QueueExecutorOptions): Executor {
   const { redisUrl, queueName, maxRetries, stallTimeoutMs } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const waitingNoticeMs = options.waitingNoticeMs ?? 60_000;
   const nameProblem = queueNameProblem(queueName);
   if (nameProblem !== null) throw new AsiEvolveError('USAGE', `Expected \`queueName\` to be ${nameProblem}, got ${JSON.stringify(queueName)}`);
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new AsiEvolveError('USAGE', `Expected \`maxRetries\` to be an integer >= 0, got ${maxRetries}`);
@@ -184,6 +189,18 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
     }, connection.client.status === 'ready' ? 2_000 : 0);
   }
 
+  /** Tells the user when a job is still waiting for a worker: none may be running. */
+  async function noticeIfWaiting(connection: Connection, jobId: string, job: EvaluationJob): Promise<void> {
+    let state: string | undefined;
+    await bestEffort(async () => {
+      state = await (await Job.fromId(connection.queue, jobId))?.getState();
+    }, 2_000);
+    if (state !== 'waiting' && state !== 'prioritized') return;
+    options.notify?.(
+      `${basename(job.stepDir)} has waited ${Math.round(waitingNoticeMs / 1000)} s for a worker on queue ${queueName}: is \`asi-evolve worker --queue ${queueName}\` running where it can reach ${redactRedisUrl(redisUrl)}?`,
+    );
+  }
+
   async function runOne(job: EvaluationJob, stopSignal: AbortSignal): Promise<EvaluationOutcome> {
     if (stopSignal.aborted) return abortedOutcome();
     const aborted = untilAborted(stopSignal);
@@ -202,7 +219,8 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
         return abortedOutcome();
       }
       waiting.poll();
-      const result = await Promise.race([waiting.finished, aborted]);
+      const noticeTimer = options.notify === undefined ? undefined : setTimeout(() => void noticeIfWaiting(connection, jobId, job), waitingNoticeMs);
+      const result = await Promise.race([waiting.finished, aborted]).finally(() => clearTimeout(noticeTimer));
       if (result !== 'aborted') return result;
       await cancel(connection, jobId);
       return abortedOutcome();

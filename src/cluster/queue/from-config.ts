@@ -10,7 +10,7 @@ import { redisUrlProblem } from './redis.js';
  * `asi-evolve-<experiment folder name>`) on `cluster.queue.redis_url`.
  * @example const executor = queueExecutorFromConfig(config, experiment);
  */
-export function queueExecutorFromConfig(config: Config, experiment: Experiment): Executor {
+export function queueExecutorFromConfig(config: Config, experiment: Experiment, options: { notify?: (message: string) => void } = {}): Executor {
   const { max_retries: maxRetries, queue } = config.cluster;
   const urlProblem = redisUrlProblem(queue.redis_url);
   if (urlProblem !== null) {
@@ -22,5 +22,11 @@ export function queueExecutorFromConfig(config: Config, experiment: Experiment):
   if (nameProblem !== null) {
     throw new AsiEvolveError('CONFIG_INVALID', `cluster.queue.name must be ${nameProblem}, got ${JSON.stringify(queueName)}`, { key: 'cluster.queue.name' });
   }
-  return createQueueExecutor({ redisUrl: queue.redis_url, queueName, maxRetries, stallTimeoutMs: queue.stall_timeout * 1000 });
+  return createQueueExecutor({
+    redisUrl: queue.redis_url,
+    queueName,
+    maxRetries,
+    stallTimeoutMs: queue.stall_timeout * 1000,
+    ...(options.notify ? { notify: options.notify } : {}),
+  });
 }
