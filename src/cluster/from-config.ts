@@ -23,6 +23,6 @@ export function createExecutorFromConfig(config: Config, experiment: Experiment,
     case 'queue':
       return queueExecutorFromConfig(config, experiment, options);
     case 'slurm':
-      return slurmExecutorFromConfig(config, experiment);
+      return slurmExecutorFromConfig(config, experiment, options);
   }
 }

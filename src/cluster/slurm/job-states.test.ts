@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationOutcome } from '../../evaluation/index.js';
-import { abortedOutcome, judgeJob, lostOutcome, parseJobStates } from './job-states.js';
+import { abortedOutcome, judgeJob, lostOutcome, parseJobStates, parsePendingReasons } from './job-states.js';
 
 const logs = { stdoutTail: 'epoch 3\n', stderrTail: '', truncated: false };
 const scored: EvaluationOutcome = { status: 'ok', results: { eval_score: 2 }, evalScore: 2, durationMs: 900, logs };
 const aborted: EvaluationOutcome = { ...abortedOutcome(5000), logs };
 const observe = (state: string | null, outcome: EvaluationOutcome | null = null) =>
   judgeJob({ jobId: '42', state, outcome, timeLimitMinutes: 3, durationMs: 1234 });
+
+describe('parsePendingReasons', () => {
+  it('keeps the reason of pending jobs only', () => {
+    const reasons = parsePendingReasons('12|PENDING|Resources\n13|RUNNING|None\n14|PENDING|\n15|PENDING|Priority\nnoise\n');
+    expect([...reasons]).toEqual([
+      ['12', 'Resources'],
+      ['15', 'Priority'],
+    ]);
+  });
+});
 
 describe('parseJobStates', () => {
   it('reads squeue and sacct lines, keeping the first word of a state and leaving sub-steps out', () => {

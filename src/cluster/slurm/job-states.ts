@@ -40,6 +40,17 @@ export function parseJobStates(output: string): Map<string, string> {
   return states;
 }
 
+/** Why squeue says each pending job waits (`%i|%T|%r` lines), e.g. Resources, Priority, QOSMaxJobsPerUserLimit. */
+export function parsePendingReasons(output: string): Map<string, string> {
+  const reasons = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const [id, state, reason] = line.trim().split('|');
+    if (id === undefined || !/^\d+$/.test(id) || state?.trim() !== 'PENDING' || !reason?.trim()) continue;
+    reasons.set(id, reason.trim());
+  }
+  return reasons;
+}
+
 /** What the coordinator makes of a job it watches. */
 export type JobVerdict =
   | { kind: 'running' }

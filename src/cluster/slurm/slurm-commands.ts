@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { parseJobStates } from './job-states.js';
+import { parseJobStates, parsePendingReasons } from './job-states.js';
 
 export interface CommandResult {
   /** Null when the command could not start or was killed at its time limit. */
@@ -35,6 +35,8 @@ export function describeFailure(command: string, result: CommandResult): string 
 export interface StatesQuery {
   /** id → state for the jobs Slurm knows. */
   states: Map<string, string>;
+  /** id → why a pending job waits, as squeue says. */
+  pendingReasons: Map<string, string>;
   /** True when a job missing from `states` is known to be gone: squeue and sacct (if kept) both answered without it. */
   forgottenAreGone: boolean;
   /** Set when squeue could not answer (no controller): nothing can be concluded this time. */
@@ -52,21 +54,22 @@ export async function queryJobStates(
   sacct: { available: boolean; onUnavailable: () => void },
 ): Promise<StatesQuery> {
   const list = jobIds.join(',');
-  const squeue = await runSlurmCommand('squeue', ['--noheader', '--states=all', `--jobs=${list}`, '--format=%i|%T'], env);
+  const squeue = await runSlurmCommand('squeue', ['--noheader', '--states=all', `--jobs=${list}`, '--format=%i|%T|%r'], env);
   // squeue fails with "Invalid job id specified" when it knows none of the jobs: that is an answer.
   const knowsNone = squeue.code === 1 && /invalid job id/i.test(squeue.stderr);
-  if (squeue.code !== 0 && !knowsNone) return { states: new Map(), forgottenAreGone: false, error: describeFailure('squeue', squeue) };
+  if (squeue.code !== 0 && !knowsNone) return { states: new Map(), pendingReasons: new Map(), forgottenAreGone: false, error: describeFailure('squeue', squeue) };
   const states = parseJobStates(knowsNone ? '' : squeue.stdout);
+  const pendingReasons = parsePendingReasons(knowsNone ? '' : squeue.stdout);
   const forgotten = jobIds.filter((id) => !states.has(id));
-  if (forgotten.length === 0 || !sacct.available) return { states, forgottenAreGone: true, error: null };
+  if (forgotten.length === 0 || !sacct.available) return { states, pendingReasons, forgottenAreGone: true, error: null };
 
   const accounting = await runSlurmCommand('sacct', ['--noheader', '--allocations', '--parsable2', `--jobs=${forgotten.join(',')}`, '--format=JobID,State'], env);
   if (/accounting storage is disabled/i.test(accounting.stdout + accounting.stderr) || accounting.failure?.includes('ENOENT')) {
     sacct.onUnavailable();
-    return { states, forgottenAreGone: true, error: null };
+    return { states, pendingReasons, forgottenAreGone: true, error: null };
   }
   // A failing sacct (slurmdbd down) tells nothing: the forgotten jobs stay unknown, not lost.
-  if (accounting.code !== 0) return { states, forgottenAreGone: false, error: null };
+  if (accounting.code !== 0) return { states, pendingReasons, forgottenAreGone: false, error: null };
   for (const [id, state] of parseJobStates(accounting.stdout)) states.set(id, state);
-  return { states, forgottenAreGone: true, error: null };
+  return { states, pendingReasons, forgottenAreGone: true, error: null };
 }

@@ -83,6 +83,22 @@ async function waitUntil(what: string, check: () => boolean): Promise<void> {
 }
 
 describe('createSlurmExecutor: job states', () => {
+  it('says once, with squeue\'s reason, when a job stays pending, and goes on when it runs', async () => {
+    const notices: string[] = [];
+    const { fake, executor } = setup({ notify: (message) => notices.push(message), pendingNoticeMs: 200 });
+    const outcome = executor.run(stepJob(7));
+    await waitUntil('the submission', () => fake.submitted(101));
+    fake.setState(101, 'PENDING|QOSMaxJobsPerUserLimit');
+    await waitUntil('the pending notice', () => notices.length > 0);
+    expect(notices).toEqual(['step_7: Slurm job 101 has been pending for 0 min (squeue: QOSMaxJobsPerUserLimit); the run waits for it']);
+    fake.setState(101, 'RUNNING');
+    fake.writeOutcome('7', 1, scored(2));
+    expect(await outcome).toEqual(scored(2));
+    expect(notices).toHaveLength(1);
+    expect(fake.log('squeue')[0]).toContain('--format=%i|%T|%r');
+    await executor.close();
+  });
+
   it('resubmits a job that only sacct still knows, as NODE_FAIL, and takes the next attempt’s outcome', async () => {
     const { fake, executor } = setup();
     const outcome = executor.run(stepJob(1));

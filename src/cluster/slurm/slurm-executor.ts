@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationJob, EvaluationOutcome } from '../../evaluation/index.js';
@@ -34,6 +35,10 @@ export interface SlurmExecutorOptions extends SlurmJobSettings {
   outcomeGraceMs?: number;
   /** How long squeue may keep failing (no controller) before the runs waiting on it fail. Default 300 000. */
   controllerTimeoutMs?: number;
+  /** Told once per job that it is still pending after `pendingNoticeMs`, with squeue's reason, so a run never waits in silence. */
+  notify?: (message: string) => void;
+  /** @default 300 000 */
+  pendingNoticeMs?: number;
 }
 
 /** node + this package's launcher: `dist/cluster/slurm/` and `src/cluster/slurm/` are both three folders below it. */
@@ -50,6 +55,10 @@ interface Watch {
   timeLimitMinutes: number;
   /** When the job first looked ended without an outcome file. */
   missingOutcomeSince: number | null;
+  /** The step folder's name, for notices. */
+  label: string;
+  /** Whether the user was told that this job is still pending. */
+  pendingNoticed: boolean;
   settle(result: WatchResult): void;
   fail(error: AsiEvolveError): void;
 }
@@ -137,6 +146,7 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
   const outcomeGraceMs = options.outcomeGraceMs ?? 30_000;
   const controllerTimeoutMs = options.controllerTimeoutMs ?? 300_000;
+  const pendingNoticeMs = options.pendingNoticeMs ?? 300_000;
   const runner = options.runner ?? defaultRunner();
   const workDir = options.workDir;
   const env = (): NodeJS.ProcessEnv => options.env ?? process.env;
@@ -244,6 +254,13 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
       const watched = watches.get(id);
       if (watched === undefined) continue; // aborted while squeue ran
       const state = query.states.get(id) ?? null;
+      if (state === 'PENDING' && !watched.pendingNoticed && now - watched.submittedAt >= pendingNoticeMs) {
+        watched.pendingNoticed = true;
+        const reason = query.pendingReasons.get(id);
+        options.notify?.(
+          `${watched.label}: Slurm job ${id} has been pending for ${Math.round((now - watched.submittedAt) / 60_000)} min${reason ? ` (squeue: ${reason})` : ''}; the run waits for it`,
+        );
+      }
       if (state === null && !query.forgottenAreGone) continue;
       const verdict = judgeJob({
         jobId: id,
@@ -275,7 +292,7 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
     );
   }
 
-  function watch(submission: { jobId: string; files: SubmissionFiles; timeLimitMinutes: number }, signal: AbortSignal): Promise<WatchResult> {
+  function watch(submission: { jobId: string; files: SubmissionFiles; timeLimitMinutes: number }, label: string, signal: AbortSignal): Promise<WatchResult> {
     return new Promise((resolve, reject) => {
       const { jobId } = submission;
       const onAbort = (): void => {
@@ -291,6 +308,8 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
         ...submission,
         submittedAt: Date.now(),
         missingOutcomeSince: null,
+        label,
+        pendingNoticed: false,
         settle: (result) => {
           forget();
           resolve(result);
@@ -311,7 +330,7 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
     for (let resubmissions = 0; ; resubmissions++) {
       if (signal.aborted) return abortedOutcome(Date.now() - started);
       const submission = await submit(job);
-      const result = await watch(submission, signal);
+      const result = await watch(submission, basename(job.stepDir), signal);
       if (result.kind === 'aborted') return abortedOutcome(Date.now() - started);
       if (result.kind === 'done') return result.outcome;
       if (result.kind !== 'lost') throw new Error(`unexpected verdict ${result.kind}`);
