@@ -65,7 +65,8 @@ runExecutorCases('queue', {
   create: async () => {
     const name = queueName();
     await worker(name);
-    return executor(name);
+    // The cases are not about stalls: a long stall timeout keeps a loaded machine from handing jobs on.
+    return executor(name, { stallTimeoutMs: 20_000 });
   },
   job: (overrides) => scratch.job(overrides),
 });
@@ -89,8 +90,10 @@ describe('createQueueExecutor with a worker', () => {
     const name = queueName();
     const notices: string[] = [];
     await worker(name);
-    const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 1_500 });
-    expect(await queue.run(scratch.job({ command: 'sleep 2; echo \'{"eval_score": 1}\' > results.json' }))).toMatchObject({ status: 'ok' });
+    // A job still running (not waiting) when the notice is due; a long stall timeout, so a loaded machine cannot hand it on.
+    const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 1_500, stallTimeoutMs: 20_000 });
+    const outcome = await queue.run(scratch.job({ command: 'sleep 2; echo \'{"eval_score": 1}\' > results.json' }));
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'ok' });
     expect(notices).toEqual([]);
     await closeAll();
   });
