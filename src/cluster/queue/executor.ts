@@ -121,9 +121,14 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
 
   /** The outcome of a finished job, or null while it is not finished. */
   async function finishedOutcome(connection: Connection, jobId: string): Promise<EvaluationOutcome | null> {
+    // The state first, then the job: read the other way round, the job's fields could predate a
+    // finish that the state already shows (a completed job with no return value yet).
+    const state = await connection.queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') {
+      return state === 'unknown' ? lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs }) : null;
+    }
     const job = await Job.fromId(connection.queue, jobId);
     if (job === undefined) return lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs });
-    const state = await job.getState();
     if (state === 'completed') {
       return isEvaluationOutcome(job.returnvalue)
         ? job.returnvalue
@@ -193,7 +198,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
   async function noticeIfWaiting(connection: Connection, jobId: string, job: EvaluationJob): Promise<void> {
     let state: string | undefined;
     await bestEffort(async () => {
-      state = await (await Job.fromId(connection.queue, jobId))?.getState();
+      state = await connection.queue.getJobState(jobId);
     }, 2_000);
     if (state !== 'waiting' && state !== 'prioritized') return;
     options.notify?.(
