@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
-import type { VectorMatch } from './vector-index.js';
+import { compareMatches, cosineWithNorm, vectorNorm, type VectorMatch } from './vector-index.js';
 
 /** The part of usearch's `Index` we use (its own typings are ESM-only, and its ESM build crashes on load here). */
 interface UsearchIndex {
@@ -83,19 +83,6 @@ interface Held {
   vector: Float32Array;
 }
 
-/** Cosine computed exactly as `searchExact` does, so both searches give identical scores. */
-function cosine(query: Float32Array, vector: Float32Array): number {
-  let querySquares = 0;
-  for (const value of query) querySquares += value * value;
-  let dot = 0;
-  let squares = 0;
-  for (let index = 0; index < vector.length; index++) {
-    const value = vector[index]!;
-    dot += value * query[index]!;
-    squares += value * value;
-  }
-  return querySquares === 0 || squares === 0 ? 0 : dot / (Math.sqrt(querySquares) * Math.sqrt(squares));
-}
 
 function isZero(vector: Float32Array): boolean {
   for (const value of vector) if (value !== 0) return false;
@@ -293,15 +280,16 @@ export function createApproximateIndex(options: ApproximateIndexOptions): Approx
     }
     const wanted = Math.min(held.size, Math.max(topK * 2, topK + 16));
     const found = index.search(query, wanted, 1);
+    const queryNorm = vectorNorm(query);
     const matches: VectorMatch[] = [];
     for (const key of found.keys) {
       const id = idByKey.get(key);
       const entry = id === undefined ? undefined : held.get(id);
       if (id === undefined || entry === undefined) continue;
-      const score = cosine(query, entry.vector);
+      const score = cosineWithNorm(query, queryNorm, entry.vector) ?? 0;
       if (score >= threshold) matches.push({ id, score });
     }
-    matches.sort((left, right) => right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+    matches.sort(compareMatches);
     return matches.slice(0, topK);
   };
 

@@ -17,10 +17,8 @@ export interface VectorMatch {
  */
 export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Float32Array>, topK: number, threshold: number): VectorMatch[] {
   if (topK <= 0) return [];
-  let querySquares = 0;
-  for (const value of query) querySquares += value * value;
-  if (querySquares === 0) return [];
-  const queryNorm = Math.sqrt(querySquares);
+  const queryNorm = vectorNorm(query);
+  if (queryNorm === 0) return [];
 
   // The best `topK` so far, best first: one pass with a bounded insertion, no sort of all scores.
   const matches: VectorMatch[] = [];
@@ -31,16 +29,8 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
         hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
       });
     }
-    let dot = 0;
-    let squares = 0;
-    for (let index = 0; index < vector.length; index++) {
-      const value = vector[index]!;
-      dot += value * query[index]!;
-      squares += value * value;
-    }
-    if (squares === 0) continue;
-    const score = dot / (queryNorm * Math.sqrt(squares));
-    if (score < threshold) continue;
+    const score = cosineWithNorm(query, queryNorm, vector);
+    if (score === null || score < threshold) continue;
     if (topK > 64) {
       matches.push({ id, score });
       continue;
@@ -56,7 +46,30 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
   return topK > 64 ? matches.sort(compareMatches).slice(0, topK) : matches;
 }
 
+/** The Euclidean norm of a vector. */
+export function vectorNorm(vector: Float32Array): number {
+  let squares = 0;
+  for (const value of vector) squares += value * value;
+  return Math.sqrt(squares);
+}
+
+/**
+ * The cosine of `vector` with a query whose norm is `queryNorm` (computed once per query); null
+ * for a zero vector, which matches nothing. Exact and approximate search both score with this,
+ * so their scores are identical.
+ */
+export function cosineWithNorm(query: Float32Array, queryNorm: number, vector: Float32Array): number | null {
+  let dot = 0;
+  let squares = 0;
+  for (let index = 0; index < vector.length; index++) {
+    const value = vector[index]!;
+    dot += value * query[index]!;
+    squares += value * value;
+  }
+  return squares === 0 ? null : dot / (queryNorm * Math.sqrt(squares));
+}
+
 /** Best first; ties by id, so the order is stable. */
-function compareMatches(left: VectorMatch, right: VectorMatch): number {
+export function compareMatches(left: VectorMatch, right: VectorMatch): number {
   return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
 }
