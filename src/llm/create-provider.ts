@@ -26,43 +26,40 @@ type ProviderFactory = (settings: ModelSettings, context: ProviderContext) => La
 
 const seconds = (value: number | undefined): number | undefined => (value === undefined ? undefined : value * 1000);
 
+/** The API key of a remote provider, from `api_key` or `api_key_env`, named by the key path when missing. */
+function apiKeyOf(settings: ModelSettings, context: ProviderContext, baseURL: string): string | undefined {
+  return resolveApiKey({ api_key: settings.apiKey, api_key_env: settings.apiKeyEnv, base_url: baseURL }, context.env, settings.key);
+}
+
+/** What a remote provider's options share, whatever the vendor. */
+function remoteOptions(settings: ModelSettings, context: ProviderContext, baseURL: string) {
+  return {
+    apiKey: apiKeyOf(settings, context, baseURL),
+    modelId: settings.modelId,
+    contextWindow: settings.contextWindow,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    defaultTemperature: settings.temperature,
+    stream: settings.stream,
+    ...(settings.idleTimeoutSeconds === undefined ? {} : { idleTimeoutMs: seconds(settings.idleTimeoutSeconds) }),
+    ...(context.fetch ? { fetch: context.fetch } : {}),
+  };
+}
+
 /** Providers by the name config uses; the config schema's list of providers matches its keys. */
 export const providerFactories: Readonly<Record<ProviderName, ProviderFactory>> = {
   'openai-compatible': (settings, context) =>
     createOpenAICompatible({
+      ...remoteOptions(settings, context, settings.baseURL ?? 'https://api.openai.com/v1'),
       baseURL: settings.baseURL ?? 'https://api.openai.com/v1',
-      apiKey: resolveApiKey(
-        { api_key: settings.apiKey, api_key_env: settings.apiKeyEnv, base_url: settings.baseURL ?? 'https://api.openai.com/v1' },
-        context.env,
-        settings.key,
-      ),
-      modelId: settings.modelId,
-      contextWindow: settings.contextWindow,
-      timeoutMs: settings.timeoutSeconds * 1000,
-      defaultTemperature: settings.temperature,
       defaultMaxTokens: settings.maxTokens,
       ...(settings.maxCompletionTokens === undefined ? {} : { maxCompletionTokens: settings.maxCompletionTokens }),
       ...(settings.reasoningEffort === undefined ? {} : { reasoningEffort: settings.reasoningEffort }),
-      stream: settings.stream,
-      ...(settings.idleTimeoutSeconds === undefined ? {} : { idleTimeoutMs: seconds(settings.idleTimeoutSeconds) }),
-      ...(context.fetch ? { fetch: context.fetch } : {}),
     }),
   anthropic: (settings, context) =>
     createAnthropic({
+      ...remoteOptions(settings, context, settings.baseURL ?? ANTHROPIC_BASE_URL),
       ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
-      apiKey: resolveApiKey(
-        { api_key: settings.apiKey, api_key_env: settings.apiKeyEnv, base_url: settings.baseURL ?? ANTHROPIC_BASE_URL },
-        context.env,
-        settings.key,
-      ),
-      modelId: settings.modelId,
-      contextWindow: settings.contextWindow,
-      timeoutMs: settings.timeoutSeconds * 1000,
-      defaultTemperature: settings.temperature,
       defaultMaxTokens: settings.maxCompletionTokens ?? settings.maxTokens,
-      stream: settings.stream,
-      ...(settings.idleTimeoutSeconds === undefined ? {} : { idleTimeoutMs: seconds(settings.idleTimeoutSeconds) }),
-      ...(context.fetch ? { fetch: context.fetch } : {}),
     }),
   'llama-cpp': (settings, context) =>
     createLlamaCpp({
