@@ -1,6 +1,6 @@
 import type { CognitionItem } from '../cognition/item.js';
 import type { Random } from '../random.js';
-import type { JsonObject, NodeRecord, Provenance } from '../store/types.js';
+import type { JsonObject, NodeRecord, Provenance } from '../domain/index.js';
 
 /** Everything the designer of a round is given (the "learn" half of a round). */
 export interface DesignContext {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../store/types.js';
+import type { JsonObject } from '../domain/index.js';
 
 /** Limits applied to one evaluation's process tree. Undefined = not limited. */
 export interface ResourceLimits {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import type { JsonObject, JsonValue } from '../store/types.js';
+import type { JsonObject, JsonValue } from '../domain/index.js';
 
 /** What reading `results.json` gave: the results and the score, or why they are unusable. */
 export type ResultsFileResult =

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../store/types.js';
+import type { JsonObject } from '../domain/index.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome, FailureReason } from './outcome.js';
 import { runSandboxed } from './sandbox.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CognitionItem } from '../cognition/item.js';
-import type { NodeRecord } from '../store/types.js';
+import type { NodeRecord } from '../domain/index.js';
 import { createTemplates } from '../agents/index.js';
 import { researcherVariables } from '../agents/templates/variables.js';
 import type { DesignContext, Proposal } from '../agents/types.js';

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../store/types.js';
+import type { TokenUsage } from '../domain/index.js';
 
 /** Prices in USD per million tokens. `cachedInput` defaults to `input`. */
 export interface ModelPrice {

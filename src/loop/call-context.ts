@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LlmCallRecord } from '../store/types.js';
+import type { LlmCallRecord } from '../domain/index.js';
 
 /** An LLM call as the recorder reports it, before the loop knows its node. */
 export type LlmCallDraft = Omit<LlmCallRecord, 'nodeId' | 'step'>;

@@ -12,7 +12,7 @@ import {
   type SandboxSettings,
   type StagedOutcome,
 } from '../evaluation/index.js';
-import type { JsonObject } from '../store/types.js';
+import type { JsonObject } from '../domain/index.js';
 import type { RoundParts } from './round.js';
 import { prepareStepDir, stepDirFor } from './step-files.js';
 

@@ -1,4 +1,4 @@
-import type { NodeRecord } from '../store/types.js';
+import type { NodeRecord } from '../domain/index.js';
 
 /** What the loop reports while it runs; the CLI turns these into progress lines. */
 export type LoopEvent =

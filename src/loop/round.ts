@@ -8,7 +8,7 @@ import type { ResourceLimits } from '../evaluation/outcome.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/policy.js';
 import type { NoticeRelay } from './events.js';
-import type { JsonObject, NewNode, NodeRecord, Provenance } from '../store/types.js';
+import type { JsonObject, NewNode, NodeRecord, Provenance } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
 import { evaluateAndJudge, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
 import { prepareStepDir } from './step-files.js';

@@ -1,7 +1,7 @@
 import { createRandom } from '../random.js';
 import type { SampleableNode } from '../sampling/policy.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
-import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../store/types.js';
+import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../domain/index.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
 import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';

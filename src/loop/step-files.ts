@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LlmCallDraft } from './call-context.js';
-import type { NodeRecord } from '../store/types.js';
+import type { NodeRecord } from '../domain/index.js';
 
 /** `steps/step_N` of an experiment. */
 export function stepDirFor(stepsDir: string, step: number): string {

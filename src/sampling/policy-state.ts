@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/types.js';
+import type { JsonObject, JsonValue } from '../domain/index.js';
 import type { SamplingPolicy } from './policy.js';
 
 /** Version of the saved state layout; bumped when a policy's state changes shape. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../errors.js';
 import { configSchema } from '../config/schema.js';
 import { createRandom } from '../random.js';
-import type { JsonValue } from '../store/types.js';
+import type { JsonValue } from '../domain/index.js';
 import type { SampleableNode, SamplingPolicy, Selection } from './policy.js';
 import { createSamplingPolicy, samplingAlgorithms } from './registry.js';
 

@@ -1,19 +1,7 @@
 import type { Random } from '../random.js';
-import type { JsonValue } from '../store/types.js';
+import type { JsonValue, SampleableNode } from '../domain/index.js';
 
-/** What a policy sees of a node: enough to choose, nothing it could change. */
-export interface SampleableNode {
-  readonly id: number;
-  readonly step: number;
-  readonly score: number | null;
-  readonly success: boolean;
-  readonly visitCount: number;
-  readonly island: number | null;
-  /** Length of the program in characters (the built-in `complexity` feature). */
-  readonly programLength: number;
-  /** Numeric results, for feature dimensions read from results. */
-  readonly metrics: Readonly<Record<string, number>>;
-}
+export type { SampleableNode };
 
 export interface SelectOptions {
   /** How many nodes to return in all (parent included). */

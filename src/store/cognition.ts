@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem } from '../domain/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { prepare, type StoreContext } from './database.js';
 import { parseJsonArray, parseJsonObject, toJsonText } from './json.js';

@@ -1,6 +1,6 @@
 import { prepare, type StoreContext } from './database.js';
 import { parseJsonObject, toJsonText } from './json.js';
-import type { JsonObject, RunEvent } from './types.js';
+import type { JsonObject, RunEvent } from '../domain/index.js';
 
 /** An event to write; the store assigns its id and time. */
 export interface NewRunEvent {

@@ -14,5 +14,5 @@ export type {
   Provenance,
   RunEvent,
   TokenUsage,
-} from './types.js';
+} from '../domain/index.js';
 export { nodeRecord } from './node-record.js';

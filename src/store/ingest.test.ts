@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem } from '../domain/index.js';
 import type { Store } from './store.js';
 import { createTempStore, type TempStore } from './test-support/fixtures.js';
 

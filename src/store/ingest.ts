@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem } from '../domain/index.js';
 import { upsertCognitionItems } from './cognition.js';
 import { prepare, type StoreContext } from './database.js';
 import { parseJsonArray, toJsonText } from './json.js';

@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../errors.js';
-import type { JsonObject, JsonValue } from './types.js';
+import type { JsonObject, JsonValue } from '../domain/index.js';
 
 /** JSON text of a value; throws a TypeError naming the field when it cannot be serialised. */
 export function toJsonText(value: unknown, field: string): string {

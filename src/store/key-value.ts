@@ -1,6 +1,6 @@
 import { prepare, type StoreContext } from './database.js';
 import { parseJsonValue, toJsonText } from './json.js';
-import type { JsonValue } from './types.js';
+import type { JsonValue } from '../domain/index.js';
 
 /** The JSON state a sampling policy saved under its name. */
 export function loadSamplerState(context: StoreContext, name: string): JsonValue | undefined {

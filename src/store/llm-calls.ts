@@ -1,6 +1,6 @@
 import { prepare, type StoreContext } from './database.js';
 import { parseJsonObject, toJsonText } from './json.js';
-import type { LlmCallRecord } from './types.js';
+import type { LlmCallRecord } from '../domain/index.js';
 import { usageFromJson, usageToJson } from './usage.js';
 
 /** An LLM call as read back, with the id the store gave it. */

@@ -1,4 +1,4 @@
-import type { NodeRecord } from './types.js';
+import type { NodeRecord } from '../domain/index.js';
 
 /**
  * A successful node with neutral defaults (score 0, empty texts), overridden field by field:

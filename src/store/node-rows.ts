@@ -1,5 +1,5 @@
 import { parseJsonArray, parseJsonObject, toJsonText } from './json.js';
-import type { NewNode, NodeRecord, Provenance } from './types.js';
+import type { NewNode, NodeRecord, Provenance } from '../domain/index.js';
 import { usageFromJson, usageToJson } from './usage.js';
 
 /** A row of the `nodes` table as SQLite returns it. */

@@ -1,10 +1,9 @@
 import { AsiEvolveError } from '../errors.js';
-import type { SampleableNode } from '../sampling/policy.js';
+import type { NewNode, NodeRecord, SampleableNode } from '../domain/index.js';
 import { prepare, type StoreContext } from './database.js';
 import { addEvent } from './events.js';
 import { parseJsonObject, toJsonText } from './json.js';
 import { newNodeParameters, nodeColumns, nodeFromRow, type NodeRow } from './node-rows.js';
-import type { NewNode, NodeRecord } from './types.js';
 
 /** The fields `updateNode` may change after the node was written. */
 export type NodePatch = Partial<Pick<NodeRecord, 'analysis' | 'metadata' | 'score'>>;

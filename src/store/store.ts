@@ -1,5 +1,4 @@
-import type { CognitionItem } from '../cognition/item.js';
-import type { SampleableNode } from '../sampling/policy.js';
+import type { CognitionItem, JsonObject, JsonValue, LlmCallRecord, NewNode, NodeRecord, RunEvent, SampleableNode } from '../domain/index.js';
 import * as cognition from './cognition.js';
 import { openDatabase, type StoreContext } from './database.js';
 import * as embeddings from './embeddings.js';
@@ -11,7 +10,6 @@ import { appliedMigrations, type AppliedMigration } from './migrations/migrate.j
 import type { Migration } from './migrations/migration.js';
 import * as nodes from './nodes.js';
 import { translateSqliteError } from './sqlite-errors.js';
-import type { JsonObject, JsonValue, LlmCallRecord, NewNode, NodeRecord, RunEvent } from './types.js';
 
 export interface OpenStoreOptions {
   /** Open for reading only (dashboard, `status`): no file is created and nothing is migrated. */

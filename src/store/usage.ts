@@ -1,5 +1,5 @@
 import { parseJsonObject } from './json.js';
-import type { TokenUsage } from './types.js';
+import type { TokenUsage } from '../domain/index.js';
 
 /** Unknown counts are kept as JSON null, so they come back as undefined and never as zero. */
 export function usageToJson(usage: TokenUsage): string {

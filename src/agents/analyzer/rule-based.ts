@@ -1,4 +1,4 @@
-import type { JsonObject, NodeRecord } from '../../store/types.js';
+import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import { formatDelta, formatNumber } from '../numbers.js';
 import type { AnalysisContext, Analyst } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../../errors.js';
-import type { NodeRecord } from '../../store/types.js';
+import type { NodeRecord } from '../../domain/index.js';
 import type { DesignContext, Designer, Proposal } from '../types.js';
 import { crossoverPrograms } from './crossover.js';
 import { perturbProgram, type LiteralChange } from './perturb.js';

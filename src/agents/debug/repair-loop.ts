@@ -1,5 +1,5 @@
 import type { EvaluationOutcome } from '../../evaluation/outcome.js';
-import type { JsonObject } from '../../store/types.js';
+import type { JsonObject } from '../../domain/index.js';
 import type { DebugAgent } from './debug-agent.js';
 
 /** One repair attempt, as kept in the node's `metadata.repairs`. */

@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../../errors.js';
-import type { JsonObject } from '../../store/types.js';
+import type { JsonObject } from '../../domain/index.js';
 import type { DesignContext, Designer, Proposal } from '../types.js';
 import type { NoveltyGate } from './novelty.js';
 import type { NoveltyCandidate, NoveltyField, NoveltyJudgeNote, NoveltyVerdict } from './novelty-types.js';

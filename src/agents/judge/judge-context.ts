@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../store/types.js';
+import type { JsonObject } from '../../domain/index.js';
 
 /** What the LLM judge sees of an evaluated candidate. */
 export interface JudgeContext {

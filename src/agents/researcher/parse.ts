@@ -1,4 +1,4 @@
-import type { Provenance } from '../../store/types.js';
+import type { Provenance } from '../../domain/index.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 

@@ -1,5 +1,5 @@
 import type { ChatMessage, GenerateResult, LanguageModel } from '../../llm/model.js';
-import type { JsonObject, NodeRecord } from '../../store/types.js';
+import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import { ResearcherError, ResponseFormatError } from '../errors.js';
 import type { Templates } from '../templates/load.js';
 import { researcherVariables } from '../templates/variables.js';

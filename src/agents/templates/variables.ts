@@ -1,5 +1,5 @@
 import type { CognitionItem } from '../../cognition/item.js';
-import type { JsonObject, NodeRecord } from '../../store/types.js';
+import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import type { AnalysisContext, DesignContext } from '../types.js';
 import type { JudgeContext } from '../judge/judge-context.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../../store/types.js';
+import type { JsonObject, JsonValue } from '../../domain/index.js';
 import type { CognitionItem } from '../item.js';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import type { LlmCallRecord } from '../../store/types.js';
+import type { LlmCallRecord } from '../../domain/index.js';
 
 /** One recorded attempt of an LLM call, as a replay serves it: the stored call without its bookkeeping. */
 export type RecordedCall = Pick<LlmCallRecord, 'role' | 'provider' | 'modelId' | 'request' | 'responseText' | 'usage' | 'error'>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/index.js';
-import type { LlmCallRecord } from '../../store/types.js';
+import type { LlmCallRecord } from '../../domain/index.js';
 import { LlmRetriesExhaustedError } from '../errors.js';
 import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';

@@ -1,4 +1,4 @@
-import type { JsonObject, LlmCallRecord, TokenUsage } from '../../store/types.js';
+import type { JsonObject, LlmCallRecord, TokenUsage } from '../../domain/index.js';
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { costOf, type Pricing } from '../pricing.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
 import { createRandom } from '../../random.js';
-import type { JsonObject } from '../../store/types.js';
+import type { JsonObject } from '../../domain/index.js';
 import type { SampleableNode, SamplingPolicy } from '../policy.js';
 import { makeNode, runPolicyCases } from '../policy.case.test.js';
 import { createIslandPolicy, type IslandOptions } from './index.js';

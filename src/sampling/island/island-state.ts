@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../../errors.js';
-import type { JsonObject, JsonValue } from '../../store/types.js';
+import type { JsonObject, JsonValue } from '../../domain/index.js';
 import { corruptState, readCount, readIds, stateVersion } from '../policy-state.js';
 import type { EliteArchive } from './archive.js';
 import type { FeatureRange } from './features.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type OpenStoreOptions, type Store } from '../store.js';
-import type { LlmCallRecord, NewNode } from '../types.js';
+import type { LlmCallRecord, NewNode } from '../../domain/index.js';
 
 /** A temp folder holding one database file; `cleanup` closes every store opened and removes it. */
 export interface TempStore {

@@ -86,3 +86,34 @@ export interface RunEvent {
   data: JsonObject;
   createdAt: string;
 }
+
+/** One piece of human (or run-found) knowledge the Researcher can be shown. */
+export interface CognitionItem {
+  id: string;
+  title: string;
+  content: string;
+  /** Where it came from: a paper, a file, or `run:<node id>` when the run found it. */
+  source: string;
+  tags: string[];
+  metadata: JsonObject;
+}
+
+/** An item with its retrieval score. */
+export interface ScoredCognitionItem {
+  item: CognitionItem;
+  score: number;
+}
+
+/** What a policy sees of a node: enough to choose, nothing it could change. */
+export interface SampleableNode {
+  readonly id: number;
+  readonly step: number;
+  readonly score: number | null;
+  readonly success: boolean;
+  readonly visitCount: number;
+  readonly island: number | null;
+  /** Length of the program in characters (the built-in `complexity` feature). */
+  readonly programLength: number;
+  /** Numeric results, for feature dimensions read from results. */
+  readonly metrics: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,17 @@
+/**
+ * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
+ * what a sampling policy sees of a node. This module imports nothing, so any part may import it.
+ */
+export type {
+  CognitionItem,
+  JsonObject,
+  JsonValue,
+  LlmCallRecord,
+  NewNode,
+  NodeRecord,
+  Provenance,
+  RunEvent,
+  SampleableNode,
+  ScoredCognitionItem,
+  TokenUsage,
+} from './types.js';
