@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -128,5 +129,75 @@ describe('loadConfig', () => {
     const error = catchConfigError(() => resolveConfig([{ name: 'command line', values: { run: { steps: 1e12 } } }], {}));
     expect(error.issues[0]).toMatchObject({ file: 'command line', key: 'run.steps' });
     expect(resolveConfig([{ name: 'command line', values: { run: { steps: 1_000_000 } } }], {}).run.steps).toBe(1_000_000);
+  });
+});
+
+describe('hostile and careless config files', () => {
+  const configPath = () => join(dir, 'config.yaml');
+  const firstIssue = (action: () => unknown) => catchConfigError(action).issues[0];
+
+  it('refuses devices, FIFOs and oversized files without reading them', () => {
+    symlinkSync('/dev/zero', configPath());
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: expect.stringContaining('not a regular file') });
+    rmSync(configPath());
+    symlinkSync('/dev/urandom', configPath());
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toContain('not a regular file');
+    rmSync(configPath());
+    // A FIFO with no writer would block a plain read forever.
+    expect(spawnSync('mkfifo', [configPath()]).status).toBe(0);
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toContain('not a regular file');
+    rmSync(configPath());
+    writeFileSync(configPath(), 'run:\n  steps: 2\n');
+    truncateSync(configPath(), 50 * 1024 * 1024);
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toBe(`is ${50 * 1024 * 1024} bytes; a config file may be at most 1048576 bytes (1 MiB)`);
+  });
+
+  it('refuses a YAML alias bomb with a config error, not a crash', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h'].entries()) {
+      const previous = String.fromCharCode('a'.charCodeAt(0) + index);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    writeFileSync(configPath(), `${levels.join('\n')}\n`);
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: expect.stringContaining('YAML aliases expand to too many values') });
+    // A few aliases, as people use them, are fine.
+    writeFileSync(configPath(), 'models:\n  a: &model {model: m, base_url: "http://127.0.0.1:1/v1"}\n  b: *model\n');
+    expect(loadConfig({ experimentDir: dir, env: {} }).config.models['b']?.model).toBe('m');
+  });
+
+  it('names the line of bytes that are not UTF-8', () => {
+    writeFileSync(configPath(), Buffer.concat([Buffer.from('run:\n  steps: 2\napi:\n  model: caf'), Buffer.from([0xe9, 0x0a])]));
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: 'line 4 has bytes that are not UTF-8; save the file as UTF-8' });
+  });
+
+  it('refuses a __proto__ key, an unclosed ${X and a base_url that is not a URL, all at once where it can', () => {
+    writeFileSync(configPath(), 'api:\n  __proto__:\n    model: x\n');
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ key: 'api.__proto__', message: 'the key __proto__ is not allowed' });
+    writeFileSync(configPath(), 'api:\n  model: ${MODEL\n  base_url: not a url\n');
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: { MODEL: 'm' } }));
+    expect(error.issues.map((issue) => [issue.key, issue.message])).toEqual([
+      ['api.model', '`${MODEL` is not closed: write ${NAME} or ${NAME:-default}'],
+      ['api.base_url', 'expected an http:// or https:// URL'],
+    ]);
+    // A shell's positional ${1} in a command is not a variable of ours and stays as written.
+    writeFileSync(configPath(), 'evaluator:\n  command: bash eval.sh "${1}"\n');
+    expect(loadConfig({ experimentDir: dir, env: {} }).config.evaluator.command).toBe('bash eval.sh "${1}"');
+  });
+
+  it('bounds the worker count and keeps program_file inside the step folder', () => {
+    writeFileSync(configPath(), 'pipeline:\n  parallel:\n    num_workers: 100000000\nevaluator:\n  program_file: ../x\n');
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: {} }));
+    expect(error.issues.map((issue) => [issue.file, issue.key, issue.message])).toEqual([
+      [configPath(), 'pipeline.parallel.num_workers', 'at most 256 workers'],
+      [configPath(), 'evaluator.program_file', 'expected a file name inside the step folder (no leading / and no ..)'],
+    ]);
+  });
+
+  it('blames the file, not the command line, for a key the file left out', () => {
+    writeFileSync(configPath(), 'api:\n  provider: anthropic\n');
+    const error = catchConfigError(() => loadConfig({ experimentDir: dir, flags: { api: { temperature: 0.5 }, run: { steps: 2 } }, env: {} }));
+    expect(error.issues[0]).toMatchObject({ key: 'api.model' });
+    // Both layers set part of `api`; the flag layer is later, yet the missing key belongs to the file that chose the provider.
+    expect(error.issues[0]?.file).toBe(configPath());
   });
 });

@@ -1,10 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 
 type PlainObject = Record<string, unknown>;
+
+/** The name of the layer of command-line flags. */
+const commandLine = 'command line';
 
 /** One source of settings, lowest priority first when merged. */
 export interface ConfigLayer {
@@ -17,16 +20,92 @@ function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A config file larger than this is a mistake (a log, a data file), refused before it is read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Alias expansions allowed in one YAML document; an alias bomb needs far more. */
+const MAX_YAML_ALIASES = 100;
+
+function configIssue(path: string, message: string, key = ''): ConfigError {
+  return new ConfigError([{ file: path, key, message }]);
+}
+
+/**
+ * The bytes of a config file, refused without reading them whole when it is not a regular file
+ * (a device such as /dev/zero, a FIFO that would block forever, a folder) or is over
+ * {@link MAX_CONFIG_BYTES}. Opened non-blocking so that a FIFO cannot hang the open itself.
+ */
+function readConfigBytes(path: string): Buffer {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw configIssue(path, code === 'EISDIR' ? 'is a folder, not a YAML file' : `cannot be read (${(error as Error).message})`);
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (stats.isDirectory()) throw configIssue(path, 'is a folder, not a YAML file');
+    if (!stats.isFile()) throw configIssue(path, 'is not a regular file (a device, FIFO or socket); give a YAML file');
+    if (stats.size > MAX_CONFIG_BYTES) {
+      throw configIssue(path, `is ${stats.size} bytes; a config file may be at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`);
+    }
+    // One byte more than allowed tells a file that grew since fstat from one that did not.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) {
+      read = readSync(descriptor, buffer, length, buffer.length - length, null);
+    }
+    if (length > MAX_CONFIG_BYTES) throw configIssue(path, `is over ${MAX_CONFIG_BYTES} bytes (1 MiB), the most a config file may be`);
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw configIssue(path, `cannot be read (${(error as Error).message})`);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** The text of a config file's bytes; bytes that are not UTF-8 are an error naming their line. */
+function decodeUtf8(path: string, bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Find the first bad byte: decode growing prefixes of lines until one fails.
+    let line = 1;
+    let start = 0;
+    for (let index = 0; index <= bytes.length; index++) {
+      if (index < bytes.length && bytes[index] !== 0x0a) continue;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, index));
+      } catch {
+        break;
+      }
+      line += 1;
+      start = index + 1;
+    }
+    throw configIssue(path, `line ${line} has bytes that are not UTF-8; save the file as UTF-8`);
+  }
+}
+
+/** Keys that would set an object's prototype when merged: refused wherever they appear. */
+const forbiddenKeys = new Set(['__proto__']);
+
+function findForbiddenKeys(value: unknown, path: string[], found: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((entry, index) => findForbiddenKeys(entry, [...path, String(index)], found));
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (forbiddenKeys.has(key)) found.push([...path, key].join('.'));
+    else findForbiddenKeys(value[key], [...path, key], found);
+  }
+}
+
 /** Reads a YAML file into a layer; a syntax error names the file and line. */
 export function readConfigFile(path: string): ConfigLayer {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    // A folder, an unreadable file: the user's to fix, named like any other config problem.
-    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder, not a YAML file' : `cannot be read (${(error as Error).message})`;
-    throw new ConfigError([{ file: path, key: '', message: reason }]);
-  }
+  const text = decodeUtf8(path, readConfigBytes(path));
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -37,9 +116,22 @@ export function readConfigFile(path: string): ConfigLayer {
       })),
     );
   }
-  const values: unknown = document.toJS() ?? {};
+  let values: unknown;
+  try {
+    values = document.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+  } catch (error) {
+    // The yaml library throws a ReferenceError for an alias bomb (and for an alias to a missing anchor).
+    if (!(error instanceof ReferenceError)) throw error;
+    const bomb = /alias count/i.test(error.message);
+    throw configIssue(path, bomb ? `YAML aliases expand to too many values (more than ${MAX_YAML_ALIASES} alias uses); write the values out` : `YAML error: ${error.message}`);
+  }
   if (!isPlainObject(values)) {
-    throw new ConfigError([{ file: path, key: '', message: 'expected a mapping of keys at the top level' }]);
+    throw configIssue(path, 'expected a mapping of keys at the top level');
+  }
+  const forbidden: string[] = [];
+  findForbiddenKeys(values, [], forbidden);
+  if (forbidden.length > 0) {
+    throw new ConfigError(forbidden.map((key) => ({ file: path, key, message: 'the key __proto__ is not allowed' })));
   }
   return { name: path, values };
 }
@@ -50,6 +142,12 @@ const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): ConfigLayer {
   const expand = (value: unknown, path: string[]): unknown => {
     if (typeof value === 'string') {
+      const unterminated = /\$\{[^}]*$/.exec(value);
+      if (unterminated !== null) {
+        const shown = unterminated[0].length > 40 ? `${unterminated[0].slice(0, 40)}…` : unterminated[0];
+        issues.push({ file: layer.name, key: path.join('.'), message: `\`${shown}\` is not closed: write \${NAME} or \${NAME:-default}` });
+        return value;
+      }
       return value.replace(variablePattern, (whole, name: string, fallback: string | undefined) => {
         const found = env[name];
         if (found !== undefined && found !== '') return found;
@@ -81,18 +179,34 @@ export function mergeValues(base: PlainObject, override: PlainObject): PlainObje
 function hasPath(values: unknown, path: readonly PropertyKey[]): boolean {
   let current: unknown = values;
   for (const segment of path) {
-    if (!isPlainObject(current) || !(String(segment) in current)) return false;
+    if (!isPlainObject(current) || !Object.hasOwn(current, String(segment))) return false;
     current = current[String(segment)];
   }
   return true;
 }
 
+/**
+ * The layer a value at `path` came from: the last layer that sets it; for a value that no layer
+ * sets (a required key left out), the last file that sets the deepest part of its path (the
+ * file that chose `provider: anthropic` is the one to add `model` to); the first file otherwise.
+ */
 function locate(layers: ConfigLayer[], path: readonly PropertyKey[]): string {
+  let bestDepth = -1;
+  let bestName: string | undefined;
   for (let index = layers.length - 1; index >= 0; index--) {
     const layer = layers[index];
-    if (layer && hasPath(layer.values, path)) return layer.name;
+    if (!layer) continue;
+    let depth = 0;
+    while (depth < path.length && hasPath(layer.values, path.slice(0, depth + 1))) depth++;
+    if (depth === path.length && depth > 0) return layer.name;
+    // Flags set single values: a key they do not set was left out of a file.
+    if (layer.name !== commandLine && depth > bestDepth) {
+      bestDepth = depth;
+      bestName = layer.name;
+    }
   }
-  return layers.at(-1)?.name ?? 'defaults';
+  if (bestDepth > 0 && bestName !== undefined) return bestName;
+  return layers.find((layer) => layer.name !== commandLine)?.name ?? layers.at(-1)?.name ?? 'defaults';
 }
 
 function describeIssues(layers: ConfigLayer[], zodIssues: z.core.$ZodIssue[]): ConfigIssue[] {
@@ -145,6 +259,6 @@ export function loadConfig(options: LoadConfigOptions): { config: Config; files:
     }
     layers.push(readConfigFile(options.configFile));
   }
-  if (options.flags && Object.keys(options.flags).length > 0) layers.push({ name: 'command line', values: options.flags });
+  if (options.flags && Object.keys(options.flags).length > 0) layers.push({ name: commandLine, values: options.flags });
   return { config: resolveConfig(layers, options.env ?? process.env), files: layers.map((layer) => layer.name) };
 }

@@ -9,6 +9,25 @@ import { z } from 'zod';
 
 const seconds = z.number().positive();
 
+/** An endpoint: an http(s) URL, checked here so that a typo is a config error, not a failed call mid-run. */
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'expected an http:// or https:// URL');
+
+/** Workers beyond this are a typo (each holds a round in memory), not a cluster. */
+export const MAX_WORKERS = 256;
+
+/** A file name relative to the step folder that stays inside it. */
+const programFileName = z
+  .string()
+  .min(1)
+  .refine((value) => !value.startsWith('/') && !value.split(/[\\/]/).includes('..'), 'expected a file name inside the step folder (no leading / and no ..)');
+
 /** A model's price in USD per million tokens; `cached_input` defaults to `input`. */
 const priceSchema = z.strictObject({
   input: z.number().min(0),
@@ -39,7 +58,7 @@ const modelExtraKeys = {
 const modelSchema = z.strictObject({
   provider: z.enum(['openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('openai-compatible'),
   model: z.string().optional(),
-  base_url: z.string().optional(),
+  base_url: httpUrl.optional(),
   api_key: z.string().optional(),
   api_key_env: z.string().optional(),
   temperature: z.number().min(0).max(2).optional(),
@@ -86,7 +105,7 @@ const apiSchema = z
      * take their settings from the same keys as an entry of `models`.
      */
     provider: z.enum(['auto', 'builtin', 'openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('auto'),
-    base_url: z.string().default('https://api.openai.com/v1'),
+    base_url: httpUrl.default('https://api.openai.com/v1'),
     /** Literal key; prefer `api_key_env` or `${VAR}` so that no secret sits in a file. */
     api_key: z.string().optional(),
     api_key_env: z.string().default('OPENAI_API_KEY'),
@@ -161,7 +180,9 @@ const pipelineSchema = z
       .prefault({}),
     /** Seconds one evaluation may run before its whole process group is killed. */
     engineer_timeout: seconds.default(1800),
-    parallel: z.strictObject({ num_workers: z.number().int().positive().default(1) }).prefault({}),
+    parallel: z
+      .strictObject({ num_workers: z.number().int().positive().max(MAX_WORKERS, `at most ${MAX_WORKERS} workers`).default(1) })
+      .prefault({}),
     sample_n: z.number().int().positive().default(3),
     judge: z
       .strictObject({
@@ -220,7 +241,7 @@ const cognitionEmbeddingSchema = z
     model: z.string().default('builtin-lexical'),
     /** Vector length: buckets of the lexical embedder (default 512), or `dimensions` sent to the endpoint; unset = the model's own. */
     dimension: z.number().int().positive().optional(),
-    base_url: z.string().default('https://api.openai.com/v1'),
+    base_url: httpUrl.default('https://api.openai.com/v1'),
     api_key_env: z.string().default('OPENAI_API_KEY'),
     /** `local`: the model folder (ONNX weights and tokenizer), relative to the experiment folder. */
     model_path: z.string().optional(),
@@ -364,7 +385,7 @@ const evaluatorSchema = z
      */
     command: z.string().optional(),
     /** File name the candidate is also written under, for evaluators that need an extension. */
-    program_file: z.string().default('program'),
+    program_file: programFileName.default('program'),
     /** Seconds; defaults to `pipeline.engineer_timeout`. */
     timeout: seconds.optional(),
     /** Seconds between SIGTERM and SIGKILL of the evaluation's process group. */
