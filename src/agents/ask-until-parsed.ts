@@ -1,4 +1,4 @@
-import type { ChatMessage, LanguageModel } from '../llm/model.js';
+import type { ChatMessage, LanguageModel } from '../llm/index.js';
 import { ResponseFormatError } from './errors.js';
 
 /** The model an agent asks and its settings, as the agents' options hold them. */

@@ -49,3 +49,5 @@ export { researcherVariables, analyzerVariables, judgeVariables } from './templa
 export * from './manager/index.js';
 export * from './cognition-extractor/index.js';
 export { isProposingAnalyst, type ProposingAnalyst, type AnalysisWithProposals } from './analyzer/proposals.js';
+export { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from './gates/index.js';
+export { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from './gates/index.js';

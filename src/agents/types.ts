@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem } from '../cognition/index.js';
 import type { Random } from '../random.js';
 import type { JsonObject, NodeRecord, Provenance } from '../domain/index.js';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { liveProcesses } from '../evaluation/process-group.js';
+import { liveProcesses } from '../evaluation/index.js';
 
 /** A live child of this process, with the process group it belongs to. */
 export interface ChildProcessInfo {

@@ -39,6 +39,7 @@ function print(tty: boolean, columns = 200): string {
 /** What a terminal shows after the output: \r returns to the line start, ESC[2K erases the line. */
 function screen(output: string): string[] {
   const lines: string[] = [''];
+  // eslint-disable-next-line no-control-regex -- the terminal control sequence is what is parsed
   for (const piece of output.split(/(\r\u001b\[2K|\n)/)) {
     if (piece === '\n') lines.push('');
     else if (piece === '\r\u001b[2K') lines[lines.length - 1] = '';

@@ -1,4 +1,4 @@
-import type { LoopEvent } from '../loop/events.js';
+import type { LoopEvent } from '../loop/index.js';
 import { formatDuration, formatScore, formatUsd } from './format.js';
 
 export interface ProgressOptions {

@@ -1,4 +1,4 @@
-import type { EvaluationJob, EvaluationOutcome } from '../evaluation/outcome.js';
+import type { EvaluationJob, EvaluationOutcome } from '../evaluation/index.js';
 
 /**
  * Runs evaluation jobs somewhere (this machine, Slurm, a queue). A failing candidate is an

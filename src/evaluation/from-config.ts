@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import { parseSize } from './limits.js';
 import type { ResourceLimits, SandboxSettings } from './outcome.js';
 import type { EvaluationStage } from './stages.js';

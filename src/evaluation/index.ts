@@ -33,3 +33,4 @@ export {
   type ReproductionReport,
   type ReproductionRun,
 } from './reproduce.js';
+export { liveProcesses } from './process-group.js';

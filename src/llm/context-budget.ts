@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../cognition/item.js';
+import type { CognitionItem } from '../domain/index.js';
 import type { JsonObject, NodeRecord } from '../domain/index.js';
 import { estimateTokens } from './token-estimate.js';
 

@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { createProvider } from './create-provider.js';
 import type { LanguageModel } from './model.js';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import type { ModelPrice, Pricing } from './pricing.js';
 
 /** The providers a model of the config may use. */

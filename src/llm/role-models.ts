@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import type { Random } from '../random.js';
 import { createProvider, type ProviderContext } from './create-provider.js';
 import { createEnsemble } from './ensemble.js';

@@ -14,7 +14,7 @@ import {
   runManager,
   type Analyst,
 } from '../agents/index.js';
-import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/gates/index.js';
+import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/index.js';
 import { createExecutorFromConfig } from '../cluster/index.js';
 import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';

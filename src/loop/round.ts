@@ -1,12 +1,12 @@
-import type { Analyst, Designer, JudgeVerdict, Proposal } from '../agents/types.js';
+import type { Analyst, Designer, JudgeVerdict, Proposal } from '../agents/index.js';
 import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
-import type { Executor } from '../cluster/executor.js';
+import type { Executor } from '../cluster/index.js';
 import type { Config, Experiment } from '../config/index.js';
 import { isProposingAnalyst } from '../agents/index.js';
-import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/gates/index.js';
-import type { ResourceLimits } from '../evaluation/outcome.js';
+import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/index.js';
+import type { ResourceLimits } from '../evaluation/index.js';
 import type { Random } from '../random.js';
-import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/policy.js';
+import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/index.js';
 import type { NoticeRelay } from './events.js';
 import type { JsonObject, NewNode, NodeRecord, Provenance } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';

@@ -1,5 +1,5 @@
 import { createRandom } from '../random.js';
-import type { SampleableNode } from '../sampling/policy.js';
+import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../domain/index.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import { createCandidatePoolPolicy } from './candidate-pool.js';
 import { createGreedyPolicy } from './greedy.js';
 import { createIslandPolicy } from './island/index.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueueExecutor, type Executor } from '../../src/cluster/index.js';
+import { createQueueExecutor } from '../../src/cluster/index.js';
 import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test-support/redis-server.js';
 import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';

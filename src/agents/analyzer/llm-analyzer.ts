@@ -1,4 +1,4 @@
-import type { LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/index.js';
 import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';

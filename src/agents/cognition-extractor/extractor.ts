@@ -1,5 +1,5 @@
 import type { ExtractedItem, ExtractedItemKind, PaperExtractor } from '../../cognition/index.js';
-import type { LanguageModel } from '../../llm/model.js';
+import type { LanguageModel } from '../../llm/index.js';
 import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { parseCognitionItems } from './parse.js';

@@ -1,4 +1,4 @@
-import type { EvaluationOutcome } from '../../evaluation/outcome.js';
+import type { EvaluationOutcome } from '../../evaluation/index.js';
 import type { JsonObject } from '../../domain/index.js';
 import type { DebugAgent } from './debug-agent.js';
 

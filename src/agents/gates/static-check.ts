@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
-import type { EvaluationOutcome } from '../../evaluation/outcome.js';
-import type { LanguageModel } from '../../llm/model.js';
+import type { EvaluationOutcome } from '../../evaluation/index.js';
+import type { LanguageModel } from '../../llm/index.js';
 import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
-import type { ChatMessage, LanguageModel } from '../../llm/model.js';
+import type { ChatMessage, LanguageModel } from '../../llm/index.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
 import { createTemplates } from '../templates/load.js';

@@ -1,4 +1,4 @@
-import type { GenerateResult } from '../../llm/model.js';
+import type { GenerateResult } from '../../llm/index.js';
 
 const rewriteFormat =
   'Answer again with <name>…</name>, <motivation>…</motivation>, <provenance>…</provenance> and the complete program inside <code>…</code>.';

@@ -1,4 +1,4 @@
-import type { ChatMessage, GenerateResult, LanguageModel } from '../../llm/model.js';
+import type { ChatMessage, GenerateResult, LanguageModel } from '../../llm/index.js';
 import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import { ResearcherError, ResponseFormatError } from '../errors.js';
 import type { Templates } from '../templates/load.js';

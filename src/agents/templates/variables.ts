@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../../cognition/item.js';
+import type { CognitionItem } from '../../cognition/index.js';
 import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import type { AnalysisContext, DesignContext } from '../types.js';
 import type { JudgeContext } from '../judge/judge-context.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { createCognitionExtractor } from '../../agents/cognition-extractor/index.js';
+import { createCognitionExtractor } from '../../agents/index.js';
 import {
   classifyCandidates,
   createCognitionRetriever,

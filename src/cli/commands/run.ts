@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
 import { loadTemplates } from '../../agents/index.js';
 import { acquireRunLock, buildRunParts, runLoop, type RunLock, type RunParts } from '../../loop/index.js';
-import { estimateRun, formatEstimate, historyFromStore } from '../../loop/dry-run.js';
+import { estimateRun, formatEstimate, historyFromStore } from '../../loop/index.js';
 import { openStore } from '../../store/index.js';
 import { listenForInterrupt } from '../interrupt.js';
 import { createProgressPrinter } from '../progress.js';
