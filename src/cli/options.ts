@@ -34,3 +34,10 @@ export function nodeIdArgument(value: string): number {
   if (!Number.isInteger(parsed) || parsed < 0) throw new AsiEvolveError('USAGE', `expected a node id (an integer >= 0), got '${value}'`);
   return parsed;
 }
+
+/** The experiment folder, given as a positional DIR or as `--experiment NAME`. */
+export const experimentArgument = { name: '[dir]', description: 'experiment folder' } as const;
+export const experimentOption = { flags: '--experiment <name>', description: 'experiment under ./experiments/ (as in the reference tool)' } as const;
+/** A required experiment folder. */
+export const experimentDirArgument = { name: '<dir>', description: 'experiment folder' } as const;
+export const configFileOption = { flags: '--config <file>', description: 'extra YAML config layered over the experiment config.yaml' } as const;

@@ -1,36 +1,13 @@
-import type { Command } from 'commander';
-import { serveMcpOverStdio } from '../../mcp/index.js';
-import { listenForInterrupt } from '../interrupt.js';
+import { defineCommand } from '../command.js';
+import { configFileOption, experimentDirArgument } from '../options.js';
 
-/**
- * `mcp DIR`: serves the experiment to a coding agent over MCP on stdin/stdout until the client
- * closes stdin. Everything meant for people goes to stderr.
- */
-export async function mcpCommand(dir: string, options: { config?: string }): Promise<void> {
-  const log = (text: string): void => {
-    process.stderr.write(text);
-  };
-  const interrupt = listenForInterrupt({
-    write: log,
-    stopping: '\nInterrupted: stopping the MCP server (a node being recorded is not stored; Ctrl-C again to stop at once)…\n',
-    forced: '\nStopped at once.\n',
-  });
-  try {
-    await serveMcpOverStdio({ dir, env: process.env, log, abortSignal: interrupt.signal, ...(options.config === undefined ? {} : { configFile: options.config }) });
-  } finally {
-    interrupt.dispose();
-  }
-}
-
-/**
- * Registers `asi-evolve mcp DIR [--config FILE]`.
- * @example registerMcpCommand(program);
- */
-export function registerMcpCommand(program: Command): void {
-  program
-    .command('mcp')
-    .argument('<dir>', 'experiment folder')
-    .option('--config <file>', 'extra YAML config layered over the experiment config.yaml')
-    .description('serve the experiment to a coding agent (Claude Code, Codex…) as an MCP server on stdio')
-    .action((dir: string, options: { config?: string }) => mcpCommand(dir, options));
-}
+export const command = defineCommand<[dir: string], { config?: string }>({
+  name: 'mcp',
+  description: 'serve the experiment to a coding agent (Claude Code, Codex…) as an MCP server on stdio',
+  arguments: [experimentDirArgument],
+  options: [configFileOption],
+  load: async () => {
+    const { mcpCommand } = await import('../actions/mcp.js');
+    return ([dir], options) => mcpCommand(dir, options);
+  },
+});

@@ -1,13 +1,13 @@
-import { writeExperimentReport } from '../../web/index.js';
-import { openExperimentStore } from './open-experiment-store.js';
+import { defineCommand } from '../command.js';
+import { experimentDirArgument } from '../options.js';
 
-/** `report DIR [--output FILE]`: writes report.md and score-curve.svg (beside the report). */
-export function reportCommand(dir: string, options: { output?: string }, write: (text: string) => void): void {
-  const store = openExperimentStore(dir);
-  try {
-    const written = writeExperimentReport(store, { experimentDir: dir, ...(options.output === undefined ? {} : { outputFile: options.output }) });
-    write(`Report: ${written.reportPath}\nScore curve: ${written.imagePath}\n`);
-  } finally {
-    store.close();
-  }
-}
+export const command = defineCommand<[dir: string], { output?: string }>({
+  name: 'report',
+  description: 'a Markdown report: best program, score curve image, top analyses, provenance, failures, spend',
+  arguments: [experimentDirArgument],
+  options: [{ flags: '--output <file>', description: 'the Markdown file (default: DIR/report.md); score-curve.svg goes beside it' }],
+  load: async () => {
+    const { reportCommand } = await import('../actions/report.js');
+    return ([dir], options, io) => reportCommand(dir, options, io.write);
+  },
+});

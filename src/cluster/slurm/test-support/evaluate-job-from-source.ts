@@ -3,7 +3,7 @@
  * the command, not the whole CLI, so a job starts in well under a second. The built CLI
  * (bin/asi-evolve.js) is what users' jobs run; test/e2e/slurm.test.ts covers it.
  */
-import { evaluateJobCommand } from '../../../cli/commands/evaluate-job.js';
+import { evaluateJobCommand } from '../../../cli/actions/evaluate-job.js';
 import { reportError } from '../../../cli/report-error.js';
 
 const [command, jobFile, outcomeFile] = process.argv.slice(2);

@@ -1,6 +1,5 @@
-import { createTwoFilesPatch } from 'diff';
 import { join } from 'node:path';
-import { provenanceReport, type ProvenanceSplit } from '../../cognition/index.js';
+import type { ProvenanceSplit } from '../../cognition/index.js';
 import type { NodeRecord } from '../../store/index.js';
 import { formatDuration, formatScore, formatUsd } from '../format.js';
 import { openExperimentStore } from './open-experiment-store.js';
@@ -17,7 +16,9 @@ function percent(share: number): string {
 }
 
 /** The paper's provenance split: over all designed nodes, and over the best 10 % of them. */
-function writeProvenance(nodes: readonly NodeRecord[], write: Write): void {
+async function writeProvenance(nodes: readonly NodeRecord[], write: Write): Promise<void> {
+  // Loaded only when asked for: the cognition part brings embedders and LLM clients with it.
+  const { provenanceReport } = await import('../../cognition/index.js');
   const report = provenanceReport(nodes);
   const line = (label: string, split: ProvenanceSplit): string => {
     const unknown = split.counts.unknown > 0 ? `; ${split.counts.unknown} did not say` : '';
@@ -34,7 +35,7 @@ function writeProvenance(nodes: readonly NodeRecord[], write: Write): void {
 }
 
 /** `status DIR`: where the run stands; with `provenance`, where the designs came from. */
-export function statusCommand(dir: string, write: Write, options: { provenance?: boolean } = {}): void {
+export async function statusCommand(dir: string, write: Write, options: { provenance?: boolean } = {}): Promise<void> {
   const store = openExperimentStore(dir);
   try {
     const nodes = store.listNodes();
@@ -69,7 +70,7 @@ export function statusCommand(dir: string, write: Write, options: { provenance?:
         write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
       }
     }
-    if (options.provenance) writeProvenance(nodes, write);
+    if (options.provenance) await writeProvenance(nodes, write);
   } finally {
     store.close();
   }
@@ -129,7 +130,8 @@ export function lineageCommand(dir: string, id: number, write: Write): void {
 }
 
 /** `diff DIR A B`: unified diff of two nodes' programs. */
-export function diffCommand(dir: string, first: number, second: number, write: Write): void {
+export async function diffCommand(dir: string, first: number, second: number, write: Write): Promise<void> {
+  const { createTwoFilesPatch } = await import('diff');
   const store = openExperimentStore(dir);
   try {
     const a = store.requireNode(first);

@@ -1,0 +1,36 @@
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { AsiEvolveError } from '../../errors.js';
+import { examplesRoot, listTemplates } from '../templates.js';
+
+// Run outputs are never copied into a new experiment.
+const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'asi-evolve.db.lock', 'node_modules', '__pycache__']);
+
+/** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
+export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
+  const templates = listTemplates();
+  if (!templates.includes(options.template)) {
+    throw new AsiEvolveError('USAGE', `unknown template '${options.template}'; available: ${templates.join(', ')}`);
+  }
+  const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new AsiEvolveError('USAGE', `${target} exists and is not a folder; choose another path`, { file: target });
+  }
+  if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
+    throw new AsiEvolveError('USAGE', `${target} exists and is not empty; choose another folder or pass --force`);
+  }
+  try {
+    cpSync(join(examplesRoot(), options.template), target, {
+      recursive: true,
+      filter: (source) => !runOutputs.has(basename(source)) && !source.endsWith('.test.ts'),
+    });
+  } catch (error) {
+    throw new AsiEvolveError('USAGE', `cannot create ${target}: ${error instanceof Error ? error.message : String(error)}`, {
+      file: target,
+      cause: error,
+      hint: 'choose a path in a folder you can write',
+    });
+  }
+  write(`Created ${target} from the '${options.template}' template.\n`);
+  write(`Edit input.md (the task), the evaluator and config.yaml, then run:\n  asi-evolve run ${dir}\n`);
+}
