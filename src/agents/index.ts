@@ -7,7 +7,7 @@ export type {
   Proposal,
 } from './types.js';
 export { JudgeError, ResearcherError, ResponseFormatError } from './errors.js';
-export { createTemplates, DEFAULT_TEMPLATES, loadTemplates, type Templates } from './templates/load.js';
+export { createTemplates, defaultTemplateSource, loadTemplates, type Templates } from './templates/load.js';
 export type { CompiledTemplate } from './templates/environment.js';
 export { TEMPLATE_FILES, TEMPLATE_VARIABLES, type TemplateName } from './templates/variable-docs.js';
 export { createLlmResearcher, type LlmResearcherOptions } from './researcher/researcher.js';

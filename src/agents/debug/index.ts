@@ -15,4 +15,4 @@ export {
   type DebugResult,
   type RepairRecord,
 } from './repair-loop.js';
-export { DEBUG_TEMPLATE_FILE, DEBUG_TEMPLATE_VARIABLES, DEFAULT_DEBUG_TEMPLATE, loadDebugTemplate } from './template.js';
+export { DEBUG_TEMPLATE_FILE, DEBUG_TEMPLATE_VARIABLES, loadDebugTemplate } from './template.js';

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AsiEvolveError } from '../../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
+import { readPromptSource } from '../templates/prompt-files.js';
 
 /** The file an experiment may put in `prompts/` to replace the debug agent's prompt. */
 export const DEBUG_TEMPLATE_FILE = 'debug.jinja2';
@@ -17,48 +15,6 @@ export const DEBUG_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
   previous: 'earlier attempts of this round: list of {attempt, error}',
 };
 
-const fence = '```';
-
-/** The debug agent's default prompt (Jinja2 syntax). */
-export const DEFAULT_DEBUG_TEMPLATE = `{#-
-  debug.jinja2: the debug agent's prompt (a failed evaluation → a fixed program).
-  Variables: task, program (alias code), error, error_tail, attempt, max_attempts, previous (list of {attempt, error}).
-  Expected answer: optional <explanation>, then the complete fixed program in <code>.
--#}
-You are the debug agent of an automated research loop. A candidate program failed when the evaluator ran it. Fix the failure with the smallest change that makes the program run correctly; keep its idea, its function names, signatures and output format. This is repair attempt {{ attempt }} of {{ max_attempts }}.
-
-## Task
-
-{{ task }}
-
-## The program
-
-${fence}
-{{ program | rstrip }}
-${fence}
-
-## What went wrong
-
-{{ error }}
-
-The end of the error output:
-
-${fence}
-{{ error_tail | rstrip }}
-${fence}
-{% if previous | length %}
-## Earlier repair attempts in this round
-{% for item in previous %}
-- attempt {{ item.attempt }} still failed: {{ item.error }}
-{%- endfor %}
-{% endif %}
-## Response format
-
-<explanation>the root cause, and what you changed, in one or two sentences</explanation>
-<code>
-the complete fixed program: not a fragment, not a diff
-</code>
-`;
 
 /** Sample variables, rendered once at load so that a broken template fails at start. */
 const sampleVariables = {
@@ -78,17 +34,7 @@ const sampleVariables = {
  * @example const template = loadDebugTemplate('/path/to/experiment');
  */
 export function loadDebugTemplate(experimentDir: string): CompiledTemplate {
-  const path = join(experimentDir, 'prompts', DEBUG_TEMPLATE_FILE);
-  let source = DEFAULT_DEBUG_TEMPLATE;
-  let origin = 'default:debug';
-  if (existsSync(path)) {
-    try {
-      source = readFileSync(path, 'utf8');
-      origin = path;
-    } catch (error) {
-      throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, { file: path, cause: error });
-    }
-  }
+  const { source, origin } = readPromptSource(experimentDir, DEBUG_TEMPLATE_FILE);
   const template = compileTemplate(source, origin);
   template.render(sampleVariables);
   return template;

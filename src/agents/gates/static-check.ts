@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationOutcome } from '../../evaluation/index.js';
 import type { LanguageModel } from '../../llm/index.js';
 import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
-import { candidateSection } from '../templates/defaults.js';
+import { readPromptSource } from '../templates/prompt-files.js';
 import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
 
 /** The gate's decision: pass, or reject with the reason (no evaluation is spent on a rejected candidate). */
@@ -46,28 +46,6 @@ export interface StaticCheckOptions {
 export const STATIC_CHECK_TEMPLATE_FILE = 'static_check.jinja2';
 
 
-/** The review prompt (Jinja2). Variables: task, constraints, name, motivation, program (alias code). */
-export const DEFAULT_STATIC_CHECK_TEMPLATE = `{#-
-  static_check.jinja2: the static check agent's prompt, before a candidate is evaluated.
-  Variables: task, constraints (the experiment's constraints.md), name, motivation, program (alias code).
-  Expected answer: <verdict>pass or reject</verdict> and <reason>.
--#}
-You are the static check agent of an automated research loop. Before a candidate program is run (which is costly), decide whether it violates any of the hard constraints below. Reject only a clear violation of a listed constraint; quality, speed or style are not your concern, and when in doubt, pass.
-
-## Task
-
-{{ task }}
-
-## Hard constraints
-
-{{ constraints }}
-
-${candidateSection}
-## Response format
-
-<verdict>pass or reject</verdict>
-<reason>the constraint that is violated and where, or why the candidate passes, in one or two sentences</reason>
-`;
 
 /** Reads `<verdict>pass|reject</verdict>` and `<reason>`; throws ResponseFormatError when the verdict is missing or other. */
 export function parseVerdict(answer: string): { verdict: 'pass' | 'reject'; reason: string } {
@@ -145,9 +123,8 @@ export function createStaticCheck(options: StaticCheckOptions): StaticCheck {
 
 /** The review prompt of an experiment: `prompts/static_check.jinja2` when present, else the default. */
 export function loadStaticCheckTemplate(experimentDir: string): CompiledTemplate {
-  const path = join(experimentDir, 'prompts', STATIC_CHECK_TEMPLATE_FILE);
-  const custom = existsSync(path);
-  const template = compileTemplate(custom ? readFileSync(path, 'utf8') : DEFAULT_STATIC_CHECK_TEMPLATE, custom ? path : 'default:static_check');
+  const { source, origin } = readPromptSource(experimentDir, STATIC_CHECK_TEMPLATE_FILE);
+  const template = compileTemplate(source, origin);
   template.render({ task: 't', constraints: 'c', name: 'n', motivation: 'm', program: 'p', code: 'p' });
   return template;
 }

@@ -1,2 +1,2 @@
 export { ManagerError, readEvalCriteria, runManager, type ManagerOptions, type ManagerResult } from './manager.js';
-export { DEFAULT_MANAGER_TEMPLATE, MANAGER_TEMPLATE_FILE, MANAGER_TEMPLATE_VARIABLES, loadManagerTemplate } from './template.js';
+export { MANAGER_TEMPLATE_FILE, MANAGER_TEMPLATE_VARIABLES, loadManagerTemplate } from './template.js';

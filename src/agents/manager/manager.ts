@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import type { ChatMessage, LanguageModel } from '../../llm/index.js';
 import { cleanAnswer, extractTag } from '../tags.js';
-import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
+import type { CompiledTemplate } from '../templates/environment.js';
 import { createTemplates } from '../templates/load.js';
 import { TEMPLATE_FILES, TEMPLATE_VARIABLES, type TemplateName } from '../templates/variable-docs.js';
-import { DEFAULT_MANAGER_TEMPLATE } from './template.js';
+import { defaultManagerTemplate } from './template.js';
 
 /** What the manager is given. */
 export interface ManagerOptions {
@@ -138,7 +138,7 @@ export async function runManager(options: ManagerOptions): Promise<ManagerResult
   const wanted = all.filter((target) => !kept.includes(target.path));
   if (wanted.length === 0) return { written: [], kept, calls: 0 };
 
-  const template = options.template ?? compileTemplate(DEFAULT_MANAGER_TEMPLATE, 'default:manager');
+  const template = options.template ?? defaultManagerTemplate();
   const prompt = template.render({
     task: options.task,
     eval_criteria: options.evalCriteria ?? '',

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AsiEvolveError } from '../../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../templates/environment.js';
+import { readPromptSource } from '../templates/prompt-files.js';
 
 /** The file an experiment may put in `prompts/` to replace the manager's prompt. */
 export const MANAGER_TEMPLATE_FILE = 'manager.jinja2';
@@ -19,61 +17,6 @@ export const MANAGER_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
   wanted: 'which prompts to write: a list of "researcher" and/or "analyzer"',
 };
 
-/** The manager's default prompt (Jinja2 syntax). */
-export const DEFAULT_MANAGER_TEMPLATE = `{#-
-  manager.jinja2: the manager's prompt (input.md → experiment-specific researcher and analyzer prompts).
-  Variables: task, eval_criteria, diff_mode, researcher_file, researcher_variables, analyzer_variables,
-  researcher_answer_format, analyzer_answer_format, wanted (list of "researcher", "analyzer").
-  Expected answer: <researcher_prompt> and/or <analyzer_prompt>, each a complete Jinja2 template.
--#}
-You are the manager of an automated research loop. Before the first round you write the prompts that the loop's agents will receive in every round, tailored to this task. The Researcher designs one new candidate program per round; an evaluator scores it (higher is better); the Analyzer reads the outcome and writes a short report that later rounds learn from.
-
-## Task
-
-{{ task }}
-{% if eval_criteria %}
-## How candidates are evaluated
-
-{{ eval_criteria }}
-{% endif %}
-## What to write
-{% if "researcher" in wanted %}
-### The Researcher's prompt ({{ researcher_file }})
-
-A Jinja2 template rendered each round with these variables:
-
-{{ researcher_variables }}
-
-It must include the task ({{ "{{ task }}" }}), the previous candidates with their scores, analyses and code (loop over {{ "{% for node in context %}" }}), the retrieved knowledge (loop over cognition){% if diff_mode %}, and the program to edit ({{ "{{ parent.program }}" }}){% endif %}. Add what is specific to this task: the constraints a candidate must respect, the traps, the ideas worth trying, how the score is computed. It must end by asking for exactly this answer format:
-
-{{ researcher_answer_format }}
-{% endif %}
-{% if "analyzer" in wanted %}
-### The Analyzer's prompt (analyzer.jinja2)
-
-A Jinja2 template rendered after each evaluation with these variables:
-
-{{ analyzer_variables }}
-
-It must show the candidate ({{ "{{ program }}" }}), its outcome ({{ "{{ results_json }}" }}, {{ "{{ error }}" }}, {{ "{{ logs }}" }}) and the comparison nodes, and ask for a compact, decision-oriented report: did the idea work, why, what to try next, with the task's own metrics in mind. It must end by asking for exactly this answer format:
-
-{{ analyzer_answer_format }}
-{% endif %}
-## Rules
-
-- Write Jinja2 syntax only ({{ "{{ variable }}" }}, {{ "{% if %}" }}, {{ "{% for %}" }}, filters such as length); use only the variables listed.
-- Write the templates as plain text inside the tags below, with no Markdown fence around them.
-
-## Answer format
-{% if "researcher" in wanted %}
-<researcher_prompt>
-the complete researcher template
-</researcher_prompt>
-{% endif %}{% if "analyzer" in wanted %}
-<analyzer_prompt>
-the complete analyzer template
-</analyzer_prompt>
-{% endif %}`;
 
 /**
  * The manager's template: `prompts/manager.jinja2` of the experiment when present, else the
@@ -81,13 +24,12 @@ the complete analyzer template
  * @example const template = loadManagerTemplate(experiment.dir);
  */
 export function loadManagerTemplate(experimentDir: string): CompiledTemplate {
-  const path = join(experimentDir, 'prompts', MANAGER_TEMPLATE_FILE);
-  if (!existsSync(path)) return compileTemplate(DEFAULT_MANAGER_TEMPLATE, 'default:manager');
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, { file: path, cause: error });
-  }
-  return compileTemplate(source, path);
+  const { source, origin } = readPromptSource(experimentDir, MANAGER_TEMPLATE_FILE);
+  return compileTemplate(source, origin);
+}
+
+/** The manager's default prompt, for a manager built without an experiment. */
+export function defaultManagerTemplate(): CompiledTemplate {
+  const { source, origin } = readPromptSource(undefined, MANAGER_TEMPLATE_FILE);
+  return compileTemplate(source, origin);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { thrownAsiError } from '../../test-support/asi-error.js';
 import { analysisContext, designContext, makeCognition, makeNode } from '../test-support/fixtures.js';
-import { DEFAULT_TEMPLATES, loadTemplates } from './load.js';
+import { defaultTemplateSource, loadTemplates } from './load.js';
 import { TEMPLATE_FILES, TEMPLATE_VARIABLES } from './variable-docs.js';
 import { analyzerVariables, judgeVariables, researcherVariables } from './variables.js';
 
@@ -29,7 +29,7 @@ describe('loadTemplates', () => {
   it('uses the defaults when the experiment has no prompts folder', () => {
     const templates = loadTemplates(experimentDir);
     expect(templates.researcher.origin).toBe('default:researcher');
-    expect(templates.researcher.source).toBe(DEFAULT_TEMPLATES.researcher);
+    expect(templates.researcher.source).toBe(defaultTemplateSource('researcher'));
     expect(templates.judge.origin).toBe('default:judge');
   });
 

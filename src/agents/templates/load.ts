@@ -1,14 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AsiEvolveError } from '../../errors.js';
 import { nodeRecord, type NodeRecord } from '../../store/index.js';
 import { createRandom } from '../../random.js';
-import {
-  DEFAULT_ANALYZER_TEMPLATE,
-  DEFAULT_JUDGE_TEMPLATE,
-  DEFAULT_RESEARCHER_DIFF_TEMPLATE,
-  DEFAULT_RESEARCHER_TEMPLATE,
-} from './defaults.js';
+import { defaultPromptSource, readPromptSource, type PromptSource } from './prompt-files.js';
 import { compileTemplate, type CompiledTemplate } from './environment.js';
 import { TEMPLATE_FILES, type TemplateName } from './variable-docs.js';
 import { analyzerVariables, judgeVariables, researcherVariables, type TemplateVariables } from './variables.js';
@@ -16,13 +8,10 @@ import { analyzerVariables, judgeVariables, researcherVariables, type TemplateVa
 /** The four compiled prompt templates the agents render. */
 export type Templates = Readonly<Record<TemplateName, CompiledTemplate>>;
 
-/** The built-in template sources, by name. */
-export const DEFAULT_TEMPLATES: Readonly<Record<TemplateName, string>> = {
-  researcher: DEFAULT_RESEARCHER_TEMPLATE,
-  researcherDiff: DEFAULT_RESEARCHER_DIFF_TEMPLATE,
-  analyzer: DEFAULT_ANALYZER_TEMPLATE,
-  judge: DEFAULT_JUDGE_TEMPLATE,
-};
+/** The package's default text of a template, from `templates/prompts/` (see prompt-files.ts). */
+export function defaultTemplateSource(name: TemplateName): string {
+  return defaultPromptSource(TEMPLATE_FILES[name]);
+}
 
 const templateNames = Object.keys(TEMPLATE_FILES) as TemplateName[];
 
@@ -31,13 +20,11 @@ const templateNames = Object.keys(TEMPLATE_FILES) as TemplateName[];
  * with sample variables, so a broken template (bad syntax, unknown filter) stops the run at start.
  * @example const templates = createTemplates({ judge: '<score>{{ 50 }}</score>' });
  */
-export function createTemplates(
-  sources: Partial<Record<TemplateName, { source: string; origin: string }>> = {},
-): Templates {
+export function createTemplates(sources: Partial<Record<TemplateName, PromptSource>> = {}): Templates {
   const samples = sampleVariables();
   const entries = templateNames.map((name) => {
     const given = sources[name];
-    const template = compileTemplate(given?.source ?? DEFAULT_TEMPLATES[name], given?.origin ?? `default:${name}`);
+    const template = compileTemplate(given?.source ?? defaultTemplateSource(name), given?.origin ?? `default:${name}`);
     template.render(samples[name]);
     return [name, template] as const;
   });
@@ -51,18 +38,10 @@ export function createTemplates(
  * @example const templates = loadTemplates('/path/to/experiment');
  */
 export function loadTemplates(experimentDir: string): Templates {
-  const sources: Partial<Record<TemplateName, { source: string; origin: string }>> = {};
+  const sources: Partial<Record<TemplateName, PromptSource>> = {};
   for (const name of templateNames) {
-    const path = join(experimentDir, 'prompts', TEMPLATE_FILES[name]);
-    if (!existsSync(path)) continue;
-    try {
-      sources[name] = { source: readFileSync(path, 'utf8'), origin: path };
-    } catch (error) {
-      throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, {
-        file: path,
-        cause: error,
-      });
-    }
+    const prompt = readPromptSource(experimentDir, TEMPLATE_FILES[name]);
+    if (!prompt.origin.startsWith('default:')) sources[name] = prompt;
   }
   return createTemplates(sources);
 }
