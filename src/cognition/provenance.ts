@@ -31,9 +31,12 @@ export function provenanceSplit(nodes: ReadonlyArray<Pick<NodeRecord, 'provenanc
  * its architecture run): over every node a round designed (the seed left out), and over the
  * best `bestFraction` of the successful ones by score (at least one).
  * @example
- * const { all, best } = provenanceReport(store.listNodes());
+ * const { all, best } = provenanceReport(store.nodeSummaries());
  */
-export function provenanceReport(nodes: readonly NodeRecord[], bestFraction = 0.1): ProvenanceReport {
+export function provenanceReport(
+  nodes: ReadonlyArray<Pick<NodeRecord, 'id' | 'step' | 'success' | 'score' | 'provenance'>>,
+  bestFraction = 0.1,
+): ProvenanceReport {
   const designed = nodes.filter((node) => node.step > 0);
   const successful = designed
     .filter((node) => node.success && node.score !== null)

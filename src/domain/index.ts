@@ -9,6 +9,7 @@ export type {
   LlmCallRecord,
   NewNode,
   NodeRecord,
+  NodeSummary,
   Provenance,
   RunEvent,
   SampleableNode,

@@ -57,6 +57,17 @@ export interface NodeRecord {
  */
 export type NewNode = Omit<NodeRecord, 'id' | 'visitCount' | 'createdAt'> & { id?: number };
 
+/**
+ * A stored node without its long texts (motivation, program, results, analysis, metadata): what
+ * start-up, sampling and overviews read of every node. Open one node for the rest.
+ */
+export type NodeSummary = Omit<NodeRecord, 'motivation' | 'program' | 'results' | 'analysis' | 'metadata'> & {
+  /** Length of the program in UTF-16 code units (JavaScript's `string.length`). */
+  programLength: number;
+  /** The numeric entries of `results`. */
+  metrics: Record<string, number>;
+};
+
 /** One LLM call, as kept in the store and beside the step. */
 export interface LlmCallRecord {
   /** Node the call was made for (null for calls outside a round). */

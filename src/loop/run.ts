@@ -1,7 +1,7 @@
 import { createRandom } from '../random.js';
 import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
-import type { JsonValue, LlmCallRecord, NewNode, NodeRecord } from '../domain/index.js';
+import type { JsonValue, LlmCallRecord, NewNode, NodeRecord, NodeSummary } from '../domain/index.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
 import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
@@ -22,12 +22,14 @@ export interface LoopStore {
   /** Stores one call outside a node (e.g. of a round that was cut short). */
   insertLlmCall(call: LlmCallRecord): number;
   getNode(id: number): NodeRecord | undefined;
-  listNodes(): NodeRecord[];
+  /** Every node without its long texts: start-up reads no program. */
+  nodeSummaries(): NodeSummary[];
   bestNode(): NodeRecord | undefined;
   hasSeed(): boolean;
   completedSteps(): Set<number>;
   loadSamplerState(name: string): JsonValue | undefined;
   addEvent(type: string, message: string, data?: Record<string, JsonValue>, step?: number | null): void;
+  /** Read after every round: the store keeps it as a running total, so it costs the same at any size. */
   spendSummary(): { totalUsd: number };
 }
 
@@ -50,12 +52,17 @@ export interface RunSummary {
   best: NodeRecord | null;
 }
 
-/** The policy's view of a stored node. */
-export function toSampleable(node: NodeRecord): SampleableNode {
+function numericResults(results: NodeRecord['results']): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const [key, value] of Object.entries(node.results)) {
+  for (const [key, value] of Object.entries(results)) {
     if (typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
   }
+  return metrics;
+}
+
+/** The policy's view of a stored node, whole or summarised. */
+export function toSampleable(node: NodeRecord | NodeSummary): SampleableNode {
+  const summarised = 'programLength' in node;
   return {
     id: node.id,
     step: node.step,
@@ -63,8 +70,8 @@ export function toSampleable(node: NodeRecord): SampleableNode {
     success: node.success,
     visitCount: node.visitCount,
     island: node.island,
-    programLength: node.program.length,
-    metrics,
+    programLength: summarised ? node.programLength : node.program.length,
+    metrics: summarised ? node.metrics : numericResults(node.results),
   };
 }
 
@@ -85,7 +92,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const policy = parts.policy;
 
   const saved = store.loadSamplerState(policy.name);
-  const stored = store.listNodes();
+  const stored = store.nodeSummaries();
   // The population is read from the store once, then kept in step with each commit; the policy
   // indexes it node by node, so no sampling decision rereads or rescans the whole database.
   const population = new Map(stored.map((node) => [node.id, toSampleable(node)]));

@@ -18,7 +18,7 @@ export function restoredPolicy(session: McpSession): SamplingPolicy {
   const { policy } = session.freshParts();
   const saved = session.store.loadSamplerState(policy.name);
   if (saved !== undefined) policy.restore(saved);
-  for (const node of session.store.listNodes()) policy.observe(toSampleable(node));
+  for (const node of session.store.nodeSummaries()) policy.observe(toSampleable(node));
   return policy;
 }
 

@@ -1,6 +1,6 @@
 export { openStore } from './store.js';
 export type { InsertNodeExtras, OpenStoreOptions, Store } from './store.js';
-export type { NodePatch } from './nodes.js';
+export type { NodePatch, NodeTotals } from './nodes.js';
 export type { LlmCallFilter, SpendSummary, SpendTotals, StoredLlmCall } from './llm-calls.js';
 export type { EventQuery } from './events.js';
 export type { IngestedPaper } from './ingest.js';
@@ -11,6 +11,7 @@ export type {
   LlmCallRecord,
   NewNode,
   NodeRecord,
+  NodeSummary,
   Provenance,
   RunEvent,
   TokenUsage,

@@ -100,6 +100,7 @@ export function listLlmCalls(context: StoreContext, filter: LlmCallFilter = {}):
 }
 
 interface TotalsRow {
+  scope: 'all' | 'role' | 'model';
   key: string;
   usd: number;
   input_tokens: number;
@@ -107,29 +108,29 @@ interface TotalsRow {
   calls: number;
 }
 
-const totalsSelect = `coalesce(sum(cost_usd), 0) AS usd,
-  coalesce(sum(json_extract(usage, '$.inputTokens')), 0) AS input_tokens,
-  coalesce(sum(json_extract(usage, '$.outputTokens')), 0) AS output_tokens,
-  count(*) AS calls`;
-
-function totalsByKey(context: StoreContext, column: 'role' | 'model_id'): Record<string, SpendTotals> {
-  const rows = prepare(context, `SELECT ${column} AS key, ${totalsSelect} FROM llm_calls GROUP BY ${column} ORDER BY ${column}`).all() as TotalsRow[];
-  const totals: Record<string, SpendTotals> = {};
-  for (const row of rows) {
-    totals[row.key] = { usd: row.usd, inputTokens: row.input_tokens, outputTokens: row.output_tokens, calls: row.calls };
-  }
-  return totals;
-}
-
-/** Spend over every stored call, failed attempts included (they were paid for when usage is known). */
+/**
+ * Spend over every stored call, failed attempts included (they were paid for when usage is known).
+ * Read from the running totals that the database keeps beside the calls (see migration 003), so
+ * it costs the same at any number of calls.
+ */
 export function spendSummary(context: StoreContext): SpendSummary {
-  const all = prepare(context, `SELECT '' AS key, ${totalsSelect} FROM llm_calls`).get() as TotalsRow;
-  return {
-    totalUsd: all.usd,
-    inputTokens: all.input_tokens,
-    outputTokens: all.output_tokens,
-    calls: all.calls,
-    byRole: totalsByKey(context, 'role'),
-    byModel: totalsByKey(context, 'model_id'),
-  };
+  const rows = prepare(
+    context,
+    "SELECT scope, key, usd, input_tokens, output_tokens, calls FROM spend_totals WHERE calls > 0 OR scope = 'all' ORDER BY scope, key",
+  ).all() as TotalsRow[];
+  const summary: SpendSummary = { totalUsd: 0, inputTokens: 0, outputTokens: 0, calls: 0, byRole: {}, byModel: {} };
+  for (const row of rows) {
+    const totals: SpendTotals = { usd: row.usd, inputTokens: row.input_tokens, outputTokens: row.output_tokens, calls: row.calls };
+    if (row.scope === 'all') {
+      summary.totalUsd = row.usd;
+      summary.inputTokens = row.input_tokens;
+      summary.outputTokens = row.output_tokens;
+      summary.calls = row.calls;
+    } else if (row.scope === 'role') {
+      summary.byRole[row.key] = totals;
+    } else {
+      summary.byModel[row.key] = totals;
+    }
+  }
+  return summary;
 }

@@ -1,16 +1,12 @@
 import { parseJsonArray, parseJsonObject, toJsonText } from './json.js';
-import type { NewNode, NodeRecord, Provenance } from '../domain/index.js';
+import type { JsonObject, NewNode, NodeRecord, NodeSummary, Provenance } from '../domain/index.js';
 import { usageFromJson, usageToJson } from './usage.js';
 
-/** A row of the `nodes` table as SQLite returns it. */
-export interface NodeRow {
+/** The summary columns of a `nodes` row, as SQLite returns them. */
+export interface NodeSummaryRow {
   id: number;
   step: number;
   name: string;
-  motivation: string;
-  program: string;
-  results: string;
-  analysis: string;
   score: number | null;
   eval_score: number | null;
   success: number;
@@ -22,15 +18,37 @@ export interface NodeRow {
   runtime_ms: number;
   island: number | null;
   operator: string;
-  metadata: string;
   usage: string;
   cost_usd: number;
   created_at: string;
+  program_length: number;
+  metrics: string;
 }
 
-export const nodeColumns =
-  'id, step, name, motivation, program, results, analysis, score, eval_score, success, error, parent_ids, ' +
-  'cognition_ids, provenance, visit_count, runtime_ms, island, operator, metadata, usage, cost_usd, created_at';
+/** A whole row of the `nodes` table. */
+export interface NodeRow extends NodeSummaryRow {
+  motivation: string;
+  program: string;
+  results: string;
+  analysis: string;
+  metadata: string;
+}
+
+/** Every column but the long texts, which the table keeps last (see migration 003). */
+export const nodeSummaryColumns =
+  'id, step, name, score, eval_score, success, error, parent_ids, cognition_ids, provenance, visit_count, runtime_ms, ' +
+  'island, operator, usage, cost_usd, created_at, program_length, metrics';
+
+export const nodeColumns = `${nodeSummaryColumns}, metadata, results, motivation, analysis, program`;
+
+/** The numeric entries of a node's results: what sampling reads of them. */
+export function numericMetrics(results: JsonObject): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const [key, value] of Object.entries(results)) {
+    if (typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
+  }
+  return metrics;
+}
 
 const provenances: ReadonlySet<string> = new Set<Provenance>(['cognition', 'experience', 'novel', 'unknown']);
 
@@ -58,19 +76,18 @@ export function newNodeParameters(node: NewNode, id: number, createdAt: string):
     usage: usageToJson(node.usage),
     cost_usd: node.costUsd,
     created_at: createdAt,
+    program_length: node.program.length,
+    metrics: JSON.stringify(numericMetrics(node.results)),
   };
 }
 
-/** A stored row back as a NodeRecord; damaged JSON is STORE_CORRUPT naming the file. */
-export function nodeFromRow(row: NodeRow, file: string): NodeRecord {
+type SummaryFields = Omit<NodeSummary, 'programLength' | 'metrics'>;
+
+function summaryFields(row: NodeSummaryRow, file: string): SummaryFields {
   return {
     id: row.id,
     step: row.step,
     name: row.name,
-    motivation: row.motivation,
-    program: row.program,
-    results: parseJsonObject(row.results, 'results', file),
-    analysis: row.analysis,
     score: row.score,
     evalScore: row.eval_score,
     success: row.success === 1,
@@ -82,9 +99,25 @@ export function nodeFromRow(row: NodeRow, file: string): NodeRecord {
     runtimeMs: row.runtime_ms,
     island: row.island,
     operator: row.operator,
-    metadata: parseJsonObject(row.metadata, 'metadata', file),
     usage: usageFromJson(row.usage, file),
     costUsd: row.cost_usd,
     createdAt: row.created_at,
+  };
+}
+
+/** A stored row's summary columns back as a NodeSummary; damaged JSON is STORE_CORRUPT naming the file. */
+export function nodeSummaryFromRow(row: NodeSummaryRow, file: string): NodeSummary {
+  return { ...summaryFields(row, file), programLength: row.program_length, metrics: numericMetrics(parseJsonObject(row.metrics, 'metrics', file)) };
+}
+
+/** A stored row back as a NodeRecord; damaged JSON is STORE_CORRUPT naming the file. */
+export function nodeFromRow(row: NodeRow, file: string): NodeRecord {
+  return {
+    ...summaryFields(row, file),
+    motivation: row.motivation,
+    program: row.program,
+    results: parseJsonObject(row.results, 'results', file),
+    analysis: row.analysis,
+    metadata: parseJsonObject(row.metadata, 'metadata', file),
   };
 }

@@ -1,9 +1,18 @@
 import { AsiEvolveError } from '../errors.js';
-import type { NewNode, NodeRecord, SampleableNode } from '../domain/index.js';
+import type { NewNode, NodeRecord, NodeSummary, SampleableNode } from '../domain/index.js';
 import { prepare, type StoreContext } from './database.js';
 import { addEvent } from './events.js';
 import { parseJsonObject, toJsonText } from './json.js';
-import { newNodeParameters, nodeColumns, nodeFromRow, type NodeRow } from './node-rows.js';
+import {
+  newNodeParameters,
+  nodeColumns,
+  nodeFromRow,
+  nodeSummaryColumns,
+  nodeSummaryFromRow,
+  numericMetrics,
+  type NodeRow,
+  type NodeSummaryRow,
+} from './node-rows.js';
 
 /** The fields `updateNode` may change after the node was written. */
 export type NodePatch = Partial<Pick<NodeRecord, 'analysis' | 'metadata' | 'score'>>;
@@ -15,9 +24,8 @@ const nextIdSql = `SELECT max(
   coalesce((SELECT max(id) FROM nodes), -1)
 ) + 1 AS id`;
 
-const insertSql = `INSERT INTO nodes (${nodeColumns.replace('visit_count, ', '')}) VALUES (
-  @id, @step, @name, @motivation, @program, @results, @analysis, @score, @eval_score, @success, @error,
-  @parent_ids, @cognition_ids, @provenance, @runtime_ms, @island, @operator, @metadata, @usage, @cost_usd, @created_at)`;
+const insertedColumns = nodeColumns.split(', ').filter((column) => column !== 'visit_count');
+const insertSql = `INSERT INTO nodes (${insertedColumns.join(', ')}) VALUES (${insertedColumns.map((column) => `@${column}`).join(', ')})`;
 
 /** Writes one node row (the caller holds the transaction) and returns its id. */
 export function insertNodeRow(context: StoreContext, node: NewNode): number {
@@ -53,16 +61,81 @@ export function listNodes(context: StoreContext): NodeRecord[] {
   return rows.map((row) => nodeFromRow(row, context.file));
 }
 
+/** Counts kept as running totals by the database (see migration 003): reading them costs the same at any size. */
+export interface NodeTotals {
+  nodes: number;
+  /** Nodes after the seed (step >= 1), and how many of them succeeded. */
+  rounds: number;
+  roundsSucceeded: number;
+  /** Evaluation time of the rounds, summed. */
+  roundsRuntimeMs: number;
+  /** The successful node with the highest score (ties: lowest id), or null. */
+  bestId: number | null;
+}
+
+interface NodeTotalsRow {
+  nodes: number;
+  rounds: number;
+  rounds_succeeded: number;
+  rounds_runtime_ms: number;
+  best_id: number | null;
+}
+
+export function nodeTotals(context: StoreContext): NodeTotals {
+  const row = prepare(context, 'SELECT nodes, rounds, rounds_succeeded, rounds_runtime_ms, best_id FROM node_totals WHERE id = 1').get() as
+    | NodeTotalsRow
+    | undefined;
+  if (row === undefined) return { nodes: 0, rounds: 0, roundsSucceeded: 0, roundsRuntimeMs: 0, bestId: null };
+  return { nodes: row.nodes, rounds: row.rounds, roundsSucceeded: row.rounds_succeeded, roundsRuntimeMs: row.rounds_runtime_ms, bestId: row.best_id };
+}
+
 export function countNodes(context: StoreContext): number {
-  return (prepare(context, 'SELECT count(*) AS count FROM nodes').get() as { count: number }).count;
+  return nodeTotals(context).nodes;
 }
 
 export function bestNode(context: StoreContext): NodeRecord | undefined {
-  const row = prepare(
+  const { bestId } = nodeTotals(context);
+  return bestId === null ? undefined : getNode(context, bestId);
+}
+
+/** Every node without its long texts, in id order. */
+export function nodeSummaries(context: StoreContext): NodeSummary[] {
+  const rows = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes ORDER BY id`).all() as NodeSummaryRow[];
+  return rows.map((row) => nodeSummaryFromRow(row, context.file));
+}
+
+/** The summary of one node, or undefined. */
+export function getNodeSummary(context: StoreContext, id: number): NodeSummary | undefined {
+  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE id = ?`).get(id) as NodeSummaryRow | undefined;
+  return row === undefined ? undefined : nodeSummaryFromRow(row, context.file);
+}
+
+/** The seed (the first node of step 0), without its long texts. */
+export function seedSummary(context: StoreContext): NodeSummary | undefined {
+  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE step = 0 ORDER BY id LIMIT 1`).get() as NodeSummaryRow | undefined;
+  return row === undefined ? undefined : nodeSummaryFromRow(row, context.file);
+}
+
+/** The last `count` rounds (step >= 1) by id, oldest first, without their long texts. */
+export function recentRounds(context: StoreContext, count: number): NodeSummary[] {
+  const rows = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE step >= 1 ORDER BY id DESC LIMIT ?`).all(
+    Math.max(0, Math.floor(count)),
+  ) as NodeSummaryRow[];
+  return rows.reverse().map((row) => nodeSummaryFromRow(row, context.file));
+}
+
+/**
+ * Failed rounds counted by reason (the error up to its first colon, `unknown` when none was
+ * given), in the order each reason first occurred. Reads only the failed rows.
+ */
+export function failureReasons(context: StoreContext): Map<string, number> {
+  const rows = prepare(
     context,
-    `SELECT ${nodeColumns} FROM nodes WHERE success = 1 AND score IS NOT NULL ORDER BY score DESC, id ASC LIMIT 1`,
-  ).get() as NodeRow | undefined;
-  return row === undefined ? undefined : nodeFromRow(row, context.file);
+    `SELECT CASE WHEN error IS NULL THEN 'unknown' WHEN instr(error, ':') > 0 THEN substr(error, 1, instr(error, ':') - 1) ELSE error END AS reason,
+       count(*) AS count, min(id) AS first_id
+     FROM nodes WHERE success = 0 AND step >= 1 GROUP BY reason ORDER BY first_id`,
+  ).all() as Array<{ reason: string; count: number }>;
+  return new Map(rows.map((row) => [row.reason, row.count]));
 }
 
 export function hasSeed(context: StoreContext): boolean {
@@ -153,28 +226,17 @@ interface SampleableRow {
   metrics: string;
 }
 
-/** What sampling policies see, read without loading program texts or non-numeric results. */
+/** What sampling policies see, read from the stored length and numeric results: no program is read. */
 export function sampleableNodes(context: StoreContext): SampleableNode[] {
-  const rows = prepare(
-    context,
-    `SELECT id, step, score, success, visit_count, island, length(program) AS program_length,
-       (SELECT json_group_object(key, value) FROM json_each(nodes.results) WHERE type IN ('integer', 'real')) AS metrics
-     FROM nodes ORDER BY id`,
-  ).all() as SampleableRow[];
-  return rows.map((row) => {
-    const metrics: Record<string, number> = {};
-    for (const [key, value] of Object.entries(parseJsonObject(row.metrics, 'results', context.file))) {
-      if (typeof value === 'number') metrics[key] = value;
-    }
-    return {
-      id: row.id,
-      step: row.step,
-      score: row.score,
-      success: row.success === 1,
-      visitCount: row.visit_count,
-      island: row.island,
-      programLength: row.program_length,
-      metrics,
-    };
-  });
+  const rows = prepare(context, 'SELECT id, step, score, success, visit_count, island, program_length, metrics FROM nodes ORDER BY id').all() as SampleableRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    step: row.step,
+    score: row.score,
+    success: row.success === 1,
+    visitCount: row.visit_count,
+    island: row.island,
+    programLength: row.program_length,
+    metrics: numericMetrics(parseJsonObject(row.metrics, 'metrics', context.file)),
+  }));
 }

@@ -1,4 +1,14 @@
-import type { CognitionItem, JsonObject, JsonValue, LlmCallRecord, NewNode, NodeRecord, RunEvent, SampleableNode } from '../domain/index.js';
+import type {
+  CognitionItem,
+  JsonObject,
+  JsonValue,
+  LlmCallRecord,
+  NewNode,
+  NodeRecord,
+  NodeSummary,
+  RunEvent,
+  SampleableNode,
+} from '../domain/index.js';
 import * as cognition from './cognition.js';
 import { openDatabase, type StoreContext } from './database.js';
 import * as embeddings from './embeddings.js';
@@ -102,9 +112,38 @@ export class Store {
     return this.#use((context) => nodes.requireNode(context, id));
   }
 
-  /** Every node, in id order. */
+  /** Every node, in id order, programs and all; overviews want `nodeSummaries()`. */
   listNodes(): NodeRecord[] {
     return this.#use((context) => nodes.listNodes(context));
+  }
+
+  /** Every node without its long texts (program, motivation, results, analysis, metadata), in id order. */
+  nodeSummaries(): NodeSummary[] {
+    return this.#use((context) => nodes.nodeSummaries(context));
+  }
+
+  getNodeSummary(id: number): NodeSummary | undefined {
+    return this.#use((context) => nodes.getNodeSummary(context, id));
+  }
+
+  /** The seed node (step 0) without its long texts. */
+  seedSummary(): NodeSummary | undefined {
+    return this.#use((context) => nodes.seedSummary(context));
+  }
+
+  /** The last `count` rounds (step >= 1), oldest first, without their long texts. */
+  recentRounds(count: number): NodeSummary[] {
+    return this.#use((context) => nodes.recentRounds(context, count));
+  }
+
+  /** Failed rounds by reason (the error up to its first colon), in order of first occurrence. */
+  failureReasons(): Map<string, number> {
+    return this.#use((context) => nodes.failureReasons(context));
+  }
+
+  /** Node counts, rounds' runtime and the best node's id, kept as running totals: constant time. */
+  nodeTotals(): nodes.NodeTotals {
+    return this.#use((context) => nodes.nodeTotals(context));
   }
 
   countNodes(): number {
@@ -167,7 +206,7 @@ export class Store {
     return this.#use((context) => llmCalls.listLlmCalls(context, filter));
   }
 
-  /** Cost and tokens of every stored call, in all and by role and by model id. */
+  /** Cost and tokens of every stored call, in all and by role and by model id (running totals: constant time). */
   spendSummary(): llmCalls.SpendSummary {
     return this.#use((context) => llmCalls.spendSummary(context));
   }
