@@ -63,17 +63,25 @@ function expectTotalsAgreeWithRows(store: Store): void {
     byModel: Object.keys(expected.spend.byModel).sort(),
   });
   expect(spend.totalUsd).toBeCloseTo(expected.spend.totalUsd, 9);
-  for (const [role, totals] of Object.entries(expected.spend.byRole)) expect(spend.byRole[role]?.calls).toBe(totals.calls);
-  for (const [model, totals] of Object.entries(expected.spend.byModel)) expect(spend.byModel[model]?.usd).toBeCloseTo(totals.usd, 9);
+  for (const [role, totals] of Object.entries(expected.spend.byRole))
+    expect(spend.byRole[role]?.calls).toBe(totals.calls);
+  for (const [model, totals] of Object.entries(expected.spend.byModel))
+    expect(spend.byModel[model]?.usd).toBeCloseTo(totals.usd, 9);
 }
 
 describe('running totals', () => {
   it('start at zero and follow inserts, score updates and evictions', () => {
     const store = temp.open();
     expect(store.nodeTotals()).toEqual({ nodes: 0, rounds: 0, roundsSucceeded: 0, roundsRuntimeMs: 0, bestId: null });
-    store.insertNode(makeNode({ id: 0, step: 0, score: 1, runtimeMs: 50 }), { calls: [makeCall({ role: 'manager', modelId: 'm' })] });
-    store.insertNode(makeNode({ id: 1, step: 1, score: 3 }), { calls: [makeCall(), makeCall({ role: 'analyzer', costUsd: 0.25 })] });
-    store.insertNode(makeNode({ id: 2, step: 2, score: 3 }), { calls: [makeCall({ usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 9 } })] });
+    store.insertNode(makeNode({ id: 0, step: 0, score: 1, runtimeMs: 50 }), {
+      calls: [makeCall({ role: 'manager', modelId: 'm' })],
+    });
+    store.insertNode(makeNode({ id: 1, step: 1, score: 3 }), {
+      calls: [makeCall(), makeCall({ role: 'analyzer', costUsd: 0.25 })],
+    });
+    store.insertNode(makeNode({ id: 2, step: 2, score: 3 }), {
+      calls: [makeCall({ usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 9 } })],
+    });
     store.insertNode(makeNode({ id: 3, step: 3, success: false, score: null, error: 'timeout: 10 s' }));
     store.insertLlmCall(makeCall({ nodeId: null, step: null, role: 'ingest', modelId: 'other' }));
     expectTotalsAgreeWithRows(store);
@@ -98,7 +106,9 @@ describe('running totals', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(() =>
-      store.insertNode(makeNode({ id: 2, step: 2, score: 9, metadata: cyclic as never }), { calls: [makeCall({ costUsd: 5 })] }),
+      store.insertNode(makeNode({ id: 2, step: 2, score: 9, metadata: cyclic as never }), {
+        calls: [makeCall({ costUsd: 5 })],
+      }),
     ).toThrow();
     expect(store.nodeTotals()).toEqual(before.nodes);
     expect(store.spendSummary()).toEqual(before.spend);
@@ -126,7 +136,16 @@ describe('node summaries', () => {
     expect(store.getNodeSummary(0)).toEqual(expected);
     expect(store.seedSummary()).toEqual(expected);
     expect(store.sampleableNodes()).toEqual([
-      { id: 0, step: 0, score: 1.5, success: true, visitCount: 0, island: 2, programLength: program.length, metrics: { eval_score: 1.5, count: 26 } },
+      {
+        id: 0,
+        step: 0,
+        score: 1.5,
+        success: true,
+        visitCount: 0,
+        island: 2,
+        programLength: program.length,
+        metrics: { eval_score: 1.5, count: 26 },
+      },
     ]);
   });
 
@@ -135,7 +154,9 @@ describe('node summaries', () => {
     store.insertNode(makeNode({ id: 0, step: 0, success: false, score: null, error: 'seed: broken' }));
     for (let step = 1; step <= 7; step++) {
       const error = step % 3 === 0 ? 'timeout: 10 s' : step % 2 === 0 ? 'exit: code 1' : null;
-      store.insertNode(makeNode({ id: step, step, success: error === null, score: error === null ? step : null, error }));
+      store.insertNode(
+        makeNode({ id: step, step, success: error === null, score: error === null ? step : null, error }),
+      );
     }
     store.insertNode(makeNode({ id: 8, step: 8, success: false, score: null, error: null }));
     expect(store.recentRounds(3).map((node) => node.id)).toEqual([6, 7, 8]);
@@ -152,7 +173,8 @@ describe('migration 003 (running totals)', () => {
   it('backfills totals, summary columns and the id high-water mark from an older file', () => {
     temp.open({ migrations: migrations.slice(0, 2) }).close();
     const raw = new BetterSqlite3(temp.path);
-    const insert = raw.prepare(`INSERT INTO nodes (id, step, name, motivation, program, results, analysis, score, eval_score, success, error,
+    const insert =
+      raw.prepare(`INSERT INTO nodes (id, step, name, motivation, program, results, analysis, score, eval_score, success, error,
       parent_ids, cognition_ids, provenance, visit_count, runtime_ms, island, operator, metadata, usage, cost_usd, created_at)
       VALUES (?, ?, 'n', 'm', ?, ?, 'a', ?, NULL, ?, ?, '[0]', '[]', 'novel', 2, 100, NULL, 'llm', '{}', '{}', 0, 't')`);
     insert.run(0, 0, 'seed', '{"score": 1, "label": "x"}', 1, 1, null);
@@ -160,22 +182,27 @@ describe('migration 003 (running totals)', () => {
     insert.run(2, 2, 'x', '{}', null, 0, 'exit: 1');
     insert.run(5, 5, 'y', '{}', 0.5, 1, null);
     raw.prepare('DELETE FROM nodes WHERE id = 5').run();
-    const call = raw.prepare(`INSERT INTO llm_calls (node_id, step, role, provider, model_id, request, response_text, usage, cost_usd, duration_ms, error, attempt, created_at)
+    const call =
+      raw.prepare(`INSERT INTO llm_calls (node_id, step, role, provider, model_id, request, response_text, usage, cost_usd, duration_ms, error, attempt, created_at)
       VALUES (1, 1, ?, 'p', ?, '{}', '', ?, ?, 1, NULL, 1, 't')`);
     call.run('researcher', 'a', '{"inputTokens": 10, "outputTokens": 2}', 0.5);
     call.run('analyzer', 'a', '{"inputTokens": null, "outputTokens": 1}', 0.25);
     raw.close();
 
     const store = temp.open();
-    expect(store.appliedMigrations().map((migration) => migration.id)).toEqual(migrations.map((migration) => migration.id));
+    expect(store.appliedMigrations().map((migration) => migration.id)).toEqual(
+      migrations.map((migration) => migration.id),
+    );
     expectTotalsAgreeWithRows(store);
     expect(store.nodeTotals()).toEqual({ nodes: 3, rounds: 2, roundsSucceeded: 1, roundsRuntimeMs: 200, bestId: 1 });
     expect(store.spendSummary()).toMatchObject({ totalUsd: 0.75, inputTokens: 10, outputTokens: 3, calls: 2 });
-    expect(store.sampleableNodes().map((node) => [node.id, node.programLength, node.metrics, node.visitCount])).toEqual([
-      [0, 4, { score: 1 }, 2],
-      [1, 13, { score: 2.5, n: 3 }, 2],
-      [2, 1, {}, 2],
-    ]);
+    expect(store.sampleableNodes().map((node) => [node.id, node.programLength, node.metrics, node.visitCount])).toEqual(
+      [
+        [0, 4, { score: 1 }, 2],
+        [1, 13, { score: 2.5, n: 3 }, 2],
+        [2, 1, {}, 2],
+      ],
+    );
     expect(store.requireNode(1).program).toBe('def f(): pass');
     // Node 5 was evicted before the upgrade: its id is still never reused.
     expect(store.insertNode(makeNode({ step: 6 })).id).toBe(6);

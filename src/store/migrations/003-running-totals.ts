@@ -18,7 +18,10 @@ const spendRows = (call: 'NEW' | 'OLD', sign: '' | '-'): string =>
     )
     .join(',\n    ');
 
-const addSpend = (call: 'NEW' | 'OLD', sign: '' | '-'): string => `INSERT INTO spend_totals (scope, key, usd, input_tokens, output_tokens, calls) VALUES
+const addSpend = (
+  call: 'NEW' | 'OLD',
+  sign: '' | '-',
+): string => `INSERT INTO spend_totals (scope, key, usd, input_tokens, output_tokens, calls) VALUES
     ${spendRows(call, sign)}
   ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd, input_tokens = input_tokens + excluded.input_tokens,
     output_tokens = output_tokens + excluded.output_tokens, calls = calls + excluded.calls;`;
