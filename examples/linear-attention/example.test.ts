@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/index.js';
+import { requires } from '../../src/test-support/requires.js';
 import { expectEachRejected, type RejectedCase } from '../test-support/expect-rejected.js';
 import { runEvaluator } from '../test-support/run-evaluator.js';
 import { withScriptedRun } from '../test-support/scripted-run.js';
@@ -11,6 +12,7 @@ import { withScriptedRun } from '../test-support/scripted-run.js';
 const experimentDir = dirname(fileURLToPath(import.meta.url));
 const seed = readFileSync(join(experimentDir, 'initial_program'), 'utf8');
 const quick = ['--preset', 'quick'];
+const needsTorch = requires('torch');
 
 function score(program: string, extraArguments: string[] = []) {
   return runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
@@ -54,7 +56,7 @@ class SequenceMixer(nn.Module):
         return self.output((weights @ v).transpose(1, 2).reshape(batch, length, d_model))
 `;
 
-describe('linear-attention evaluator', () => {
+describe('linear-attention evaluator', needsTorch, () => {
   it('scores the DeltaNet seed the same twice at the default size, each run within 60 s', { timeout: 240_000 }, async () => {
     const first = await score(seed);
     const second = await score(seed);
@@ -113,7 +115,7 @@ describe('linear-attention experiment folder', () => {
     expect(config.pipeline.engineer_timeout).toBeGreaterThan(100);
   });
 
-  it('runs 2 rounds end to end through the CLI with scripted LLM answers', { timeout: 180_000 }, async () => {
+  it('runs 2 rounds end to end through the CLI with scripted LLM answers', { ...needsTorch, timeout: 180_000 }, async () => {
     const stronger = seed.replace('BETA_MAX = 1.0', 'BETA_MAX = 1.5');
     // Full rewrites must keep the code outside the EVOLVE-BLOCK of the parent as it is.
     const leaky = seed.replace(

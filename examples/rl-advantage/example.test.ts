@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/index.js';
+import { requires } from '../../src/test-support/requires.js';
 import { expectEachRejected, type RejectedCase } from '../test-support/expect-rejected.js';
 import { runEvaluator } from '../test-support/run-evaluator.js';
 import { withScriptedRun } from '../test-support/scripted-run.js';
@@ -11,6 +12,7 @@ import { withScriptedRun } from '../test-support/scripted-run.js';
 const experimentDir = dirname(fileURLToPath(import.meta.url));
 const seed = readFileSync(join(experimentDir, 'initial_program'), 'utf8');
 const quick = ['--preset', 'quick'];
+const needsTorch = requires('torch');
 
 function score(program: string, extraArguments: string[] = []) {
   return runEvaluator({ experimentDir, program, programFile: 'program.py', extraArguments });
@@ -24,7 +26,7 @@ const withAdvantage = (expression: string): string =>
 const withLoss = (expression: string): string =>
   seed.replace('    return -torch.min(ratio * advantages, clipped * advantages).mean()\n', `    return ${expression}\n`);
 
-describe('rl-advantage evaluator', () => {
+describe('rl-advantage evaluator', needsTorch, () => {
   it('scores the GRPO seed the same twice at the default size, each run within 60 s', { timeout: 180_000 }, async () => {
     const first = await score(seed);
     const second = await score(seed);
@@ -73,7 +75,7 @@ describe('rl-advantage experiment folder', () => {
     expect(config.pipeline.engineer_timeout).toBeGreaterThan(60);
   });
 
-  it('runs 2 rounds end to end through the CLI with scripted LLM answers', { timeout: 120_000 }, async () => {
+  it('runs 2 rounds end to end through the CLI with scripted LLM answers', { ...needsTorch, timeout: 120_000 }, async () => {
     const designs = [
       { name: 'dr grpo', motivation: 'Drop the std normalisation (Dr. GRPO).', program: withAdvantage('rewards - mean') },
       { name: 'raw ratio', motivation: 'Divide by the std alone.', program: withAdvantage('(rewards - mean) / std') },

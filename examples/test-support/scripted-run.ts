@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
+import { isRunOutput } from '../../src/config/index.js';
 import { startFakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
 import { openStore, type NodeRecord } from '../../src/store/index.js';
 import { runCli, type CliResult } from '../../test/e2e/helpers.js';
@@ -35,8 +36,6 @@ export interface ScriptedRun extends CliResult {
   nodes: NodeRecord[];
 }
 
-/** What an earlier run may have left in the example folder: the database, step folders, the best snapshot, Python caches. */
-const notCopied = /(asi-evolve\.db|[/\\]steps|[/\\]best|__pycache__)$/;
 
 function designAnswer(design: ScriptedDesign): FakeReply {
   return { text: `<name>${design.name}</name>\n<motivation>${design.motivation}</motivation>\n<code>\n${design.program}</code>` };
@@ -66,7 +65,7 @@ export async function withScriptedRun(options: ScriptedRunOptions, check: (run: 
   const server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => answer));
   try {
     const dir = join(root, name);
-    cpSync(options.experimentDir, dir, { recursive: true, filter: (path) => !notCopied.test(path) });
+    cpSync(options.experimentDir, dir, { recursive: true, filter: (path) => !isRunOutput(basename(path)) });
     const configPath = join(root, 'test-config.yaml');
     writeFileSync(
       configPath,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { requires } from '../test-support/requires.js';
 import { AsiEvolveError } from '../errors.js';
 import type { EvaluationJob } from '../evaluation/index.js';
 import { isRunning, readPids } from '../evaluation/test-support/scratch.js';
@@ -14,6 +15,8 @@ export interface ExecutorCaseSetup {
   create(): Executor | Promise<Executor>;
   /** A job in a fresh step folder of a scratch experiment. */
   job(overrides: Partial<EvaluationJob>): EvaluationJob;
+  /** Skips the cases where the executor's daemons are missing (see test-support/requires.ts). */
+  requires?: ReturnType<typeof requires>;
 }
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -31,7 +34,7 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000)
  * closed executor refuses work. (hono's common.case.test pattern.)
  */
 export function runExecutorCases(name: string, setup: ExecutorCaseSetup, timeoutMs = 60_000): void {
-  describe(`${name}: shared executor cases`, () => {
+  describe(`${name}: shared executor cases`, setup.requires ?? {}, () => {
     it('returns the outcome: score, every results field, output tails', async () => {
       const executor = await setup.create();
       try {

@@ -20,6 +20,30 @@ export interface Experiment {
   bestDir: string;
 }
 
+const runOutputNames = new Set([
+  'steps',
+  'best',
+  'asi-evolve.db',
+  'asi-evolve.db-wal',
+  'asi-evolve.db-shm',
+  'asi-evolve.db.lock',
+  'report.md',
+  'score-curve.svg',
+  '.slurm',
+  '.cognition-index',
+  '__pycache__',
+]);
+
+/**
+ * True for an entry (a base name) that a run, a report or an executor writes into an experiment
+ * folder: the database and its lock, step folders, the best snapshot, the report, caches. Copying
+ * an experiment as a template leaves these out, so that the copy starts afresh instead of
+ * resuming (or refusing) what was run in the original.
+ */
+export function isRunOutput(name: string): boolean {
+  return runOutputNames.has(name);
+}
+
 const cognitionDefaults = ['cognition.yaml', 'cognition.yml', 'cognition.json', 'cognition.jsonl', 'cognition.md', 'cognition'];
 
 function quote(path: string): string {

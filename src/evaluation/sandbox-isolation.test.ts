@@ -6,6 +6,7 @@ import { AsiEvolveError } from '../errors.js';
 import { sandboxCapabilities, unprivilegedUser } from './capabilities.js';
 import type { SandboxSettings } from './outcome.js';
 import { runSandboxed } from './sandbox.js';
+import { requires } from '../test-support/requires.js';
 import { createScratch, survivorsOf, uniqueSleepSeconds } from './test-support/scratch.js';
 
 const scratch = createScratch();
@@ -31,7 +32,7 @@ afterAll(async () => {
 /** Bash that prints "connected" when it can open a TCP connection to the test's loopback server. */
 const connect = () => `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected) 2>/dev/null || echo "no network"`;
 
-describe('runSandboxed under bubblewrap', () => {
+describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
   it('contains a child that daemonises with setsid: nothing survives the evaluation', async () => {
     const marker = uniqueSleepSeconds();
     const job = scratch.job({ sandbox: bubblewrap, command: `setsid sleep ${marker} &\nsetsid bash -c 'nohup sleep ${marker} >/dev/null 2>&1 &'\nsleep 0.2\n${ok}` });

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
 import { stringify } from 'yaml';
+import { isRunOutput } from '../../src/config/index.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
 import { openStore } from '../../src/store/index.js';
 import type { IngestedPaper, NodeRecord, RunEvent, StoredLlmCall } from '../../src/store/index.js';
@@ -101,8 +102,7 @@ export function makeExperiment(spec: ExperimentSpec = {}): string {
 export function copyExample(name: string): string {
   const dir = join(makeTempDir(), name);
   // Leaves out what a run made inside examples/ may have left, so a test never resumes it.
-  const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm']);
-  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !runOutputs.has(basename(source)) });
+  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !isRunOutput(basename(source)) });
   return dir;
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueExecutor } from '../../src/cluster/index.js';
 import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test-support/redis-server.js';
 import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
+import { requires } from '../../src/test-support/requires.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
 import { cliEnv, makeExperiment, makeTempDir, readStored, runCli, startCli, useE2eCleanup, waitFor, type CliProcess } from './helpers.js';
 
@@ -11,9 +12,10 @@ useE2eCleanup();
 
 const password = 'e2e-pa55word';
 const secret = 'coordinator-secret-value';
+const needsRedis = requires('redis');
 let redis: RedisServer;
 beforeAll(async () => {
-  redis = await startRedisServer({ password });
+  if (!needsRedis.skip) redis = await startRedisServer({ password });
 });
 afterAll(async () => {
   await redis?.stop();
@@ -58,7 +60,7 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
-describe('asi-evolve worker', () => {
+describe('asi-evolve worker', needsRedis, () => {
   it('two workers share the jobs, each evaluated exactly once, and no secret reaches a candidate', async () => {
     const experimentDir = makeTempDir('asi-queue-');
     const counter = join(experimentDir, 'evaluated.log');
@@ -149,7 +151,7 @@ describe('asi-evolve worker', () => {
   });
 });
 
-describe('asi-evolve run with cluster.executor: queue', () => {
+describe('asi-evolve run with cluster.executor: queue', needsRedis, () => {
   it('sends every evaluation to the worker, and the run completes', async () => {
     const queue = queueName();
     const dir = makeExperiment({

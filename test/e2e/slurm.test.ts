@@ -3,17 +3,19 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlurmCluster, type SlurmCluster } from '../../src/cluster/slurm/test-support/slurm-cluster.js';
+import { requires } from '../../src/test-support/requires.js';
 import { cliEnv, makeExperiment, makeTempDir, readStored, runCli, useE2eCleanup } from './helpers.js';
 
 useE2eCleanup();
 
+const needsSlurm = requires('slurm');
 let cluster: SlurmCluster;
 beforeAll(async () => {
-  cluster = await startSlurmCluster();
+  if (!needsSlurm.skip) cluster = await startSlurmCluster();
 }, 90_000);
 afterAll(() => cluster?.stop(), 60_000);
 
-describe('cluster.executor: slurm', () => {
+describe('cluster.executor: slurm', needsSlurm, () => {
   it('evaluates every round of `asi-evolve run` as a Slurm job that runs the built CLI', async () => {
     const dir = makeExperiment({
       initialProgram: 'score = 1.0\n',

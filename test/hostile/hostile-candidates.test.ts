@@ -13,6 +13,7 @@ import {
   type EvaluationJob,
 } from '../../src/evaluation/index.js';
 import { survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
+import { requires } from '../../src/test-support/requires.js';
 
 /**
  * Hostile candidates against the sandbox with the DEFAULT configuration (no sandbox key set):
@@ -58,6 +59,10 @@ function job(command: string, overrides: Partial<EvaluationJob> = {}): Evaluatio
 
 const ok = 'echo \'{"eval_score": 1}\' > results.json';
 
+// Without bubblewrap, the default sandbox gives candidates no filesystem view and (as root) no
+// process limit: the tests of those protections need it.
+const needsBubblewrap = requires('bubblewrap');
+
 describe('hostile candidates under the default sandbox', () => {
   it('an infinite loop is killed at the time limit, with its children', async () => {
     const marker = uniqueSleepSeconds();
@@ -66,7 +71,7 @@ describe('hostile candidates under the default sandbox', () => {
     expect(await survivorsOf(marker)).toEqual([]);
   });
 
-  it('a fork bomb is bounded by the process limit, and nothing survives', async () => {
+  it('a fork bomb is bounded by the process limit, and nothing survives', needsBubblewrap, async () => {
     const marker = uniqueSleepSeconds();
     const bomb = `import os, time\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(${marker})\n            os._exit(0)\n        n += 1\nexcept OSError as error:\n    print("bounded after", n, error.strerror)\n    raise SystemExit(1)`;
     const outcome = await runSandboxed(job(`python3 -c '${bomb}'`, { timeoutMs: 15_000 }));
@@ -100,7 +105,7 @@ describe('hostile candidates under the default sandbox', () => {
     expect(await survivorsOf(marker)).toEqual([]);
   });
 
-  it('a candidate searching the environment and files for API keys finds none', async () => {
+  it('a candidate searching the environment and files for API keys finds none', needsBubblewrap, async () => {
     const search = [
       'env',
       'cat /proc/*/environ /proc/*/cmdline 2>/dev/null | tr "\\0" "\\n"',
@@ -118,7 +123,7 @@ describe('hostile candidates under the default sandbox', () => {
     expect(readFileSync(join(candidate.stepDir, 'stdout.log'), 'utf8')).not.toContain(canary);
   });
 
-  it('a candidate writing outside its folder changes nothing, and cannot borrow a recorded score', async () => {
+  it('a candidate writing outside its folder changes nothing, and cannot borrow a recorded score', needsBubblewrap, async () => {
     const attack = [
       'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/best/results.json"',
       'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/steps/step_1/results.json"',

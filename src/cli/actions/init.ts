@@ -1,10 +1,11 @@
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { isRunOutput } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { examplesRoot, listTemplates } from '../templates.js';
 
-// Run outputs are never copied into a new experiment.
-const runOutputs = new Set(['steps', 'best', 'asi-evolve.db', 'asi-evolve.db-wal', 'asi-evolve.db-shm', 'asi-evolve.db.lock', 'node_modules', '__pycache__']);
+// Run outputs, installed packages and the examples' tests are never copied into a new experiment.
+const notCopied = (source: string): boolean => isRunOutput(basename(source)) || basename(source) === 'node_modules' || source.endsWith('.test.ts');
 
 /** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
 export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
@@ -22,7 +23,7 @@ export function initCommand(dir: string, options: { template: string; force: boo
   try {
     cpSync(join(examplesRoot(), options.template), target, {
       recursive: true,
-      filter: (source) => !runOutputs.has(basename(source)) && !source.endsWith('.test.ts'),
+      filter: (source) => !notCopied(source),
     });
   } catch (error) {
     throw new AsiEvolveError('USAGE', `cannot create ${target}: ${error instanceof Error ? error.message : String(error)}`, {

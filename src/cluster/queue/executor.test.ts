@@ -9,13 +9,15 @@ import { createScratch, isRunning, readPids } from '../../evaluation/test-suppor
 import { runExecutorCases } from '../executor.case.test.js';
 import { createQueueExecutor, type QueueExecutorOptions } from './executor.js';
 import { freePort } from '../../test-support/free-port.js';
+import { requires } from '../../test-support/requires.js';
 import { startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { startQueueWorker, type QueueWorker, type QueueWorkerEvent } from './worker.js';
 
 const scratch = createScratch();
+const needsRedis = requires('redis');
 let redis: RedisServer;
 beforeAll(async () => {
-  redis = await startRedisServer();
+  if (!needsRedis.skip) redis = await startRedisServer();
 });
 afterAll(async () => {
   await redis?.stop();
@@ -69,10 +71,11 @@ runExecutorCases('queue', {
     return executor(name, { stallTimeoutMs: 20_000 });
   },
   job: (overrides) => scratch.job(overrides),
+  requires: needsRedis,
 });
 afterEach(closeAll);
 
-describe('createQueueExecutor with a worker', () => {
+describe('createQueueExecutor with a worker', needsRedis, () => {
   it('says when a job waits for a worker, once, and goes on when one starts', async () => {
     const name = queueName();
     const notices: string[] = [];
@@ -250,7 +253,7 @@ describe('createQueueExecutor with a worker', () => {
 });
 
 describe('createQueueExecutor without Redis', () => {
-  it('still stops promptly when Redis goes away while a job waits', async () => {
+  it('still stops promptly when Redis goes away while a job waits', needsRedis, async () => {
     const ownRedis = await startRedisServer();
     const queue = createQueueExecutor({ redisUrl: ownRedis.url, queueName: 'gone', maxRetries: 0, stallTimeoutMs: 1_000 });
     try {

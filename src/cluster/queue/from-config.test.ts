@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Experiment } from '../../config/index.js';
 import { createScratch } from '../../evaluation/test-support/scratch.js';
 import { thrownAsiError } from '../../test-support/asi-error.js';
+import { requires } from '../../test-support/requires.js';
 import { createExecutorFromConfig } from '../from-config.js';
 import { startRedisServer, type RedisServer } from './test-support/redis-server.js';
 import { startQueueWorker } from './worker.js';
 
 const scratch = createScratch();
+const needsRedis = requires('redis');
 let redis: RedisServer;
 beforeAll(async () => {
-  redis = await startRedisServer();
+  if (!needsRedis.skip) redis = await startRedisServer();
 });
 afterAll(async () => {
   await redis?.stop();
@@ -20,7 +22,7 @@ const experiment = { dir: '/runs/my experiment' } as Experiment;
 
 
 describe('cluster.executor: queue', () => {
-  it('queues on asi-evolve-<experiment folder name> by default, which a worker of that name serves', async () => {
+  it('queues on asi-evolve-<experiment folder name> by default, which a worker of that name serves', needsRedis, async () => {
     const config = configSchema.parse({ cluster: { executor: 'queue', queue: { redis_url: redis.url } } });
     const executor = createExecutorFromConfig(config, experiment);
     const worker = await startQueueWorker({ redisUrl: redis.url, queueName: 'asi-evolve-my-experiment' });

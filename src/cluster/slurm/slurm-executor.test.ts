@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, survivorsOf, uniqueSleepSeconds } from '../../evaluation/test-support/scratch.js';
 import { rejectedAsiError } from '../../test-support/asi-error.js';
+import { requires } from '../../test-support/requires.js';
 import { runExecutorCases } from '../executor.case.test.js';
 import { createSlurmExecutor, type SlurmExecutorOptions } from './index.js';
 import { startSlurmCluster, type SlurmCluster } from './test-support/slurm-cluster.js';
@@ -18,8 +19,9 @@ const scratch = createScratch();
 let cluster: SlurmCluster;
 let workCounter = 0;
 
+const needsSlurm = requires('slurm');
 beforeAll(async () => {
-  cluster = await startSlurmCluster();
+  if (!needsSlurm.skip) cluster = await startSlurmCluster();
 }, 90_000);
 
 afterAll(async () => {
@@ -42,7 +44,7 @@ function executor(overrides: Partial<SlurmExecutorOptions> = {}) {
 
 const job = (overrides: Partial<EvaluationJob>): EvaluationJob => scratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides });
 
-runExecutorCases('slurm', { create: () => executor(), job });
+runExecutorCases('slurm', { create: () => executor(), job, requires: needsSlurm });
 
 /** The step label the executor gives a scratch job (its folder is `steps/step_<n>`). */
 const labelOf = (evaluation: EvaluationJob): string => basename(evaluation.stepDir).replace(/^step_/, '');
@@ -69,7 +71,7 @@ function jobFilesIn(workDir: string): string[] {
     .sort();
 }
 
-describe('createSlurmExecutor on a real one-node cluster', () => {
+describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
   it('runs an evaluation as a Slurm job and returns its outcome, results and logs', async () => {
     const slurm = executor();
     expect(slurm.name).toBe('slurm');
