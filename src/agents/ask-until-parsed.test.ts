@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askUntilParsed } from './ask-until-parsed.js';
+import { MAX_ECHOED_ANSWER_CHARS, askUntilParsed } from './ask-until-parsed.js';
 import { ResponseFormatError } from './errors.js';
 import { scriptedModel } from './test-support/fixtures.js';
 
@@ -53,5 +53,15 @@ describe('askUntilParsed', () => {
     const model = scriptedModel(['1']);
     await expect(askUntilParsed({ model, maxRetries: 0 }, { prompt: 'p', abortSignal: controller.signal, parse: parseNumber, feedback })).rejects.toThrow('stopped');
     expect(model.calls).toHaveLength(0);
+  });
+
+  it('shows a long unusable answer back by its head and tail only', async () => {
+    const long = `${'h'.repeat(MAX_ECHOED_ANSWER_CHARS)}${'m'.repeat(500_000)}${'t'.repeat(MAX_ECHOED_ANSWER_CHARS)}`;
+    const model = scriptedModel([long, '7']);
+    const outcome = await askUntilParsed({ model, maxRetries: 1 }, { prompt: 'How many?', parse: (answer) => (answer === '7' ? 7 : (() => { throw new ResponseFormatError('not a number', ['number']); })()), feedback });
+    expect(outcome).toEqual({ ok: true, value: 7 });
+    const echoed = model.calls[1]?.messages[1]?.content ?? '';
+    expect(echoed.length).toBeLessThan(MAX_ECHOED_ANSWER_CHARS + 100);
+    expect(echoed).toMatch(/^h{10000}\n\[… 520000 characters of this answer left out …\]\nt{10000}$/);
   });
 });

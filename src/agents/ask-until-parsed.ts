@@ -28,10 +28,21 @@ export type AskOutcome<Value> =
   | { ok: true; value: Value }
   | { ok: false; problems: string[]; answers: string[] };
 
+/** Characters of an unusable answer shown back to the model in a follow-up; the middle of a longer one is left out. */
+export const MAX_ECHOED_ANSWER_CHARS = 20_000;
+
+/** The answer as the follow-up shows it: whole when short, else its head and tail around a note. */
+function echoOf(answer: string): string {
+  if (answer.length <= MAX_ECHOED_ANSWER_CHARS) return answer;
+  const half = MAX_ECHOED_ANSWER_CHARS / 2;
+  return `${answer.slice(0, half)}\n[… ${answer.length - MAX_ECHOED_ANSWER_CHARS} characters of this answer left out …]\n${answer.slice(-half)}`;
+}
+
 /**
  * The ask–parse–retry loop of the agents: asks `prompt`, and while the answer is unusable (its
  * `parse` throws ResponseFormatError) and retries are left, shows the model its answer with the
- * feedback and asks again. Only the fields of {@link AskSettings} are read from `settings`, so an
+ * feedback and asks again (a long answer shortened to its head and tail, so that a follow-up never
+ * carries a huge answer back). Only the fields of {@link AskSettings} are read from `settings`, so an
  * agent passes its own options. Each agent decides what a conversation without a usable answer means.
  * @example
  * const outcome = await askUntilParsed(options, { prompt, parse: parseVerdict,
@@ -57,7 +68,7 @@ export async function askUntilParsed<Value>(settings: AskSettings, conversation:
       if (!(error instanceof ResponseFormatError)) throw error;
       problems.push(error.message);
       answers.push(result.text);
-      messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: conversation.feedback(error.message) });
+      messages.push({ role: 'assistant', content: echoOf(result.text) }, { role: 'user', content: conversation.feedback(error.message) });
     }
   }
   return { ok: false, problems, answers };

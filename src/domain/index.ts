@@ -1,6 +1,7 @@
 /**
  * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
- * what a sampling policy sees of a node. This module imports nothing, so any part may import it.
+ * what a sampling policy sees of a node, and the lengths a node's texts may have. This module
+ * imports nothing, so any part may import it.
  */
 export type {
   CognitionItem,
@@ -16,3 +17,4 @@ export type {
   ScoredCognitionItem,
   TokenUsage,
 } from './types.js';
+export { NODE_TEXT_LIMITS } from './limits.js';

@@ -12,6 +12,7 @@ import { BudgetTracker, withBudget, type Spend } from './wrappers/budget.js';
 import { withDeadline } from './wrappers/deadline.js';
 import { withRecorder, type LlmCallRecordDraft } from './wrappers/recorder.js';
 import { withRetry, type RetryInfo } from './wrappers/retry.js';
+import { replyCharLimit, withPromptLimit, withReplyLimit } from './wrappers/size-limits.js';
 
 /** The longest wait between two attempts: `withRetry`'s default caps on backoff and Retry-After. */
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -69,7 +70,8 @@ function describeSettings(settings: ModelSettings): string {
 /**
  * Builds each role's model from `roles`, `models` and `api` (a role left out uses the main
  * model; with no main model and no model of its own a role gets null). Each member model is
- * `retry(budget(recorder(deadline(provider))))`: the deadline bounds each attempt, the recorder
+ * `promptLimit(retry(budget(recorder(replyLimit(deadline(provider))))))`: a prompt over the
+ * context window is never sent, a reply far over the output limit is discarded unseen, the deadline bounds each attempt, the recorder
  * keeps each attempt under its role, the budget refuses an attempt before it is sent when it
  * could cross `budget.usd` or `budget.tokens`, and the retry backs off with jitter (honouring
  * Retry-After) on transient errors only. A role with several models is an ensemble of such
@@ -115,12 +117,14 @@ export function createRoleModels(
     return provider;
   };
   const stackFor = (settings: ModelSettings, role: string): LanguageModel => {
+    const maxOutputTokens = settings.maxCompletionTokens ?? settings.maxTokens;
     let model = withDeadline(providerFor(settings, role), { timeoutMs: settings.timeoutSeconds * 1000 });
+    model = withReplyLimit(model, { maxReplyChars: replyCharLimit(maxOutputTokens) });
     model = withRecorder(model, { role, onCall: options.onCall, pricing });
-    model = withBudget(model, { tracker: budget, role, maxOutputTokens: settings.maxCompletionTokens ?? settings.maxTokens, pricing });
+    model = withBudget(model, { tracker: budget, role, maxOutputTokens, pricing });
     const jitter = options.random.fork(`retry:${role}:${settings.name}`);
     const onRetry = options.onRetry;
-    return withRetry(model, {
+    const retried = withRetry(model, {
       maxRetries: settings.retryTimes,
       // A replay has nothing to wait for.
       baseDelayMs: settings.provider === 'replay' ? 0 : settings.retryDelaySeconds * 1000,
@@ -129,6 +133,8 @@ export function createRoleModels(
       random: () => jitter.next(),
       ...(onRetry ? { onRetry: (info: RetryInfo) => onRetry({ ...info, role }) } : {}),
     });
+    // A prompt the model cannot read is refused before anything records, spends or retries it.
+    return withPromptLimit(retried, { maxPromptTokens: settings.contextWindow });
   };
 
   const models = new Map<RoleName, LanguageModel | null>();

@@ -2,26 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeExperiment, repoRoot, runCli, useE2eCleanup } from '../e2e/helpers.js';
+import { makeExperiment, runCli, useE2eCleanup } from '../e2e/helpers.js';
+import { runMeasured } from './measure.js';
 
 useE2eCleanup();
-
-/** The peak resident memory of a process run under `/usr/bin/time -v`, in MB. */
-function peakMegabytes(stderr: string): number {
-  const kilobytes = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-  if (kilobytes === undefined) throw new Error(`no memory figure in:\n${stderr}`);
-  return Number(kilobytes) / 1024;
-}
-
-/** Runs the CLI under `/usr/bin/time -v`: its result and its peak memory. */
-function runMeasured(args: readonly string[]): { code: number | null; stdout: string; stderr: string; peakMb: number } {
-  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, join(repoRoot, 'bin', 'asi-evolve.js'), ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, peakMb: peakMegabytes(result.stderr) };
-}
 
 const createdByTheTest = ['config.yaml', 'eval.sh', 'input.md'];
 
@@ -29,10 +13,10 @@ describe('config files that would exhaust memory or hang are refused at once, in
   it.each([
     ['/dev/zero', 'not a regular file'],
     ['/dev/urandom', 'not a regular file'],
-  ])('config.yaml linked to %s', (target, message) => {
+  ])('config.yaml linked to %s', async (target, message) => {
     const dir = makeExperiment();
     symlinkSync(target, join(dir, 'config.yaml'));
-    const run = runMeasured(['run', dir, '--steps', '1']);
+    const run = await runMeasured(['run', dir, '--steps', '1']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${join(dir, 'config.yaml')}: (top level): is ${message}`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -40,18 +24,18 @@ describe('config files that would exhaust memory or hang are refused at once, in
     expect(readdirSync(dir).sort()).toEqual(createdByTheTest);
   });
 
-  it('a FIFO, a 50 MB file and an alias bomb', () => {
+  it('a FIFO, a 50 MB file and an alias bomb', async () => {
     const dir = makeExperiment();
     const config = join(dir, 'config.yaml');
     expect(spawnSync('mkfifo', [config]).status).toBe(0);
-    const fifo = runMeasured(['run', dir, '--steps', '1']);
+    const fifo = await runMeasured(['run', dir, '--steps', '1']);
     expect(fifo.stderr).toContain('is not a regular file');
     expect(fifo.code).toBe(2);
 
     spawnSync('rm', [config]);
     writeFileSync(config, 'run:\n  steps: 1\n');
     truncateSync(config, 50 * 1024 * 1024);
-    const big = runMeasured(['run', dir]);
+    const big = await runMeasured(['run', dir]);
     expect(big.code).toBe(2);
     expect(big.stderr).toContain('a config file may be at most 1048576 bytes');
     expect(big.peakMb).toBeLessThan(500);
@@ -62,7 +46,7 @@ describe('config files that would exhaust memory or hang are refused at once, in
       levels.push(`${name}: &${name} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
     }
     writeFileSync(config, `${levels.join('\n')}\n`);
-    const bomb = runMeasured(['run', dir, '--steps', '1']);
+    const bomb = await runMeasured(['run', dir, '--steps', '1']);
     expect(bomb.code).toBe(2);
     expect(bomb.stderr).toContain('YAML aliases expand to too many values');
     expect(bomb.stderr).not.toContain('Internal error');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NODE_TEXT_LIMITS } from '../../domain/index.js';
 import { ResponseFormatError } from '../errors.js';
 import { parseDiffAnswer, parseRewriteAnswer, parseSearchReplaceBlocks, stripCodeFence } from './parse.js';
 
@@ -49,6 +50,17 @@ describe('parseRewriteAnswer', () => {
     expect(error.code).toBe('LLM_RESPONSE_INVALID');
     expect(error.message).toContain('<name>, <motivation>, <code>');
     expect(formatError(() => parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>  </code>')).missing).toEqual(['<code>']);
+  });
+});
+
+describe('name and motivation length', () => {
+  it('sends an oversized name or motivation back to the model, saying only its length', () => {
+    const longName = formatError(() => parseRewriteAnswer(`<name>${'n'.repeat(201)}</name><motivation>m</motivation><code>x</code>`));
+    expect(longName.message).toBe('<name> is 201 characters; keep it under 200');
+    const motivation = 'm'.repeat(NODE_TEXT_LIMITS.motivation + 1);
+    const longMotivation = formatError(() => parseDiffAnswer(`<name>n</name><motivation>${motivation}</motivation><code>x</code>`));
+    expect(longMotivation.message).toBe('<motivation> is 20001 characters; keep it under 20000');
+    expect(parseRewriteAnswer(`<name>${'n'.repeat(200)}</name><motivation>${'m'.repeat(20_000)}</motivation><code>x</code>`).motivation).toHaveLength(20_000);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Provenance } from '../../domain/index.js';
+import { NODE_TEXT_LIMITS, type Provenance } from '../../domain/index.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 
@@ -46,7 +46,15 @@ function headerFields(text: string, missing: string[]): { name: string; motivati
   const motivation = extractTag(text, 'motivation')?.trim() ?? '';
   if (name === '') missing.push('<name>');
   if (motivation === '') missing.push('<motivation>');
+  checkLength('<name>', name, NODE_TEXT_LIMITS.name);
+  checkLength('<motivation>', motivation, NODE_TEXT_LIMITS.motivation);
   return { name: name.replace(/\s+/g, ' '), motivation };
+}
+
+/** A field over its limit goes back to the model: stored, it would swell every prompt that samples the node. */
+function checkLength(tag: string, value: string, limit: number): void {
+  if (value.length <= limit) return;
+  throw new ResponseFormatError(`${tag} is ${value.length} characters; keep it under ${limit}`, [tag]);
 }
 
 function formatError(missing: string[]): ResponseFormatError {
