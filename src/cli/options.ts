@@ -41,3 +41,5 @@ export const experimentOption = { flags: '--experiment <name>', description: 'ex
 /** A required experiment folder. */
 export const experimentDirArgument = { name: '<dir>', description: 'experiment folder' } as const;
 export const configFileOption = { flags: '--config <file>', description: 'extra YAML config layered over the experiment config.yaml' } as const;
+/** Machine-readable output, for scripts. */
+export const jsonOption = { flags: '--json', description: 'print JSON (for scripts) instead of text' } as const;

@@ -98,7 +98,7 @@ describe('the circle-packing demo without any LLM', () => {
 
     const badFormat = await runCli(['export', dir, '--format', 'xml'], { env });
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain("--format expects jsonl or csv, got 'xml'");
+    expect(badFormat.stderr).toContain("--format expects jsonl, json, csv, got 'xml'");
 
     const missingNode = await runCli(['show', dir, '99'], { env });
     expect(missingNode.code).toBe(2);

@@ -11,21 +11,33 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Nodes as JSON lines (every field) or CSV (the summary columns). */
-export function formatNodes(nodes: readonly NodeRecord[], format: 'jsonl' | 'csv'): string {
+export const exportFormats = ['jsonl', 'json', 'csv'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** Nodes as JSON lines or one JSON array (every field, a node a line), or CSV (the summary columns). */
+export function formatNodes(nodes: readonly NodeRecord[], format: ExportFormat): string {
   if (format === 'jsonl') return nodes.map((node) => JSON.stringify(node)).join('\n') + (nodes.length ? '\n' : '');
+  if (format === 'json') return nodes.length === 0 ? '[]\n' : `[\n${nodes.map((node) => JSON.stringify(node)).join(',\n')}\n]\n`;
   const rows = nodes.map((node) => csvColumns.map((column) => csvCell(node[column])).join(','));
   return `${csvColumns.join(',')}\n${rows.join('\n')}${rows.length ? '\n' : ''}`;
 }
 
-/** `export DIR --format jsonl|csv [--output FILE]` */
-export function exportCommand(dir: string, options: { format: string; output?: string }, write: (text: string) => void): void {
-  if (options.format !== 'jsonl' && options.format !== 'csv') {
-    throw new AsiEvolveError('USAGE', `--format expects jsonl or csv, got '${options.format}'`);
+function isExportFormat(format: string): format is ExportFormat {
+  return (exportFormats as readonly string[]).includes(format);
+}
+
+/** `export DIR [--format jsonl|json|csv | --json] [--output FILE]`; `--json` is `--format json`. */
+export function exportCommand(dir: string, options: { format: string; json?: boolean; output?: string }, write: (text: string) => void): void {
+  const format = options.json ? 'json' : options.format;
+  if (!isExportFormat(format)) {
+    throw new AsiEvolveError('USAGE', `--format expects ${exportFormats.join(', ')}, got '${format}'`);
+  }
+  if (options.json && options.format !== 'jsonl' && options.format !== 'json') {
+    throw new AsiEvolveError('USAGE', `--json and --format ${options.format} ask for two formats; give one`);
   }
   const store = openExperimentStore(dir);
   try {
-    const text = formatNodes(store.listNodes(), options.format);
+    const text = formatNodes(store.listNodes(), format);
     if (options.output) writeOutput(options.output, text);
     else write(text);
   } finally {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { ProvenanceSplit } from '../../cognition/index.js';
-import type { NodeRecord, NodeSummary } from '../../store/index.js';
+import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js';
+import type { NodeRecord, NodeSummary, SpendSummary, Store } from '../../store/index.js';
 import { formatDuration, formatScore, formatUsd } from '../format.js';
 import { openExperimentStore } from './open-experiment-store.js';
 
@@ -16,10 +16,7 @@ function percent(share: number): string {
 }
 
 /** The paper's provenance split: over all designed nodes, and over the best 10 % of them. */
-async function writeProvenance(nodes: readonly NodeSummary[], write: Write): Promise<void> {
-  // Loaded only when asked for: the cognition part brings embedders and LLM clients with it.
-  const { provenanceReport } = await import('../../cognition/index.js');
-  const report = provenanceReport(nodes);
+function writeProvenance(report: ProvenanceReport & { roundsShownCognition: number }, write: Write): void {
   const line = (label: string, split: ProvenanceSplit): string => {
     const unknown = split.counts.unknown > 0 ? `; ${split.counts.unknown} did not say` : '';
     const stated = split.nodes - split.counts.unknown;
@@ -30,61 +27,133 @@ async function writeProvenance(nodes: readonly NodeSummary[], write: Write): Pro
   write('Provenance of designs (as each Researcher answer stated it):\n');
   write(line('all rounds', report.all));
   write(line(`best ${Math.round(report.bestFraction * 100)} %`, report.best));
-  const shown = nodes.filter((node) => node.step > 0 && node.cognitionIds.length > 0).length;
-  write(`  rounds shown cognition items: ${shown} of ${report.all.nodes}\n`);
+  write(`  rounds shown cognition items: ${report.roundsShownCognition} of ${report.all.nodes}\n`);
 }
 
-/** `status DIR`: where the run stands; with `provenance`, where the designs came from. */
-export async function statusCommand(dir: string, write: Write, options: { provenance?: boolean } = {}): Promise<void> {
+/** What `status` reports, as `status --json` prints it. */
+export interface StatusReport {
+  experiment: string;
+  rounds: { stored: number; succeeded: number; failed: number };
+  seed: { success: boolean; score: number | null; error: string | null } | null;
+  best: NodeBrief | null;
+  /** Evaluation time of the stored rounds, summed. */
+  evaluationMs: number;
+  llm: SpendSummary;
+  /** Failed rounds by the first word of their error (`timeout`, `crash`…). */
+  failuresByReason: Record<string, number>;
+  /** The last five rounds stored. */
+  recent: NodeBrief[];
+  /** With `--provenance`: where the designs came from, and how many rounds were shown cognition items. */
+  provenance?: ProvenanceReport & { roundsShownCognition: number };
+}
+
+/** A node in a line: what scripts need to find it and judge it. */
+export interface NodeBrief {
+  id: number;
+  step: number;
+  name: string;
+  success: boolean;
+  score: number | null;
+  error: string | null;
+}
+
+function brief(node: Pick<NodeSummary, keyof NodeBrief>): NodeBrief {
+  return { id: node.id, step: node.step, name: node.name, success: node.success, score: node.score, error: node.error };
+}
+
+function writeJson(write: Write, value: unknown): void {
+  write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function statusReport(dir: string, store: Store, withProvenance: boolean): Promise<StatusReport> {
+  // Running totals and a few indexed rows: as fast at 100,000 nodes as at 10, and no program is read.
+  const totals = store.nodeTotals();
+  const best = totals.bestId === null ? undefined : store.getNodeSummary(totals.bestId);
+  const seed = store.seedSummary();
+  const report: StatusReport = {
+    experiment: dir,
+    rounds: { stored: totals.rounds, succeeded: totals.roundsSucceeded, failed: totals.rounds - totals.roundsSucceeded },
+    seed: seed ? { success: seed.success, score: seed.score, error: seed.error } : null,
+    best: best ? brief(best) : null,
+    evaluationMs: totals.roundsRuntimeMs,
+    llm: store.spendSummary(),
+    failuresByReason: Object.fromEntries(store.failureReasons()),
+    recent: store.recentRounds(5).map(brief),
+  };
+  if (withProvenance) {
+    // Loaded only when asked for: the cognition part brings embedders and LLM clients with it.
+    const { provenanceReport } = await import('../../cognition/index.js');
+    const nodes = store.nodeSummaries();
+    const roundsShownCognition = nodes.filter((node) => node.step > 0 && node.cognitionIds.length > 0).length;
+    report.provenance = { ...provenanceReport(nodes), roundsShownCognition };
+  }
+  return report;
+}
+
+function writeStatus(report: StatusReport, write: Write): void {
+  const { rounds, seed, best, llm } = report;
+  write(`Experiment: ${report.experiment}\n`);
+  write(`Rounds stored: ${rounds.stored} (${rounds.succeeded} succeeded, ${rounds.failed} failed)\n`);
+  if (seed) write(`Seed: ${seed.success ? formatScore(seed.score) : `failed (${seed.error ?? ''})`}\n`);
+  write(best ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n` : 'Best: none yet\n');
+  write(`Evaluation time: ${formatDuration(report.evaluationMs)}\n`);
+  write(`LLM: ${llm.calls} calls, ${llm.inputTokens} input + ${llm.outputTokens} output tokens, ${formatUsd(llm.totalUsd)}\n`);
+  for (const [role, usage] of Object.entries(llm.byRole)) {
+    write(`  role ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+  }
+  for (const [model, usage] of Object.entries(llm.byModel)) {
+    write(`  model ${model}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+  }
+  const failures = Object.entries(report.failuresByReason);
+  if (failures.length > 0) write(`Failures by reason: ${failures.map(([reason, count]) => `${reason} ${count}`).join(', ')}\n`);
+  if (report.recent.length > 0) {
+    write('Recent rounds:\n');
+    for (const node of report.recent) {
+      write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
+    }
+  }
+  if (report.provenance) writeProvenance(report.provenance, write);
+}
+
+/** `status DIR [--json]`: where the run stands; with `provenance`, where the designs came from. */
+export async function statusCommand(dir: string, write: Write, options: { provenance?: boolean; json?: boolean } = {}): Promise<void> {
   const store = openExperimentStore(dir);
   try {
-    // Running totals and a few indexed rows: as fast at 100,000 nodes as at 10, and no program is read.
-    const totals = store.nodeTotals();
-    const rounds = totals.rounds;
-    const succeeded = totals.roundsSucceeded;
-    const best = totals.bestId === null ? undefined : store.getNodeSummary(totals.bestId);
-    const seed = store.seedSummary();
-    const spend = store.spendSummary();
-    write(`Experiment: ${dir}\n`);
-    write(`Rounds stored: ${rounds} (${succeeded} succeeded, ${rounds - succeeded} failed)\n`);
-    if (seed) write(`Seed: ${seed.success ? formatScore(seed.score) : `failed (${seed.error ?? ''})`}\n`);
-    write(best ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n` : 'Best: none yet\n');
-    write(`Evaluation time: ${formatDuration(totals.roundsRuntimeMs)}\n`);
-    write(`LLM: ${spend.calls} calls, ${spend.inputTokens} input + ${spend.outputTokens} output tokens, ${formatUsd(spend.totalUsd)}\n`);
-    for (const [role, usage] of Object.entries(spend.byRole)) {
-      write(`  role ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
-    }
-    for (const [model, usage] of Object.entries(spend.byModel)) {
-      write(`  model ${model}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
-    }
-    const failures = store.failureReasons();
-    if (failures.size > 0) write(`Failures by reason: ${[...failures].map(([reason, count]) => `${reason} ${count}`).join(', ')}\n`);
-    const recent = store.recentRounds(5);
-    if (recent.length > 0) {
-      write('Recent rounds:\n');
-      for (const node of recent) {
-        write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
-      }
-    }
-    if (options.provenance) await writeProvenance(store.nodeSummaries(), write);
+    const report = await statusReport(dir, store, options.provenance === true);
+    if (options.json) writeJson(write, report);
+    else writeStatus(report, write);
   } finally {
     store.close();
   }
 }
 
-/** `best DIR`: the best node's score and where its program is. */
-export function bestCommand(dir: string, write: Write): void {
+/** What `best --json` prints: the best node, where its program and step folder are. */
+export interface BestReport extends NodeBrief {
+  program: string;
+  stepFolder: string;
+}
+
+/** `best DIR [--json]`: the best node's score and where its program is; exit status 1 when there is none yet. */
+export function bestCommand(dir: string, write: Write, options: { json?: boolean } = {}): void {
   const store = openExperimentStore(dir);
   try {
-    const best = store.bestNode();
+    // The summary: the best program can be large and is not printed.
+    const bestId = store.nodeTotals().bestId;
+    const best = bestId === null ? undefined : store.getNodeSummary(bestId);
     if (!best) {
-      write('No successful node yet.\n');
+      if (options.json) writeJson(write, null);
+      else write('No successful node yet.\n');
       process.exitCode = 1;
       return;
     }
+    const report: BestReport = { ...brief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', `step_${best.step}`) };
+    if (options.json) {
+      writeJson(write, report);
+      return;
+    }
     write(`Best score: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n`);
-    write(`Program: ${join(dir, 'best', 'code')}\n`);
-    write(`Step folder: ${join(dir, 'steps', `step_${best.step}`)}\n`);
+    write(`Program: ${report.program}\n`);
+    write(`Step folder: ${report.stepFolder}\n`);
   } finally {
     store.close();
   }
@@ -102,21 +171,35 @@ function describeNode(node: NodeRecord, write: Write, withProgram: boolean): voi
   if (withProgram) write(`\nProgram:\n${node.program}\n`);
 }
 
-/** `show DIR NODE`: everything stored about one node. */
-export function showCommand(dir: string, id: number, write: Write, options: { program: boolean }): void {
+/** A stored node as `show --json` and `lineage --json` print it: every field, the program only when asked. */
+function nodeJson(node: NodeRecord, withProgram: boolean): Omit<NodeRecord, 'program'> & { program?: string } {
+  if (withProgram) return node;
+  const { program: _program, ...rest } = node;
+  return rest;
+}
+
+/** `show DIR NODE [--json]`: everything stored about one node. */
+export function showCommand(dir: string, id: number, write: Write, options: { program: boolean; json?: boolean }): void {
   const store = openExperimentStore(dir);
   try {
-    describeNode(store.requireNode(id), write, options.program);
+    const node = store.requireNode(id);
+    if (options.json) writeJson(write, nodeJson(node, options.program));
+    else describeNode(node, write, options.program);
   } finally {
     store.close();
   }
 }
 
-/** `lineage DIR NODE`: the node and its ancestors (first parents) with scores and motivations. */
-export function lineageCommand(dir: string, id: number, write: Write): void {
+/** `lineage DIR NODE [--json]`: the node and its ancestors (first parents) with scores and motivations. */
+export function lineageCommand(dir: string, id: number, write: Write, options: { json?: boolean } = {}): void {
   const store = openExperimentStore(dir);
   try {
     const chain = store.lineage(id);
+    if (options.json) {
+      // The node first, then its parent, its parent's parent…; programs are left out (`show --json` has them).
+      writeJson(write, chain.map((node) => nodeJson(node, false)));
+      return;
+    }
     chain.forEach((node, depth) => {
       write(`${'  '.repeat(depth)}${depth === 0 ? '' : '↳ '}node ${node.id} ${node.success ? formatScore(node.score) : 'failed'} "${node.name}": ${firstLine(node.motivation, 80)}\n`);
     });

@@ -1,12 +1,13 @@
 import { defineCommand } from '../command.js';
 import { experimentDirArgument } from '../options.js';
 
-export const command = defineCommand<[dir: string], { format: string; output?: string }>({
+export const command = defineCommand<[dir: string], { format: string; json?: boolean; output?: string }>({
   name: 'export',
-  description: 'all nodes as JSON lines or CSV',
+  description: 'all nodes as JSON lines, a JSON array or CSV',
   arguments: [experimentDirArgument],
   options: [
-    { flags: '--format <format>', description: 'jsonl or csv', default: 'jsonl' },
+    { flags: '--format <format>', description: 'jsonl, json or csv', default: 'jsonl' },
+    { flags: '--json', description: 'one JSON array (the same as --format json)' },
     { flags: '--output <file>', description: 'write to a file instead of stdout' },
   ],
   load: async () => {
