@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { redactSecrets } from '../secrets.js';
 import { AsiEvolveError } from '../errors.js';
+import { NODE_TEXT_LIMITS } from '../domain/index.js';
 import { sampleContextTool, searchCognitionTool } from './context-tools.js';
 import { evaluateTool, recordNodeTool } from './evaluate-tools.js';
 import type { McpSession } from './session.js';
@@ -44,11 +45,14 @@ function handled<A>(tool: string, session: McpSession, work: (args: A) => Promis
   };
 }
 
-const text = (what: string, empty = `${what} is empty`) =>
+/** A required text of at most `maxLength` characters; the length is checked before any work starts. */
+const text = (what: string, maxLength: number, empty = `${what} is empty`) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .max(maxLength, { error: (issue) => `${what} is ${String((issue.input as string).length)} characters; at most ${maxLength} are accepted` })
     .refine((value) => value.trim() !== '', { message: empty });
-const program = text('program', 'program is empty: pass the whole candidate program');
+/** Queries of search_cognition: a paragraph, not a document. */
+const MAX_QUERY_CHARS = 10_000;
 const count = (what: string, maximum: number) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(maximum, `${what} must be at most ${maximum}`);
 
@@ -61,6 +65,8 @@ const count = (what: string, maximum: number) =>
  */
 export function createMcpServer(session: McpSession): McpServer {
   const server = new McpServer({ name: 'asi-evolve', version: packageVersion() });
+  // As long as a Researcher's program may be: the same bound as in a round.
+  const program = text('program', session.config.pipeline.researcher.max_code_length, 'program is empty: pass the whole candidate program');
 
   server.registerTool(
     'task',
@@ -83,7 +89,7 @@ export function createMcpServer(session: McpSession): McpServer {
     {
       description: "The experiment's cognition items (domain knowledge, lessons found by runs) closest to a text, with their similarity, as `asi-evolve cognition search`.",
       inputSchema: {
-        query: text('query').describe('text to search for'),
+        query: text('query', MAX_QUERY_CHARS).describe('text to search for'),
         top_k: count('top_k', 100).optional().describe('items to return (default: the larger of cognition.retrieval.top_k and 5)'),
       },
     },
@@ -107,9 +113,9 @@ export function createMcpServer(session: McpSession): McpServer {
         "Evaluates the program (as evaluate does) and stores it as the next round's node with your name, motivation and analysis; updates best/ on a new best. Without parent_ids the parents are the nodes sample_context showed. Fails while an `asi-evolve run` holds the experiment.",
       inputSchema: {
         program: program.describe('the whole candidate program'),
-        name: text('name').describe('a short name for the design'),
-        motivation: text('motivation').describe('what the design changes and why'),
-        analysis: text('analysis').describe('your analysis of its evaluation: what worked, what did not, what to try next'),
+        name: text('name', NODE_TEXT_LIMITS.name).describe('a short name for the design'),
+        motivation: text('motivation', NODE_TEXT_LIMITS.motivation).describe('what the design changes and why'),
+        analysis: text('analysis', NODE_TEXT_LIMITS.analysis).describe('your analysis of its evaluation: what worked, what did not, what to try next'),
         parent_ids: z
           .array(z.number({ error: 'parent_ids must hold node ids' }).int('parent_ids must hold whole numbers').min(0, 'parent_ids must hold node ids (>= 0)'), {
             error: 'parent_ids must be a list of node ids',

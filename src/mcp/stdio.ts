@@ -1,4 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { MAX_MCP_MESSAGE_BYTES, filterJsonRpcLines } from './message-filter.js';
 import { createMcpServer } from './server.js';
 import { openMcpSession, type McpSessionOptions } from './session.js';
 
@@ -39,7 +40,13 @@ export async function serveMcpOverStdio(options: ServeStdioOptions): Promise<voi
         options.abortSignal?.addEventListener('abort', () => resolve(), { once: true });
         if (options.abortSignal?.aborted) resolve();
       });
-      const transport = new StdioServerTransport(stdin as typeof process.stdin, (options.stdout ?? process.stdout) as typeof process.stdout);
+      const stdout = options.stdout ?? process.stdout;
+      // Malformed and oversized messages are answered before the SDK's reader sees them.
+      const messages = filterJsonRpcLines(stdin, { reply: (line) => stdout.write(line) });
+      const transport = new StdioServerTransport(messages as unknown as typeof process.stdin, stdout as typeof process.stdout, {
+        // Room for one whole message the filter passed on (it buffers one line at a time).
+        maxBufferSize: 2 * MAX_MCP_MESSAGE_BYTES,
+      });
       transport.onerror = (error) => options.log(`asi-evolve mcp: ${error.message}\n`);
       await server.connect(transport);
       options.log(`asi-evolve mcp: serving ${session.experiment.dir} on stdio\n`);
