@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'NODE_NOT_FOUND'
   | 'EXECUTOR_UNAVAILABLE'
   | 'COGNITION_INPUT_INVALID'
+  /** The experiment's initial program failed its evaluation: the run's pre-flight. */
+  | 'SEED_FAILED'
   | 'USAGE';
 
 const marker = Symbol.for('asi-evolve.error');
@@ -54,7 +56,8 @@ export class AsiEvolveError extends Error {
       this.code === 'EXPERIMENT_MISSING_FILE' ||
       this.code === 'USAGE' ||
       this.code === 'NODE_NOT_FOUND' ||
-      this.code === 'COGNITION_INPUT_INVALID'
+      this.code === 'COGNITION_INPUT_INVALID' ||
+      this.code === 'SEED_FAILED'
     );
   }
 }

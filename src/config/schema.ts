@@ -180,6 +180,11 @@ const pipelineSchema = z
       .prefault({}),
     /** Seconds one evaluation may run before its whole process group is killed. */
     engineer_timeout: seconds.default(1800),
+    /**
+     * The seed (the initial program) is the run's pre-flight: when its evaluation fails the run
+     * stops before any LLM call. `true` keeps going with a failed seed (the LLM writes from scratch).
+     */
+    allow_failing_seed: z.boolean().default(false),
     parallel: z
       .strictObject({ num_workers: z.number().int().positive().max(MAX_WORKERS, `at most ${MAX_WORKERS} workers`).default(1) })
       .prefault({}),
@@ -379,7 +384,8 @@ const stageSchema = z.strictObject({
 const evaluatorSchema = z
   .strictObject({
     /**
-     * Shell command run with the step folder as working directory. Default: `bash <experiment>/eval.sh`.
+     * Shell command run with the step folder as working directory. Default: `bash "$ASI_EXPERIMENT_DIR/eval.sh" "$@"`
+     * (the experiment's eval.sh; a bare `bash eval.sh` would look for it in the step folder).
      * It receives the candidate path and the step folder as $1 and $2, and as
      * ASI_PROGRAM_PATH / ASI_STEP_DIR / ASI_EXPERIMENT_DIR in its environment.
      */
@@ -400,11 +406,15 @@ const evaluatorSchema = z
       .array(stageSchema)
       .default([])
       .refine((stages) => new Set(stages.map((stage) => stage.name)).size === stages.length, 'stage names must be unique'),
-    /** Each new best is evaluated `count` more times and must reproduce within `tolerance` (relative); 0 disables. */
+    /**
+     * Each new best is evaluated `count` more times and must reproduce within `tolerance` (relative); 0 disables.
+     * The seed is then evaluated twice: unset `tolerance` is derived from how far its two scores lie apart
+     * (1e-6 when they agree).
+     */
     reproduce: z
       .strictObject({
         count: z.number().int().min(0).default(1),
-        tolerance: z.number().min(0).default(1e-6),
+        tolerance: z.number().min(0).optional(),
       })
       .prefault({}),
   })

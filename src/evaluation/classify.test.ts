@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProcessFailure, lastLine } from './classify.js';
+import { describeProcessFailure, errorSummary, failureDetail } from './classify.js';
 import type { ProcessGroupExit } from './run-process-group.js';
 
 const exit = (overrides: Partial<ProcessGroupExit>): ProcessGroupExit => ({
@@ -50,10 +50,47 @@ describe('describeProcessFailure', () => {
   });
 });
 
-describe('lastLine', () => {
-  it('returns the last non-empty line, shortened', () => {
-    expect(lastLine('a\nb\n\n  \n')).toBe('b');
-    expect(lastLine(`${'x'.repeat(300)}\n`)).toHaveLength(200);
-    expect(lastLine('')).toBe('');
+describe('errorSummary', () => {
+  it('finds Node\'s error above its stack and runtime banner, never the banner alone', () => {
+    const stderr = [
+      'node:internal/modules/cjs/loader:1228',
+      '  throw err;',
+      '  ^',
+      '',
+      "Error: Cannot find module '/work/exp/scorers.js'",
+      'Require stack:',
+      '- /work/exp/evaluate.js',
+      '    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)',
+      '    at node:internal/main/run_main_module:28:49 {',
+      "  code: 'MODULE_NOT_FOUND',",
+      '}',
+      '',
+      'Node.js v20.20.2',
+      '',
+    ].join('\n');
+    const summary = errorSummary(stderr);
+    expect(summary).toBe("Error: Cannot find module '/work/exp/scorers.js' … - /work/exp/evaluate.js");
+    expect(summary).not.toContain('Node.js v20');
+  });
+
+  it('gives a Python traceback\'s exception, not its header', () => {
+    const stderr = 'Traceback (most recent call last):\n  File "/e/evaluator.py", line 3, in <module>\n    import numpyx\nModuleNotFoundError: No module named \'numpyx\'\n';
+    expect(errorSummary(stderr)).toBe("ModuleNotFoundError: No module named 'numpyx'");
+    expect(errorSummary("Traceback (most recent call last):\n  File \"e.py\", line 1\nKeyError: 'points'\n")).toBe("KeyError: 'points'");
+  });
+
+  it('joins the first error line and the last line when they differ, and keeps a plain last line', () => {
+    expect(errorSummary('warning: slow\nerror: bad input on line 3\nwriting partial results\ngave up after 3 tries\n')).toBe('error: bad input on line 3 … gave up after 3 tries');
+    expect(errorSummary('a\nb\n\n  \n')).toBe('b');
+    expect(errorSummary(`${'x'.repeat(300)}\n`)).toHaveLength(200);
+    expect(errorSummary('Node.js v20.20.2\n')).toBe('');
+  });
+});
+
+describe('failureDetail', () => {
+  it('prefers the results file\'s error, then stderr, then stdout', () => {
+    expect(failureDetail({ resultsError: 'need 16 points', stdoutTail: '', stderrTail: 'Error: x' })).toBe('need 16 points');
+    expect(failureDetail({ resultsError: null, stdoutTail: 'out', stderrTail: 'Error: x\n' })).toBe('Error: x');
+    expect(failureDetail({ stdoutTail: 'step 3 of 10\n', stderrTail: 'Node.js v20.20.2\n' })).toBe('step 3 of 10');
   });
 });

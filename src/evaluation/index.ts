@@ -11,7 +11,9 @@ export { sandboxCapabilities, unprivilegedUser, type SandboxCapabilities } from 
 export { describeSandbox, planSandbox, processGroupOnly, type SandboxPlan } from './sandbox-plan.js';
 export { bubblewrapArguments, isHiddenExperimentEntry, type DropUser } from './bubblewrap.js';
 export { buildEvaluatorEnv, filterEvaluatorEnv, looksSecretName, type EvaluatorEnvReport } from './env.js';
-export { findNonFinite, readResultsFile, type ResultsFileResult } from './results-file.js';
+export { evaluatorError, findNonFinite, readResultsFile, type ResultsFileResult } from './results-file.js';
+export { errorSummary, failureDetail } from './classify.js';
+export { missingPathsIn, pathsHiddenBySandbox } from './hidden-paths.js';
 export { defaultLimits, formatBytes, parseSize, prlimitArguments } from './limits.js';
 export { limitsFromConfig, sandboxSettingsFromConfig, stagesFromConfig } from './from-config.js';
 export {
@@ -25,9 +27,12 @@ export {
   type StageStatus,
 } from './stages.js';
 export {
+  exactTolerance,
   freshReproductionFolder,
+  relativeSpread,
   reproduceScore,
   reproductionFolder,
+  toleranceFromSpread,
   withinTolerance,
   type ReproduceSettings,
   type ReproductionReport,

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluationOutcome } from './outcome.js';
-import { freshReproductionFolder, reproduceScore, reproductionFolder, withinTolerance } from './reproduce.js';
+import { exactTolerance, freshReproductionFolder, relativeSpread, reproduceScore, reproductionFolder, toleranceFromSpread, withinTolerance } from './reproduce.js';
 import { runSandboxed } from './sandbox.js';
 import { createScratch } from './test-support/scratch.js';
 
@@ -59,25 +59,38 @@ describe('reproduceScore', () => {
       runSandboxed({ ...job, stepDir: reproductionFolder(job.stepDir, attempt) }),
     );
     expect(report.reproduced).toBe(false);
-    expect(reproductionFolder('/x/step_4', 2)).toBe('/x/step_4/reproduce-2/step_4');
+    expect(reproductionFolder('/x/steps/step_4', 2)).toBe('/x/steps/step_4-reproduce-2');
   });
 });
 
 describe('freshReproductionFolder', () => {
-  it('removes what the first run left at reproduce-N (files or a link out) without following it', () => {
+  it('removes what an earlier run left at step_N-reproduce-K (files or a link out) without following it', () => {
     const stepDir = join(scratch.root, 'steps', 'step_90');
-    const elsewhere = join(scratch.root, 'elsewhere', 'step_90');
+    const elsewhere = join(scratch.root, 'elsewhere');
     mkdirSync(elsewhere, { recursive: true });
     writeFileSync(join(elsewhere, 'cached.json'), '{"eval_score": 99}');
     mkdirSync(stepDir, { recursive: true });
-    symlinkSync(join(scratch.root, 'elsewhere'), join(stepDir, 'reproduce-1'));
-    mkdirSync(join(stepDir, 'reproduce-2', 'step_90'), { recursive: true });
-    writeFileSync(join(stepDir, 'reproduce-2', 'step_90', 'cached.json'), '{"eval_score": 99}');
+    symlinkSync(elsewhere, `${stepDir}-reproduce-1`);
+    mkdirSync(`${stepDir}-reproduce-2`, { recursive: true });
+    writeFileSync(join(`${stepDir}-reproduce-2`, 'cached.json'), '{"eval_score": 99}');
 
     expect(freshReproductionFolder(stepDir, 1)).toBe(reproductionFolder(stepDir, 1));
-    expect(() => lstatSync(join(stepDir, 'reproduce-1'))).toThrow();
+    expect(() => lstatSync(`${stepDir}-reproduce-1`)).toThrow();
     expect(existsSync(join(elsewhere, 'cached.json'))).toBe(true);
     freshReproductionFolder(stepDir, 2);
-    expect(existsSync(join(stepDir, 'reproduce-2'))).toBe(false);
+    expect(existsSync(`${stepDir}-reproduce-2`)).toBe(false);
+    expect(existsSync(stepDir)).toBe(true);
+  });
+});
+
+describe('toleranceFromSpread', () => {
+  it('is exact for a deterministic evaluator and ten times the spread for a stochastic one', () => {
+    expect(relativeSpread(2, 2)).toBe(0);
+    expect(relativeSpread(0, 0)).toBe(0);
+    expect(relativeSpread(0.5, 0.4)).toBeCloseTo(0.2);
+    expect(relativeSpread(-1, -0.5)).toBeCloseTo(0.5);
+    expect(toleranceFromSpread(0)).toBe(exactTolerance);
+    expect(toleranceFromSpread(1e-9)).toBe(exactTolerance);
+    expect(toleranceFromSpread(0.01)).toBeCloseTo(0.1);
   });
 });

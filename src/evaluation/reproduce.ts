@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { EvaluationOutcome } from './outcome.js';
 
 /** `evaluator.reproduce`: how many extra runs a new best needs, and how close they must come. */
@@ -7,6 +6,8 @@ export interface ReproduceSettings {
   count: number;
   /** Relative: |a − b| ≤ tolerance · max(|a|, |b|). */
   tolerance: number;
+  /** True when no tolerance was configured: the spread of the seed's two scores decides it. */
+  toleranceFromSeed?: boolean;
 }
 
 /** One re-run of a new best. */
@@ -41,22 +42,48 @@ export function withinTolerance(first: number, second: number, tolerance: number
 }
 
 /**
- * The folder of re-run `attempt` of a step, inside it so that the original's files stay:
- * `steps/step_7/reproduce-1/step_7`. The last part keeps the step folder's name, for evaluators
- * that read it from their working directory.
+ * The folder of re-run `attempt` of a step: a sibling of the step folder, at the same depth, so
+ * that an evaluator which finds the experiment from its working directory (the grandparent of
+ * `steps/step_7`) finds it from `steps/step_7-reproduce-1` too. The original's files stay.
  */
 export function reproductionFolder(stepDir: string, attempt: number): string {
-  return join(stepDir, `reproduce-${attempt}`, basename(stepDir));
+  return `${stepDir}-reproduce-${attempt}`;
 }
 
 /**
- * {@link reproductionFolder} emptied first: the candidate's first run could write in its step
- * folder, so it may have planted files there (a cached score) or a link leading elsewhere. The
- * old `reproduce-N` entry is removed without following links.
+ * {@link reproductionFolder} emptied first: an earlier run of the same step may have left files
+ * there (a cached score) or a link leading elsewhere. It is removed without following links.
  */
 export function freshReproductionFolder(stepDir: string, attempt: number): string {
-  rmSync(join(stepDir, `reproduce-${attempt}`), { recursive: true, force: true });
-  return reproductionFolder(stepDir, attempt);
+  const folder = reproductionFolder(stepDir, attempt);
+  rmSync(folder, { recursive: true, force: true });
+  return folder;
+}
+
+/** The relative tolerance used when the seed's two scores agree and none is configured. */
+export const exactTolerance = 1e-6;
+
+/**
+ * How far apart two evaluations of the same program scored, relative to the larger: 0 for a
+ * deterministic evaluator.
+ *
+ * @example relativeSpread(0.5, 0.4) // 0.2
+ */
+export function relativeSpread(first: number, second: number): number {
+  if (first === second) return 0;
+  const scale = Math.max(Math.abs(first), Math.abs(second));
+  return scale === 0 ? 0 : Math.abs(first - second) / scale;
+}
+
+/**
+ * The reproduction tolerance that a stochastic evaluator leaves room for: ten times the spread
+ * the seed's two runs showed (two samples estimate the noise poorly; a new best is also the lucky
+ * end of it), never below {@link exactTolerance}.
+ *
+ * @example toleranceFromSpread(0) // 1e-6; toleranceFromSpread(0.01) // 0.1
+ */
+export function toleranceFromSpread(spread: number): number {
+  return Math.max(exactTolerance, 10 * spread);
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readResultsFile } from './results-file.js';
+import { evaluatorError, readResultsFile } from './results-file.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'asi-results-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -97,6 +97,20 @@ describe('readResultsFile', () => {
     expect(!read.ok && read.message).toContain('overlap between circles 3 and 7');
     const withMessage = readResultsFile(write('{"success": false, "message": "invalid"}'));
     expect(!withMessage.ok && withMessage.message).toContain('invalid');
+  });
+
+  it('puts the evaluator\'s error first, so a cut line still shows it', () => {
+    const read = readResultsFile(write('{"success": false, "error": "need 16 points"}'));
+    expect(!read.ok && read.message.startsWith('need 16 points (error in ')).toBe(true);
+  });
+
+  it('reads an error field without a score as the evaluator\'s failure, not a missing score', () => {
+    const read = readResultsFile(write('{"error": "need 16 points"}'));
+    expect(read).toMatchObject({ ok: false, reason: 'unsuccessful' });
+    expect(!read.ok && read.message).toMatch(/^need 16 points \(error in .*no "eval_score"\)$/);
+    expect(evaluatorError({ error: { line: 3 } })).toBe('{"line":3}');
+    expect(evaluatorError({ error: null, message: 'bad' })).toBe('bad');
+    expect(evaluatorError({ eval_score: 1 })).toBeNull();
   });
 
   it('refuses a success field that is not a boolean', () => {

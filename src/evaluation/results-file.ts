@@ -118,6 +118,23 @@ function oneLine(value: JsonValue | undefined): string {
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
+/**
+ * The evaluator's own account of a failure: the `error` (else `message`) field of its results,
+ * on one line, or null when it gave none.
+ *
+ * @example evaluatorError({ success: false, error: 'need 16 points' }) // 'need 16 points'
+ */
+export function evaluatorError(results: JsonObject | null): string | null {
+  if (results === null) return null;
+  for (const key of ['error', 'message'] as const) {
+    const value = results[key];
+    if (value === undefined || value === null || value === '' || value === false) continue;
+    const text = oneLine(value);
+    if (text.length > 0) return text;
+  }
+  return null;
+}
+
 function describeValue(value: JsonValue): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -172,13 +189,14 @@ export function readResultsFile(path: string, options: ReadResultsFileOptions = 
   const results = parsed;
 
   const success = results.success;
+  const reported = evaluatorError(results);
+  // The evaluator's own words come first: a long path in front of them gets cut off in a progress line.
   if (success === false || success === 0) {
-    const detail = results.error ?? results.message;
-    const message =
-      detail === undefined || detail === null
-        ? `${path}: the evaluator reported "success": false`
-        : `${path}: the evaluator reported "success": false: ${oneLine(detail)}`;
+    const message = reported === null ? `${path}: the evaluator reported "success": false` : `${reported} (error in ${path})`;
     return { ok: false, reason: 'unsuccessful', message, results };
+  }
+  if (reported !== null && results.eval_score === undefined) {
+    return { ok: false, reason: 'unsuccessful', message: `${reported} (error in ${path}, which has no "eval_score")`, results };
   }
   if (success !== undefined && success !== true && success !== 1) {
     const message = `${path}: field "success" must be true or false, got ${describeValue(success)}`;

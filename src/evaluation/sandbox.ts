@@ -5,7 +5,7 @@ import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js
 import { describeProcessFailure } from './classify.js';
 import { hasLimits, prlimitArguments } from './limits.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
-import { readResultsFile } from './results-file.js';
+import { evaluatorError, readResultsFile } from './results-file.js';
 import { type ProcessGroupExit, runProcessGroup } from './run-process-group.js';
 import { isolationPrefix } from './isolation.js';
 import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
@@ -166,6 +166,7 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
     limits: job.limits,
     stdoutTail: logs.stdoutTail,
     stderrTail: logs.stderrTail,
+    resultsError: evaluatorError(read.results),
   });
   if (failure !== null) return { status: 'failed', ...failure, ...ended };
   if (read.ok) return { status: 'ok', results: read.results, evalScore: read.evalScore, durationMs, logs };

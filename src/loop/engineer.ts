@@ -103,6 +103,8 @@ export interface Evaluated {
   results: JsonObject;
   error: string | null;
   logs: string;
+  /** The evaluator's stderr tail (also in `logs`), e.g. to say why the seed failed. */
+  stderrTail: string;
   runtimeMs: number;
   metadata: JsonObject;
   /** The program the node stores: the candidate, or its last repair. */
@@ -137,7 +139,7 @@ export async function evaluateAndJudge(
       if (verdict.status === 'reject') {
         prepareStepDir(experiment.stepsDir, step);
         const staticCheck = { by: verdict.by, reason: verdict.reason, notes: verdict.notes };
-        return { success: false, evalScore: null, score: null, results: {}, error: `static-check: ${verdict.reason}`, logs: '', runtimeMs: 0, metadata: { staticCheck }, program };
+        return { success: false, evalScore: null, score: null, results: {}, error: `static-check: ${verdict.reason}`, logs: '', stderrTail: '', runtimeMs: 0, metadata: { staticCheck }, program };
       }
       if (verdict.notes.length > 0) metadata.staticCheck = { notes: verdict.notes };
     } catch (error) {
@@ -147,7 +149,9 @@ export async function evaluateAndJudge(
   }
 
   let outcome = await evaluateProgram(parts, step, program, abortSignal);
-  if (outcome.status === 'failed' && engineer?.debugAgent && engineer.debugAttempts > 0) {
+  // The seed (step 0) is the user's program: its failure is the experiment's to fix, not the debug agent's.
+  const isSeed = step === 0;
+  if (outcome.status === 'failed' && !isSeed && engineer?.debugAgent && engineer.debugAttempts > 0) {
     const debugged = await runDebugAttempts({
       agent: engineer.debugAgent,
       attempts: engineer.debugAttempts,
@@ -170,6 +174,7 @@ export async function evaluateAndJudge(
       results: outcome.results ?? {},
       error: `${outcome.reason}: ${outcome.shortMessage}`,
       logs: logsOf(outcome),
+      stderrTail: outcome.logs.stderrTail,
       runtimeMs: outcome.durationMs,
       metadata: { ...metadata, failure: { reason: outcome.reason, exitCode: outcome.exitCode, signal: outcome.signal } },
       program,
@@ -188,9 +193,21 @@ export async function evaluateAndJudge(
     }
   }
 
-  const evaluated: Evaluated = { success: true, evalScore: outcome.evalScore, score, results: outcome.results, error: null, logs: logsOf(outcome), runtimeMs: outcome.durationMs, metadata, program };
+  const evaluated: Evaluated = {
+    success: true,
+    evalScore: outcome.evalScore,
+    score,
+    results: outcome.results,
+    error: null,
+    logs: logsOf(outcome),
+    stderrTail: outcome.logs.stderrTail,
+    runtimeMs: outcome.durationMs,
+    metadata,
+    program,
+  };
   const best = parts.bestScore();
-  if (engineer && engineer.reproduce.count > 0 && (best === null || score > best)) {
+  // The seed is not reproduced: it is evaluated twice at the start instead (runSeedRound).
+  if (engineer && !isSeed && engineer.reproduce.count > 0 && (best === null || score > best)) {
     const stepDir = stepDirFor(experiment.stepsDir, step);
     const report = await reproduceScore(outcome.evalScore, engineer.reproduce, (attempt) =>
       evaluateProgram(parts, step, program, abortSignal, { stepDir: freshReproductionFolder(stepDir, attempt) }),

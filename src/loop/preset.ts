@@ -20,6 +20,7 @@ import { prepareRunCognition, type CognitionRetriever } from '../cognition/index
 import type { Config, Experiment } from '../config/index.js';
 import {
   describeSandbox,
+  exactTolerance,
   filterEvaluatorEnv,
   limitsFromConfig,
   planSandbox,
@@ -169,8 +170,16 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   } else if (debugAttempts > 0) {
     notices.push('pipeline.debug.attempts is set but no LLM is configured: failed candidates are not repaired.');
   }
-  const reproduce = config.evaluator.reproduce;
-  if (reproduce.count > 0) notices.push(`Each new best is evaluated ${reproduce.count} more time(s) and must reproduce within ${reproduce.tolerance} (relative).`);
+  const configuredTolerance = config.evaluator.reproduce.tolerance;
+  const reproduce = {
+    count: config.evaluator.reproduce.count,
+    tolerance: configuredTolerance ?? exactTolerance,
+    toleranceFromSeed: configuredTolerance === undefined,
+  };
+  if (reproduce.count > 0) {
+    const within = configuredTolerance === undefined ? 'a tolerance set by how far the seed\'s two evaluations lie apart' : `${configuredTolerance} (relative)`;
+    notices.push(`Each new best is evaluated ${reproduce.count} more time(s), beside its step folder, and must reproduce within ${within}.`);
+  }
 
   const novelty = config.pipeline.novelty;
   let noveltyJudge: NoveltyJudge | undefined;

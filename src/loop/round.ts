@@ -10,8 +10,10 @@ import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/inde
 import type { NoticeRelay } from './events.js';
 import type { JsonObject, NewNode, NodeRecord, Provenance } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
-import { evaluateAndJudge, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
-import { prepareStepDir } from './step-files.js';
+import { freshReproductionFolder } from '../evaluation/index.js';
+import { evaluateAndJudge, evaluateProgram, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
+import { seedFailedError, seedRepeat, seedRepeatToJson, type SeedRepeat } from './seed-check.js';
+import { prepareStepDir, stepDirFor } from './step-files.js';
 
 /** What a round reads and writes through; the loop builds it once per run. */
 export interface RoundParts {
@@ -125,11 +127,28 @@ async function analyse(
   }
 }
 
-/** Evaluates the experiment's initial program as node 0. */
+/** The seed evaluated a second time, beside its step folder: whether the evaluator is stochastic. */
+async function evaluateSeedAgain(parts: RoundParts, program: string, firstScore: number, abortSignal?: AbortSignal): Promise<SeedRepeat> {
+  const stepDir = freshReproductionFolder(stepDirFor(parts.experiment.stepsDir, 0), 1);
+  const outcome = await evaluateProgram(parts, 0, program, abortSignal, { stepDir });
+  return seedRepeat(firstScore, outcome.status === 'ok' ? { score: outcome.evalScore } : { error: `${outcome.reason}: ${outcome.shortMessage}` });
+}
+
+/**
+ * Evaluates the experiment's initial program as node 0: the run's pre-flight. A failing seed
+ * throws SEED_FAILED before any LLM call (unless `pipeline.allow_failing_seed`); a successful one
+ * is evaluated twice when new bests are reproduced, so the run knows whether the evaluator is stochastic.
+ */
 export async function runSeedRound(parts: RoundParts, program: string, abortSignal?: AbortSignal): Promise<RoundResult> {
   const { value, calls } = await collectCalls(async () => {
     const motivation = 'The initial program of the experiment.';
     const evaluated = await evaluateAndJudge(parts, 0, { program, name: 'seed', motivation, gate: false }, abortSignal);
+    if (!evaluated.success && !abortSignal?.aborted && !parts.config.pipeline.allow_failing_seed) {
+      throw seedFailedError(evaluated, { stepDir: stepDirFor(parts.experiment.stepsDir, 0), sandbox: parts.engineer?.sandbox });
+    }
+    if (evaluated.success && evaluated.evalScore !== null && (parts.engineer?.reproduce.count ?? 0) > 0 && !abortSignal?.aborted) {
+      evaluated.metadata.seedRepeat = seedRepeatToJson(await evaluateSeedAgain(parts, evaluated.program, evaluated.evalScore, abortSignal));
+    }
     const base = { step: 0, name: 'seed', motivation, program: evaluated.program, parent: null, bestSampled: null };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     return { evaluated, analysis, note, proposedItems };

@@ -5,6 +5,7 @@ import type { JsonValue, LlmCallRecord, NewNode, NodeRecord, NodeSummary } from 
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { LoopEvent } from './events.js';
 import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
+import { reproductionAfterSeed } from './seed-check.js';
 import { isSnapshotOf, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
@@ -203,6 +204,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
 
   // The seed is evaluated once, as node 0, before round 1.
   const initialProgram = parts.experiment.initialProgram;
+  const seedEvaluatedNow = initialProgram !== null && !store.hasSeed();
   if (initialProgram !== null && !store.hasSeed()) {
     const seedResult = await runSeedRound(parts, initialProgram, options.abortSignal);
     // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
@@ -214,6 +216,16 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     const seed = commit(seedResult);
     store.addEvent('seed-evaluated', `seed scored ${seed.score ?? 'n/a'}`, { success: seed.success }, 0);
     emit({ type: 'seed-evaluated', node: seed });
+  }
+  // The seed's two evaluations say whether the evaluator is stochastic, and so how closely a new best must reproduce.
+  const seedNode = roundParts.engineer ? store.getNode(0) : undefined;
+  if (roundParts.engineer && seedNode !== undefined) {
+    const after = reproductionAfterSeed(roundParts.engineer.reproduce, seedNode.metadata);
+    roundParts.engineer = { ...roundParts.engineer, reproduce: after.settings };
+    if (after.notice !== null) {
+      emit({ type: 'notice', message: after.notice });
+      if (seedEvaluatedNow) store.addEvent('notice', after.notice, {}, 0);
+    }
   }
 
   const pending: number[] = [];

@@ -11,12 +11,13 @@ function misbehavingEvaluator(marker: string): string {
   return `#!/usr/bin/env bash
 set -u
 ok() { printf '{"eval_score": %s, "success": true}\\n' "$1" > results.json; }
+# A new best is re-run beside its step folder, in step_N-reproduce-1: the same case.
 case "$(basename "$PWD")" in
   step_1) echo "about to fail" >&2; exit 3 ;;
   step_2) echo "forgot to write the results" ;;
   step_3) printf '{"eval_score": 1.0, "success": tru' > results.json ;;
-  step_4) head -c 5000000 /dev/zero | tr '\\0' 'x'; echo; echo "the end of the output"; ok 2 ;;
-  step_5) (exec -a ${marker} sleep 1000) & (exec -a ${marker} sleep 1000) & ok 3 ;;
+  step_4*) head -c 5000000 /dev/zero | tr '\\0' 'x'; echo; echo "the end of the output"; ok 2 ;;
+  step_5*) (exec -a ${marker} sleep 1000) & (exec -a ${marker} sleep 1000) & ok 3 ;;
   step_6) exec -a ${marker} sleep 1000 ;;
   step_7) printf '{"eval_score": 0, "success": false, "error": "constraint violated"}\\n' > results.json ;;
   *) ok 1 ;;

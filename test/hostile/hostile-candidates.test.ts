@@ -6,6 +6,7 @@ import { configSchema } from '../../src/config/schema.js';
 import {
   buildEvaluatorEnv,
   limitsFromConfig,
+  exactTolerance,
   reproduceScore,
   reproductionFolder,
   runSandboxed,
@@ -153,7 +154,7 @@ describe('hostile candidates under the default sandbox', () => {
     const flaky = job('echo "{\\"eval_score\\": $((RANDOM % 1000 + 1))}" > results.json');
     const first = await runSandboxed(flaky);
     if (first.status !== 'ok') throw new Error(`the first run failed: ${first.shortMessage}`);
-    const report = await reproduceScore(first.evalScore, { count: 2, tolerance: defaults.evaluator.reproduce.tolerance }, (attempt) =>
+    const report = await reproduceScore(first.evalScore, { count: 2, tolerance: exactTolerance }, (attempt) =>
       runSandboxed({ ...flaky, stepDir: reproductionFolder(flaky.stepDir, attempt) }),
     );
     expect(report.reproduced).toBe(false);

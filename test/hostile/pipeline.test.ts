@@ -87,7 +87,11 @@ printf '{"eval_score": %s}\\n' "$score" > results.json
     expect(run.code).toBe(0);
     const [seed, lucky] = readStored(dir).nodes;
     expect(seed).toMatchObject({ success: true, score: 1 });
-    expect(seed?.metadata.reproduction).toMatchObject({ reproduced: true });
+    // The seed is not reproduced: it is evaluated twice at the start, beside its step folder.
+    expect(seed?.metadata.reproduction).toBeUndefined();
+    expect(seed?.metadata.seedRepeat).toEqual({ scores: [1, 1], spread: 0, error: null });
+    expect(existsSync(join(dir, 'steps', 'step_0-reproduce-1', 'results.json'))).toBe(true);
+    expect(existsSync(join(dir, 'steps', 'step_1-reproduce-1', 'results.json'))).toBe(true);
     expect(lucky).toMatchObject({ success: false, score: null });
     expect(lucky?.error).toMatch(/^unreproducible: scored \d+, but re-run 1 scored \d+/);
     expect(lucky?.metadata.unreproducible).toMatchObject({ reproduced: false });

@@ -48,11 +48,11 @@ describe('built-in no-model designer', () => {
     }
   });
 
-  it('needs an initial program', async () => {
+  it('needs a parent, and names both reasons there may be none', async () => {
     const error = await designer.design(designContext({ parent: null })).catch((caught: unknown) => caught);
     expect(AsiEvolveError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'EXPERIMENT_MISSING_FILE', file: 'initial_program' });
-    expect((error as Error).message).toContain('needs an initial program');
+    expect(error).toMatchObject({ code: 'USAGE' });
+    expect((error as Error).message).toContain('has no parent program to change: the experiment has no initial program, or no stored program has succeeded');
   });
 
   it('says when the program has no constant to change', async () => {

@@ -58,7 +58,7 @@ function perturb(context: DesignContext, parent: NodeRecord): Proposal | null {
  * successful context node has the same program with different constants, recombines the two
  * (builtin:crossover, chosen half of the time it is possible). Only constants inside EVOLVE
  * blocks are touched when the program has them. Deterministic under `context.random`.
- * @throws AsiEvolveError EXPERIMENT_MISSING_FILE when there is no parent (an empty run without initial_program)
+ * @throws AsiEvolveError USAGE when there is no parent (no initial program, or none that succeeded)
  * @throws AsiEvolveError USAGE when the parent has no numeric constant to change
  * @example const designer = createBuiltinDesigner(); const proposal = await designer.design(context);
  */
@@ -68,12 +68,12 @@ export function createBuiltinDesigner(): Designer {
     async design(context) {
       const parent = context.parent;
       if (parent === null) {
+        // Which of the two causes it is, the loop knows (it stops at a failed seed unless told not to); both are named.
         throw new AsiEvolveError(
-          'EXPERIMENT_MISSING_FILE',
-          'the built-in no-model operator needs an initial program to start from, and this run has none',
+          'USAGE',
+          'the built-in no-model operator has no parent program to change: the experiment has no initial program, or no stored program has succeeded (a failed one is a parent only with database.sampling.allow_failed_parents: true)',
           {
-            file: 'initial_program',
-            hint: 'add an initial_program file to the experiment folder, or configure a model (api.model) so the Researcher can write the first program',
+            hint: 'add an initial_program file that the evaluator accepts, or configure a model (api.model) so the Researcher can write the first program',
           },
         );
       }

@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   budgetUsd?: number;
   budgetTokens?: number;
   dryRun?: boolean;
+  /** `--allow-failing-seed`: `pipeline.allow_failing_seed: true`. */
+  allowFailingSeed?: boolean;
 }
 
 /** Flags shaped as a config layer (the highest-priority one). */
@@ -29,6 +31,7 @@ function flagsLayer(options: RunCommandOptions): Record<string, unknown> {
   if (options.seed !== undefined) layer.run!.seed = options.seed;
   if (options.workers !== undefined) layer.pipeline!.parallel = { num_workers: options.workers };
   if (options.sampleN !== undefined) layer.pipeline!.sample_n = options.sampleN;
+  if (options.allowFailingSeed === true) layer.pipeline!.allow_failing_seed = true;
   if (options.evalScript !== undefined) layer.evaluator!.command = `bash '${resolve(options.evalScript).replaceAll("'", `'\\''`)}' "$@"`;
   return Object.fromEntries(Object.entries(layer).filter(([, value]) => Object.keys(value).length > 0));
 }

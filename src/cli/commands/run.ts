@@ -17,6 +17,10 @@ export const command = defineCommand<[dir: string | undefined], RunCommandOption
     { flags: '--budget-usd <usd>', description: 'stop cleanly before LLM spend would cross this many dollars', parse: numberOption('--budget-usd') },
     { flags: '--budget-tokens <n>', description: 'stop cleanly before LLM tokens would cross this count', parse: integerOption('--budget-tokens', 1) },
     { flags: '--dry-run', description: 'estimate calls, tokens, cost and time of the run; call no model, change nothing' },
+    {
+      flags: '--allow-failing-seed',
+      description: 'go on when the initial program fails its evaluation (pipeline.allow_failing_seed); by default the run stops there, before any LLM call',
+    },
   ],
   load: async () => {
     const { runCommand } = await import('../actions/run.js');

@@ -20,7 +20,7 @@ describe('defaultTimeLimitMinutes', () => {
 describe('stepLabel', () => {
   it('names steps by number, reproductions by their path, other folders by name', () => {
     expect(stepLabel({ experimentDir: '/exp', stepDir: '/exp/steps/step_3' })).toBe('3');
-    expect(stepLabel({ experimentDir: '/exp', stepDir: '/exp/steps/step_7/reproduce-1/step_7' })).toBe('7-reproduce-1-7');
+    expect(stepLabel({ experimentDir: '/exp', stepDir: '/exp/steps/step_7-reproduce-1' })).toBe('7-reproduce-1');
     expect(stepLabel({ experimentDir: '/exp', stepDir: '/elsewhere/my step' })).toBe('my_step');
   });
 });

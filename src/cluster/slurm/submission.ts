@@ -38,7 +38,7 @@ export function defaultTimeLimitMinutes(job: Pick<EvaluationJob, 'timeoutMs' | '
 
 /**
  * A short name for the step a job evaluates, for file and job names: `steps/step_3` → `3`,
- * `steps/step_3/reproduce-1/step_3` → `3-reproduce-1-3`; a folder elsewhere → its own name.
+ * `steps/step_3-reproduce-1` → `3-reproduce-1`; a folder elsewhere → its own name.
  */
 export function stepLabel(job: Pick<EvaluationJob, 'stepDir' | 'experimentDir'>): string {
   const inSteps = relative(join(job.experimentDir, 'steps'), job.stepDir);
