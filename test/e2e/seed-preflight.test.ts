@@ -13,6 +13,7 @@ import {
   useE2eCleanup,
   type LlmRequest,
 } from './helpers.js';
+import { requires } from '../../src/test-support/requires.js';
 
 useE2eCleanup();
 
@@ -58,7 +59,7 @@ describe('the seed is the pre-flight', () => {
     expect(run.stderr).toContain('so the run stops before any LLM call: unsuccessful: need 16 points, got 3 (error in ');
   });
 
-  it('names a path hidden by the sandbox and the key that shows it', async () => {
+  it('names a path hidden by the sandbox and the key that shows it', requires('bubblewrap'), async () => {
     const shared = join(makeTempDir('asi-shared-'), 'data');
     mkdirSync(shared);
     writeFileSync(join(shared, 'points.txt'), '16\n');
