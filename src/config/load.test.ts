@@ -112,6 +112,16 @@ describe('loadConfig', () => {
     expect(error.issues[0]?.message).toContain('NOPE');
   });
 
+  it('leaves an unset variable of a model\'s settings empty for a command that calls no model, and only there', () => {
+    const values = { api: { model: 'gpt-x', api_key: '${NOPE}' }, models: { fast: { model: 'm', api_key: '${NOPE_KEY}' } }, evaluator: { command: 'bash ${NOPE_EVAL}' } };
+    const strict = catchConfigError(() => resolveConfig([{ name: 'z.yaml', values }], {}));
+    expect(strict.issues.map((issue) => issue.key)).toEqual(['api.api_key', 'models.fast.api_key', 'evaluator.command']);
+    const relaxed = catchConfigError(() => resolveConfig([{ name: 'z.yaml', values }], {}, { callsNoModel: true }));
+    expect(relaxed.issues.map((issue) => issue.key)).toEqual(['evaluator.command']);
+    const config = resolveConfig([{ name: 'z.yaml', values: { api: { api_key: '${NOPE}' } } }], {}, { callsNoModel: true });
+    expect(config.api.api_key).toBe('');
+  });
+
   it('reports a missing --config file', () => {
     const error = catchConfigError(() => loadConfig({ experimentDir: dir, configFile: join(dir, 'none.yaml'), env: {} }));
     expect(error.issues[0]?.message).toContain('not found');

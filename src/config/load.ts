@@ -138,8 +138,14 @@ export function readConfigFile(path: string): ConfigLayer {
 
 const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-/** Expands `${VAR}` and `${VAR:-default}` in every string of a layer; an unset variable is an issue. */
-export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): ConfigLayer {
+/** The sections that only say how to reach a model: a command that calls none never reads them. */
+const modelSections = new Set(['api', 'models']);
+
+/**
+ * Expands `${VAR}` and `${VAR:-default}` in every string of a layer; an unset variable is an
+ * issue, except under `api` and `models` when `callsNoModel` (it becomes empty there).
+ */
+export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issues: ConfigIssue[], options: { callsNoModel?: boolean } = {}): ConfigLayer {
   const expand = (value: unknown, path: string[]): unknown => {
     if (typeof value === 'string') {
       const unterminated = /\$\{[^}]*$/.exec(value);
@@ -152,6 +158,7 @@ export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issu
         const found = env[name];
         if (found !== undefined && found !== '') return found;
         if (fallback !== undefined) return fallback;
+        if (options.callsNoModel === true && modelSections.has(path[0] ?? '')) return '';
         issues.push({ file: layer.name, key: path.join('.'), message: `environment variable ${name} is not set (used as ${whole})` });
         return '';
       });
@@ -228,9 +235,9 @@ function describeIssues(layers: ConfigLayer[], zodIssues: z.core.$ZodIssue[]): C
  * Merges layers (lowest priority first) over the built-in defaults, expands `${VAR}`,
  * and validates everything at once. Throws ConfigError listing every problem.
  */
-export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = process.env): Config {
+export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = process.env, options: { callsNoModel?: boolean } = {}): Config {
   const issues: ConfigIssue[] = [];
-  const expanded = layers.map((layer) => expandVariables(layer, env, issues));
+  const expanded = layers.map((layer) => expandVariables(layer, env, issues, options));
   const merged = expanded.reduce<PlainObject>((accumulated, layer) => mergeValues(accumulated, layer.values), {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) issues.push(...describeIssues(expanded, parsed.error.issues));
@@ -246,6 +253,11 @@ export interface LoadConfigOptions {
   /** Values from command-line flags, already shaped like the config. */
   flags?: PlainObject;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The command calls no model (`cognition import`, a dry run): an unset `${VAR}` in `api` or
+   * `models` (typically the API key) is left empty instead of stopping it.
+   */
+  callsNoModel?: boolean;
 }
 
 /** defaults ← experiment config.yaml ← --config FILE ← flags. */
@@ -260,5 +272,6 @@ export function loadConfig(options: LoadConfigOptions): { config: Config; files:
     layers.push(readConfigFile(options.configFile));
   }
   if (options.flags && Object.keys(options.flags).length > 0) layers.push({ name: commandLine, values: options.flags });
-  return { config: resolveConfig(layers, options.env ?? process.env), files: layers.map((layer) => layer.name) };
+  const resolved = resolveConfig(layers, options.env ?? process.env, { callsNoModel: options.callsNoModel === true });
+  return { config: resolved, files: layers.map((layer) => layer.name) };
 }

@@ -28,13 +28,16 @@ export interface CommonOptions {
   config?: string;
 }
 
-/** The experiment's config and read-write store, for one cognition command. */
-function openCognition(dir: string, options: CommonOptions): { dir: string; config: Config; store: Store } {
+/**
+ * The experiment's config and read-write store, for one cognition command. Only `ingest` calls
+ * an LLM: the others need no API key, even when config.yaml names one as `${VAR}`.
+ */
+function openCognition(dir: string, options: CommonOptions, callsModel: boolean): { dir: string; config: Config; store: Store } {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
     throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `experiment folder not found: ${absolute}`, { file: absolute, hint: 'Create one with `asi-evolve init DIR`.' });
   }
-  const { config } = loadConfig({ experimentDir: absolute, ...(options.config === undefined ? {} : { configFile: options.config }) });
+  const { config } = loadConfig({ experimentDir: absolute, callsNoModel: !callsModel, ...(options.config === undefined ? {} : { configFile: options.config }) });
   return { dir: absolute, config, store: openStore(join(absolute, 'asi-evolve.db')) };
 }
 
@@ -61,8 +64,13 @@ function oneLine(text: string, width = 100): string {
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 
-async function withStore(dir: string, options: CommonOptions, work: (opened: { dir: string; config: Config; store: Store }) => Promise<void> | void): Promise<void> {
-  const opened = openCognition(dir, options);
+async function withStore(
+  dir: string,
+  options: CommonOptions,
+  work: (opened: { dir: string; config: Config; store: Store }) => Promise<void> | void,
+  callsModel = false,
+): Promise<void> {
+  const opened = openCognition(dir, options, callsModel);
   try {
     await work(opened);
   } finally {
@@ -184,7 +192,7 @@ export async function ingestCommand(dir: string, options: CommonOptions & { pape
       interrupt.dispose();
       await models.close();
     }
-  });
+  }, true);
 }
 
 /** `cognition search DIR QUERY`: the closest items with their scores. */

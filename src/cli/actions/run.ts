@@ -44,6 +44,8 @@ function removeDatabase(path: string): void {
 export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
   const { config, files } = loadConfig({
     experimentDir: dir,
+    // A dry run only estimates: it calls no model, so it needs no API key.
+    callsNoModel: options.dryRun === true,
     flags: flagsLayer(options),
     ...(options.config !== undefined ? { configFile: options.config } : {}),
   });

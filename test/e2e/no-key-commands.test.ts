@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeExperiment, runCli, useE2eCleanup } from './helpers.js';
+
+useE2eCleanup();
+
+describe('commands that call no model need no API key', () => {
+  it('cognition import, list, status, best and a dry run work while the key of config.yaml is unset; a run still asks for it', async () => {
+    // As the reference tool's config.yaml writes it; the test environment has no OPENAI_API_KEY.
+    const config = 'api:\n  model: gpt-x\n  base_url: https://api.example.invalid/v1\n  api_key: ${OPENAI_API_KEY}\n';
+    const dir = makeExperiment({ initialProgram: 'score = 1\n', config, files: { 'items.yaml': '- title: lattice\n  content: Start from a hexagonal lattice.\n' } });
+
+    const imported = await runCli(['cognition', 'import', dir, join(dir, 'items.yaml')]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('Imported 1 items');
+    for (const args of [['cognition', 'list', dir], ['status', dir], ['run', dir, '--dry-run']]) {
+      const result = await runCli(args);
+      expect({ args, stderr: result.stderr, code: result.code }).toEqual({ args, stderr: '', code: 0 });
+    }
+    const best = await runCli(['best', dir]);
+    expect(best.stderr).toBe('');
+    expect(best.stdout).toContain('No successful node yet');
+
+    const run = await runCli(['run', dir, '--steps', '1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('variable OPENAI_API_KEY is not set');
+  });
+});
