@@ -1,5 +1,6 @@
 import { createApproximateIndex, type ApproximateIndex } from './approximate-index.js';
-import { searchExact, type VectorMatch } from './vector-index.js';
+import { createExactIndex, type ExactIndex } from './exact-index.js';
+import type { VectorMatch } from './vector-index.js';
 
 /** When to leave exact search for the approximate index. */
 export interface VectorSearchOptions {
@@ -15,14 +16,15 @@ export interface VectorSearchOptions {
 export interface VectorSearch {
   /** Which search the last `sync` chose. */
   readonly kind: 'exact' | 'approximate';
-  /** Follow these vectors (the map is read, not copied, by exact search). */
+  /** Follow these vectors (exact search copies them into a matrix again only when they changed). */
   sync(vectors: ReadonlyMap<string, Float32Array>): void;
   search(query: Float32Array, topK: number, threshold: number): VectorMatch[];
 }
 
 /**
- * Exact cosine search up to `approximateAbove` vectors; above it an approximate index is built
- * once and then kept in step incrementally (new, changed and removed vectors only).
+ * Exact cosine search up to `approximateAbove` vectors (a contiguous matrix scanned per query,
+ * see createExactIndex); above it an approximate index is built once and then kept in step
+ * incrementally (new, changed and removed vectors only).
  * @example
  * const search = createVectorSearch({ approximateAbove: 20_000 });
  * search.sync(vectors);
@@ -30,7 +32,7 @@ export interface VectorSearch {
  */
 export function createVectorSearch(options: VectorSearchOptions = {}): VectorSearch {
   const approximateAbove = options.approximateAbove ?? Number.POSITIVE_INFINITY;
-  let vectors: ReadonlyMap<string, Float32Array> = new Map();
+  let exact: ExactIndex = createExactIndex(new Map());
   let approximate: ApproximateIndex | undefined;
   let kind: 'exact' | 'approximate' = 'exact';
 
@@ -39,12 +41,13 @@ export function createVectorSearch(options: VectorSearchOptions = {}): VectorSea
       return kind;
     },
     sync(next) {
-      vectors = next;
       const first = next.values().next();
       if (next.size <= approximateAbove || first.done === true) {
+        if (!exact.holds(next)) exact = createExactIndex(next);
         kind = 'exact';
         return;
       }
+      exact = createExactIndex(new Map());
       approximate ??= createApproximateIndex({
         dimensions: first.value.length,
         ...(options.expansionSearch === undefined ? {} : { expansionSearch: options.expansionSearch }),
@@ -55,7 +58,7 @@ export function createVectorSearch(options: VectorSearchOptions = {}): VectorSea
     },
     search(query, topK, threshold) {
       if (kind === 'approximate' && approximate !== undefined) return approximate.search(query, topK, threshold);
-      return searchExact(query, vectors, topK, threshold);
+      return exact.search(query, topK, threshold);
     },
   };
 }

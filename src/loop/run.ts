@@ -23,7 +23,9 @@ export interface LoopStore {
   /** Stores one call outside a node (e.g. of a round that was cut short). */
   insertLlmCall(call: LlmCallRecord): number;
   getNode(id: number): NodeRecord | undefined;
-  /** Every node without its long texts: start-up reads no program. */
+  /** What sampling sees of every node: start-up reads no program, analysis or results. */
+  sampleableNodes(): SampleableNode[];
+  /** Every node without its long texts; read at start-up only when database.max_size bounds the population. */
   nodeSummaries(): NodeSummary[];
   bestNode(): NodeRecord | undefined;
   hasSeed(): boolean;
@@ -93,10 +95,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const policy = parts.policy;
 
   const saved = store.loadSamplerState(policy.name);
-  const stored = store.nodeSummaries();
+  const stored = store.sampleableNodes();
   // The population is read from the store once, then kept in step with each commit; the policy
   // indexes it node by node, so no sampling decision rereads or rescans the whole database.
-  const population = new Map(stored.map((node) => [node.id, toSampleable(node)]));
+  const population = new Map(stored.map((node) => [node.id, node]));
   if (saved !== undefined) policy.restore(saved);
   for (const node of population.values()) policy.observe(node);
 
@@ -106,7 +108,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = parts.config.database.max_size;
   checkMaxSize(maxSize);
-  const evictable = maxSize === null ? null : EvictionIndex.from(stored);
+  const evictable = maxSize === null ? null : EvictionIndex.from(store.nodeSummaries());
   const inFlight = new Map<number, readonly number[]>();
   const roundParts: RoundParts = {
     ...parts,

@@ -1,0 +1,370 @@
+/**
+ * What the framework itself costs per round, and how that changes with the size of the database.
+ * Run: `npm run build && npx tsx bench/round-overhead.ts` (sizes 0, 10,000 and 100,000 nodes), or
+ * give sizes and options: `npx tsx bench/round-overhead.ts 0 10000 --rounds 40 --cache /tmp/round-bench`.
+ *
+ * For each size, a database of that many nodes is built through the store in one transaction
+ * (realistic sizes: a 2.6 kB program, a 1.4 kB analysis, a 300-byte motivation, two small LLM
+ * calls and one run event per node; a fifth of the rounds failed). Then the built CLI,
+ * `asi-evolve run DIR --steps N`, resumes the experiment for `--rounds` more rounds against an
+ * OpenAI-compatible stand-in on loopback (in this process) that answers at once, with one
+ * worker, the novelty gate and re-evaluation off, and an evaluator that only writes
+ * `results.json`, in whichever sandbox the machine offers. A round is then 2 LLM calls and 1
+ * evaluation, and all of its time is the framework's. Measured from outside the process:
+ *
+ * - start-up: from spawning `asi-evolve run` (Node's own start included) to the first model
+ *   request; at 0 nodes that includes evaluating the seed.
+ * - ms/round: median (and p90) interval between two `[round …]` progress lines, the first 3
+ *   rounds left out (JIT warm-up). CPU ms/round: the run process's CPU time (user + system) per
+ *   round, its evaluator processes not included: what the framework costs when the machine is busy.
+ * - peak RSS: the run process's VmHWM, read from /proc while it runs.
+ * - status: the status command in this process (the database reads and formatting), and
+ *   `asi-evolve status DIR` as a whole process (Node's start and module loading included).
+ *
+ * `--cache DIR` keeps the built databases in DIR and copies them for each measurement, so
+ * a second invocation does not build 100,000 nodes again. `--profile DIR` writes a CPU profile
+ * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { statusCommand } from '../src/cli/actions/inspect.js';
+import type { NewNode } from '../src/domain/index.js';
+import { agentReply } from '../src/llm/test-support/agent-responder.js';
+import { startFakeOpenAIServer } from '../src/llm/test-support/fake-openai-server.js';
+import { createRandom, type Random } from '../src/random.js';
+import { openStore } from '../src/store/index.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const warmUpRounds = 3;
+
+// ---------------------------------------------------------------------------------------------
+// The experiment and its stored nodes
+
+/** A 2.6 kB program with one `const NAME = number;` line for the stand-in to edit. */
+function programText(variant: number): string {
+  const lines = ['// EVOLVE-BLOCK-START', `const scale = ${(1 + (variant % 97) / 100).toFixed(2)};`];
+  for (let line = 0; lines.join('\n').length < 2560; line++) {
+    lines.push(
+      `function part${line}(x) { return Math.sin(x * ${line + 1} * scale) + Math.cos(x / ${line + 2}); } // tuned ${line}`,
+    );
+  }
+  lines.push('// EVOLVE-BLOCK-END', 'console.log(part0(1));');
+  return `${lines.join('\n')}\n`;
+}
+
+const analysisText = (step: number): string =>
+  `Round ${step}: ${'The candidate kept the structure of its parent and moved one constant; the score moved by the amount the metrics show, within the noise of the evaluator. '.repeat(9)}`.slice(
+    0,
+    1400,
+  );
+
+function storedNode(step: number, random: Random): NewNode {
+  const success = step === 0 || random.next() > 0.2;
+  const score = success ? random.next() : null;
+  return {
+    id: step,
+    step,
+    name: `annotate scale ${step}`,
+    motivation:
+      `Variant ${step}. ${'Move the outer ring inward so that its circles stop touching the clamp margin. '.repeat(4)}`.slice(
+        0,
+        300,
+      ),
+    program: programText(step),
+    results: success ? { eval_score: score, success: true, accuracy: random.next(), note: 'ok' } : { success: false },
+    analysis: analysisText(step),
+    score,
+    evalScore: score,
+    success,
+    error: success ? null : 'exit-code: evaluator exited with 1',
+    parentIds: step === 0 ? [] : [random.int(step), random.int(step), random.int(step)],
+    cognitionIds: [],
+    provenance: 'experience',
+    runtimeMs: 4,
+    island: null,
+    operator: step === 0 ? 'seed' : 'llm',
+    metadata: {},
+    usage: { inputTokens: 3000, cachedInputTokens: undefined, outputTokens: 400 },
+    costUsd: 0.002,
+  };
+}
+
+function storedCall(step: number, role: string) {
+  return {
+    nodeId: step,
+    step,
+    role,
+    provider: 'openai-compatible',
+    modelId: 'stand-in',
+    request: {
+      system: 'You are a researcher.',
+      messages: [{ role: 'user', content: `Design round ${step}. ${'Context. '.repeat(30)}` }],
+    },
+    responseText: `<name>annotate scale ${step}</name>\n${'answer text '.repeat(25)}`,
+    usage: { inputTokens: 1500, cachedInputTokens: undefined, outputTokens: 200 },
+    costUsd: 0.001,
+    durationMs: 1,
+    error: null,
+    attempt: 1,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function writeExperiment(dir: string, standInUrl: string | null): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'input.md'), 'Tune the constant `scale` of the program to maximise the score.\n');
+  writeFileSync(join(dir, 'initial_program'), programText(0));
+  const api =
+    standInUrl === null
+      ? ''
+      : `api:\n  model: stand-in\n  base_url: ${standInUrl}\n  retry_delay: 0.05\n  timeout: 30\n`;
+  writeFileSync(
+    join(dir, 'config.yaml'),
+    `${api}pipeline:
+  novelty:
+    enabled: false
+evaluator:
+  command: ${JSON.stringify(`printf '{"eval_score": 0.5, "success": true}' > results.json`)}
+  reproduce:
+    count: 0
+`,
+  );
+}
+
+/** Builds (or copies from the cache) an experiment whose database holds `size` nodes. */
+function prepareExperiment(
+  size: number,
+  cacheDir: string | null,
+  workDir: string,
+): { dir: string; buildMs: number | null } {
+  const dir = join(workDir, `size-${size}`);
+  rmSync(dir, { recursive: true, force: true });
+  writeExperiment(dir, null);
+  const database = join(dir, 'asi-evolve.db');
+  const cached = cacheDir === null ? null : join(cacheDir, `nodes-${size}.db`);
+  if (cached !== null && existsSync(cached)) {
+    copyFileSync(cached, database);
+    return { dir, buildMs: null };
+  }
+  const started = performance.now();
+  const store = openStore(database);
+  try {
+    const random = createRandom(`round-overhead:${size}`);
+    store.transaction(() => {
+      for (let step = 0; step < size; step++) {
+        store.insertNode(storedNode(step, random), {
+          calls: [storedCall(step, 'researcher'), storedCall(step, 'analyzer')],
+          events: [{ type: 'round-end', message: `step ${step}` }],
+        });
+      }
+    });
+  } finally {
+    store.close();
+  }
+  const buildMs = performance.now() - started;
+  if (cached !== null) {
+    mkdirSync(dirname(cached), { recursive: true });
+    // One file: the WAL was checkpointed when the store closed.
+    copyFileSync(database, cached);
+  }
+  return { dir, buildMs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run, as a user starts it
+
+interface RunMeasure {
+  startupMs: number;
+  roundMs: number[];
+  /** CPU time of the run process (user + system) per round, evaluator processes not included. */
+  cpuMsPerRound: number;
+  peakRssMb: number;
+  sandbox: string;
+}
+
+/** utime + stime of a process in ms, and its peak resident set (VmHWM) in MB; null once it is gone. */
+function processUsage(pid: number): { cpuMs: number; peakRssMb: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuMs: (ticks * 1000) / clockTicks, peakRssMb: Number(hwm?.[1] ?? 0) / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * Spawns `asi-evolve run DIR` (the built package) for `rounds` more rounds against a loopback
+ * stand-in, and times it from outside: the first model request, each `[round …]` line, the
+ * process's CPU time and peak memory from /proc.
+ */
+async function measureRun(dir: string, stored: number, rounds: number, profileDir: string | null): Promise<RunMeasure> {
+  const server = await startFakeOpenAIServer(Array.from({ length: rounds * 4 + 8 }, () => agentReply));
+  try {
+    writeExperiment(dir, server.url);
+    const steps = Math.max(0, stored - 1) + rounds;
+    const started = performance.now();
+    const nodeArgs = profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, join(repoRoot, 'bin', 'asi-evolve.js'), 'run', dir, '--steps', String(steps)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const pid = child.pid as number;
+    let firstRequestAt: number | null = null;
+    const roundEnds: number[] = [];
+    const cpuAtRound: number[] = [];
+    let peakRssMb = 0;
+    let sandbox = '';
+    let stderr = '';
+    const sample = (): void => {
+      const usage = processUsage(pid);
+      if (usage !== null) peakRssMb = Math.max(peakRssMb, usage.peakRssMb);
+      if (firstRequestAt === null && server.requests.length > 0) firstRequestAt = performance.now();
+    };
+    const poll = setInterval(sample, 20);
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('Sandbox:')) sandbox = line;
+        if (!line.startsWith('[round ')) continue;
+        roundEnds.push(performance.now());
+        cpuAtRound.push(processUsage(pid)?.cpuMs ?? Number.NaN);
+        sample();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    // The first request may come between two polls: the server's own record of it is exact enough.
+    const code = await new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+    clearInterval(poll);
+    if (code !== 0) throw new Error(`asi-evolve run exited with ${code}:\n${stderr}`);
+    const intervals = roundEnds
+      .slice(1)
+      .map((end, index) => end - (roundEnds[index] as number))
+      .slice(warmUpRounds - 1);
+    const firstCpu = cpuAtRound[warmUpRounds] as number;
+    const lastCpu = cpuAtRound[cpuAtRound.length - 1] as number;
+    return {
+      startupMs: (firstRequestAt ?? Number.NaN) - started,
+      roundMs: intervals,
+      cpuMsPerRound: (lastCpu - firstCpu) / Math.max(1, cpuAtRound.length - 1 - warmUpRounds),
+      peakRssMb,
+      sandbox,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+/** Median wall time of `asi-evolve status DIR` as a process (Node's own start included). */
+function statusCliMs(dir: string): number {
+  const times: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'asi-evolve.js'), 'status', dir], {
+      stdio: 'ignore',
+    });
+    if (result.status !== 0) throw new Error(`asi-evolve status exited with ${result.status}`);
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 0.5);
+}
+
+/** Median time of the status command itself, in this process (modules already loaded). */
+async function statusInProcessMs(dir: string): Promise<number> {
+  const times: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = performance.now();
+    await statusCommand(dir, () => {});
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 0.5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+const ms = (value: number | null): string =>
+  value === null || !Number.isFinite(value)
+    ? '-'
+    : value >= 1000
+      ? `${(value / 1000).toFixed(2)} s`
+      : `${value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const option = (name: string): string | null => {
+    const index = args.indexOf(name);
+    return index === -1 ? null : (args[index + 1] ?? null);
+  };
+  const rounds = Number(option('--rounds') ?? 30);
+  const cacheDir = option('--cache');
+  const profileDir = option('--profile');
+  const sizes = args
+    .filter((arg, index) => /^\d+$/.test(arg) && !['--rounds', '--cache', '--profile'].includes(args[index - 1] ?? ''))
+    .map(Number);
+  if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
+    console.error('bench/round-overhead.ts runs the built CLI: run `npm run build` first.');
+    process.exitCode = 1;
+    return;
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'asi-evolve-round-bench-'));
+  const rows: string[][] = [
+    ['nodes stored', 'build', 'start-up', 'ms/round', 'p90', 'CPU ms/round', 'status', 'status (CLI)', 'peak RSS'],
+  ];
+  let sandbox = '';
+  try {
+    for (const size of sizes.length > 0 ? sizes : [0, 10_000, 100_000]) {
+      const { dir, buildMs } = prepareExperiment(size, cacheDir === null ? null : resolve(cacheDir), workDir);
+      const status = await statusInProcessMs(dir);
+      const statusCli = statusCliMs(dir);
+      const run = await measureRun(dir, size, rounds, profileDir === null ? null : resolve(profileDir));
+      sandbox ||= run.sandbox;
+      rows.push([
+        size.toLocaleString('en'),
+        ms(buildMs),
+        ms(run.startupMs),
+        ms(percentile(run.roundMs, 0.5)),
+        ms(percentile(run.roundMs, 0.9)),
+        ms(run.cpuMsPerRound),
+        ms(status),
+        ms(statusCli),
+        `${run.peakRssMb.toFixed(0)} MB`,
+      ]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(
+    `Round overhead: ${rounds} rounds per size, 1 worker, instant stand-in model, evaluator writes results.json only; ${cpus().length} CPUs, load average ${load}`,
+  );
+  if (sandbox) console.log(sandbox.length > 100 ? `${sandbox.slice(0, 99)}…` : sandbox);
+  const widths = (rows[0] as string[]).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join('  '),
+    );
+}
+
+await main();
