@@ -8,8 +8,8 @@
 // excess over the L1 lower bound, eval_score = −excess_percent (higher is better), per-instance
 // figures, and the first-fit and best-fit baselines on the same instances.
 
-import { fork } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CAPACITY, bestFit, countBins, firstFit, lowerBound, packOnline, weibullItems } from './packing.js';
@@ -44,13 +44,23 @@ function parseArguments(argv, env) {
   return options;
 }
 
+/**
+ * The candidate's command line, through $ASI_SANDBOX_EXEC when the evaluation provides it: the
+ * candidate can write its scratch folder only (never results.json), and nothing it starts outlives it.
+ */
+function sandboxed(command, scratch) {
+  const sandbox = process.env.ASI_SANDBOX_EXEC;
+  return sandbox ? [sandbox, '--scratch', scratch, '--', ...command] : command;
+}
+
 /** Runs the candidate in a child process on the instances; never rejects. */
 function runHeuristic(moduleFile, instances, timeoutS) {
   return new Promise((settle) => {
-    const child = fork(join(here, 'run-heuristic.js'), [], {
-      cwd: process.cwd(),
+    const scratch = dirname(moduleFile);
+    const [file, ...args] = sandboxed([process.execPath, join(here, 'run-heuristic.js')], scratch);
+    const child = spawn(file, args, {
+      cwd: scratch,
       env: process.env,
-      execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
@@ -112,7 +122,8 @@ async function evaluate(options) {
   if (!existsSync(candidate)) return failure(`candidate not found: ${candidate}`);
 
   // `.mjs` makes the candidate an ES module whatever package.json lies above the step folder.
-  const moduleFile = resolve('candidate.mjs');
+  mkdirSync(resolve('candidate'), { recursive: true });
+  const moduleFile = resolve('candidate', 'candidate.mjs');
   if (moduleFile !== candidate) copyFileSync(candidate, moduleFile);
   const run = await runHeuristic(moduleFile, instances, options.timeoutS);
   if (run.error !== undefined) return failure(run.error, run.output);

@@ -101,9 +101,18 @@ def check_packing(centers, radii):
     return None, total, min_radius
 
 
+def sandboxed(command, scratch):
+    """The command run through $ASI_SANDBOX_EXEC when the evaluation provides it: the candidate can
+    write its scratch folder only (never results.json), and nothing it starts outlives it."""
+    sandbox = os.environ.get("ASI_SANDBOX_EXEC")
+    return [sandbox, "--scratch", str(scratch), "--", *command] if sandbox else command
+
+
 def run_candidate(candidate, work_dir, timeout_s):
     """Runs the candidate in a child process; returns (packing or None, error or None, run time)."""
-    packing_path = work_dir / "packing.json"
+    scratch = work_dir / "candidate"
+    scratch.mkdir(exist_ok=True)
+    packing_path = scratch / "packing.json"
     output_path = work_dir / "program_output.txt"
     packing_path.unlink(missing_ok=True)
     started = time.monotonic()
@@ -111,8 +120,8 @@ def run_candidate(candidate, work_dir, timeout_s):
     with open(output_path, "w") as output:
         try:
             completed = subprocess.run(
-                [sys.executable, "-c", RUNNER, str(candidate), str(packing_path)],
-                cwd=work_dir, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                sandboxed([sys.executable, "-c", RUNNER, str(candidate), str(packing_path)], scratch),
+                cwd=scratch, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                 timeout=timeout_s, check=False,
             )
         except subprocess.TimeoutExpired:

@@ -8,7 +8,7 @@
 // and the metrics. It exits 0 whenever it could write results.json, valid packing or not.
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const CIRCLES = 26;
@@ -34,11 +34,21 @@ function parseArguments(argv, env) {
   return options;
 }
 
-/** Runs `node file` in `cwd`; never rejects. */
+/**
+ * The candidate's command line, through $ASI_SANDBOX_EXEC when the evaluation provides it: the
+ * candidate can write its scratch folder only (never results.json), and nothing it starts outlives it.
+ */
+function sandboxed(command, scratch) {
+  const sandbox = process.env.ASI_SANDBOX_EXEC;
+  return sandbox ? [sandbox, '--scratch', scratch, '--', ...command] : command;
+}
+
+/** Runs `node file` in `cwd`, the candidate's scratch folder; never rejects. */
 function runProgram(file, cwd, timeoutS) {
   return new Promise((settle) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [file], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = sandboxed([process.execPath, file], cwd);
+    const child = spawn(command, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stdoutBytes = 0;
     let stderr = '';
@@ -151,9 +161,11 @@ async function evaluate(options) {
   if (!existsSync(candidate)) return { ...base, eval_score: 0, success: false, error: `candidate not found: ${candidate}` };
 
   // `.mjs` makes the candidate an ES module whatever package.json lies above the step folder.
-  const moduleFile = resolve(stepDir, 'candidate.mjs');
+  const scratch = resolve(stepDir, 'candidate');
+  mkdirSync(scratch, { recursive: true });
+  const moduleFile = resolve(scratch, 'candidate.mjs');
   if (moduleFile !== candidate) copyFileSync(candidate, moduleFile);
-  const run = await runProgram(moduleFile, stepDir, options.timeoutS);
+  const run = await runProgram(moduleFile, scratch, options.timeoutS);
   if (run.stderr.trim() !== '') process.stderr.write(`--- program stderr (tail) ---\n${run.stderr}\n`);
   const timing = { run_time_s: Number(run.runTimeS.toFixed(3)) };
   const fail = (error) => ({ ...base, ...timing, eval_score: 0, success: false, error });

@@ -37,19 +37,28 @@ def load_settings(preset):
     return presets[preset]
 
 
+def sandboxed(command, scratch):
+    """The command run through $ASI_SANDBOX_EXEC when the evaluation provides it: the candidate can
+    write its scratch folder only (never results.json), and nothing it starts outlives it."""
+    sandbox = os.environ.get("ASI_SANDBOX_EXEC")
+    return [sandbox, "--scratch", str(scratch), "--", *command] if sandbox else command
+
+
 def run_cleaner(candidate, noisy_documents, timeout_s, work_dir):
     """Runs the cleaner; returns (documents or None, error or None, run time)."""
-    input_path = work_dir / "noisy_corpus.json"
-    output_path = work_dir / "cleaned_corpus.json"
+    scratch = work_dir / "candidate"
+    scratch.mkdir(exist_ok=True)
+    input_path = scratch / "noisy_corpus.json"
+    output_path = scratch / "cleaned_corpus.json"
     log_path = work_dir / "program_output.txt"
     input_path.write_text(json.dumps(noisy_documents), encoding="utf-8")
     output_path.unlink(missing_ok=True)
     started = time.monotonic()
-    command = [sys.executable, str(HERE / "run_cleaner.py"), str(candidate), str(input_path), str(output_path)]
+    command = sandboxed([sys.executable, str(HERE / "run_cleaner.py"), str(candidate), str(input_path), str(output_path)], scratch)
     # Output goes to a file, not a pipe: a grandchild that outlives a timeout cannot hang the wait.
     with open(log_path, "w") as log:
         try:
-            completed = subprocess.run(command, cwd=work_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            completed = subprocess.run(command, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                        timeout=timeout_s, check=False)
         except subprocess.TimeoutExpired:
             return None, f"the cleaner timed out after {timeout_s:g} s", time.monotonic() - started

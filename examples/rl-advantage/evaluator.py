@@ -38,17 +38,26 @@ def read_payload(path):
         return {}
 
 
+def sandboxed(command, scratch):
+    """The command run through $ASI_SANDBOX_EXEC when the evaluation provides it: the candidate can
+    write its scratch folder only (never results.json), and nothing it starts outlives it."""
+    sandbox = os.environ.get("ASI_SANDBOX_EXEC")
+    return [sandbox, "--scratch", str(scratch), "--", *command] if sandbox else command
+
+
 def run_child(candidate, settings, timeout_s, work_dir):
     """Runs train.py; returns (payload, error or None, run time). Output goes to program_output.txt."""
-    payload_path = work_dir / "payload.json"
+    scratch = work_dir / "candidate"
+    scratch.mkdir(exist_ok=True)
+    payload_path = scratch / "payload.json"
     output_path = work_dir / "program_output.txt"
     payload_path.unlink(missing_ok=True)
     started = time.monotonic()
-    command = [sys.executable, str(HERE / "train.py"), str(candidate), str(payload_path), json.dumps(settings)]
+    command = sandboxed([sys.executable, str(HERE / "train.py"), str(candidate), str(payload_path), json.dumps(settings)], scratch)
     # Output goes to a file, not a pipe: a grandchild that outlives a timeout cannot hang the wait.
     with open(output_path, "w") as output:
         try:
-            completed = subprocess.run(command, cwd=work_dir, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            completed = subprocess.run(command, cwd=scratch, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                        timeout=timeout_s, check=False)
             timed_out = False
         except subprocess.TimeoutExpired:

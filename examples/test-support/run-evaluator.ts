@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { candidateSandboxPath } from '../../src/evaluation/candidate-sandbox.js';
 
 /** One candidate to score the way the tool does (SYSTEM.md §3). */
 export interface EvaluatorRunOptions {
@@ -29,7 +30,7 @@ export interface EvaluatorRun {
 /**
  * Scores a candidate as the tool will: a fresh step folder as working directory, the candidate
  * as `code` and under `programFile`, `bash <experiment>/eval.sh <code> <step folder>`, and a
- * minimal environment. The step folder is removed afterwards.
+ * minimal environment with the candidate sandbox ($ASI_SANDBOX_EXEC). The step folder is removed afterwards.
  */
 export async function runEvaluator(options: EvaluatorRunOptions): Promise<EvaluatorRun> {
   const started = performance.now();
@@ -45,6 +46,7 @@ export async function runEvaluator(options: EvaluatorRunOptions): Promise<Evalua
       ASI_EXPERIMENT_DIR: options.experimentDir,
       ASI_PROGRAM_PATH: programPath,
       ASI_STEP_DIR: stepDir,
+      ASI_SANDBOX_EXEC: candidateSandboxPath,
       ...options.extraEnv,
     };
     const script = join(options.experimentDir, 'eval.sh');

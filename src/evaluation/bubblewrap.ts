@@ -48,7 +48,7 @@ export function isHiddenExperimentEntry(name: string): boolean {
   );
 }
 
-function isUnder(path: string, folder: string): boolean {
+export function isUnder(path: string, folder: string): boolean {
   return path === folder || path.startsWith(folder === '/' ? '/' : `${folder}/`);
 }
 
@@ -166,14 +166,19 @@ function addSystem(view: ViewBuilder, devices: readonly string[]): void {
   view.tmpfs('/tmp', '1777');
 }
 
-function addInstallations(view: ViewBuilder, pathVariable: string | undefined, readPaths: readonly string[]): void {
+/**
+ * What a candidate needs to read besides the system folders: the installations of the PATH
+ * folders ({@link installationRoot}) and `readPaths`, as real paths, those that exist.
+ */
+export function installationPaths(pathVariable: string | undefined, readPaths: readonly string[]): string[] {
   const folders = (pathVariable ?? '').split(':').filter((folder) => isAbsolute(folder));
   const roots = folders.map((folder) => realOrNull(folder)).filter((folder): folder is string => folder !== null && isDirectory(folder));
-  for (const root of roots.map(installationRoot)) view.bind(root);
-  for (const path of readPaths) {
-    const real = realOrNull(resolve(path));
-    if (real !== null) view.bind(real);
-  }
+  const extra = readPaths.map((path) => realOrNull(resolve(path))).filter((path): path is string => path !== null);
+  return [...roots.map(installationRoot), ...extra];
+}
+
+function addInstallations(view: ViewBuilder, pathVariable: string | undefined, readPaths: readonly string[]): void {
+  for (const path of installationPaths(pathVariable, readPaths)) view.bind(path);
 }
 
 /** The experiment's entries, read-only, less the hidden ones; `steps` is an empty folder. */

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectSandboxCapabilities, findExecutable, searchDirectories, unprivilegedUser } from './capabilities.js';
+import { bubblewrapOffVariable, detectSandboxCapabilities, findExecutable, searchDirectories, unprivilegedUser } from './capabilities.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'asi-capabilities-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -26,7 +26,9 @@ describe('detectSandboxCapabilities', () => {
       networkIsolation: false,
     });
     expect(capabilities.notes.some((note) => note.startsWith('prlimit (util-linux) was not found'))).toBe(true);
-    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap was not found (apt-get install bubblewrap)'))).toBe(true);
+    expect(capabilities.notes).toContain(
+      'bubblewrap was not found, and no fallback works here: candidates are not contained and can read and write what this user can, the database included. Install bubblewrap: apt-get install bubblewrap',
+    );
     expect(capabilities.notes).toContain('Candidates have network access.');
   });
 
@@ -34,13 +36,14 @@ describe('detectSandboxCapabilities', () => {
     executable('bwrap', '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n');
     const capabilities = detectSandboxCapabilities({ directories: [folder, '/usr/bin', '/bin'] });
     expect(capabilities.bwrapPath).toBe(join(folder, 'bwrap'));
-    expect(capabilities.isolation.bubblewrap).toBe(false);
+    // The folder's bash is a stub that does nothing, so the fallback's probe fails too.
+    expect(capabilities.isolation).toEqual({ bubblewrap: false, unshare: false });
     expect(capabilities.dropUser).toBeNull();
-    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap does not work here'))).toBe(true);
+    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap does not work here (user namespaces restricted?), and no fallback works here'))).toBe(true);
   });
 
   it('finds prlimit, bash and a working bubblewrap on this machine', () => {
-    const capabilities = detectSandboxCapabilities();
+    const capabilities = detectSandboxCapabilities({ env: {} });
     expect(capabilities.resourceLimits).toBe(true);
     expect(capabilities.prlimitPath).toMatch(/prlimit$/);
     expect(capabilities.isolation.bubblewrap).toBe(true);
@@ -48,6 +51,14 @@ describe('detectSandboxCapabilities', () => {
     expect(capabilities.networkIsolation).toBe(true);
     if (capabilities.asRoot) expect(capabilities.dropUser).toEqual(unprivilegedUser);
     expect(capabilities.notes).toEqual([]);
+  });
+
+  it('uses the fallback although bubblewrap works when ASI_EVOLVE_NO_BUBBLEWRAP=1, and says so', () => {
+    const capabilities = detectSandboxCapabilities({ env: { [bubblewrapOffVariable]: '1' } });
+    expect(capabilities).toMatchObject({ bubblewrapForcedOff: true, isolation: { bubblewrap: false, unshare: true }, containsSessionEscape: true });
+    // The fallback hands candidates to an unprivileged user as root, as bubblewrap does.
+    expect(capabilities.dropUser).toEqual(capabilities.asRoot ? unprivilegedUser : null);
+    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap is forced off (ASI_EVOLVE_NO_BUBBLEWRAP=1): the fallback sandbox'))).toBe(true);
   });
 
   it('skips the probes when asked', () => {

@@ -19,10 +19,12 @@ export interface SandboxCapabilities {
   setprivPath: string | null;
   /** True when this process runs as root. */
   asRoot: boolean;
+  /** True when {@link bubblewrapOffVariable} is set to 1: the fallback is used although bubblewrap may work. */
+  bubblewrapForcedOff: boolean;
   /** The isolating modes whose probe ran successfully on this machine. */
   isolation: { bubblewrap: boolean; unshare: boolean };
   /**
-   * Root only: the user candidates run as under bubblewrap, so that the kernel enforces the
+   * Root only: the user candidates run as under the strongest isolating mode, so that the kernel enforces the
    * process limit (RLIMIT_NPROC never applies to root); null where that is not possible.
    */
   dropUser: DropUser | null;
@@ -38,6 +40,9 @@ export interface SandboxCapabilities {
 
 /** The unprivileged user and group (`nobody`/`nogroup` on Debian) candidates run as under root. */
 export const unprivilegedUser: DropUser = { uid: 65534, gid: 65534 };
+
+/** Set to 1, the fallback sandbox is used even where bubblewrap works (CI runs the hostile tests both ways). */
+export const bubblewrapOffVariable = 'ASI_EVOLVE_NO_BUBBLEWRAP';
 
 const standardDirectories = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -65,6 +70,8 @@ export interface DetectOptions {
   directories?: readonly string[];
   /** Run the isolation probes (a few milliseconds each); default true. */
   probe?: boolean;
+  /** Where {@link bubblewrapOffVariable} is read; default: this process's environment. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[] {
@@ -72,16 +79,21 @@ function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[
   if (capabilities.bashPath === null) notes.push('bash was not found: evaluations cannot run.');
   if (capabilities.prlimitPath === null) {
     notes.push('prlimit (util-linux) was not found: memory, CPU-time, file-size and process limits are not applied.');
-  } else if (!capabilities.isolation.bubblewrap && !capabilities.processLimitEnforced) {
+  } else if (!capabilities.isolation.bubblewrap && !capabilities.isolation.unshare && !capabilities.processLimitEnforced) {
     notes.push('Running as root: the kernel does not enforce the process-count limit.');
-  } else if (capabilities.isolation.bubblewrap && capabilities.asRoot && capabilities.dropUser === null) {
+  } else if (capabilities.containsSessionEscape && capabilities.asRoot && capabilities.dropUser === null) {
     notes.push('Running as root without setpriv: the kernel does not enforce the process-count limit.');
   }
   if (!capabilities.isolation.bubblewrap) {
+    const why = capabilities.bubblewrapForcedOff
+      ? `bubblewrap is forced off (${bubblewrapOffVariable}=1)`
+      : capabilities.bwrapPath === null
+        ? 'bubblewrap was not found'
+        : 'bubblewrap does not work here (user namespaces restricted?)';
     notes.push(
-      capabilities.bwrapPath === null
-        ? 'bubblewrap was not found (apt-get install bubblewrap): candidates see the whole filesystem and could write the database.'
-        : 'bubblewrap does not work here (user namespaces restricted?): candidates see the whole filesystem and could write the database.',
+      capabilities.isolation.unshare && capabilities.setprivPath !== null
+        ? `${why}: the fallback sandbox (unshare) makes every folder read-only but the step folder and hides the experiment's config, database, best/ and other steps; candidates can read the rest of the machine (apt-get install bubblewrap).`
+        : `${why}, and no fallback works here: candidates are not contained and can read and write what this user can, the database included. Install bubblewrap: apt-get install bubblewrap`,
     );
   }
   if (!capabilities.containsSessionEscape) {
@@ -108,18 +120,19 @@ export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxC
   const asRoot = process.getuid?.() === 0;
   const probing = options.probe !== false && bashPath !== null && process.platform === 'linux';
 
-  let bubblewrap = false;
-  let dropUser: DropUser | null = null;
-  if (probing && bwrapPath !== null) {
-    const tools = { bashPath, bwrapPath, setprivPath, unsharePath };
-    if (asRoot && setprivPath !== null && probeIsolation('bubblewrap', tools, unprivilegedUser)) {
-      bubblewrap = true;
-      dropUser = unprivilegedUser;
-    } else {
-      bubblewrap = probeIsolation('bubblewrap', tools, null);
-    }
-  }
-  const unshare = probing && unsharePath !== null && probeIsolation('unshare', { bashPath, bwrapPath, setprivPath, unsharePath }, null);
+  const tools = { bashPath: bashPath ?? 'bash', bwrapPath, setprivPath, unsharePath };
+  // Root hands candidates to an unprivileged user where setpriv exists, so that the kernel
+  // enforces the process limit and root-owned files stay out of reach.
+  const probeMode = (mode: 'bubblewrap' | 'unshare'): { works: boolean; dropUser: DropUser | null } => {
+    if (asRoot && setprivPath !== null && probeIsolation(mode, tools, unprivilegedUser)) return { works: true, dropUser: unprivilegedUser };
+    return { works: probeIsolation(mode, tools, null), dropUser: null };
+  };
+  const bubblewrapForcedOff = (options.env ?? process.env)[bubblewrapOffVariable] === '1';
+  const bubblewrapProbe = probing && bwrapPath !== null && !bubblewrapForcedOff ? probeMode('bubblewrap') : { works: false, dropUser: null };
+  const unshareProbe = probing && unsharePath !== null ? probeMode('unshare') : { works: false, dropUser: null };
+  const bubblewrap = bubblewrapProbe.works;
+  const unshare = unshareProbe.works;
+  const dropUser = bubblewrap ? bubblewrapProbe.dropUser : unshareProbe.dropUser;
   const base = {
     processGroupKill: process.platform !== 'win32',
     resourceLimits: prlimitPath !== null,
@@ -130,6 +143,7 @@ export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxC
     setprivPath,
     asRoot,
     isolation: { bubblewrap, unshare },
+    bubblewrapForcedOff,
     dropUser,
     processLimitEnforced: !asRoot,
     containsSessionEscape: bubblewrap || unshare,
@@ -145,7 +159,7 @@ let cached: SandboxCapabilities | undefined;
  * the first call runs the probes, a few milliseconds).
  *
  * @example
- * if (!sandboxCapabilities().isolation.bubblewrap) onWarning('candidates see the whole filesystem');
+ * if (!sandboxCapabilities().isolation.bubblewrap) onWarning('no filesystem view: candidates can read the machine');
  */
 export function sandboxCapabilities(): SandboxCapabilities {
   cached ??= detectSandboxCapabilities();

@@ -1,4 +1,14 @@
-import { bubblewrapArguments, type BubblewrapOptions } from './bubblewrap.js';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  bubblewrapArguments,
+  type BubblewrapOptions,
+  dropUserArguments,
+  gpuDevices,
+  installationPaths,
+  isHiddenExperimentEntry,
+  isUnder,
+} from './bubblewrap.js';
 
 /** The isolating modes: namespace sandboxes that contain `setsid` escapes and can cut the network. */
 export type IsolationMode = 'bubblewrap' | 'unshare';
@@ -15,14 +25,168 @@ export interface IsolationTools {
 export type IsolationContext = Omit<BubblewrapOptions, 'bwrapPath' | 'setprivPath' | 'devices'>;
 
 /**
- * `unshare` (util-linux) in new PID, IPC, UTS and (unless `network`) network namespaces, with
- * its own /proc; `--kill-child` takes the namespace down when unshare dies. Without root it
- * maps the user to root in a new user namespace. The filesystem stays as it is.
+ * The first process of the unshare sandbox, with the capabilities of its namespaces. Options:
+ * `-s STEP` the step folder; `-c FOLDER` covers a folder the candidate's user cannot pass with
+ * an empty one, into which the following `-k PATH`s are mounted back; `-h PATH` hides an
+ * experiment entry; `-d DEVICE` passes a device file through; then `--` and the command (the
+ * setpriv that drops the capabilities, and the evaluator).
+ *
+ * In order: the covers; every mount read-only (but /proc, /sys and /dev; a mount that failed is
+ * one covered by another, out of reach); a minimal /dev; the
+ * hidden entries covered (an empty folder, /dev/null for a file); the step folder mounted back
+ * writable, through a descriptor opened at the start (it may lie in a covered folder; `mount
+ * --no-canonicalize` keeps mount from resolving the descriptor's link to the covered path).
+ * `@{` stands for the shell's `${`, which a template literal would take.
  */
-export function unshareArguments(unsharePath: string, options: { network: boolean; asRoot: boolean }): string[] {
-  return [
+const unshareSetup = String.raw`
+set -eu
+umask 022
+step=
+covers=()
+kept=()
+hidden=()
+devices=()
+while [ "$1" != -- ]; do
+  case "$1" in
+    -s) step="$2" ;;
+    -c) covers+=("$2") ;;
+    -k) kept+=("@{#covers[@]}:$2") ;;
+    -h) hidden+=("$2") ;;
+    -d) devices+=("$2") ;;
+  esac
+  shift 2
+done
+shift
+exec 9<"$step"
+exec 8</dev
+descriptors=()
+for entry in "@{kept[@]}"; do exec {fd}<"@{entry#*:}"; descriptors+=("$fd"); done
+for index in "@{!covers[@]}"; do
+  mount -t tmpfs -o mode=0755,size=1m asi-view "@{covers[$index]}"
+  for position in "@{!kept[@]}"; do
+    entry="@{kept[$position]}"
+    [ "@{entry%%:*}" = "$((index + 1))" ] || continue
+    path="@{entry#*:}"
+    if [ -d "/proc/self/fd/@{descriptors[$position]}/" ]; then mkdir -p "$path"; else mkdir -p "$(dirname "$path")"; : > "$path"; fi
+    mount --no-canonicalize --rbind "/proc/self/fd/@{descriptors[$position]}" "$path"
+  done
+done
+for fd in "@{descriptors[@]}"; do exec {fd}<&-; done
+while read -r _ _ _ _ point options _; do
+  case "$point" in *\\*) point="$(printf '%b' "$point")" ;; esac
+  case "$point" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
+  case ",$options," in *,ro,*) continue ;; esac
+  mount -o "remount,bind,ro,@{options#rw,}" "$point" 2>/dev/null || mount -o remount,bind,ro "$point" 2>/dev/null ||
+    ! mountpoint -q "$point" || { echo "asi-evolve: could not make $point read-only" >&2; exit 1; }
+done < /proc/self/mountinfo
+mount -t tmpfs -o mode=0755,size=64k asi-dev /dev
+for name in null zero full random urandom tty; do
+  : > "/dev/$name"
+  mount --no-canonicalize --bind "/proc/self/fd/8/$name" "/dev/$name"
+done
+for device in "@{devices[@]}"; do
+  name="@{device#/dev/}"
+  if [ -d "/proc/self/fd/8/$name/" ]; then mkdir -p "/dev/$name"; else mkdir -p "$(dirname "/dev/$name")"; : > "/dev/$name"; fi
+  mount --no-canonicalize --bind "/proc/self/fd/8/$name" "/dev/$name"
+done
+exec 8<&-
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+mkdir /dev/shm
+mount -t tmpfs -o mode=1777,size=64m asi-shm /dev/shm
+mount -o remount,ro /dev
+hiding=()
+for entry in "@{hidden[@]}"; do
+  if [ -d "$entry" ]; then
+    mount -t tmpfs -o mode=0755,size=64k asi-hidden "$entry"
+    hiding+=("$entry")
+  elif [ -e "$entry" ]; then
+    mount --bind /dev/null "$entry"
+  fi
+done
+mkdir -p "$step"
+mount --no-canonicalize --bind /proc/self/fd/9 "$step"
+mount -o remount,bind,rw "$step"
+exec 9<&-
+for entry in "@{hiding[@]}"; do mount -o remount,ro "$entry"; done
+cd "$step"
+exec "$@"
+`.replaceAll('@{', '${');
+
+/** The experiment's entries a candidate never sees (see {@link isHiddenExperimentEntry}). */
+export function hiddenExperimentEntries(experimentDir: string): string[] {
+  return experimentEntries(experimentDir).filter((path) => isHiddenExperimentEntry(path.slice(experimentDir.length + 1)));
+}
+
+function experimentEntries(experimentDir: string): string[] {
+  try {
+    return readdirSync(experimentDir)
+      .sort()
+      .map((name) => join(experimentDir, name));
+  } catch {
+    return [];
+  }
+}
+
+function othersMayPass(folder: string): boolean {
+  try {
+    return (statSync(folder).mode & 0o001) !== 0;
+  } catch {
+    return true;
+  }
+}
+
+/** The highest folder above `path` that users other than its owner cannot pass, or null. */
+function closedAncestor(path: string): string | null {
+  const ancestors: string[] = [];
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) ancestors.unshift(folder);
+  return ancestors.find((folder) => !othersMayPass(folder)) ?? null;
+}
+
+/**
+ * For a candidate running as another user: the folders it could not pass on the way to what it
+ * needs (the step folder, the experiment's visible entries, the installations on PATH and the
+ * read paths), each with the paths to mount back inside it. Nested covers fold into the outer
+ * one; a path inside another comes with it.
+ */
+export function coversFor(needed: readonly string[]): Map<string, string[]> {
+  const covers = new Map<string, string[]>();
+  const distinct = [...new Set(needed)];
+  const outer = distinct.filter((path) => !distinct.some((other) => other !== path && isUnder(path, other)));
+  const byPath = outer.map((path) => ({ path, cover: closedAncestor(path) }));
+  const outermost = [...new Set(byPath.map((each) => each.cover).filter((cover): cover is string => cover !== null))].filter(
+    (cover, _, all) => !all.some((other) => other !== cover && isUnder(cover, other)),
+  );
+  for (const { path } of byPath) {
+    const cover = outermost.find((folder) => isUnder(path, folder) && path !== folder);
+    if (cover !== undefined) covers.set(cover, [...(covers.get(cover) ?? []), path]);
+  }
+  return covers;
+}
+
+/**
+ * `unshare` (util-linux) in new mount, PID, IPC, UTS and (unless `network`) network namespaces,
+ * with its own /proc; `--kill-child` takes the namespace down when unshare dies. Without root
+ * it maps the user to root in a new user namespace. Inside, {@link unshareSetup} makes the
+ * filesystem read-only but the step folder, gives a minimal /dev, and hides the experiment's
+ * config, database, best/ and other steps; then `setpriv` drops every capability and, as root,
+ * switches to `dropUser`. Without setpriv: the namespaces only (the plan says so).
+ */
+export function unshareArguments(
+  unsharePath: string,
+  options: Pick<IsolationContext, 'network' | 'asRoot' | 'stepDir' | 'experimentDir' | 'dropUser' | 'pathVariable' | 'readPaths'>,
+  setprivPath: string | null,
+  bashPath: string,
+  devices: readonly string[] = gpuDevices(),
+): string[] {
+  const namespaces = [
     unsharePath,
     ...(options.asRoot ? [] : ['--user', '--map-root-user']),
+    '--mount',
+    '--propagation',
+    'private',
     '--pid',
     '--fork',
     '--kill-child',
@@ -32,13 +196,27 @@ export function unshareArguments(unsharePath: string, options: { network: boolea
     ...(options.network ? [] : ['--net']),
     '--',
   ];
+  if (setprivPath === null) return namespaces;
+  const dropUser = options.asRoot ? options.dropUser : null;
+  const drop = dropUser !== null ? dropUserArguments(setprivPath, dropUser) : [setprivPath, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+  const experimentDir = resolve(options.experimentDir);
+  const stepDir = resolve(options.stepDir);
+  const setup: string[] = ['-s', stepDir];
+  if (dropUser !== null) {
+    const visible = experimentEntries(experimentDir).filter((path) => !isHiddenExperimentEntry(path.slice(experimentDir.length + 1)));
+    const needed = [stepDir, ...visible, ...installationPaths(options.pathVariable, options.readPaths)];
+    for (const [cover, paths] of coversFor(needed)) setup.push('-c', cover, ...paths.flatMap((path) => ['-k', path]));
+  }
+  for (const entry of hiddenExperimentEntries(experimentDir)) setup.push('-h', entry);
+  for (const device of devices) setup.push('-d', device);
+  return [...namespaces, bashPath, '-c', unshareSetup, 'asi-evolve-sandbox', ...setup, '--', ...drop];
 }
 
-/** The command prefix that puts an evaluation in `mode`, ending with `--`. */
+/** The command prefix that puts an evaluation in `mode`: up to the evaluator's command. */
 export function isolationPrefix(mode: IsolationMode, context: IsolationContext, tools: IsolationTools): string[] {
   if (mode === 'unshare') {
     if (tools.unsharePath === null) throw new Error('unshare was not found');
-    return unshareArguments(tools.unsharePath, context);
+    return unshareArguments(tools.unsharePath, context, tools.setprivPath, tools.bashPath);
   }
   if (tools.bwrapPath === null) throw new Error('bwrap was not found');
   return bubblewrapArguments({ ...context, bwrapPath: tools.bwrapPath, setprivPath: tools.setprivPath });

@@ -12,7 +12,8 @@ export interface ResourceLimits {
 /**
  * How an evaluation is contained (SYSTEM.md §8); it travels with the job.
  * - `bubblewrap`: new PID, network, IPC and UTS namespaces and a filesystem view (see `bubblewrapArguments`);
- * - `unshare`: new PID and network namespaces (util-linux `unshare`), the whole filesystem visible;
+ * - `unshare`: the fallback (util-linux `unshare`): new PID, mount and network namespaces, every folder
+ *   read-only but the step folder, the experiment's config, database, best/ and other steps hidden;
  * - `none`: a process group only;
  * - `auto`: the strongest of these that this machine allows.
  */

@@ -51,7 +51,7 @@ describe('describeSandbox', () => {
   it('states what is missing without a namespace sandbox, as root', () => {
     const line = describeSandbox(planSandbox({ mode: 'auto', network: false, readPaths: [] }, neither), neither, limits);
     expect(line.startsWith('Sandbox: none (process-group kill at the time limit')).toBe(true);
-    expect(line).toContain('Not active: containment of setsid escapes; a filesystem view');
+    expect(line).toContain('Not active: containment of setsid escapes; a filesystem view (bubblewrap not installed: candidates can read and write what this user can, the database included; apt-get install bubblewrap)');
     expect(line).toContain('network isolation');
     expect(line).toContain('the process-count limit (not enforced for root)');
   });
@@ -59,7 +59,14 @@ describe('describeSandbox', () => {
   it('says when candidates have the network on purpose, and when prlimit is missing', () => {
     const plan = planSandbox({ mode: 'unshare', network: true, readPaths: [] }, onlyUnshare);
     const line = describeSandbox(plan, { ...onlyUnshare, prlimitPath: null }, limits);
-    expect(line).toContain('Not active: a filesystem view');
+    expect(line).toContain('Not active: a filesystem view (bubblewrap does not work here: candidates can read the rest of the machine)');
     expect(line).toContain('network isolation; resource limits (prlimit not found)');
+  });
+
+  it('states the fallback\'s read-only filesystem and hidden experiment entries, and why bubblewrap is not used', () => {
+    const forcedOff = { ...onlyUnshare, bubblewrapForcedOff: true, dropUser: { uid: 65534, gid: 65534 } };
+    const line = describeSandbox(planSandbox({ mode: 'auto', network: false, readPaths: [] }, forcedOff), forcedOff, limits);
+    expect(line).toContain("own mount namespace: every folder read-only but the step folder; the experiment's config, database, best/ and other steps hidden; candidates run as uid 65534");
+    expect(line).toContain('a filesystem view (bubblewrap forced off by ASI_EVOLVE_NO_BUBBLEWRAP=1: candidates can read the rest of the machine)');
   });
 });

@@ -9,7 +9,7 @@ export interface SandboxPlan {
   mode: 'bubblewrap' | 'unshare' | 'none';
   /** True when the candidate can reach the network. */
   network: boolean;
-  /** Root under bubblewrap: the unprivileged user the candidate runs as. */
+  /** Root under an isolating mode: the unprivileged user the candidate runs as. */
   dropUser: DropUser | null;
 }
 
@@ -47,8 +47,15 @@ export function planSandbox(settings: SandboxSettings | undefined, capabilities:
   return {
     mode,
     network: mode === 'none' ? true : wanted.network,
-    dropUser: mode === 'bubblewrap' ? capabilities.dropUser : null,
+    dropUser: mode === 'none' ? null : capabilities.dropUser,
   };
+}
+
+/** Why bubblewrap is not in use, in a few words. */
+function bubblewrapReason(capabilities: SandboxCapabilities): string {
+  if (capabilities.bubblewrapForcedOff) return 'bubblewrap forced off by ASI_EVOLVE_NO_BUBBLEWRAP=1';
+  if (capabilities.bwrapPath === null) return 'bubblewrap not installed';
+  return capabilities.isolation.bubblewrap ? 'bubblewrap not chosen' : 'bubblewrap does not work here';
 }
 
 function describeLimits(limits: ResourceLimits, capabilities: SandboxCapabilities, processLimitHolds: boolean): { active: string | null; missing: string[] } {
@@ -83,11 +90,17 @@ export function describeSandbox(plan: SandboxPlan, capabilities: SandboxCapabili
     if (plan.dropUser !== null) active.push(`candidates run as uid ${plan.dropUser.uid}`);
   } else if (plan.mode === 'unshare') {
     active.push('own PID namespace (nothing outlives an evaluation, setsid included)');
-    missing.push('a filesystem view (bubblewrap not available: candidates can read and write what this user can)');
+    if (capabilities.setprivPath !== null) {
+      active.push('own mount namespace: every folder read-only but the step folder; the experiment\'s config, database, best/ and other steps hidden');
+      if (plan.dropUser !== null) active.push(`candidates run as uid ${plan.dropUser.uid}`);
+      missing.push(`a filesystem view (${bubblewrapReason(capabilities)}: candidates can read the rest of the machine)`);
+    } else {
+      missing.push(`a read-only filesystem (setpriv not found) and a filesystem view (${bubblewrapReason(capabilities)}): candidates can read and write what this user can`);
+    }
   } else {
     active.push('process-group kill at the time limit');
     missing.push('containment of setsid escapes');
-    missing.push('a filesystem view (candidates can read and write what this user can)');
+    missing.push(`a filesystem view (${bubblewrapReason(capabilities)}: candidates can read and write what this user can, the database included; apt-get install bubblewrap)`);
   }
   if (plan.network) missing.push('network isolation');
   else active.push('no network');

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
+import { candidateSandboxPath } from './candidate-sandbox.js';
 import { describeProcessFailure } from './classify.js';
 import { hasLimits, prlimitArguments } from './limits.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
@@ -45,7 +46,7 @@ function commandLine(
               stepDir: files.stepDir,
               experimentDir: job.experimentDir,
               network: plan.network,
-              readPaths: job.sandbox?.readPaths ?? [],
+              readPaths: [...(job.sandbox?.readPaths ?? []), candidateSandboxPath],
               pathVariable: job.env.PATH,
               asRoot: capabilities.asRoot,
               dropUser: plan.dropUser,
@@ -64,7 +65,8 @@ function commandLine(
 
 /**
  * The job's environment plus what only the sandbox knows: ASI_PROGRAM_PATH, ASI_STEP_DIR,
- * ASI_EXPERIMENT_DIR, and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
+ * ASI_EXPERIMENT_DIR, ASI_SANDBOX_EXEC (the command that runs a candidate in a stricter sandbox,
+ * {@link candidateSandboxPath}), and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
  * the job's environment does not set them.
  */
 function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<string, string>; temporaryDir: string | null } {
@@ -79,6 +81,7 @@ function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<str
   env.ASI_PROGRAM_PATH = files.programPath;
   env.ASI_STEP_DIR = files.stepDir;
   env.ASI_EXPERIMENT_DIR = job.experimentDir;
+  env.ASI_SANDBOX_EXEC = candidateSandboxPath;
   return { env, temporaryDir };
 }
 
@@ -95,7 +98,10 @@ function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<str
  * - `job.sandbox` picks the containment ({@link planSandbox}): under bubblewrap the evaluator
  *   sees a filesystem view in which only its step folder is writable, in its own PID (and,
  *   unless allowed, network) namespace, as an unprivileged user when we run as root; under
- *   unshare, the namespaces only. With either, nothing it started outlives it, `setsid` included.
+ *   unshare, the same namespaces and a mount namespace in which every folder is read-only but the
+ *   step folder and the experiment's config, database, best/ and other steps are hidden. With
+ *   either, nothing it started outlives it, `setsid` included. Evaluators run candidates through
+ *   $ASI_SANDBOX_EXEC, which cannot write the step folder (see docs/sandbox.md).
  * - The last `maxOutputBytes` of stdout and stderr are kept, and written to `stdout.log` and
  *   `stderr.log`; the tail of an `evaluator.log` the evaluator wrote comes back too.
  * - At the time limit the whole group gets SIGTERM, then SIGKILL after `killGraceMs`; processes
