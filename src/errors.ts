@@ -61,3 +61,8 @@ export class AsiEvolveError extends Error {
     );
   }
 }
+
+/** The message of anything thrown: an Error's message, else the value as a string. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

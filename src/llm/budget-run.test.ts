@@ -49,12 +49,12 @@ describe('a budget reached mid-run', () => {
     const researcher = models.forRole('researcher');
     const analyzer = models.forRole('analyzer');
     if (!researcher || !analyzer) throw new Error('expected models for both roles');
-    parts.round.designer = createLlmResearcher({ model: researcher, templates, maxParseRetries: 1, diffRetries: 1 });
-    parts.round.analyst = createLlmAnalyzer({ model: analyzer, templates, maxRetries: 1, logBudgetChars: 24_000 });
+    parts.loop.round.designer = createLlmResearcher({ model: researcher, templates, maxParseRetries: 1, diffRetries: 1 });
+    parts.loop.round.analyst = createLlmAnalyzer({ model: analyzer, templates, maxRetries: 1, logBudgetChars: 24_000 });
     const events: string[] = [];
     try {
       const summary = await runLoop({
-        parts: parts.round,
+        parts: parts.loop,
         store,
         steps: config.run.steps,
         workers: 2,

@@ -109,3 +109,14 @@ export class BudgetReachedError extends AsiEvolveError {
     return AsiEvolveError.isInstance(value) && value.code === 'BUDGET_REACHED';
   }
 }
+
+/**
+ * True for an error that must stop the whole run (or ingestion) instead of failing one round: a
+ * reached budget, a mistake for the user to fix, or a permanent provider refusal (a bad key, an
+ * unknown model) that every later call would meet too.
+ */
+export function isFatal(error: unknown): boolean {
+  if (!AsiEvolveError.isInstance(error)) return false;
+  if (BudgetReachedError.isInstance(error) || error.isUserError) return true;
+  return LlmCallError.isInstance(error) && error.isRetryable === false;
+}

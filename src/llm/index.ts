@@ -19,7 +19,7 @@ export {
   type ModelFromConfig,
   type RoleRecording,
 } from './create-model.js';
-export { BudgetReachedError, type BudgetLimitKind } from './errors.js';
+export { BudgetReachedError, isFatal, type BudgetLimitKind } from './errors.js';
 export { CHARS_PER_TOKEN, estimateTokens, estimatePromptTokens } from './token-estimate.js';
 export {
   MAIN_MODEL,

@@ -37,7 +37,7 @@ describe('estimateRun on the circle-packing demo', () => {
     const store = openStore(experiment.databasePath);
     const parts = await buildRunParts({ config, experiment, store, env: {} });
     try {
-      await runLoop({ parts: parts.round, store, steps: config.run.steps, workers: 1, seed: config.run.seed });
+      await runLoop({ parts: parts.loop, store, steps: config.run.steps, workers: 1, seed: config.run.seed });
       const spend = store.spendSummary();
       return { tokens: spend.inputTokens + spend.outputTokens, calls: spend.calls, usd: spend.totalUsd };
     } finally {

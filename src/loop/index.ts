@@ -1,7 +1,16 @@
-export { runLoop, toSampleable, type LoopStore, type RunLoopOptions, type RunSummary } from './run.js';
+export { runLoop, toSampleable, type LoopParts, type LoopSettings, type LoopStore, type RunLoopOptions, type RunSummary } from './run.js';
 export { buildRunParts, type RunParts } from './preset.js';
-export { retrievalQueries, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
-export { evaluateAndJudge, evaluateProgram, type EngineerParts, type Evaluated } from './engineer.js';
+export { retrievalQueries, runRound, runSeedRound, type RoundParts, type RoundResult, type RoundSettings, type RunState } from './round.js';
+export {
+  createEngineer,
+  runCheckCommand,
+  type Candidate,
+  type Engineer,
+  type EngineerSettings,
+  type EvaluateOptions,
+  type Evaluated,
+  type EvaluationSite,
+} from './engineer.js';
 export { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
 export { estimateRun, formatEstimate, historyFromStore, type RunEstimate, type RunHistory } from './dry-run.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';

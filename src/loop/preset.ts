@@ -34,12 +34,12 @@ import { estimateRun } from './dry-run.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import type { Store } from '../store/index.js';
 import { recordCall } from './call-context.js';
-import { runCheckCommand, type EngineerParts } from './engineer.js';
-import type { RoundParts } from './round.js';
+import { createEngineer, runCheckCommand, type EngineerSettings, type EvaluationSite } from './engineer.js';
 import { createNoticeRelay } from './events.js';
+import type { LoopParts } from './run.js';
 
 export interface RunParts {
-  round: RoundParts;
+  loop: LoopParts;
   /** Lines worth telling the user before the first round (what runs, what is missing). */
   notices: string[];
   /** The run's cognition retriever (configured embedder), or null when there is nothing to search. */
@@ -135,9 +135,10 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     analyst = fallbackAnalyst;
   }
 
-  let judge: RoundParts['judge'] = null;
+  // Whether the judge runs is decided here only: the engineer runs the judge it is given.
+  let judge: EngineerSettings['judge'] = null;
   if (config.pipeline.judge.enabled) {
-    if (judgeModel) judge = createLlmJudge({ model: judgeModel, templates, maxRetries: config.pipeline.max_retries.analyzer });
+    if (judgeModel) judge = { judge: createLlmJudge({ model: judgeModel, templates, maxRetries: config.pipeline.max_retries.analyzer }), combination: config.pipeline.judge };
     else notices.push('pipeline.judge.enabled is set but no LLM is configured: the judge is skipped.');
   }
 
@@ -161,11 +162,12 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   }
   const debugModel = roleModel('debug');
   const debugAttempts = config.pipeline.debug.attempts;
-  let debugAgent: EngineerParts['debugAgent'] = null;
+  let debug: EngineerSettings['debug'] = null;
   if (debugAttempts > 0 && debugModel) {
     const template = loadDebugTemplate(experiment.dir);
     const maxCodeLength = config.pipeline.researcher.max_code_length;
-    debugAgent = createLlmDebugAgent({ model: debugModel, template, maxRetries: config.pipeline.max_retries.engineer, maxCodeLength });
+    const agent = createLlmDebugAgent({ model: debugModel, template, maxRetries: config.pipeline.max_retries.engineer, maxCodeLength });
+    debug = { agent, attempts: debugAttempts };
     notices.push(`Debug agent: up to ${debugAttempts} repair attempt(s) of each failed evaluation.`);
   } else if (debugAttempts > 0) {
     notices.push('pipeline.debug.attempts is set but no LLM is configured: failed candidates are not repaired.');
@@ -195,37 +197,58 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   const liveNotices = createNoticeRelay();
   const executor = createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
   notices.push(`Evaluations: ${executor.description}.`);
-  const round: RoundParts = {
-    config,
-    experiment,
+  const site: EvaluationSite = {
     executor,
-    liveNotices,
-    designer,
-    analyst,
-    fallbackAnalyst,
-    judge,
-    policy: createSamplingPolicy(config.database.sampling),
-    retrieve: cognition.retrieve,
-    recordFound: cognition.recordFound,
-    population: () => store.sampleableNodes(),
-    bestScore: () => store.bestNode()?.score ?? null,
-    getNode: (id) => store.requireNode(id),
-    evaluatorEnv: envReport.env,
+    experimentDir: experiment.dir,
+    stepsDir: experiment.stepsDir,
+    evaluatorCommand: experiment.evaluatorCommand,
+    programFile: config.evaluator.program_file,
+    timeoutMs,
+    killGraceMs: config.evaluator.kill_grace * 1000,
+    maxOutputBytes: config.evaluator.max_output_bytes,
     limits,
-    novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
+    env: envReport.env,
+    sandbox,
   };
   const staticCheck = loadStaticCheck({
     section: config.pipeline.static_check,
     experimentDir: experiment.dir,
     model: roleModel('static_check'),
     maxRetries: config.pipeline.max_retries.analyzer,
-    runCommand: (program, { step, abortSignal }) =>
-      runCheckCommand(round, config.pipeline.static_check.command ?? 'true', step, program, abortSignal),
+    runCommand: (program, { step, abortSignal }) => runCheckCommand(site, config.pipeline.static_check.command ?? 'true', step, program, abortSignal),
   });
   notices.push(...staticCheck.notices);
-  round.engineer = { sandbox, stages, staticCheck: staticCheck.gate, debugAgent, debugAttempts, reproduce };
+  const engineer = createEngineer({ ...site, task: experiment.task, stages, staticCheck: staticCheck.gate, debug, judge, reproduce });
+
+  const loop: LoopParts = {
+    round: {
+      settings: {
+        task: experiment.task,
+        stepsDir: experiment.stepsDir,
+        sampleN: config.pipeline.sample_n,
+        diffMode: config.pipeline.researcher.diff_based_evolution,
+        maxCodeLength: config.pipeline.researcher.max_code_length,
+        allowFailingSeed: config.pipeline.allow_failing_seed,
+      },
+      policy: createSamplingPolicy(config.database.sampling),
+      retrieve: config.cognition.retrieval.top_k > 0 ? cognition.retrieve : null,
+      designer,
+      novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
+      engineer,
+      analyst,
+      fallbackAnalyst,
+    },
+    settings: {
+      bestDir: experiment.bestDir,
+      programFile: config.evaluator.program_file,
+      initialProgram: experiment.initialProgram,
+      maxSize: config.database.max_size,
+    },
+    recordFound: cognition.recordFound,
+    liveNotices,
+  };
   return {
-    round,
+    loop,
     notices,
     retriever: cognition.retriever,
     close: async () => {

@@ -1,49 +1,54 @@
-import type { Analyst, Designer, JudgeVerdict, Proposal } from '../agents/index.js';
+import type { Analyst, Designer, Proposal } from '../agents/index.js';
 import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
-import type { Executor } from '../cluster/index.js';
-import type { Config, Experiment } from '../config/index.js';
 import { isProposingAnalyst } from '../agents/index.js';
 import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/index.js';
-import type { ResourceLimits } from '../evaluation/index.js';
+import { messageOf } from '../errors.js';
+import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/index.js';
-import type { NoticeRelay } from './events.js';
 import type { JsonObject, NewNode, NodeRecord, Provenance } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
-import { freshReproductionFolder } from '../evaluation/index.js';
-import { evaluateAndJudge, evaluateProgram, isBudgetReached, isFatal, type EngineerParts, type Evaluated } from './engineer.js';
-import { seedFailedError, seedRepeat, seedRepeatToJson, type SeedRepeat } from './seed-check.js';
+import type { Engineer, Evaluated } from './engineer.js';
+import { seedFailedError } from './seed-check.js';
 import { prepareStepDir, stepDirFor } from './step-files.js';
 
-/** What a round reads and writes through; the loop builds it once per run. */
+/** What a round needs beyond its parts: the settings it reads, each already valid. */
+export interface RoundSettings {
+  task: string;
+  /** Where step folders go (a round that designs nothing still gets one, for its node files). */
+  stepsDir: string;
+  /** Nodes sampled as context (`pipeline.sample_n`). */
+  sampleN: number;
+  diffMode: boolean;
+  maxCodeLength: number;
+  /** `pipeline.allow_failing_seed`: a failing seed is stored instead of stopping the run. */
+  allowFailingSeed: boolean;
+}
+
+/** The services a round is assembled from; the preset builds them once per run. */
 export interface RoundParts {
-  config: Config;
-  experiment: Experiment;
-  executor: Executor;
+  settings: RoundSettings;
+  policy: SamplingPolicy;
+  /** Null when retrieval is off or there is nothing to search. */
+  retrieve: ((queries: string[]) => Promise<CognitionItem[]>) | null;
   designer: Designer;
+  /** The novelty gate (pipeline.novelty), or null when it is off. */
+  novelty: { gate: NoveltyGate; maxAttempts: number } | null;
+  engineer: Engineer;
   /** The configured analyst, and the rule-based one used when it fails. */
   analyst: Analyst;
   fallbackAnalyst: Analyst;
-  judge: { judge(input: { task: string; program: string; results: JsonObject; abortSignal?: AbortSignal }): Promise<JudgeVerdict> } | null;
-  policy: SamplingPolicy;
-  retrieve: ((queries: string[]) => Promise<CognitionItem[]>) | null;
+}
+
+/** The run's live state as a round sees it; the loop owns it. */
+export interface RunState {
   /** The stored nodes, less evicted ones: what the novelty gate compares a proposal with. */
-  population: () => Iterable<SampleableNode>;
+  population(): Iterable<SampleableNode>;
   /** The best stored score so far (a new best is re-evaluated when `reproduce` asks). */
-  bestScore: () => number | null;
-  getNode: (id: number) => NodeRecord;
-  evaluatorEnv: Record<string, string>;
-  limits: ResourceLimits;
-  /** Sandbox, stages, static check, debug agent and reproduction (absent: the command once, as a process group). */
-  engineer?: EngineerParts;
-  /** The novelty gate (pipeline.novelty), or null when it is off. */
-  novelty?: { gate: NoveltyGate; maxAttempts: number } | null;
-  /** Stores the cognition items an Analyzer proposed (cognition growth), or null when off. */
-  recordFound?: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<{ stored: unknown[]; skipped: unknown[] }>) | null;
+  bestScore(): number | null;
+  getNode(id: number): NodeRecord;
   /** Told which nodes a round sampled, as soon as it has (eviction spares them while it runs). */
-  claim?: (step: number, ids: readonly number[]) => void;
-  /** Notices raised while the run goes on (e.g. an evaluation waiting for a worker); the run shows and records them. */
-  liveNotices?: NoticeRelay;
+  claim(step: number, ids: readonly number[]): void;
 }
 
 /** A finished round: the node to store and everything that goes with it. */
@@ -71,8 +76,6 @@ function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
   return { inputTokens: add('inputTokens'), cachedInputTokens: add('cachedInputTokens'), outputTokens: add('outputTokens') };
 }
 
-export { isBudgetReached, isFatal } from './engineer.js';
-
 /** What the LLM calls of a round cost, as stored on its node. */
 function spendOf(calls: readonly LlmCallDraft[]): Pick<NewNode, 'usage' | 'costUsd'> {
   return { usage: sumUsage(calls), costUsd: calls.reduce((total, call) => total + call.costUsd, 0) };
@@ -92,10 +95,6 @@ function outcomeFields(evaluated: Evaluated, analysis: string) {
   } satisfies Partial<NewNode>;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function analyse(
   parts: RoundParts,
   base: { step: number; name: string; motivation: string; program: string; parent: NodeRecord | null; bestSampled: NodeRecord | null },
@@ -103,7 +102,7 @@ async function analyse(
   abortSignal?: AbortSignal,
 ): Promise<{ analysis: string; note: string | null; proposedItems: ProposedCognitionItem[] }> {
   const context = {
-    task: parts.experiment.task,
+    task: parts.settings.task,
     ...base,
     success: evaluated.success,
     score: evaluated.score,
@@ -121,33 +120,23 @@ async function analyse(
   } catch (error) {
     // The evaluation is already paid for (even when the budget is now reached): keep it with a
     // rule-based analysis rather than lose it.
-    if (isFatal(error) && !isBudgetReached(error)) throw error;
+    if (isFatal(error) && !BudgetReachedError.isInstance(error)) throw error;
     const analysis = await parts.fallbackAnalyst.analyse(context);
     return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead`, proposedItems: [] };
   }
 }
 
-/** The seed evaluated a second time, beside its step folder: whether the evaluator is stochastic. */
-async function evaluateSeedAgain(parts: RoundParts, program: string, firstScore: number, abortSignal?: AbortSignal): Promise<SeedRepeat> {
-  const stepDir = freshReproductionFolder(stepDirFor(parts.experiment.stepsDir, 0), 1);
-  const outcome = await evaluateProgram(parts, 0, program, abortSignal, { stepDir });
-  return seedRepeat(firstScore, outcome.status === 'ok' ? { score: outcome.evalScore } : { error: `${outcome.reason}: ${outcome.shortMessage}` });
-}
-
 /**
  * Evaluates the experiment's initial program as node 0: the run's pre-flight. A failing seed
- * throws SEED_FAILED before any LLM call (unless `pipeline.allow_failing_seed`); a successful one
- * is evaluated twice when new bests are reproduced, so the run knows whether the evaluator is stochastic.
+ * throws SEED_FAILED before any LLM call (unless `allowFailingSeed`); a successful one is
+ * evaluated twice by the engineer when new bests are reproduced (its `seedRepeat` metadata).
  */
-export async function runSeedRound(parts: RoundParts, program: string, abortSignal?: AbortSignal): Promise<RoundResult> {
+export async function runSeedRound(parts: RoundParts, state: RunState, program: string, abortSignal?: AbortSignal): Promise<RoundResult> {
   const { value, calls } = await collectCalls(async () => {
     const motivation = 'The initial program of the experiment.';
-    const evaluated = await evaluateAndJudge(parts, 0, { program, name: 'seed', motivation, gate: false }, abortSignal);
-    if (!evaluated.success && !abortSignal?.aborted && !parts.config.pipeline.allow_failing_seed) {
-      throw seedFailedError(evaluated, { stepDir: stepDirFor(parts.experiment.stepsDir, 0), sandbox: parts.engineer?.sandbox });
-    }
-    if (evaluated.success && evaluated.evalScore !== null && (parts.engineer?.reproduce.count ?? 0) > 0 && !abortSignal?.aborted) {
-      evaluated.metadata.seedRepeat = seedRepeatToJson(await evaluateSeedAgain(parts, evaluated.program, evaluated.evalScore, abortSignal));
+    const evaluated = await parts.engineer.evaluate({ step: 0, program, name: 'seed', motivation, gate: false }, { bestScore: state.bestScore(), abortSignal });
+    if (!evaluated.success && !abortSignal?.aborted && !parts.settings.allowFailingSeed) {
+      throw seedFailedError(evaluated, { stepDir: stepDirFor(parts.settings.stepsDir, 0), sandbox: parts.engineer.settings.sandbox });
     }
     const base = { step: 0, name: 'seed', motivation, program: evaluated.program, parent: null, bestSampled: null };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
@@ -195,22 +184,22 @@ export function retrievalQueries(context: readonly NodeRecord[], task: string): 
  * transaction. Expected failures (an unparseable answer, a failing candidate, an LLM out of
  * retries) become a failed node; only fatal errors throw.
  */
-export async function runRound(parts: RoundParts, step: number, random: Random, abortSignal?: AbortSignal): Promise<RoundResult> {
-  const { config, experiment } = parts;
+export async function runRound(parts: RoundParts, state: RunState, step: number, random: Random, abortSignal?: AbortSignal): Promise<RoundResult> {
+  const { settings } = parts;
   const selection: Selection = parts.policy.select({
-    n: config.pipeline.sample_n,
+    n: settings.sampleN,
     random: random.fork(`select:${step}`),
   });
-  parts.claim?.(step, selection.context.map((node) => node.id));
-  const context = selection.context.map((candidate) => parts.getNode(candidate.id));
-  const parent = selection.parent ? parts.getNode(selection.parent.id) : null;
+  state.claim(step, selection.context.map((node) => node.id));
+  const context = selection.context.map((candidate) => state.getNode(candidate.id));
+  const parent = selection.parent ? state.getNode(selection.parent.id) : null;
 
   const { value, calls } = await collectCalls(async () => {
     let cognition: CognitionItem[] = [];
     const notes: JsonObject = {};
-    if (parts.retrieve && config.cognition.retrieval.top_k > 0) {
+    if (parts.retrieve) {
       try {
-        cognition = await parts.retrieve(retrievalQueries(context, experiment.task));
+        cognition = await parts.retrieve(retrievalQueries(context, settings.task));
       } catch (error) {
         notes.retrievalError = messageOf(error);
       }
@@ -221,18 +210,18 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       const gated = await designWithNoveltyGate({
         designer: parts.designer,
         context: {
-          task: experiment.task,
+          task: settings.task,
           step,
           parent,
           context,
           cognition,
-          diffMode: config.pipeline.researcher.diff_based_evolution,
-          maxCodeLength: config.pipeline.researcher.max_code_length,
+          diffMode: settings.diffMode,
+          maxCodeLength: settings.maxCodeLength,
           random: random.fork(`design:${step}`),
           ...(abortSignal ? { abortSignal } : {}),
         },
         gate: parts.novelty?.gate ?? null,
-        existing: parts.novelty ? noveltyCandidates(parts.population(), parts.getNode) : [],
+        existing: parts.novelty ? noveltyCandidates(state.population(), (id) => state.getNode(id)) : [],
         maxAttempts: parts.novelty?.maxAttempts ?? 0,
       });
       proposal = gated.proposal;
@@ -244,8 +233,8 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
       if (isFatal(error) || abortSignal?.aborted) throw error;
       return { failedDesign: error, cognition, notes };
     }
-    const candidate = { program: proposal.program, name: proposal.name, motivation: proposal.motivation, gate: true };
-    const evaluated = await evaluateAndJudge(parts, step, candidate, abortSignal);
+    const candidate = { step, program: proposal.program, name: proposal.name, motivation: proposal.motivation, gate: true };
+    const evaluated = await parts.engineer.evaluate(candidate, { bestScore: state.bestScore(), abortSignal });
     const base = { step, name: proposal.name, motivation: proposal.motivation, program: evaluated.program, parent, bestSampled: bestOf(context) };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;
@@ -261,7 +250,7 @@ export async function runRound(parts: RoundParts, step: number, random: Random, 
   };
   if ('failedDesign' in value) {
     const message = messageOf(value.failedDesign);
-    prepareStepDir(experiment.stepsDir, step);
+    prepareStepDir(settings.stepsDir, step);
     return {
       node: {
         ...shared,

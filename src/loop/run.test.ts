@@ -2,17 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBuiltinDesigner, createRuleBasedAnalyst, type Designer } from '../agents/index.js';
+import { createBuiltinDesigner, createRuleBasedAnalyst, type Analyst, type Designer } from '../agents/index.js';
 import { createLocalExecutor } from '../cluster/index.js';
-import { configSchema, resolveExperiment } from '../config/index.js';
+import { configSchema, resolveExperiment, type Config } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { LlmCallError } from '../llm/index.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createNoticeRelay, type LoopEvent } from './events.js';
-import type { RoundParts } from './round.js';
+import { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
+import { createEngineer } from './engineer.js';
 import { recordCall } from './call-context.js';
-import { runLoop } from './run.js';
+import { runLoop, type LoopParts } from './run.js';
 
 let dir: string;
 let store: Store;
@@ -35,25 +35,57 @@ function makeExperiment(): void {
   writeFileSync(join(dir, 'eval.sh'), evaluator);
 }
 
-function parts(overrides: Partial<RoundParts> = {}): RoundParts {
-  const config = configSchema.parse({ pipeline: { engineer_timeout: 20 } });
+interface PartsOptions {
+  config?: Config;
+  designer?: Designer;
+  analyst?: Analyst;
+  liveNotices?: NoticeRelay;
+  recordFound?: LoopParts['recordFound'];
+}
+
+/** A run's parts without a preset: the local executor, the built-in designer, no sandbox, stages or agents. */
+function parts(options: PartsOptions = {}): LoopParts {
+  const config = options.config ?? configSchema.parse({ pipeline: { engineer_timeout: 20 } });
   const experiment = resolveExperiment(dir, config);
-  return {
-    config,
-    experiment,
+  const engineer = createEngineer({
     executor: createLocalExecutor({ concurrency: 2 }),
-    designer: createBuiltinDesigner(),
-    analyst: createRuleBasedAnalyst(),
-    fallbackAnalyst: createRuleBasedAnalyst(),
-    judge: null,
-    policy: createSamplingPolicy(config.database.sampling),
-    retrieve: null,
-    population: () => store.sampleableNodes(),
-    bestScore: () => store.bestNode()?.score ?? null,
-    getNode: (id) => store.requireNode(id),
-    evaluatorEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    experimentDir: experiment.dir,
+    stepsDir: experiment.stepsDir,
+    evaluatorCommand: experiment.evaluatorCommand,
+    programFile: config.evaluator.program_file,
+    timeoutMs: config.pipeline.engineer_timeout * 1000,
+    killGraceMs: config.evaluator.kill_grace * 1000,
+    maxOutputBytes: config.evaluator.max_output_bytes,
     limits: {},
-    ...overrides,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    task: experiment.task,
+    stages: [],
+    staticCheck: null,
+    debug: null,
+    judge: null,
+    reproduce: { count: 0, tolerance: 0 },
+  });
+  return {
+    round: {
+      settings: {
+        task: experiment.task,
+        stepsDir: experiment.stepsDir,
+        sampleN: config.pipeline.sample_n,
+        diffMode: config.pipeline.researcher.diff_based_evolution,
+        maxCodeLength: config.pipeline.researcher.max_code_length,
+        allowFailingSeed: config.pipeline.allow_failing_seed,
+      },
+      policy: createSamplingPolicy(config.database.sampling),
+      retrieve: null,
+      designer: options.designer ?? createBuiltinDesigner(),
+      novelty: null,
+      engineer,
+      analyst: options.analyst ?? createRuleBasedAnalyst(),
+      fallbackAnalyst: createRuleBasedAnalyst(),
+    },
+    settings: { bestDir: experiment.bestDir, programFile: config.evaluator.program_file, initialProgram: experiment.initialProgram, maxSize: config.database.max_size },
+    recordFound: options.recordFound ?? null,
+    liveNotices: options.liveNotices ?? null,
   };
 }
 

@@ -3,8 +3,12 @@ import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord, NodeSummary } from '../domain/index.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
-import type { LoopEvent } from './events.js';
-import { isBudgetReached, isFatal, runRound, runSeedRound, type RoundParts, type RoundResult } from './round.js';
+import type { ProposedCognitionItem } from '../cognition/index.js';
+import { messageOf } from '../errors.js';
+import { BudgetReachedError, isFatal } from '../llm/index.js';
+import type { LoopEvent, NoticeRelay } from './events.js';
+import { createEngineer } from './engineer.js';
+import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunState } from './round.js';
 import { reproductionAfterSeed } from './seed-check.js';
 import { isSnapshotOf, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
 
@@ -27,6 +31,7 @@ export interface LoopStore {
   sampleableNodes(): SampleableNode[];
   /** Every node without its long texts; read at start-up only when database.max_size bounds the population. */
   nodeSummaries(): NodeSummary[];
+  requireNode(id: number): NodeRecord;
   bestNode(): NodeRecord | undefined;
   hasSeed(): boolean;
   completedSteps(): Set<number>;
@@ -36,8 +41,30 @@ export interface LoopStore {
   spendSummary(): { totalUsd: number };
 }
 
+/** What the loop itself reads, beyond a round's parts. */
+export interface LoopSettings {
+  /** `best/`: the snapshot of the best node. */
+  bestDir: string;
+  /** The name the program is written under in snapshots (`evaluator.program_file`). */
+  programFile: string;
+  /** The experiment's seed program, evaluated as node 0; null when it has none. */
+  initialProgram: string | null;
+  /** `database.max_size`: null keeps every node. */
+  maxSize: number | null;
+}
+
+/** A run's parts: a round's services, the loop's settings and its optional hooks. */
+export interface LoopParts {
+  round: RoundParts;
+  settings: LoopSettings;
+  /** Stores the cognition items an Analyzer proposed (cognition growth), or null when off. */
+  recordFound: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<{ stored: unknown[]; skipped: unknown[] }>) | null;
+  /** Notices raised while the run goes on (e.g. an evaluation waiting for a worker); the run shows and records them. */
+  liveNotices: NoticeRelay | null;
+}
+
 export interface RunLoopOptions {
-  parts: RoundParts;
+  parts: LoopParts;
   store: LoopStore;
   /** Total rounds wanted for the experiment; rounds already stored count toward it. */
   steps: number;
@@ -92,7 +119,11 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const emit = (event: LoopEvent): void => options.onEvent?.(event);
   const random = createRandom(options.seed);
   const started = Date.now();
-  const policy = parts.policy;
+  const settings = parts.settings;
+  // Replaced once the seed's two evaluations have set the reproduction tolerance.
+  let round = parts.round;
+  const policy = round.policy;
+  const stepsDir = round.settings.stepsDir;
 
   const saved = store.loadSamplerState(policy.name);
   const stored = store.sampleableNodes();
@@ -106,14 +137,15 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const storedSteps = store.completedSteps();
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
-  const maxSize = parts.config.database.max_size;
+  const maxSize = settings.maxSize;
   checkMaxSize(maxSize);
   const evictable = maxSize === null ? null : EvictionIndex.from(store.nodeSummaries());
   const inFlight = new Map<number, readonly number[]>();
-  const roundParts: RoundParts = {
-    ...parts,
+  // The run's live state, as its rounds see it: kept here, in step with each commit.
+  const state: RunState = {
     population: () => population.values(),
     bestScore: () => best?.score ?? null,
+    getNode: (id) => store.requireNode(id),
     claim: (step, ids) => inFlight.set(step, ids),
   };
   const evictIfFull = (): void => {
@@ -143,14 +175,14 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     beyondTarget: storedSteps.size - completed.size,
     target: steps,
     workers,
-    designer: parts.designer.name,
+    designer: round.designer.name,
     resumed: stored.length > 0,
   });
 
   let best: NodeRecord | null = store.bestNode() ?? null;
   // A crash between a round's commit and its snapshot leaves best/ behind the store: bring it up to date.
-  if (best !== null && !isSnapshotOf(parts.experiment.bestDir, best)) {
-    writeBestSnapshot(parts.experiment.bestDir, best, parts.config.evaluator.program_file);
+  if (best !== null && !isSnapshotOf(settings.bestDir, best)) {
+    writeBestSnapshot(settings.bestDir, best, settings.programFile);
   }
   let succeeded = stored.filter((node) => node.step > 0 && node.step <= steps && node.success).length;
   let ranThisTime = 0;
@@ -176,13 +208,13 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       population.set(id, counted);
       policy.observe(counted);
     }
-    const stepDir = stepDirFor(parts.experiment.stepsDir, step);
+    const stepDir = stepDirFor(stepsDir, step);
     writeTranscripts(stepDir, result.calls);
     writeNodeFiles(stepDir, node);
     const isNewBest = node.success && node.score !== null && (best === null || best.score === null || node.score > best.score);
     if (isNewBest) {
       best = node;
-      writeBestSnapshot(parts.experiment.bestDir, node, parts.config.evaluator.program_file);
+      writeBestSnapshot(settings.bestDir, node, settings.programFile);
     }
     return node;
   };
@@ -200,15 +232,15 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       const grown = await parts.recordFound(node.id, node.step, result.proposedItems);
       store.addEvent('cognition-grown', `${grown.stored.length} stored, ${grown.skipped.length} skipped`, {}, node.step);
     } catch (error) {
-      store.addEvent('cognition-growth-failed', error instanceof Error ? error.message : String(error), {}, node.step);
+      store.addEvent('cognition-growth-failed', messageOf(error), {}, node.step);
     }
   };
 
   // The seed is evaluated once, as node 0, before round 1.
-  const initialProgram = parts.experiment.initialProgram;
+  const initialProgram = settings.initialProgram;
   const seedEvaluatedNow = initialProgram !== null && !store.hasSeed();
   if (initialProgram !== null && !store.hasSeed()) {
-    const seedResult = await runSeedRound(parts, initialProgram, options.abortSignal);
+    const seedResult = await runSeedRound(round, state, initialProgram, options.abortSignal);
     // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
     if (options.abortSignal?.aborted) {
       for (const call of seedResult.calls) store.insertLlmCall({ ...call, nodeId: null, step: 0 });
@@ -220,10 +252,11 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     emit({ type: 'seed-evaluated', node: seed });
   }
   // The seed's two evaluations say whether the evaluator is stochastic, and so how closely a new best must reproduce.
-  const seedNode = roundParts.engineer ? store.getNode(0) : undefined;
-  if (roundParts.engineer && seedNode !== undefined) {
-    const after = reproductionAfterSeed(roundParts.engineer.reproduce, seedNode.metadata);
-    roundParts.engineer = { ...roundParts.engineer, reproduce: after.settings };
+  const seedNode = store.getNode(0);
+  if (seedNode !== undefined) {
+    const reproduce = round.engineer.settings.reproduce;
+    const after = reproductionAfterSeed(reproduce, seedNode.metadata);
+    if (after.settings !== reproduce) round = { ...round, engineer: createEngineer({ ...round.engineer.settings, reproduce: after.settings }) };
     if (after.notice !== null) {
       emit({ type: 'notice', message: after.notice });
       if (seedEvaluatedNow) store.addEvent('notice', after.notice, {}, 0);
@@ -245,14 +278,14 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       emit({ type: 'round-start', step });
       let result: RoundResult;
       try {
-        result = await runRound(roundParts, step, random, signal);
+        result = await runRound(round, state, step, random, signal);
       } catch (error) {
         inFlight.delete(step);
         // The round is lost, but what it spent is not: keep its calls, filed under its step.
         const spent = callsMadeBefore(error);
         for (const call of spent) store.insertLlmCall({ ...call, nodeId: null, step });
         if (signal.aborted) return;
-        if (isBudgetReached(error)) {
+        if (BudgetReachedError.isInstance(error)) {
           // Stop scheduling, but let the rounds in flight finish and be stored.
           budgetStop ??= error;
           pending.length = 0;
@@ -304,7 +337,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   if (crashed) throw crashed.reason;
   if (fatal !== null) throw fatal;
   if (budgetStop !== null) {
-    const message = budgetStop instanceof Error ? budgetStop.message : String(budgetStop);
+    const message = messageOf(budgetStop);
     store.addEvent('budget-reached', message, {}, null);
     emit({ type: 'run-end', reason: 'budget', completed: done, target: steps, best, message });
     return { reason: 'budget', completed: done, target: steps, ranThisTime, best };

@@ -1,5 +1,5 @@
 import type { CognitionItem } from '../cognition/index.js';
-import { AsiEvolveError } from '../errors.js';
+import { AsiEvolveError, messageOf } from '../errors.js';
 import { retrievalQueries, toSampleable } from '../loop/index.js';
 import { createRandom } from '../random.js';
 import type { SamplingPolicy } from '../sampling/index.js';
@@ -15,7 +15,7 @@ export function nextFreeStep(completed: ReadonlySet<number>): number {
 
 /** The configured policy with the state `runLoop` starts from: the saved sampler state, then every stored node observed. */
 export function restoredPolicy(session: McpSession): SamplingPolicy {
-  const { policy } = session.freshParts();
+  const { policy } = session.freshParts().round;
   const saved = session.store.loadSamplerState(policy.name);
   if (saved !== undefined) policy.restore(saved);
   for (const node of session.store.nodeSummaries()) policy.observe(toSampleable(node));
@@ -41,10 +41,6 @@ function cognitionEntry(item: CognitionItem) {
   return { id: item.id, title: item.title, content: item.content, source: item.source, tags: item.tags };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * `sample_context`: what the Researcher of the next round would be shown. The seed is evaluated
  * first when it is not stored yet (unless a run holds the lock: it stores the seed itself).
@@ -68,9 +64,9 @@ export async function sampleContextTool(session: McpSession, options: { n?: numb
 
   // As a round retrieves.
   let cognition: CognitionItem[] = [];
-  if (parts.retrieve && config.cognition.retrieval.top_k > 0) {
+  if (parts.round.retrieve) {
     try {
-      cognition = await parts.retrieve(retrievalQueries(context, experiment.task));
+      cognition = await parts.round.retrieve(retrievalQueries(context, experiment.task));
     } catch (error) {
       notes.push(`cognition retrieval failed: ${messageOf(error)}`);
     }

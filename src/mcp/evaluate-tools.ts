@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../errors.js';
-import { evaluateAndJudge, runLoop, stepDirFor, toSampleable, type Evaluated, type LoopEvent } from '../loop/index.js';
+import { runLoop, stepDirFor, toSampleable, type Evaluated, type LoopEvent } from '../loop/index.js';
 import type { JsonValue } from '../store/index.js';
 import { agentAnalyst, agentDesigner, agentPolicy } from './agent-parts.js';
 import { nextFreeStep } from './context-tools.js';
@@ -19,9 +19,9 @@ function failureReason(evaluated: Pick<Evaluated, 'success' | 'error' | 'metadat
  * The static check is left to `record_node`, where it runs as in a round.
  */
 export async function evaluateTool(session: McpSession, options: { program: string }) {
-  const { parts, step, folder } = session.scratch();
-  const candidate = { program: options.program, name: 'mcp-evaluate', motivation: '', gate: false };
-  const evaluated = await evaluateAndJudge(parts, step, candidate, session.signal);
+  const { engineer, step, folder } = session.scratch();
+  const candidate = { step, program: options.program, name: 'mcp-evaluate', motivation: '', gate: false };
+  const evaluated = await engineer.evaluate(candidate, { bestScore: session.store.bestNode()?.score ?? null, abortSignal: session.signal });
   return {
     status: evaluated.success ? 'ok' : 'failed',
     score: evaluated.score,
@@ -80,11 +80,14 @@ export async function recordNodeTool(session: McpSession, options: RecordNodeOpt
     const summary = await runLoop({
       parts: {
         ...base,
-        designer: agentDesigner(options),
-        analyst: agentAnalyst(options.analysis),
-        policy: agentPolicy(base.policy, chosen),
-        // One check, recorded on the node: asking the agent's fixed proposal again would change nothing.
-        novelty: base.novelty ? { ...base.novelty, maxAttempts: 0 } : null,
+        round: {
+          ...base.round,
+          designer: agentDesigner(options),
+          analyst: agentAnalyst(options.analysis),
+          policy: agentPolicy(base.round.policy, chosen),
+          // One check, recorded on the node: asking the agent's fixed proposal again would change nothing.
+          novelty: base.round.novelty ? { ...base.round.novelty, maxAttempts: 0 } : null,
+        },
       },
       store,
       steps: step,

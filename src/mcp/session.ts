@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CognitionRetriever } from '../cognition/index.js';
 import { loadConfig, resolveExperiment, type Config, type Experiment } from '../config/index.js';
-import { acquireRunLock, buildRunParts, runLoop, stepDirFor, type RoundParts, type RunParts } from '../loop/index.js';
+import { acquireRunLock, buildRunParts, createEngineer, runLoop, stepDirFor, type Engineer, type LoopParts, type RunParts } from '../loop/index.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
 
@@ -24,8 +24,8 @@ export interface McpSession {
   readonly config: Config;
   readonly experiment: Experiment;
   readonly store: Store;
-  /** The run's round parts: executor, engineer, cognition retrieval, policy settings. */
-  readonly parts: RoundParts;
+  /** The run's parts: a round's services (engineer, cognition retrieval, policy) and the loop's settings. */
+  readonly parts: LoopParts;
   readonly retriever: CognitionRetriever | null;
   /** Aborted when the session closes: evaluations in flight stop, rounds in flight are not stored. */
   readonly signal: AbortSignal;
@@ -37,13 +37,13 @@ export interface McpSession {
   withRunLock<T>(work: () => Promise<T>): Promise<T>;
   /** Evaluates the seed as node 0 when the experiment has one and it is not stored (as `run` does). Call under the lock. */
   ensureSeed(): Promise<void>;
-  /** The run's round parts with a policy of its own, to be restored from the store as `runLoop` does. */
-  freshParts(): RoundParts;
+  /** The run's parts with a policy of its own, to be restored from the store as `runLoop` does. */
+  freshParts(): LoopParts;
   /**
-   * A scratch evaluation: the round parts with step folders under `steps/mcp-XXXXXX/` (removed on
-   * close), never a real step's, and the next scratch step with its folder.
+   * A scratch evaluation: the run's engineer with step folders under `steps/mcp-XXXXXX/` (removed
+   * on close), never a real step's, and the next scratch step with its folder.
    */
-  scratch(): { parts: RoundParts; step: number; folder: string };
+  scratch(): { engineer: Engineer; step: number; folder: string };
   close(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
   for (const notice of runParts.notices) if (!notice.startsWith('No LLM configured')) options.log(`${notice}\n`);
   options.log('MCP: the agent designs and analyses the nodes it records; the seed\'s analysis comes from the configured analyst.\n');
 
-  const parts = runParts.round;
+  const parts = runParts.loop;
   const controller = new AbortController();
   let writing: Promise<unknown> = Promise.resolve();
   let scratchRoot: string | null = null;
@@ -95,7 +95,7 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
     return next;
   };
 
-  const freshParts = (): RoundParts => ({ ...parts, policy: createSamplingPolicy(config.database.sampling) });
+  const freshParts = (): LoopParts => ({ ...parts, round: { ...parts.round, policy: createSamplingPolicy(config.database.sampling) } });
 
   const ensureSeed = async (): Promise<void> => {
     if (experiment.initialProgram === null || store.hasSeed()) return;
@@ -104,13 +104,15 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
   };
 
   let scratchSteps = 0;
-  const scratch = (): { parts: RoundParts; step: number; folder: string } => {
+  let scratchEngineer: Engineer | null = null;
+  const scratch = (): { engineer: Engineer; step: number; folder: string } => {
     if (scratchRoot === null) {
       mkdirSync(experiment.stepsDir, { recursive: true });
       scratchRoot = mkdtempSync(join(experiment.stepsDir, 'mcp-'));
     }
+    scratchEngineer ??= createEngineer({ ...parts.round.engineer.settings, stepsDir: scratchRoot });
     const step = ++scratchSteps;
-    return { parts: { ...parts, experiment: { ...experiment, stepsDir: scratchRoot } }, step, folder: stepDirFor(scratchRoot, step) };
+    return { engineer: scratchEngineer, step, folder: stepDirFor(scratchRoot, step) };
   };
 
   let closed = false;

@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors.js';
 import type { EvaluationOutcome } from '../../evaluation/index.js';
 import type { JsonObject } from '../../domain/index.js';
 import type { DebugAgent } from './debug-agent.js';
@@ -62,10 +63,6 @@ export function errorTail(outcome: EvaluationOutcome, maxChars = defaultTailChar
 
 function describe(outcome: EvaluationOutcome): string {
   return outcome.status === 'failed' ? `${outcome.reason}: ${outcome.shortMessage}` : 'succeeded';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

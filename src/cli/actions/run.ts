@@ -100,7 +100,7 @@ async function runWithLock(
     write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
     for (const notice of parts.notices) write(`${notice}\n`);
     const summary = await runLoop({
-      parts: parts.round,
+      parts: parts.loop,
       store,
       steps: config.run.steps,
       workers: config.pipeline.parallel.num_workers,

@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors.js';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { CognitionItem } from '../item.js';
@@ -58,7 +59,7 @@ export function parseJsonCognition(text: string, options: StructuredParseOptions
     const line = documents.flatMap((document) => document.errors)[0]?.linePos?.[0].line;
     return {
       items: [],
-      problems: [{ file: options.file, ...(line === undefined ? {} : { line }), message: `JSON syntax error: ${messageOf(error)}` }],
+      problems: [{ file: options.file, ...(line === undefined ? {} : { line }), message: `JSON syntax error: ${firstLine(messageOf(error))}` }],
     };
   }
   // Valid JSON is valid YAML 1.2; reading it as YAML gives each item its line.
@@ -83,7 +84,7 @@ export function parseJsonLinesCognition(text: string, options: StructuredParseOp
     try {
       entries.push({ raw: JSON.parse(lineText), label: `line ${line}`, line });
     } catch (error) {
-      problems.push({ file: options.file, line, message: `invalid JSON on line ${line}: ${messageOf(error)}` });
+      problems.push({ file: options.file, line, message: `invalid JSON on line ${line}: ${firstLine(messageOf(error))}` });
     }
   });
   return collect(entries, options, problems);
@@ -164,10 +165,6 @@ function collect(entries: RawEntry[], options: StructuredParseOptions, problems:
     }
   }
   return { items, problems };
-}
-
-function messageOf(error: unknown): string {
-  return firstLine(error instanceof Error ? error.message : String(error));
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
+import { isFatal } from '../../llm/index.js';
 import type { IngestedPaper, Store } from '../../store/index.js';
 import { classifyCandidates } from '../dedupe.js';
 import { stableCognitionId } from '../ingest/index.js';
@@ -52,10 +53,7 @@ export interface IngestSummary {
 
 /** Errors that stop the whole ingestion instead of one paper: a refused key, a reached budget, an abort. */
 function stopsEverything(error: unknown, abortSignal: AbortSignal | undefined): boolean {
-  if (abortSignal?.aborted) return true;
-  if (!AsiEvolveError.isInstance(error)) return false;
-  if (error.isUserError || error.code === 'BUDGET_REACHED') return true;
-  return error.code === 'LLM_CALL_FAILED' && (error as { isRetryable?: unknown }).isRetryable === false;
+  return abortSignal?.aborted === true || isFatal(error);
 }
 
 function toItem(paper: PaperText, extracted: ExtractedItem, modelId: string): CognitionItem {

@@ -15,7 +15,7 @@ async function runExperiment(dir: string): Promise<{ summary: RunSummary; nodes:
   const store = openStore(experiment.databasePath);
   const parts = await buildRunParts({ config, experiment, store, env: {} });
   try {
-    const summary = await runLoop({ parts: parts.round, store, steps: config.run.steps, workers: 1, seed: config.run.seed });
+    const summary = await runLoop({ parts: parts.loop, store, steps: config.run.steps, workers: 1, seed: config.run.seed });
     return { summary, nodes: store.listNodes(), calls: store.listLlmCalls().length };
   } finally {
     await parts.close();

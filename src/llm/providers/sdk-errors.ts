@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors.js';
 import { redactSecrets as redactAll } from '../../secrets.js';
 import { LlmCallError, isRetryableStatus } from '../errors.js';
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
@@ -53,10 +54,6 @@ export interface SdkErrorStyle<HttpError extends SdkHttpError> {
   httpDetail(error: HttpError, statusCode: number): string;
   /** The hint of a 401 or 403 answer. */
   authHint: string;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

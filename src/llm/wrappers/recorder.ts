@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors.js';
 import type { JsonObject, LlmCallRecord, TokenUsage } from '../../domain/index.js';
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { costOf, type Pricing } from '../pricing.js';
@@ -28,10 +29,6 @@ function requestOf(options: GenerateOptions): JsonObject {
     request['providerOptions'] = JSON.parse(JSON.stringify(options.providerOptions)) as JsonObject;
   }
   return request;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -75,7 +72,7 @@ export function withRecorder(model: LanguageModel, options: RecorderOptions): La
           usage: unknownUsage,
           costUsd: 0,
           durationMs: Math.round(performance.now() - started),
-          error: describe(error),
+          error: messageOf(error),
         });
         throw error;
       }
