@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { AsiEvolveError } from '../../errors.js';
 import { isFatal } from '../../llm/index.js';
 import type { IngestedPaper, Store } from '../../store/index.js';
 import { classifyCandidates } from '../dedupe.js';
