@@ -9,7 +9,11 @@
  * the same way. Recall@k counts an approximate hit when its exact score reaches the k-th exact
  * score (so ties do not count as misses).
  *
- * - exact: embedding all items is the build; each query scores every vector (O(N·d)).
+ * - exact (map): embedding all items is the build; each query scores every vector of the map
+ *   (searchExact, O(N·d)).
+ * - exact (matrix): the vectors copied once into a matrix of unit rows (createExactIndex, the
+ *   run's exact search), scanned per query by usearch's SIMD brute force or, with `js`, by the
+ *   JavaScript loop; the best candidates re-scored as searchExact does, so recall is 1.
  * - approximate: usearch HNSW (cosine, f16, connectivity 16, expansion_add 64,
  *   expansion_search 128) over the same vectors, candidates re-scored exactly.
  */
@@ -17,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApproximateIndex, createLexicalEmbedder, searchExact } from '../src/cognition/index.js';
+import { createExactIndex } from '../src/cognition/exact-index.js';
 import { createRandom, type Random } from '../src/random.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((size) => Number.isInteger(size) && size > 0);
@@ -78,20 +83,42 @@ async function benchSize(count: number, words: string[]): Promise<string[]> {
   const reloadMs = performance.now() - started;
   rmSync(cacheDir, { recursive: true, force: true });
 
+  started = performance.now();
+  const matrix = createExactIndex(vectors);
+  const matrixMs = performance.now() - started;
+  const matrixJs = createExactIndex(vectors, { simd: false });
+
   const queryTexts = makeTexts(queries, `queries:${count}`, words);
   const exactTimes: number[] = [];
+  const exactSearchTimes: number[] = [];
+  const matrixTimes: number[] = [];
+  const matrixJsTimes: number[] = [];
   const approximateTimes: number[] = [];
+  const approximateSearchTimes: number[] = [];
   let hits = 0;
   let wanted = 0;
+  let matrixMismatches = 0;
   for (const text of queryTexts) {
     let begin = performance.now();
     const exactVector = (await embedder.embed({ values: [text] })).embeddings[0]!;
+    const searchBegin = performance.now();
     const exact = searchExact(exactVector, vectors, k, Number.NEGATIVE_INFINITY);
+    exactSearchTimes.push(performance.now() - searchBegin);
     exactTimes.push(performance.now() - begin);
 
     begin = performance.now();
+    const fromMatrix = matrix.search(exactVector, k, Number.NEGATIVE_INFINITY);
+    matrixTimes.push(performance.now() - begin);
+    begin = performance.now();
+    const fromMatrixJs = matrixJs.search(exactVector, k, Number.NEGATIVE_INFINITY);
+    matrixJsTimes.push(performance.now() - begin);
+    if (JSON.stringify(fromMatrix) !== JSON.stringify(exact) || JSON.stringify(fromMatrixJs) !== JSON.stringify(exact)) matrixMismatches++;
+
+    begin = performance.now();
     const vector = (await embedder.embed({ values: [text] })).embeddings[0]!;
+    const approximateBegin = performance.now();
     const approximate = index.search(vector, k, Number.NEGATIVE_INFINITY);
+    approximateSearchTimes.push(performance.now() - approximateBegin);
     approximateTimes.push(performance.now() - begin);
 
     const floor = (exact[exact.length - 1]?.score ?? 0) - 1e-6;
@@ -99,17 +126,29 @@ async function benchSize(count: number, words: string[]): Promise<string[]> {
     hits += Math.min(exact.length, approximate.filter((match) => match.score >= floor).length);
   }
   const recall = wanted === 0 ? 1 : hits / wanted;
+  if (matrixMismatches > 0) throw new Error(`exact (matrix) differed from searchExact on ${matrixMismatches} of ${queries} queries`);
+  const size = count.toLocaleString('en');
+  const row = (name: string, build: string, embedded: number[] | null, searched: number[], recallText: string): string =>
+    `| ${size} | ${name} | ${build} | ${embedded === null ? '-' : format(percentile(embedded, 0.5))} | ${embedded === null ? '-' : format(percentile(embedded, 0.95))} | ${format(percentile(searched, 0.5))} | ${format(percentile(searched, 0.95))} | ${recallText} |`;
   return [
-    `| ${count.toLocaleString('en')} | exact | ${format(embedMs)} | ${format(percentile(exactTimes, 0.5))} | ${format(percentile(exactTimes, 0.95))} | 1.000 |`,
-    `| ${count.toLocaleString('en')} | approximate (usearch) | ${format(embedMs + indexMs)} (index ${format(indexMs)}, next run ${format(reloadMs)}) | ${format(percentile(approximateTimes, 0.5))} | ${format(percentile(approximateTimes, 0.95))} | ${recall.toFixed(3)} |`,
+    row('exact (map)', format(embedMs), exactTimes, exactSearchTimes, '1.000'),
+    row('exact (matrix, usearch SIMD)', `${format(embedMs)} + ${format(matrixMs)}`, null, matrixTimes, '1.000'),
+    row('exact (matrix, JavaScript)', `${format(embedMs)} + ${format(matrixMs)}`, null, matrixJsTimes, '1.000'),
+    row(
+      'approximate (usearch)',
+      `${format(embedMs + indexMs)} (index ${format(indexMs)}, next run ${format(reloadMs)})`,
+      approximateTimes,
+      approximateSearchTimes,
+      recall.toFixed(3),
+    ),
   ];
 }
 
 const words = vocabulary(createRandom('bench:vocabulary'), topics * 20);
 console.log(`Cognition retrieval: ${queries} queries per size, top ${k}, lexical embedder (512 dims), ${topics} topics; node ${process.version}, ${process.arch}`);
 console.log('');
-console.log(`| items | search | build | query p50 | query p95 | recall@${k} vs exact |`);
-console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
+console.log(`| items | search | build | embed + search p50 | p95 | search only p50 | p95 | recall@${k} vs exact |`);
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const count of itemCounts) {
   for (const row of await benchSize(count, words)) console.log(row);
 }
