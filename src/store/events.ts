@@ -37,6 +37,11 @@ export function addEvent(context: StoreContext, event: NewRunEvent): RunEvent {
   return { id: Number(result.lastInsertRowid), type: event.type, step, message: event.message, data, createdAt };
 }
 
+/** The id of the newest event, or 0 when there is none. */
+export function lastEventId(context: StoreContext): number {
+  return (prepare(context, 'SELECT coalesce(max(id), 0) AS id FROM run_events').get() as { id: number }).id;
+}
+
 export function listEvents(context: StoreContext, query: EventQuery = {}): RunEvent[] {
   const rows = prepare(
     context,

@@ -98,6 +98,16 @@ export function bestNode(context: StoreContext): NodeRecord | undefined {
   return bestId === null ? undefined : getNode(context, bestId);
 }
 
+/** Every node's id, in order (read from the primary key alone). */
+export function nodeIds(context: StoreContext): number[] {
+  return (prepare(context, 'SELECT id FROM nodes ORDER BY id').raw().all() as Array<[number]>).map(([id]) => id);
+}
+
+/** When the most recent node was written (ISO time), or null when there is none. */
+export function latestNodeTime(context: StoreContext): string | null {
+  return (prepare(context, 'SELECT max(created_at) AS latest FROM nodes').get() as { latest: string | null }).latest;
+}
+
 /** Every node without its long texts, in id order. */
 export function nodeSummaries(context: StoreContext): NodeSummary[] {
   const rows = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes ORDER BY id`).all() as NodeSummaryRow[];

@@ -169,6 +169,20 @@ describe('node summaries', () => {
   });
 });
 
+describe('small reads for pollers', () => {
+  it('give the node ids, the latest node time and the newest event id without reading rows', () => {
+    let clock = Date.parse('2026-01-01T00:00:00.000Z');
+    const store = temp.open({ now: () => new Date((clock += 1000)) });
+    expect([store.nodeIds(), store.latestNodeTime(), store.lastEventId()]).toEqual([[], null, 0]);
+    store.insertNode(makeNode({ id: 4, step: 4 }));
+    store.insertNode(makeNode({ id: 2, step: 2 }), { events: [{ type: 'round-end', message: 'step 2' }] });
+    const event = store.addEvent('notice', 'hello');
+    expect(store.nodeIds()).toEqual([2, 4]);
+    expect(store.latestNodeTime()).toBe(store.requireNode(2).createdAt);
+    expect(store.lastEventId()).toBe(event.id);
+  });
+});
+
 describe('migration 003 (running totals)', () => {
   it('backfills totals, summary columns and the id high-water mark from an older file', () => {
     temp.open({ migrations: migrations.slice(0, 2) }).close();

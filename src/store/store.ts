@@ -117,6 +117,16 @@ export class Store {
     return this.#use((context) => nodes.listNodes(context));
   }
 
+  /** Every node's id, in order. */
+  nodeIds(): number[] {
+    return this.#use((context) => nodes.nodeIds(context));
+  }
+
+  /** When the most recent node was written (ISO time), or null. */
+  latestNodeTime(): string | null {
+    return this.#use((context) => nodes.latestNodeTime(context));
+  }
+
   /** Every node without its long texts (program, motivation, results, analysis, metadata), in id order. */
   nodeSummaries(): NodeSummary[] {
     return this.#use((context) => nodes.nodeSummaries(context));
@@ -215,6 +225,11 @@ export class Store {
     return this.#use((context) =>
       events.addEvent(context, { type, message, ...(data === undefined ? {} : { data }), step: step ?? null }),
     );
+  }
+
+  /** The newest event's id (0 when none): where a poller starts. */
+  lastEventId(): number {
+    return this.#use((context) => events.lastEventId(context));
   }
 
   /** Events oldest first; pass the last id seen as `sinceId` to poll for new ones. */

@@ -52,7 +52,7 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
 
   api.get(
     '/experiments/:x/nodes',
-    withStore((context, source, store) => context.json({ experiment: summariseExperiment(source, store), nodes: store.listNodes().map(toNodeSummary) })),
+    withStore((context, source, store) => context.json({ experiment: summariseExperiment(source, store), nodes: store.nodeSummaries().map(toNodeSummary) })),
   );
 
   api.get(
@@ -81,7 +81,7 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
   api.get(
     '/experiments/:x/score-curve.svg',
     withStore((context, source, store) =>
-      context.body(renderScoreCurveSvg(store.listNodes(), { title: source.name }), 200, { 'content-type': 'image/svg+xml; charset=utf-8' }),
+      context.body(renderScoreCurveSvg(store.nodeSummaries(), { title: source.name }), 200, { 'content-type': 'image/svg+xml; charset=utf-8' }),
     ),
   );
 

@@ -42,7 +42,7 @@ export function createCognitionSearch(): (store: Store, query: string, limit: nu
   return async (store, query, limit) => {
     const items = store.listCognitionItems();
     const seen = new Map<string, number>();
-    for (const node of store.listNodes()) for (const id of node.cognitionIds) seen.set(id, (seen.get(id) ?? 0) + 1);
+    for (const node of store.nodeSummaries()) for (const id of node.cognitionIds) seen.set(id, (seen.get(id) ?? 0) + 1);
     const hit = (item: CognitionItem, score: number | null): CognitionHit => ({ item, score, seenBy: seen.get(item.id) ?? 0 });
     const text = query.trim();
     if (text === '') {

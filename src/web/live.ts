@@ -45,8 +45,8 @@ export function createLiveHub(sources: readonly ExperimentSource[], intervalMs: 
     const store = source.store();
     const state: WatchState = { knownIds: new Set(), lastEventId: 0 };
     if (store !== undefined) {
-      for (const node of store.sampleableNodes()) state.knownIds.add(node.id);
-      state.lastEventId = store.listEvents().at(-1)?.id ?? 0;
+      for (const id of store.nodeIds()) state.knownIds.add(id);
+      state.lastEventId = store.lastEventId();
     }
     return state;
   };
@@ -58,7 +58,7 @@ export function createLiveHub(sources: readonly ExperimentSource[], intervalMs: 
     const events = store.listEvents({ sinceId: state.lastEventId, limit: 1000 });
     const count = store.countNodes();
     if (events.length > 0 || count !== state.knownIds.size) {
-      const ids = store.sampleableNodes().map((node) => node.id);
+      const ids = store.nodeIds();
       const fresh = ids.filter((id) => !state.knownIds.has(id));
       state.knownIds = new Set(ids);
       for (const id of fresh) {

@@ -34,7 +34,7 @@ export interface NodeDetail {
 const logTailBytes = 64 * 1024;
 const transcriptBytes = 4 * 1024 * 1024;
 
-function linkOf(node: NodeRecord): NodeLink {
+function linkOf(node: Pick<NodeRecord, 'id' | 'name' | 'score' | 'success'>): NodeLink {
   return { id: node.id, name: node.name, score: node.score, success: node.success };
 }
 
@@ -42,9 +42,10 @@ function linkOf(node: NodeRecord): NodeLink {
 export function buildNodeDetail(store: Store, experimentDir: string, id: number): NodeDetail | undefined {
   const node = store.getNode(id);
   if (node === undefined) return undefined;
-  const all = store.listNodes();
+  // Summaries for the neighbours and children; only the parent's program is read, for the diff.
+  const all = store.nodeSummaries();
   const parentId = node.parentIds[0];
-  const parent = parentId === undefined ? undefined : all.find((candidate) => candidate.id === parentId);
+  const parent = parentId === undefined ? undefined : store.getNode(parentId);
   const index = all.findIndex((candidate) => candidate.id === id);
   const fromFiles = readStepTranscripts(experimentDir, node.step, transcriptBytes);
   return {

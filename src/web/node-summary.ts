@@ -18,7 +18,10 @@ export interface NodeSummary {
   createdAt: string;
 }
 
-export function toNodeSummary(node: NodeRecord): NodeSummary {
+/** The overview's fields of a node, whole or as the store summarises it. */
+type SummarisedFields = Pick<NodeRecord, keyof NodeSummary>;
+
+export function toNodeSummary(node: SummarisedFields): NodeSummary {
   return {
     id: node.id,
     step: node.step,
@@ -60,18 +63,18 @@ export function summariseExperiment(source: ExperimentSource, store: Store | und
   if (store === undefined) {
     return { ...base, hasRun: false, nodes: 0, rounds: 0, succeeded: 0, best: null, seedScore: null, spendUsd: 0, llmCalls: 0, lastUpdate: null };
   }
-  const nodes = store.listNodes();
-  const rounds = nodes.filter((node) => node.step > 0);
-  const best = store.bestNode();
-  const seed = nodes.find((node) => node.step === 0);
+  // Running totals and indexed rows: polled by the dashboard, so nothing here reads every node.
+  const totals = store.nodeTotals();
+  const best = totals.bestId === null ? undefined : store.getNodeSummary(totals.bestId);
+  const seed = store.seedSummary();
   const spend = store.spendSummary();
-  const lastUpdate = nodes.reduce<string | null>((latest, node) => (latest === null || node.createdAt > latest ? node.createdAt : latest), null);
+  const lastUpdate = store.latestNodeTime();
   return {
     ...base,
     hasRun: true,
-    nodes: nodes.length,
-    rounds: rounds.length,
-    succeeded: rounds.filter((node) => node.success).length,
+    nodes: totals.nodes,
+    rounds: totals.rounds,
+    succeeded: totals.roundsSucceeded,
     best: best && best.score !== null ? { id: best.id, step: best.step, name: best.name, score: best.score } : null,
     seedScore: seed?.score ?? null,
     spendUsd: spend.totalUsd,

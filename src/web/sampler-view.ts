@@ -70,9 +70,10 @@ export function buildSamplerOverview(store: Store, mostVisitedCount = 10): Sampl
     policies.push({ name, state, ...(islands ? { islands } : {}) });
   }
   const visited = nodes.filter((node) => node.visitCount > 0).sort((left, right) => right.visitCount - left.visitCount || left.id - right.id);
-  const names = new Map(visited.length > 0 ? store.listNodes().map((node) => [node.id, node.name]) : []);
   return {
     policies,
-    mostVisited: visited.slice(0, mostVisitedCount).map((node) => ({ id: node.id, name: names.get(node.id) ?? '', score: node.score, visits: node.visitCount })),
+    mostVisited: visited
+      .slice(0, mostVisitedCount)
+      .map((node) => ({ id: node.id, name: store.getNodeSummary(node.id)?.name ?? '', score: node.score, visits: node.visitCount })),
   };
 }
