@@ -49,7 +49,11 @@ export interface CommandDescriptor {
 }
 
 /** Runs a command with its parsed arguments (in declaration order) and options. */
-export type CommandAction = (args: readonly unknown[], options: Readonly<Record<string, unknown>>, io: CommandIo) => Promise<void> | void;
+export type CommandAction = (
+  args: readonly unknown[],
+  options: Readonly<Record<string, unknown>>,
+  io: CommandIo,
+) => Promise<void> | void;
 
 /**
  * A descriptor whose action is typed by its arguments and options. Commander parses them from
@@ -60,8 +64,13 @@ export type CommandAction = (args: readonly unknown[], options: Readonly<Record<
  *   load: async () => { const { best } = await import('../actions/inspect.js'); return ([dir], options, io) => best(…); },
  * });
  */
-export function defineCommand<Args extends readonly unknown[] = readonly [], Options extends object = Record<string, never>>(
-  descriptor: Omit<CommandDescriptor, 'load'> & { load?: () => Promise<(args: Args, options: Options, io: CommandIo) => Promise<void> | void> },
+export function defineCommand<
+  Args extends readonly unknown[] = readonly [],
+  Options extends object = Record<string, never>,
+>(
+  descriptor: Omit<CommandDescriptor, 'load'> & {
+    load?: () => Promise<(args: Args, options: Options, io: CommandIo) => Promise<void> | void>;
+  },
 ): CommandDescriptor {
   return descriptor as CommandDescriptor;
 }
@@ -76,7 +85,9 @@ function toOption(spec: OptionSpec): Option {
 
 /** Adds `descriptor` (and its subcommands) to `parent`; `io` is handed to the action when it runs. */
 export function attachCommand(parent: Command, descriptor: CommandDescriptor, io: CommandIo): Command {
-  const command = parent.command(descriptor.name, descriptor.hidden ? { hidden: true } : {}).description(descriptor.description);
+  const command = parent
+    .command(descriptor.name, descriptor.hidden ? { hidden: true } : {})
+    .description(descriptor.description);
   for (const spec of descriptor.arguments ?? []) {
     const argument = new Argument(spec.name, spec.description);
     if (spec.parse) argument.argParser(spec.parse);

@@ -21,7 +21,22 @@ import { reportError } from './report-error.js';
  * Every command, in the order of the help. Each is a descriptor in commands/ that imports its
  * implementation only when it runs; adding a command is adding its file and a line here.
  */
-const commands: readonly CommandDescriptor[] = [init, run, status, best, show, lineage, diff, exportNodes, report, dashboard, cognition, mcp, worker, evaluateJob];
+const commands: readonly CommandDescriptor[] = [
+  init,
+  run,
+  status,
+  best,
+  show,
+  lineage,
+  diff,
+  exportNodes,
+  report,
+  dashboard,
+  cognition,
+  mcp,
+  worker,
+  evaluateJob,
+];
 
 // A reader that goes away (`asi-evolve run DIR | head`) must not crash a command mid-round:
 // the command goes on and its later output is dropped.
@@ -63,7 +78,8 @@ async function main(): Promise<void> {
     if (typeof code === 'string' && code.startsWith('commander.')) {
       // commander already printed its message (or the help).
       const exitCode = (error as { exitCode?: number }).exitCode ?? 2;
-      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
+      process.exitCode =
+        code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCode === 0 ? 0 : 2;
       return;
     }
     reportError(error, { verbose, write: (text) => process.stderr.write(text) });

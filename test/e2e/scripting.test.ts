@@ -12,8 +12,12 @@ beforeAll(() => {
   experiment = createTempExperiment('asi-e2e-scripting-');
   const { store } = experiment;
   store.insertNode(node(0, { score: 0.5, evalScore: 0.5 }));
-  store.insertNode(node(1, { score: 1.25, parentIds: [0], provenance: 'cognition', cognitionIds: ['c1'] }), { calls: [call({ costUsd: 0.5 })] });
-  store.insertNode(node(2, { success: false, score: null, evalScore: null, error: 'timeout: ran past 10 s', parentIds: [1] }));
+  store.insertNode(node(1, { score: 1.25, parentIds: [0], provenance: 'cognition', cognitionIds: ['c1'] }), {
+    calls: [call({ costUsd: 0.5 })],
+  });
+  store.insertNode(
+    node(2, { success: false, score: null, evalScore: null, error: 'timeout: ran past 10 s', parentIds: [1] }),
+  );
   store.insertNode(node(3, { score: 2.5, parentIds: [1], provenance: 'novel', program: 'score = 2.5\n' }));
 });
 afterAll(() => experiment.cleanup());
@@ -41,15 +45,24 @@ describe('asi-evolve for scripts', () => {
     expect((status.llm as { calls: number; totalUsd: number }).calls).toBe(1);
     expect((status.llm as { totalUsd: number }).totalUsd).toBeCloseTo(0.5);
     expect((status.recent as Array<{ step: number }>).map((entry) => entry.step)).toEqual([1, 2, 3]);
-    expect(status.provenance).toMatchObject({ all: { nodes: 3, counts: { cognition: 1, novel: 1, experience: 1 } }, roundsShownCognition: 1 });
+    expect(status.provenance).toMatchObject({
+      all: { nodes: 3, counts: { cognition: 1, novel: 1, experience: 1 } },
+      roundsShownCognition: 1,
+    });
   });
 
   it('best --json names the node, its program and step folder; with no success yet it prints null and exits 1', async () => {
     const result = await runCli(['best', experiment.dir, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(json(result.stdout)).toEqual({
-      id: 3, step: 3, name: 'design-3', success: true, score: 2.5, error: null,
-      program: join(experiment.dir, 'best', 'code'), stepFolder: join(experiment.dir, 'steps', 'step_3'),
+      id: 3,
+      step: 3,
+      name: 'design-3',
+      success: true,
+      score: 2.5,
+      error: null,
+      program: join(experiment.dir, 'best', 'code'),
+      stepFolder: join(experiment.dir, 'steps', 'step_3'),
     });
     const empty = createTempExperiment('asi-e2e-scripting-empty-');
     try {
@@ -64,8 +77,17 @@ describe('asi-evolve for scripts', () => {
 
   it('show --json prints the stored node, without its program under --no-program', async () => {
     const full = json((await runCli(['show', experiment.dir, '3', '--json'])).stdout) as Record<string, unknown>;
-    expect(full).toMatchObject({ id: 3, name: 'design-3', program: 'score = 2.5\n', parentIds: [1], provenance: 'novel' });
-    const bare = json((await runCli(['show', experiment.dir, '3', '--json', '--no-program'])).stdout) as Record<string, unknown>;
+    expect(full).toMatchObject({
+      id: 3,
+      name: 'design-3',
+      program: 'score = 2.5\n',
+      parentIds: [1],
+      provenance: 'novel',
+    });
+    const bare = json((await runCli(['show', experiment.dir, '3', '--json', '--no-program'])).stdout) as Record<
+      string,
+      unknown
+    >;
     expect(bare).not.toHaveProperty('program');
     expect(bare.motivation).toBe('motivation of 3');
   });

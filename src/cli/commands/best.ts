@@ -8,6 +8,7 @@ export const command = defineCommand<[dir: string | undefined], { experiment?: s
   options: [experimentOption, jsonOption],
   load: async () => {
     const { bestCommand } = await import('../actions/inspect.js');
-    return ([dir], options, io) => bestCommand(experimentDirFrom(dir, options.experiment), io.write, { json: options.json === true });
+    return ([dir], options, io) =>
+      bestCommand(experimentDirFrom(dir, options.experiment), io.write, { json: options.json === true });
   },
 });

@@ -4,7 +4,10 @@ import { configFileOption, experimentDirArgument, integerOption, numberOption } 
 type ConfigOptions = { config?: string };
 const actions = (): Promise<typeof import('../actions/cognition.js')> => import('../actions/cognition.js');
 
-const add = defineCommand<[dir: string], ConfigOptions & { content: string; title?: string; source?: string; tags?: string; force?: boolean }>({
+const add = defineCommand<
+  [dir: string],
+  ConfigOptions & { content: string; title?: string; source?: string; tags?: string; force?: boolean }
+>({
   name: 'add',
   description: 'add one item',
   arguments: [experimentDirArgument],
@@ -25,7 +28,10 @@ const add = defineCommand<[dir: string], ConfigOptions & { content: string; titl
 const importItems = defineCommand<[dir: string, files: string[]], ConfigOptions>({
   name: 'import',
   description: 'import items from files (Markdown: one item per heading or list entry)',
-  arguments: [experimentDirArgument, { name: '<files...>', description: 'YAML, JSON, JSONL or Markdown files, or folders of them' }],
+  arguments: [
+    experimentDirArgument,
+    { name: '<files...>', description: 'YAML, JSON, JSONL or Markdown files, or folders of them' },
+  ],
   options: [configFileOption],
   load: async () => {
     const { importCommand } = await actions();
@@ -37,7 +43,10 @@ const ingest = defineCommand<[dir: string], ConfigOptions & { papers: string[] }
   name: 'ingest',
   description: 'have an LLM extract heuristics, pitfalls and principles from papers (resumes where it stopped)',
   arguments: [experimentDirArgument],
-  options: [{ flags: '--papers <paths...>', description: 'PDF, text or Markdown papers, or folders of them', required: true }, configFileOption],
+  options: [
+    { flags: '--papers <paths...>', description: 'PDF, text or Markdown papers, or folders of them', required: true },
+    configFileOption,
+  ],
   load: async () => {
     const { ingestCommand } = await actions();
     return ([dir], options, io) => ingestCommand(dir, options, io.write);
@@ -63,7 +72,13 @@ const list = defineCommand<[dir: string], ConfigOptions & { source?: string }>({
   name: 'list',
   description: 'every item, one line each',
   arguments: [experimentDirArgument],
-  options: [{ flags: '--source <text>', description: 'only items whose source contains this text (e.g. run: for items found by runs)' }, configFileOption],
+  options: [
+    {
+      flags: '--source <text>',
+      description: 'only items whose source contains this text (e.g. run: for items found by runs)',
+    },
+    configFileOption,
+  ],
   load: async () => {
     const { listCommand } = await actions();
     return ([dir], options, io) => listCommand(dir, options, io.write);

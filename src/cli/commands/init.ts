@@ -6,11 +6,16 @@ export const command = defineCommand<[dir: string], { template: string; force?: 
   description: 'scaffold an experiment folder: input.md, initial program, evaluator, config.yaml, cognition seed',
   arguments: [{ name: '<dir>', description: 'folder to create' }],
   options: [
-    { flags: '--template <name>', description: `example to copy (${listTemplates().join(', ') || 'none found'})`, default: 'circle-packing' },
+    {
+      flags: '--template <name>',
+      description: `example to copy (${listTemplates().join(', ') || 'none found'})`,
+      default: 'circle-packing',
+    },
     { flags: '--force', description: 'write into a non-empty folder' },
   ],
   load: async () => {
     const { initCommand } = await import('../actions/init.js');
-    return ([dir], options, io) => initCommand(dir, { template: options.template, force: options.force === true }, io.write);
+    return ([dir], options, io) =>
+      initCommand(dir, { template: options.template, force: options.force === true }, io.write);
   },
 });
