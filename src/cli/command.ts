@@ -17,6 +17,8 @@ export interface ArgumentSpec {
   name: string;
   description: string;
   parse?: (value: string) => unknown;
+  /** Values shell completion offers (otherwise file names). */
+  completions?: () => readonly string[];
 }
 
 /** An option as commander spells it (`--steps <n>`, `--no-program`, `--force`). */
@@ -26,6 +28,8 @@ export interface OptionSpec {
   parse?: (value: string) => unknown;
   default?: unknown;
   required?: boolean;
+  /** Values shell completion offers for the option's value (otherwise file names). */
+  completions?: () => readonly string[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { attachCommand, type CommandDescriptor, type CommandIo } from './command.js';
 import { command as best } from './commands/best.js';
 import { command as cognition } from './commands/cognition.js';
+import { command as completion } from './commands/completion.js';
 import { command as dashboard } from './commands/dashboard.js';
 import { command as diff } from './commands/diff.js';
 import { command as evaluateJob } from './commands/evaluate-job.js';
@@ -12,6 +13,7 @@ import { command as lineage } from './commands/lineage.js';
 import { command as mcp } from './commands/mcp.js';
 import { command as report } from './commands/report.js';
 import { command as run } from './commands/run.js';
+import { command as schema } from './commands/schema.js';
 import { command as show } from './commands/show.js';
 import { command as status } from './commands/status.js';
 import { command as worker } from './commands/worker.js';
@@ -35,6 +37,8 @@ const commands: readonly CommandDescriptor[] = [
   cognition,
   mcp,
   worker,
+  schema,
+  completion,
   evaluateJob,
 ];
 

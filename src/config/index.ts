@@ -2,3 +2,4 @@ export { type Config, type ConfigInput, configSchema } from './schema.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { loadConfig, resolveConfig, readConfigFile, mergeValues, type ConfigLayer, type LoadConfigOptions } from './load.js';
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';
+export { configJsonSchema, configSchemaFileName, configSchemaModeline } from './json-schema.js';

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTempExperiment, node, type TempExperiment } from '../../src/web/test-support/experiment.js';
-import { repoRoot, runCli, useE2eCleanup } from './helpers.js';
+import { parse } from 'yaml';
+import { makeTempDir, repoRoot, runCli, useE2eCleanup } from './helpers.js';
 
 useE2eCleanup();
 
@@ -109,5 +111,111 @@ describe('asi-evolve for scripts', () => {
     const clash = await runCli(['export', experiment.dir, '--json', '--format', 'csv']);
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('--json and --format csv ask for two formats');
+  });
+});
+
+/** The JSON Schema keys that `value` uses but `schema` does not allow (objects only; enough to catch drift). */
+function unknownKeys(value: unknown, schema: Record<string, unknown>, path = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const additional = schema.additionalProperties;
+  return Object.entries(value).flatMap(([key, entry]) => {
+    const child =
+      properties[key] ??
+      (typeof additional === 'object' && additional !== null ? (additional as Record<string, unknown>) : undefined);
+    if (child === undefined) return additional === false ? [`${path}${key}`] : [];
+    const options = [child, ...((child.anyOf as Array<Record<string, unknown>> | undefined) ?? [])].filter(
+      (option) => option.type === 'object',
+    );
+    return options.length === 0
+      ? []
+      : options
+          .map((option) => unknownKeys(entry, option, `${path}${key}.`))
+          .reduce((a, b) => (a.length <= b.length ? a : b));
+  });
+}
+
+describe('the JSON Schema of config.yaml', () => {
+  it('`schema` prints a draft-7 schema that knows every key the examples use and refuses unknown ones', async () => {
+    const result = await runCli(['schema']);
+    expect(result.code, result.stderr).toBe(0);
+    const schema = json(result.stdout) as Record<string, unknown>;
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties as object)).toEqual(
+      expect.arrayContaining(['api', 'pipeline', 'evaluator', 'run', 'budget']),
+    );
+    const examples = readdirSync(join(repoRoot, 'examples'), { withFileTypes: true }).filter(
+      (entry) => entry.isDirectory() && entry.name !== 'test-support',
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const config: unknown = parse(readFileSync(join(repoRoot, 'examples', example.name, 'config.yaml'), 'utf8'));
+      expect(unknownKeys(config, schema), example.name).toEqual([]);
+    }
+    expect(unknownKeys({ run: { stepz: 3 } }, schema)).toEqual(['run.stepz']);
+  });
+
+  it('`init` writes the schema beside config.yaml and points config.yaml at it; the experiment still runs its config', async () => {
+    const dir = join(makeTempDir(), 'fresh');
+    const result = await runCli(['init', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const config = readFileSync(join(dir, 'config.yaml'), 'utf8');
+    expect(config.split('\n')[0]).toBe('# yaml-language-server: $schema=./config.schema.json');
+    const written = JSON.parse(readFileSync(join(dir, 'config.schema.json'), 'utf8')) as Record<string, unknown>;
+    expect(written).toEqual(json((await runCli(['schema'])).stdout));
+    // The modeline is a YAML comment: the config still loads (a dry run reads and validates it).
+    const dryRun = await runCli(['run', dir, '--dry-run', '--steps', '1']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+  });
+});
+
+describe('shell completion', () => {
+  /** What bash completion offers for the words typed so far (the last one is being completed). */
+  function complete(script: string, words: string[]): string[] {
+    const file = join(makeTempDir(), 'completion.bash');
+    writeFileSync(file, script);
+    const program = `source ${file}; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _asi_evolve_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const result = spawnSync('bash', ['-c', program, 'bash', 'asi-evolve', ...words], {
+      encoding: 'utf8',
+      cwd: makeTempDir(),
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout.split('\n').filter((line) => line !== '');
+  }
+
+  it('bash: completes commands, subcommands, options and fixed option values', async () => {
+    const result = await runCli(['completion', 'bash']);
+    expect(result.code, result.stderr).toBe(0);
+    const script = result.stdout;
+    expect(complete(script, [''])).toEqual(
+      expect.arrayContaining(['init', 'run', 'status', 'best', 'cognition', 'schema', 'completion', '--version']),
+    );
+    expect(complete(script, [''])).not.toContain('evaluate-job');
+    expect(complete(script, ['sta'])).toEqual(['status']);
+    expect(complete(script, ['run', '--st'])).toEqual(['--steps']);
+    expect(complete(script, ['status', 'dir', '--'])).toEqual(
+      expect.arrayContaining(['--json', '--provenance', '--experiment']),
+    );
+    expect(complete(script, ['cognition', 'a'])).toEqual(['add']);
+    expect(complete(script, ['cognition', 'add', 'dir', '--co'])).toEqual(['--content', '--config']);
+    expect(complete(script, ['export', 'dir', '--format', ''])).toEqual(['jsonl', 'json', 'csv']);
+    expect(complete(script, ['init', 'dir', '--template', 'circle'])).toEqual(['circle-packing', 'circle-packing-py']);
+    expect(complete(script, ['completion', ''])).toEqual(['bash', 'zsh']);
+  });
+
+  it('zsh: a #compdef script with every command, option and fixed value; an unknown shell is a usage error', async () => {
+    const result = await runCli(['completion', 'zsh']);
+    expect(result.code, result.stderr).toBe(0);
+    const script = result.stdout;
+    expect(script.startsWith('#compdef asi-evolve\n')).toBe(true);
+    expect(script).toContain('compdef _asi_evolve asi-evolve');
+    for (const name of ['init', 'run', 'status', 'best', 'show', 'lineage', 'export', 'cognition add', 'completion'])
+      expect(script).toContain(`'${name}')`);
+    expect(script).toContain("'--json:print JSON (for scripts) instead of text'");
+    expect(script).toContain("'export|--format') compadd -- 'jsonl' 'json' 'csv'");
+    const unknown = await runCli(['completion', 'fish']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("completion expects a shell (bash or zsh), got 'fish'");
   });
 });

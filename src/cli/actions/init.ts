@@ -1,11 +1,23 @@
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isRunOutput } from '../../config/index.js';
+import { configJsonSchema, configSchemaFileName, configSchemaModeline } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { examplesRoot, listTemplates } from '../templates.js';
 
 // Run outputs, installed packages and the examples' tests are never copied into a new experiment.
 const notCopied = (source: string): boolean => isRunOutput(basename(source)) || basename(source) === 'node_modules' || source.endsWith('.test.ts');
+
+/**
+ * Writes the JSON Schema of config.yaml beside it and points config.yaml at it, so editors with
+ * YAML support complete and check its keys.
+ */
+function addConfigSchema(dir: string): void {
+  writeFileSync(join(dir, configSchemaFileName), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  const configFile = join(dir, 'config.yaml');
+  const text = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
+  if (!text.includes('yaml-language-server: $schema=')) writeFileSync(configFile, `${configSchemaModeline}\n${text}`);
+}
 
 /** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
 export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
@@ -32,6 +44,7 @@ export function initCommand(dir: string, options: { template: string; force: boo
       hint: 'choose a path in a folder you can write',
     });
   }
+  addConfigSchema(target);
   write(`Created ${target} from the '${options.template}' template.\n`);
   write(`Edit input.md (the task), the evaluator and config.yaml, then run:\n  asi-evolve run ${dir}\n`);
 }

@@ -6,7 +6,12 @@ export const command = defineCommand<[dir: string], { format: string; json?: boo
   description: 'all nodes as JSON lines, a JSON array or CSV',
   arguments: [experimentDirArgument],
   options: [
-    { flags: '--format <format>', description: 'jsonl, json or csv', default: 'jsonl' },
+    {
+      flags: '--format <format>',
+      description: 'jsonl, json or csv',
+      default: 'jsonl',
+      completions: () => ['jsonl', 'json', 'csv'],
+    },
     { flags: '--json', description: 'one JSON array (the same as --format json)' },
     { flags: '--output <file>', description: 'write to a file instead of stdout' },
   ],

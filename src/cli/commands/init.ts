@@ -10,6 +10,7 @@ export const command = defineCommand<[dir: string], { template: string; force?: 
       flags: '--template <name>',
       description: `example to copy (${listTemplates().join(', ') || 'none found'})`,
       default: 'circle-packing',
+      completions: listTemplates,
     },
     { flags: '--force', description: 'write into a non-empty folder' },
   ],
