@@ -8,6 +8,7 @@ export const LAYERS = {
   'errors.ts': 0,
   'random.ts': 0,
   'secrets.ts': 0,
+  'optional-dependency.ts': 0,
   domain: 0,
   config: 1,
   store: 2,
@@ -26,7 +27,7 @@ export const LAYERS = {
 };
 
 /** Parts shared by everyone and imported by file, not through an index. */
-const ROOT_MODULES = new Set(['errors.ts', 'random.ts', 'secrets.ts']);
+const ROOT_MODULES = new Set(['errors.ts', 'random.ts', 'secrets.ts', 'optional-dependency.ts']);
 
 function partOf(srcRoot, file) {
   const rel = relative(srcRoot, file);

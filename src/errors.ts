@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'COGNITION_INPUT_INVALID'
   /** The experiment's initial program failed its evaluation: the run's pre-flight. */
   | 'SEED_FAILED'
+  /** An optional package that the configured feature needs is not installed (src/optional-dependency.ts). */
+  | 'DEPENDENCY_MISSING'
   | 'USAGE';
 
 const marker = Symbol.for('asi-evolve.error');
@@ -57,7 +59,8 @@ export class AsiEvolveError extends Error {
       this.code === 'USAGE' ||
       this.code === 'NODE_NOT_FOUND' ||
       this.code === 'COGNITION_INPUT_INVALID' ||
-      this.code === 'SEED_FAILED'
+      this.code === 'SEED_FAILED' ||
+      this.code === 'DEPENDENCY_MISSING'
     );
   }
 }

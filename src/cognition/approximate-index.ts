@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
+import { requireOptional } from '../optional-dependency.js';
 import { compareMatches, cosineWithNorm, vectorNorm, type VectorMatch } from './vector-index.js';
 
 /** The part of usearch's `Index` we use (its own typings are ESM-only, and its ESM build crashes on load here). */
@@ -29,16 +29,21 @@ let usearchModule: UsearchModule | undefined;
 
 /**
  * Loads usearch through `require`: its ESM entry overflows the stack while locating its
- * prebuilt binary on Node 20, the CommonJS one does not. Throws `CONFIG_INVALID` with a hint
- * when the package cannot load.
+ * prebuilt binary on Node 20, the CommonJS one does not. usearch is an optional package:
+ * DEPENDENCY_MISSING names it when it is not installed, CONFIG_INVALID when it cannot load.
  */
 export function loadUsearch(): UsearchModule {
   if (usearchModule !== undefined) return usearchModule;
+  const use = { feature: 'the approximate cognition index (cognition.index.approximate_above)', packages: ['usearch'], key: 'cognition.index.approximate_above' };
   try {
-    const required = createRequire(import.meta.url)('usearch') as UsearchModule;
+    const required = requireOptional<UsearchModule>('usearch', use);
     usearchModule = required;
     return required;
   } catch (error) {
+    if (AsiEvolveError.isInstance(error)) {
+      // Not installed: the install command, or exact search, which needs nothing.
+      throw new AsiEvolveError(error.code, error.message, { key: use.key, cause: error, hint: `${error.hint ?? ''}, or raise cognition.index.approximate_above to keep exact search.` });
+    }
     throw new AsiEvolveError('CONFIG_INVALID', `The approximate vector index (usearch) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`, {
       key: 'cognition.index.approximate_above',
       cause: error,

@@ -18,7 +18,7 @@ const logged: string[] = [];
 async function connect(): Promise<void> {
   session = await openMcpSession({ dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, log: (line) => logged.push(line) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createMcpServer(session).connect(serverSide);
+  await (await createMcpServer(session)).connect(serverSide);
   client = new Client({ name: 'test-agent', version: '1.0.0' });
   await client.connect(clientSide);
 }

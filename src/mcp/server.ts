@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { redactSecrets } from '../secrets.js';
 import { AsiEvolveError } from '../errors.js';
 import { NODE_TEXT_LIMITS } from '../domain/index.js';
+import { importOptional, type OptionalUse } from '../optional-dependency.js';
 import { sampleContextTool, searchCognitionTool } from './context-tools.js';
 import { evaluateTool, recordNodeTool } from './evaluate-tools.js';
 import type { McpSession } from './session.js';
 import { bestTool, statsTool, taskTool } from './summary-tools.js';
+
+/** The MCP SDK is an optional package: only `asi-evolve mcp` needs it. */
+export const mcpUse: OptionalUse = { feature: 'the MCP server (asi-evolve mcp)', packages: ['@modelcontextprotocol/sdk'] };
 
 function packageVersion(): string {
   try {
@@ -60,10 +64,11 @@ const count = (what: string, maximum: number) =>
  * The MCP server over one opened experiment: the loop's operations as tools, so that a coding
  * agent can act as Researcher and Analyzer (SYSTEM.md §13). Connect it to a transport.
  * @example
- * const server = createMcpServer(session);
+ * const server = await createMcpServer(session);
  * await server.connect(new StdioServerTransport());
  */
-export function createMcpServer(session: McpSession): McpServer {
+export async function createMcpServer(session: McpSession): Promise<McpServer> {
+  const { McpServer } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/mcp.js')>('@modelcontextprotocol/sdk/server/mcp.js', mcpUse);
   const server = new McpServer({ name: 'asi-evolve', version: packageVersion() });
   // As long as a Researcher's program may be: the same bound as in a round.
   const program = text('program', session.config.pipeline.researcher.max_code_length, 'program is empty: pass the whole candidate program');

@@ -1,6 +1,6 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { importOptional } from '../optional-dependency.js';
 import { MAX_MCP_MESSAGE_BYTES, filterJsonRpcLines } from './message-filter.js';
-import { createMcpServer } from './server.js';
+import { createMcpServer, mcpUse } from './server.js';
 import { openMcpSession, type McpSessionOptions } from './session.js';
 
 /** Sends console output meant for stdout to stderr: on stdio, stdout carries only protocol messages. */
@@ -31,8 +31,9 @@ export async function serveMcpOverStdio(options: ServeStdioOptions): Promise<voi
   const stdin = options.stdin ?? process.stdin;
   const restoreConsole = consoleToStderr();
   try {
+    const { StdioServerTransport } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js', mcpUse);
     const session = await openMcpSession(options);
-    const server = createMcpServer(session);
+    const server = await createMcpServer(session);
     try {
       const ended = new Promise<void>((resolve) => {
         stdin.once('end', resolve);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationJob, EvaluationOutcome } from '../../evaluation/index.js';
@@ -18,7 +18,7 @@ import {
   queueProtocol,
   type QueueJobData,
 } from './protocol.js';
-import { bestEffort, createRedisClient, probeRedis, redactRedisUrl } from './redis.js';
+import { bestEffort, createRedisClient, loadQueueModules, probeRedis, redactRedisUrl, type QueueModules } from './redis.js';
 
 export interface QueueExecutorOptions {
   /** `cluster.queue.redis_url`; its password is never printed nor sent to a candidate. */
@@ -38,6 +38,7 @@ export interface QueueExecutorOptions {
 }
 
 interface Connection {
+  modules: QueueModules;
   client: Redis;
   queue: Queue;
   events: QueueEvents;
@@ -85,8 +86,10 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
   let connecting: Promise<Connection> | null = null;
 
   async function open(): Promise<Connection> {
+    const modules = await loadQueueModules();
+    const { Queue, QueueEvents } = modules.bullmq;
     await probeRedis(redisUrl);
-    const client = createRedisClient(redisUrl);
+    const client = createRedisClient(modules, redisUrl);
     // Outages show as runs that wait; the events themselves have no one to tell.
     client.on('error', () => {});
     const queue = new Queue(queueName, { connection: client, prefix: keyPrefix });
@@ -108,7 +111,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
       client.disconnect();
       throw error;
     }
-    return { client, queue, events, waiters };
+    return { modules, client, queue, events, waiters };
   }
 
   function connect(): Promise<Connection> {
@@ -127,7 +130,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
     if (state !== 'completed' && state !== 'failed') {
       return state === 'unknown' ? lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs }) : null;
     }
-    const job = await Job.fromId(connection.queue, jobId);
+    const job = await connection.modules.bullmq.Job.fromId(connection.queue, jobId);
     if (job === undefined) return lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs });
     if (state === 'completed') {
       return isEvaluationOutcome(job.returnvalue)

@@ -1,6 +1,28 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AsiEvolveError } from '../../errors.js';
+import { importOptional, type OptionalUse } from '../../optional-dependency.js';
 import { redactSecrets } from '../../secrets.js';
+
+/** The job queue's packages: optional, loaded at the first connection (never by a run that does not queue). */
+export interface QueueModules {
+  ioredis: typeof import('ioredis');
+  bullmq: typeof import('bullmq');
+}
+
+const queueUse: OptionalUse = { feature: 'the job queue (cluster.executor: queue, asi-evolve worker)', packages: ['bullmq', 'ioredis'], key: 'cluster.executor' };
+let queueModules: Promise<QueueModules> | undefined;
+
+/** Loads ioredis and BullMQ once; throws DEPENDENCY_MISSING naming the package and its install command. */
+export function loadQueueModules(): Promise<QueueModules> {
+  // ioredis first: BullMQ imports it, and a missing ioredis should be named as such.
+  queueModules ??= importOptional<QueueModules['ioredis']>('ioredis', queueUse)
+    .then(async (ioredis) => ({ ioredis, bullmq: await importOptional<QueueModules['bullmq']>('bullmq', queueUse) }))
+    .catch((error: unknown) => {
+      queueModules = undefined;
+      throw error;
+    });
+  return queueModules;
+}
 
 /** Where `asi-evolve worker` and `cluster.queue.redis_url` point when nothing else is given. */
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
@@ -55,8 +77,8 @@ function unavailable(url: string, what: string, cause: unknown): AsiEvolveError 
  * instead of failing, which BullMQ's blocking calls need; reachability is checked beforehand by
  * {@link probeRedis}, so nothing waits on a server that was never there.
  */
-export function createRedisClient(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null });
+export function createRedisClient(modules: QueueModules, url: string): Redis {
+  return new modules.ioredis.Redis(url, { maxRetriesPerRequest: null });
 }
 
 /**
@@ -64,9 +86,10 @@ export function createRedisClient(url: string): Redis {
  * redacted URL when Redis cannot be reached (or refuses the password) within `timeoutMs`.
  */
 export async function probeRedis(url: string, timeoutMs = 5_000): Promise<void> {
+  const { ioredis } = await loadQueueModules();
   let client: Redis;
   try {
-    client = new Redis(url, {
+    client = new ioredis.Redis(url, {
       lazyConnect: true,
       connectTimeout: timeoutMs,
       maxRetriesPerRequest: 0,

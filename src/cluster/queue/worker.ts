@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, relative } from 'node:path';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AsiEvolveError } from '../../errors.js';
 import { runSandboxed, type EvaluationOutcome } from '../../evaluation/index.js';
 import { abortedOutcome, cancelChannel, cancelKey, keyPrefix, lostOutcome, readJobData, type QueueJobData } from './protocol.js';
-import { bestEffort, createRedisClient, probeRedis, redactRedisText } from './redis.js';
+import { bestEffort, createRedisClient, loadQueueModules, probeRedis, redactRedisText } from './redis.js';
 
 export interface QueueWorkerOptions {
   redisUrl: string;
@@ -88,6 +88,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new AsiEvolveError('USAGE', `Expected \`concurrency\` to be a positive integer, got ${concurrency}`);
   }
+  const modules = await loadQueueModules();
+  const { UnrecoverableError, WaitingError, Worker } = modules.bullmq;
   await probeRedis(options.redisUrl);
   const { queueName } = options;
   const name = `${hostname()}:${process.pid}`;
@@ -95,8 +97,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const shutdown = new AbortController();
   const cancellers = new Map<string, AbortController>();
 
-  const client = createRedisClient(options.redisUrl);
-  const subscriber = createRedisClient(options.redisUrl);
+  const client = createRedisClient(modules, options.redisUrl);
+  const subscriber = createRedisClient(modules, options.redisUrl);
   let lastError = { message: '', at: 0 };
   const reportError = (error: unknown): void => {
     const message = redactRedisText(error instanceof Error ? error.message : String(error), options.redisUrl);
