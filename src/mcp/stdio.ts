@@ -1,5 +1,4 @@
 import { importOptional } from '../optional-dependency.js';
-import { MAX_MCP_MESSAGE_BYTES, filterJsonRpcLines } from './message-filter.js';
 import { createMcpServer, mcpUse } from './server.js';
 import { openMcpSession, type McpSessionOptions } from './session.js';
 
@@ -32,6 +31,8 @@ export async function serveMcpOverStdio(options: ServeStdioOptions): Promise<voi
   const restoreConsole = consoleToStderr();
   try {
     const { StdioServerTransport } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js', mcpUse);
+    // The filter uses the SDK's schemas: loaded once the SDK is known to be there.
+    const { MAX_MCP_MESSAGE_BYTES, filterJsonRpcLines } = await import('./message-filter.js');
     const session = await openMcpSession(options);
     const server = await createMcpServer(session);
     try {
