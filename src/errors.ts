@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'BUDGET_REACHED'
   | 'STORE_BUSY'
   | 'STORE_CORRUPT'
+  | 'DISK_FULL'
   | 'NODE_NOT_FOUND'
   | 'EXECUTOR_UNAVAILABLE'
   | 'COGNITION_INPUT_INVALID'
@@ -57,6 +58,7 @@ export class AsiEvolveError extends Error {
       this.code === 'CONFIG_INVALID' ||
       this.code === 'EXPERIMENT_MISSING_FILE' ||
       this.code === 'USAGE' ||
+      this.code === 'DISK_FULL' ||
       this.code === 'NODE_NOT_FOUND' ||
       this.code === 'COGNITION_INPUT_INVALID' ||
       this.code === 'SEED_FAILED' ||
@@ -68,4 +70,25 @@ export class AsiEvolveError extends Error {
 /** The message of anything thrown: an Error's message, else the value as a string. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What to do about a full disk, wherever it is met: nothing stored is lost, and a run resumes. */
+export const DISK_FULL_HINT = 'free space on that disk (or raise the quota) and run again: the run resumes from the rounds already stored';
+
+/**
+ * A file-system error the user can act on, as an AsiEvolveError naming `path`: a full disk or
+ * quota (`DISK_FULL`), a folder that cannot be written (`USAGE`). Anything else is returned as it is.
+ * @example
+ * try { writeFileSync(file, text); } catch (error) { throw fileSystemError(error, `cannot write ${file}`, file); }
+ */
+export function fileSystemError(error: unknown, what: string, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AsiEvolveError('DISK_FULL', `${what}: the disk is full (${reason})`, { file: path, cause: error, hint: DISK_FULL_HINT });
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new AsiEvolveError('USAGE', `${what}: ${reason}`, { file: path, cause: error, hint: 'the experiment folder must be writable by whoever runs it' });
+  }
+  return error;
 }

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { AsiEvolveError } from '../errors.js';
+import { AsiEvolveError, fileSystemError } from '../errors.js';
 import type { EvaluationJob } from './outcome.js';
 import type { TailBuffer } from './tail-buffer.js';
 
@@ -60,6 +60,9 @@ export function prepareStepFolder(job: EvaluationJob): StepFiles {
       replaceFile(programPath, job.program);
     }
   } catch (error) {
+    // A full disk stops the run (it would fail every round); other causes fail this evaluation.
+    const known = fileSystemError(error, `Could not prepare the step folder ${stepDir}`, stepDir);
+    if (AsiEvolveError.isInstance(known) && known.code === 'DISK_FULL') throw known;
     throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not prepare the step folder ${stepDir}: ${(error as Error).message}`, {
       cause: error,
       file: stepDir,

@@ -10,7 +10,7 @@ import type { LoopEvent, NoticeRelay } from './events.js';
 import { createEngineer } from './engineer.js';
 import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunState } from './round.js';
 import { reproductionAfterSeed } from './seed-check.js';
-import { isSnapshotOf, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
+import { isSnapshotOf, moveAsideOldSteps, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
 export interface LoopStore {
@@ -169,6 +169,15 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       // Raised after the run closed its store: shown, not recorded.
     }
   });
+  // A new or emptied database beside the step folders of an earlier run: keep them, out of the way.
+  if (stored.length === 0) {
+    const movedTo = moveAsideOldSteps(stepsDir);
+    if (movedTo !== null) {
+      const message = `The database holds no rounds, but ${stepsDir} held step folders of an earlier run: moved to ${movedTo}.`;
+      emit({ type: 'notice', message });
+      store.addEvent('notice', message);
+    }
+  }
   emit({
     type: 'run-start',
     completed: completed.size,

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileSystemError } from '../errors.js';
 import type { LlmCallDraft } from './call-context.js';
 import type { NodeRecord } from '../domain/index.js';
 
@@ -8,22 +9,38 @@ export function stepDirFor(stepsDir: string, step: number): string {
   return join(stepsDir, `step_${step}`);
 }
 
+/**
+ * Runs a write to the experiment's files; a full disk or an unwritable folder becomes an
+ * AsiEvolveError naming the path (the run stops with one line, and resumes once it is fixed).
+ */
+function writing<T>(what: string, path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw fileSystemError(error, what, path);
+  }
+}
+
 /** Clears a step folder left by a round that a crash interrupted, so the redo starts clean. */
 export function prepareStepDir(stepsDir: string, step: number): string {
   const dir = stepDirFor(stepsDir, step);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return writing('cannot prepare the step folder', dir, () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  });
 }
 
 /** Every prompt and response of the round, one JSON file per call, in call order. */
 export function writeTranscripts(stepDir: string, calls: readonly LlmCallDraft[]): void {
   if (calls.length === 0) return;
   const dir = join(stepDir, 'llm');
-  mkdirSync(dir, { recursive: true });
-  calls.forEach((call, index) => {
-    const name = `${String(index + 1).padStart(2, '0')}-${call.role}.json`;
-    writeFileSync(join(dir, name), `${JSON.stringify(call, null, 2)}\n`);
+  writing('cannot write the LLM transcripts', dir, () => {
+    mkdirSync(dir, { recursive: true });
+    calls.forEach((call, index) => {
+      const name = `${String(index + 1).padStart(2, '0')}-${call.role}.json`;
+      writeFileSync(join(dir, name), `${JSON.stringify(call, null, 2)}\n`);
+    });
   });
 }
 
@@ -32,10 +49,36 @@ function summary(node: NodeRecord): Omit<NodeRecord, 'program'> {
   return rest;
 }
 
-/** The node as stored, beside its step: node.json (all but the program) and analysis.md. */
+/**
+ * The node as stored, beside its step: node.json (all but the program) and analysis.md. The
+ * folder is made again if it went missing (steps/ deleted while the run went on).
+ */
 export function writeNodeFiles(stepDir: string, node: NodeRecord): void {
-  writeFileSync(join(stepDir, 'node.json'), `${JSON.stringify(summary(node), null, 2)}\n`);
-  writeFileSync(join(stepDir, 'analysis.md'), `${node.analysis}\n`);
+  writing('cannot write the node files', stepDir, () => {
+    mkdirSync(stepDir, { recursive: true });
+    writeFileSync(join(stepDir, 'node.json'), `${JSON.stringify(summary(node), null, 2)}\n`);
+    writeFileSync(join(stepDir, 'analysis.md'), `${node.analysis}\n`);
+  });
+}
+
+/**
+ * Moves the step folders of an earlier experiment aside when the database holds no node (it was
+ * deleted, or is new): a new run would otherwise overwrite them step by step. Returns the folder
+ * they were moved to, or null when there were none.
+ */
+export function moveAsideOldSteps(stepsDir: string, now: Date = new Date()): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(stepsDir);
+  } catch {
+    return null;
+  }
+  if (!names.some((name) => /^step_\d+$/.test(name))) return null;
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  let target = `${stepsDir}.old-${stamp}`;
+  for (let suffix = 2; existsSync(target); suffix++) target = `${stepsDir}.old-${stamp}-${suffix}`;
+  writing('cannot move the old step folders aside', stepsDir, () => renameSync(stepsDir, target));
+  return target;
 }
 
 /**
@@ -43,6 +86,10 @@ export function writeNodeFiles(stepDir: string, node: NodeRecord): void {
  * so a reader never sees half of it.
  */
 export function writeBestSnapshot(bestDir: string, node: NodeRecord, programFile: string): void {
+  writing('cannot write the best snapshot', bestDir, () => replaceBestSnapshot(bestDir, node, programFile));
+}
+
+function replaceBestSnapshot(bestDir: string, node: NodeRecord, programFile: string): void {
   const staging = `${bestDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { AsiEvolveError } from '../errors.js';
@@ -72,6 +73,53 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): StoreC
     return { db, file, now: options.now };
   } catch (error) {
     db?.close();
+    if (options.readonly && cannotOpenInPlace(error)) return openSnapshot(file, options);
+    throw translateSqliteError(error, file);
+  }
+}
+
+/**
+ * True when a reader cannot open the file where it is: a WAL database needs its `-shm` file
+ * beside it, which cannot be created in a folder the reader may not write (a read-only mount,
+ * another user's experiment).
+ */
+function cannotOpenInPlace(error: unknown): boolean {
+  const code = error instanceof BetterSqlite3.SqliteError ? error.code : '';
+  return code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY_CANTINIT';
+}
+
+/**
+ * Opens a read-only snapshot of a database that cannot be opened in place: the file and its WAL
+ * are copied to a private temporary folder, the WAL is folded in there, and the result is held
+ * in memory (the temporary folder is removed at once). Nobody can be writing the original: its
+ * folder is not writable.
+ */
+function openSnapshot(file: string, options: OpenDatabaseOptions): StoreContext {
+  const folder = mkdtempSync(join(tmpdir(), 'asi-evolve-snapshot-'));
+  let image: Buffer;
+  try {
+    const copy = join(folder, basename(file));
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const staging = new BetterSqlite3(copy, { fileMustExist: true });
+    try {
+      staging.pragma('journal_mode = DELETE');
+      image = staging.serialize();
+    } finally {
+      staging.close();
+    }
+  } catch (error) {
+    throw translateSqliteError(error, file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const db = new BetterSqlite3(image, { readonly: true });
+  try {
+    db.pragma('foreign_keys = ON');
+    migrate(db, { file, readonly: true, now: options.now, ...(options.migrations === undefined ? {} : { migrations: options.migrations }) });
+    return { db, file, now: options.now };
+  } catch (error) {
+    db.close();
     throw translateSqliteError(error, file);
   }
 }
