@@ -198,7 +198,14 @@ export function unshareArguments(
   ];
   if (setprivPath === null) return namespaces;
   const dropUser = options.asRoot ? options.dropUser : null;
-  const drop = dropUser !== null ? dropUserArguments(setprivPath, dropUser) : [setprivPath, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+  // A change of user clears the parent-death signal that --kill-child set: set it again, so that
+  // the namespace still ends with unshare.
+  const drop = [
+    ...(dropUser !== null ? dropUserArguments(setprivPath, dropUser) : [setprivPath, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--']).slice(0, -1),
+    '--pdeathsig',
+    'KILL',
+    '--',
+  ];
   const experimentDir = resolve(options.experimentDir);
   const stepDir = resolve(options.stepDir);
   const setup: string[] = ['-s', stepDir];

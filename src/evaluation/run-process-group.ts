@@ -27,6 +27,11 @@ export interface ProcessGroupOptions {
    * it lets the evaluator's processes handle SIGTERM, and the leader exits after them.
    */
   spareLeaderOnTerm?: boolean;
+  /**
+   * Gives the command a pipe as stdin that this process never writes nor closes until the group
+   * is gone: it reaches end of file when this process dies, which a watchdog in the group reads.
+   */
+  holdStdin?: boolean;
   onStdout: (chunk: Buffer) => void;
   onStderr: (chunk: Buffer) => void;
 }
@@ -73,8 +78,10 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.on('error', () => undefined);
+  if (options.holdStdin !== true) child.stdin.end();
   const { stdout, stderr } = child;
   stdout.on('data', options.onStdout);
   stderr.on('data', options.onStderr);
@@ -92,6 +99,7 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
     const stopPipes = (): void => {
       stdout.destroy();
       stderr.destroy();
+      child.stdin.destroy();
     };
     const stopWatching = (): void => {
       timeoutTimer.cancel();

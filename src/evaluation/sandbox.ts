@@ -25,6 +25,14 @@ export interface SandboxOptions {
   requireResults?: boolean;
 }
 
+/**
+ * The leader of a process group with no namespace: a background reader of stdin (a pipe that
+ * only this process writes, never) kills the group at end of file, which comes when this process
+ * dies, SIGKILL included; the evaluator replaces the leader, with /dev/null as stdin. (The pipe
+ * goes through fd 3: bash gives a background command /dev/null as stdin.)
+ */
+const groupWatchdog = 'exec 3<&0\n( read -r _ <&3 || true; kill -KILL 0 ) &\nexec "$@" </dev/null 3<&-';
+
 /** $0 of the evaluator's shell, as it shows in `ps` and in bash error messages. */
 const shellName = 'asi-evolve-eval';
 
@@ -60,6 +68,9 @@ function commandLine(
   // unshare's --kill-child ends the namespace when unshare dies, but nothing ends unshare when
   // this process is SIGKILLed: a parent-death signal does (bubblewrap has --die-with-parent).
   if (plan.mode === 'unshare' && capabilities.setprivPath !== null) return [capabilities.setprivPath, '--pdeathsig', 'KILL', '--', ...limited];
+  // Without a namespace, a parent-death signal would reach the first process only: a watchdog
+  // in the group kills the whole group once its stdin, a pipe from this process, closes.
+  if (plan.mode === 'none') return [bashPath, '-c', groupWatchdog, 'asi-evolve-watchdog', ...limited];
   return limited;
 }
 
@@ -145,6 +156,7 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
       killGraceMs: job.killGraceMs,
       abortSignal: options.abortSignal,
       spareLeaderOnTerm: plan.mode !== 'none',
+      holdStdin: plan.mode === 'none',
       onStdout: (chunk) => stdout.push(chunk),
       onStderr: (chunk) => stderr.push(chunk),
     });
