@@ -8,6 +8,7 @@ import { command as dashboard } from './commands/dashboard.js';
 import { command as diff } from './commands/diff.js';
 import { command as evaluateJob } from './commands/evaluate-job.js';
 import { command as exportNodes } from './commands/export.js';
+import { command as importFolder } from './commands/import.js';
 import { command as init } from './commands/init.js';
 import { command as lineage } from './commands/lineage.js';
 import { command as mcp } from './commands/mcp.js';
@@ -25,6 +26,7 @@ import { reportError } from './report-error.js';
  */
 const commands: readonly CommandDescriptor[] = [
   init,
+  importFolder,
   run,
   status,
   best,

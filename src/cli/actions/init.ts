@@ -1,8 +1,9 @@
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { isRunOutput } from '../../config/index.js';
 import { configJsonSchema, configSchemaFileName, configSchemaModeline } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
+import { checkNewFolder } from '../../importers/index.js';
 import { examplesRoot, listTemplates } from '../templates.js';
 
 // Run outputs, installed packages and the examples' tests are never copied into a new experiment.
@@ -25,13 +26,7 @@ export function initCommand(dir: string, options: { template: string; force: boo
   if (!templates.includes(options.template)) {
     throw new AsiEvolveError('USAGE', `unknown template '${options.template}'; available: ${templates.join(', ')}`);
   }
-  const target = resolve(dir);
-  if (existsSync(target) && !statSync(target).isDirectory()) {
-    throw new AsiEvolveError('USAGE', `${target} exists and is not a folder; choose another path`, { file: target });
-  }
-  if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
-    throw new AsiEvolveError('USAGE', `${target} exists and is not empty; choose another folder or pass --force`);
-  }
+  const target = checkNewFolder(dir, options.force);
   try {
     cpSync(join(examplesRoot(), options.template), target, {
       recursive: true,

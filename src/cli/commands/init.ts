@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
 import { listTemplates } from '../templates.js';
 
-export const command = defineCommand<[dir: string], { template: string; force?: boolean }>({
+export const command = defineCommand<[dir: string], { template: string; from?: string; force?: boolean }>({
   name: 'init',
   description: 'scaffold an experiment folder: input.md, initial program, evaluator, config.yaml, cognition seed',
   arguments: [{ name: '<dir>', description: 'folder to create' }],
@@ -12,11 +12,19 @@ export const command = defineCommand<[dir: string], { template: string; force?: 
       default: 'circle-packing',
       completions: listTemplates,
     },
+    {
+      flags: '--from <src>',
+      description:
+        "import another tool's folder instead (reference ASI-Evolve, OpenEvolve, ShinkaEvolve), as `import SRC DIR`",
+    },
     { flags: '--force', description: 'write into a non-empty folder' },
   ],
   load: async () => {
     const { initCommand } = await import('../actions/init.js');
+    const { importCommand } = await import('../actions/import.js');
     return ([dir], options, io) =>
-      initCommand(dir, { template: options.template, force: options.force === true }, io.write);
+      options.from === undefined
+        ? initCommand(dir, { template: options.template, force: options.force === true }, io.write)
+        : importCommand(options.from, dir, { force: options.force === true }, io.write);
   },
 });
