@@ -13,6 +13,8 @@ export {
   createLocalEmbedder,
   createOpenAIEmbedder,
   embedderIdentity,
+  neuralThreshold,
+  retrievalThreshold,
   suggestedLexicalThreshold,
   EmbeddingCallError,
 } from './embedders/index.js';

@@ -52,7 +52,10 @@ export interface CognitionRetriever {
    * each query's `topK` items at or above the threshold, merged by id keeping the best score,
    * best first. Items added since the last call are embedded first.
    */
-  retrieveForNodes(queries: string[], options?: { abortSignal?: AbortSignal }): Promise<{ items: ScoredCognitionItem[]; usage: EmbeddingUsage }>;
+  retrieveForNodes(
+    queries: string[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<{ items: ScoredCognitionItem[]; usage: EmbeddingUsage; /** The highest similarity seen, under the threshold too; null when nothing was compared. */ bestScore: number | null }>;
   /** The `k` items closest to a text, best first; no threshold unless one is given. */
   search(text: string, k?: number, options?: { threshold?: number; abortSignal?: AbortSignal }): Promise<ScoredCognitionItem[]>;
   /** The `k` items closest to a vector of this embedder, best first; no threshold unless one is given. */
@@ -164,16 +167,20 @@ export function createCognitionRetriever(options: CognitionRetrieverOptions): Co
 
   const rank = async (queries: string[], k: number, floor: number, abortSignal: AbortSignal | undefined) => {
     const texts = [...new Set(queries.map((query) => query.trim()).filter((query) => query.length > 0))];
-    if (texts.length === 0 || k <= 0) return { items: [], usage: { tokens: undefined } };
+    if (texts.length === 0 || k <= 0) return { items: [], usage: { tokens: undefined }, bestScore: null };
     const { state, usage: itemUsage } = await embedMissing(abortSignal);
     const { embeddings, usage } = await embedder.embed({ values: texts, ...(abortSignal ? { abortSignal } : {}) });
     const best = new Map<string, number>();
+    // Searched without the floor, so that a run can say how close the items it did not retrieve came.
+    let bestScore: number | null = null;
     for (const vector of embeddings) {
-      for (const match of vectorSearch.search(vector, k, floor)) {
+      for (const match of vectorSearch.search(vector, k, Number.NEGATIVE_INFINITY)) {
+        bestScore = Math.max(bestScore ?? Number.NEGATIVE_INFINITY, match.score);
+        if (match.score < floor) continue;
         if ((best.get(match.id) ?? Number.NEGATIVE_INFINITY) < match.score) best.set(match.id, match.score);
       }
     }
-    return { items: collect(state, best), usage: { tokens: addTokens(itemUsage.tokens, usage.tokens) } };
+    return { items: collect(state, best), usage: { tokens: addTokens(itemUsage.tokens, usage.tokens) }, bestScore };
   };
 
   return {

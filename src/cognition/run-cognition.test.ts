@@ -38,6 +38,25 @@ describe('prepareRunCognition', () => {
     expect(prepared.recordFound).toBeNull();
   });
 
+  it('uses the lexical embedder\'s threshold by default, and says once when the first retrievals find nothing', async () => {
+    writeFileSync(join(folder, 'seed.yaml'), '- content: "Place the largest circles in the corners of the square."\n');
+    const messages: string[] = [];
+    const strict = await prepareRunCognition({
+      cognition: cognitionOf({ retrieval: { score_threshold: 0.3 } }),
+      seedFiles: [join(folder, 'seed.yaml')],
+      store,
+      env: {},
+      notify: (message) => messages.push(message),
+    });
+    for (let round = 0; round < 4; round++) expect(await strict.retrieve?.(['small circles along the edges of the square'])).toEqual([]);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^Cognition: the first 3 retrievals found nothing among 1 stored items \(the best similarity seen was 0\.\d{3}, under cognition\.retrieval\.score_threshold \(0\.3\)/);
+
+    const byDefault = await prepareRunCognition({ cognition: cognitionOf({}), seedFiles: [join(folder, 'seed.yaml')], store, env: {}, notify: (message) => messages.push(message) });
+    expect(byDefault.notices.at(-1)).toContain('at or above 0.08');
+    expect(await byDefault.retrieve?.(['small circles along the edges of the square'])).toHaveLength(1);
+  });
+
   it('has nothing to do without items and without growth, and records found items with growth on', async () => {
     const off = await prepareRunCognition({ cognition: cognitionOf({}), seedFiles: [], store, env: {} });
     expect(off).toEqual({ retriever: null, retrieve: null, recordFound: null, notices: [] });

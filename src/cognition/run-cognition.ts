@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { useEmbedder } from './embedder-switch.js';
-import { createEmbedderFromConfig, type EmbedderFromConfigOptions } from './embedders/from-config.js';
+import { createEmptyRetrievalWatch } from './empty-retrieval.js';
+import { createEmbedderFromConfig, retrievalThreshold, type EmbedderFromConfigOptions } from './embedders/from-config.js';
 import { recordFoundItems, type FoundItemsResult, type ProposedCognitionItem } from './growth.js';
 import { importCognitionPaths } from './ingest/index.js';
 import type { CognitionItem } from './item.js';
@@ -25,6 +26,8 @@ export interface PrepareRunCognitionOptions extends EmbedderFromConfigOptions {
   cognition: Config['cognition'];
   /** The experiment's seed files (re-imported at every start; unchanged items stay as they are). */
   seedFiles: readonly string[];
+  /** Told, once, when the first retrievals all find nothing although items are stored. */
+  notify?: (message: string) => void;
   store: Pick<Store, 'upsertCognitionItems' | 'countCognitionItems' | 'listCognitionItems' | 'getEmbeddings' | 'setEmbedding' | 'cognitionRevision' | 'getMeta' | 'setMeta' | 'deleteEmbeddingsExcept'>;
   env: NodeJS.ProcessEnv;
 }
@@ -59,7 +62,7 @@ export async function prepareRunCognition(options: PrepareRunCognitionOptions): 
     embedder,
     source: createStoreCognitionSource(store),
     topK: cognition.retrieval.top_k,
-    threshold: cognition.retrieval.score_threshold,
+    threshold: retrievalThreshold(cognition),
     approximateAbove: cognition.index.approximate_above,
     expansionSearch: cognition.index.expansion_search,
     ...(options.baseDir === undefined ? {} : { indexCacheFile: indexCacheFileFor(options.baseDir) }),
@@ -74,12 +77,19 @@ export async function prepareRunCognition(options: PrepareRunCognitionOptions): 
     notices.push(`cognition: embedding the items failed (${error instanceof Error ? error.message : String(error)}); each round retries and records the error.`);
   }
   const stats = retriever.stats();
+  const emptyRetrievals = options.notify
+    ? createEmptyRetrievalWatch({ threshold: retrievalThreshold(cognition), thresholdConfigured: cognition.retrieval.score_threshold !== undefined, notify: options.notify })
+    : null;
   notices.push(
-    `Cognition: ${store.countCognitionItems()} items, ${description}, ${stats.search} search; top ${cognition.retrieval.top_k} per sampled node at or above ${cognition.retrieval.score_threshold}${growth ? `; growth on (at most ${cognition.growth.max_per_round} new items per round)` : ''}.`,
+    `Cognition: ${store.countCognitionItems()} items, ${description}, ${stats.search} search; top ${cognition.retrieval.top_k} per sampled node at or above ${retrievalThreshold(cognition)}${growth ? `; growth on (at most ${cognition.growth.max_per_round} new items per round)` : ''}.`,
   );
   return {
     retriever,
-    retrieve: async (queries) => (await retriever.retrieveForNodes(queries)).items.map((entry) => entry.item),
+    retrieve: async (queries) => {
+      const result = await retriever.retrieveForNodes(queries);
+      emptyRetrievals?.observe(result.items.length, result.bestScore, retriever.stats().items);
+      return result.items.map((entry) => entry.item);
+    },
     recordFound: growth
       ? (nodeId, step, proposals) =>
           recordFoundItems(store, nodeId, proposals, {

@@ -294,7 +294,8 @@ const cognitionSchema = z
     retrieval: z
       .strictObject({
         top_k: z.number().int().min(0).default(3),
-        score_threshold: z.number().min(-1).max(1).default(0.3),
+        /** Least similarity a retrieved item needs; unset = what suits the embedder (0.08 for the built-in lexical one, 0.3 for neural ones). */
+        score_threshold: z.number().min(-1).max(1).optional(),
       })
       .prefault({}),
     web_search: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),

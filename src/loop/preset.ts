@@ -143,7 +143,15 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
   }
 
   // Cognition: seed files re-imported at every start, the configured embedder, growth when on.
-  const cognition = await prepareRunCognition({ cognition: config.cognition, seedFiles: experiment.cognitionFiles, store, env, baseDir: experiment.dir });
+  const liveNotices = createNoticeRelay();
+  const cognition = await prepareRunCognition({
+    cognition: config.cognition,
+    seedFiles: experiment.cognitionFiles,
+    store,
+    env,
+    baseDir: experiment.dir,
+    notify: (message) => liveNotices.notify(message),
+  });
   notices.push(...cognition.notices);
 
   // Sandbox (SYSTEM.md §8): a named mode this machine lacks stops the run here (CONFIG_INVALID).
@@ -194,7 +202,6 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
     : null;
 
-  const liveNotices = createNoticeRelay();
   const executor = createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
   notices.push(`Evaluations: ${executor.description}.`);
   const site: EvaluationSite = {

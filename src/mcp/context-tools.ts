@@ -1,4 +1,4 @@
-import type { CognitionItem } from '../cognition/index.js';
+import { retrievalThreshold, type CognitionItem } from '../cognition/index.js';
 import { AsiEvolveError, messageOf } from '../errors.js';
 import { retrievalQueries, toSampleable } from '../loop/index.js';
 import { createRandom } from '../random.js';
@@ -88,7 +88,7 @@ export async function searchCognitionTool(session: McpSession, options: { query:
   if (retriever === null) return { items: [], note: 'the experiment has no cognition items (and cognition growth is off)' };
   const topK = options.top_k ?? Math.max(config.cognition.retrieval.top_k, 5);
   const found = await retriever.search(options.query, topK, { abortSignal: session.signal });
-  const runThreshold = config.cognition.retrieval.score_threshold;
+  const runThreshold = retrievalThreshold(config.cognition);
   return {
     embedder: retriever.embedderId,
     run_threshold: runThreshold,

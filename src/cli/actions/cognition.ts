@@ -14,6 +14,7 @@ import {
   type CognitionItem,
   type CognitionRetriever,
   type IngestEvent,
+  retrievalThreshold,
 } from '../../cognition/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
@@ -49,7 +50,7 @@ async function openRetriever(dir: string, config: Config, store: Store, write: W
     embedder,
     source: createStoreCognitionSource(store),
     topK: config.cognition.retrieval.top_k,
-    threshold: config.cognition.retrieval.score_threshold,
+    threshold: retrievalThreshold(config.cognition),
     approximateAbove: config.cognition.index.approximate_above,
     expansionSearch: config.cognition.index.expansion_search,
     indexCacheFile: indexCacheFileFor(dir),
@@ -205,7 +206,7 @@ export async function searchCommand(dir: string, query: string, options: CommonO
     const found = await retriever.search(query, topK, options.threshold === undefined ? {} : { threshold: options.threshold });
     const stats = retriever.stats();
     write(`${found.length} item(s) for "${oneLine(query, 60)}" (${stats.search} search over ${stats.vectors} items, ${retriever.embedderId}):\n`);
-    const runThreshold = config.cognition.retrieval.score_threshold;
+    const runThreshold = retrievalThreshold(config.cognition);
     found.forEach(({ item, score }, index) => {
       const below = score < runThreshold ? `  (below the run's threshold ${runThreshold})` : '';
       write(`${String(index + 1).padStart(2)}. ${score.toFixed(3)}  [${item.id}] ${item.title} — ${item.source}${below}\n    ${oneLine(item.content)}\n`);

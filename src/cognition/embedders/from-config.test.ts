@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rejectedAsiError } from '../../test-support/asi-error.js';
 import { resolveConfig } from '../../config/load.js';
 import { embedderIdentity } from './identity.js';
-import { createEmbedderFromConfig } from './from-config.js';
+import { createEmbedderFromConfig, neuralThreshold, retrievalThreshold } from './from-config.js';
+import { suggestedLexicalThreshold } from './lexical.js';
 import { fakeModelFolder, fakeTransformers } from './test-support/fake-transformers.js';
 import { startEmbeddingsServer } from './test-support/embeddings-server.js';
 
@@ -69,5 +70,18 @@ describe('createEmbedderFromConfig', () => {
 
   it('rejects an unknown provider when the config is validated', () => {
     expect(() => cognitionOf({ provider: 'faiss' })).toThrow(/cognition\.embedding\.provider/);
+  });
+});
+
+describe('retrievalThreshold', () => {
+  it('suits the embedder when unset, and is the configured value when set', () => {
+    const withThreshold = (embedding: Record<string, unknown>, retrieval: Record<string, unknown>) =>
+      resolveConfig([{ name: 'test.yaml', values: { cognition: { embedding, retrieval } } }], {}).cognition;
+    expect(retrievalThreshold(cognitionOf({}))).toBe(suggestedLexicalThreshold);
+    expect(retrievalThreshold(cognitionOf({ model: 'all-MiniLM-L6-v2' }))).toBe(suggestedLexicalThreshold);
+    expect(retrievalThreshold(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }))).toBe(neuralThreshold);
+    expect(retrievalThreshold(cognitionOf({ provider: 'local', model_path: 'model' }))).toBe(neuralThreshold);
+    expect(retrievalThreshold(withThreshold({}, { score_threshold: 0.4 }))).toBe(0.4);
+    expect(retrievalThreshold(withThreshold({ provider: 'local', model_path: 'model' }, { score_threshold: 0 }))).toBe(0);
   });
 });

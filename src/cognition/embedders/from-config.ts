@@ -3,12 +3,25 @@ import type { Config } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { isLocalBaseURL } from '../../llm/index.js';
 import type { Embedder } from './embedder.js';
-import { createLexicalEmbedder } from './lexical.js';
+import { createLexicalEmbedder, suggestedLexicalThreshold } from './lexical.js';
 import { createLocalEmbedder } from './local.js';
 import { createOpenAIEmbedder } from './openai-compatible.js';
 
 /** Names under which `provider: builtin` is asked for the lexical embedder itself. */
 const lexicalNames = new Set(['builtin-lexical', 'builtin', 'lexical']);
+
+/** The usual `score_threshold` of neural embeddings, which put unrelated texts at 0.2–0.4. */
+export const neuralThreshold = 0.3;
+
+/**
+ * The retrieval threshold of a run: `cognition.retrieval.score_threshold` when set, else the
+ * value that suits the configured embedder (the lexical one scores far lower than neural ones).
+ *
+ * @example retrievalThreshold(config.cognition) // 0.08 with the default built-in embedder
+ */
+export function retrievalThreshold(cognition: Pick<Config['cognition'], 'retrieval' | 'embedding'>): number {
+  return cognition.retrieval.score_threshold ?? (cognition.embedding.provider === 'builtin' ? suggestedLexicalThreshold : neuralThreshold);
+}
 
 /** The embedder a config asks for, with lines worth telling the user. */
 export interface EmbedderFromConfig {

@@ -6,6 +6,6 @@ export { createOpenAIEmbedder } from './openai-compatible.js';
 export type { OpenAIEmbedderOptions } from './openai-compatible.js';
 export { createLocalEmbedder } from './local.js';
 export type { LocalEmbedderOptions } from './local.js';
-export { createEmbedderFromConfig } from './from-config.js';
+export { createEmbedderFromConfig, neuralThreshold, retrievalThreshold } from './from-config.js';
 export type { EmbedderFromConfig, EmbedderFromConfigOptions } from './from-config.js';
 export { EmbeddingCallError } from './embedding-call-error.js';
