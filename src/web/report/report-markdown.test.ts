@@ -111,4 +111,21 @@ describe('renderReportMarkdown', () => {
     expect(empty).toContain('## Best program\n\nNo successful node yet.');
     expect(empty).toContain('| exit-code | 1 |');
   });
+
+  it('escapes HTML it copies from node names, motivations, analyses and errors', () => {
+    const hostile = '<img src=x onerror="alert(1)"><script>steal()</script>';
+    const report = renderReportMarkdown(
+      input({
+        nodes: [
+          stored(0, { name: 'seed', score: 0.5 }),
+          stored(1, { name: hostile, motivation: `why ${hostile}`, analysis: `${hostile}\n& more`, operator: '<b>op</b>', score: 9 }),
+          stored(2, { success: false, score: null, error: `exit-code: ${hostile}` }),
+        ],
+      }),
+    );
+    expect(report).not.toMatch(/<(img|script|b)\b/);
+    expect(report).toContain('"&lt;img src=x onerror="alert(1)"&gt;&lt;script&gt;steal()&lt;/script&gt;"');
+    expect(report).toContain('> &amp; more');
+    expect(report).toContain('Operator &lt;b&gt;op&lt;/b&gt;;');
+  });
 });

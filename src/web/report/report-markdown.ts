@@ -31,8 +31,17 @@ function duration(ms: number): string {
   return minutes < 60 ? `${minutes} min ${seconds % 60} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/**
+ * Text copied from the store (names, motivations, analyses, errors: written by a model or a
+ * candidate) as Markdown text that shows as written: HTML in it is escaped, so that a viewer
+ * that renders inline HTML never runs or shows it as markup.
+ */
+function plain(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replaceAll('|', '\\|');
+  return plain(text).replace(/\r?\n/g, ' ').replaceAll('|', '\\|');
 }
 
 /** A code fence longer than any run of backticks in `text`. */
@@ -46,7 +55,7 @@ function quote(text: string): string {
   return text
     .trim()
     .split('\n')
-    .map((line) => (line ? `> ${line}` : '>'))
+    .map((line) => (line ? `> ${plain(line)}` : '>'))
     .join('\n');
 }
 
@@ -91,8 +100,8 @@ function topAnalyses(nodes: readonly NodeRecord[]): string[] {
   const lines = ['## Top analyses (best 5 nodes)', ''];
   if (top.length === 0) return [...lines, 'No successful node yet.'];
   top.forEach((node, rank) => {
-    lines.push(`### ${rank + 1}. Node ${node.id} (round ${node.step}) — ${score(node.score)} — "${node.name}"`, '');
-    lines.push(`Operator ${node.operator}; parents ${node.parentIds.join(', ') || 'none'}; provenance ${node.provenance}.`, '');
+    lines.push(`### ${rank + 1}. Node ${node.id} (round ${node.step}) — ${score(node.score)} — "${cell(node.name)}"`, '');
+    lines.push(`Operator ${cell(node.operator)}; parents ${node.parentIds.join(', ') || 'none'}; provenance ${node.provenance}.`, '');
     if (node.motivation.trim()) lines.push('**Motivation**', '', quote(node.motivation), '');
     lines.push('**Analysis**', '', node.analysis.trim() ? quote(node.analysis) : '_(no analysis)_', '');
   });
@@ -128,7 +137,7 @@ function provenance(nodes: readonly NodeRecord[]): string[] {
   for (const node of bestNodes) for (const id of node.cognitionIds) seen.set(id, (seen.get(id) ?? 0) + 1);
   if (seen.size > 0) {
     const items = [...seen].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0])).slice(0, 10);
-    lines.push('', `Cognition items seen by the ${bestLabel}: ${items.map(([id, count]) => `\`${id}\` (${count})`).join(', ')}.`);
+    lines.push('', `Cognition items seen by the ${bestLabel}: ${items.map(([id, count]) => `\`${id.replaceAll('`', "'")}\` (${count})`).join(', ')}.`);
   }
   return lines;
 }
@@ -156,7 +165,7 @@ export function renderReportMarkdown(input: ReportInput): string {
     .filter((node) => node.success && node.score !== null)
     .reduce<NodeRecord | undefined>((top, node) => (top === undefined || (node.score as number) > (top.score as number) ? node : top), undefined);
   const lines = [
-    `# ASI-Evolve report: ${input.experimentName}`,
+    `# ASI-Evolve report: ${cell(input.experimentName)}`,
     '',
     `Experiment \`${input.experimentDir}\`, written ${input.generatedAt.toISOString()}.`,
     '',
@@ -170,7 +179,7 @@ export function renderReportMarkdown(input: ReportInput): string {
     '',
   ];
   if (best) {
-    lines.push(`Node ${best.id} (round ${best.step}), "${best.name}", score ${score(best.score)}.`, '');
+    lines.push(`Node ${best.id} (round ${best.step}), "${cell(best.name)}", score ${score(best.score)}.`, '');
     lines.push(fence(best.program, input.programLanguage));
   } else {
     lines.push('No successful node yet.');
