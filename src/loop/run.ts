@@ -196,7 +196,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   let succeeded = stored.filter((node) => node.step > 0 && node.step <= steps && node.success).length;
   let ranThisTime = 0;
 
-  const commit = (result: RoundResult): NodeRecord => {
+  /** Stores the round's node with its calls, visits, sampler state and events (`closing` after the round's own) in one transaction. */
+  const commit = (result: RoundResult, closing: ReadonlyArray<{ type: string; message: string }> = []): NodeRecord => {
     const step = result.node.step;
     policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }));
     const node = store.insertNode(
@@ -205,7 +206,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         calls: withIds(result.calls, step),
         visitedIds: result.visitedIds,
         samplerState: { name: policy.name, state: policy.state() },
-        events: result.events,
+        events: [...result.events, ...closing],
       },
     );
     evictable?.add(node);
@@ -313,14 +314,15 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         for (const call of result.calls) store.insertLlmCall({ ...call, nodeId: null, step });
         return;
       }
-      const node = commit(result);
+      // The round-end event is written with the node: one commit (one fsync) per round, not two.
+      const outcome = result.node.success ? `score ${result.node.score}` : (result.node.error ?? 'failed');
+      const node = commit(result, [{ type: 'round-end', message: `step ${step}: ${outcome}` }]);
       inFlight.delete(step);
       await growCognition(node, result);
       evictIfFull();
       done++;
       ranThisTime++;
       if (node.success) succeeded++;
-      store.addEvent('round-end', `step ${step}: ${node.success ? `score ${node.score}` : node.error ?? 'failed'}`, { nodeId: node.id }, step);
       emit({
         type: 'round-end',
         step,
