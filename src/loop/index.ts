@@ -15,3 +15,10 @@ export { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js
 export { estimateRun, formatEstimate, historyFromStore, type RunEstimate, type RunHistory } from './dry-run.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { stepDirFor } from './step-files.js';
+export {
+  openExperiment,
+  type ExperimentReader,
+  type ExperimentRunOptions,
+  type OpenedExperiment,
+  type OpenExperimentOptions,
+} from './open-experiment.js';

@@ -15,7 +15,7 @@ import {
   type Analyst,
 } from '../agents/index.js';
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/index.js';
-import { createExecutorFromConfig } from '../cluster/index.js';
+import { createExecutorFromConfig, type Executor } from '../cluster/index.js';
 import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
 import type { Config, Experiment } from '../config/index.js';
 import {
@@ -31,7 +31,7 @@ import {
 import { createRoleModels, withContextFit, type LanguageModel } from '../llm/index.js';
 import { createRandom } from '../random.js';
 import { estimateRun } from './dry-run.js';
-import { createSamplingPolicy } from '../sampling/index.js';
+import { createSamplingPolicy, type SamplingPolicy } from '../sampling/index.js';
 import type { Store } from '../store/index.js';
 import { recordCall } from './call-context.js';
 import { createEngineer, runCheckCommand, type EngineerSettings, type EvaluationSite } from './engineer.js';
@@ -51,7 +51,16 @@ export interface RunParts {
  * The default preset: picks each part of a run from the validated config. The loop itself
  * only sees the parts, so tests and other presets can swap any of them.
  */
-export async function buildRunParts(options: { config: Config; experiment: Experiment; store: Store; env: NodeJS.ProcessEnv }): Promise<RunParts> {
+export async function buildRunParts(options: {
+  config: Config;
+  experiment: Experiment;
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  /** Instead of the `database.sampling` policy (a library caller's own). */
+  policy?: SamplingPolicy;
+  /** Instead of the `cluster.executor` one; the caller closes it, the run does not. */
+  executor?: Executor;
+}): Promise<RunParts> {
   const { config, experiment, store, env } = options;
   const notices: string[] = [];
 
@@ -202,7 +211,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
     : null;
 
-  const executor = createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
+  const executor = options.executor ?? createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
   notices.push(`Evaluations: ${executor.description}.`);
   const site: EvaluationSite = {
     executor,
@@ -237,7 +246,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
         maxCodeLength: config.pipeline.researcher.max_code_length,
         allowFailingSeed: config.pipeline.allow_failing_seed,
       },
-      policy: createSamplingPolicy(config.database.sampling),
+      policy: options.policy ?? createSamplingPolicy(config.database.sampling),
       retrieve: config.cognition.retrieval.top_k > 0 ? cognition.retrieve : null,
       designer,
       novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },
@@ -259,7 +268,7 @@ export async function buildRunParts(options: { config: Config; experiment: Exper
     notices,
     retriever: cognition.retriever,
     close: async () => {
-      await executor.close();
+      if (options.executor === undefined) await executor.close();
       await models.close();
     },
   };
