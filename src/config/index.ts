@@ -3,3 +3,4 @@ export { ConfigError, type ConfigIssue } from './errors.js';
 export { loadConfig, resolveConfig, readConfigFile, mergeValues, type ConfigLayer, type LoadConfigOptions } from './load.js';
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';
 export { configJsonSchema, configSchemaFileName, configSchemaModeline } from './json-schema.js';
+export { compatibilityKeys, compatibilityKeysSet, describeCompatibilityKeys, type CompatibilityKey } from './compat-keys.js';

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { compatibilityKeysSet, type CompatibilityKey } from './compat-keys.js';
 
 type PlainObject = Record<string, unknown>;
 
@@ -260,8 +261,8 @@ export interface LoadConfigOptions {
   callsNoModel?: boolean;
 }
 
-/** defaults ← experiment config.yaml ← --config FILE ← flags. */
-export function loadConfig(options: LoadConfigOptions): { config: Config; files: string[] } {
+/** defaults ← experiment config.yaml ← --config FILE ← flags; `noEffect`: the compatibility-only keys they set. */
+export function loadConfig(options: LoadConfigOptions): { config: Config; files: string[]; noEffect: CompatibilityKey[] } {
   const layers: ConfigLayer[] = [];
   const experimentFile = `${options.experimentDir}/config.yaml`;
   if (existsSync(experimentFile)) layers.push(readConfigFile(experimentFile));
@@ -273,5 +274,5 @@ export function loadConfig(options: LoadConfigOptions): { config: Config; files:
   }
   if (options.flags && Object.keys(options.flags).length > 0) layers.push({ name: commandLine, values: options.flags });
   const resolved = resolveConfig(layers, options.env ?? process.env, { callsNoModel: options.callsNoModel === true });
-  return { config: resolved, files: layers.map((layer) => layer.name) };
+  return { config: resolved, files: layers.map((layer) => layer.name), noEffect: compatibilityKeysSet(layers.map((layer) => layer.values)) };
 }

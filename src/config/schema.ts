@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compatibilitySchemas } from './compat-keys.js';
 
 /**
  * The configuration schema: one section per part of the tool. Keys of the Python reference
@@ -123,49 +124,23 @@ const apiSchema = z
   })
   .prefault({});
 
-const wandbSchema = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    offline: z.boolean().default(false),
-    project: z.string().default('evolve'),
-    entity: z.string().default(''),
-  })
-  .prefault({});
-
-/** Accepted for compatibility with reference experiment folders. */
-const loggingSchema = z
-  .strictObject({
-    level: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'debug', 'info', 'warning', 'error']).default('INFO'),
-    console: z.boolean().default(true),
-    wandb: wandbSchema,
-  })
-  .prefault({});
-
-const embeddingSchema = z
-  .strictObject({
-    /** `builtin-lexical` needs no model and no network. Reference model names are accepted and fall back to it. */
-    model: z.string().default('builtin-lexical'),
-    dimension: z.number().int().positive().default(384),
-  })
-  .prefault({});
-
-const faissSchema = z.strictObject({ index_type: z.string().default('IP') }).prefault({});
+/** Keys accepted only for compatibility with reference experiment folders (no effect; see compat-keys.ts). */
+const compat = compatibilitySchemas;
 
 const pipelineSchema = z
   .strictObject({
     agents: z
       .strictObject({
         manager: z.boolean().default(false),
-        researcher: z.boolean().default(true),
-        engineer: z.boolean().default(true),
+        researcher: compat.alwaysOn,
+        engineer: compat.alwaysOn,
         analyzer: z.boolean().default(true),
       })
       .prefault({}),
     researcher: z
       .strictObject({
         diff_based_evolution: z.boolean().default(true),
-        /** Accepted for compatibility; SEARCH/REPLACE blocks are parsed by a fixed grammar. */
-        diff_pattern: z.string().optional(),
+        diff_pattern: compat.diffPattern,
         max_code_length: z.number().int().positive().default(100_000),
         /** Attempts to repair a diff that does not apply before falling back to a full rewrite. */
         diff_retries: z.number().int().min(0).default(1),
@@ -259,11 +234,11 @@ const cognitionEmbeddingSchema = z
 
 const cognitionSchema = z
   .strictObject({
-    storage_dir: z.string().default('cognition_data'),
+    storage_dir: compat.storageDir('cognition_data'),
     /** Seed files (YAML/JSON/JSONL/Markdown) imported at the start of a run, relative to the experiment. */
     seed_files: z.array(z.string()).optional(),
     embedding: cognitionEmbeddingSchema,
-    faiss: faissSchema,
+    faiss: compat.faiss,
     /** Search is exact up to `approximate_above` stored vectors, then an approximate (HNSW) index. */
     index: z
       .strictObject({
@@ -298,7 +273,7 @@ const cognitionSchema = z
         score_threshold: z.number().min(-1).max(1).optional(),
       })
       .prefault({}),
-    web_search: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    web_search: compat.webSearch,
   })
   .prefault({});
 
@@ -326,11 +301,11 @@ const poolSchema = z
 
 const databaseSchema = z
   .strictObject({
-    storage_dir: z.string().default('database_data'),
+    storage_dir: compat.storageDir('database_data'),
     /** Keep at most this many nodes; the worst are evicted (never the best). null = unbounded. */
     max_size: z.number().int().positive().nullable().default(null),
-    embedding: embeddingSchema,
-    faiss: faissSchema,
+    embedding: compat.nodeEmbedding,
+    faiss: compat.faiss,
     sampling: z
       .strictObject({
         /** `pool` = the paper's candidate pool (see `pool`). */
@@ -507,9 +482,9 @@ function checkModelReferences(
 }
 
 export const configSchema = z.strictObject({
-  experiment_name: z.string().optional(),
+  experiment_name: compat.experimentName,
   api: apiSchema,
-  logging: loggingSchema,
+  logging: compat.logging,
   pipeline: pipelineSchema,
   cognition: cognitionSchema,
   database: databaseSchema,

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
+import { describeCompatibilityKeys, loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
 import { loadTemplates } from '../../agents/index.js';
 import { acquireRunLock, buildRunParts, runLoop, type RunLock, type RunParts } from '../../loop/index.js';
 import { estimateRun, formatEstimate, historyFromStore } from '../../loop/index.js';
@@ -42,7 +42,7 @@ function removeDatabase(path: string): void {
 
 /** `run DIR`: validates everything first, then runs (or resumes) the loop until the rounds are stored. */
 export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
-  const { config, files } = loadConfig({
+  const { config, files, noEffect } = loadConfig({
     experimentDir: dir,
     // A dry run only estimates: it calls no model, so it needs no API key.
     callsNoModel: options.dryRun === true,
@@ -50,7 +50,9 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
     ...(options.config !== undefined ? { configFile: options.config } : {}),
   });
   const experiment = resolveExperiment(dir, config);
+  const compatibilityNotice = describeCompatibilityKeys(noEffect);
   if (options.dryRun) {
+    if (compatibilityNotice !== null) write(`${compatibilityNotice}\n`);
     // Estimates from the real templates and files (and the stored history, if any); calls no model, creates nothing.
     const history = existsSync(experiment.databasePath) ? openStore(experiment.databasePath, { readonly: true }) : null;
     try {
@@ -64,7 +66,7 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   // One run at a time per experiment: two would evaluate the same steps in the same folders.
   const lock = acquireRunLock(`${experiment.databasePath}.lock`);
   try {
-    await runWithLock(config, experiment, files, write, lock);
+    await runWithLock(config, experiment, { files, compatibilityNotice }, write, lock);
   } finally {
     lock.release();
   }
@@ -73,7 +75,7 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
 async function runWithLock(
   config: Config,
   experiment: Experiment,
-  files: readonly string[],
+  loaded: { files: readonly string[]; compatibilityNotice: string | null },
   write: (text: string) => void,
   lock: RunLock,
 ): Promise<void> {
@@ -97,7 +99,9 @@ async function runWithLock(
     beforeForcedExit: () => lock.release(),
   });
   try {
+    const { files, compatibilityNotice } = loaded;
     write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
+    if (compatibilityNotice !== null) write(`${compatibilityNotice}\n`);
     for (const notice of parts.notices) write(`${notice}\n`);
     const summary = await runLoop({
       parts: parts.loop,
