@@ -13,6 +13,7 @@ import { withDeadline } from './wrappers/deadline.js';
 import { withRecorder, type LlmCallRecordDraft } from './wrappers/recorder.js';
 import { withRetry, type RetryInfo } from './wrappers/retry.js';
 import { replyCharLimit, withPromptLimit, withReplyLimit } from './wrappers/size-limits.js';
+import { knownSecrets, secretRedactor, withReplyRedaction } from './known-secrets.js';
 
 /** The longest wait between two attempts: `withRetry`'s default caps on backoff and Retry-After. */
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -70,8 +71,9 @@ function describeSettings(settings: ModelSettings): string {
 /**
  * Builds each role's model from `roles`, `models` and `api` (a role left out uses the main
  * model; with no main model and no model of its own a role gets null). Each member model is
- * `promptLimit(retry(budget(recorder(replyLimit(deadline(provider))))))`: a prompt over the
- * context window is never sent, a reply far over the output limit is discarded unseen, the deadline bounds each attempt, the recorder
+ * `promptLimit(retry(budget(recorder(redaction(replyLimit(deadline(provider)))))))`: a prompt over
+ * the context window is never sent, a reply far over the output limit is discarded unseen, known
+ * secrets are removed from replies and records, the deadline bounds each attempt, the recorder
  * keeps each attempt under its role, the budget refuses an attempt before it is sent when it
  * could cross `budget.usd` or `budget.tokens`, and the retry backs off with jitter (honouring
  * Retry-After) on transient errors only. A role with several models is an ensemble of such
@@ -116,11 +118,14 @@ export function createRoleModels(
     }
     return provider;
   };
+  // An endpoint that echoes the API key back must not get it stored, shown or evaluated.
+  const redact = secretRedactor(knownSecrets(config, env));
   const stackFor = (settings: ModelSettings, role: string): LanguageModel => {
     const maxOutputTokens = settings.maxCompletionTokens ?? settings.maxTokens;
     let model = withDeadline(providerFor(settings, role), { timeoutMs: settings.timeoutSeconds * 1000 });
     model = withReplyLimit(model, { maxReplyChars: replyCharLimit(maxOutputTokens) });
-    model = withRecorder(model, { role, onCall: options.onCall, pricing });
+    model = withReplyRedaction(model, redact);
+    model = withRecorder(model, { role, onCall: options.onCall, pricing, redact });
     model = withBudget(model, { tracker: budget, role, maxOutputTokens, pricing });
     const jitter = options.random.fork(`retry:${role}:${settings.name}`);
     const onRetry = options.onRetry;

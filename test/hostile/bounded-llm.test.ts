@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analysisAnswer, fakeApi, makeExperiment, readStored, rewriteAnswer, startFakeLlm, useE2eCleanup } from '../e2e/helpers.js';
+import { analysisAnswer, cliEnv, fakeApi, makeExperiment, readStored, rewriteAnswer, startFakeLlm, useE2eCleanup } from '../e2e/helpers.js';
 import { runMeasured } from './measure.js';
 
 useE2eCleanup();
@@ -58,5 +58,30 @@ describe('oversized model replies and prompts', () => {
     expect(nodes[1]!.error).toMatch(/^design: the prompt for test-model \(~\d+ tokens\) exceeds its 128000-token context window; it was not sent$/);
     expect(calls.filter((call) => call.role === 'researcher')).toEqual([]);
     expect(Math.max(0, ...server.requests.map((request) => JSON.stringify(request.body).length))).toBeLessThan(1_000_000);
+  });
+});
+
+describe('known secrets echoed by the model endpoint', () => {
+  it('are stored nowhere: not in the database, node.json, transcripts, best/ or the program evaluated', async () => {
+    const key = `sk-echo-canary-${process.pid}-0123456789`;
+    const token = `ghp_echo_canary_${process.pid}_abcdef`;
+    const { server } = await startFakeLlm((request) =>
+      request.role === 'analyzer'
+        ? analysisAnswer(`The key was ${key} and the token ${token}.`)
+        : rewriteAnswer(`design ${key}`, `uses ${key}`, `score = 2\n# ${key} ${token}\n`),
+    );
+    const dir = makeExperiment({ initialProgram: 'score = 1\n', config: { api: fakeApi(server.url), run: { steps: 2 } } });
+    const run = await runMeasured(['run', dir], { env: cliEnv({ OPENAI_API_KEY: key, GITHUB_TOKEN: token }) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // The endpoint did get the key (it is the one the run authenticates with) and echoed it.
+    expect(server.requests.some((request) => JSON.stringify(request.headers).includes(key))).toBe(true);
+    const { nodes } = readStored(dir);
+    expect(nodes[1]).toMatchObject({ name: 'design [redacted]', motivation: 'uses [redacted]', success: true, score: 2 });
+    expect(nodes[1]!.program).toBe('score = 2\n# [redacted] [redacted]\n');
+    for (const file of filesUnder(dir)) {
+      const bytes = readFileSync(file).toString('latin1');
+      expect(bytes.includes(key) || bytes.includes(token), file).toBe(false);
+    }
   });
 });

@@ -12,14 +12,16 @@ export interface RecorderOptions {
   /** Receives each attempt, success or failure. An error it throws fails the call. */
   onCall: (record: LlmCallRecordDraft) => void;
   pricing?: Pricing;
+  /** Applied to every text of a record (prompts, reply, error) before `onCall` sees it: removes known secrets. */
+  redact?: (text: string) => string;
 }
 
 const unknownUsage: TokenUsage = { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined };
 
-function requestOf(options: GenerateOptions): JsonObject {
+function requestOf(options: GenerateOptions, redact: (text: string) => string): JsonObject {
   const request: JsonObject = {
-    system: options.system ?? null,
-    messages: options.messages.map((message) => ({ role: message.role, content: message.content })),
+    system: options.system === undefined ? null : redact(options.system),
+    messages: options.messages.map((message) => ({ role: message.role, content: redact(message.content) })),
   };
   if (options.maxOutputTokens !== undefined) request['maxOutputTokens'] = options.maxOutputTokens;
   if (options.temperature !== undefined) request['temperature'] = options.temperature;
@@ -45,6 +47,7 @@ function requestOf(options: GenerateOptions): JsonObject {
  */
 export function withRecorder(model: LanguageModel, options: RecorderOptions): LanguageModel {
   const attempts = new WeakMap<GenerateOptions, number>();
+  const redact = options.redact ?? ((text: string) => text);
   return {
     provider: model.provider,
     modelId: model.modelId,
@@ -58,7 +61,7 @@ export function withRecorder(model: LanguageModel, options: RecorderOptions): La
         role: options.role,
         provider: model.provider,
         modelId: model.modelId,
-        request: requestOf(generateOptions),
+        request: requestOf(generateOptions, redact),
         attempt,
         createdAt,
       };
@@ -72,7 +75,7 @@ export function withRecorder(model: LanguageModel, options: RecorderOptions): La
           usage: unknownUsage,
           costUsd: 0,
           durationMs: Math.round(performance.now() - started),
-          error: messageOf(error),
+          error: redact(messageOf(error)),
         });
         throw error;
       }
@@ -81,7 +84,7 @@ export function withRecorder(model: LanguageModel, options: RecorderOptions): La
       if (!cost.priced && respondingModel !== undefined) cost = costOf(model.modelId, result.usage, options.pricing);
       options.onCall({
         ...base,
-        responseText: result.text,
+        responseText: redact(result.text),
         usage: { ...result.usage },
         costUsd: cost.costUsd,
         durationMs: Math.round(performance.now() - started),
