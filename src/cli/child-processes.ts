@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { liveProcesses } from '../evaluation/index.js';
+import { childrenOf, processStat, type ProcessStat } from '../evaluation/index.js';
 
 /** A live child of this process, with the process group it belongs to. */
 export interface ChildProcessInfo {
@@ -7,10 +7,14 @@ export interface ChildProcessInfo {
   groupId: number;
 }
 
+/** The children the kernel lists for `parentPid` (Linux), read without scanning every process. */
 function fromProc(parentPid: number): ChildProcessInfo[] | null {
-  const processes = liveProcesses();
-  if (processes === null) return null;
-  return processes.filter((entry) => entry.parentPid === parentPid).map(({ pid, groupId }) => ({ pid, groupId }));
+  const children = childrenOf(parentPid);
+  if (children === null) return null;
+  return children
+    .map(processStat)
+    .filter((stat): stat is ProcessStat => stat !== null && stat.live)
+    .map(({ pid, groupId }) => ({ pid, groupId }));
 }
 
 function fromPs(parentPid: number): ChildProcessInfo[] {

@@ -38,4 +38,4 @@ export {
   type ReproductionReport,
   type ReproductionRun,
 } from './reproduce.js';
-export { liveProcesses } from './process-group.js';
+export { childrenOf, processStat, type ProcessStat } from './process-group.js';

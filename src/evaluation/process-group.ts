@@ -17,54 +17,74 @@ export interface ProcessStat {
   pid: number;
   parentPid: number;
   groupId: number;
+  /** False for a zombie: it can no longer do anything, but stays until its parent reaps it. */
+  live: boolean;
 }
 
-/**
- * Every live process of this machine, read from /proc (Linux); null where /proc is missing.
- * Zombies do not count: where PID 1 does not reap orphans (some containers) they stay
- * in their group forever although they can no longer do anything.
- */
-export function liveProcesses(): ProcessStat[] | null {
-  let entries: string[];
+/** /proc/<pid>/stat of one process, or null when it is gone or /proc is missing. */
+export function processStat(pid: number): ProcessStat | null {
+  let stat: string;
   try {
-    entries = readdirSync('/proc');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return null;
   }
-  const processes: ProcessStat[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
-    const [state, parentPid, groupId] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (state === 'Z' || state === 'X') continue;
-    processes.push({ pid: Number(entry), parentPid: Number(parentPid), groupId: Number(groupId) });
-  }
-  return processes;
-}
-
-/** The live processes of a group (see {@link liveProcesses}); null where /proc is missing. */
-export function liveGroupMembers(groupId: number): number[] | null {
-  return liveProcesses()?.filter((entry) => entry.groupId === groupId).map((entry) => entry.pid) ?? null;
+  // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+  const [state, parentPid, groupId] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, parentPid: Number(parentPid), groupId: Number(groupId), live: state !== 'Z' && state !== 'X' };
 }
 
 /**
- * Sends a signal to every live process of the group but its leader; where /proc is missing,
- * to the whole group.
+ * The children of one process, from /proc/<pid>/task/<tid>/children of each of its threads
+ * (Linux); [] when it is gone, null where the kernel does not list children.
  */
-export function signalGroupExceptLeader(groupId: number, signal: NodeJS.Signals): void {
-  const members = liveGroupMembers(groupId);
-  if (members === null) {
-    signalGroup(groupId, signal);
+export function childrenOf(pid: number): number[] | null {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const thread of threads) {
+    let listed: string;
+    try {
+      listed = readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && thread === String(pid)) return null;
+      continue; // the thread ended meanwhile
+    }
+    for (const child of listed.split(' ')) if (child.trim() !== '') children.push(Number(child));
+  }
+  return children;
+}
+
+/** Every process below `pid` (not `pid` itself), breadth first; null where children are not listed. */
+export function descendantsOf(pid: number): number[] | null {
+  const found: number[] = [];
+  const pending = [pid];
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    const children = childrenOf(next);
+    if (children === null) return null;
+    found.push(...children);
+    pending.push(...children);
+  }
+  return found;
+}
+
+/**
+ * Sends a signal to the processes below a group's leader, not to the leader itself. Only the
+ * evaluation's own processes are looked at: under a namespace sandbox every process of the
+ * evaluation descends from the leader (orphans go to the namespace's first process). Where the
+ * kernel does not list children, the whole group gets the signal.
+ */
+export function signalDescendants(leaderPid: number, signal: NodeJS.Signals): void {
+  const descendants = descendantsOf(leaderPid);
+  if (descendants === null) {
+    signalGroup(leaderPid, signal);
     return;
   }
-  for (const pid of members) {
-    if (pid === groupId) continue;
+  for (const pid of descendants) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -73,22 +93,37 @@ export function signalGroupExceptLeader(groupId: number, signal: NodeJS.Signals)
   }
 }
 
-/** True while any process of the group can still run. */
-export function isGroupAlive(groupId: number): boolean {
+/**
+ * True while the group may still hold a live process. The kernel says whether any member is
+ * left, zombies included; where PID 1 does not reap orphans (some containers) zombies would stay
+ * forever, so when asked to look, it checks the processes where a live member can be: below
+ * the leader, and the orphans PID 1 adopted. Nothing else of the machine is read.
+ */
+export function isGroupAlive(groupId: number, lookForZombies: boolean): boolean {
   try {
     process.kill(-groupId, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const members = liveGroupMembers(groupId);
-  return members === null ? true : members.length > 0;
+  if (!lookForZombies) return true;
+  const below = descendantsOf(groupId);
+  const adopted = childrenOf(1);
+  if (below === null || adopted === null) return true;
+  return [groupId, ...below, ...adopted].some((pid) => {
+    const stat = processStat(pid);
+    return stat !== null && stat.live && stat.groupId === groupId;
+  });
 }
+
+/** After this long, a group the kernel still reports is checked for zombies. */
+const zombieCheckAfterMs = 100;
 
 /** Waits until no process of the group can run, or the time is up; says which. */
 export async function waitForGroupExit(groupId: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   for (;;) {
-    if (!isGroupAlive(groupId)) return true;
+    if (!isGroupAlive(groupId, Date.now() - started >= zombieCheckAfterMs)) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

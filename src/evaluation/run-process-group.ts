@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { signalGroup, signalGroupExceptLeader, waitForGroupExit } from './process-group.js';
+import { signalDescendants, signalGroup, waitForGroupExit } from './process-group.js';
 
 /** How a process group ended. */
 export interface ProcessGroupExit {
@@ -109,7 +109,7 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
       if (termination !== null || exited || child.pid === undefined) return;
       const groupId = child.pid;
       termination = reason;
-      if (options.spareLeaderOnTerm === true) signalGroupExceptLeader(groupId, 'SIGTERM');
+      if (options.spareLeaderOnTerm === true) signalDescendants(groupId, 'SIGTERM');
       else signalGroup(groupId, 'SIGTERM');
       killDeadline = Date.now() + options.killGraceMs;
       killTimer = startTimer(options.killGraceMs, () => {
