@@ -136,15 +136,13 @@ export function recentRounds(context: StoreContext, count: number): NodeSummary[
 
 /**
  * Failed rounds counted by reason (the error up to its first colon, `unknown` when none was
- * given), in the order each reason first occurred. Reads only the failed rows.
+ * given), in the order each reason first occurred: read from running totals (migration 004).
  */
 export function failureReasons(context: StoreContext): Map<string, number> {
-  const rows = prepare(
-    context,
-    `SELECT CASE WHEN error IS NULL THEN 'unknown' WHEN instr(error, ':') > 0 THEN substr(error, 1, instr(error, ':') - 1) ELSE error END AS reason,
-       count(*) AS count, min(id) AS first_id
-     FROM nodes WHERE success = 0 AND step >= 1 GROUP BY reason ORDER BY first_id`,
-  ).all() as Array<{ reason: string; count: number }>;
+  const rows = prepare(context, 'SELECT reason, count FROM failure_totals WHERE count > 0 ORDER BY first_id').all() as Array<{
+    reason: string;
+    count: number;
+  }>;
   return new Map(rows.map((row) => [row.reason, row.count]));
 }
 

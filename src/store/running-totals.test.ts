@@ -169,6 +169,50 @@ describe('node summaries', () => {
   });
 });
 
+/** Failures by reason recomputed from the rows, in order of first occurrence. */
+function failuresFromRows(store: Store): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const node of store.listNodes()) {
+    if (node.success || node.step < 1) continue;
+    const reason = (node.error ?? 'unknown').split(':')[0] ?? 'unknown';
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts];
+}
+
+describe('failure totals', () => {
+  it('follow inserts, evictions of the first failure of a reason and raw edits', () => {
+    const store = temp.open();
+    const errors = ['timeout: 10 s', 'exit: 1', null, 'timeout: 3 s', 'exit: 2', 'bad-results', 'timeout: 1 s'];
+    errors.forEach((error, index) =>
+      store.insertNode(makeNode({ id: index + 1, step: index + 1, success: false, score: null, error })),
+    );
+    store.insertNode(makeNode({ id: 0, step: 0, success: false, score: null, error: 'seed: not a round' }));
+    store.insertNode(makeNode({ id: 20, step: 20 }));
+    expect([...store.failureReasons()]).toEqual(failuresFromRows(store));
+    expect([...store.failureReasons()].map(([reason]) => reason)).toEqual([
+      'timeout',
+      'exit',
+      'unknown',
+      'bad-results',
+    ]);
+    // The first timeout goes: exit now came first.
+    store.deleteNodes([1, 3]);
+    expect([...store.failureReasons()]).toEqual(failuresFromRows(store));
+    expect([...store.failureReasons()].map(([reason]) => reason)).toEqual(['exit', 'timeout', 'bad-results']);
+    const raw = new BetterSqlite3(temp.path);
+    raw.prepare("UPDATE nodes SET error = 'oom: killed' WHERE id = 2").run();
+    raw.prepare('UPDATE nodes SET success = 1, error = NULL, score = 1 WHERE id = 6').run();
+    raw.close();
+    expect([...store.failureReasons()]).toEqual(failuresFromRows(store));
+    expect([...store.failureReasons()]).toEqual([
+      ['oom', 1],
+      ['timeout', 2],
+      ['exit', 1],
+    ]);
+  });
+});
+
 describe('small reads for pollers', () => {
   it('give the node ids, the latest node time and the newest event id without reading rows', () => {
     let clock = Date.parse('2026-01-01T00:00:00.000Z');
@@ -183,7 +227,7 @@ describe('small reads for pollers', () => {
   });
 });
 
-describe('migration 003 (running totals)', () => {
+describe('migrations 003 and 004 (running totals)', () => {
   it('backfills totals, summary columns and the id high-water mark from an older file', () => {
     temp.open({ migrations: migrations.slice(0, 2) }).close();
     const raw = new BetterSqlite3(temp.path);
@@ -210,6 +254,7 @@ describe('migration 003 (running totals)', () => {
     expectTotalsAgreeWithRows(store);
     expect(store.nodeTotals()).toEqual({ nodes: 3, rounds: 2, roundsSucceeded: 1, roundsRuntimeMs: 200, bestId: 1 });
     expect(store.spendSummary()).toMatchObject({ totalUsd: 0.75, inputTokens: 10, outputTokens: 3, calls: 2 });
+    expect([...store.failureReasons()]).toEqual([['exit', 1]]);
     expect(store.sampleableNodes().map((node) => [node.id, node.programLength, node.metrics, node.visitCount])).toEqual(
       [
         [0, 4, { score: 1 }, 2],
