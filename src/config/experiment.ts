@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import type { Config } from './schema.js';
+import { readTextFile } from './text-file.js';
 
 /** An experiment folder, checked: what the run reads from it. */
 export interface Experiment {
@@ -50,17 +51,19 @@ function quote(path: string): string {
   return `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Reads one of the experiment's text files; a folder (or an unreadable file) in its place is named, not a crash. */
-function readExperimentFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
-    throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `${path} ${reason}: expected the ${what} as a text file`, {
-      file: path,
-      cause: error,
-    });
-  }
+/** The most the task description may hold: more could not fit any model's context window. */
+export const MAX_TASK_BYTES = 1024 * 1024;
+/** The most the initial program may hold. */
+export const MAX_INITIAL_PROGRAM_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads one of the experiment's text files; a folder, a device or FIFO, a file over `maxBytes`
+ * or bytes that are not UTF-8 in its place are named, not a crash or a hang.
+ */
+function readExperimentFile(path: string, what: string, maxBytes: number): string {
+  const read = readTextFile(path, maxBytes);
+  if (read.ok) return read.text;
+  throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `${path} ${read.problem}: expected the ${what} as a UTF-8 text file`, { file: path });
 }
 
 /**
@@ -109,8 +112,8 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
   }
   return {
     dir: absolute,
-    task: readExperimentFile(inputPath, 'task description'),
-    initialProgram: existsSync(initialPath) ? readExperimentFile(initialPath, 'initial program') : null,
+    task: readExperimentFile(inputPath, 'task description', MAX_TASK_BYTES),
+    initialProgram: existsSync(initialPath) ? readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES) : null,
     evaluatorCommand,
     cognitionFiles,
     databasePath: join(absolute, 'asi-evolve.db'),

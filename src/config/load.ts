@@ -1,8 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { readTextFile } from './text-file.js';
 import { compatibilityKeysSet, type CompatibilityKey } from './compat-keys.js';
 
 type PlainObject = Record<string, unknown>;
@@ -31,64 +32,6 @@ function configIssue(path: string, message: string, key = ''): ConfigError {
   return new ConfigError([{ file: path, key, message }]);
 }
 
-/**
- * The bytes of a config file, refused without reading them whole when it is not a regular file
- * (a device such as /dev/zero, a FIFO that would block forever, a folder) or is over
- * {@link MAX_CONFIG_BYTES}. Opened non-blocking so that a FIFO cannot hang the open itself.
- */
-function readConfigBytes(path: string): Buffer {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw configIssue(path, code === 'EISDIR' ? 'is a folder, not a YAML file' : `cannot be read (${(error as Error).message})`);
-  }
-  try {
-    const stats = fstatSync(descriptor);
-    if (stats.isDirectory()) throw configIssue(path, 'is a folder, not a YAML file');
-    if (!stats.isFile()) throw configIssue(path, 'is not a regular file (a device, FIFO or socket); give a YAML file');
-    if (stats.size > MAX_CONFIG_BYTES) {
-      throw configIssue(path, `is ${stats.size} bytes; a config file may be at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`);
-    }
-    // One byte more than allowed tells a file that grew since fstat from one that did not.
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-    let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read) {
-      read = readSync(descriptor, buffer, length, buffer.length - length, null);
-    }
-    if (length > MAX_CONFIG_BYTES) throw configIssue(path, `is over ${MAX_CONFIG_BYTES} bytes (1 MiB), the most a config file may be`);
-    return buffer.subarray(0, length);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw configIssue(path, `cannot be read (${(error as Error).message})`);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-/** The text of a config file's bytes; bytes that are not UTF-8 are an error naming their line. */
-function decodeUtf8(path: string, bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Find the first bad byte: decode growing prefixes of lines until one fails.
-    let line = 1;
-    let start = 0;
-    for (let index = 0; index <= bytes.length; index++) {
-      if (index < bytes.length && bytes[index] !== 0x0a) continue;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, index));
-      } catch {
-        break;
-      }
-      line += 1;
-      start = index + 1;
-    }
-    throw configIssue(path, `line ${line} has bytes that are not UTF-8; save the file as UTF-8`);
-  }
-}
-
 /** Keys that would set an object's prototype when merged: refused wherever they appear. */
 const forbiddenKeys = new Set(['__proto__']);
 
@@ -106,7 +49,9 @@ function findForbiddenKeys(value: unknown, path: string[], found: string[]): voi
 
 /** Reads a YAML file into a layer; a syntax error names the file and line. */
 export function readConfigFile(path: string): ConfigLayer {
-  const text = decodeUtf8(path, readConfigBytes(path));
+  const read = readTextFile(path, MAX_CONFIG_BYTES);
+  if (!read.ok) throw configIssue(path, read.problem.replace('not a text file', 'not a YAML file'));
+  const text = read.text;
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
