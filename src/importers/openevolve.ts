@@ -95,6 +95,10 @@ export function importOpenEvolve(
     report.mapped(configName, 'config.yaml (the original is kept as openevolve-config.yaml)');
   }
   installAdaptor(target);
+  report.left(
+    'evaluator.py',
+    'it loads the candidate into its own process (as the source tool does), so a candidate can change what it reports; for untrusted candidates run the program through $ASI_SANDBOX_EXEC instead (docs/sandbox.md)',
+  );
 
   const program = readFileSync(join(source, initialName), 'utf8');
   writeFileSync(join(target, 'initial_program'), program);

@@ -85,6 +85,10 @@ export function importShinka(
     report.left('config.yaml', 'kept as shinka-config.yaml; config.yaml is now the asi-evolve config');
   }
   installAdaptor(target);
+  report.left(
+    'evaluate.py',
+    'it loads the candidate into its own process (as the source tool does), so a candidate can change what it reports; for untrusted candidates run the program through $ASI_SANDBOX_EXEC instead (docs/sandbox.md)',
+  );
   const program = readFileSync(join(source, initialName), 'utf8');
   writeFileSync(join(target, 'initial_program'), program);
   report.mapped(initialName, 'initial_program');

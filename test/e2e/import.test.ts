@@ -10,6 +10,7 @@ import {
   makeTempDir,
   readStored,
   repoRoot,
+  rewriteAnswer,
   runCli,
   startFakeLlm,
   useE2eCleanup,
@@ -50,6 +51,14 @@ function shinkaScoreByHand(program: string): number {
   writeFileSync(join(folder, 'candidate.py'), program);
   const code = `import json, evaluate\nevaluate.main(${JSON.stringify(join(folder, 'candidate.py'))}, ${JSON.stringify(join(folder, 'out'))})\nprint(json.dumps(json.load(open(${JSON.stringify(join(folder, 'out', 'metrics.json'))}))["combined_score"]))`;
   return python(join(fixtures, 'shinka-task'), code) as number;
+}
+
+/** The reference fixture's own evaluator.py, run by hand on a program, as its eval_score. */
+function referenceScoreByHand(program: string): number {
+  const folder = makeTempDir('asi-by-hand-');
+  writeFileSync(join(folder, 'code'), program);
+  const code = `import json, subprocess\nsubprocess.run(["python3", "evaluator.py", ${JSON.stringify(join(folder, 'code'))}, ${JSON.stringify(join(folder, 'out.json'))}], check=True)\nprint(json.dumps(json.load(open(${JSON.stringify(join(folder, 'out.json'))}))["eval_score"]))`;
+  return python(join(fixtures, 'reference-experiment'), code) as number;
 }
 
 function best(nodes: NodeRecord[]): NodeRecord {
@@ -180,5 +189,63 @@ describe('asi-evolve init --from: a ShinkaEvolve task', () => {
     expect(top.operator).toBe('llm');
     expect(top.score).toBeGreaterThan(nodes[0]?.score ?? Number.POSITIVE_INFINITY);
     expect(top.score).toBeCloseTo(shinkaScoreByHand(top.program), 12);
+  }, 150_000);
+});
+
+describe('asi-evolve import: a reference ASI-Evolve experiment with a stored run', () => {
+  it('continues the stored run for 5 rounds of the built-in operator; the best score is what its evaluator gives by hand', async () => {
+    const root = makeTempDir();
+    const dir = join(root, 'blend');
+    const imported = await runCli(['import', join(fixtures, 'reference-experiment'), dir]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('5 cognition items, 4 stored nodes');
+    expect(imported.stdout).toContain('init_cognition.py:35');
+
+    const run = await runCli(['run', dir, '--steps', '8', '--config', builtinConfig(root)], { timeoutMs: 120_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('5 items');
+    const { nodes } = readStored(dir);
+    expect(nodes.map((node) => [node.step, node.operator.startsWith('builtin') ? 'builtin' : node.operator])).toEqual([
+      [0, 'seed'],
+      [1, 'reference'],
+      [2, 'reference'],
+      [3, 'reference'],
+      ...[4, 5, 6, 7, 8].map((step) => [step, 'builtin']),
+    ]);
+    for (const node of nodes.filter((each) => each.success))
+      expect(node.score).toBeCloseTo(referenceScoreByHand(node.program), 12);
+    const top = best(nodes);
+    expect(top.score).toBeGreaterThanOrEqual(nodes[3]?.score ?? Number.POSITIVE_INFINITY);
+  }, 150_000);
+
+  it('continues it with an OpenAI-compatible LLM: each new best is re-evaluated by the unchanged reference eval.sh', async () => {
+    const { server } = await startFakeLlm((request) => {
+      if (request.role === 'analyzer') return analysisAnswer(`Round ${request.round}: c moved towards its target.`);
+      const c = (0.2 + 0.1 * ((request.round ?? 4) - 3)).toFixed(1);
+      return rewriteAnswer(
+        `c ${c}`,
+        `Round ${request.round}: keep a and b at their best values and raise c to ${c}.`,
+        `def blend():\n    a = 0.7\n    b = 0.2\n    c = ${c}\n    return a, b, c\n`,
+      );
+    });
+    const root = makeTempDir();
+    const dir = join(root, 'blend');
+    expect((await runCli(['import', join(fixtures, 'reference-experiment'), dir])).code).toBe(0);
+    const override = join(root, 'fake-llm.yaml');
+    writeFileSync(override, stringify({ api: fakeApi(server.url) }));
+
+    const run = await runCli(['run', dir, '--steps', '8', '--config', override], { timeoutMs: 120_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { nodes } = readStored(dir);
+    expect(nodes).toHaveLength(9);
+    expect(nodes.slice(4).every((node) => node.success && node.operator === 'llm')).toBe(true);
+    const top = best(nodes);
+    expect(top.step).toBe(8);
+    expect(top.score).toBeCloseTo(referenceScoreByHand(top.program), 12);
+    expect(top.score).toBeCloseTo(2.8, 9);
+    expect(top.metadata.reproduction).toMatchObject({ reproduced: true });
   }, 150_000);
 });
