@@ -42,7 +42,11 @@ describe('damaged or unusual experiment state ends in one clear message, and not
       const exported = runAsReader(['export', dir, '--format', 'json']);
       expect(exported.code).toBe(0);
       expect((JSON.parse(exported.stdout) as unknown[]).length).toBe(3);
-      // A run needs to write: it says so in one line.
+      // A report and a run need to write: each says so in one line, with what to do.
+      const report = runAsReader(['report', dir]);
+      expect(report.code).toBe(2);
+      expect(report.stderr).toContain(`cannot write the report ${join(dir, 'report.md')}`);
+      expect(report.stderr).toContain('hint: write it elsewhere with --output FILE');
       const run = runAsReader(['run', dir, '--steps', '3']);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^asi-evolve: /);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { AsiEvolveError, fileSystemError } from '../../errors.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Store } from '../../store/index.js';
 import { renderReportMarkdown } from './report-markdown.js';
@@ -40,19 +41,25 @@ export function writeExperimentReport(store: Store, options: WriteReportOptions)
   const nodes = store.listNodes();
   const name = basename(experimentDir);
   const language = programLanguage(experimentDir);
-  mkdirSync(dirname(reportPath), { recursive: true });
-  writeFileSync(imagePath, renderScoreCurveSvg(nodes, { title: name }));
-  writeFileSync(
-    reportPath,
-    renderReportMarkdown({
-      experimentName: name,
-      experimentDir,
-      nodes,
-      spend: store.spendSummary(),
-      generatedAt: (options.now ?? (() => new Date()))(),
-      imagePath: basename(imagePath),
-      ...(language === undefined ? {} : { programLanguage: language }),
-    }),
-  );
+  const markdown = renderReportMarkdown({
+    experimentName: name,
+    experimentDir,
+    nodes,
+    spend: store.spendSummary(),
+    generatedAt: (options.now ?? (() => new Date()))(),
+    imagePath: basename(imagePath),
+    ...(language === undefined ? {} : { programLanguage: language }),
+  });
+  try {
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(imagePath, renderScoreCurveSvg(nodes, { title: name }));
+    writeFileSync(reportPath, markdown);
+  } catch (error) {
+    const known = fileSystemError(error, `cannot write the report ${reportPath}`, reportPath);
+    if (AsiEvolveError.isInstance(known) && known.code === 'USAGE') {
+      throw new AsiEvolveError('USAGE', known.message, { file: reportPath, cause: error, hint: 'write it elsewhere with --output FILE' });
+    }
+    throw known;
+  }
   return { reportPath, imagePath };
 }
