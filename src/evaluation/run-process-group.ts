@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { spawnOffThread } from './off-thread-spawn.js';
 import { signalDescendants, signalGroup, waitForGroupExit } from './process-group.js';
 
 /** How a process group ended. */
@@ -45,13 +44,6 @@ function delay(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
-function closed(stream: Readable): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed) resolve();
-    stream.once('close', () => resolve());
-  });
-}
-
 /** setTimeout for any duration (Node fires at once above 2^31-1 ms); Infinity never fires. */
 function startTimer(milliseconds: number, callback: () => void): { cancel(): void } {
   let handle: NodeJS.Timeout | undefined;
@@ -68,45 +60,42 @@ function startTimer(milliseconds: number, callback: () => void): { cancel(): voi
  * group is left. At the time limit or on abort: SIGTERM to the group, SIGKILL after the
  * grace period. When the main process exits, whatever it left behind in the group is killed.
  * It does not wait for the pipes to close (a process that left the group may hold them).
- * Throws only when the process cannot be started.
+ * The process is started from a worker thread ({@link spawnOffThread}): the event loop does not
+ * wait for it to start. Throws only when the process cannot be started.
  */
 export function runProcessGroup(command: readonly string[], options: ProcessGroupOptions): Promise<ProcessGroupExit> {
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new Error('Expected a command, got an empty list'));
   const started = performance.now();
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const child = spawnOffThread(file, args, { cwd: options.cwd, env: options.env, holdStdin: options.holdStdin === true });
+  child.on('stdout', options.onStdout);
+  child.on('stderr', options.onStderr);
+  const pipesClosed = new Promise<void>((resolve) => {
+    const open = new Set(['stdout', 'stderr']);
+    child.on('closed', (stream: string) => {
+      open.delete(stream);
+      if (open.size === 0) resolve();
+    });
   });
-  child.stdin.on('error', () => undefined);
-  if (options.holdStdin !== true) child.stdin.end();
-  const { stdout, stderr } = child;
-  stdout.on('data', options.onStdout);
-  stderr.on('data', options.onStderr);
-  stdout.on('error', () => undefined);
-  stderr.on('error', () => undefined);
-  const pipesClosed = Promise.all([closed(stdout), closed(stderr)]);
 
   return new Promise((resolve, reject) => {
     let termination: ProcessGroupExit['termination'] = null;
+    let requested: 'timeout' | 'abort' | null = null;
     let exited = false;
     let killDeadline = 0;
     let killTimer: { cancel(): void } | undefined;
     let giveUpTimer: { cancel(): void } | undefined;
 
-    const stopPipes = (): void => {
-      stdout.destroy();
-      stderr.destroy();
-      child.stdin.destroy();
-    };
     const stopWatching = (): void => {
       timeoutTimer.cancel();
       options.abortSignal?.removeEventListener('abort', onAbort);
     };
     const terminate = (reason: 'timeout' | 'abort'): void => {
-      if (termination !== null || exited || child.pid === undefined) return;
+      if (termination !== null || exited) return;
+      if (child.pid === undefined) {
+        requested ??= reason; // not started yet: applied once it is
+        return;
+      }
       const groupId = child.pid;
       termination = reason;
       if (options.spareLeaderOnTerm === true) signalDescendants(groupId, 'SIGTERM');
@@ -117,8 +106,7 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
         // A main process that survives SIGKILL is stuck in the kernel: stop waiting for it.
         giveUpTimer = startTimer(afterKillMs, () => {
           exited = true;
-          stopPipes();
-          child.unref();
+          child.stopPipes();
           resolve({ exitCode: null, signal: null, termination, durationMs: performance.now() - started, groupGone: false });
         });
       });
@@ -127,14 +115,18 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
     const timeoutTimer = startTimer(options.timeoutMs, () => terminate('timeout'));
     options.abortSignal?.addEventListener('abort', onAbort, { once: true });
 
-    child.once('error', (error) => {
+    child.once('spawned', () => {
+      if (requested !== null) terminate(requested);
+    });
+
+    child.once('error', (error: Error) => {
       if (child.pid !== undefined) return;
       stopWatching();
-      stopPipes();
+      child.stopPipes();
       reject(error);
     });
 
-    child.once('exit', (exitCode, signal) => {
+    child.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
       if (exited || child.pid === undefined) return;
       exited = true;
       const groupId = child.pid;
@@ -150,7 +142,7 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
         signalGroup(groupId, 'SIGKILL');
         const groupGone = await waitForGroupExit(groupId, afterKillMs);
         await Promise.race([pipesClosed, delay(pipeDrainMs)]);
-        stopPipes();
+        child.stopPipes();
         resolve({ exitCode, signal, termination, durationMs, groupGone });
       })().catch(reject);
     });

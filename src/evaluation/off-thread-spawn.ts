@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Node's spawn blocks its thread until the new program runs (about 5–15 ms for bubblewrap, more
+ * on a loaded machine): evaluations are started from a worker thread instead, so that the event
+ * loop of the run goes on meanwhile. The worker relays the child's output and exit; signals go
+ * to the child's pid from any thread. The worker lives as long as the process: a parent-death
+ * signal (bubblewrap's --die-with-parent, setpriv --pdeathsig) fires when the spawning thread ends.
+ */
+const workerSource = String.raw`
+const { parentPort } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const children = new Map();
+const post = (message, transfer) => parentPort.postMessage(message, transfer);
+parentPort.on('message', (message) => {
+  const { id } = message;
+  if (message.type === 'stop-pipes') {
+    const child = children.get(id);
+    if (child === undefined) return;
+    children.delete(id);
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.stdin.destroy();
+    return;
+  }
+  let child;
+  try {
+    child = spawn(message.file, message.args, { cwd: message.cwd, env: message.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    post({ id, type: 'error', message: String(error && error.message), code: error && error.code });
+    return;
+  }
+  child.stdin.on('error', () => undefined);
+  if (!message.holdStdin) child.stdin.end();
+  for (const stream of ['stdout', 'stderr']) {
+    child[stream].on('error', () => undefined);
+    child[stream].on('data', (chunk) => {
+      const copy = new Uint8Array(chunk);
+      post({ id, type: stream, chunk: copy }, [copy.buffer]);
+    });
+    child[stream].on('close', () => post({ id, type: 'closed', stream }));
+  }
+  child.once('error', (error) => {
+    if (child.pid !== undefined) return;
+    children.delete(id);
+    post({ id, type: 'error', message: error.message, code: error.code });
+  });
+  if (child.pid === undefined) return;
+  children.set(id, child);
+  post({ id, type: 'spawned', pid: child.pid });
+  child.once('exit', (code, signal) => post({ id, type: 'exit', code, signal }));
+});
+`;
+
+type WorkerMessage =
+  | { id: number; type: 'spawned'; pid: number }
+  | { id: number; type: 'error'; message: string; code?: string }
+  | { id: number; type: 'stdout' | 'stderr'; chunk: Uint8Array }
+  | { id: number; type: 'closed'; stream: 'stdout' | 'stderr' }
+  | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+
+export interface OffThreadSpawnOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Keep the child's stdin pipe open (never written) until {@link OffThreadChild.stopPipes}. */
+  holdStdin: boolean;
+}
+
+/**
+ * A child started by the worker, leading its own process group (detached). Events: `spawned`
+ * (pid), `error` (it could not start), `stdout`/`stderr` (Buffer), `closed` (a pipe closed:
+ * 'stdout' or 'stderr'), `exit` (code, signal).
+ */
+export class OffThreadChild extends EventEmitter {
+  pid: number | undefined;
+  constructor(
+    readonly id: number,
+    private readonly onDone: (child: OffThreadChild) => void,
+  ) {
+    super();
+  }
+
+  /** Stops reading its output and closes its stdin; the worker forgets it. */
+  stopPipes(): void {
+    pool?.worker.postMessage({ id: this.id, type: 'stop-pipes' });
+    this.onDone(this);
+  }
+}
+
+interface Pool {
+  worker: Worker;
+  children: Map<number, OffThreadChild>;
+}
+
+let pool: Pool | undefined;
+let nextId = 1;
+
+function startPool(): Pool {
+  const worker = new Worker(workerSource, { eval: true });
+  const children = new Map<number, OffThreadChild>();
+  const created: Pool = { worker, children };
+  worker.unref();
+  worker.on('message', (message: WorkerMessage) => {
+    const child = children.get(message.id);
+    if (child === undefined) return;
+    switch (message.type) {
+      case 'spawned':
+        child.pid = message.pid;
+        child.emit('spawned', message.pid);
+        break;
+      case 'error':
+        children.delete(message.id);
+        refresh(created);
+        child.emit('error', Object.assign(new Error(message.message), { code: message.code }));
+        break;
+      case 'stdout':
+      case 'stderr':
+        child.emit(message.type, Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.byteLength));
+        break;
+      case 'closed':
+        child.emit('closed', message.stream);
+        break;
+      case 'exit':
+        child.emit('exit', message.code, message.signal);
+        break;
+    }
+  });
+  worker.on('error', (error) => {
+    if (pool === created) pool = undefined;
+    for (const child of children.values()) child.emit('error', error);
+    children.clear();
+  });
+  return created;
+}
+
+/** The worker keeps the process alive only while a child of it runs. */
+function refresh(of: Pool): void {
+  if (of.children.size > 0) of.worker.ref();
+  else of.worker.unref();
+}
+
+/** Starts `file args` from the worker thread; returns at once, before the child runs. */
+export function spawnOffThread(file: string, args: readonly string[], options: OffThreadSpawnOptions): OffThreadChild {
+  pool ??= startPool();
+  const current = pool;
+  const id = nextId;
+  nextId += 1;
+  const child = new OffThreadChild(id, (done) => {
+    current.children.delete(done.id);
+    refresh(current);
+  });
+  current.children.set(id, child);
+  refresh(current);
+  current.worker.postMessage({ id, type: 'spawn', file, args: [...args], cwd: options.cwd, env: options.env, holdStdin: options.holdStdin });
+  return child;
+}
