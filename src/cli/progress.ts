@@ -1,5 +1,6 @@
 import type { LoopEvent } from '../loop/index.js';
-import { formatDuration, formatScore, formatUsd } from './format.js';
+import { formatUsd } from '../domain/index.js';
+import { formatDuration, formatScore } from './format.js';
 
 export interface ProgressOptions {
   /**

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import type { Config } from './schema.js';
@@ -120,9 +120,4 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
     stepsDir: join(absolute, 'steps'),
     bestDir: join(absolute, 'best'),
   };
-}
-
-/** Lists step folders present on disk (for diagnostics). */
-export function listStepFolders(stepsDir: string): string[] {
-  return existsSync(stepsDir) ? readdirSync(stepsDir).filter((name) => name.startsWith('step_')) : [];
 }

@@ -1,7 +1,7 @@
 /**
  * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
- * what a sampling policy sees of a node, and the lengths a node's texts may have. This module
- * imports nothing, so any part may import it.
+ * what a sampling policy sees of a node, the lengths a node's texts may have, and how an amount
+ * of money is shown. This module imports nothing, so any part may import it.
  */
 export type {
   CognitionItem,
@@ -18,3 +18,4 @@ export type {
   TokenUsage,
 } from './types.js';
 export { NODE_TEXT_LIMITS } from './limits.js';
+export { formatUsd } from './money.js';

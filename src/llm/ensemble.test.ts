@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random.js';
 import { createEnsemble } from './ensemble.js';
-import { createScriptedModel } from './providers/scripted.js';
+import { createScriptedModel } from './test-support/scripted.js';
 
 const ask = { messages: [{ role: 'user' as const, content: 'Design.' }] };
 

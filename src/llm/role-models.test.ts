@@ -205,7 +205,7 @@ describe('createRoleModels', () => {
     expect(models.budget.spent.tokens).toBe(2500);
     expect((refused as BudgetReachedError).message).toContain('3,000 tokens limit (budget.tokens)');
     // The notice shows the spend at the start.
-    expect(models.notices).toContain('Budget: $0.0000 (no limit), 1,000 tokens of 3,000 tokens.');
+    expect(models.notices).toContain('Budget: $0.00 (no limit), 1,000 tokens of 3,000 tokens.');
   });
 
   it('warns about a model without a price under a money budget; a price in config fixes it', () => {

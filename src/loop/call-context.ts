@@ -39,8 +39,3 @@ export function recordCall(call: LlmCallDraft, orphans?: (call: LlmCallDraft) =>
   if (calls) calls.push(call);
   else orphans?.(call);
 }
-
-/** The calls collected so far in the current round, e.g. to save them when the round fails. */
-export function currentCalls(): LlmCallDraft[] {
-  return roundCalls.getStore() ?? [];
-}

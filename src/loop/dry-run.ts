@@ -1,3 +1,4 @@
+import { formatUsd } from '../domain/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Templates } from '../agents/index.js';
@@ -408,10 +409,6 @@ function worstCaseChecks(input: WorstCaseInput): ContextCheck[] {
     add('judge', input.judge, [{ kind: 'fixed', label: 'judge prompt', text }]);
   }
   return checkContextBudget(prompts);
-}
-
-function formatUsd(value: number): string {
-  return `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
 }
 
 function formatDuration(seconds: number): string {

@@ -28,7 +28,7 @@ export type LoopEvent =
       elapsedMs: number;
       spendUsd: number;
     }
-  | { type: 'run-end'; reason: 'done' | 'interrupted' | 'budget' | 'error'; completed: number; target: number; best: NodeRecord | null; message?: string };
+  | { type: 'run-end'; reason: 'done' | 'interrupted' | 'budget'; completed: number; target: number; best: NodeRecord | null; message?: string };
 
 /**
  * Notices that parts raise while a run goes on (an executor whose job waits for a worker), passed

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScriptedModel } from '../../llm/providers/scripted.js';
+import { createScriptedModel } from '../../llm/test-support/scripted.js';
 import { loadTemplates } from '../templates/load.js';
 import { ManagerError, readEvalCriteria, runManager } from './manager.js';
 import { loadManagerTemplate } from './template.js';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js';
 import type { NodeRecord, NodeSummary, SpendSummary, Store } from '../../store/index.js';
-import { formatDuration, formatScore, formatUsd } from '../format.js';
+import { formatUsd } from '../../domain/index.js';
+import { formatDuration, formatScore } from '../format.js';
 import { openExperimentStore } from './open-experiment-store.js';
 
 type Write = (text: string) => void;

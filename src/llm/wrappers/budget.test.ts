@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetReachedError } from '../errors.js';
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
-import { createScriptedModel } from '../providers/scripted.js';
+import { createScriptedModel } from '../test-support/scripted.js';
 import { BudgetTracker, withBudget, type Reservation } from './budget.js';
 
 const prompt = (characters: number) => ({ messages: [{ role: 'user' as const, content: 'x'.repeat(characters) }] });
@@ -51,7 +51,7 @@ describe('BudgetTracker', () => {
     expect(BudgetReachedError.isInstance(caught)).toBe(true);
     const error = caught as BudgetReachedError;
     expect(error.code).toBe('BUDGET_REACHED');
-    expect(error.message).toContain('$0.0490 spent of the $0.0500 limit (budget.usd)');
+    expect(error.message).toContain('$0.0490 spent of the $0.05 limit (budget.usd)');
     expect(error.message).toContain('researcher on gpt-4o');
     expect(error.hint).toContain('--budget-usd');
     expect(error.key).toBe('budget.usd');
@@ -59,7 +59,7 @@ describe('BudgetTracker', () => {
 
   it('checks its limits on entry, and describes itself', () => {
     expect(() => new BudgetTracker({ usd: 0 })).toThrow(/Expected `usd`/);
-    expect(new BudgetTracker({ usd: 5 }, { usd: 0.5, tokens: 1200 }).describe()).toBe('$0.5000 of $5.00, 1,200 tokens (no limit)');
+    expect(new BudgetTracker({ usd: 5 }, { usd: 0.5, tokens: 1200 }).describe()).toBe('$0.50 of $5.00, 1,200 tokens (no limit)');
   });
 });
 

@@ -1,3 +1,4 @@
+import { formatUsd } from '../../domain/index.js';
 import { BudgetReachedError } from '../errors.js';
 import type { GenerateResult, LanguageModel } from '../model.js';
 import { costOf, type Pricing } from '../pricing.js';
@@ -19,10 +20,6 @@ export interface Spend {
 export interface Reservation {
   /** Replaces the reservation by what the call really cost. */
   settle(actual: Spend): void;
-}
-
-function formatUsd(value: number): string {
-  return `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
 }
 
 function formatAmount(kind: 'usd' | 'tokens', value: number): string {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LlmCallError } from '../errors.js';
 import type { GenerateOptions, LanguageModel } from '../model.js';
-import { createScriptedModel } from '../providers/scripted.js';
+import { createScriptedModel } from '../test-support/scripted.js';
 import { withDeadline } from './deadline.js';
 
 const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };

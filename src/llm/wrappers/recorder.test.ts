@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LlmCallError } from '../errors.js';
-import { createScriptedModel } from '../providers/scripted.js';
+import { createScriptedModel } from '../test-support/scripted.js';
 import { withRecorder, type LlmCallRecordDraft } from './recorder.js';
 import { withRetry } from './retry.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmCallError, LlmRetriesExhaustedError } from '../errors.js';
 import { createOpenAICompatible } from '../providers/openai-compatible.js';
-import { createScriptedModel } from '../providers/scripted.js';
+import { createScriptedModel } from '../test-support/scripted.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../test-support/fake-openai-server.js';
 import { withRetry, type RetryInfo } from './retry.js';
 

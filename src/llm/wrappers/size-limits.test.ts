@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmCallRecordDraft } from './recorder.js';
 import { LlmCallError, LlmRetriesExhaustedError } from '../errors.js';
-import { createScriptedModel } from '../providers/scripted.js';
+import { createScriptedModel } from '../test-support/scripted.js';
 import { withRecorder } from './recorder.js';
 import { withRetry } from './retry.js';
 import { PromptTooLongError, replyCharLimit, withPromptLimit, withReplyLimit } from './size-limits.js';

@@ -1,3 +1,4 @@
+import { formatUsd } from '../../domain/index.js';
 import { provenanceReport } from '../../cognition/index.js';
 import type { NodeRecord, Provenance, SpendSummary, SpendTotals } from '../../store/index.js';
 
@@ -18,10 +19,6 @@ function score(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
   const magnitude = Math.abs(value);
   return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6) ? value.toExponential(4) : value.toFixed(6);
-}
-
-function usd(value: number): string {
-  return value > 0 && value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 }
 
 function duration(ms: number): string {
@@ -66,7 +63,7 @@ function failureReason(node: NodeRecord): string {
 function spendTable(title: string, rows: Record<string, SpendTotals>): string[] {
   const lines = [`| ${title} | calls | input tokens | output tokens | cost |`, '| --- | ---: | ---: | ---: | ---: |'];
   for (const [key, totals] of Object.entries(rows)) {
-    lines.push(`| ${cell(key)} | ${totals.calls} | ${totals.inputTokens} | ${totals.outputTokens} | ${usd(totals.usd)} |`);
+    lines.push(`| ${cell(key)} | ${totals.calls} | ${totals.inputTokens} | ${totals.outputTokens} | ${formatUsd(totals.usd)} |`);
   }
   return lines;
 }
@@ -88,7 +85,7 @@ function summary(input: ReportInput, best: NodeRecord | undefined): string[] {
   }
   if (operators.size > 0) lines.push(`| Designed by | ${[...operators].map(([name, count]) => `${cell(name)} ${count}`).join(', ')} |`);
   lines.push(`| Evaluation time | ${duration(rounds.reduce((total, node) => total + node.runtimeMs, 0))} |`);
-  lines.push(`| LLM spend | ${usd(input.spend.totalUsd)} over ${input.spend.calls} calls |`);
+  lines.push(`| LLM spend | ${formatUsd(input.spend.totalUsd)} over ${input.spend.calls} calls |`);
   return lines;
 }
 
@@ -188,7 +185,7 @@ export function renderReportMarkdown(input: ReportInput): string {
   if (input.spend.calls === 0) {
     lines.push('No LLM calls were made (the built-in no-model operator designed the candidates).');
   } else {
-    lines.push(`${usd(input.spend.totalUsd)} over ${input.spend.calls} calls (${input.spend.inputTokens} input and ${input.spend.outputTokens} output tokens).`, '');
+    lines.push(`${formatUsd(input.spend.totalUsd)} over ${input.spend.calls} calls (${input.spend.inputTokens} input and ${input.spend.outputTokens} output tokens).`, '');
     lines.push(...spendTable('role', input.spend.byRole), '', ...spendTable('model', input.spend.byModel));
   }
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runModelCases } from '../test-support/model-cases.js';
+import { runModelCases } from './model-cases.js';
 import { createScriptedModel } from './scripted.js';
 
 runModelCases('scripted', async (texts) => ({ model: createScriptedModel(texts), close: async () => undefined }));
