@@ -1,4 +1,4 @@
-export { type Config, type ConfigInput, configSchema } from './schema.js';
+export { type Config, type ConfigInput, type RoleName, ROLE_NAMES, configSchema } from './schema.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { loadConfig, resolveConfig, readConfigFile, mergeValues, type ConfigLayer, type LoadConfigOptions } from './load.js';
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';

@@ -77,17 +77,13 @@ const roleModelSchema = z.union([
   z.array(z.strictObject({ model: z.string().min(1), weight: z.number().positive().default(1) })).min(1),
 ]);
 
+/** Every role that may name its own model (`roles`); the LLM part builds one model per role. */
+export const ROLE_NAMES = ['researcher', 'analyzer', 'judge', 'manager', 'debug', 'static_check', 'cognition_extraction', 'novelty_judge'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
 /** The model of each role; a role left out uses the main model (`api`). */
 const rolesSchema = z
-  .strictObject({
-    researcher: roleModelSchema.optional(),
-    analyzer: roleModelSchema.optional(),
-    judge: roleModelSchema.optional(),
-    manager: roleModelSchema.optional(),
-    debug: roleModelSchema.optional(),
-    static_check: roleModelSchema.optional(),
-    cognition_extraction: roleModelSchema.optional(),
-  })
+  .strictObject(Object.fromEntries(ROLE_NAMES.map((role) => [role, roleModelSchema.optional()])) as Record<RoleName, z.ZodOptional<typeof roleModelSchema>>)
   .prefault({});
 
 /** Spending limits of a run (all rounds of the experiment, resumed ones included). */

@@ -19,3 +19,4 @@ export type {
 } from './types.js';
 export { NODE_TEXT_LIMITS } from './limits.js';
 export { formatUsd } from './money.js';
+export { stepFolderName, stepOfFolderName } from './step-folder.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DropUser } from './bubblewrap.js';
 import { isolationPrefix, type IsolationMode, type IsolationTools } from './isolation.js';
+import { stepFolderName } from '../domain/index.js';
 
 const probeTimeoutMs = 10_000;
 
@@ -16,7 +17,7 @@ export function probeIsolation(mode: IsolationMode, tools: IsolationTools, dropU
   const root = mkdtempSync(join(tmpdir(), 'asi-sandbox-probe-'));
   try {
     const experimentDir = join(root, 'experiment');
-    const stepDir = join(experimentDir, 'steps', 'step_0');
+    const stepDir = join(experimentDir, 'steps', stepFolderName(0));
     mkdirSync(stepDir, { recursive: true });
     writeFileSync(join(experimentDir, 'input.md'), 'probe\n');
     if (dropUser !== null) chownSync(stepDir, dropUser.uid, dropUser.gid);

@@ -1,13 +1,11 @@
 import { basename } from 'node:path';
-import type { Config } from '../config/index.js';
+import { ROLE_NAMES, type Config, type RoleName } from '../config/index.js';
 import type { ModelPrice, Pricing } from './pricing.js';
 
 /** The providers a model of the config may use. */
 export type ProviderName = 'openai-compatible' | 'anthropic' | 'llama-cpp' | 'replay';
 
-/** Every role that may name its own model (SYSTEM.md §9). */
-export const ROLE_NAMES = ['researcher', 'analyzer', 'judge', 'manager', 'debug', 'static_check', 'cognition_extraction'] as const;
-export type RoleName = (typeof ROLE_NAMES)[number];
+export { ROLE_NAMES, type RoleName };
 
 /** The name by which roles refer to the model of `api`. */
 export const MAIN_MODEL = 'main';

@@ -100,8 +100,8 @@ describe('createRoleModels', () => {
       ['analyzer', 'analyst-model'],
     ]);
     expect(models.description).toMatch(/analyst-model at \S+ \(analyzer\)/);
-    // A role outside the list (e.g. the novelty gate's judge) gets the main model, recorded under its name.
-    expect(models.forRole('novelty-judge')?.modelId).toBe('main-model');
+    // A role left out of `roles` (here the novelty gate's judge) gets the main model.
+    expect(models.forRole('novelty_judge')?.modelId).toBe('main-model');
 
     const none = build(configOf({ api: { provider: 'builtin' }, models: { judge: { model: 'j', base_url: server.url } }, roles: { judge: 'judge' } }));
     expect(none.forRole('researcher')).toBeNull();

@@ -3,7 +3,7 @@ import type { Random } from '../random.js';
 import { createProvider, type ProviderContext } from './create-provider.js';
 import { createEnsemble } from './ensemble.js';
 import type { LanguageModel } from './model.js';
-import { ROLE_NAMES, mainModelSettings, pricingOf, resolveRoleTarget, type ModelSettings, type RoleName } from './model-settings.js';
+import { ROLE_NAMES, pricingOf, resolveRoleTarget, type ModelSettings, type RoleName } from './model-settings.js';
 import { priceOf, type Pricing } from './pricing.js';
 import type { LlamaCppModel } from './providers/llama-cpp.js';
 import { displayURL } from './providers/sdk-errors.js';
@@ -37,10 +37,9 @@ export interface RoleModelsOptions {
 export interface RoleModels {
   /**
    * The role's model (an ensemble when it names several), or null: no model, use the built-in
-   * operator. A role name outside `ROLE_NAMES` (e.g. `novelty-judge`) gets the main model,
-   * recorded under that name.
+   * operator.
    */
-  forRole(role: RoleName | (string & {})): LanguageModel | null;
+  forRole(role: RoleName): LanguageModel | null;
   /** One line per role that has a model, for people. */
   readonly description: string;
   readonly budget: BudgetTracker;
@@ -181,13 +180,7 @@ export function createRoleModels(
 
   const localModels = (): LlamaCppModel[] =>
     [...providers.values()].filter((provider): provider is LlamaCppModel => provider.provider === 'llama-cpp');
-  const main = mainModelSettings(config.api);
-  const extraRoles = new Map<string, LanguageModel | null>();
-  const forRole = (role: string): LanguageModel | null => {
-    if ((ROLE_NAMES as readonly string[]).includes(role)) return models.get(role as RoleName) ?? null;
-    if (!extraRoles.has(role)) extraRoles.set(role, main ? stackFor(main, role) : null);
-    return extraRoles.get(role) ?? null;
-  };
+  const forRole = (role: RoleName): LanguageModel | null => models.get(role) ?? null;
   return {
     forRole,
     // One line per distinct model: "gpt-5-mini at … (every role)" when all roles share it.

@@ -28,7 +28,7 @@ import {
   sandboxSettingsFromConfig,
   stagesFromConfig,
 } from '../evaluation/index.js';
-import { createRoleModels, withContextFit, type LanguageModel } from '../llm/index.js';
+import { createRoleModels, withContextFit, type LanguageModel, type RoleName } from '../llm/index.js';
 import { createRandom } from '../random.js';
 import { estimateRun } from './dry-run.js';
 import { createSamplingPolicy, type SamplingPolicy } from '../sampling/index.js';
@@ -74,7 +74,7 @@ export async function buildRunParts(options: {
   // Loads local models now, so a missing package or model file stops the run before round 1.
   await models.prepare();
   notices.push(...models.notices);
-  const roleModel = (role: string): LanguageModel | null => models.forRole(role);
+  const roleModel = (role: RoleName): LanguageModel | null => models.forRole(role);
   const researcherModel = roleModel('researcher');
   const analyzerModel = roleModel('analyzer');
   const judgeModel = roleModel('judge');
@@ -203,7 +203,7 @@ export async function buildRunParts(options: {
   const novelty = config.pipeline.novelty;
   let noveltyJudge: NoveltyJudge | undefined;
   if (novelty.enabled && novelty.llm_judge) {
-    const noveltyModel = roleModel('novelty-judge');
+    const noveltyModel = roleModel('novelty_judge');
     if (noveltyModel) noveltyJudge = createLlmNoveltyJudge({ model: noveltyModel, task: experiment.task, maxRetries: config.pipeline.max_retries.analyzer });
     else notices.push('pipeline.novelty.llm_judge is set but no LLM is configured: borderline cases are decided by the threshold.');
   }

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { fileSystemError } from '../errors.js';
 import type { LlmCallDraft } from './call-context.js';
 import type { NodeRecord } from '../domain/index.js';
+import { stepFolderName } from '../domain/index.js';
 
 /** `steps/step_N` of an experiment. */
 export function stepDirFor(stepsDir: string, step: number): string {
-  return join(stepsDir, `step_${step}`);
+  return join(stepsDir, stepFolderName(step));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, constants, openSync, readSync, readdirSync, fstatSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { resolveInside, type SafePath } from './safe-path.js';
+import { stepFolderName } from '../domain/index.js';
 
 /** The end of a text file: at most `maxBytes`, with whether earlier bytes were left out. */
 export interface TextTail {
@@ -36,7 +37,7 @@ export function readTail(path: string, maxBytes: number): TextTail | undefined {
 
 /** `steps/step_N`, relative to the experiment folder. */
 export function stepFolderOf(step: number): string {
-  return join('steps', `step_${step}`);
+  return join('steps', stepFolderName(step));
 }
 
 const logNames = ['stdout.log', 'stderr.log', 'evaluator.log'] as const;

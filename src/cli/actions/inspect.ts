@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js';
 import type { NodeRecord, NodeSummary, SpendSummary, Store } from '../../store/index.js';
-import { formatUsd } from '../../domain/index.js';
+import { formatUsd, stepFolderName } from '../../domain/index.js';
 import { formatDuration, formatScore } from '../format.js';
 import { openExperimentStore } from './open-experiment-store.js';
 
@@ -147,7 +147,7 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
       process.exitCode = 1;
       return;
     }
-    const report: BestReport = { ...brief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', `step_${best.step}`) };
+    const report: BestReport = { ...brief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', stepFolderName(best.step)) };
     if (options.json) {
       writeJson(write, report);
       return;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvaluatorEnv } from '../env.js';
 import type { EvaluationJob } from '../outcome.js';
+import { stepFolderName } from '../../domain/index.js';
 
 /** Temp folders for tests, removed by `cleanup()`. */
 export function createScratch(): {
@@ -18,7 +19,7 @@ export function createScratch(): {
     job(overrides) {
       counter += 1;
       return {
-        stepDir: join(root, 'steps', `step_${counter}`),
+        stepDir: join(root, 'steps', stepFolderName(counter)),
         experimentDir: root,
         command: 'echo \'{"eval_score": 1}\' > results.json',
         program: 'print("candidate")\n',

@@ -2,21 +2,17 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import type { LlmCallRecord } from '../../domain/index.js';
+import { stepOfFolderName, type LlmCallRecord } from '../../domain/index.js';
 
 /** One recorded attempt of an LLM call, as a replay serves it: the stored call without its bookkeeping. */
 export type RecordedCall = Pick<LlmCallRecord, 'role' | 'provider' | 'modelId' | 'request' | 'responseText' | 'usage' | 'error'>;
 
 const databaseName = 'asi-evolve.db';
 
-function stepNumber(name: string): number {
-  return Number(name.slice('step_'.length));
-}
-
 function readStepsFolder(stepsDir: string): RecordedCall[] {
   const steps = readdirSync(stepsDir)
-    .filter((name) => /^step_\d+$/.test(name))
-    .sort((first, second) => stepNumber(first) - stepNumber(second));
+    .filter((name) => stepOfFolderName(name) !== null)
+    .sort((first, second) => (stepOfFolderName(first) ?? 0) - (stepOfFolderName(second) ?? 0));
   const calls: RecordedCall[] = [];
   for (const step of steps) {
     const llmDir = join(stepsDir, step, 'llm');
@@ -85,7 +81,7 @@ export function readRecordedCalls(path: string, key: string): RecordedCall[] {
   }
   if (statSync(path).isFile()) return readDatabase(path);
   if (existsSync(join(path, databaseName))) return readDatabase(join(path, databaseName));
-  if (readdirSync(path).some((name) => /^step_\d+$/.test(name))) return readStepsFolder(path);
+  if (readdirSync(path).some((name) => stepOfFolderName(name) !== null)) return readStepsFolder(path);
   if (existsSync(join(path, 'steps'))) return readStepsFolder(join(path, 'steps'));
   throw new AsiEvolveError('CONFIG_INVALID', `replay: ${path} holds no ${databaseName} and no step_N folders (${key})`, { file: path, key });
 }
