@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/index.js';
-import { createScriptedModel } from './providers/scripted.js';
+import { createScriptedModel } from './test-support/scripted.js';
 import { withRecorder, type LlmCallRecordDraft } from './wrappers/recorder.js';
 import { knownSecrets, secretRedactor, withReplyRedaction } from './known-secrets.js';
 
