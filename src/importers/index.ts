@@ -9,6 +9,7 @@ import { importShinka } from './shinka.js';
 
 export { checkNewFolder } from './folder.js';
 export { findPythonLists, findPythonStringAssignments, toJson, type PythonNode } from './python-literal.js';
+export { importInitCognitionScript, readInitCognition } from './reference.js';
 export { formatNames, importNotesFile, type ImportNote, type ImportReport, type SourceFormat } from './report.js';
 
 export const sourceFormats: readonly SourceFormat[] = ['asi-evolve', 'openevolve', 'shinkaevolve'];

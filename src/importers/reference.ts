@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parseDocument, stringify } from 'yaml';
 import type { JsonObject, JsonValue, NewNode } from '../domain/index.js';
+import { parseCognitionText, type CognitionImportResult } from '../cognition/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { copyFolder } from './folder.js';
@@ -62,6 +63,35 @@ export function readInitCognition(source: string): {
     }
   }
   return { items, skipped };
+}
+
+/**
+ * The items of a reference `init_cognition.py`, normalised as a cognition file's are (for
+ * `cognition import DIR init_cognition.py`): what is not a literal is a problem with its line.
+ */
+export function importInitCognitionScript(path: string): CognitionImportResult {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    return {
+      items: [],
+      problems: [{ file: path, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }],
+    };
+  }
+  const read = readInitCognition(source);
+  const parsed = parseCognitionText(JSON.stringify(read.items), { file: path, format: 'json' });
+  const problems = [
+    ...read.skipped.map((skipped) => ({ file: path, line: skipped.line, message: `not imported: ${skipped.why}` })),
+    ...parsed.problems,
+  ];
+  if (read.items.length === 0 && read.skipped.length === 0) {
+    problems.push({
+      file: path,
+      message: 'no list of CognitionItem(...) calls or of dicts with a content field was found',
+    });
+  }
+  return { items: parsed.items, problems };
 }
 
 function readJson(path: string, what: string): unknown {

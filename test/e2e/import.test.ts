@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
   analysisAnswer,
+  makeExperiment,
+  readCognition,
   diffAnswer,
   fakeApi,
   makeTempDir,
@@ -248,4 +250,26 @@ describe('asi-evolve import: a reference ASI-Evolve experiment with a stored run
     expect(top.score).toBeCloseTo(2.8, 9);
     expect(top.metadata.reproduction).toMatchObject({ reproduced: true });
   }, 150_000);
+});
+
+describe('asi-evolve cognition import: a reference init_cognition.py', () => {
+  it('imports its literal items without running Python or needing a key, and names the item it cannot read', async () => {
+    const dir = makeExperiment({ config: { api: { model: 'gpt-5-mini' } } });
+    const result = await runCli([
+      'cognition',
+      'import',
+      dir,
+      join(fixtures, 'reference-experiment', 'init_cognition.py'),
+    ]);
+    expect(result.stdout).toContain('Imported 4 items');
+    expect(result.stdout).toMatch(/init_cognition\.py:35: not imported: content is an f-string/);
+    expect(result.code).toBe(2);
+    const { items } = readCognition(dir);
+    expect(items.map((item) => item.source).sort()).toEqual([
+      'Constraints',
+      'Scoring',
+      'Search Basics',
+      'init_cognition.py',
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ import {
 } from '../../cognition/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
+import { importInitCognitionScript } from '../../importers/index.js';
 import { createRoleModels } from '../../llm/index.js';
 import { createRandom } from '../../random.js';
 import { openStore, type Store } from '../../store/index.js';
@@ -109,7 +110,14 @@ export async function addCommand(dir: string, options: CommonOptions & { content
 /** `cognition import DIR FILE...`: YAML/JSON/JSONL/Markdown; problems are named and skipped. */
 export async function importCommand(dir: string, files: string[], options: CommonOptions, write: Write): Promise<void> {
   await withStore(dir, options, ({ store }) => {
-    const { items, problems } = importCognitionPaths(files.map((file) => resolve(file)));
+    // A reference init_cognition.py is read, never run: its literal items are imported.
+    const scripts = files.filter((file) => file.endsWith('.py'));
+    const { items, problems } = importCognitionPaths(files.filter((file) => !file.endsWith('.py')).map((file) => resolve(file)));
+    for (const script of scripts) {
+      const read = importInitCognitionScript(resolve(script));
+      items.push(...read.items);
+      problems.push(...read.problems);
+    }
     for (const problem of problems) write(`skipped: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
     const written = items.length > 0 ? store.upsertCognitionItems(items) : 0;
     write(`Imported ${items.length} items (${written} new or changed, ${items.length - written} unchanged); ${store.countCognitionItems()} stored in all.\n`);

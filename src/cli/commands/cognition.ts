@@ -30,7 +30,11 @@ const importItems = defineCommand<[dir: string, files: string[]], ConfigOptions>
   description: 'import items from files (Markdown: one item per heading or list entry)',
   arguments: [
     experimentDirArgument,
-    { name: '<files...>', description: 'YAML, JSON, JSONL or Markdown files, or folders of them' },
+    {
+      name: '<files...>',
+      description:
+        'YAML, JSON, JSONL or Markdown files, or folders of them; or a reference init_cognition.py (read, never run)',
+    },
   ],
   options: [configFileOption],
   load: async () => {
