@@ -21,6 +21,10 @@
  * - status: the status command in this process (the database reads and formatting), and
  *   `asi-evolve status DIR` as a whole process (Node's start and module loading included).
  *
+ * `--workers N --eval-sleep S` runs N rounds at once with an evaluator that sleeps S seconds, and
+ * adds the throughput as a share of the ideal N/S rounds per second (the issue's check:
+ * `5000 --workers 4 --eval-sleep 1 --rounds 24`).
+ *
  * `--cache DIR` keeps the built databases in DIR and copies them for each measurement, so
  * a second invocation does not build 100,000 nodes again. `--profile DIR` writes a CPU profile
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
@@ -113,7 +117,13 @@ function storedCall(step: number, role: string) {
   };
 }
 
-function writeExperiment(dir: string, standInUrl: string | null): void {
+/** How the run is set up: workers, and seconds each evaluation sleeps before writing its results. */
+interface RunShape {
+  workers: number;
+  evalSleep: number;
+}
+
+function writeExperiment(dir: string, standInUrl: string | null, shape: RunShape = { workers: 1, evalSleep: 0 }): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'input.md'), 'Tune the constant `scale` of the program to maximise the score.\n');
   writeFileSync(join(dir, 'initial_program'), programText(0));
@@ -124,10 +134,12 @@ function writeExperiment(dir: string, standInUrl: string | null): void {
   writeFileSync(
     join(dir, 'config.yaml'),
     `${api}pipeline:
+  parallel:
+    num_workers: ${shape.workers}
   novelty:
     enabled: false
 evaluator:
-  command: ${JSON.stringify(`printf '{"eval_score": 0.5, "success": true}' > results.json`)}
+  command: ${JSON.stringify(`${shape.evalSleep > 0 ? `sleep ${shape.evalSleep}; ` : ''}printf '{"eval_score": 0.5, "success": true}' > results.json`)}
   reproduce:
     count: 0
 `,
@@ -146,6 +158,8 @@ function prepareExperiment(
   const database = join(dir, 'asi-evolve.db');
   const cached = cacheDir === null ? null : join(cacheDir, `nodes-${size}.db`);
   if (cached !== null && existsSync(cached)) {
+    // Opened read-write once: a cache built by an older version is migrated in place.
+    openStore(cached).close();
     copyFileSync(cached, database);
     return { dir, buildMs: null };
   }
@@ -181,6 +195,8 @@ interface RunMeasure {
   roundMs: number[];
   /** CPU time of the run process (user + system) per round, evaluator processes not included. */
   cpuMsPerRound: number;
+  /** Rounds per second after the warm-up rounds. */
+  roundsPerSecond: number;
   peakRssMb: number;
   sandbox: string;
 }
@@ -205,10 +221,16 @@ const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
  * stand-in, and times it from outside: the first model request, each `[round …]` line, the
  * process's CPU time and peak memory from /proc.
  */
-async function measureRun(dir: string, stored: number, rounds: number, profileDir: string | null): Promise<RunMeasure> {
+async function measureRun(
+  dir: string,
+  stored: number,
+  rounds: number,
+  shape: RunShape,
+  profileDir: string | null,
+): Promise<RunMeasure> {
   const server = await startFakeOpenAIServer(Array.from({ length: rounds * 4 + 8 }, () => agentReply));
   try {
-    writeExperiment(dir, server.url);
+    writeExperiment(dir, server.url, shape);
     const steps = Math.max(0, stored - 1) + rounds;
     const started = performance.now();
     const nodeArgs = profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
@@ -260,6 +282,9 @@ async function measureRun(dir: string, stored: number, rounds: number, profileDi
       startupMs: (firstRequestAt ?? Number.NaN) - started,
       roundMs: intervals,
       cpuMsPerRound: (lastCpu - firstCpu) / Math.max(1, cpuAtRound.length - 1 - warmUpRounds),
+      roundsPerSecond:
+        (roundEnds.length - 1 - warmUpRounds) /
+        (((roundEnds[roundEnds.length - 1] as number) - (roundEnds[warmUpRounds] as number)) / 1000),
       peakRssMb,
       sandbox,
     };
@@ -317,27 +342,37 @@ async function main(): Promise<void> {
   const rounds = Number(option('--rounds') ?? 30);
   const cacheDir = option('--cache');
   const profileDir = option('--profile');
-  const sizes = args
-    .filter((arg, index) => /^\d+$/.test(arg) && !['--rounds', '--cache', '--profile'].includes(args[index - 1] ?? ''))
-    .map(Number);
+  const shape: RunShape = { workers: Number(option('--workers') ?? 1), evalSleep: Number(option('--eval-sleep') ?? 0) };
+  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep'];
+  const sizes = args.filter((arg, index) => /^\d+$/.test(arg) && !valued.includes(args[index - 1] ?? '')).map(Number);
   if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
     console.error('bench/round-overhead.ts runs the built CLI: run `npm run build` first.');
     process.exitCode = 1;
     return;
   }
+  const ideal = shape.evalSleep > 0 ? shape.workers / shape.evalSleep : null;
   const workDir = mkdtempSync(join(tmpdir(), 'asi-evolve-round-bench-'));
-  const rows: string[][] = [
-    ['nodes stored', 'build', 'start-up', 'ms/round', 'p90', 'CPU ms/round', 'status', 'status (CLI)', 'peak RSS'],
+  const header = [
+    'nodes stored',
+    'build',
+    'start-up',
+    'ms/round',
+    'p90',
+    'CPU ms/round',
+    'status',
+    'status (CLI)',
+    'peak RSS',
   ];
+  const rows: string[][] = [ideal === null ? header : [...header, 'of ideal throughput']];
   let sandbox = '';
   try {
     for (const size of sizes.length > 0 ? sizes : [0, 10_000, 100_000]) {
       const { dir, buildMs } = prepareExperiment(size, cacheDir === null ? null : resolve(cacheDir), workDir);
       const status = await statusInProcessMs(dir);
       const statusCli = statusCliMs(dir);
-      const run = await measureRun(dir, size, rounds, profileDir === null ? null : resolve(profileDir));
+      const run = await measureRun(dir, size, rounds, shape, profileDir === null ? null : resolve(profileDir));
       sandbox ||= run.sandbox;
-      rows.push([
+      const row = [
         size.toLocaleString('en'),
         ms(buildMs),
         ms(run.startupMs),
@@ -347,24 +382,30 @@ async function main(): Promise<void> {
         ms(status),
         ms(statusCli),
         `${run.peakRssMb.toFixed(0)} MB`,
-      ]);
+      ];
+      rows.push(ideal === null ? row : [...row, `${((100 * run.roundsPerSecond) / ideal).toFixed(1)} %`]);
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const evaluator =
+    shape.evalSleep > 0
+      ? `evaluator sleeps ${shape.evalSleep} s, then writes results.json`
+      : 'evaluator writes results.json only';
   console.log(
-    `Round overhead: ${rounds} rounds per size, 1 worker, instant stand-in model, evaluator writes results.json only; ${cpus().length} CPUs, load average ${load}`,
+    `Round overhead: ${rounds} rounds per size, ${shape.workers} worker(s), instant stand-in model, ${evaluator}; ${cpus().length} CPUs, load average ${load}`,
   );
   if (sandbox) console.log(sandbox.length > 100 ? `${sandbox.slice(0, 99)}…` : sandbox);
   const widths = (rows[0] as string[]).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const row of rows)
+  for (const row of rows) {
     console.log(
       row
         .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
         .join('  '),
     );
+  }
 }
 
 await main();
