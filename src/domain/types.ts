@@ -65,7 +65,7 @@ export type NodeSummary = Omit<NodeRecord, 'motivation' | 'program' | 'results' 
   /** Length of the program in UTF-16 code units (JavaScript's `string.length`). */
   programLength: number;
   /** The numeric entries of `results`. */
-  metrics: Record<string, number>;
+  metrics: Readonly<Record<string, number>>;
 };
 
 /** One LLM call, as kept in the store and beside the step. */

@@ -50,6 +50,22 @@ export function numericMetrics(results: JsonObject): Record<string, number> {
   return metrics;
 }
 
+const noMetrics: Readonly<Record<string, number>> = Object.freeze({});
+
+/**
+ * The stored `metrics` column (numeric results, written by `newNodeParameters`), parsed once
+ * into the object returned: no copy unless a hand-edited value is not a number. Rows without
+ * metrics share one frozen empty object, which is why the result is read-only.
+ */
+export function storedMetrics(text: string, file: string): Readonly<Record<string, number>> {
+  if (text === '{}') return noMetrics;
+  const parsed = parseJsonObject(text, 'metrics', file);
+  for (const value of Object.values(parsed)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return numericMetrics(parsed);
+  }
+  return parsed as Record<string, number>;
+}
+
 const provenances: ReadonlySet<string> = new Set<Provenance>(['cognition', 'experience', 'novel', 'unknown']);
 
 /** The named parameters of an insert, JSON fields serialised (this is where a bad field throws). */
@@ -107,7 +123,7 @@ function summaryFields(row: NodeSummaryRow, file: string): SummaryFields {
 
 /** A stored row's summary columns back as a NodeSummary; damaged JSON is STORE_CORRUPT naming the file. */
 export function nodeSummaryFromRow(row: NodeSummaryRow, file: string): NodeSummary {
-  return { ...summaryFields(row, file), programLength: row.program_length, metrics: numericMetrics(parseJsonObject(row.metrics, 'metrics', file)) };
+  return { ...summaryFields(row, file), programLength: row.program_length, metrics: storedMetrics(row.metrics, file) };
 }
 
 /** A stored row back as a NodeRecord; damaged JSON is STORE_CORRUPT naming the file. */

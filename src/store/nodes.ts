@@ -9,7 +9,7 @@ import {
   nodeFromRow,
   nodeSummaryColumns,
   nodeSummaryFromRow,
-  numericMetrics,
+  storedMetrics,
   type NodeRow,
   type NodeSummaryRow,
 } from './node-rows.js';
@@ -82,11 +82,18 @@ interface NodeTotalsRow {
 }
 
 export function nodeTotals(context: StoreContext): NodeTotals {
-  const row = prepare(context, 'SELECT nodes, rounds, rounds_succeeded, rounds_runtime_ms, best_id FROM node_totals WHERE id = 1').get() as
-    | NodeTotalsRow
-    | undefined;
+  const row = prepare(
+    context,
+    'SELECT nodes, rounds, rounds_succeeded, rounds_runtime_ms, best_id FROM node_totals WHERE id = 1',
+  ).get() as NodeTotalsRow | undefined;
   if (row === undefined) return { nodes: 0, rounds: 0, roundsSucceeded: 0, roundsRuntimeMs: 0, bestId: null };
-  return { nodes: row.nodes, rounds: row.rounds, roundsSucceeded: row.rounds_succeeded, roundsRuntimeMs: row.rounds_runtime_ms, bestId: row.best_id };
+  return {
+    nodes: row.nodes,
+    rounds: row.rounds,
+    roundsSucceeded: row.rounds_succeeded,
+    roundsRuntimeMs: row.rounds_runtime_ms,
+    bestId: row.best_id,
+  };
 }
 
 export function countNodes(context: StoreContext): number {
@@ -110,19 +117,27 @@ export function latestNodeTime(context: StoreContext): string | null {
 
 /** Every node without its long texts, in id order. */
 export function nodeSummaries(context: StoreContext): NodeSummary[] {
-  const rows = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes ORDER BY id`).all() as NodeSummaryRow[];
-  return rows.map((row) => nodeSummaryFromRow(row, context.file));
+  const summaries: NodeSummary[] = [];
+  for (const row of prepare(
+    context,
+    `SELECT ${nodeSummaryColumns} FROM nodes ORDER BY id`,
+  ).iterate() as IterableIterator<NodeSummaryRow>) {
+    summaries.push(nodeSummaryFromRow(row, context.file));
+  }
+  return summaries;
 }
 
 /** The summary of one node, or undefined. */
 export function getNodeSummary(context: StoreContext, id: number): NodeSummary | undefined {
-  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE id = ?`).get(id) as NodeSummaryRow | undefined;
+  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE id = ?`).get(id) as
+    NodeSummaryRow | undefined;
   return row === undefined ? undefined : nodeSummaryFromRow(row, context.file);
 }
 
 /** The seed (the first node of step 0), without its long texts. */
 export function seedSummary(context: StoreContext): NodeSummary | undefined {
-  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE step = 0 ORDER BY id LIMIT 1`).get() as NodeSummaryRow | undefined;
+  const row = prepare(context, `SELECT ${nodeSummaryColumns} FROM nodes WHERE step = 0 ORDER BY id LIMIT 1`).get() as
+    NodeSummaryRow | undefined;
   return row === undefined ? undefined : nodeSummaryFromRow(row, context.file);
 }
 
@@ -139,7 +154,10 @@ export function recentRounds(context: StoreContext, count: number): NodeSummary[
  * given), in the order each reason first occurred: read from running totals (migration 004).
  */
 export function failureReasons(context: StoreContext): Map<string, number> {
-  const rows = prepare(context, 'SELECT reason, count FROM failure_totals WHERE count > 0 ORDER BY first_id').all() as Array<{
+  const rows = prepare(
+    context,
+    'SELECT reason, count FROM failure_totals WHERE count > 0 ORDER BY first_id',
+  ).all() as Array<{
     reason: string;
     count: number;
   }>;
@@ -236,15 +254,23 @@ interface SampleableRow {
 
 /** What sampling policies see, read from the stored length and numeric results: no program is read. */
 export function sampleableNodes(context: StoreContext): SampleableNode[] {
-  const rows = prepare(context, 'SELECT id, step, score, success, visit_count, island, program_length, metrics FROM nodes ORDER BY id').all() as SampleableRow[];
-  return rows.map((row) => ({
-    id: row.id,
-    step: row.step,
-    score: row.score,
-    success: row.success === 1,
-    visitCount: row.visit_count,
-    island: row.island,
-    programLength: row.program_length,
-    metrics: numericMetrics(parseJsonObject(row.metrics, 'metrics', context.file)),
-  }));
+  const nodes: SampleableNode[] = [];
+  // Row by row: each row object is garbage at once, so 100,000 of them are never held together.
+  const rows = prepare(
+    context,
+    'SELECT id, step, score, success, visit_count, island, program_length, metrics FROM nodes ORDER BY id',
+  ).iterate();
+  for (const row of rows as IterableIterator<SampleableRow>) {
+    nodes.push({
+      id: row.id,
+      step: row.step,
+      score: row.score,
+      success: row.success === 1,
+      visitCount: row.visit_count,
+      island: row.island,
+      programLength: row.program_length,
+      metrics: storedMetrics(row.metrics, context.file),
+    });
+  }
+  return nodes;
 }

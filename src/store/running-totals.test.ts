@@ -149,6 +149,17 @@ describe('node summaries', () => {
     ]);
   });
 
+  it('read stored metrics, dropping a hand-edited value that is not a number', () => {
+    const store = temp.open();
+    store.insertNode(makeNode({ id: 1, step: 1 }));
+    store.insertNode(makeNode({ id: 2, step: 2, results: { note: 'no numbers' } }));
+    const raw = new BetterSqlite3(temp.path);
+    raw.prepare(`UPDATE nodes SET metrics = '{"a": "x", "b": 2}' WHERE id = 1`).run();
+    raw.close();
+    expect(store.sampleableNodes().map((node) => node.metrics)).toEqual([{ b: 2 }, {}]);
+    expect(store.nodeSummaries().map((node) => node.metrics)).toEqual([{ b: 2 }, {}]);
+  });
+
   it('list recent rounds oldest first and count failures by reason in order of first occurrence', () => {
     const store = temp.open();
     store.insertNode(makeNode({ id: 0, step: 0, success: false, score: null, error: 'seed: broken' }));
