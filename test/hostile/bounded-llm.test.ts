@@ -1,19 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analysisAnswer, cliEnv, fakeApi, makeExperiment, readStored, rewriteAnswer, startFakeLlm, useE2eCleanup } from '../e2e/helpers.js';
+import { analysisAnswer, cliEnv, fakeApi, filesUnder, makeExperiment, readStored, rewriteAnswer, startFakeLlm, useE2eCleanup } from '../e2e/helpers.js';
 import { runMeasured } from './measure.js';
 
 useE2eCleanup();
-
-/** Every file under a folder, recursively. */
-function filesUnder(folder: string): string[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('oversized model replies and prompts', () => {
   it('a 30 MB reply is discarded unseen: never re-sent to the model, never stored, and the run goes on', async () => {
@@ -22,7 +13,7 @@ describe('oversized model replies and prompts', () => {
       if (request.role === 'analyzer') return analysisAnswer('fine');
       return request.round === 1 ? { text: huge } : rewriteAnswer('small', 'a short motivation', 'score = 2\n');
     });
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', config: { api: fakeApi(server.url, { retry_times: 1 }), run: { steps: 2 } } });
+    const dir = makeExperiment({ initialProgram: 'score = 1\n', config: { api: fakeApi(server.url, { retry_times: 1, timeout: 60 }), run: { steps: 2 } } });
     const run = await runMeasured(['run', dir]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -1,20 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bubblewrapOffVariable } from '../../src/evaluation/capabilities.js';
 import { survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
-import { cliEnv, copyExample, makeExperiment, readStored, runCli, useE2eCleanup } from '../e2e/helpers.js';
+import { cliEnv, copyExample, filesUnder, makeExperiment, readStored, runCli, useE2eCleanup } from '../e2e/helpers.js';
 
 useE2eCleanup();
-
-/** Every file under a folder, recursively. */
-function filesUnder(folder: string): string[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('whole runs of the CLI under the default sandbox', () => {
   it('runs the demo with a quick stage and a full stage, and states the active protections', async () => {
