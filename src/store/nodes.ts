@@ -2,7 +2,7 @@ import { AsiEvolveError } from '../errors.js';
 import type { NewNode, NodeRecord, NodeSummary, SampleableNode } from '../domain/index.js';
 import { prepare, type StoreContext } from './database.js';
 import { addEvent } from './events.js';
-import { parseJsonObject, toJsonText } from './json.js';
+import { toJsonText } from './json.js';
 import {
   newNodeParameters,
   nodeColumns,
