@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { LoopEvent } from '../loop/events.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Activity, LoopEvent } from '../loop/index.js';
 import { nodeRecord, type NodeRecord } from '../store/index.js';
 import { createProgressPrinter } from './progress.js';
 
@@ -133,5 +133,71 @@ describe('createProgressPrinter when the store already holds rounds beyond the t
       expect(output).not.toContain('nothing to run');
       for (const [count, target] of counts(output)) expect(count).toBeLessThanOrEqual(target);
     }
+  });
+});
+
+describe('the heartbeat: a long evaluation or LLM call shows while it runs', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const activity = (id: number, step: number, label: string): Activity => ({ id, step, kind: label.includes('call') ? 'llm-call' : 'evaluation', label, startedAt: Date.now() });
+
+  it('on a terminal, redraws the status line each second with what each round waits on, once it has run 3 s', () => {
+    let output = '';
+    const printer = createProgressPrinter((text) => (output += text), { tty: true, columns: () => 200 });
+    printer(events[0]!);
+    printer({ type: 'round-start', step: 1 });
+    const call = activity(1, 1, 'researcher call (gpt-5)');
+    printer({ type: 'activity-start', activity: call });
+    vi.advanceTimersByTime(2000);
+    expect(screen(output).at(-1)).toBe('[starting] · running #1');
+    vi.advanceTimersByTime(2000);
+    expect(screen(output).at(-1)).toBe('[starting] · running #1 researcher call (gpt-5) 4s');
+    printer({ type: 'activity-end', activity: call, durationMs: 4000, failed: false });
+    const evaluation = activity(2, 1, 'evaluation');
+    printer({ type: 'activity-start', activity: evaluation });
+    vi.advanceTimersByTime(7000);
+    expect(screen(output).at(-1)).toBe('[starting] · running #1 evaluation 7s');
+    printer({ type: 'activity-end', activity: evaluation, durationMs: 7000, failed: false });
+    printer(events[3]!);
+    const before = output;
+    vi.advanceTimersByTime(5000);
+    // Nothing runs: no redraws.
+    expect(output).toBe(before);
+  });
+
+  it("shows the seed's evaluation before any round has started", () => {
+    let output = '';
+    const printer = createProgressPrinter((text) => (output += text), { tty: true, columns: () => 200 });
+    printer(events[0]!);
+    printer({ type: 'activity-start', activity: activity(1, 0, 'evaluation') });
+    vi.advanceTimersByTime(6000);
+    expect(screen(output).at(-1)).toBe('[starting] · running seed evaluation 6s');
+    printer({ type: 'activity-end', activity: activity(1, 0, 'evaluation'), durationMs: 6000, failed: false });
+    printer(events[1]!);
+    expect(screen(output)).toEqual(['Starting: 3 rounds, 1 at a time.', '[seed] score 1.000000', '']);
+  });
+
+  it('in a log, prints a [still running] line every 30 s while something has run 3 s or more', () => {
+    let output = '';
+    const printer = createProgressPrinter((text) => (output += text), { tty: false });
+    printer(events[0]!);
+    printer({ type: 'round-start', step: 1 });
+    printer({ type: 'round-start', step: 2 });
+    printer({ type: 'activity-start', activity: activity(1, 1, 'evaluation') });
+    vi.advanceTimersByTime(29_000);
+    printer({ type: 'activity-start', activity: activity(2, 2, 'analyzer call (m)') });
+    vi.advanceTimersByTime(1000);
+    // The analyzer call has run 1 s: not yet worth a line.
+    expect(output.split('\n').filter((line) => line.startsWith('[still running]'))).toEqual(['[still running] #1 evaluation 30s']);
+    vi.advanceTimersByTime(30_000);
+    expect(output.split('\n').filter((line) => line.startsWith('[still running]'))).toEqual([
+      '[still running] #1 evaluation 30s',
+      '[still running] #1 evaluation 1m00s; #2 analyzer call (m) 31s',
+    ]);
+    expect(output).not.toContain('\r');
   });
 });

@@ -1,4 +1,4 @@
-import type { LoopEvent } from '../loop/index.js';
+import type { Activity, LoopEvent } from '../loop/index.js';
 import { formatUsd } from '../domain/index.js';
 import { formatDuration, formatScore } from './format.js';
 
@@ -10,6 +10,14 @@ export interface ProgressOptions {
   tty?: boolean;
   /** Terminal width; the status line is cut to fit. @default process.stdout.columns or 100 */
   columns?: () => number;
+  /**
+   * The heartbeat: an evaluation or LLM call that has run this long is shown as it goes, on a
+   * terminal in the status line (redrawn each second), in a log as a `[still running]` line
+   * every `logHeartbeatMs`. @default 3000
+   */
+  heartbeatAfterMs?: number;
+  /** @default 30000 */
+  logHeartbeatMs?: number;
 }
 
 type RoundEnd = Extract<LoopEvent, { type: 'round-end' }>;
@@ -73,19 +81,46 @@ function compactStatus(event: RoundEnd, startedWith: number, towardTarget: numbe
 export function createProgressPrinter(write: (text: string) => void, options: ProgressOptions = {}): (event: LoopEvent) => void {
   const tty = options.tty ?? process.stdout.isTTY === true;
   const columns = options.columns ?? (() => process.stdout.columns || 100);
+  const heartbeatAfterMs = options.heartbeatAfterMs ?? 3000;
+  const logHeartbeatMs = options.logHeartbeatMs ?? 30_000;
   let startedWith = 0;
   // The loop counts only rounds up to the target; the cap guards the display all the same.
   const toward = (event: { completed: number; target: number }): number => Math.min(event.target, event.completed);
   let status = '';
   const running = new Set<number>();
+  const activities = new Map<number, Activity>();
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+
+  /** The activities that have run long enough to show, the latest of each round (what it waits on now). */
+  const longRunning = (now: number, atLeastMs: number): Activity[] => {
+    const latest = new Map<number, Activity>();
+    for (const activity of activities.values()) {
+      const shown = latest.get(activity.step);
+      if (shown === undefined || activity.startedAt >= shown.startedAt) latest.set(activity.step, activity);
+    }
+    return [...latest.values()].filter((activity) => now - activity.startedAt >= atLeastMs).sort((left, right) => left.step - right.step);
+  };
+  const describe = (activity: Activity, now: number): string =>
+    `${activity.step === 0 ? 'seed' : `#${activity.step}`} ${activity.label} ${formatDuration(now - activity.startedAt)}`;
 
   // Terminal mode: lasting lines go above the status line, which is then drawn again.
+  let onScreen = false;
   const drawStatus = (): void => {
-    if (!status) return;
-    const suffix = running.size > 0 ? ` · running ${[...running].sort((left, right) => left - right).map((step) => `#${step}`).join(', ')}` : '';
+    const now = Date.now();
+    const slow = new Map(longRunning(now, heartbeatAfterMs).map((activity) => [activity.step, activity]));
+    // Before the first round ends there is no status yet; the seed's evaluation still shows.
+    const base = status || (slow.size > 0 || running.size > 0 ? '[starting]' : '');
+    if (!base) return;
+    const steps = [...new Set([...running, ...slow.keys()])].sort((left, right) => left - right);
+    const shown = steps.map((step) => {
+      const activity = slow.get(step);
+      return activity ? describe(activity, now) : `#${step}`;
+    });
+    const suffix = shown.length > 0 ? ` · running ${shown.join(', ')}` : '';
     const width = Math.max(20, columns() - 1);
-    const line = `${status}${suffix}`;
+    const line = `${base}${suffix}`;
     write(`${clearLine}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
+    onScreen = true;
   };
   const lasting = (text: string): void => {
     if (!tty) {
@@ -93,7 +128,28 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
       return;
     }
     write(`${clearLine}${text}\n`);
+    onScreen = false;
     drawStatus();
+  };
+  const beat = (): void => {
+    if (tty) {
+      drawStatus();
+      return;
+    }
+    const now = Date.now();
+    const slow = longRunning(now, heartbeatAfterMs);
+    if (slow.length > 0) write(`[still running] ${slow.map((activity) => describe(activity, now)).join('; ')}\n`);
+  };
+  const startHeartbeat = (): void => {
+    if (heartbeat !== null) return;
+    heartbeat = setInterval(beat, tty ? 1000 : logHeartbeatMs);
+    // The heartbeat never keeps the process alive on its own.
+    heartbeat.unref?.();
+  };
+  const stopHeartbeat = (): void => {
+    if (heartbeat === null) return;
+    clearInterval(heartbeat);
+    heartbeat = null;
   };
 
   return (event) => {
@@ -108,10 +164,17 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
       case 'seed-evaluated':
         lasting(seedLine(event));
         return;
+      case 'activity-start':
+        activities.set(event.activity.id, event.activity);
+        startHeartbeat();
+        return;
+      case 'activity-end':
+        activities.delete(event.activity.id);
+        if (activities.size === 0) stopHeartbeat();
+        return;
       case 'round-start':
         if (!tty) return;
         running.add(event.step);
-        if (!status) status = '[starting]';
         drawStatus();
         return;
       case 'round-end': {
@@ -126,11 +189,16 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
         return;
       }
       case 'run-end':
-        if (tty && status) {
+        stopHeartbeat();
+        activities.clear();
+        if (tty && onScreen) {
           running.clear();
-          drawStatus();
-          write('\n');
+          if (status) {
+            drawStatus();
+            write('\n');
+          } else write(clearLine);
           status = '';
+          onScreen = false;
         }
         write(`${runEndLine(event, toward(event))}\n`);
         return;

@@ -1,4 +1,5 @@
 import { combineJudgeScore, repairsToJson, runDebugAttempts, type DebugAgent, type Judge, type JudgeCombination, type StaticCheck } from '../agents/index.js';
+import { trackActivity } from './activity.js';
 import type { Executor } from '../cluster/index.js';
 import type { JsonObject } from '../domain/index.js';
 import {
@@ -143,7 +144,9 @@ export function createEngineer(settings: EngineerSettings): Engineer {
   const evaluateProgram = (step: number, program: string, abortSignal: AbortSignal | undefined, stepDir?: string): Promise<StagedOutcome> => {
     const folder = stepDir ?? prepareStepDir(settings.stepsDir, step);
     const job = evaluationJob(settings, folder, program, settings.evaluatorCommand);
-    return runStages(job, settings.stages, (each) => settings.executor.run(each, abortSignal ? { abortSignal } : {}));
+    return trackActivity('evaluation', stepDir === undefined ? 'evaluation' : 're-evaluation', () =>
+      runStages(job, settings.stages, (each) => settings.executor.run(each, abortSignal ? { abortSignal } : {})),
+    );
   };
 
   const evaluate = async (candidate: Candidate, options: EvaluateOptions): Promise<Evaluated> => {

@@ -1,4 +1,5 @@
 import type { NodeRecord } from '../domain/index.js';
+import type { ActivityEvent } from './activity.js';
 
 /** What the loop reports while it runs; the CLI turns these into progress lines. */
 export type LoopEvent =
@@ -28,6 +29,8 @@ export type LoopEvent =
       elapsedMs: number;
       spendUsd: number;
     }
+  /** An evaluation or LLM call of a round started or ended. */
+  | ActivityEvent
   | { type: 'run-end'; reason: 'done' | 'interrupted' | 'budget'; completed: number; target: number; best: NodeRecord | null; message?: string };
 
 /**

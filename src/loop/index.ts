@@ -12,6 +12,7 @@ export {
   type EvaluationSite,
 } from './engineer.js';
 export { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
+export { trackActivity, withActivity, withinStep, type Activity, type ActivityEvent, type ActivityKind } from './activity.js';
 export { estimateRun, formatEstimate, historyFromStore, type RunEstimate, type RunHistory } from './dry-run.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { stepDirFor } from './step-files.js';

@@ -33,6 +33,7 @@ import { createRandom } from '../random.js';
 import { estimateRun } from './dry-run.js';
 import { createSamplingPolicy, type SamplingPolicy } from '../sampling/index.js';
 import type { Store } from '../store/index.js';
+import { withActivity } from './activity.js';
 import { recordCall } from './call-context.js';
 import { createEngineer, runCheckCommand, type EngineerSettings, type EvaluationSite } from './engineer.js';
 import { createNoticeRelay } from './events.js';
@@ -74,7 +75,11 @@ export async function buildRunParts(options: {
   // Loads local models now, so a missing package or model file stops the run before round 1.
   await models.prepare();
   notices.push(...models.notices);
-  const roleModel = (role: RoleName): LanguageModel | null => models.forRole(role);
+  // Each call is reported while it runs, so a long one shows in the progress line (the heartbeat).
+  const roleModel = (role: RoleName): LanguageModel | null => {
+    const model = models.forRole(role);
+    return model === null ? null : withActivity(model, role);
+  };
   const researcherModel = roleModel('researcher');
   const analyzerModel = roleModel('analyzer');
   const judgeModel = roleModel('judge');

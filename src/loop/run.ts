@@ -1,4 +1,5 @@
 import { createRandom } from '../random.js';
+import { withinStep } from './activity.js';
 import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import type { JsonValue, LlmCallRecord, NewNode, NodeRecord, NodeSummary } from '../domain/index.js';
@@ -250,7 +251,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const initialProgram = settings.initialProgram;
   const seedEvaluatedNow = initialProgram !== null && !store.hasSeed();
   if (initialProgram !== null && !store.hasSeed()) {
-    const seedResult = await runSeedRound(round, state, initialProgram, options.abortSignal);
+    const seedResult = await withinStep(0, emit, () => runSeedRound(round, state, initialProgram, options.abortSignal));
     // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
     if (options.abortSignal?.aborted) {
       for (const call of seedResult.calls) store.insertLlmCall({ ...call, nodeId: null, step: 0 });
@@ -288,7 +289,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       emit({ type: 'round-start', step });
       let result: RoundResult;
       try {
-        result = await runRound(round, state, step, random, signal);
+        result = await withinStep(step, emit, () => runRound(round, state, step, random, signal));
       } catch (error) {
         inFlight.delete(step);
         // The round is lost, but what it spent is not: keep its calls, filed under its step.

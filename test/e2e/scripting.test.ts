@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTempExperiment, node, type TempExperiment } from '../../src/web/test-support/experiment.js';
 import { parse } from 'yaml';
-import { makeTempDir, repoRoot, runCli, useE2eCleanup } from './helpers.js';
+import {
+  analysisAnswer,
+  fakeApi,
+  makeExperiment,
+  makeTempDir,
+  repoRoot,
+  rewriteAnswer,
+  runCli,
+  startFakeLlm,
+  useE2eCleanup,
+} from './helpers.js';
 
 useE2eCleanup();
 
@@ -217,5 +227,72 @@ describe('shell completion', () => {
     const unknown = await runCli(['completion', 'fish']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("completion expects a shell (bash or zsh), got 'fish'");
+  });
+});
+
+describe('run --json', () => {
+  it('writes one JSON event a line that another program can follow: start, rounds, evaluations, LLM calls, stores, done', async () => {
+    const { server } = await startFakeLlm((request) =>
+      request.role === 'analyzer'
+        ? analysisAnswer(`Round ${request.round}: as predicted.`)
+        : rewriteAnswer(`idea-${request.round}`, 'Raise the score.', `score = ${(request.round ?? 0) + 1}\n`),
+    );
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      config: { api: fakeApi(server.url), pipeline: { researcher: { diff_based_evolution: false } } },
+    });
+    const result = await runCli(['run', dir, '--steps', '2', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    const events = lines.map(
+      (line) =>
+        JSON.parse(line) as {
+          event: string;
+          time: string;
+          step?: number;
+          label?: string;
+          node?: { id: number; score: number };
+        },
+    );
+    for (const event of events) expect(Number.isNaN(Date.parse(event.time))).toBe(false);
+    expect(events[0]).toMatchObject({ event: 'notice' });
+    expect(
+      events.some(
+        (event) =>
+          event.event === 'notice' &&
+          String((event as { message?: string }).message).includes(`LLM: test-model at ${server.url}`),
+      ),
+    ).toBe(true);
+    const kinds = events.map((event) => event.event);
+    expect(kinds).toContain('run-started');
+    expect(kinds.at(-1)).toBe('done');
+    expect(events.at(-1)).toMatchObject({ reason: 'done', completed: 2, target: 2, best: { id: 2, score: 3 } });
+    // The seed, then each round: started, the Researcher's call, the evaluations, the Analyzer's call, stored.
+    const stored = events.filter((event) => event.event === 'stored');
+    expect(stored.map((event) => [event.step, event.node?.score])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    for (const step of [1, 2]) {
+      const ofStep = events
+        .filter((event) => event.step === step)
+        .map((event) => (event.label ? `${event.event} ${event.label}` : event.event));
+      // A Researcher answer may be asked again (a parse or novelty retry): the order is what is checked.
+      const first = (entry: string): number => ofStep.indexOf(entry);
+      expect(ofStep[0]).toBe('round-started');
+      expect(ofStep.at(-1)).toBe('stored');
+      expect(first('llm-call researcher call (test-model)')).toBeGreaterThan(0);
+      expect(first('llm-call-done researcher call (test-model)')).toBeGreaterThan(
+        first('llm-call researcher call (test-model)'),
+      );
+      expect(first('evaluating evaluation')).toBeGreaterThan(first('llm-call-done researcher call (test-model)'));
+      expect(first('evaluated evaluation')).toBe(first('evaluating evaluation') + 1);
+      // Each round beats the best so far, and a new best is evaluated again to confirm it.
+      expect(first('evaluating re-evaluation')).toBeGreaterThan(first('evaluated evaluation'));
+      expect(first('llm-call analyzer call (test-model)')).toBeGreaterThan(first('evaluated re-evaluation'));
+      expect(first('llm-call-done analyzer call (test-model)')).toBe(ofStep.length - 2);
+    }
+    expect(events.filter((event) => event.step === 0).map((event) => event.event)).toContain('evaluating');
   });
 });

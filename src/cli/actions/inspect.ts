@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js';
-import type { NodeRecord, NodeSummary, SpendSummary, Store } from '../../store/index.js';
+import type { NodeRecord, SpendSummary, Store } from '../../store/index.js';
 import { formatUsd, stepFolderName } from '../../domain/index.js';
 import { formatDuration, formatScore } from '../format.js';
+import { nodeBrief, type NodeBrief } from '../node-brief.js';
 import { openExperimentStore } from './open-experiment-store.js';
 
 type Write = (text: string) => void;
@@ -48,20 +49,6 @@ export interface StatusReport {
   provenance?: ProvenanceReport & { roundsShownCognition: number };
 }
 
-/** A node in a line: what scripts need to find it and judge it. */
-export interface NodeBrief {
-  id: number;
-  step: number;
-  name: string;
-  success: boolean;
-  score: number | null;
-  error: string | null;
-}
-
-function brief(node: Pick<NodeSummary, keyof NodeBrief>): NodeBrief {
-  return { id: node.id, step: node.step, name: node.name, success: node.success, score: node.score, error: node.error };
-}
-
 function writeJson(write: Write, value: unknown): void {
   write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -75,11 +62,11 @@ async function statusReport(dir: string, store: Store, withProvenance: boolean):
     experiment: dir,
     rounds: { stored: totals.rounds, succeeded: totals.roundsSucceeded, failed: totals.rounds - totals.roundsSucceeded },
     seed: seed ? { success: seed.success, score: seed.score, error: seed.error } : null,
-    best: best ? brief(best) : null,
+    best: best ? nodeBrief(best) : null,
     evaluationMs: totals.roundsRuntimeMs,
     llm: store.spendSummary(),
     failuresByReason: Object.fromEntries(store.failureReasons()),
-    recent: store.recentRounds(5).map(brief),
+    recent: store.recentRounds(5).map(nodeBrief),
   };
   if (withProvenance) {
     // Loaded only when asked for: the cognition part brings embedders and LLM clients with it.
@@ -147,7 +134,7 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
       process.exitCode = 1;
       return;
     }
-    const report: BestReport = { ...brief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', stepFolderName(best.step)) };
+    const report: BestReport = { ...nodeBrief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', stepFolderName(best.step)) };
     if (options.json) {
       writeJson(write, report);
       return;

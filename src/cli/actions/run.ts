@@ -6,6 +6,7 @@ import { acquireRunLock, buildRunParts, runLoop, type RunLock, type RunParts } f
 import { estimateRun, formatEstimate, historyFromStore } from '../../loop/index.js';
 import { openStore } from '../../store/index.js';
 import { listenForInterrupt } from '../interrupt.js';
+import { createJsonEventWriter, jsonNotice } from '../json-events.js';
 import { createProgressPrinter } from '../progress.js';
 
 export interface RunCommandOptions {
@@ -18,6 +19,8 @@ export interface RunCommandOptions {
   budgetUsd?: number;
   budgetTokens?: number;
   dryRun?: boolean;
+  /** One JSON object a line (`run --json`) instead of progress lines; with --dry-run, the estimate as JSON. */
+  json?: boolean;
   /** `--allow-failing-seed`: `pipeline.allow_failing_seed: true`. */
   allowFailingSeed?: boolean;
 }
@@ -57,7 +60,7 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
     const history = existsSync(experiment.databasePath) ? openStore(experiment.databasePath, { readonly: true }) : null;
     try {
       const estimate = estimateRun({ config, experiment, templates: loadTemplates(experiment.dir), ...(history ? { history: historyFromStore(history) } : {}) });
-      write(formatEstimate(estimate));
+      write(options.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatEstimate(estimate));
     } finally {
       history?.close();
     }
@@ -66,7 +69,7 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   // One run at a time per experiment: two would evaluate the same steps in the same folders.
   const lock = acquireRunLock(`${experiment.databasePath}.lock`);
   try {
-    await runWithLock(config, experiment, { files, compatibilityNotice }, write, lock);
+    await runWithLock(config, experiment, { files, compatibilityNotice }, write, lock, options.json === true);
   } finally {
     lock.release();
   }
@@ -78,6 +81,7 @@ async function runWithLock(
   loaded: { files: readonly string[]; compatibilityNotice: string | null },
   write: (text: string) => void,
   lock: RunLock,
+  json: boolean,
 ): Promise<void> {
   const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
@@ -91,8 +95,11 @@ async function runWithLock(
     if (isNewDatabase) removeDatabase(experiment.databasePath);
     throw error;
   }
+  // With --json, stdout carries only the events; what people read goes to stderr.
+  const tell = json ? (text: string) => void process.stderr.write(text) : write;
+  const notice = json ? (message: string) => write(jsonNotice(message)) : (message: string) => write(`${message}\n`);
   const interrupt = listenForInterrupt({
-    write,
+    write: tell,
     stopping: '\nInterrupted: stopping the rounds in flight (they will be redone on resume; Ctrl-C again to stop at once)…\n',
     // Each round is stored in one transaction, so exiting now loses only the rounds in flight.
     forced: '\nStopped at once: the rounds in flight are dropped and will be redone on the next run.\n',
@@ -100,9 +107,9 @@ async function runWithLock(
   });
   try {
     const { files, compatibilityNotice } = loaded;
-    write(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})\n`);
-    if (compatibilityNotice !== null) write(`${compatibilityNotice}\n`);
-    for (const notice of parts.notices) write(`${notice}\n`);
+    notice(`Experiment ${experiment.dir} (config: ${files.length ? files.join(', ') : 'defaults'})`);
+    if (compatibilityNotice !== null) notice(compatibilityNotice);
+    for (const message of parts.notices) notice(message);
     const summary = await runLoop({
       parts: parts.loop,
       store,
@@ -110,7 +117,7 @@ async function runWithLock(
       workers: config.pipeline.parallel.num_workers,
       seed: config.run.seed,
       abortSignal: interrupt.signal,
-      onEvent: createProgressPrinter(write),
+      onEvent: json ? createJsonEventWriter(write) : createProgressPrinter(write),
     });
     if (summary.reason === 'interrupted') process.exitCode = 130;
   } finally {

@@ -40,6 +40,11 @@ export const command = defineCommand<[dir: string | undefined], RunCommandOption
       description: 'estimate calls, tokens, cost and time of the run; call no model, change nothing',
     },
     {
+      flags: '--json',
+      description:
+        'one JSON event a line (run-started, round-started, evaluating, llm-call, stored, notice, done) for other programs',
+    },
+    {
       flags: '--allow-failing-seed',
       description:
         'go on when the initial program fails its evaluation (pipeline.allow_failing_seed); by default the run stops there, before any LLM call',
