@@ -55,7 +55,8 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   const experiment = resolveExperiment(dir, config);
   const compatibilityNotice = describeCompatibilityKeys(noEffect);
   if (options.dryRun) {
-    if (compatibilityNotice !== null) write(`${compatibilityNotice}\n`);
+    // With --json, stdout carries only the estimate.
+    if (compatibilityNotice !== null) (options.json ? (text: string) => void process.stderr.write(text) : write)(`${compatibilityNotice}\n`);
     // Estimates from the real templates and files (and the stored history, if any); calls no model, creates nothing.
     const history = existsSync(experiment.databasePath) ? openStore(experiment.databasePath, { readonly: true }) : null;
     try {
