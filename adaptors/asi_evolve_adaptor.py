@@ -3,13 +3,17 @@
 
 Shipped with asi-evolve and copied into each experiment folder that `asi-evolve import` makes.
 
-    python3 asi_evolve_adaptor.py openevolve --evaluator evaluator.py [--function evaluate] PROGRAM
+    python3 asi_evolve_adaptor.py openevolve --evaluator evaluator.py [--function F[,F2,F3] --thresholds T1[,T2]] PROGRAM
     python3 asi_evolve_adaptor.py shinka --evaluator evaluate.py PROGRAM
 
-openevolve: imports the evaluator and calls FUNCTION(PROGRAM) (evaluate, or a cascade stage such
-as evaluate_stage1). It may return a dict of metrics or an EvaluationResult (metrics and
-artifacts). The score is `combined_score`, else the mean of the numeric metrics, as OpenEvolve
-ranks programs. A string `error` metric, or an exception, makes the candidate unsuccessful.
+openevolve: imports the evaluator and calls FUNCTION(PROGRAM). With several functions
+(`--function evaluate_stage1,evaluate_stage2 --thresholds 0.5`) it runs OpenEvolve's cascade: a
+stage runs when the metrics so far pass the previous threshold, the stages' numeric metrics are
+merged, and a stage below its threshold ends the cascade with the metrics so far (the candidate
+keeps that score). Each function may return a dict of metrics or an EvaluationResult (metrics
+and artifacts). The score is `combined_score`, else the mean of the numeric metrics, as
+OpenEvolve ranks programs. A string `error` metric, or an exception, makes the candidate
+unsuccessful.
 
 shinka: imports the evaluator and calls main(PROGRAM, RESULTS_DIR) with RESULTS_DIR a folder of
 the working directory, then reads the metrics.json and correct.json it wrote. The score is
@@ -155,7 +159,68 @@ def flat_results(metrics, artifacts):
     return results
 
 
-def run_openevolve(evaluator, function_name, program):
+class StageFailed(Exception):
+    """A stage that raised or returned something other than metrics."""
+
+
+def call_stage(module, function_name, program):
+    """(metrics, artifacts) of one evaluator function, or StageFailed naming what went wrong."""
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise StageFailed(f"the evaluator defines no function {function_name}(program_path)")
+    try:
+        returned = function(program)
+    except BaseException as error:  # noqa: BLE001 - the user's evaluator may raise anything
+        traceback.print_exc()
+        raise StageFailed(f"{function_name}() raised {type(error).__name__}: {error}") from None
+    if isinstance(returned, dict):
+        return dict(returned), {}
+    if hasattr(returned, "metrics"):
+        return dict(returned.metrics or {}), dict(getattr(returned, "artifacts", {}) or {})
+    raise StageFailed(f"{function_name}() returned {type(returned).__name__}, expected a dict of metrics or an EvaluationResult")
+
+
+def passes(metrics, threshold):
+    """OpenEvolve's cascade test: combined_score, else the mean of the numeric metrics, at or above the threshold."""
+    score, _ = openevolve_score({name: plain(value) for name, value in metrics.items()})
+    return score is not None and score >= threshold
+
+
+def merged(first, second):
+    """Numeric metrics of both stages (the later one wins), as OpenEvolve merges cascade stages."""
+    metrics = {}
+    for source in (first, second):
+        for name, value in source.items():
+            if name != "error" and isinstance(value, (int, float)):
+                metrics[name] = float(value)
+    return metrics
+
+
+def run_cascade(module, functions, thresholds, program):
+    """OpenEvolve's cascade: each stage runs when the previous one passes its threshold; a stage
+    below it ends the cascade with the metrics so far. Returns (metrics, artifacts, stages run)."""
+    metrics, artifacts = call_stage(module, functions[0], program)
+    stages = [{"function": functions[0], "passed": None}]
+    for index, function_name in enumerate(functions[1:]):
+        if index >= len(thresholds) or not passes(metrics, thresholds[index]):
+            stages[-1]["passed"] = False
+            break
+        stages[-1]["passed"] = True
+        try:
+            later_metrics, later_artifacts = call_stage(module, function_name, program)
+        except StageFailed as error:
+            # As OpenEvolve: a later stage that fails keeps the earlier stages' metrics.
+            artifacts[f"{function_name}_error"] = str(error)
+            metrics["stage_failed"] = 1.0
+            stages.append({"function": function_name, "passed": False, "error": str(error)})
+            break
+        metrics = merged(metrics, later_metrics) if "error" not in later_metrics else dict(later_metrics)
+        artifacts.update(later_artifacts)
+        stages.append({"function": function_name, "passed": None})
+    return metrics, artifacts, stages
+
+
+def run_openevolve(evaluator, functions, thresholds, program):
     ensure_module("openevolve.evaluation_result", install_openevolve_stand_in)
     started = time.monotonic()
     try:
@@ -163,31 +228,23 @@ def run_openevolve(evaluator, function_name, program):
     except BaseException as error:  # noqa: BLE001 - the user's module may raise anything
         traceback.print_exc()
         return failure(f"importing {evaluator} raised {type(error).__name__}: {error}")
-    function = getattr(module, function_name, None)
-    if not callable(function):
-        return failure(f"{evaluator} defines no function {function_name}(program_path)")
     try:
-        returned = function(program)
-    except BaseException as error:  # noqa: BLE001
-        traceback.print_exc()
-        return failure(f"{function_name}() raised {type(error).__name__}: {error}")
-    if isinstance(returned, dict):
-        metrics, artifacts = returned, {}
-    elif hasattr(returned, "metrics"):
-        metrics, artifacts = dict(returned.metrics or {}), getattr(returned, "artifacts", {}) or {}
-    else:
-        return failure(f"{function_name}() returned {type(returned).__name__}, expected a dict of metrics or an EvaluationResult")
+        metrics, artifacts, stages = run_cascade(module, functions, thresholds, program)
+    except StageFailed as error:
+        return failure(str(error))
     results = flat_results(metrics, artifacts_of(artifacts))
     results["evaluation_seconds"] = round(time.monotonic() - started, 3)
+    if len(functions) > 1:
+        results["cascade"] = stages
     error = metrics.get("error")
     if isinstance(error, str) and error.strip():
         return failure(error.strip(), results)
     combined = metrics.get("combined_score")
     if isinstance(combined, float) and not math.isfinite(combined):
-        return failure(f"{function_name}() returned combined_score {combined}, not a finite number", results)
+        return failure(f"the evaluator returned combined_score {combined}, not a finite number", results)
     score, source = openevolve_score({name: plain(value) for name, value in metrics.items()})
     if score is None:
-        return failure(f"{function_name}() returned no finite combined_score and no numeric metric", results)
+        return failure("the evaluator returned no finite combined_score and no numeric metric", results)
     results.update({"eval_score": score, "success": True, "score_from": source})
     write_results(results)
 
@@ -299,13 +356,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("format", choices=["openevolve", "shinka"])
     parser.add_argument("--evaluator", required=True, help="the evaluator file (evaluator.py or evaluate.py)")
-    parser.add_argument("--function", default="evaluate", help="openevolve: the function to call")
+    parser.add_argument(
+        "--function",
+        default="evaluate",
+        help="openevolve: the function to call, or the cascade's stage functions separated by commas",
+    )
+    parser.add_argument("--thresholds", default="", help="openevolve: the cascade thresholds, separated by commas")
     parser.add_argument("program", help="the candidate program file")
     arguments = parser.parse_args()
     program = os.path.abspath(arguments.program)
     evaluator = os.path.abspath(arguments.evaluator)
     if arguments.format == "openevolve":
-        run_openevolve(evaluator, arguments.function, program)
+        functions = [name for name in arguments.function.split(",") if name]
+        thresholds = [float(value) for value in arguments.thresholds.split(",") if value]
+        run_openevolve(evaluator, functions, thresholds, program)
     else:
         run_shinka(evaluator, program)
 

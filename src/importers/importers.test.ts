@@ -74,10 +74,10 @@ describe('importing an OpenEvolve example', () => {
     const report = importExperiment(join(fixtures, 'openevolve-example'), target);
     expect(report.format).toBe('openevolve');
     const { config } = loadConfig({ experimentDir: target, env: {} });
-    expect(config.evaluator.stages.map((stage) => [stage.name, stage.threshold])).toEqual([
-      ['stage1', 0.5],
-      ['stage2', null],
-    ]);
+    expect(config.evaluator.stages).toEqual([]);
+    expect(readFileSync(join(target, 'eval.sh'), 'utf8')).toContain(
+      'openevolve --evaluator "$here/evaluator.py" --function evaluate_stage1,evaluate_stage2 --thresholds 0.5 ',
+    );
     expect(config.evaluator.program_file).toBe('program.py');
     expect(config.api.model).toBe('gemini-2.5-flash-lite');
     expect(config.roles.researcher).toEqual([
@@ -168,6 +168,37 @@ describe('the shipped evaluator adaptor', () => {
       value: 3,
       artifacts: { log: 'ran', blob: '<2 bytes>' },
       score_from: 'combined_score',
+    });
+  });
+
+  it("OpenEvolve: the cascade as OpenEvolve runs it: under the threshold the candidate keeps stage 1's score, over it the stages' metrics merge", () => {
+    const evaluator =
+      'def evaluate_stage1(path):\n    return {"combined_score": 0.3, "quick": 1}\n\ndef evaluate_stage2(path):\n    return {"combined_score": 0.9, "full": 2}\n';
+    const cascade = (thresholds: string): Record<string, unknown> =>
+      runAdaptor({ 'evaluator.py': evaluator, 'program.py': program }, [
+        'openevolve',
+        '--evaluator',
+        'evaluator.py',
+        '--function',
+        'evaluate_stage1,evaluate_stage2',
+        '--thresholds',
+        thresholds,
+        'program.py',
+      ]);
+    const below = cascade('0.5');
+    expect(below).toMatchObject({
+      eval_score: 0.3,
+      success: true,
+      quick: 1,
+      cascade: [{ function: 'evaluate_stage1', passed: false }],
+    });
+    expect(below.full).toBeUndefined();
+    expect(cascade('0.2')).toMatchObject({
+      eval_score: 0.9,
+      success: true,
+      quick: 1,
+      full: 2,
+      cascade: [{ passed: true }, { function: 'evaluate_stage2' }],
     });
   });
 

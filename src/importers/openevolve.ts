@@ -14,22 +14,26 @@ export function pythonFunctions(source: string): Set<string> {
   return new Set([...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm)].map((match) => match[1] ?? ''));
 }
 
-interface Stage {
-  name: string;
-  command: string;
-  threshold: number | null;
+/** OpenEvolve's cascade as the adaptor runs it: the stage functions and the thresholds between them. */
+interface Cascade {
+  functions: string[];
+  thresholds: number[];
 }
 
-/** The stages OpenEvolve's cascade would run, as asi-evolve evaluator stages. */
-function cascadeStages(functions: Set<string>, config: SourceConfig, report: ReportBuilder): Stage[] {
+/**
+ * The functions OpenEvolve would call: `evaluate`, or the cascade `evaluate_stage1/2/3` with its
+ * thresholds. The adaptor runs the cascade itself, with OpenEvolve's meaning: a stage under its
+ * threshold ends the cascade and the candidate keeps the metrics so far (asi-evolve's
+ * evaluator.stages would reject it instead, and a seed scored by its quick stage would stop the run).
+ */
+function cascadeOf(functions: Set<string>, config: SourceConfig, report: ReportBuilder): Cascade {
   const cascade = config.boolean('evaluator.cascade_evaluation') ?? true;
+  const configured = config.get('evaluator.cascade_thresholds');
   if (!functions.has('evaluate_stage1') || !cascade) {
     if (functions.has('evaluate_stage1'))
       report.left('evaluator.py: evaluate_stage1', 'not used: the config sets cascade_evaluation: false');
-    config.get('evaluator.cascade_thresholds');
-    return [];
+    return { functions: ['evaluate'], thresholds: [] };
   }
-  const configured = config.get('evaluator.cascade_thresholds');
   const thresholds =
     Array.isArray(configured) && configured.every((value) => typeof value === 'number')
       ? (configured as number[])
@@ -39,19 +43,12 @@ function cascadeStages(functions: Set<string>, config: SourceConfig, report: Rep
   if (functions.has('evaluate_stage2')) names.push('evaluate_stage2');
   if (functions.has('evaluate_stage2') && functions.has('evaluate_stage3') && thresholds.length >= 2)
     names.push('evaluate_stage3');
-  const stages = names.map((name, index) => ({
-    name: `stage${index + 1}`,
-    command: `python3 "$ASI_EXPERIMENT_DIR/${adaptorFile}" openevolve --evaluator "$ASI_EXPERIMENT_DIR/evaluator.py" --function ${name} "$ASI_PROGRAM_PATH"`,
-    threshold: index < names.length - 1 ? (thresholds[index] ?? null) : null,
-  }));
-  report.mapped(`cascade ${names.join(', ')} with thresholds [${thresholds.join(', ')}]`, 'evaluator.stages');
-  if (stages.length > 1) {
-    report.left(
-      `${config.file}: evaluator.cascade_thresholds`,
-      "a candidate scoring under a threshold is stored as failed (below-threshold), with that stage's results, where OpenEvolve keeps it scored by the earlier stage; the stages' metrics are not merged: each stage's results are kept under evaluation_stages",
-    );
-  }
-  return stages;
+  const used = thresholds.slice(0, names.length - 1);
+  report.mapped(
+    `cascade ${names.join(', ')}${used.length > 0 ? ` with thresholds [${used.join(', ')}]` : ''}`,
+    `eval.sh (run by ${adaptorFile} as OpenEvolve runs it; the stages are listed under "cascade" in results.json)`,
+  );
+  return { functions: names, thresholds: used };
 }
 
 /**
@@ -119,12 +116,16 @@ export function importOpenEvolve(
   );
   if (systemMessage !== undefined) report.mapped('prompt.system_message', 'input.md');
 
-  writeScript(join(target, 'eval.sh'), pythonEvalScript('openevolve', 'evaluator.py', programFile));
-  report.mapped('evaluator.py evaluate(program_path)', `eval.sh (through ${adaptorFile})`);
+  const cascade = cascadeOf(pythonFunctions(readFileSync(evaluatorPath, 'utf8')), config, report);
+  const cascadeArgs =
+    cascade.functions.length > 1
+      ? ` --function ${cascade.functions.join(',')} --thresholds ${cascade.thresholds.join(',')}`
+      : '';
+  writeScript(join(target, 'eval.sh'), pythonEvalScript('openevolve', 'evaluator.py', programFile, cascadeArgs));
+  if (cascade.functions.length === 1)
+    report.mapped('evaluator.py evaluate(program_path)', `eval.sh (through ${adaptorFile})`);
 
   const evaluator: Record<string, unknown> = { program_file: programFile };
-  const stages = cascadeStages(pythonFunctions(readFileSync(evaluatorPath, 'utf8')), config, report);
-  if (stages.length > 0) evaluator.stages = stages;
   const timeout = config.number('evaluator.timeout');
   if (timeout !== undefined) {
     evaluator.timeout = timeout;

@@ -5,13 +5,18 @@ import { adaptorFile } from './folder.js';
  * $1 (default $ASI_PROGRAM_PATH) and writes results.json in the working directory. Runs by hand
  * too: `bash eval.sh some_program.py`.
  */
-export function pythonEvalScript(format: 'openevolve' | 'shinka', evaluatorFile: string, programFile: string): string {
+export function pythonEvalScript(
+  format: 'openevolve' | 'shinka',
+  evaluatorFile: string,
+  programFile: string,
+  extraArgs = '',
+): string {
   return `#!/usr/bin/env bash
 # Scores one candidate with the task's own ${evaluatorFile}, through ${adaptorFile} (shipped with asi-evolve).
 # $1 = the candidate program (default: $ASI_PROGRAM_PATH, else ./${programFile}); writes results.json here.
 set -euo pipefail
 here="\${ASI_EXPERIMENT_DIR:-$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)}"
-exec python3 "$here/${adaptorFile}" ${format} --evaluator "$here/${evaluatorFile}" "\${1:-\${ASI_PROGRAM_PATH:-${programFile}}}"
+exec python3 "$here/${adaptorFile}" ${format} --evaluator "$here/${evaluatorFile}"${extraArgs} "\${1:-\${ASI_PROGRAM_PATH:-${programFile}}}"
 `;
 }
 
