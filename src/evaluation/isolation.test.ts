@@ -1,0 +1,63 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { coversFor, hiddenExperimentEntries, unshareArguments } from './isolation.js';
+
+const root = mkdtempSync(join(tmpdir(), 'asi-isolation-'));
+chmodSync(root, 0o755);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('coversFor', () => {
+  it('covers the highest folder others cannot pass, and mounts back what lies below it, outermost paths only', () => {
+    const closed = join(root, 'closed');
+    mkdirSync(join(closed, 'inner', 'deeper'), { recursive: true });
+    mkdirSync(join(closed, 'other'), { recursive: true });
+    chmodSync(closed, 0o700);
+    chmodSync(join(closed, 'inner'), 0o700);
+    const covers = coversFor([join(closed, 'inner', 'deeper'), join(closed, 'other'), join(closed, 'other', 'file'), join(closed, 'other')]);
+    expect([...covers]).toEqual([[closed, [join(closed, 'inner', 'deeper'), join(closed, 'other')]]]);
+  });
+
+  it('needs no cover where every folder on the way can be passed', () => {
+    const open = join(root, 'open', 'a');
+    mkdirSync(open, { recursive: true });
+    expect(coversFor([open]).size).toBe(0);
+  });
+});
+
+describe('unshareArguments', () => {
+  it('hides the experiment\'s secrets and records, keeps the parent-death signal across the change of user', () => {
+    const experiment = join(root, 'experiment');
+    mkdirSync(join(experiment, 'steps', 'step_3'), { recursive: true });
+    mkdirSync(join(experiment, 'best'), { recursive: true });
+    writeFileSync(join(experiment, 'config.yaml'), 'api: {}\n');
+    writeFileSync(join(experiment, 'asi-evolve.db'), '');
+    writeFileSync(join(experiment, 'input.md'), 'task\n');
+    expect(hiddenExperimentEntries(experiment)).toEqual(['asi-evolve.db', 'best', 'config.yaml', 'steps'].map((name) => join(experiment, name)));
+    const stepDir = join(experiment, 'steps', 'step_3');
+    const args = unshareArguments(
+      '/usr/bin/unshare',
+      { network: false, asRoot: true, stepDir, experimentDir: experiment, dropUser: { uid: 65534, gid: 65534 }, pathVariable: '/usr/bin', readPaths: [] },
+      '/usr/bin/setpriv',
+      '/bin/bash',
+      [],
+    );
+    expect(args.slice(0, 3)).toEqual(['/usr/bin/unshare', '--mount', '--propagation']);
+    expect(args).toContain('--net');
+    const setup = args.slice(args.indexOf('asi-evolve-sandbox') + 1, args.indexOf('--', args.indexOf('asi-evolve-sandbox')));
+    expect(setup).toEqual(['-s', stepDir, ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path])]);
+    expect(args.slice(args.lastIndexOf('/usr/bin/setpriv'))).toEqual([
+      '/usr/bin/setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--no-new-privs',
+      '--pdeathsig',
+      'KILL',
+      '--',
+    ]);
+  });
+});
