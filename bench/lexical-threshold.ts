@@ -11,7 +11,12 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cognitionItemText, createLexicalEmbedder, importCognitionPaths, type CognitionItem } from '../src/cognition/index.js';
+import {
+  cognitionItemText,
+  createLexicalEmbedder,
+  importCognitionPaths,
+  type CognitionItem,
+} from '../src/cognition/index.js';
 import { suggestedLexicalThreshold } from '../src/cognition/embedders/lexical.js';
 
 const examplesDir = join(import.meta.dirname, '..', 'examples');
@@ -56,8 +61,10 @@ function percentile(values: number[], fraction: number): number {
 }
 
 const embedder = createLexicalEmbedder();
-const cosine = (first: Float32Array, second: Float32Array): number => first.reduce((total, value, index) => total + value * (second[index] ?? 0), 0);
-const embed = async (texts: string[]): Promise<Float32Array[]> => (await embedder.embed({ values: texts })).embeddings.map((vector) => Float32Array.from(vector));
+const cosine = (first: Float32Array, second: Float32Array): number =>
+  first.reduce((total, value, index) => total + value * (second[index] ?? 0), 0);
+const embed = async (texts: string[]): Promise<Float32Array[]> =>
+  (await embedder.embed({ values: texts })).embeddings.map((vector) => Float32Array.from(vector));
 
 const examples = readdirSync(examplesDir).filter((name) => existsSync(join(examplesDir, name, 'cognition.yaml')));
 const items = new Map<string, CognitionItem[]>();
@@ -72,13 +79,20 @@ interface QueryScores {
 }
 const results: QueryScores[] = [];
 for (const name of examples) {
-  const queries = [...(analyses[name] ?? []).map((text) => ({ kind: 'analysis' as const, text })), { kind: 'task' as const, text: readFileSync(join(examplesDir, name, 'input.md'), 'utf8') }];
+  const queries = [
+    ...(analyses[name] ?? []).map((text) => ({ kind: 'analysis' as const, text })),
+    { kind: 'task' as const, text: readFileSync(join(examplesDir, name, 'input.md'), 'utf8') },
+  ];
   const queryVectors = await embed(queries.map((query) => query.text));
   queries.forEach((query, index) => {
     const vector = queryVectors[index]!;
-    const relevant = (vectors.get(name) ?? []).map((item) => cosine(vector, item)).sort((first, second) => second - first);
+    const relevant = (vectors.get(name) ?? [])
+      .map((item) => cosine(vector, item))
+      .sort((first, second) => second - first);
     let unrelatedBest = -1;
-    for (const [other, list] of vectors) if (other !== name && !(other.startsWith('circle-packing') && name.startsWith('circle-packing'))) for (const item of list) unrelatedBest = Math.max(unrelatedBest, cosine(vector, item));
+    for (const [other, list] of vectors)
+      if (other !== name && !(other.startsWith('circle-packing') && name.startsWith('circle-packing')))
+        for (const item of list) unrelatedBest = Math.max(unrelatedBest, cosine(vector, item));
     results.push({ kind: query.kind, relevant, unrelatedBest });
   });
 }
@@ -89,7 +103,9 @@ for (const kind of ['analysis', 'task'] as const) {
   const top1 = chosen.map((result) => result.relevant[0] ?? 0);
   const top3 = chosen.map((result) => result.relevant[2] ?? 0);
   const unrelated = chosen.map((result) => result.unrelatedBest);
-  console.log(`${kind} queries (${chosen.length}): best relevant p10 ${fixed(percentile(top1, 0.1))} p50 ${fixed(percentile(top1, 0.5))}; 3rd relevant p10 ${fixed(percentile(top3, 0.1))} p50 ${fixed(percentile(top3, 0.5))}; best unrelated p50 ${fixed(percentile(unrelated, 0.5))} p90 ${fixed(percentile(unrelated, 0.9))} max ${fixed(Math.max(...unrelated))}`);
+  console.log(
+    `${kind} queries (${chosen.length}): best relevant p10 ${fixed(percentile(top1, 0.1))} p50 ${fixed(percentile(top1, 0.5))}; 3rd relevant p10 ${fixed(percentile(top3, 0.1))} p50 ${fixed(percentile(top3, 0.5))}; best unrelated p50 ${fixed(percentile(unrelated, 0.5))} p90 ${fixed(percentile(unrelated, 0.9))} max ${fixed(Math.max(...unrelated))}`,
+  );
 }
 console.log('threshold | queries with ≥1 relevant item | with 3 relevant | with any unrelated item');
 for (const threshold of [0.02, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]) {
@@ -97,5 +113,7 @@ for (const threshold of [0.02, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]) {
   const three = results.filter((result) => (result.relevant[2] ?? 0) >= threshold).length;
   const noise = results.filter((result) => result.unrelatedBest >= threshold).length;
   const mark = threshold === suggestedLexicalThreshold ? '  ← default for the lexical embedder' : '';
-  console.log(`${threshold.toFixed(2).padStart(9)} | ${String(some).padStart(3)}/${results.length} | ${String(three).padStart(3)}/${results.length} | ${String(noise).padStart(3)}/${results.length}${mark}`);
+  console.log(
+    `${threshold.toFixed(2).padStart(9)} | ${String(some).padStart(3)}/${results.length} | ${String(three).padStart(3)}/${results.length} | ${String(noise).padStart(3)}/${results.length}${mark}`,
+  );
 }

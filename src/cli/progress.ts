@@ -30,7 +30,7 @@ function roundLine(event: RoundEnd, startedWith: number, towardTarget: number): 
   const ranNow = event.completed - startedWith;
   const perRound = ranNow > 0 ? event.elapsedMs / ranNow : 0;
   const eta = perRound * Math.max(0, event.target - towardTarget);
-  const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 60)})`;
+  const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 100)})`;
   const best = event.best ? `${formatScore(event.best.score)} (node ${event.best.id})` : 'n/a';
   return (
     `[round ${event.step} | ${towardTarget}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ` +

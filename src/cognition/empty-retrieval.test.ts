@@ -4,7 +4,11 @@ import { createEmptyRetrievalWatch } from './empty-retrieval.js';
 describe('createEmptyRetrievalWatch', () => {
   it('says once, after the first empty rounds with items stored, the best similarity and the key to change', () => {
     const messages: string[] = [];
-    const watch = createEmptyRetrievalWatch({ threshold: 0.3, thresholdConfigured: true, notify: (message) => messages.push(message) });
+    const watch = createEmptyRetrievalWatch({
+      threshold: 0.3,
+      thresholdConfigured: true,
+      notify: (message) => messages.push(message),
+    });
     watch.observe(0, 0.11, 12);
     watch.observe(0, 0.142, 12);
     expect(messages).toEqual([]);
@@ -17,15 +21,27 @@ describe('createEmptyRetrievalWatch', () => {
 
   it('stays silent once a retrieval finds something, and while nothing is stored', () => {
     const messages: string[] = [];
-    const watch = createEmptyRetrievalWatch({ rounds: 2, threshold: 0.08, thresholdConfigured: false, notify: (message) => messages.push(message) });
+    const watch = createEmptyRetrievalWatch({
+      rounds: 2,
+      threshold: 0.08,
+      thresholdConfigured: false,
+      notify: (message) => messages.push(message),
+    });
     watch.observe(0, null, 0);
     watch.observe(0, null, 0);
     watch.observe(1, 0.5, 4);
     watch.observe(0, 0.01, 4);
     watch.observe(0, 0.01, 4);
     expect(messages).toEqual([]);
-    const unset = createEmptyRetrievalWatch({ rounds: 1, threshold: 0.08, thresholdConfigured: false, notify: (message) => messages.push(message) });
+    const unset = createEmptyRetrievalWatch({
+      rounds: 1,
+      threshold: 0.08,
+      thresholdConfigured: false,
+      notify: (message) => messages.push(message),
+    });
     unset.observe(0, 0.05, 4);
-    expect(messages[0]).toContain("under the embedder's default threshold (0.08): set cognition.retrieval.score_threshold lower");
+    expect(messages[0]).toContain(
+      "under the embedder's default threshold (0.08): set cognition.retrieval.score_threshold lower",
+    );
   });
 });

@@ -19,7 +19,9 @@ export interface EmptyRetrievalWatchOptions {
  * const result = await retriever.retrieveForNodes(queries);
  * watch.observe(result.items.length, result.bestScore, store.countCognitionItems());
  */
-export function createEmptyRetrievalWatch(options: EmptyRetrievalWatchOptions): { observe(found: number, bestScore: number | null, stored: number): void } {
+export function createEmptyRetrievalWatch(options: EmptyRetrievalWatchOptions): {
+  observe(found: number, bestScore: number | null, stored: number): void;
+} {
   const rounds = options.rounds ?? 3;
   let empty = 0;
   let best: number | null = null;
@@ -40,7 +42,9 @@ export function createEmptyRetrievalWatch(options: EmptyRetrievalWatchOptions): 
       const key = options.thresholdConfigured
         ? `cognition.retrieval.score_threshold (${options.threshold}): lower it, or unset it to use the value that suits the embedder`
         : `the embedder's default threshold (${options.threshold}): set cognition.retrieval.score_threshold lower`;
-      options.notify(`Cognition: the first ${rounds} retrievals found nothing among ${stored} stored items (${seen}, under ${key}); the Researcher works without the cognition base until an item passes.`);
+      options.notify(
+        `Cognition: the first ${rounds} retrievals found nothing among ${stored} stored items (${seen}, under ${key}); the Researcher works without the cognition base until an item passes.`,
+      );
     },
   };
 }

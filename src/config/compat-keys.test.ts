@@ -36,14 +36,24 @@ describe('compatibility keys', () => {
   it('are all accepted by the schema, each with a reason', () => {
     expect(Object.keys(samples).sort()).toEqual(compatibilityKeys.map((key) => key.path).sort());
     for (const key of compatibilityKeys) {
-      expect(() => resolveConfig([{ name: 'config.yaml', values: nested(key.path, samples[key.path]) }], {})).not.toThrow();
+      expect(() =>
+        resolveConfig([{ name: 'config.yaml', values: nested(key.path, samples[key.path]) }], {}),
+      ).not.toThrow();
       expect(key.why.length).toBeGreaterThan(10);
     }
   });
 
   it('are named when a layer sets them, once and in table order, and not when left to their defaults', () => {
-    const layers = [nested('database.faiss', { index_type: 'IP' }), { logging: { wandb: { enabled: true }, level: 'DEBUG' } }, nested('database.faiss', {})];
-    expect(compatibilityKeysSet(layers).map((key) => key.path)).toEqual(['logging.level', 'logging.wandb', 'database.faiss']);
+    const layers = [
+      nested('database.faiss', { index_type: 'IP' }),
+      { logging: { wandb: { enabled: true }, level: 'DEBUG' } },
+      nested('database.faiss', {}),
+    ];
+    expect(compatibilityKeysSet(layers).map((key) => key.path)).toEqual([
+      'logging.level',
+      'logging.wandb',
+      'database.faiss',
+    ]);
     expect(compatibilityKeysSet([{ pipeline: { agents: { analyzer: false } } }])).toEqual([]);
     expect(describeCompatibilityKeys([])).toBeNull();
     expect(describeCompatibilityKeys(compatibilityKeysSet([{ logging: { wandb: { enabled: true } } }]))).toBe(
@@ -52,7 +62,13 @@ describe('compatibility keys', () => {
   });
 
   it('come back from loadConfig for what config.yaml sets', () => {
-    writeFileSync(join(folder, 'config.yaml'), 'logging:\n  wandb:\n    enabled: true\ncognition:\n  faiss:\n    index_type: IP\n  retrieval:\n    top_k: 3\n');
-    expect(loadConfig({ experimentDir: folder, env: {} }).noEffect.map((key) => key.path)).toEqual(['logging.wandb', 'cognition.faiss']);
+    writeFileSync(
+      join(folder, 'config.yaml'),
+      'logging:\n  wandb:\n    enabled: true\ncognition:\n  faiss:\n    index_type: IP\n  retrieval:\n    top_k: 3\n',
+    );
+    expect(loadConfig({ experimentDir: folder, env: {} }).noEffect.map((key) => key.path)).toEqual([
+      'logging.wandb',
+      'cognition.faiss',
+    ]);
   });
 });

@@ -20,15 +20,27 @@ export const compatibilityKeys: readonly CompatibilityKey[] = [
   { path: 'experiment_name', why: 'the experiment is named by its folder' },
   { path: 'logging.level', why: 'the run prints its progress and stores every event in asi-evolve.db' },
   { path: 'logging.console', why: 'the run always prints its progress' },
-  { path: 'logging.wandb', why: 'runs are not logged to Weights & Biases: use `asi-evolve dashboard` or `asi-evolve report`' },
-  { path: 'pipeline.agents.researcher', why: 'the Researcher always designs (the built-in operator when no model is set)' },
+  {
+    path: 'logging.wandb',
+    why: 'runs are not logged to Weights & Biases: use `asi-evolve dashboard` or `asi-evolve report`',
+  },
+  {
+    path: 'pipeline.agents.researcher',
+    why: 'the Researcher always designs (the built-in operator when no model is set)',
+  },
   { path: 'pipeline.agents.engineer', why: 'every candidate is evaluated' },
   { path: 'pipeline.researcher.diff_pattern', why: 'SEARCH/REPLACE blocks are read by a fixed grammar' },
   { path: 'cognition.storage_dir', why: oneDatabase },
   { path: 'cognition.faiss', why: builtInSearch },
-  { path: 'cognition.web_search', why: 'there is no web search; add knowledge with `asi-evolve cognition ingest` or a cognition file' },
+  {
+    path: 'cognition.web_search',
+    why: 'there is no web search; add knowledge with `asi-evolve cognition ingest` or a cognition file',
+  },
   { path: 'database.storage_dir', why: oneDatabase },
-  { path: 'database.embedding', why: 'nodes are not searched by embedding; cognition.embedding sets the cognition embedder' },
+  {
+    path: 'database.embedding',
+    why: 'nodes are not searched by embedding; cognition.embedding sets the cognition embedder',
+  },
   { path: 'database.faiss', why: builtInSearch },
 ];
 

@@ -18,7 +18,12 @@ describe('missingPathsIn', () => {
       'bash: /usr/local/bin/scorer: No such file or directory',
       'reading /data/points.csv failed',
     ].join('\n');
-    expect(missingPathsIn(output)).toEqual(['/opt/lib/scorers.js', '/data/points.csv', '/srv/eval/main.py', '/usr/local/bin/scorer']);
+    expect(missingPathsIn(output)).toEqual([
+      '/opt/lib/scorers.js',
+      '/data/points.csv',
+      '/srv/eval/main.py',
+      '/usr/local/bin/scorer',
+    ]);
   });
 
   it('ignores paths on lines that report no missing file, and relative paths', () => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 
 /** Lines in which a runtime says it could not find or open something. */
-const notFoundPattern = /no such file|cannot find|can't find|could not find|can't open|cannot open|could not open|not found|does not exist|ENOENT/i;
+const notFoundPattern =
+  /no such file|cannot find|can't find|could not find|can't open|cannot open|could not open|not found|does not exist|ENOENT/i;
 /** An absolute path inside a message, up to the quote, space or punctuation that ends it. */
 const absolutePathPattern = /(?<![\w.~/-])\/[^\s'"`:,;()[\]{}<>]+/g;
 

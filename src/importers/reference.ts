@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, parseDocument, stringify } from 'yaml';
+import { compatibilityKeysSet } from '../config/index.js';
 import type { JsonObject, JsonValue, NewNode } from '../domain/index.js';
 import { parseCognitionText, type CognitionImportResult } from '../cognition/index.js';
 import { AsiEvolveError } from '../errors.js';
@@ -261,19 +262,8 @@ function translateConfig(target: string, report: ReportBuilder): void {
       `'${model}' is sent to the OpenAI API (the default api.base_url); for a Claude model set api.provider: anthropic and a model id, or point api.base_url at the endpoint that serves '${model}'`,
     );
   }
-  if (get(['logging', 'wandb', 'enabled']) === true)
-    report.left(
-      'config.yaml: logging.wandb',
-      'no effect: runs are not logged to Weights & Biases (use `asi-evolve dashboard` or `report`)',
-    );
-  for (const section of ['cognition', 'database']) {
-    if (get([section, 'faiss']) !== undefined)
-      report.left(`config.yaml: ${section}.faiss`, 'no effect: vector search is built in');
-    if (get([section, 'storage_dir']) !== undefined)
-      report.left(`config.yaml: ${section}.storage_dir`, 'no effect: everything is stored in asi-evolve.db');
-  }
-  if (get(['database', 'embedding']) !== undefined)
-    report.left('config.yaml: database.embedding', 'no effect: nodes are not searched by embedding');
+  // The keys a reference config sets that only load for compatibility: the same list a run names at its start.
+  for (const key of compatibilityKeysSet([document.toJS()])) report.left(`config.yaml: ${key.path}`, `no effect: ${key.why}`);
   if (changed) writeFileSync(path, document.toString());
 }
 

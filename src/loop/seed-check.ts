@@ -30,12 +30,18 @@ export function seedFailedError(
   failure: { error: string | null; stderrTail: string },
   context: { stepDir: string; sandbox: SandboxSettings | undefined },
 ): AsiEvolveError {
-  const lines = [`the seed (the experiment's initial program) failed its evaluation, so the run stops before any LLM call: ${failure.error ?? 'failed'}`];
+  const lines = [
+    `the seed (the experiment's initial program) failed its evaluation, so the run stops before any LLM call: ${failure.error ?? 'failed'}`,
+  ];
   const tail = lastLines(failure.stderrTail, stderrLines);
-  if (tail.length > 0) lines.push(`  evaluator stderr (last ${tail.length} lines):`, ...tail.map((line) => `    ${line}`));
+  if (tail.length > 0)
+    lines.push(`  evaluator stderr (last ${tail.length} lines):`, ...tail.map((line) => `    ${line}`));
   let hidden: string[] = [];
   try {
-    hidden = planSandbox(context.sandbox, sandboxCapabilities()).mode === 'bubblewrap' ? pathsHiddenBySandbox(failure.stderrTail) : [];
+    hidden =
+      planSandbox(context.sandbox, sandboxCapabilities()).mode === 'bubblewrap'
+        ? pathsHiddenBySandbox(failure.stderrTail)
+        : [];
   } catch {
     // The plan was checked when the run started; a failure to re-read it only loses the hint.
   }
@@ -91,7 +97,10 @@ function percent(fraction: number): string {
  * evaluator: a stochastic one (the seed's two scores differ) gets a tolerance derived from the
  * spread unless one is configured; a configured tolerance below the spread is named.
  */
-export function reproductionAfterSeed(settings: ReproduceSettings, seedMetadata: JsonObject): { settings: ReproduceSettings; notice: string | null } {
+export function reproductionAfterSeed(
+  settings: ReproduceSettings,
+  seedMetadata: JsonObject,
+): { settings: ReproduceSettings; notice: string | null } {
   const repeat = seedRepeatFromJson(seedMetadata.seedRepeat);
   if (repeat === null || settings.count === 0) return { settings, notice: null };
   const [first, second] = repeat.scores;

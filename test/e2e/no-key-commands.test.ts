@@ -7,20 +7,31 @@ useE2eCleanup();
 describe('commands that call no model need no API key', () => {
   it('cognition import, list, status, best and a dry run work while the key of config.yaml is unset; a run still asks for it', async () => {
     // As the reference tool's config.yaml writes it; the test environment has no OPENAI_API_KEY.
-    const config = 'api:\n  model: gpt-x\n  base_url: https://api.example.invalid/v1\n  api_key: ${OPENAI_API_KEY}\nlogging:\n  wandb:\n    enabled: true\n';
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', config, files: { 'items.yaml': '- title: lattice\n  content: Start from a hexagonal lattice.\n' } });
+    const config =
+      'api:\n  model: gpt-x\n  base_url: https://api.example.invalid/v1\n  api_key: ${OPENAI_API_KEY}\nlogging:\n  wandb:\n    enabled: true\n';
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      config,
+      files: { 'items.yaml': '- title: lattice\n  content: Start from a hexagonal lattice.\n' },
+    });
 
     const imported = await runCli(['cognition', 'import', dir, join(dir, 'items.yaml')]);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('Imported 1 items');
-    for (const args of [['cognition', 'list', dir], ['status', dir], ['run', dir, '--dry-run']]) {
+    for (const args of [
+      ['cognition', 'list', dir],
+      ['status', dir],
+      ['run', dir, '--dry-run'],
+    ]) {
       const result = await runCli(args);
       expect({ args, stderr: result.stderr, code: result.code }).toEqual({ args, stderr: '', code: 0 });
     }
     // A key accepted only for compatibility is named at the start, with why it does nothing.
     const dryRun = await runCli(['run', dir, '--dry-run']);
-    expect(dryRun.stdout).toContain('Accepted for compatibility, with no effect here: logging.wandb (runs are not logged to Weights & Biases');
+    expect(dryRun.stdout).toContain(
+      'Accepted for compatibility, with no effect here: logging.wandb (runs are not logged to Weights & Biases',
+    );
     const best = await runCli(['best', dir]);
     expect(best.stderr).toBe('');
     expect(best.stdout).toContain('No successful node yet');

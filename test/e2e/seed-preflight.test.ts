@@ -36,11 +36,17 @@ const brokenNodeEvaluator = {
 describe('the seed is the pre-flight', () => {
   it('a broken evaluator stops the run at the seed with its real error, before any LLM call', async () => {
     const { server, calls } = await startFakeLlm(answer);
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', ...brokenNodeEvaluator, config: llmConfig(server.url) });
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      ...brokenNodeEvaluator,
+      config: llmConfig(server.url),
+    });
 
     const run = await runCli(['run', dir, '--steps', '3']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("the seed (the experiment's initial program) failed its evaluation, so the run stops before any LLM call");
+    expect(run.stderr).toContain(
+      "the seed (the experiment's initial program) failed its evaluation, so the run stops before any LLM call",
+    );
     expect(run.stderr).toMatch(/exit-code: exited with code 1: Error: Cannot find module '.*scorers\.js'/);
     expect(run.stderr).toContain('evaluator stderr (last');
     expect(run.stderr).toContain('--allow-failing-seed');
@@ -56,7 +62,9 @@ describe('the seed is the pre-flight', () => {
     const dir = makeExperiment({ initialProgram: 'score = 1\n', evalScript });
     const run = await runCli(['run', dir, '--steps', '1']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('so the run stops before any LLM call: unsuccessful: need 16 points, got 3 (error in ');
+    expect(run.stderr).toContain(
+      'so the run stops before any LLM call: unsuccessful: need 16 points, got 3 (error in ',
+    );
   });
 
   it('names a path hidden by the sandbox and the key that shows it', requires('bubblewrap'), async () => {
@@ -64,13 +72,22 @@ describe('the seed is the pre-flight', () => {
     mkdirSync(shared);
     writeFileSync(join(shared, 'points.txt'), '16\n');
     const evalScript = `#!/usr/bin/env bash\nset -e\nn=$(cat '${shared}/points.txt')\nprintf '{"eval_score": %s}' "$n" > results.json\n`;
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', evalScript, config: { evaluator: { sandbox: { mode: 'bubblewrap' } } } });
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      evalScript,
+      config: { evaluator: { sandbox: { mode: 'bubblewrap' } } },
+    });
 
     const run = await runCli(['run', dir, '--steps', '1']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${shared}/points.txt exists on this machine but is outside the sandbox's view (bubblewrap): add "${shared}" to evaluator.sandbox.read_paths`);
+    expect(run.stderr).toContain(
+      `${shared}/points.txt exists on this machine but is outside the sandbox's view (bubblewrap): add "${shared}" to evaluator.sandbox.read_paths`,
+    );
 
-    writeFileSync(join(dir, 'config.yaml'), `evaluator:\n  sandbox:\n    mode: bubblewrap\n    read_paths: ["${shared}"]\n`);
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      `evaluator:\n  sandbox:\n    mode: bubblewrap\n    read_paths: ["${shared}"]\n`,
+    );
     const fixed = await runCli(['run', dir, '--steps', '0']);
     expect(fixed.stderr).toBe('');
     expect(fixed.code).toBe(0);
@@ -100,7 +117,10 @@ describe('the seed is the pre-flight', () => {
 
 describe('the documented default of evaluator.command', () => {
   it('runs when written out in config.yaml', async () => {
-    const dir = makeExperiment({ initialProgram: 'score = 4\n', config: { evaluator: { command: 'bash "$ASI_EXPERIMENT_DIR/eval.sh" "$@"' } } });
+    const dir = makeExperiment({
+      initialProgram: 'score = 4\n',
+      config: { evaluator: { command: 'bash "$ASI_EXPERIMENT_DIR/eval.sh" "$@"' } },
+    });
     const run = await runCli(['run', dir, '--steps', '0']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -111,7 +131,8 @@ describe('the documented default of evaluator.command', () => {
 describe('re-evaluation fits the evaluator', () => {
   it('an evaluator that finds the experiment as the grandparent of its folder reproduces its bests', async () => {
     // As the reference tool's eval.sh does: the experiment is two levels above the step folder.
-    const evalScript = '#!/usr/bin/env bash\nset -e\nexperiment="$(cd ../.. && pwd)"\npython3 "$experiment/evaluator.py" "$1"\n';
+    const evalScript =
+      '#!/usr/bin/env bash\nset -e\nexperiment="$(cd ../.. && pwd)"\npython3 "$experiment/evaluator.py" "$1"\n';
     const evaluator = [
       'import json, re, sys',
       'value = float(re.search(r"x = ([-0-9.eE+]+)", open(sys.argv[1]).read()).group(1))',
@@ -149,7 +170,9 @@ describe('re-evaluation fits the evaluator', () => {
     const run = await runCli(['run', dir, '--steps', '5']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/The evaluator is stochastic: the seed scored \S+ and then \S+ \(a spread of [\d.e-]+ %\); a new best must reproduce within/);
+    expect(run.stdout).toMatch(
+      /The evaluator is stochastic: the seed scored \S+ and then \S+ \(a spread of [\d.e-]+ %\); a new best must reproduce within/,
+    );
     expect(run.stdout).toContain('Run done: 5/5 rounds');
     const seed = readStored(dir).nodes[0]!;
     const repeat = seed.metadata.seedRepeat as { spread: number };
