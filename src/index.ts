@@ -31,6 +31,7 @@ export type { NodeRecord, NodeSummary, RunEvent, SpendSummary, StoredLlmCall } f
 // Sampling policies: the interface, and the built-in ones by `database.sampling.algorithm`.
 export {
   createSamplingPolicy,
+  registerSamplingPolicy,
   samplingAlgorithms,
   type SampleableNode,
   type SamplingAlgorithm,
@@ -43,13 +44,16 @@ export {
 // Language models: the interface, and the providers by `api.provider`.
 export {
   createProvider,
-  providerFactories,
+  providerDescriptor,
+  providerNames,
+  registerProvider,
   type ChatMessage,
   type GenerateOptions,
   type GenerateResult,
   type LanguageModel,
   type ModelSettings,
   type ProviderContext,
+  type ProviderDescriptor,
   type ProviderName,
 } from './llm/index.js';
 

@@ -4,3 +4,12 @@ export { loadConfig, resolveConfig, readConfigFile, mergeValues, type ConfigLaye
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';
 export { configJsonSchema, configSchemaFileName, configSchemaModeline } from './json-schema.js';
 export { compatibilityKeys, compatibilityKeysSet, describeCompatibilityKeys, type CompatibilityKey } from './compat-keys.js';
+export {
+  OPENAI_DEFAULT_KEY_ENV,
+  OPENAI_DEFAULT_URL,
+  PROVIDER_NAMES,
+  llmProviderSpec,
+  llmProviderSpecs,
+  type LlmProviderSpec,
+  type ProviderName,
+} from './llm-providers.js';

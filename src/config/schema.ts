@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPENAI_DEFAULT_KEY_ENV, OPENAI_DEFAULT_URL, PROVIDER_NAMES, llmProviderSpec, type ProviderName } from './llm-providers.js';
 import { compatibilitySchemas } from './compat-keys.js';
 
 /**
@@ -57,7 +58,7 @@ const modelExtraKeys = {
 
 /** One named model of `models`; unset settings fall back to `api`'s (endpoint and key only for the same provider). */
 const modelSchema = z.strictObject({
-  provider: z.enum(['openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('openai-compatible'),
+  provider: z.enum(PROVIDER_NAMES).default('openai-compatible'),
   model: z.string().optional(),
   base_url: httpUrl.optional(),
   api_key: z.string().optional(),
@@ -101,11 +102,11 @@ const apiSchema = z
      * `anthropic`, `llama-cpp` (a local GGUF file, `model_path`) and `replay` (a recorded run, `transcript`)
      * take their settings from the same keys as an entry of `models`.
      */
-    provider: z.enum(['auto', 'builtin', 'openai-compatible', 'anthropic', 'llama-cpp', 'replay']).default('auto'),
-    base_url: httpUrl.default('https://api.openai.com/v1'),
+    provider: z.enum(['auto', 'builtin', ...PROVIDER_NAMES]).default('auto'),
+    base_url: httpUrl.default(OPENAI_DEFAULT_URL),
     /** Literal key; prefer `api_key_env` or `${VAR}` so that no secret sits in a file. */
     api_key: z.string().optional(),
-    api_key_env: z.string().default('OPENAI_API_KEY'),
+    api_key_env: z.string().default(OPENAI_DEFAULT_KEY_ENV),
     model: z.string().optional(),
     temperature: z.number().min(0).max(2).default(0.7),
     max_tokens: z.number().int().positive().default(8192),
@@ -440,6 +441,8 @@ const runSchema = z
   })
   .prefault({});
 
+const isProviderName = (name: string): name is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(name);
+
 type ModelEntry = { provider: string; model?: string | undefined; model_path?: string | undefined; transcript?: string | undefined };
 
 /** What each provider needs beyond its name; `where` is the key path of the entry. */
@@ -448,9 +451,9 @@ function checkModelEntry(entry: ModelEntry, where: string[], context: z.core.$Re
     const value = entry[key];
     if (value === undefined || value.trim() === '') context.addIssue({ code: 'custom', path: [...where, key], message: why });
   };
-  if (entry.provider === 'llama-cpp') need('model_path', 'provider llama-cpp needs model_path (the GGUF file)');
-  else if (entry.provider === 'replay') need('transcript', 'provider replay needs transcript (a recorded experiment folder, its database or its steps folder)');
-  else if (entry.provider === 'openai-compatible' || entry.provider === 'anthropic') need('model', `provider ${entry.provider} needs model (the model id)`);
+  if (!isProviderName(entry.provider)) return;
+  const { requires } = llmProviderSpec(entry.provider);
+  need(requires.key, requires.why);
 }
 
 /** Cross-field checks: each role names a known model, and each model has what its provider needs. */
@@ -458,9 +461,7 @@ function checkModelReferences(
   config: { api: ModelEntry; models: Record<string, ModelEntry>; roles: Record<string, unknown> },
   context: z.core.$RefinementCtx,
 ): void {
-  if (config.api.provider === 'llama-cpp' || config.api.provider === 'replay' || config.api.provider === 'anthropic') {
-    checkModelEntry(config.api, ['api'], context);
-  }
+  checkModelEntry(config.api, ['api'], context);
   for (const [name, entry] of Object.entries(config.models)) {
     if (name === 'main') context.addIssue({ code: 'custom', path: ['models', name], message: '`main` is reserved for the model of `api`; choose another name' });
     checkModelEntry(entry, ['models', name], context);

@@ -21,7 +21,14 @@ export {
   type RoleName,
   type RoleTarget,
 } from './model-settings.js';
-export { createProvider, providerFactories, type ProviderContext } from './create-provider.js';
+export {
+  createProvider,
+  providerDescriptor,
+  providerNames,
+  registerProvider,
+  type ProviderContext,
+  type ProviderDescriptor,
+} from './provider-registry.js';
 export { createRoleModels, longestCallMs, type RoleModels, type RoleModelsOptions } from './role-models.js';
 export { createEnsemble, type EnsembleMember, type EnsembleModel } from './ensemble.js';
 export { BudgetTracker, withBudget, type BudgetLimits, type BudgetOptions, type Reservation, type Spend } from './wrappers/budget.js';

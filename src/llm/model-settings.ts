@@ -1,18 +1,20 @@
 import { basename } from 'node:path';
-import { ROLE_NAMES, type Config, type RoleName } from '../config/index.js';
+import { OPENAI_DEFAULT_KEY_ENV, OPENAI_DEFAULT_URL, ROLE_NAMES, llmProviderSpec, type Config, type ProviderName, type RoleName } from '../config/index.js';
 import type { ModelPrice, Pricing } from './pricing.js';
 
-/** The providers a model of the config may use. */
-export type ProviderName = 'openai-compatible' | 'anthropic' | 'llama-cpp' | 'replay';
-
-export { ROLE_NAMES, type RoleName };
+export { ROLE_NAMES, type ProviderName, type RoleName };
 
 /** The name by which roles refer to the model of `api`. */
 export const MAIN_MODEL = 'main';
 
-const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1';
-const OPENAI_DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
-const ANTHROPIC_DEFAULT_KEY_ENV = 'ANTHROPIC_API_KEY';
+/**
+ * True when `api.base_url` is left at OpenAI's endpoint (its default) for a provider with an
+ * endpoint of its own: it then stands for that provider's default.
+ */
+function standsForProviderDefault(provider: ProviderName, apiBaseURL: string): boolean {
+  const ownDefault = llmProviderSpec(provider).defaultBaseURL;
+  return apiBaseURL === OPENAI_DEFAULT_URL && ownDefault !== undefined && ownDefault !== OPENAI_DEFAULT_URL;
+}
 
 /** One model's settings, resolved from `api` or an entry of `models` with the fallbacks applied. */
 export interface ModelSettings {
@@ -20,7 +22,8 @@ export interface ModelSettings {
   name: string;
   /** The config section, for messages: `api` or `models.<name>`. */
   key: string;
-  provider: ProviderName;
+  /** A registered provider's name (from config: one of `PROVIDER_NAMES`). */
+  provider: ProviderName | (string & {});
   modelId: string;
   /** Undefined: the provider's default endpoint. */
   baseURL: string | undefined;
@@ -51,23 +54,23 @@ function toPrice(entry: PriceEntry | undefined): ModelPrice | undefined {
 
 /**
  * The main model (`api`), or null when the run has none (`provider: builtin`, or `auto`
- * without `api.model`). For `anthropic`, the OpenAI defaults of `base_url` and `api_key_env`
- * stand for "Anthropic's defaults".
+ * without `api.model`). For a provider with defaults of its own (`anthropic`), the OpenAI
+ * defaults of `base_url` and `api_key_env` stand for that provider's defaults.
  */
 export function mainModelSettings(api: Config['api']): ModelSettings | null {
   const modelId = api.model?.trim();
   if (api.provider === 'builtin') return null;
   if (api.provider === 'auto' && !modelId) return null;
   const provider: ProviderName = api.provider === 'auto' ? 'openai-compatible' : api.provider;
-  const anthropic = provider === 'anthropic';
+  const ownKeyEnv = llmProviderSpec(provider).defaultApiKeyEnv;
   return {
     name: MAIN_MODEL,
     key: 'api',
     provider,
     modelId: modelId || (api.model_path ? basename(api.model_path) : provider),
-    baseURL: anthropic && api.base_url === OPENAI_DEFAULT_URL ? undefined : api.base_url,
+    baseURL: standsForProviderDefault(provider, api.base_url) ? undefined : api.base_url,
     apiKey: api.api_key,
-    apiKeyEnv: anthropic && api.api_key_env === OPENAI_DEFAULT_KEY_ENV ? ANTHROPIC_DEFAULT_KEY_ENV : api.api_key_env,
+    apiKeyEnv: api.api_key_env === OPENAI_DEFAULT_KEY_ENV && ownKeyEnv !== undefined ? ownKeyEnv : api.api_key_env,
     temperature: api.temperature,
     maxTokens: api.max_tokens,
     maxCompletionTokens: api.max_completion_tokens,
@@ -97,14 +100,14 @@ export function namedModelSettings(config: Pick<Config, 'api' | 'models'>, name:
   const api = config.api;
   const apiProvider = api.provider === 'auto' || api.provider === 'builtin' ? 'openai-compatible' : api.provider;
   const shared = entry.provider === apiProvider;
-  const defaultKeyEnv = entry.provider === 'anthropic' ? ANTHROPIC_DEFAULT_KEY_ENV : OPENAI_DEFAULT_KEY_ENV;
+  const defaultKeyEnv = llmProviderSpec(entry.provider).defaultApiKeyEnv ?? OPENAI_DEFAULT_KEY_ENV;
   const modelId = entry.model?.trim() || (entry.model_path ? basename(entry.model_path) : entry.provider);
   return {
     name,
     key: `models.${name}`,
     provider: entry.provider,
     modelId,
-    baseURL: entry.base_url ?? (shared && !(entry.provider === 'anthropic' && api.base_url === OPENAI_DEFAULT_URL) ? api.base_url : undefined),
+    baseURL: entry.base_url ?? (shared && !standsForProviderDefault(entry.provider, api.base_url) ? api.base_url : undefined),
     apiKey: entry.api_key ?? (shared ? api.api_key : undefined),
     apiKeyEnv: entry.api_key_env ?? (shared && api.api_key_env !== OPENAI_DEFAULT_KEY_ENV ? api.api_key_env : defaultKeyEnv),
     temperature: entry.temperature ?? api.temperature,

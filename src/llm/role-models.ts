@@ -1,12 +1,11 @@
 import type { Config } from '../config/index.js';
 import type { Random } from '../random.js';
-import { createProvider, type ProviderContext } from './create-provider.js';
+import { createProvider, providerDescriptor, type ProviderContext } from './provider-registry.js';
 import { createEnsemble } from './ensemble.js';
 import type { LanguageModel } from './model.js';
 import { ROLE_NAMES, pricingOf, resolveRoleTarget, type ModelSettings, type RoleName } from './model-settings.js';
 import { priceOf, type Pricing } from './pricing.js';
 import type { LlamaCppModel } from './providers/llama-cpp.js';
-import { displayURL } from './providers/sdk-errors.js';
 import { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';
 import { BudgetTracker, withBudget, type Spend } from './wrappers/budget.js';
 import { withDeadline } from './wrappers/deadline.js';
@@ -61,10 +60,7 @@ export function longestCallMs(settings: Pick<ModelSettings, 'timeoutSeconds' | '
 }
 
 function describeSettings(settings: ModelSettings): string {
-  if (settings.provider === 'llama-cpp') return `${settings.modelId} (local GGUF ${settings.modelPath})`;
-  if (settings.provider === 'replay') return `replay of ${settings.transcript} (match by ${settings.replayMatch})`;
-  const where = settings.baseURL !== undefined ? displayURL(settings.baseURL) : (settings.provider === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com');
-  return `${settings.modelId} at ${where}${settings.stream ? ', streamed' : ''}`;
+  return providerDescriptor(settings.provider).describe(settings);
 }
 
 /**
@@ -109,7 +105,7 @@ export function createRoleModels(
   // One provider (one HTTP client, one loaded GGUF) per model; a replay serves one role's calls.
   const providers = new Map<string, LanguageModel>();
   const providerFor = (settings: ModelSettings, role: string): LanguageModel => {
-    const cacheKey = settings.provider === 'replay' ? `${settings.name}#${role}` : settings.name;
+    const cacheKey = providerDescriptor(settings.provider).perRole ? `${settings.name}#${role}` : settings.name;
     let provider = providers.get(cacheKey);
     if (!provider) {
       provider = createProvider(settings, { ...context, role });
@@ -131,7 +127,7 @@ export function createRoleModels(
     const retried = withRetry(model, {
       maxRetries: settings.retryTimes,
       // A replay has nothing to wait for.
-      baseDelayMs: settings.provider === 'replay' ? 0 : settings.retryDelaySeconds * 1000,
+      baseDelayMs: providerDescriptor(settings.provider).perRole ? 0 : settings.retryDelaySeconds * 1000,
       maxDelayMs: MAX_RETRY_DELAY_MS,
       maxRetryAfterMs: MAX_RETRY_DELAY_MS,
       random: () => jitter.next(),
@@ -168,7 +164,7 @@ export function createRoleModels(
   const notices: string[] = [];
   if (config.budget.usd !== undefined) {
     for (const settings of used.values()) {
-      if (settings.provider === 'replay' || settings.provider === 'llama-cpp') continue;
+      if (!providerDescriptor(settings.provider).costs) continue;
       if (!priceOf(settings.modelId, pricing)) {
         notices.push(
           `${settings.modelId} (${settings.key}) has no known price: its calls count $0 toward budget.usd. Set ${settings.key}.price or pricing['${settings.modelId}'].`,

@@ -10,6 +10,7 @@ import {
   costOf,
   estimateTokens,
   pricingOf,
+  providerDescriptor,
   resolveRoleTarget,
   type ContextCheck,
   type Pricing,
@@ -161,8 +162,8 @@ function priceRole(target: RoleTarget, input: number, output: number, pricing: P
     const usage = { inputTokens: input * share, cachedInputTokens: 0, outputTokens: output * share };
     const cost = costOf(member.settings.modelId, usage, pricing);
     costUsd += cost.costUsd;
-    // A replay or a local model costs nothing: no price is missing.
-    priced &&= cost.priced || member.settings.provider === 'replay' || member.settings.provider === 'llama-cpp';
+    // A provider whose calls cost nothing (a replay, a local model): no price is missing.
+    priced &&= cost.priced || !providerDescriptor(member.settings.provider).costs;
   }
   return { costUsd, priced };
 }

@@ -1,5 +1,13 @@
 export type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
-export { createSamplingPolicy, samplingAlgorithms, type SamplingAlgorithm, type SamplingConfig } from './registry.js';
+export {
+  createSamplingPolicy,
+  registerSamplingPolicy,
+  samplingAlgorithms,
+  type SamplingAlgorithm,
+  type SamplingConfig,
+  type SamplingPolicyFactory,
+  type SamplingSection,
+} from './registry.js';
 export { createUcb1Policy, type Ucb1Options } from './ucb1.js';
 export { createGreedyPolicy, type GreedyOptions } from './greedy.js';
 export { createRandomPolicy, type RandomPolicyOptions } from './random-policy.js';

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../config/schema.js';
 import { createRandom } from '../random.js';
 import { makeNode, observing } from './policy.case.test.js';
-import { createSamplingPolicy, samplingAlgorithms } from './registry.js';
+import { thrownAsiError } from '../test-support/asi-error.js';
+import type { SamplingPolicy } from './policy.js';
+import { createSamplingPolicy, registerSamplingPolicy, samplingAlgorithms } from './registry.js';
 
 type SamplingInput = NonNullable<NonNullable<ConfigInput['database']>['sampling']>;
 
@@ -61,5 +63,36 @@ describe('createSamplingPolicy', () => {
     expect(parentWith('min-max')).toBe(0);
     expect(parentWith('sigmoid')).toBe(1);
     expect(() => samplingConfig({ fitness: 'rank' as 'sigmoid' })).toThrow();
+  });
+});
+
+/** A toy policy: the most recently observed nodes, newest first. */
+function createNewestPolicy(): SamplingPolicy {
+  const nodes = new Map<number, Parameters<SamplingPolicy['observe']>[0]>();
+  return {
+    name: 'newest',
+    select: ({ n }) => {
+      const context = [...nodes.values()].sort((left, right) => right.id - left.id).slice(0, n);
+      return { parent: context[0] ?? null, context, island: null };
+    },
+    observe: (node) => nodes.set(node.id, node),
+    forget: (id) => nodes.delete(id),
+    state: () => null,
+    restore: () => undefined,
+  };
+}
+
+describe('registerSamplingPolicy', () => {
+  it('makes a toy policy available by name, and refuses a taken or unknown name', () => {
+    registerSamplingPolicy('newest', () => createNewestPolicy());
+    const policy = createSamplingPolicy({ ...samplingConfig({}), algorithm: 'newest' });
+    for (const id of [0, 1, 2]) policy.observe(makeNode({ id, score: id }));
+    policy.forget(2);
+    expect(policy.select({ n: 2, random: createRandom(1) }).context.map((node) => node.id)).toEqual([1, 0]);
+
+    expect(thrownAsiError(() => registerSamplingPolicy('greedy', () => createNewestPolicy())).message).toContain("'greedy' is already registered");
+    const unknown = thrownAsiError(() => createSamplingPolicy({ ...samplingConfig({}), algorithm: 'oldest' }));
+    expect(unknown.key).toBe('database.sampling.algorithm');
+    expect(unknown.message).toContain("unknown sampling policy 'oldest' (known: ucb1, greedy, random, island, pool, newest)");
   });
 });

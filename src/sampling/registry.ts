@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { AsiEvolveError } from '../errors.js';
 import { createCandidatePoolPolicy } from './candidate-pool.js';
 import { createGreedyPolicy } from './greedy.js';
 import { createIslandPolicy } from './island/index.js';
@@ -12,7 +13,13 @@ export type SamplingConfig = Config['database']['sampling'];
 /** A policy's name as written in `database.sampling.algorithm`. */
 export type SamplingAlgorithm = SamplingConfig['algorithm'];
 
-const factories: Record<SamplingAlgorithm, (sampling: SamplingConfig) => SamplingPolicy> = {
+/** A sampling section naming any registered policy (the config file names only the built-in ones). */
+export type SamplingSection = Omit<SamplingConfig, 'algorithm'> & { algorithm: SamplingAlgorithm | (string & {}) };
+
+/** Builds a policy from its validated section. */
+export type SamplingPolicyFactory = (sampling: SamplingSection) => SamplingPolicy;
+
+const factories: Record<SamplingAlgorithm, SamplingPolicyFactory> = {
   ucb1: (sampling) =>
     createUcb1Policy({ c: sampling.ucb1_c, allowFailed: sampling.allow_failed_parents, normalisation: sampling.fitness }),
   greedy: (sampling) => createGreedyPolicy({ allowFailed: sampling.allow_failed_parents }),
@@ -38,8 +45,20 @@ const factories: Record<SamplingAlgorithm, (sampling: SamplingConfig) => Samplin
     }),
 };
 
-/** Every algorithm name `createSamplingPolicy` accepts. */
+/** Every built-in algorithm name: those `database.sampling.algorithm` accepts. */
 export const samplingAlgorithms = Object.keys(factories) as SamplingAlgorithm[];
+
+const registry = new Map<string, SamplingPolicyFactory>(Object.entries(factories));
+
+/**
+ * Adds a policy under its name, e.g. one a library user wrote; a taken name is refused. The
+ * config file accepts the built-in names only: a registered policy is chosen in code.
+ * @example registerSamplingPolicy('newest', () => createNewestPolicy());
+ */
+export function registerSamplingPolicy(name: string, factory: SamplingPolicyFactory): void {
+  if (registry.has(name)) throw new AsiEvolveError('USAGE', `a sampling policy named '${name}' is already registered`);
+  registry.set(name, factory);
+}
 
 /**
  * Builds the policy named by `database.sampling.algorithm` from its validated section.
@@ -48,6 +67,12 @@ export const samplingAlgorithms = Object.keys(factories) as SamplingAlgorithm[];
  * @example
  * const policy = createSamplingPolicy(config.database.sampling);
  */
-export function createSamplingPolicy(sampling: SamplingConfig): SamplingPolicy {
-  return factories[sampling.algorithm](sampling);
+export function createSamplingPolicy(sampling: SamplingSection): SamplingPolicy {
+  const factory = registry.get(sampling.algorithm);
+  if (factory === undefined) {
+    throw new AsiEvolveError('CONFIG_INVALID', `unknown sampling policy '${sampling.algorithm}' (known: ${[...registry.keys()].join(', ')})`, {
+      key: 'database.sampling.algorithm',
+    });
+  }
+  return factory(sampling);
 }

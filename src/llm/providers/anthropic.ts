@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { llmProviderSpecs } from '../../config/index.js';
 import type { Message, MessageCreateParamsNonStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import { LlmCallError } from '../errors.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
@@ -8,7 +9,7 @@ import { displayURL, type ErrorContext } from './sdk-errors.js';
 import { timerDelayMs } from '../wrappers/sleep.js';
 
 /** Anthropic's API, when no base URL is configured. */
-export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+export const ANTHROPIC_BASE_URL = llmProviderSpecs.anthropic.defaultBaseURL;
 
 export interface AnthropicOptions {
   /** @default ANTHROPIC_BASE_URL */
