@@ -123,6 +123,18 @@ describe('detectFormat and the target folder', () => {
     expect(error.hint).toContain('ShinkaEvolve');
   });
 
+  it.each([
+    ['openevolve', 'evaluator.py'],
+    ['shinkaevolve', 'evaluate.py'],
+    ['asi-evolve', 'input.md'],
+  ] as const)('with --format %s, names the missing %s and leaves nothing behind', (format, file) => {
+    const target = join(temp(), 'new');
+    const error = thrownAsiError(() => importExperiment(temp(), target, { format }));
+    expect(error.code).toBe('EXPERIMENT_MISSING_FILE');
+    expect(error.message).toContain(file);
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('refuses a non-empty target and a target inside the source', () => {
     const target = temp();
     writeFileSync(join(target, 'keep.txt'), 'mine');

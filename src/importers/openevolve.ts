@@ -1,4 +1,4 @@
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import { adaptorFile, copyFolder, installAdaptor, writeConfig, writeScript } from './folder.js';
@@ -63,6 +63,15 @@ export function importOpenEvolve(
   report: ReportBuilder,
 ): void {
   const evaluatorPath = join(source, 'evaluator.py');
+  if (!existsSync(evaluatorPath)) {
+    throw new AsiEvolveError(
+      'EXPERIMENT_MISSING_FILE',
+      `no evaluator.py in ${source}: an OpenEvolve example needs its evaluator`,
+      {
+        file: evaluatorPath,
+      },
+    );
+  }
   const initialName = readdirSync(source).find((name) => /^initial_program\.\w+$/.test(name));
   if (initialName === undefined) {
     throw new AsiEvolveError(

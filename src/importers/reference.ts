@@ -274,6 +274,15 @@ function translateConfig(target: string, report: ReportBuilder): void {
  * database_data/) into cognition.yaml and asi-evolve.db, so that the run continues here.
  */
 export function importReference(source: string, target: string, report: ReportBuilder): void {
+  if (!existsSync(join(source, 'input.md'))) {
+    throw new AsiEvolveError(
+      'EXPERIMENT_MISSING_FILE',
+      `no input.md in ${source}: a reference experiment describes its task there`,
+      {
+        file: join(source, 'input.md'),
+      },
+    );
+  }
   for (const path of copyFolder(source, target)) {
     if (path === 'database_data' || path === 'cognition_data') continue;
     report.left(

@@ -64,6 +64,15 @@ export function importShinka(
       'no ShinkaEvolve YAML config (evo_config, db_config) found: the asi-evolve defaults apply',
     );
 
+  if (!existsSync(join(source, 'evaluate.py'))) {
+    throw new AsiEvolveError(
+      'EXPERIMENT_MISSING_FILE',
+      `no evaluate.py in ${source}: a ShinkaEvolve task needs its evaluator`,
+      {
+        file: join(source, 'evaluate.py'),
+      },
+    );
+  }
   const configuredInitial = config.string('evo_config.init_program_path');
   const initialName = configuredInitial ?? readdirSync(source).find((name) => /^initial\.\w+$/.test(name));
   if (initialName === undefined || !existsSync(join(source, initialName))) {
