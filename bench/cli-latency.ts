@@ -19,9 +19,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LlmCallRecord, NewNode } from '../src/domain/index.js';
-import { createRandom, type Random } from '../src/random.js';
+import { createRandom } from '../src/random.js';
 import { openStore } from '../src/store/index.js';
+import { storedCall, storedNode } from './support/stored-nodes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(repoRoot, 'bin', 'asi-evolve.js');
@@ -37,65 +37,6 @@ if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
   process.exit(2);
 }
 
-const program = (step: number): string =>
-  `// EVOLVE-BLOCK-START\nconst scale = ${step};\n${'function part(x) { return Math.sin(x * scale) + Math.cos(x / 2); } // tuned\n'.repeat(34)}// EVOLVE-BLOCK-END\n`;
-
-function storedNode(step: number, random: Random): NewNode {
-  const success = step === 0 || random.next() > 0.2;
-  const score = success ? random.next() : null;
-  return {
-    id: step,
-    step,
-    name: `variant ${step}`,
-    motivation:
-      `Variant ${step}. ${'Move the outer ring inward so its circles stop touching the margin. '.repeat(5)}`.slice(
-        0,
-        300,
-      ),
-    program: program(step),
-    results: success ? { eval_score: score, success: true, accuracy: random.next() } : { success: false },
-    analysis:
-      `Round ${step}: ${'The candidate kept its parent and moved one constant; the score moved within the noise. '.repeat(18)}`.slice(
-        0,
-        1400,
-      ),
-    score,
-    evalScore: score,
-    success,
-    error: success ? null : 'exit-code: evaluator exited with 1',
-    parentIds: step === 0 ? [] : [random.int(step)],
-    cognitionIds: [],
-    provenance: 'experience',
-    runtimeMs: 40,
-    island: null,
-    operator: step === 0 ? 'seed' : 'llm',
-    metadata: {},
-    usage: { inputTokens: 1500, cachedInputTokens: undefined, outputTokens: 200 },
-    costUsd: 0.001,
-  };
-}
-
-function storedCall(step: number): LlmCallRecord {
-  return {
-    nodeId: step,
-    step,
-    role: 'researcher',
-    provider: 'openai-compatible',
-    modelId: 'stand-in',
-    request: {
-      system: 'You are a researcher.',
-      messages: [{ role: 'user', content: `Design round ${step}. ${'Context. '.repeat(30)}` }],
-    },
-    responseText: `<name>variant ${step}</name>\n${'answer text '.repeat(25)}`,
-    usage: { inputTokens: 1500, cachedInputTokens: undefined, outputTokens: 200 },
-    costUsd: 0.001,
-    durationMs: 1,
-    error: null,
-    attempt: 1,
-    createdAt: new Date().toISOString(),
-  };
-}
-
 function buildExperiment(dir: string, count: number): number {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'input.md'), 'Tune the constant `scale`.\n');
@@ -104,7 +45,7 @@ function buildExperiment(dir: string, count: number): number {
   const random = createRandom(`cli-latency:${count}`);
   store.transaction(() => {
     for (let step = 0; step < count; step++)
-      store.insertNode(storedNode(step, random), step === 0 ? {} : { calls: [storedCall(step)] });
+      store.insertNode(storedNode(step, random), step === 0 ? {} : { calls: [storedCall(step, 'researcher')] });
   });
   store.close();
   return performance.now() - started;

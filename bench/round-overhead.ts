@@ -35,87 +35,17 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statusCommand } from '../src/cli/actions/inspect.js';
-import type { NewNode } from '../src/domain/index.js';
 import { agentReply } from '../src/llm/test-support/agent-responder.js';
 import { startFakeOpenAIServer } from '../src/llm/test-support/fake-openai-server.js';
-import { createRandom, type Random } from '../src/random.js';
+import { createRandom } from '../src/random.js';
 import { openStore } from '../src/store/index.js';
+import { programText, storedCall, storedNode } from './support/stored-nodes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const warmUpRounds = 3;
 
 // ---------------------------------------------------------------------------------------------
 // The experiment and its stored nodes
-
-/** A 2.6 kB program with one `const NAME = number;` line for the stand-in to edit. */
-function programText(variant: number): string {
-  const lines = ['// EVOLVE-BLOCK-START', `const scale = ${(1 + (variant % 97) / 100).toFixed(2)};`];
-  for (let line = 0; lines.join('\n').length < 2560; line++) {
-    lines.push(
-      `function part${line}(x) { return Math.sin(x * ${line + 1} * scale) + Math.cos(x / ${line + 2}); } // tuned ${line}`,
-    );
-  }
-  lines.push('// EVOLVE-BLOCK-END', 'console.log(part0(1));');
-  return `${lines.join('\n')}\n`;
-}
-
-const analysisText = (step: number): string =>
-  `Round ${step}: ${'The candidate kept the structure of its parent and moved one constant; the score moved by the amount the metrics show, within the noise of the evaluator. '.repeat(9)}`.slice(
-    0,
-    1400,
-  );
-
-function storedNode(step: number, random: Random): NewNode {
-  const success = step === 0 || random.next() > 0.2;
-  const score = success ? random.next() : null;
-  return {
-    id: step,
-    step,
-    name: `annotate scale ${step}`,
-    motivation:
-      `Variant ${step}. ${'Move the outer ring inward so that its circles stop touching the clamp margin. '.repeat(4)}`.slice(
-        0,
-        300,
-      ),
-    program: programText(step),
-    results: success ? { eval_score: score, success: true, accuracy: random.next(), note: 'ok' } : { success: false },
-    analysis: analysisText(step),
-    score,
-    evalScore: score,
-    success,
-    error: success ? null : 'exit-code: evaluator exited with 1',
-    parentIds: step === 0 ? [] : [random.int(step), random.int(step), random.int(step)],
-    cognitionIds: [],
-    provenance: 'experience',
-    runtimeMs: 4,
-    island: null,
-    operator: step === 0 ? 'seed' : 'llm',
-    metadata: {},
-    usage: { inputTokens: 3000, cachedInputTokens: undefined, outputTokens: 400 },
-    costUsd: 0.002,
-  };
-}
-
-function storedCall(step: number, role: string) {
-  return {
-    nodeId: step,
-    step,
-    role,
-    provider: 'openai-compatible',
-    modelId: 'stand-in',
-    request: {
-      system: 'You are a researcher.',
-      messages: [{ role: 'user', content: `Design round ${step}. ${'Context. '.repeat(30)}` }],
-    },
-    responseText: `<name>annotate scale ${step}</name>\n${'answer text '.repeat(25)}`,
-    usage: { inputTokens: 1500, cachedInputTokens: undefined, outputTokens: 200 },
-    costUsd: 0.001,
-    durationMs: 1,
-    error: null,
-    attempt: 1,
-    createdAt: new Date().toISOString(),
-  };
-}
 
 /** How the run is set up: workers, and seconds each evaluation sleeps before writing its results. */
 interface RunShape {
