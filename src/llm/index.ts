@@ -56,3 +56,4 @@ export {
   type TrimmedPart,
   type TrimResult,
 } from './context-budget.js';
+export { knownSecrets, secretRedactor, withReplyRedaction } from './known-secrets.js';

@@ -20,7 +20,9 @@ function failureReason(evaluated: Pick<Evaluated, 'success' | 'error' | 'metadat
  */
 export async function evaluateTool(session: McpSession, options: { program: string }) {
   const { engineer, step, folder } = session.scratch();
-  const candidate = { step, program: options.program, name: 'mcp-evaluate', motivation: '', gate: false };
+  // No known secret reaches a candidate, whatever the agent sent.
+  const program = session.redact(options.program);
+  const candidate = { step, program, name: 'mcp-evaluate', motivation: '', gate: false };
   const evaluated = await engineer.evaluate(candidate, { bestScore: session.store.bestNode()?.score ?? null, abortSignal: session.signal });
   return {
     status: evaluated.success ? 'ok' : 'failed',
@@ -34,7 +36,7 @@ export async function evaluateTool(session: McpSession, options: { program: stri
     metadata: evaluated.metadata,
     folder,
     // The debug agent may have repaired it: the program that was scored.
-    ...(evaluated.program === options.program ? {} : { repaired_program: evaluated.program }),
+    ...(evaluated.program === program ? {} : { repaired_program: evaluated.program }),
   };
 }
 
@@ -67,8 +69,16 @@ function checkParents(session: McpSession, ids: readonly number[]): void {
  * step folder and, on a new best, best/. Without `parent_ids` the parents are the policy's draw
  * for that step: the nodes `sample_context` showed.
  */
-export async function recordNodeTool(session: McpSession, options: RecordNodeOptions) {
+export async function recordNodeTool(session: McpSession, given: RecordNodeOptions) {
   const { config, store } = session;
+  // Whatever the agent echoed, no known secret is stored or evaluated.
+  const options: RecordNodeOptions = {
+    ...given,
+    program: session.redact(given.program),
+    name: session.redact(given.name),
+    motivation: session.redact(given.motivation),
+    analysis: session.redact(given.analysis),
+  };
   if (options.parent_ids !== undefined) checkParents(session, options.parent_ids);
   return session.withRunLock(async () => {
     await session.ensureSeed();

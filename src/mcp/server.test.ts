@@ -15,8 +15,11 @@ let client: Client;
 const children: ChildProcess[] = [];
 const logged: string[] = [];
 
+/** A credential in the server's environment that an agent might echo. */
+const agentVisibleKey = 'sk-mcp-echo-canary-0123456789';
+
 async function connect(): Promise<void> {
-  session = await openMcpSession({ dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, log: (line) => logged.push(line) });
+  session = await openMcpSession({ dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SERVICE_API_KEY: agentVisibleKey }, log: (line) => logged.push(line) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await (await createMcpServer(session)).connect(serverSide);
   client = new Client({ name: 'test-agent', version: '1.0.0' });
@@ -107,6 +110,16 @@ describe('the MCP tools on an experiment', () => {
     // The scratch folders go with the server.
     await session.close();
     expect(existsSync(better.folder)).toBe(false);
+  });
+
+  it('record_node stores no known secret an agent echoed, and evaluate runs none', async () => {
+    await callOk('sample_context');
+    const echoed = `uses ${agentVisibleKey}`;
+    await callOk('record_node', { program: `score = 5\n# ${agentVisibleKey}\n`, name: echoed, motivation: echoed, analysis: echoed });
+    expect(session.store.requireNode(1)).toMatchObject({ name: 'uses [redacted]', motivation: 'uses [redacted]', analysis: 'uses [redacted]', program: 'score = 5\n# [redacted]\n' });
+    expect(readFileSync(join(dir, 'steps', 'step_1', 'code'), 'utf8')).not.toContain(agentVisibleKey);
+    const evaluated = await callOk('evaluate', { program: `score = 4\n# ${agentVisibleKey}\n` });
+    expect(JSON.stringify(evaluated)).not.toContain(agentVisibleKey);
   });
 
   it('record_node stores the agent design as the next round, with its analysis, parents and best/', async () => {

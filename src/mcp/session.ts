@@ -5,6 +5,7 @@ import { loadConfig, resolveExperiment, type Config, type Experiment } from '../
 import { acquireRunLock, buildRunParts, createEngineer, runLoop, stepDirFor, type Engineer, type LoopParts, type RunParts } from '../loop/index.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { knownSecrets, secretRedactor } from '../llm/index.js';
 
 /** What the MCP server opens an experiment with. */
 export interface McpSessionOptions {
@@ -30,6 +31,8 @@ export interface McpSession {
   /** Aborted when the session closes: evaluations in flight stop, rounds in flight are not stored. */
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
+  /** Replaces the run's known secrets (API keys) in a text: what an agent sends is stored and evaluated without them. */
+  readonly redact: (text: string) => string;
   /**
    * Runs `work` holding the experiment's run lock, one writer at a time in this process. A run
    * (or another server) holding the lock makes it throw STORE_BUSY, naming the holder.
@@ -124,6 +127,7 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
     retriever: runParts.retriever,
     signal: controller.signal,
     log: options.log,
+    redact: secretRedactor(knownSecrets(config, options.env)),
     withRunLock,
     ensureSeed,
     freshParts,
