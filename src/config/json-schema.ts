@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
@@ -23,4 +25,16 @@ export function configJsonSchema(): Record<string, unknown> {
     description: 'The settings of an asi-evolve experiment (config.yaml).',
     ...rest,
   };
+}
+
+/**
+ * Writes the schema beside the experiment's config.yaml and points config.yaml at it (a first
+ * line for the YAML language server), so editors complete and check its keys. What `init` and
+ * `import` do to the folders they write; a config.yaml that already names a schema is left alone.
+ */
+export function writeConfigSchema(experimentDir: string): void {
+  writeFileSync(join(experimentDir, configSchemaFileName), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  const configFile = join(experimentDir, 'config.yaml');
+  const text = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
+  if (!text.includes('yaml-language-server: $schema=')) writeFileSync(configFile, `${configSchemaModeline}\n${text}`);
 }

@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, readdirSync, statSync, wri
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { isRunOutput } from '../config/index.js';
+import { isRunOutput, writeConfigSchema } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
 
 /**
@@ -100,6 +100,7 @@ export function writeConfig(target: string, header: string, config: Record<strin
     .map((line) => `# ${line}`.trimEnd())
     .join('\n');
   writeFileSync(join(target, 'config.yaml'), `${comment}\n\n${stringify(config, { lineWidth: 0 })}`);
+  writeConfigSchema(target);
 }
 
 /** A shell word for a path, safe in single quotes. */

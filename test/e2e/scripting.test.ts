@@ -180,6 +180,27 @@ describe('the JSON Schema of config.yaml', () => {
   });
 });
 
+describe('the JSON Schema in imported folders', () => {
+  it('`import` (and `init --from`) write the schema and the yaml-language-server line too', async () => {
+    const source = join(repoRoot, 'src', 'importers', 'fixtures', 'openevolve-example');
+    for (const command of [
+      ['import', source],
+      ['init', '--from', source],
+    ]) {
+      const dir = join(makeTempDir(), 'imported');
+      const result = await runCli(command[0] === 'import' ? [...command, dir] : ['init', dir, '--from', source]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'config.yaml'), 'utf8').split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=./config.schema.json',
+      );
+      expect(JSON.parse(readFileSync(join(dir, 'config.schema.json'), 'utf8'))).toHaveProperty(
+        'title',
+        'asi-evolve config.yaml',
+      );
+    }
+  });
+});
+
 describe('shell completion', () => {
   /** What bash completion offers for the words typed so far (the last one is being completed). */
   function complete(script: string, words: string[]): string[] {

@@ -1,27 +1,20 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isRunOutput } from '../../config/index.js';
-import { configJsonSchema, configSchemaFileName, configSchemaModeline } from '../../config/index.js';
+import { isRunOutput, writeConfigSchema } from '../../config/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { checkNewFolder } from '../../importers/index.js';
 import { examplesRoot, listTemplates } from '../templates.js';
 
 // Run outputs, installed packages and the examples' tests are never copied into a new experiment.
-const notCopied = (source: string): boolean => isRunOutput(basename(source)) || basename(source) === 'node_modules' || source.endsWith('.test.ts');
-
-/**
- * Writes the JSON Schema of config.yaml beside it and points config.yaml at it, so editors with
- * YAML support complete and check its keys.
- */
-function addConfigSchema(dir: string): void {
-  writeFileSync(join(dir, configSchemaFileName), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-  const configFile = join(dir, 'config.yaml');
-  const text = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
-  if (!text.includes('yaml-language-server: $schema=')) writeFileSync(configFile, `${configSchemaModeline}\n${text}`);
-}
+const notCopied = (source: string): boolean =>
+  isRunOutput(basename(source)) || basename(source) === 'node_modules' || source.endsWith('.test.ts');
 
 /** `init DIR [--template NAME]`: scaffold an experiment folder from one of the examples. */
-export function initCommand(dir: string, options: { template: string; force: boolean }, write: (text: string) => void): void {
+export function initCommand(
+  dir: string,
+  options: { template: string; force: boolean },
+  write: (text: string) => void,
+): void {
   const templates = listTemplates();
   if (!templates.includes(options.template)) {
     throw new AsiEvolveError('USAGE', `unknown template '${options.template}'; available: ${templates.join(', ')}`);
@@ -33,13 +26,17 @@ export function initCommand(dir: string, options: { template: string; force: boo
       filter: (source) => !notCopied(source),
     });
   } catch (error) {
-    throw new AsiEvolveError('USAGE', `cannot create ${target}: ${error instanceof Error ? error.message : String(error)}`, {
-      file: target,
-      cause: error,
-      hint: 'choose a path in a folder you can write',
-    });
+    throw new AsiEvolveError(
+      'USAGE',
+      `cannot create ${target}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        file: target,
+        cause: error,
+        hint: 'choose a path in a folder you can write',
+      },
+    );
   }
-  addConfigSchema(target);
+  writeConfigSchema(target);
   write(`Created ${target} from the '${options.template}' template.\n`);
   write(`Edit input.md (the task), the evaluator and config.yaml, then run:\n  asi-evolve run ${dir}\n`);
 }
