@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
-import { candidateSandboxPath } from './candidate-sandbox.js';
+import { candidateSandboxPath, candidateSandboxToolsVariable } from './candidate-sandbox.js';
 import { describeProcessFailure } from './classify.js';
 import { hasLimits, prlimitArguments } from './limits.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
@@ -77,10 +77,10 @@ function commandLine(
 /**
  * The job's environment plus what only the sandbox knows: ASI_PROGRAM_PATH, ASI_STEP_DIR,
  * ASI_EXPERIMENT_DIR, ASI_SANDBOX_EXEC (the command that runs a candidate in a stricter sandbox,
- * {@link candidateSandboxPath}), and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
+ * {@link candidateSandboxPath}; with bubblewrap forced off, {@link candidateSandboxToolsVariable} too), and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
  * the job's environment does not set them.
  */
-function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<string, string>; temporaryDir: string | null } {
+function runEnvironment(job: EvaluationJob, files: StepFiles, capabilities: SandboxCapabilities): { env: Record<string, string>; temporaryDir: string | null } {
   const env: Record<string, string> = { ...job.env };
   env.HOME ??= files.stepDir;
   let temporaryDir: string | null = null;
@@ -93,6 +93,8 @@ function runEnvironment(job: EvaluationJob, files: StepFiles): { env: Record<str
   env.ASI_STEP_DIR = files.stepDir;
   env.ASI_EXPERIMENT_DIR = job.experimentDir;
   env.ASI_SANDBOX_EXEC = candidateSandboxPath;
+  // Bubblewrap forced off stands for a machine without it: the candidate sandbox does without too.
+  if (capabilities.bubblewrapForcedOff) env[candidateSandboxToolsVariable] = 'unshare';
   return { env, temporaryDir };
 }
 
@@ -141,7 +143,7 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
 
   const plan = planSandbox(job.sandbox, capabilities);
   const files = prepareStepFolder(job);
-  const { env, temporaryDir } = runEnvironment(job, files);
+  const { env, temporaryDir } = runEnvironment(job, files, capabilities);
   if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
   const command = commandLine(job, files, plan, capabilities, bashPath);
   const stdout = new TailBuffer(job.maxOutputBytes);

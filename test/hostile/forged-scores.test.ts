@@ -149,6 +149,25 @@ describe.each(modes)('a candidate cannot forge its score under sandbox mode %s',
     expect(outcome).toMatchObject({ status: 'ok', evalScore: 6 });
   });
 
+  it('an evaluator that kills the candidate sandbox at its own time limit leaves none of the candidate\'s processes', async () => {
+    const marker = uniqueSleepSeconds();
+    const candidate = job(dir, mode, `sleep ${marker} &\nsetsid sleep ${marker} &\n( trap "" TERM; sleep ${marker} ) &\nwait`);
+    // The evaluator counts the candidate's processes itself, before the evaluation's own cleanup
+    // (`^sleep`: its own command line holds the marker too).
+    candidate.command = [
+      `"$ASI_SANDBOX_EXEC" -- bash "$1" & sandbox=$!`,
+      `for _ in $(seq 100); do [ "$(pgrep -fc '^sleep ${marker}')" -ge 3 ] && break; sleep 0.05; done`,
+      'started=$(pgrep -fc "^sleep ' + marker + '")',
+      'kill -KILL "$sandbox"; wait "$sandbox" 2>/dev/null',
+      'sleep 0.5',
+      'left=$(pgrep -fc "^sleep ' + marker + '" || true)',
+      'printf \'{"eval_score": %s, "started": %s}\\n\' "$left" "$started" > results.json',
+    ].join('\n');
+    const outcome = await runSandboxed(candidate);
+    expect(outcome).toMatchObject({ status: 'ok', evalScore: 0, results: { started: 3 } });
+    expect(await survivorsOf(marker)).toEqual([]);
+  });
+
   it('a re-evaluation gets the same protection: a forging best reproduces its honest score only', async () => {
     const marker = uniqueSleepSeconds();
     const forging = job(dir, mode, forgeByHelper(marker));
