@@ -11,8 +11,6 @@ import {
   type EvaluationOutcome,
   type EvaluationStage,
   type ReproduceSettings,
-  type ResourceLimits,
-  type SandboxSettings,
   type StagedOutcome,
 } from '../evaluation/index.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
@@ -24,23 +22,12 @@ import { prepareStepDir, stepDirFor } from './step-files.js';
  * Where and how a candidate runs: what every evaluation job of an experiment shares. The static
  * check's command runs on it too, before the engineer exists.
  */
-export interface EvaluationSite {
+export type EvaluationSite = Omit<EvaluationJob, 'stepDir' | 'command' | 'program'> & {
   executor: Executor;
-  /** The experiment's folder (the evaluator's working context) and its `steps/` folder. */
-  experimentDir: string;
+  /** The experiment's `steps/` folder, where each evaluation gets its step folder. */
   stepsDir: string;
   evaluatorCommand: string;
-  /** The name the candidate is written under in its step folder. */
-  programFile: string;
-  timeoutMs: number;
-  killGraceMs: number;
-  maxOutputBytes: number;
-  limits: ResourceLimits;
-  /** The evaluator's environment (allow-listed, never a secret). */
-  env: Record<string, string>;
-  /** Absent: the command runs as a process group, without a sandbox. */
-  sandbox?: SandboxSettings;
-}
+};
 
 /** What the engineer is built from (docs/architecture.md, one round's flow, steps 4–5). */
 export interface EngineerSettings extends EvaluationSite {

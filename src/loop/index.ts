@@ -1,5 +1,5 @@
 export { runLoop, toSampleable, type LoopParts, type LoopSettings, type LoopStore, type RunLoopOptions, type RunSummary } from './run.js';
-export { buildRunParts, type RunParts } from './preset.js';
+export { buildRunParts, loopSettingsFromConfig, roundSettingsFromConfig, type RunParts } from './preset.js';
 export { retrievalQueries, runRound, runSeedRound, type RoundParts, type RoundResult, type RoundSettings, type RunState } from './round.js';
 export {
   createEngineer,

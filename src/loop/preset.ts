@@ -37,7 +37,30 @@ import { withActivity } from './activity.js';
 import { recordCall } from './call-context.js';
 import { createEngineer, runCheckCommand, type EngineerSettings, type EvaluationSite } from './engineer.js';
 import { createNoticeRelay } from './events.js';
-import type { LoopParts } from './run.js';
+import type { RoundSettings } from './round.js';
+import type { LoopParts, LoopSettings } from './run.js';
+
+/** What a round reads of the config and the experiment. */
+export function roundSettingsFromConfig(config: Config, experiment: Experiment): RoundSettings {
+  return {
+    task: experiment.task,
+    stepsDir: experiment.stepsDir,
+    sampleN: config.pipeline.sample_n,
+    diffMode: config.pipeline.researcher.diff_based_evolution,
+    maxCodeLength: config.pipeline.researcher.max_code_length,
+    allowFailingSeed: config.pipeline.allow_failing_seed,
+  };
+}
+
+/** What the loop itself reads of the config and the experiment. */
+export function loopSettingsFromConfig(config: Config, experiment: Experiment): LoopSettings {
+  return {
+    bestDir: experiment.bestDir,
+    programFile: config.evaluator.program_file,
+    initialProgram: experiment.initialProgram,
+    maxSize: config.database.max_size,
+  };
+}
 
 export interface RunParts {
   loop: LoopParts;
@@ -243,14 +266,7 @@ export async function buildRunParts(options: {
 
   const loop: LoopParts = {
     round: {
-      settings: {
-        task: experiment.task,
-        stepsDir: experiment.stepsDir,
-        sampleN: config.pipeline.sample_n,
-        diffMode: config.pipeline.researcher.diff_based_evolution,
-        maxCodeLength: config.pipeline.researcher.max_code_length,
-        allowFailingSeed: config.pipeline.allow_failing_seed,
-      },
+      settings: roundSettingsFromConfig(config, experiment),
       policy: options.policy ?? createSamplingPolicy(config.database.sampling),
       retrieve: config.cognition.retrieval.top_k > 0 ? cognition.retrieve : null,
       designer,
@@ -259,12 +275,7 @@ export async function buildRunParts(options: {
       analyst,
       fallbackAnalyst,
     },
-    settings: {
-      bestDir: experiment.bestDir,
-      programFile: config.evaluator.program_file,
-      initialProgram: experiment.initialProgram,
-      maxSize: config.database.max_size,
-    },
+    settings: loopSettingsFromConfig(config, experiment),
     recordFound: cognition.recordFound,
     liveNotices,
   };

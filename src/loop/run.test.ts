@@ -11,6 +11,7 @@ import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
 import { createEngineer } from './engineer.js';
+import { loopSettingsFromConfig, roundSettingsFromConfig } from './preset.js';
 import { recordCall } from './call-context.js';
 import { runLoop, type LoopParts } from './run.js';
 
@@ -67,14 +68,7 @@ function parts(options: PartsOptions = {}): LoopParts {
   });
   return {
     round: {
-      settings: {
-        task: experiment.task,
-        stepsDir: experiment.stepsDir,
-        sampleN: config.pipeline.sample_n,
-        diffMode: config.pipeline.researcher.diff_based_evolution,
-        maxCodeLength: config.pipeline.researcher.max_code_length,
-        allowFailingSeed: config.pipeline.allow_failing_seed,
-      },
+      settings: roundSettingsFromConfig(config, experiment),
       policy: createSamplingPolicy(config.database.sampling),
       retrieve: null,
       designer: options.designer ?? createBuiltinDesigner(),
@@ -83,7 +77,7 @@ function parts(options: PartsOptions = {}): LoopParts {
       analyst: options.analyst ?? createRuleBasedAnalyst(),
       fallbackAnalyst: createRuleBasedAnalyst(),
     },
-    settings: { bestDir: experiment.bestDir, programFile: config.evaluator.program_file, initialProgram: experiment.initialProgram, maxSize: config.database.max_size },
+    settings: loopSettingsFromConfig(config, experiment),
     recordFound: options.recordFound ?? null,
     liveNotices: options.liveNotices ?? null,
   };
