@@ -18,7 +18,8 @@ import {
   queueProtocol,
   type QueueJobData,
 } from './protocol.js';
-import { bestEffort, createRedisClient, loadQueueModules, probeRedis, redactRedisUrl, type QueueModules } from './redis.js';
+import { createRedisClient, loadQueueModules, probeRedis, type QueueModules } from './connection.js';
+import { bestEffort, redactRedisUrl } from './redis.js';
 
 export interface QueueExecutorOptions {
   /** `cluster.queue.redis_url`; its password is never printed nor sent to a candidate. */

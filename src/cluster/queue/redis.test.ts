@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
-import { probeRedis, redactRedisText, redactRedisUrl, redisUrlProblem } from './redis.js';
+import { probeRedis } from './connection.js';
+import { redactRedisText, redactRedisUrl, redisUrlProblem } from './redis.js';
 import { freePort } from '../../test-support/free-port.js';
 
 describe('redactRedisUrl', () => {

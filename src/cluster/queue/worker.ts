@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import { AsiEvolveError } from '../../errors.js';
 import { runSandboxed, type EvaluationOutcome } from '../../evaluation/index.js';
 import { abortedOutcome, cancelChannel, cancelKey, keyPrefix, lostOutcome, readJobData, type QueueJobData } from './protocol.js';
-import { bestEffort, createRedisClient, loadQueueModules, probeRedis, redactRedisText } from './redis.js';
+import { createRedisClient, loadQueueModules, probeRedis } from './connection.js';
+import { bestEffort, redactRedisText } from './redis.js';
 
 export interface QueueWorkerOptions {
   redisUrl: string;
