@@ -40,4 +40,33 @@ describe('commands that call no model need no API key', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('variable OPENAI_API_KEY is not set');
   });
+
+  it('run --builtin uses the built-in operator whatever models and roles the config names, with no key', async () => {
+    // An ensemble as an imported OpenEvolve config writes it: two models, the Researcher on both.
+    const config = [
+      'api:',
+      '  model: gpt-x',
+      '  base_url: https://api.example.invalid/v1',
+      '  api_key: ${OPENAI_API_KEY}',
+      'models:',
+      '  second:',
+      '    model: gpt-y',
+      '    base_url: https://other.example.invalid/v1',
+      '    api_key: ${SECOND_API_KEY}',
+      'roles:',
+      '  researcher: [{ model: main, weight: 0.5 }, { model: second, weight: 0.5 }]',
+      '  analyzer: second',
+      '',
+    ].join('\n');
+    const dir = makeExperiment({ initialProgram: 'score = 1.5\n', config });
+    const refused = await runCli(['run', dir, '--steps', '2']);
+    expect(refused.code).toBe(2);
+
+    const run = await runCli(['run', dir, '--steps', '3', '--builtin']);
+    expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: '', code: 0 });
+    expect(run.stdout).toContain('BUILT-IN NO-MODEL OPERATOR');
+    expect(run.stdout).toContain('Run done: 3/3 rounds');
+    const status = await runCli(['status', dir, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ rounds: { stored: 3, succeeded: 3 }, llm: { calls: 0 } });
+  });
 });

@@ -23,6 +23,17 @@ export interface RunCommandOptions {
   json?: boolean;
   /** `--allow-failing-seed`: `pipeline.allow_failing_seed: true`. */
   allowFailingSeed?: boolean;
+  /** `--builtin`: the built-in no-model operator, whatever models and roles the config names. */
+  builtin?: boolean;
+}
+
+/**
+ * The config with every model dropped: `api.provider: builtin`, no named models, no roles. A
+ * config written for another tool (an imported ensemble, a reference folder) then runs with the
+ * built-in operator and rule-based analysis without a key, as the README's first try does.
+ */
+function withoutModels(config: Config): Config {
+  return { ...config, api: { ...config.api, provider: 'builtin' }, models: {}, roles: {} };
 }
 
 /** Flags shaped as a config layer (the highest-priority one). */
@@ -45,13 +56,15 @@ function removeDatabase(path: string): void {
 
 /** `run DIR`: validates everything first, then runs (or resumes) the loop until the rounds are stored. */
 export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
-  const { config, files, noEffect } = loadConfig({
+  const loaded = loadConfig({
     experimentDir: dir,
-    // A dry run only estimates: it calls no model, so it needs no API key.
-    callsNoModel: options.dryRun === true,
+    // A dry run only estimates and --builtin drops every model: neither needs an API key.
+    callsNoModel: options.dryRun === true || options.builtin === true,
     flags: flagsLayer(options),
     ...(options.config !== undefined ? { configFile: options.config } : {}),
   });
+  const { files, noEffect } = loaded;
+  const config = options.builtin === true ? withoutModels(loaded.config) : loaded.config;
   const experiment = resolveExperiment(dir, config);
   const compatibilityNotice = describeCompatibilityKeys(noEffect);
   if (options.dryRun) {

@@ -49,6 +49,11 @@ export const command = defineCommand<[dir: string | undefined], RunCommandOption
       description:
         'go on when the initial program fails its evaluation (pipeline.allow_failing_seed); by default the run stops there, before any LLM call',
     },
+    {
+      flags: '--builtin',
+      description:
+        'use the built-in no-model operator and rule-based analysis whatever models and roles the config names (no API key needed)',
+    },
   ],
   load: async () => {
     const { runCommand } = await import('../actions/run.js');
