@@ -74,7 +74,7 @@ function describe(outcome: EvaluationOutcome): string {
  *
  * @example
  * const debugged = await runDebugAttempts({ agent, attempts: 2, task, program, outcome,
- *   evaluate: (fixed) => evaluateProgram(parts, step, fixed, abortSignal), isFatal });
+ *   evaluate: (fixed) => runStagesOn(fixed), isFatal });
  * node.program = debugged.program; node.metadata.repairs = repairsToJson(debugged.repairs);
  */
 export async function runDebugAttempts<Outcome extends EvaluationOutcome>(options: DebugAttemptsOptions<Outcome>): Promise<DebugResult<Outcome>> {
