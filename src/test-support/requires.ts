@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findExecutable, sandboxCapabilities, searchDirectories } from '../evaluation/capabilities.js';
+import { bubblewrapOffVariable, findExecutable, sandboxCapabilities, searchDirectories } from '../evaluation/capabilities.js';
 
 /**
  * The optional system parts some tests need. `npm test` passes without them: a test that needs
@@ -44,6 +44,7 @@ const checks: Record<OptionalComponent, ComponentCheck> = {
     missing: () => {
       const capabilities = sandboxCapabilities();
       if (capabilities.isolation.bubblewrap) return null;
+      if (capabilities.bubblewrapForcedOff) return `bubblewrap is forced off (${bubblewrapOffVariable}=1)`;
       return capabilities.bwrapPath === null ? 'bubblewrap (bwrap) is not installed' : 'bubblewrap is installed but cannot create namespaces here';
     },
     install: 'apt-get install -y bubblewrap',

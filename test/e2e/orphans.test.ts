@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { requires } from '../../src/test-support/requires.js';
 import { cliEnv, makeExperiment, processesMatching, startCli, useE2eCleanup, waitFor } from './helpers.js';
 
 useE2eCleanup();
@@ -10,7 +11,7 @@ useE2eCleanup();
  */
 describe('an evaluation does not outlive a SIGKILLed run', () => {
   for (const mode of ['bubblewrap', 'unshare'] as const) {
-    it(`under ${mode}, the evaluator and its children die with the run`, async () => {
+    it(`under ${mode}, the evaluator and its children die with the run`, { ...(mode === 'bubblewrap' ? requires('bubblewrap') : {}), timeout: 60_000 }, async () => {
       const marker = `asi-e2e-orphan-${mode}-${process.pid}-${Math.random().toString(36).slice(2)}`;
       const dir = makeExperiment({
         initialProgram: 'x = 1\n',
@@ -23,6 +24,6 @@ describe('an evaluation does not outlive a SIGKILLed run', () => {
       run.child.kill('SIGKILL');
       expect((await run.done).signal).toBe('SIGKILL');
       await waitFor(() => processesMatching(marker).length === 0, 'the evaluation to die with the run', 10_000);
-    }, 60_000);
+    });
   }
 });

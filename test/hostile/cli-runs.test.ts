@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bubblewrapOffVariable } from '../../src/evaluation/capabilities.js';
 import { survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
+import { missingComponent } from '../../src/test-support/requires.js';
 import { cliEnv, copyExample, filesUnder, makeExperiment, readStored, runCli, useE2eCleanup } from '../e2e/helpers.js';
 
 useE2eCleanup();
@@ -23,9 +24,12 @@ describe('whole runs of the CLI under the default sandbox', () => {
     const run = await runCli(['run', dir, '--steps', '4']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    // CI runs this suite again with bubblewrap forced off: the fallback says what it lacks.
+    // CI runs this suite again with bubblewrap forced off, and a fresh machine may lack it: the
+    // fallback says what it lacks.
     if (process.env[bubblewrapOffVariable] === '1') {
       expect(run.stdout).toMatch(/Sandbox: unshare \(own PID namespace.*own mount namespace: every folder read-only but the step folder.*no network.*\)\. Not active: a filesystem view \(bubblewrap forced off/);
+    } else if (missingComponent('bubblewrap') !== null) {
+      expect(run.stdout).toMatch(/Sandbox: .*Not active: .*a filesystem view \(bubblewrap not installed/);
     } else {
       expect(run.stdout).toMatch(/Sandbox: bubblewrap \(own PID namespace.*no network.*\)\. Not active: nothing\./);
     }
