@@ -9,20 +9,28 @@ export interface ExecutorNotices {
   notify?: (message: string) => void;
 }
 
+/** An executor's name as written in `cluster.executor`. */
+export type ExecutorName = Config['cluster']['executor'];
+
+/** Builds an executor from the validated config. */
+export type ExecutorFactory = (config: Config, experiment: Experiment, options: ExecutorNotices) => Executor;
+
+/** The executors by the name config uses, like the sampling policies and LLM providers (the type checks that none is missing). */
+const executorFactories: Readonly<Record<ExecutorName, ExecutorFactory>> = {
+  // Runs `pipeline.parallel.num_workers` evaluations at once on this machine; needs no server.
+  local: (config) => createLocalExecutor({ concurrency: config.pipeline.parallel.num_workers }),
+  queue: queueExecutorFromConfig,
+  slurm: slurmExecutorFromConfig,
+};
+
+/** Every name `cluster.executor` accepts. */
+export const executorNames = Object.keys(executorFactories) as ExecutorName[];
+
 /**
- * The executor `cluster.executor` names (SYSTEM.md §12). `local` (the default) runs
- * `pipeline.parallel.num_workers` evaluations at once on this machine and needs no server.
+ * The executor `cluster.executor` names (docs/architecture.md, extension points); `local` is the default.
  * @example
  * const executor = createExecutorFromConfig(config, experiment);
  */
 export function createExecutorFromConfig(config: Config, experiment: Experiment, options: ExecutorNotices = {}): Executor {
-  const concurrency = config.pipeline.parallel.num_workers;
-  switch (config.cluster.executor) {
-    case 'local':
-      return createLocalExecutor({ concurrency });
-    case 'queue':
-      return queueExecutorFromConfig(config, experiment, options);
-    case 'slurm':
-      return slurmExecutorFromConfig(config, experiment, options);
-  }
+  return executorFactories[config.cluster.executor](config, experiment, options);
 }

@@ -1,6 +1,6 @@
 export type { Executor } from './executor.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './local.js';
-export { createExecutorFromConfig } from './from-config.js';
+export { createExecutorFromConfig, executorNames, type ExecutorFactory, type ExecutorName } from './from-config.js';
 export {
   createQueueExecutor,
   defaultRedisUrl,
