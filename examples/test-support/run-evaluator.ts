@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { candidateSandboxPath } from '../../src/evaluation/candidate-sandbox.js';
 
-/** One candidate to score the way the tool does (SYSTEM.md §3). */
+/** One candidate to score the way the tool does (docs/architecture.md, “The experiment folder and the evaluation contract”). */
 export interface EvaluatorRunOptions {
   /** Absolute path of the example folder (it holds eval.sh). */
   experimentDir: string;

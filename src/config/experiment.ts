@@ -67,7 +67,7 @@ function readExperimentFile(path: string, what: string, maxBytes: number): strin
 }
 
 /**
- * Checks an experiment folder against SYSTEM.md §3 and resolves what the run needs.
+ * Checks an experiment folder against docs/architecture.md, “The experiment folder and the evaluation contract” and resolves what the run needs.
  * Throws EXPERIMENT_MISSING_FILE naming the file and what to do.
  */
 export function resolveExperiment(dir: string, config: Config): Experiment {

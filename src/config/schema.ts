@@ -327,7 +327,7 @@ const sizeSchema = z
   ])
   .nullable();
 
-/** How candidates are contained (SYSTEM.md §8). */
+/** How candidates are contained (docs/architecture.md, “Running candidates safely”). */
 const sandboxSchema = z
   .strictObject({
     /** `auto`: bubblewrap, else unshare, else none, as this machine allows. A named mode that is missing stops the run. */
@@ -393,7 +393,7 @@ const evaluatorSchema = z
   })
   .prefault({});
 
-/** Where evaluations run (SYSTEM.md §12): this machine by default; Slurm or a Redis job queue beyond it. */
+/** Where evaluations run (docs/architecture.md, “Beyond one machine”): this machine by default; Slurm or a Redis job queue beyond it. */
 const clusterSchema = z
   .strictObject({
     /** `local`: this machine, no server. `slurm`: each evaluation a Slurm job. `queue`: a BullMQ queue that `asi-evolve worker`s serve. */

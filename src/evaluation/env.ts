@@ -1,6 +1,6 @@
 /**
  * The evaluator's environment is an allow-list: a candidate is untrusted code and must never
- * see an API key or any other secret of the parent process (SYSTEM.md §8).
+ * see an API key or any other secret of the parent process (docs/architecture.md, “Running candidates safely”).
  */
 
 /**

@@ -10,7 +10,7 @@ export interface ResourceLimits {
 }
 
 /**
- * How an evaluation is contained (SYSTEM.md §8); it travels with the job.
+ * How an evaluation is contained (docs/architecture.md, “Running candidates safely”); it travels with the job.
  * - `bubblewrap`: new PID, network, IPC and UTS namespaces and a filesystem view (see `bubblewrapArguments`);
  * - `unshare`: the fallback (util-linux `unshare`): new PID, mount and network namespaces, every folder
  *   read-only but the step folder, the experiment's config, database, best/ and other steps hidden;

@@ -88,7 +88,7 @@ export function toleranceFromSpread(spread: number): number {
 
 /**
  * Evaluates a new best `settings.count` more times (`evaluate(attempt)`, attempts from 1) and
- * checks that every run succeeds and scores within the tolerance of `score` (SYSTEM.md §8:
+ * checks that every run succeeds and scores within the tolerance of `score` (docs/architecture.md, “Running candidates safely”:
  * a flaky or gamed best must not become the best). It stops at the first run that does not
  * reproduce. With `count` 0 it runs nothing and reports reproduced.
  *

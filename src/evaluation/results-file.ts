@@ -143,7 +143,7 @@ function describeValue(value: JsonValue): string {
 }
 
 /**
- * Reads and checks an evaluator's `results.json` (SYSTEM.md §3).
+ * Reads and checks an evaluator's `results.json` (docs/architecture.md, “The experiment folder and the evaluation contract”).
  *
  * - missing file, invalid JSON, not an object, no `eval_score`, a non-numeric or non-finite
  *   `eval_score` (also the strings "NaN"/"Infinity") → `bad-results`;

@@ -99,7 +99,7 @@ function runEnvironment(job: EvaluationJob, files: StepFiles, capabilities: Sand
 }
 
 /**
- * Runs one evaluation on this machine (SYSTEM.md §3, §8) and returns its outcome; a failing
+ * Runs one evaluation on this machine (docs/architecture.md, “The experiment folder and the evaluation contract”; “Running candidates safely”) and returns its outcome; a failing
  * candidate is an outcome, never an exception.
  *
  * - The candidate goes to `code` and to `job.programFile` in the step folder; a stale

@@ -91,7 +91,7 @@ function combineLogs(parts: ReadonlyArray<{ name: string; logs: EvaluationLogs }
 
 /**
  * Runs the stages in order in the job's step folder (each with its own command and time limit)
- * and returns one outcome (SYSTEM.md §8):
+ * and returns one outcome (docs/architecture.md, “Running candidates safely”):
  *
  * - a stage that fails ends the evaluation as failed, with that stage's reason and its message
  *   prefixed by `stage "<name>": `; later stages are `skipped`;

@@ -191,7 +191,7 @@ export async function buildRunParts(options: {
   });
   notices.push(...cognition.notices);
 
-  // Sandbox (SYSTEM.md §8): a named mode this machine lacks stops the run here (CONFIG_INVALID).
+  // Sandbox (docs/architecture.md, “Running candidates safely”): a named mode this machine lacks stops the run here (CONFIG_INVALID).
   const capabilities = sandboxCapabilities();
   const sandbox = sandboxSettingsFromConfig(config.evaluator.sandbox, experiment.dir);
   const limits = limitsFromConfig(config.evaluator.sandbox);

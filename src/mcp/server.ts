@@ -62,7 +62,7 @@ const count = (what: string, maximum: number) =>
 
 /**
  * The MCP server over one opened experiment: the loop's operations as tools, so that a coding
- * agent can act as Researcher and Analyzer (SYSTEM.md §13). Connect it to a transport.
+ * agent can act as Researcher and Analyzer (docs/architecture.md, “The MCP server”). Connect it to a transport.
  * @example
  * const server = await createMcpServer(session);
  * await server.connect(new StdioServerTransport());

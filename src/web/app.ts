@@ -30,7 +30,7 @@ const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * The web dashboard over one or more experiment folders (SYSTEM.md §11): JSON API under
+ * The web dashboard over one or more experiment folders (docs/architecture.md, “The dashboard”): JSON API under
  * `/api`, the live feed at `/api/events` (server-sent events), and the pages with their assets.
  * Nothing is written: every store is opened read-only, and other methods than GET/HEAD get 405.
  * @example

@@ -66,7 +66,7 @@ function describe(outcome: EvaluationOutcome): string {
 }
 
 /**
- * The debug loop (SYSTEM.md §8): while the evaluation failed in a repairable way and attempts
+ * The debug loop (docs/architecture.md, “Running candidates safely”): while the evaluation failed in a repairable way and attempts
  * remain, the agent sees the program and the tail of its error output and returns a fixed
  * program, which is evaluated again. Every attempt is recorded. It stops at the first success,
  * when attempts run out, or when the agent gives no program (recorded as `agent-error`; a fatal

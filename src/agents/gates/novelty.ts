@@ -116,7 +116,7 @@ function closer(similarity: number, id: number, field: NoveltyField, best: Neare
 }
 
 /**
- * The novelty gate (SYSTEM.md §5 step 4): is a designed candidate a near-duplicate of a stored
+ * The novelty gate (docs/architecture.md, “One round”): is a designed candidate a near-duplicate of a stored
  * node? Checked before the costly evaluation; the loop sends a rejected proposal back to the
  * designer (see `designWithNoveltyGate`).
  *

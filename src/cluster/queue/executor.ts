@@ -59,7 +59,7 @@ function untilAborted(signal: AbortSignal): Promise<'aborted'> {
 
 /**
  * An executor that puts each evaluation on a BullMQ queue in Redis, for `asi-evolve worker`s on
- * other machines (SYSTEM.md §12), and returns the outcome the worker sends back.
+ * other machines (docs/architecture.md, “Beyond one machine”), and returns the outcome the worker sends back.
  *
  * - A job whose worker went silent past `stallTimeoutMs`, or whose worker threw, is tried again
  *   by another worker, `maxRetries` times at most; then the outcome is `lost`, saying what happened.

@@ -104,7 +104,7 @@ function checkOptions(options: SlurmExecutorOptions): void {
 }
 
 /**
- * An executor that runs each evaluation as a Slurm batch job (SYSTEM.md §12). Per run it writes
+ * An executor that runs each evaluation as a Slurm batch job (docs/architecture.md, “Beyond one machine”). Per run it writes
  * `job-<step>-<attempt>.json` and a batch script in `workDir`, submits them with sbatch, and
  * watches all jobs in flight with one squeue call per poll (sacct for jobs the controller has
  * forgotten, when the cluster keeps accounting). The job runs `asi-evolve evaluate-job`, so the
