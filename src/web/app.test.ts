@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp, type DashboardApp } from './app.js';
+import { readPageBundle } from './static-routes.js';
 import { call, createTempExperiment, node, writeExperimentFile, type TempExperiment } from './test-support/experiment.js';
 
 let experiment: TempExperiment;
@@ -229,8 +231,8 @@ describe('read-only, local, self-contained', () => {
     }
   });
 
-  it('serves uPlot from the installed package and our scripts, each valid JavaScript', async () => {
-    for (const file of ['uplot.js', 'common.js', 'panels.js', 'overview.js', 'node.js', 'cognition.js']) {
+  it('serves uPlot from the installed package and the page bundles built from src/web/client/, each valid JavaScript', async () => {
+    for (const file of ['uplot.js', 'overview.js', 'node.js', 'cognition.js']) {
       const response = await app.request(`/assets/${file}`);
       expect(response.status, file).toBe(200);
       expect(response.headers.get('content-type')).toContain('javascript');
@@ -241,6 +243,20 @@ describe('read-only, local, self-contained', () => {
     expect((await app.request('/assets/uplot.css')).status).toBe(200);
     expect((await app.request('/assets/dashboard.css')).status).toBe(200);
     expect((await app.request('/assets/nothing.js')).status).toBe(404);
+    // The shared helpers are bundled into each page's script, not served on their own.
+    expect((await app.request('/assets/common.js')).status).toBe(404);
+    expect(await (await app.request('/assets/overview.js')).text()).not.toContain('window.Dash');
+  });
+
+  it('names `npm run build` when a page bundle is missing', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'asi-evolve-no-bundle-'));
+    try {
+      const found = readPageBundle('overview.js', pathToFileURL(`${empty}/`));
+      expect(found).toEqual({ missing: expect.stringContaining('run `npm run build`') });
+      expect('missing' in found && found.missing).toContain(join(empty, 'overview.js'));
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('needs at least one experiment', () => {

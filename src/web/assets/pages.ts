@@ -1,4 +1,4 @@
-/** The pages the dashboard serves; each is a shell that its own script fills in. */
+/** The pages the dashboard serves; each is a shell that its own bundle (src/web/client/<page>.ts) fills in. */
 export const dashboardPages = {
   overview: { title: 'Overview', script: 'overview.js', charts: true },
   node: { title: 'Node', script: 'node.js', charts: false },
@@ -11,7 +11,7 @@ export type DashboardPage = keyof typeof dashboardPages;
 export function pageHtml(page: DashboardPage): string {
   const { title, script, charts } = dashboardPages[page];
   const chartFiles = charts ? ['<link rel="stylesheet" href="/assets/uplot.css">'] : [];
-  const scripts = [...(charts ? ['uplot.js'] : []), 'common.js', ...(charts ? ['panels.js'] : []), script].map((file) => `<script src="/assets/${file}"></script>`);
+  const scripts = [...(charts ? ['uplot.js'] : []), script].map((file) => `<script src="/assets/${file}"></script>`);
   return `<!doctype html>
 <html lang="en">
 <head>
