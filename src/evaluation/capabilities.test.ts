@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requires } from '../test-support/requires.js';
 import { bubblewrapOffVariable, detectSandboxCapabilities, findExecutable, searchDirectories, unprivilegedUser } from './capabilities.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'asi-capabilities-'));
@@ -15,7 +16,7 @@ function executable(name: string, text: string): void {
 describe('detectSandboxCapabilities', () => {
   it('reports limits and isolation as off, with notes, where prlimit and bwrap are missing', () => {
     executable('bash', '#!/bin/sh\n');
-    const capabilities = detectSandboxCapabilities({ directories: [folder] });
+    const capabilities = detectSandboxCapabilities({ directories: [folder], env: {} });
     expect(capabilities).toMatchObject({
       resourceLimits: false,
       prlimitPath: null,
@@ -34,7 +35,7 @@ describe('detectSandboxCapabilities', () => {
 
   it('finds bwrap but reports it unusable when its probe fails (restricted namespaces)', () => {
     executable('bwrap', '#!/bin/sh\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n');
-    const capabilities = detectSandboxCapabilities({ directories: [folder, '/usr/bin', '/bin'] });
+    const capabilities = detectSandboxCapabilities({ directories: [folder, '/usr/bin', '/bin'], env: {} });
     expect(capabilities.bwrapPath).toBe(join(folder, 'bwrap'));
     // The folder's bash is a stub that does nothing, so the fallback's probe fails too.
     expect(capabilities.isolation).toEqual({ bubblewrap: false, unshare: false });
@@ -42,7 +43,7 @@ describe('detectSandboxCapabilities', () => {
     expect(capabilities.notes.some((note) => note.startsWith('bubblewrap does not work here (user namespaces restricted?), and no fallback works here'))).toBe(true);
   });
 
-  it('finds prlimit, bash and a working bubblewrap on this machine', () => {
+  it('finds prlimit, bash and a working bubblewrap on this machine', requires('bubblewrap'), () => {
     const capabilities = detectSandboxCapabilities({ env: {} });
     expect(capabilities.resourceLimits).toBe(true);
     expect(capabilities.prlimitPath).toMatch(/prlimit$/);

@@ -6,7 +6,8 @@ import { describeSandbox, planSandbox } from './sandbox-plan.js';
 
 const detected = detectSandboxCapabilities({ probe: false });
 function machine(overrides: Partial<SandboxCapabilities>): SandboxCapabilities {
-  return { ...detected, prlimitPath: '/usr/bin/prlimit', resourceLimits: true, ...overrides };
+  // The machine running the tests may lack bubblewrap or force it off: the fixtures fix both.
+  return { ...detected, prlimitPath: '/usr/bin/prlimit', resourceLimits: true, bwrapPath: '/usr/bin/bwrap', bubblewrapForcedOff: false, ...overrides };
 }
 const both = machine({ isolation: { bubblewrap: true, unshare: true }, asRoot: true, dropUser: { uid: 65534, gid: 65534 } });
 const onlyUnshare = machine({ isolation: { bubblewrap: false, unshare: true }, asRoot: true, dropUser: null });
