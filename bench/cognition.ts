@@ -24,13 +24,33 @@ import { createApproximateIndex, createLexicalEmbedder, searchExact } from '../s
 import { createExactIndex } from '../src/cognition/exact-index.js';
 import { createRandom, type Random } from '../src/random.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((size) => Number.isInteger(size) && size > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((size) => Number.isInteger(size) && size > 0);
 const itemCounts = sizes.length > 0 ? sizes : [10_000, 100_000];
 const queries = 200;
 const k = 10;
 const topics = 300;
 
-const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'qui', 'dor', 'len', 'bar', 'tos', 'gri'];
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'ti',
+  'vo',
+  'ze',
+  'pa',
+  'qui',
+  'dor',
+  'len',
+  'bar',
+  'tos',
+  'gri',
+];
 
 function vocabulary(random: Random, size: number): string[] {
   const words = new Set<string>();
@@ -49,7 +69,9 @@ function makeTexts(count: number, seed: string, words: string[]): string[] {
     const length = 25 + random.int(21);
     const text: string[] = [];
     for (let index = 0; index < length; index++) {
-      text.push(random.next() < 0.6 ? words[topic * perTopic + random.int(perTopic)]! : words[random.int(words.length)]!);
+      text.push(
+        random.next() < 0.6 ? words[topic * perTopic + random.int(perTopic)]! : words[random.int(words.length)]!,
+      );
     }
     return text.join(' ');
   });
@@ -60,7 +82,8 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
-const format = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
+const format = (ms: number): string =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`;
 
 async function benchSize(count: number, words: string[]): Promise<string[]> {
   const embedder = createLexicalEmbedder();
@@ -112,7 +135,8 @@ async function benchSize(count: number, words: string[]): Promise<string[]> {
     begin = performance.now();
     const fromMatrixJs = matrixJs.search(exactVector, k, Number.NEGATIVE_INFINITY);
     matrixJsTimes.push(performance.now() - begin);
-    if (JSON.stringify(fromMatrix) !== JSON.stringify(exact) || JSON.stringify(fromMatrixJs) !== JSON.stringify(exact)) matrixMismatches++;
+    if (JSON.stringify(fromMatrix) !== JSON.stringify(exact) || JSON.stringify(fromMatrixJs) !== JSON.stringify(exact))
+      matrixMismatches++;
 
     begin = performance.now();
     const vector = (await embedder.embed({ values: [text] })).embeddings[0]!;
@@ -126,9 +150,16 @@ async function benchSize(count: number, words: string[]): Promise<string[]> {
     hits += Math.min(exact.length, approximate.filter((match) => match.score >= floor).length);
   }
   const recall = wanted === 0 ? 1 : hits / wanted;
-  if (matrixMismatches > 0) throw new Error(`exact (matrix) differed from searchExact on ${matrixMismatches} of ${queries} queries`);
+  if (matrixMismatches > 0)
+    throw new Error(`exact (matrix) differed from searchExact on ${matrixMismatches} of ${queries} queries`);
   const size = count.toLocaleString('en');
-  const row = (name: string, build: string, embedded: number[] | null, searched: number[], recallText: string): string =>
+  const row = (
+    name: string,
+    build: string,
+    embedded: number[] | null,
+    searched: number[],
+    recallText: string,
+  ): string =>
     `| ${size} | ${name} | ${build} | ${embedded === null ? '-' : format(percentile(embedded, 0.5))} | ${embedded === null ? '-' : format(percentile(embedded, 0.95))} | ${format(percentile(searched, 0.5))} | ${format(percentile(searched, 0.95))} | ${recallText} |`;
   return [
     row('exact (map)', format(embedMs), exactTimes, exactSearchTimes, '1.000'),
@@ -145,7 +176,9 @@ async function benchSize(count: number, words: string[]): Promise<string[]> {
 }
 
 const words = vocabulary(createRandom('bench:vocabulary'), topics * 20);
-console.log(`Cognition retrieval: ${queries} queries per size, top ${k}, lexical embedder (512 dims), ${topics} topics; node ${process.version}, ${process.arch}`);
+console.log(
+  `Cognition retrieval: ${queries} queries per size, top ${k}, lexical embedder (512 dims), ${topics} topics; node ${process.version}, ${process.arch}`,
+);
 console.log('');
 console.log(`| items | search | build | embed + search p50 | p95 | search only p50 | p95 | recall@${k} vs exact |`);
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');

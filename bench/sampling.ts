@@ -104,12 +104,19 @@ function printTable(title: string, rows: string[][]): void {
   console.log(`\n${title}`);
   const widths = (rows[0] as string[]).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) {
-    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join('  '),
+    );
   }
 }
 
 const program = (random: Random): string =>
-  Array.from({ length: 40 }, (_, line) => `const value${line} = ${(random.next() * 10).toFixed(4)}; // tuned constant ${line}`).join('\n');
+  Array.from(
+    { length: 40 },
+    (_, line) => `const value${line} = ${(random.next() * 10).toFixed(4)}; // tuned constant ${line}`,
+  ).join('\n');
 
 function storedNode(step: number, random: Random): NewNode {
   const success = random.next() > 0.2;
@@ -169,7 +176,15 @@ for (const [name, create] of Object.entries(policies)) {
     const forget = perCall((index) => policy.forget(2 + ((index * 104729) % (size - 2))), 10);
     const growth = previous === null ? '' : (select / previous).toFixed(1);
     previous = select;
-    memoryRows.push([name, size.toLocaleString('en-US'), select.toFixed(1), growth, observe.toFixed(2), visit.toFixed(2), forget.toFixed(2)]);
+    memoryRows.push([
+      name,
+      size.toLocaleString('en-US'),
+      select.toFixed(1),
+      growth,
+      observe.toFixed(2),
+      visit.toFixed(2),
+      forget.toFixed(2),
+    ]);
   }
 }
 printTable('In memory: one select() (3 nodes), and keeping the indexes up to date', memoryRows);
@@ -187,7 +202,10 @@ try {
       const insert = timeMicros(
         () => {
           const step = nextStep++;
-          store.insertNode(storedNode(step, random), { visitedIds: [random.int(step)], samplerState: { name: 'ucb1', state: { step } } });
+          store.insertNode(storedNode(step, random), {
+            visitedIds: [random.int(step)],
+            samplerState: { name: 'ucb1', state: { step } },
+          });
         },
         50,
         5,
@@ -199,7 +217,10 @@ try {
             store.transaction(() => {
               for (let index = 0; index < 200; index++) {
                 const step = nextStep++;
-                store.insertNode(storedNode(step, random), { visitedIds: [random.int(step)], samplerState: { name: 'ucb1', state: { step } } });
+                store.insertNode(storedNode(step, random), {
+                  visitedIds: [random.int(step)],
+                  samplerState: { name: 'ucb1', state: { step } },
+                });
               }
             }),
           5,

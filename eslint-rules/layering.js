@@ -60,19 +60,33 @@ export default {
           const to = partOf(srcRoot, target);
           if (to === null || to === from) return;
           if (!(to in LAYERS) || !(from in LAYERS)) {
-            context.report({ node, message: `Part '${to in LAYERS ? from : to}' has no layer: add it to LAYERS in eslint-rules/layering.js.` });
+            context.report({
+              node,
+              message: `Part '${to in LAYERS ? from : to}' has no layer: add it to LAYERS in eslint-rules/layering.js.`,
+            });
             return;
           }
           if (LAYERS[to] > LAYERS[from]) {
-            context.report({ node, message: `'${from}' may not import '${to}', a higher part (see docs/architecture.md, Layers).` });
+            context.report({
+              node,
+              message: `'${from}' may not import '${to}', a higher part (see docs/architecture.md, Layers).`,
+            });
             return;
           }
           const inside = relative(resolve(srcRoot, to), target);
           if (!ROOT_MODULES.has(to) && inside !== 'index.js') {
-            context.report({ node, message: `Import '${to}' through its index.ts, not its internal file '${source}'.` });
+            context.report({
+              node,
+              message: `Import '${to}' through its index.ts, not its internal file '${source}'.`,
+            });
           }
         };
-        return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: (node) => check({ ...node, source: node.source }) };
+        return {
+          ImportDeclaration: check,
+          ExportNamedDeclaration: check,
+          ExportAllDeclaration: check,
+          ImportExpression: (node) => check({ ...node, source: node.source }),
+        };
       },
     },
   },

@@ -73,7 +73,8 @@ export function messageOf(error: unknown): string {
 }
 
 /** What to do about a full disk, wherever it is met: nothing stored is lost, and a run resumes. */
-export const DISK_FULL_HINT = 'free space on that disk (or raise the quota) and run again: the run resumes from the rounds already stored';
+export const DISK_FULL_HINT =
+  'free space on that disk (or raise the quota) and run again: the run resumes from the rounds already stored';
 
 /**
  * A file-system error the user can act on, as an AsiEvolveError naming `path`: a full disk or
@@ -85,10 +86,18 @@ export function fileSystemError(error: unknown, what: string, path: string): unk
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const reason = error instanceof Error ? error.message : String(error);
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new AsiEvolveError('DISK_FULL', `${what}: the disk is full (${reason})`, { file: path, cause: error, hint: DISK_FULL_HINT });
+    return new AsiEvolveError('DISK_FULL', `${what}: the disk is full (${reason})`, {
+      file: path,
+      cause: error,
+      hint: DISK_FULL_HINT,
+    });
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new AsiEvolveError('USAGE', `${what}: ${reason}`, { file: path, cause: error, hint: 'the experiment folder must be writable by whoever runs it' });
+    return new AsiEvolveError('USAGE', `${what}: ${reason}`, {
+      file: path,
+      cause: error,
+      hint: 'the experiment folder must be writable by whoever runs it',
+    });
   }
   return error;
 }

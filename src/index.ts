@@ -25,7 +25,15 @@ export {
   type LoopEvent,
   type RunSummary,
 } from './loop/index.js';
-export { configSchema, loadConfig, resolveExperiment, type Config, type ConfigInput, type Experiment, type LoadConfigOptions } from './config/index.js';
+export {
+  configSchema,
+  loadConfig,
+  resolveExperiment,
+  type Config,
+  type ConfigInput,
+  type Experiment,
+  type LoadConfigOptions,
+} from './config/index.js';
 export type { NodeRecord, NodeSummary, RunEvent, SpendSummary, StoredLlmCall } from './store/index.js';
 
 // Sampling policies: the interface, and the built-in ones by `database.sampling.algorithm`.

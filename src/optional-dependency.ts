@@ -24,7 +24,10 @@ function pinnedVersions(): Record<string, string> {
   if (pinned !== undefined) return pinned;
   try {
     // src/ and dist/ both sit one level below the package root.
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     pinned = { ...manifest.devDependencies, ...manifest.peerDependencies, ...manifest.dependencies };
   } catch {
     pinned = {};
@@ -54,11 +57,15 @@ function isMissing(error: unknown, name: string): boolean {
 }
 
 function missingError(name: string, use: OptionalUse, cause: unknown): AsiEvolveError {
-  return new AsiEvolveError('DEPENDENCY_MISSING', `${capitalise(use.feature)} needs the package ${name}, which is not installed`, {
-    cause,
-    ...(use.key === undefined ? {} : { key: use.key }),
-    hint: `Install it beside asi-evolve: ${installCommand(use.packages)}`,
-  });
+  return new AsiEvolveError(
+    'DEPENDENCY_MISSING',
+    `${capitalise(use.feature)} needs the package ${name}, which is not installed`,
+    {
+      cause,
+      ...(use.key === undefined ? {} : { key: use.key }),
+      hint: `Install it beside asi-evolve: ${installCommand(use.packages)}`,
+    },
+  );
 }
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

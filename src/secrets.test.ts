@@ -12,7 +12,15 @@ describe('redactSecrets', () => {
       'the key is s3cr3t-value here',
     ].join('\n');
     const clean = redactSecrets(text, ['s3cr3t-value', undefined, 'ab']);
-    for (const secret of ['abc.def-123', 'ABCDEFGH12345678', 'zzz', 'hunter22', 'user:pw', 'api-key=abc', 's3cr3t-value']) {
+    for (const secret of [
+      'abc.def-123',
+      'ABCDEFGH12345678',
+      'zzz',
+      'hunter22',
+      'user:pw',
+      'api-key=abc',
+      's3cr3t-value',
+    ]) {
       expect(clean).not.toContain(secret);
     }
     // Too-short known values and ordinary words stay.

@@ -14,6 +14,7 @@ export function redactSecrets(text: string, known: readonly (string | undefined)
     .replace(/(\/\/)[^/\s:@]*:[^/\s@]+@/g, '$1[redacted]@')
     .replace(/([?&][\w-]*(?:key|token|secret|sig|signature|password)=)[^&\s"')]+/gi, '$1[redacted]');
   // Too short a secret would redact ordinary words.
-  for (const secret of known) if (secret !== undefined && secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  for (const secret of known)
+    if (secret !== undefined && secret.length >= 4) clean = clean.split(secret).join('[redacted]');
   return clean;
 }

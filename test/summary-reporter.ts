@@ -38,7 +38,11 @@ export default class SummaryReporter implements Reporter {
             unexplained.add(file);
             continue;
           }
-          const entry = byReason.get(missing.reason) ?? { component: missing.component, tests: 0, files: new Set<string>() };
+          const entry = byReason.get(missing.reason) ?? {
+            component: missing.component,
+            tests: 0,
+            files: new Set<string>(),
+          };
           entry.tests++;
           entry.files.add(file);
           byReason.set(missing.reason, entry);
@@ -48,13 +52,17 @@ export default class SummaryReporter implements Reporter {
     }
     const lines: string[] = [];
     if (byReason.size > 0) {
-      lines.push('', 'Skipped: optional system parts are missing (README, "Tests"; ASI_EVOLVE_REQUIRE_ALL=1 fails the run instead):');
+      lines.push(
+        '',
+        'Skipped: optional system parts are missing (README, "Tests"; ASI_EVOLVE_REQUIRE_ALL=1 fails the run instead):',
+      );
       for (const [reason, entry] of [...byReason].sort((a, b) => a[1].component.localeCompare(b[1].component))) {
         lines.push(`  ${entry.component}: ${entry.tests} test${entry.tests === 1 ? '' : 's'} skipped, ${reason}`);
         lines.push(`    in ${[...entry.files].sort().join(', ')}`);
       }
     }
-    if (unexplained.size > 0) lines.push('', `Skipped without a recorded reason, in: ${[...unexplained].sort().join(', ')}`);
+    if (unexplained.size > 0)
+      lines.push('', `Skipped without a recorded reason, in: ${[...unexplained].sort().join(', ')}`);
     lines.push('', `Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }

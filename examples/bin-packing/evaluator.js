@@ -37,8 +37,13 @@ function parseArguments(argv, env) {
     }
   }
   options.candidate ??= env.ASI_PROGRAM_PATH ?? 'code';
-  for (const [name, minimum] of [['instances', 1], ['items', 1], ['seed', 0]]) {
-    if (!Number.isInteger(options[name]) || options[name] < minimum) throw new Error(`--${name} must be an integer ≥ ${minimum}`);
+  for (const [name, minimum] of [
+    ['instances', 1],
+    ['items', 1],
+    ['seed', 0],
+  ]) {
+    if (!Number.isInteger(options[name]) || options[name] < minimum)
+      throw new Error(`--${name} must be an integer ≥ ${minimum}`);
   }
   if (!(options.timeoutS > 0)) throw new Error('--timeout must be a positive number of seconds');
   return options;
@@ -86,7 +91,7 @@ function runHeuristic(moduleFile, instances, timeoutS) {
     let messages = 0;
     child.on('message', (message) => {
       messages += 1;
-      reply = messages === 1 ? message : { error: 'the heuristic\'s process sent messages of its own' };
+      reply = messages === 1 ? message : { error: "the heuristic's process sent messages of its own" };
     });
     child.on('error', (error) => finish({ error: `could not start the heuristic's process: ${error.message}` }));
     child.send({ candidate: moduleFile, instances, capacity: CAPACITY });

@@ -60,19 +60,49 @@ describe('bin-packing evaluator', () => {
   });
 
   const invalidCases: Array<[string, string, RegExp]> = [
-    ['a heuristic that throws', heuristic("  if (item > 60) throw new RangeError('too big');\n  return bins;"), /^priority\(\d+, \[.*\]\) for item \d+ of instance 0 threw RangeError: too big$/],
+    [
+      'a heuristic that throws',
+      heuristic("  if (item > 60) throw new RangeError('too big');\n  return bins;"),
+      /^priority\(\d+, \[.*\]\) for item \d+ of instance 0 threw RangeError: too big$/,
+    ],
     ['the wrong length', heuristic('  return bins.slice(1);'), /returned \d+ priorities for \d+ bins$/],
-    ['NaN', heuristic('  return bins.map((remaining) => (remaining - item) / (remaining - item));'), /returned NaN for bin \d+$/],
+    [
+      'NaN',
+      heuristic('  return bins.map((remaining) => (remaining - item) / (remaining - item));'),
+      /returned NaN for bin \d+$/,
+    ],
     ['a result that is not an array', heuristic('  return 1;'), /returned 1, not an array of numbers$/],
-    ['a module without priority', 'export function score(item, bins) { return bins; }\n', /must export a function priority/],
-    ['a module that does not load', 'export function priority(item, bins) {\n', /^the program could not be loaded: SyntaxError/],
-    ['a module that reports a packing of the wrong size', reporting('[[0]]'), /^the packing breaks the online rules: expected one bin per item \(1000\), got 1$/],
-    ['a module that reports a bin per item', reporting('Array.from({ length: 1000 }, (_, index) => index)'), /opened a new bin although an open bin could hold it$/],
-    ['a module that reports everything in one bin', reporting('new Array(1000).fill(0)'), /was put in bin 0, which cannot hold it$/],
+    [
+      'a module without priority',
+      'export function score(item, bins) { return bins; }\n',
+      /must export a function priority/,
+    ],
+    [
+      'a module that does not load',
+      'export function priority(item, bins) {\n',
+      /^the program could not be loaded: SyntaxError/,
+    ],
+    [
+      'a module that reports a packing of the wrong size',
+      reporting('[[0]]'),
+      /^the packing breaks the online rules: expected one bin per item \(1000\), got 1$/,
+    ],
+    [
+      'a module that reports a bin per item',
+      reporting('Array.from({ length: 1000 }, (_, index) => index)'),
+      /opened a new bin although an open bin could hold it$/,
+    ],
+    [
+      'a module that reports everything in one bin',
+      reporting('new Array(1000).fill(0)'),
+      /was put in bin 0, which cannot hold it$/,
+    ],
   ];
 
   it('rejects a module that sends messages besides the real packing', async () => {
-    const run = await score("process.send({ assignments: [] });\nexport function priority(item, bins) { return bins; }\n");
+    const run = await score(
+      'process.send({ assignments: [] });\nexport function priority(item, bins) { return bins; }\n',
+    );
     expect(run.results).toMatchObject({ success: false, error: "the heuristic's process sent messages of its own" });
   });
 

@@ -86,7 +86,9 @@ export const bestFit = (item, capacities) => argmax(capacities.map((remaining) =
  */
 export function countBins(items, assignment, capacity = CAPACITY) {
   if (!Array.isArray(assignment) || assignment.length !== items.length) {
-    throw new Error(`expected one bin per item (${items.length}), got ${Array.isArray(assignment) ? assignment.length : typeof assignment}`);
+    throw new Error(
+      `expected one bin per item (${items.length}), got ${Array.isArray(assignment) ? assignment.length : typeof assignment}`,
+    );
   }
   const remaining = [];
   let largest = 0;

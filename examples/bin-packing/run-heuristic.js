@@ -15,7 +15,7 @@ function preview(values) {
 function describe(value) {
   if (typeof value === 'number') return String(value);
   if (value === null) return 'null';
-  return typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value;
+  return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 }
 
 /** Wraps `priority` into the `choose` of packOnline, checking every answer. */
@@ -49,10 +49,14 @@ async function packAll({ candidate, instances, capacity }) {
   try {
     module = await import(pathToFileURL(candidate).href);
   } catch (error) {
-    throw new HeuristicError(`the program could not be loaded: ${error?.name ?? 'Error'}: ${error?.message ?? String(error)}`);
+    throw new HeuristicError(
+      `the program could not be loaded: ${error?.name ?? 'Error'}: ${error?.message ?? String(error)}`,
+    );
   }
   if (typeof module.priority !== 'function') {
-    throw new HeuristicError('the program must export a function priority(item, bins), e.g. `export function priority(item, bins) { … }`');
+    throw new HeuristicError(
+      'the program must export a function priority(item, bins), e.g. `export function priority(item, bins) { … }`',
+    );
   }
   return instances.map((items, instanceIndex) => packOnline(items, chooser(module.priority, instanceIndex), capacity));
 }
@@ -62,7 +66,9 @@ process.once('message', async (request) => {
   try {
     reply = { assignments: await packAll(request) };
   } catch (error) {
-    reply = { error: error instanceof HeuristicError ? error.message : `the heuristic failed: ${error?.stack ?? String(error)}` };
+    reply = {
+      error: error instanceof HeuristicError ? error.message : `the heuristic failed: ${error?.stack ?? String(error)}`,
+    };
   }
   process.send(reply, () => process.disconnect());
 });

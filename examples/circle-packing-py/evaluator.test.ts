@@ -51,12 +51,20 @@ describe('circle-packing-py evaluator', () => {
   const invalidCases: Array<[string, string, RegExp]> = [
     ['a NaN radius', gridProgram("radii[3] = float('nan')"), /^radius 3 is not a finite number: NaN/],
     ['overlapping circles', gridProgram('radii[7] = 0.11'), /^circles 2 and 7 overlap by 0\.01/],
-    ['a circle outside the square', gridProgram('centers[0] = [0.05, 0.1]'), /^circle 0 leaves the square: x - r = -0\.05 is below 0/],
+    [
+      'a circle outside the square',
+      gridProgram('centers[0] = [0.05, 0.1]'),
+      /^circle 0 leaves the square: x - r = -0\.05 is below 0/,
+    ],
     ['a negative radius', gridProgram('radii[25] = -0.01'), /^radius 25 is negative/],
     ['too few circles', gridProgram('centers, radii = centers[1:], radii[1:]'), /^expected 26 centers, got 25/],
     ['transposed centres', gridProgram('centers = centers.T'), /^expected 26 centers, got 2/],
     ['radii that are not numbers', gridProgram("radii = ['big'] * 26"), /not numeric arrays/],
-    ['a program that throws', gridProgram("raise ValueError('no packing today')"), /^construct_packing\(\) raised ValueError: no packing today/],
+    [
+      'a program that throws',
+      gridProgram("raise ValueError('no packing today')"),
+      /^construct_packing\(\) raised ValueError: no packing today/,
+    ],
     ['a program without construct_packing', 'print("hello")\n', /does not define a function construct_packing/],
     ['a program that exits the interpreter', 'import os\nos._exit(3)\n', /^the program exited with code 3/],
   ];

@@ -85,7 +85,8 @@ function parseOutput(stdout) {
   } catch {
     const lines = stdout.split('\n').filter((line) => line.trim() !== '');
     const last = lines.at(-1);
-    if (last === undefined) throw new Error('the program printed nothing; it must print {"centers": [...], "radii": [...]}');
+    if (last === undefined)
+      throw new Error('the program printed nothing; it must print {"centers": [...], "radii": [...]}');
     try {
       return JSON.parse(last);
     } catch {
@@ -96,11 +97,14 @@ function parseOutput(stdout) {
 
 /** The line of a crash report that says what went wrong (`TypeError: …`), else the last meaningful line. */
 function errorLine(stderr) {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('Node.js v'));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('Node.js v'));
   return (lines.findLast((line) => /^[A-Za-z]*(Error|Exception)\b/.test(line)) ?? lines.at(-1) ?? '').slice(0, 300);
 }
 
-const describe = (value) => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
+const describe = (value) => (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)));
 const format = (value) => Number(value.toPrecision(6)).toString();
 
 /**
@@ -109,7 +113,12 @@ const format = (value) => Number(value.toPrecision(6)).toString();
  */
 function checkPacking(packing) {
   const invalid = (error, sum = null, minRadius = null) => ({ valid: false, error, sum, minRadius });
-  if (packing === null || typeof packing !== 'object' || !Array.isArray(packing.centers) || !Array.isArray(packing.radii)) {
+  if (
+    packing === null ||
+    typeof packing !== 'object' ||
+    !Array.isArray(packing.centers) ||
+    !Array.isArray(packing.radii)
+  ) {
     return invalid('the output must be an object with "centers" and "radii" arrays');
   }
   const { centers, radii } = packing;
@@ -117,7 +126,8 @@ function checkPacking(packing) {
   if (radii.length !== CIRCLES) return invalid(`expected ${CIRCLES} radii, got ${radii.length}`);
   for (let index = 0; index < CIRCLES; index += 1) {
     const center = centers[index];
-    if (!Array.isArray(center) || center.length !== 2) return invalid(`center ${index} is not a pair [x, y]: ${describe(center)}`);
+    if (!Array.isArray(center) || center.length !== 2)
+      return invalid(`center ${index} is not a pair [x, y]: ${describe(center)}`);
     if (!center.every((value) => typeof value === 'number' && Number.isFinite(value))) {
       return invalid(`center ${index} has a coordinate that is not a finite number: ${describe(center)}`);
     }
@@ -140,7 +150,8 @@ function checkPacking(packing) {
     ];
     for (const [label, value, limit, side] of sides) {
       const outside = limit < 0 ? value < limit : value > limit;
-      if (outside) return invalid(`circle ${index} leaves the square: ${label} = ${format(value)} is ${side}`, sum, minRadius);
+      if (outside)
+        return invalid(`circle ${index} leaves the square: ${label} = ${format(value)} is ${side}`, sum, minRadius);
     }
   }
   for (let first = 0; first < CIRCLES; first += 1) {
@@ -148,7 +159,8 @@ function checkPacking(packing) {
       const [x1, y1] = centers[first];
       const [x2, y2] = centers[second];
       const overlap = radii[first] + radii[second] - Math.hypot(x1 - x2, y1 - y2);
-      if (overlap > TOLERANCE) return invalid(`circles ${first} and ${second} overlap by ${format(overlap)}`, sum, minRadius);
+      if (overlap > TOLERANCE)
+        return invalid(`circles ${first} and ${second} overlap by ${format(overlap)}`, sum, minRadius);
     }
   }
   return { valid: true, error: null, sum, minRadius };
@@ -158,7 +170,8 @@ async function evaluate(options) {
   const stepDir = process.cwd();
   const candidate = resolve(options.candidate);
   const base = { num_circles: null, sum_radii: null, min_radius: null, validity: 0, run_time_s: null };
-  if (!existsSync(candidate)) return { ...base, eval_score: 0, success: false, error: `candidate not found: ${candidate}` };
+  if (!existsSync(candidate))
+    return { ...base, eval_score: 0, success: false, error: `candidate not found: ${candidate}` };
 
   // `.mjs` makes the candidate an ES module whatever package.json lies above the step folder.
   const scratch = resolve(stepDir, 'candidate');

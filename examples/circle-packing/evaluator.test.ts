@@ -107,7 +107,11 @@ describe('circle-packing evaluator', () => {
       /^center 4 is not a pair/,
     ],
     ['output that is not JSON', () => "console.log('hello');", /last output line is not JSON: hello/],
-    ['a program that throws', () => "throw new RangeError('no packing today');", /exited with code 1: RangeError: no packing today/],
+    [
+      'a program that throws',
+      () => "throw new RangeError('no packing today');",
+      /exited with code 1: RangeError: no packing today/,
+    ],
   ];
 
   it.each(invalidCases)('rejects %s with the reason', async (_label, program, reason) => {
@@ -140,7 +144,8 @@ describe('circle-packing experiment folder', () => {
     expect(items.length).toBeLessThanOrEqual(15);
     expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
     for (const item of items) {
-      for (const field of ['id', 'title', 'content', 'source']) expect(typeof item[field], `${String(item.id)}.${field}`).toBe('string');
+      for (const field of ['id', 'title', 'content', 'source'])
+        expect(typeof item[field], `${String(item.id)}.${field}`).toBe('string');
       expect(Array.isArray(item.tags)).toBe(true);
     }
   });

@@ -9,7 +9,10 @@ export type RejectedCase = readonly [label: string, program: string, reason: Reg
  * `eval_score` 0 and an `error` matching its reason.
  * @example await expectEachRejected(brokenCases, (program) => score(program, quick));
  */
-export async function expectEachRejected(cases: readonly RejectedCase[], score: (program: string) => Promise<EvaluatorRun>): Promise<void> {
+export async function expectEachRejected(
+  cases: readonly RejectedCase[],
+  score: (program: string) => Promise<EvaluatorRun>,
+): Promise<void> {
   const runs = await Promise.all(cases.map(([, program]) => score(program)));
   for (const [index, [label, , reason]] of cases.entries()) {
     const run = runs[index]!;

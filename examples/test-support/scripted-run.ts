@@ -36,9 +36,10 @@ export interface ScriptedRun extends CliResult {
   nodes: NodeRecord[];
 }
 
-
 function designAnswer(design: ScriptedDesign): FakeReply {
-  return { text: `<name>${design.name}</name>\n<motivation>${design.motivation}</motivation>\n<code>\n${design.program}</code>` };
+  return {
+    text: `<name>${design.name}</name>\n<motivation>${design.motivation}</motivation>\n<code>\n${design.program}</code>`,
+  };
 }
 
 /**
@@ -52,7 +53,10 @@ function designAnswer(design: ScriptedDesign): FakeReply {
  *   expect(run.code).toBe(0);
  * });
  */
-export async function withScriptedRun(options: ScriptedRunOptions, check: (run: ScriptedRun) => void | Promise<void>): Promise<void> {
+export async function withScriptedRun(
+  options: ScriptedRunOptions,
+  check: (run: ScriptedRun) => void | Promise<void>,
+): Promise<void> {
   const name = basename(options.experimentDir);
   const root = mkdtempSync(join(tmpdir(), `asi-${name}-`));
   const [first, later] = options.designs;
@@ -76,7 +80,9 @@ export async function withScriptedRun(options: ScriptedRunOptions, check: (run: 
       }),
     );
     const steps = String(options.steps ?? 2);
-    const result = await runCli(['run', dir, '--steps', steps, '--config', configPath], { timeoutMs: options.timeoutMs });
+    const result = await runCli(['run', dir, '--steps', steps, '--config', configPath], {
+      timeoutMs: options.timeoutMs,
+    });
     await check({ ...result, dir, nodes: readNodes(join(dir, 'asi-evolve.db')) });
   } finally {
     await server.close();

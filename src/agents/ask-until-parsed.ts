@@ -24,9 +24,7 @@ export interface AskConversation<Value> {
 }
 
 /** The first usable answer's value, or every unusable answer with its problem, in order. */
-export type AskOutcome<Value> =
-  | { ok: true; value: Value }
-  | { ok: false; problems: string[]; answers: string[] };
+export type AskOutcome<Value> = { ok: true; value: Value } | { ok: false; problems: string[]; answers: string[] };
 
 /** Characters of an unusable answer shown back to the model in a follow-up; the middle of a longer one is left out. */
 export const MAX_ECHOED_ANSWER_CHARS = 20_000;
@@ -48,7 +46,10 @@ function echoOf(answer: string): string {
  * const outcome = await askUntilParsed(options, { prompt, parse: parseVerdict,
  *   feedback: (problem) => `Your answer could not be used: ${problem}.` });
  */
-export async function askUntilParsed<Value>(settings: AskSettings, conversation: AskConversation<Value>): Promise<AskOutcome<Value>> {
+export async function askUntilParsed<Value>(
+  settings: AskSettings,
+  conversation: AskConversation<Value>,
+): Promise<AskOutcome<Value>> {
   const messages: ChatMessage[] = [{ role: 'user', content: conversation.prompt }];
   const problems: string[] = [];
   const answers: string[] = [];
@@ -68,7 +69,10 @@ export async function askUntilParsed<Value>(settings: AskSettings, conversation:
       if (!(error instanceof ResponseFormatError)) throw error;
       problems.push(error.message);
       answers.push(result.text);
-      messages.push({ role: 'assistant', content: echoOf(result.text) }, { role: 'user', content: conversation.feedback(error.message) });
+      messages.push(
+        { role: 'assistant', content: echoOf(result.text) },
+        { role: 'user', content: conversation.feedback(error.message) },
+      );
     }
   }
   return { ok: false, problems, answers };

@@ -1,11 +1,4 @@
-export type {
-  AnalysisContext,
-  Analyst,
-  DesignContext,
-  Designer,
-  JudgeVerdict,
-  Proposal,
-} from './types.js';
+export type { AnalysisContext, Analyst, DesignContext, Designer, JudgeVerdict, Proposal } from './types.js';
 export { JudgeError, ResearcherError, ResponseFormatError } from './errors.js';
 export { createTemplates, defaultTemplateSource, loadTemplates, type Templates } from './templates/load.js';
 export type { CompiledTemplate } from './templates/environment.js';
@@ -50,4 +43,10 @@ export * from './manager/index.js';
 export * from './cognition-extractor/index.js';
 export { isProposingAnalyst, type ProposingAnalyst, type AnalysisWithProposals } from './analyzer/proposals.js';
 export { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from './gates/index.js';
-export { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from './gates/index.js';
+export {
+  designWithNoveltyGate,
+  noveltyCandidates,
+  noveltyEvents,
+  noveltyMetadata,
+  type NoveltyGate,
+} from './gates/index.js';

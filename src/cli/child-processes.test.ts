@@ -41,14 +41,21 @@ afterEach(() => {
 describe('listChildProcesses and killChildProcesses', () => {
   it('find a detached child leading its own group and kill the whole group, grandchildren included', async () => {
     // The child ignores SIGTERM (as an evaluator in its grace period may) and starts a grandchild that does too.
-    const child = spawn('bash', ['-c', `trap '' TERM; sleep 30 & echo $!; wait`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('bash', ['-c', `trap '' TERM; sleep 30 & echo $!; wait`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     started.push(child.pid!);
-    const grandchild = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const grandchild = await new Promise<number>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
     const listed = listChildProcesses().filter((entry) => entry.pid === child.pid);
     expect(listed).toEqual([{ pid: child.pid, groupId: child.pid }]);
     expect(isAlive(grandchild)).toBe(true);
 
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     killChildProcesses(listed);
     expect(await exited).toBe('SIGKILL');
     // The grandchild is not our child: it went with the group.
@@ -60,7 +67,9 @@ describe('listChildProcesses and killChildProcesses', () => {
     const listed = listChildProcesses().filter((entry) => entry.pid === child.pid);
     expect(listed).toHaveLength(1);
     expect(listed[0]!.groupId).not.toBe(child.pid);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     killChildProcesses(listed);
     expect(await exited).toBe('SIGKILL');
     expect(isAlive(process.pid)).toBe(true);

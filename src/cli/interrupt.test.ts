@@ -12,7 +12,12 @@ function fakeHost() {
     exit: (code) => void done.push(`exit ${code}`),
     killChildren: () => void done.push('kill children'),
   };
-  return { host, done, send: (signal: 'SIGINT' | 'SIGTERM') => emitter.emit(signal), listeners: () => emitter.listenerCount('SIGINT') + emitter.listenerCount('SIGTERM') };
+  return {
+    host,
+    done,
+    send: (signal: 'SIGINT' | 'SIGTERM') => emitter.emit(signal),
+    listeners: () => emitter.listenerCount('SIGINT') + emitter.listenerCount('SIGTERM'),
+  };
 }
 
 describe('listenForInterrupt', () => {

@@ -16,7 +16,8 @@ export function integerOption(flag: string, minimum: number): (value: string) =>
 export function numberOption(flag: string): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new AsiEvolveError('USAGE', `${flag} expects a number >= 0, got '${value}'`);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new AsiEvolveError('USAGE', `${flag} expects a number >= 0, got '${value}'`);
     return parsed;
   };
 }
@@ -31,15 +32,22 @@ export function experimentDirFrom(dir: string | undefined, experiment: string | 
 /** Parses a node id argument. */
 export function nodeIdArgument(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new AsiEvolveError('USAGE', `expected a node id (an integer >= 0), got '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new AsiEvolveError('USAGE', `expected a node id (an integer >= 0), got '${value}'`);
   return parsed;
 }
 
 /** The experiment folder, given as a positional DIR or as `--experiment NAME`. */
 export const experimentArgument = { name: '[dir]', description: 'experiment folder' } as const;
-export const experimentOption = { flags: '--experiment <name>', description: 'experiment under ./experiments/ (as in the reference tool)' } as const;
+export const experimentOption = {
+  flags: '--experiment <name>',
+  description: 'experiment under ./experiments/ (as in the reference tool)',
+} as const;
 /** A required experiment folder. */
 export const experimentDirArgument = { name: '<dir>', description: 'experiment folder' } as const;
-export const configFileOption = { flags: '--config <file>', description: 'extra YAML config layered over the experiment config.yaml' } as const;
+export const configFileOption = {
+  flags: '--config <file>',
+  description: 'extra YAML config layered over the experiment config.yaml',
+} as const;
 /** Machine-readable output, for scripts. */
 export const jsonOption = { flags: '--json', description: 'print JSON (for scripts) instead of text' } as const;

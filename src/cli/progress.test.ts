@@ -20,12 +20,45 @@ const events: LoopEvent[] = [
   { type: 'run-start', completed: 0, beyondTarget: 0, target: 3, workers: 1, designer: 'llm', resumed: false },
   { type: 'seed-evaluated', node: seed },
   { type: 'round-start', step: 1 },
-  { type: 'round-end', step: 1, node: stored(1, 2), best: stored(1, 2), isNewBest: true, completed: 1, target: 3, succeeded: 1, elapsedMs: 10_000, spendUsd: 0.5 },
+  {
+    type: 'round-end',
+    step: 1,
+    node: stored(1, 2),
+    best: stored(1, 2),
+    isNewBest: true,
+    completed: 1,
+    target: 3,
+    succeeded: 1,
+    elapsedMs: 10_000,
+    spendUsd: 0.5,
+  },
   { type: 'round-start', step: 2 },
-  { type: 'round-end', step: 2, node: stored(2, null), best: stored(1, 2), isNewBest: false, completed: 2, target: 3, succeeded: 1, elapsedMs: 20_000, spendUsd: 1 },
+  {
+    type: 'round-end',
+    step: 2,
+    node: stored(2, null),
+    best: stored(1, 2),
+    isNewBest: false,
+    completed: 2,
+    target: 3,
+    succeeded: 1,
+    elapsedMs: 20_000,
+    spendUsd: 1,
+  },
   { type: 'notice', message: 'Budget at 80 %.' },
   { type: 'round-start', step: 3 },
-  { type: 'round-end', step: 3, node: stored(3, 1.5), best: stored(1, 2), isNewBest: false, completed: 3, target: 3, succeeded: 2, elapsedMs: 30_000, spendUsd: 1.5 },
+  {
+    type: 'round-end',
+    step: 3,
+    node: stored(3, 1.5),
+    best: stored(1, 2),
+    isNewBest: false,
+    completed: 3,
+    target: 3,
+    succeeded: 2,
+    elapsedMs: 30_000,
+    spendUsd: 1.5,
+  },
   { type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(1, 2) },
 ];
 
@@ -85,7 +118,9 @@ describe('createProgressPrinter on a terminal', () => {
     let output = '';
     const printer = createProgressPrinter((text) => (output += text), { tty: true, columns: () => 200 });
     for (const event of events.slice(0, 5)) printer(event);
-    expect(screen(output).at(-1)).toBe('[1/3] #1 2.000000 · best 2.000000 (#1) · 100% ok · $0.50 · 10s, ETA 20s · running #2');
+    expect(screen(output).at(-1)).toBe(
+      '[1/3] #1 2.000000 · best 2.000000 (#1) · 100% ok · $0.50 · 10s, ETA 20s · running #2',
+    );
     printer(events[5]!);
     expect(screen(output).at(-1)).toBe('[2/3] #2 failed: timeout · best 2.000000 (#1) · 50% ok · $1.00 · 20s, ETA 10s');
   });
@@ -108,7 +143,15 @@ describe('createProgressPrinter when the store already holds rounds beyond the t
       let output = '';
       const printer = createProgressPrinter((text) => (output += text), { tty, columns: () => 200 });
       // The loop counts rounds up to the target in `completed`, the others in `beyondTarget`.
-      printer({ type: 'run-start', completed: 3, beyondTarget: 2, target: 3, workers: 1, designer: 'llm', resumed: true });
+      printer({
+        type: 'run-start',
+        completed: 3,
+        beyondTarget: 2,
+        target: 3,
+        workers: 1,
+        designer: 'llm',
+        resumed: true,
+      });
       printer({ type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(4, 2) });
       expect(screen(output)).toEqual([
         '5 rounds stored, target 3: nothing to run (raise --steps to run more).',
@@ -123,9 +166,28 @@ describe('createProgressPrinter when the store already holds rounds beyond the t
     for (const tty of [false, true]) {
       let output = '';
       const printer = createProgressPrinter((text) => (output += text), { tty, columns: () => 200 });
-      printer({ type: 'run-start', completed: 2, beyondTarget: 2, target: 3, workers: 1, designer: 'llm', resumed: true });
+      printer({
+        type: 'run-start',
+        completed: 2,
+        beyondTarget: 2,
+        target: 3,
+        workers: 1,
+        designer: 'llm',
+        resumed: true,
+      });
       printer({ type: 'round-start', step: 3 });
-      printer({ type: 'round-end', step: 3, node: stored(3, 1), best: stored(4, 2), isNewBest: false, completed: 3, target: 3, succeeded: 3, elapsedMs: 10_000, spendUsd: 0.5 });
+      printer({
+        type: 'round-end',
+        step: 3,
+        node: stored(3, 1),
+        best: stored(4, 2),
+        isNewBest: false,
+        completed: 3,
+        target: 3,
+        succeeded: 3,
+        elapsedMs: 10_000,
+        spendUsd: 0.5,
+      });
       printer({ type: 'run-end', reason: 'done', completed: 3, target: 3, best: stored(4, 2) });
       expect(output).toContain('Resuming: 2/3 rounds already stored (and 2 beyond the target); 1 to go, 1 at a time.');
       expect(output).toContain(tty ? '[3/3] #3 1.000000' : '[round 3 | 3/3] score 1.000000');
@@ -143,7 +205,13 @@ describe('the heartbeat: a long evaluation or LLM call shows while it runs', () 
   });
   afterEach(() => vi.useRealTimers());
 
-  const activity = (id: number, step: number, label: string): Activity => ({ id, step, kind: label.includes('call') ? 'llm-call' : 'evaluation', label, startedAt: Date.now() });
+  const activity = (id: number, step: number, label: string): Activity => ({
+    id,
+    step,
+    kind: label.includes('call') ? 'llm-call' : 'evaluation',
+    label,
+    startedAt: Date.now(),
+  });
 
   it('on a terminal, redraws the status line each second with what each round waits on, once it has run 3 s', () => {
     let output = '';
@@ -192,7 +260,9 @@ describe('the heartbeat: a long evaluation or LLM call shows while it runs', () 
     printer({ type: 'activity-start', activity: activity(2, 2, 'analyzer call (m)') });
     vi.advanceTimersByTime(1000);
     // The analyzer call has run 1 s: not yet worth a line.
-    expect(output.split('\n').filter((line) => line.startsWith('[still running]'))).toEqual(['[still running] #1 evaluation 30s']);
+    expect(output.split('\n').filter((line) => line.startsWith('[still running]'))).toEqual([
+      '[still running] #1 evaluation 30s',
+    ]);
     vi.advanceTimersByTime(30_000);
     expect(output.split('\n').filter((line) => line.startsWith('[still running]'))).toEqual([
       '[still running] #1 evaluation 30s',

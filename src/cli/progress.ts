@@ -30,7 +30,9 @@ function roundLine(event: RoundEnd, startedWith: number, towardTarget: number): 
   const ranNow = event.completed - startedWith;
   const perRound = ranNow > 0 ? event.elapsedMs / ranNow : 0;
   const eta = perRound * Math.max(0, event.target - towardTarget);
-  const result = event.node.success ? `score ${formatScore(event.node.score)}` : `failed (${(event.node.error ?? '').slice(0, 100)})`;
+  const result = event.node.success
+    ? `score ${formatScore(event.node.score)}`
+    : `failed (${(event.node.error ?? '').slice(0, 100)})`;
   const best = event.best ? `${formatScore(event.best.score)} (node ${event.best.id})` : 'n/a';
   return (
     `[round ${event.step} | ${towardTarget}/${event.target}] ${result}${event.isNewBest ? ' *new best*' : ''} | best ${best} | ` +
@@ -38,7 +40,11 @@ function roundLine(event: RoundEnd, startedWith: number, towardTarget: number): 
   );
 }
 
-function runStartLine(event: Extract<LoopEvent, { type: 'run-start' }>, towardTarget: number, beyondTarget: number): string {
+function runStartLine(
+  event: Extract<LoopEvent, { type: 'run-start' }>,
+  towardTarget: number,
+  beyondTarget: number,
+): string {
   if (towardTarget >= event.target) {
     return `${event.completed + beyondTarget} rounds stored, target ${event.target}: nothing to run (raise --steps to run more).`;
   }
@@ -67,7 +73,9 @@ function seedLine(event: Extract<LoopEvent, { type: 'seed-evaluated' }>): string
 function compactStatus(event: RoundEnd, startedWith: number, towardTarget: number): string {
   const ranNow = event.completed - startedWith;
   const eta = (ranNow > 0 ? event.elapsedMs / ranNow : 0) * Math.max(0, event.target - towardTarget);
-  const result = event.node.success ? formatScore(event.node.score) : `failed: ${(event.node.error ?? '').split(':')[0] || 'unknown'}`;
+  const result = event.node.success
+    ? formatScore(event.node.score)
+    : `failed: ${(event.node.error ?? '').split(':')[0] || 'unknown'}`;
   const best = event.best ? `${formatScore(event.best.score)} (#${event.best.id})` : 'n/a';
   const percent = event.completed > 0 ? Math.round((100 * event.succeeded) / event.completed) : 0;
   return `[${towardTarget}/${event.target}] #${event.step} ${result} · best ${best} · ${percent}% ok · ${formatUsd(event.spendUsd)} · ${formatDuration(event.elapsedMs)}, ETA ${formatDuration(eta)}`;
@@ -78,7 +86,10 @@ function compactStatus(event: RoundEnd, startedWith: number, towardTarget: numbe
  * elapsed time and ETA. Without a terminal, one line per round (a log file or CI reads well);
  * on a terminal, one status line rewritten in place, with a lasting line for each new best.
  */
-export function createProgressPrinter(write: (text: string) => void, options: ProgressOptions = {}): (event: LoopEvent) => void {
+export function createProgressPrinter(
+  write: (text: string) => void,
+  options: ProgressOptions = {},
+): (event: LoopEvent) => void {
   const tty = options.tty ?? process.stdout.isTTY === true;
   const columns = options.columns ?? (() => process.stdout.columns || 100);
   const heartbeatAfterMs = options.heartbeatAfterMs ?? 3000;
@@ -98,7 +109,9 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
       const shown = latest.get(activity.step);
       if (shown === undefined || activity.startedAt >= shown.startedAt) latest.set(activity.step, activity);
     }
-    return [...latest.values()].filter((activity) => now - activity.startedAt >= atLeastMs).sort((left, right) => left.step - right.step);
+    return [...latest.values()]
+      .filter((activity) => now - activity.startedAt >= atLeastMs)
+      .sort((left, right) => left.step - right.step);
   };
   const describe = (activity: Activity, now: number): string =>
     `${activity.step === 0 ? 'seed' : `#${activity.step}`} ${activity.label} ${formatDuration(now - activity.startedAt)}`;
@@ -184,7 +197,10 @@ export function createProgressPrinter(write: (text: string) => void, options: Pr
         }
         running.delete(event.step);
         status = compactStatus(event, startedWith, toward(event));
-        if (event.isNewBest) lasting(`[round ${event.step}] new best ${formatScore(event.node.score)} (node ${event.node.id}, "${event.node.name}")`);
+        if (event.isNewBest)
+          lasting(
+            `[round ${event.step}] new best ${formatScore(event.node.score)} (node ${event.node.id}, "${event.node.name}")`,
+          );
         else drawStatus();
         return;
       }

@@ -35,75 +35,108 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000)
  */
 export function runExecutorCases(name: string, setup: ExecutorCaseSetup, timeoutMs = 60_000): void {
   describe(`${name}: shared executor cases`, setup.requires ?? {}, () => {
-    it('returns the outcome: score, every results field, output tails', async () => {
-      const executor = await setup.create();
-      try {
-        const outcome = await executor.run(
-          setup.job({ command: 'cat "$1" > seen.txt; echo evaluating; echo \'{"eval_score": 2.5, "loss": 0.1}\' > results.json' }),
-        );
-        expect(outcome).toMatchObject({ status: 'ok', evalScore: 2.5, results: { eval_score: 2.5, loss: 0.1 } });
-        expect(outcome.logs.stdoutTail).toContain('evaluating');
-      } finally {
-        await executor.close();
-      }
-    }, timeoutMs);
+    it(
+      'returns the outcome: score, every results field, output tails',
+      async () => {
+        const executor = await setup.create();
+        try {
+          const outcome = await executor.run(
+            setup.job({
+              command: 'cat "$1" > seen.txt; echo evaluating; echo \'{"eval_score": 2.5, "loss": 0.1}\' > results.json',
+            }),
+          );
+          expect(outcome).toMatchObject({ status: 'ok', evalScore: 2.5, results: { eval_score: 2.5, loss: 0.1 } });
+          expect(outcome.logs.stdoutTail).toContain('evaluating');
+        } finally {
+          await executor.close();
+        }
+      },
+      timeoutMs,
+    );
 
-    it('reports a failing evaluator as a failed outcome with its reason, not an exception', async () => {
-      const executor = await setup.create();
-      try {
-        expect(await executor.run(setup.job({ command: 'echo broken >&2; exit 3' }))).toMatchObject({
-          status: 'failed',
-          reason: 'exit-code',
-          exitCode: 3,
-        });
-        expect(await executor.run(setup.job({ command: 'echo not-json > results.json' }))).toMatchObject({ status: 'failed', reason: 'bad-results' });
-      } finally {
-        await executor.close();
-      }
-    }, timeoutMs);
+    it(
+      'reports a failing evaluator as a failed outcome with its reason, not an exception',
+      async () => {
+        const executor = await setup.create();
+        try {
+          expect(await executor.run(setup.job({ command: 'echo broken >&2; exit 3' }))).toMatchObject({
+            status: 'failed',
+            reason: 'exit-code',
+            exitCode: 3,
+          });
+          expect(await executor.run(setup.job({ command: 'echo not-json > results.json' }))).toMatchObject({
+            status: 'failed',
+            reason: 'bad-results',
+          });
+        } finally {
+          await executor.close();
+        }
+      },
+      timeoutMs,
+    );
 
-    it("passes the job's environment and nothing of the coordinator's", async () => {
-      const secret = `ASI_CASE_SECRET_${process.pid}`;
-      process.env[secret] = 'must-not-leak';
-      const executor = await setup.create();
-      try {
-        const job = setup.job({ command: `printf '{"eval_score": 1, "allowed": "%s", "secret": "%s"}' "$ASI_CASE_ALLOWED" "\${${secret}:-}" > results.json` });
-        const outcome = await executor.run({ ...job, env: { ...job.env, ASI_CASE_ALLOWED: 'yes' } });
-        expect(outcome).toMatchObject({ status: 'ok', results: { allowed: 'yes', secret: '' } });
-      } finally {
-        delete process.env[secret];
-        await executor.close();
-      }
-    }, timeoutMs);
+    it(
+      "passes the job's environment and nothing of the coordinator's",
+      async () => {
+        const secret = `ASI_CASE_SECRET_${process.pid}`;
+        process.env[secret] = 'must-not-leak';
+        const executor = await setup.create();
+        try {
+          const job = setup.job({
+            command: `printf '{"eval_score": 1, "allowed": "%s", "secret": "%s"}' "$ASI_CASE_ALLOWED" "\${${secret}:-}" > results.json`,
+          });
+          const outcome = await executor.run({ ...job, env: { ...job.env, ASI_CASE_ALLOWED: 'yes' } });
+          expect(outcome).toMatchObject({ status: 'ok', results: { allowed: 'yes', secret: '' } });
+        } finally {
+          delete process.env[secret];
+          await executor.close();
+        }
+      },
+      timeoutMs,
+    );
 
-    it('ends a running evaluation on abort, with reason signal, and leaves no process behind', async () => {
-      const executor = await setup.create();
-      try {
-        const job = setup.job({ command: 'echo $$ >> "$ASI_STEP_DIR/pids"; (sleep 300 & echo $! >> "$ASI_STEP_DIR/pids"; wait)' });
-        const pidsFile = join(job.stepDir, 'pids');
-        const controller = new AbortController();
-        const running = executor.run(job, { abortSignal: controller.signal });
-        await waitUntil(() => {
-          try {
-            return readPids(pidsFile).length >= 2;
-          } catch {
-            return false;
-          }
-        }, 'the evaluation to start');
-        controller.abort();
-        expect(await running).toMatchObject({ status: 'failed', reason: 'signal', shortMessage: 'aborted' });
-        await waitUntil(() => readPids(pidsFile).every((pid) => !isRunning(pid)), 'the evaluation processes to end', 20_000);
-      } finally {
-        await executor.close();
-      }
-    }, timeoutMs);
+    it(
+      'ends a running evaluation on abort, with reason signal, and leaves no process behind',
+      async () => {
+        const executor = await setup.create();
+        try {
+          const job = setup.job({
+            command: 'echo $$ >> "$ASI_STEP_DIR/pids"; (sleep 300 & echo $! >> "$ASI_STEP_DIR/pids"; wait)',
+          });
+          const pidsFile = join(job.stepDir, 'pids');
+          const controller = new AbortController();
+          const running = executor.run(job, { abortSignal: controller.signal });
+          await waitUntil(() => {
+            try {
+              return readPids(pidsFile).length >= 2;
+            } catch {
+              return false;
+            }
+          }, 'the evaluation to start');
+          controller.abort();
+          expect(await running).toMatchObject({ status: 'failed', reason: 'signal', shortMessage: 'aborted' });
+          await waitUntil(
+            () => readPids(pidsFile).every((pid) => !isRunning(pid)),
+            'the evaluation processes to end',
+            20_000,
+          );
+        } finally {
+          await executor.close();
+        }
+      },
+      timeoutMs,
+    );
 
-    it('refuses work once closed, naming the executor', async () => {
-      const executor = await setup.create();
-      await executor.close();
-      const error = await executor.run(setup.job({})).catch((caught: unknown) => caught);
-      expect(AsiEvolveError.isInstance(error) && error.code).toBe('EXECUTOR_UNAVAILABLE');
-    }, timeoutMs);
+    it(
+      'refuses work once closed, naming the executor',
+      async () => {
+        const executor = await setup.create();
+        await executor.close();
+        const error = await executor.run(setup.job({})).catch((caught: unknown) => caught);
+        expect(AsiEvolveError.isInstance(error) && error.code).toBe('EXECUTOR_UNAVAILABLE');
+      },
+      timeoutMs,
+    );
   });
 }
 

@@ -31,6 +31,10 @@ export const executorNames = Object.keys(executorFactories) as ExecutorName[];
  * @example
  * const executor = createExecutorFromConfig(config, experiment);
  */
-export function createExecutorFromConfig(config: Config, experiment: Experiment, options: ExecutorNotices = {}): Executor {
+export function createExecutorFromConfig(
+  config: Config,
+  experiment: Experiment,
+  options: ExecutorNotices = {},
+): Executor {
   return executorFactories[config.cluster.executor](config, experiment, options);
 }

@@ -10,7 +10,8 @@ const baseScratch = createScratch();
 afterAll(() => baseScratch.cleanup());
 const root = baseScratch.root;
 const scratch = {
-  job: (overrides: Partial<EvaluationJob>): EvaluationJob => baseScratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides }),
+  job: (overrides: Partial<EvaluationJob>): EvaluationJob =>
+    baseScratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides }),
 };
 
 /** An evaluator that records how many evaluations run at once, using a shared lock folder. */
@@ -63,7 +64,9 @@ describe('createLocalExecutor', () => {
   it('honours the abort signal of one run', async () => {
     const executor = createLocalExecutor();
     const controller = new AbortController();
-    const running = executor.run(scratch.job({ command: 'while :; do sleep 0.05; done' }), { abortSignal: controller.signal });
+    const running = executor.run(scratch.job({ command: 'while :; do sleep 0.05; done' }), {
+      abortSignal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     expect(await running).toMatchObject({ status: 'failed', shortMessage: 'aborted' });
     await executor.close();

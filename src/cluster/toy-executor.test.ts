@@ -27,7 +27,10 @@ const scratch = createScratch();
 afterAll(() => scratch.cleanup());
 const journal: string[] = [];
 
-runExecutorCases('journal (toy)', { create: () => createJournalExecutor(journal), job: (overrides) => scratch.job(overrides) });
+runExecutorCases('journal (toy)', {
+  create: () => createJournalExecutor(journal),
+  job: (overrides) => scratch.job(overrides),
+});
 
 it('the toy executor saw every job the cases sent it', () => {
   expect(journal.length).toBeGreaterThan(0);

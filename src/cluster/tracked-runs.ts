@@ -9,7 +9,10 @@ export interface TrackedRuns {
    * Starts `evaluate` with a signal that fires on the run's own abort or on close(), and keeps
    * it until it settles. Refused with EXECUTOR_UNAVAILABLE once closed.
    */
-  start(abortSignal: AbortSignal | undefined, evaluate: (signal: AbortSignal) => Promise<EvaluationOutcome>): Promise<EvaluationOutcome>;
+  start(
+    abortSignal: AbortSignal | undefined,
+    evaluate: (signal: AbortSignal) => Promise<EvaluationOutcome>,
+  ): Promise<EvaluationOutcome>;
   /** Aborts every run in flight and waits until all have settled. */
   close(): Promise<void>;
 }
@@ -26,7 +29,8 @@ export function trackRuns(executorDescription: string): TrackedRuns {
   return {
     closingSignal: closing.signal,
     start(abortSignal, evaluate) {
-      if (closing.signal.aborted) return Promise.reject(new AsiEvolveError('EXECUTOR_UNAVAILABLE', `${executorDescription} is closed`));
+      if (closing.signal.aborted)
+        return Promise.reject(new AsiEvolveError('EXECUTOR_UNAVAILABLE', `${executorDescription} is closed`));
       const signal = abortSignal === undefined ? closing.signal : AbortSignal.any([closing.signal, abortSignal]);
       const outcome = evaluate(signal);
       inFlight.add(outcome);

@@ -11,7 +11,10 @@ function randomVectors(count: number, dimensions: number, seed: string): Map<str
   const random = createRandom(seed);
   const vectors = new Map<string, Float32Array>();
   for (let index = 0; index < count; index++) {
-    vectors.set(`v${index}`, Float32Array.from({ length: dimensions }, () => random.next() * 2 - 1));
+    vectors.set(
+      `v${index}`,
+      Float32Array.from({ length: dimensions }, () => random.next() * 2 - 1),
+    );
   }
   return vectors;
 }
@@ -77,8 +80,14 @@ describe('createApproximateIndex with a cache file', () => {
 
       // A new run: two items changed, one removed, five added.
       const next = new Map(vectors);
-      next.set('v1', Float32Array.from({ length: 16 }, (_, index) => (index === 0 ? 1 : 0)));
-      next.set('v2', Float32Array.from({ length: 16 }, (_, index) => (index === 1 ? 1 : 0)));
+      next.set(
+        'v1',
+        Float32Array.from({ length: 16 }, (_, index) => (index === 0 ? 1 : 0)),
+      );
+      next.set(
+        'v2',
+        Float32Array.from({ length: 16 }, (_, index) => (index === 1 ? 1 : 0)),
+      );
       next.delete('v3');
       for (const [id, vector] of randomVectors(5, 16, 'cache-new')) next.set(`new-${id}`, vector);
       const second = createApproximateIndex({ dimensions: 16, cacheFile });
@@ -87,9 +96,13 @@ describe('createApproximateIndex with a cache file', () => {
       expect(second.size).toBe(3004);
       for (const id of ['v1', 'v7', 'new-v2']) {
         const query = next.get(id)!;
-        expect(second.search(query, 3, -1).map((match) => match.id)).toEqual(searchExact(query, next, 3, -1).map((match) => match.id));
+        expect(second.search(query, 3, -1).map((match) => match.id)).toEqual(
+          searchExact(query, next, 3, -1).map((match) => match.id),
+        );
       }
-      expect(second.search(next.get('v3') ?? vectors.get('v3')!, 5, 0.999).map((match) => match.id)).not.toContain('v3');
+      expect(second.search(next.get('v3') ?? vectors.get('v3')!, 5, 0.999).map((match) => match.id)).not.toContain(
+        'v3',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -116,7 +129,9 @@ describe('createApproximateIndex with a cache file', () => {
       repaired.sync(other);
       expect(repaired.lastSync).toMatchObject({ fromCache: 0, added: 500 });
       const query = other.get('v9')!;
-      expect(repaired.search(query, 3, -1).map((match) => match.id)).toEqual(searchExact(query, other, 3, -1).map((match) => match.id));
+      expect(repaired.search(query, 3, -1).map((match) => match.id)).toEqual(
+        searchExact(query, other, 3, -1).map((match) => match.id),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

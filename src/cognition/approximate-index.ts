@@ -34,7 +34,11 @@ let usearchModule: UsearchModule | undefined;
  */
 export function loadUsearch(): UsearchModule {
   if (usearchModule !== undefined) return usearchModule;
-  const use = { feature: 'the approximate cognition index (cognition.index.approximate_above)', packages: ['usearch'], key: 'cognition.index.approximate_above' };
+  const use = {
+    feature: 'the approximate cognition index (cognition.index.approximate_above)',
+    packages: ['usearch'],
+    key: 'cognition.index.approximate_above',
+  };
   try {
     const required = requireOptional<UsearchModule>('usearch', use);
     usearchModule = required;
@@ -42,13 +46,21 @@ export function loadUsearch(): UsearchModule {
   } catch (error) {
     if (AsiEvolveError.isInstance(error)) {
       // Not installed: the install command, or exact search, which needs nothing.
-      throw new AsiEvolveError(error.code, error.message, { key: use.key, cause: error, hint: `${error.hint ?? ''}, or raise cognition.index.approximate_above to keep exact search.` });
+      throw new AsiEvolveError(error.code, error.message, {
+        key: use.key,
+        cause: error,
+        hint: `${error.hint ?? ''}, or raise cognition.index.approximate_above to keep exact search.`,
+      });
     }
-    throw new AsiEvolveError('CONFIG_INVALID', `The approximate vector index (usearch) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`, {
-      key: 'cognition.index.approximate_above',
-      cause: error,
-      hint: 'Reinstall dependencies (npm ci), or raise cognition.index.approximate_above to keep exact search.',
-    });
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `The approximate vector index (usearch) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        key: 'cognition.index.approximate_above',
+        cause: error,
+        hint: 'Reinstall dependencies (npm ci), or raise cognition.index.approximate_above to keep exact search.',
+      },
+    );
   }
 }
 
@@ -88,7 +100,6 @@ interface Held {
   vector: Float32Array;
 }
 
-
 function isZero(vector: Float32Array): boolean {
   for (const value of vector) if (value !== 0) return false;
   return true;
@@ -114,7 +125,8 @@ function bytesChecksum(bytes: Uint8Array): number {
   const view = new Uint32Array(aligned.buffer, aligned.byteOffset, words);
   let hash = 2166136261;
   for (let index = 0; index < words; index++) hash = Math.imul(hash ^ (view[index] as number), 16777619);
-  for (let index = words * 4; index < bytes.byteLength; index++) hash = Math.imul(hash ^ (bytes[index] as number), 16777619);
+  for (let index = words * 4; index < bytes.byteLength; index++)
+    hash = Math.imul(hash ^ (bytes[index] as number), 16777619);
   return hash >>> 0;
 }
 
@@ -166,10 +178,14 @@ export function createApproximateIndex(options: ApproximateIndexOptions): Approx
 
   const checkLength = (id: string, vector: Float32Array): void => {
     if (vector.length !== options.dimensions) {
-      throw new AsiEvolveError('STORE_CORRUPT', `Vector of cognition item "${id}" has ${vector.length} dimensions, the index has ${options.dimensions}`, {
-        key: id,
-        hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
-      });
+      throw new AsiEvolveError(
+        'STORE_CORRUPT',
+        `Vector of cognition item "${id}" has ${vector.length} dimensions, the index has ${options.dimensions}`,
+        {
+          key: id,
+          hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
+        },
+      );
     }
   };
 
@@ -179,7 +195,13 @@ export function createApproximateIndex(options: ApproximateIndexOptions): Approx
     if (!existsSync(file) || !existsSync(keysFile)) return;
     try {
       const saved = JSON.parse(readFileSync(keysFile, 'utf8')) as SavedKeys;
-      if (saved.version !== 1 || saved.dimensions !== options.dimensions || saved.connectivity !== settings.connectivity || saved.expansionAdd !== settings.expansionAdd) return;
+      if (
+        saved.version !== 1 ||
+        saved.dimensions !== options.dimensions ||
+        saved.connectivity !== settings.connectivity ||
+        saved.expansionAdd !== settings.expansionAdd
+      )
+        return;
       const stale: bigint[] = [];
       // Mostly changed (another embedder, say): removing nearly everything costs more than a fresh build.
       const unchanged = saved.entries.map(([id, , sum]) => {
@@ -214,7 +236,11 @@ export function createApproximateIndex(options: ApproximateIndexOptions): Approx
 
   const saveCache = (file: string): void => {
     mkdirSync(dirname(file), { recursive: true });
-    const entries: SavedKeys['entries'] = [...held].map(([id, entry]) => [id, entry.key.toString(), checksum(entry.vector)]);
+    const entries: SavedKeys['entries'] = [...held].map(([id, entry]) => [
+      id,
+      entry.key.toString(),
+      checksum(entry.vector),
+    ]);
     // Graph first, then keys: a crash between them leaves no keys or keys that do not match, and the cache is rebuilt.
     rmSync(`${file}.keys.json`, { force: true });
     index.save(`${file}.tmp`);
@@ -272,16 +298,23 @@ export function createApproximateIndex(options: ApproximateIndexOptions): Approx
       index.add(keys, matrix);
     }
     unsavedChanges += removed.length + added.length;
-    const save = options.cacheFile !== undefined && unsavedChanges > 0 && unsavedChanges >= Math.min(changesBetweenSaves, Math.max(1, held.size / 100));
+    const save =
+      options.cacheFile !== undefined &&
+      unsavedChanges > 0 &&
+      unsavedChanges >= Math.min(changesBetweenSaves, Math.max(1, held.size / 100));
     if (save) saveCache(options.cacheFile as string);
     lastSync = { fromCache, added: added.length, removed: removed.length, saved: save };
   };
   const search = (query: Float32Array, topK: number, threshold: number): VectorMatch[] => {
     if (topK <= 0 || held.size === 0 || isZero(query)) return [];
     if (query.length !== options.dimensions) {
-      throw new AsiEvolveError('STORE_CORRUPT', `The query has ${query.length} dimensions, the index has ${options.dimensions}`, {
-        hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
-      });
+      throw new AsiEvolveError(
+        'STORE_CORRUPT',
+        `The query has ${query.length} dimensions, the index has ${options.dimensions}`,
+        {
+          hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
+        },
+      );
     }
     const wanted = Math.min(held.size, Math.max(topK * 2, topK + 16));
     const found = index.search(query, wanted, 1);

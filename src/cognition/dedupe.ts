@@ -32,12 +32,19 @@ export async function classifyCandidates(
   for (const [index, candidate] of candidates.entries()) {
     const vector = embeddings[index];
     if (vector === undefined || !vector.some((value) => value !== 0)) {
-      verdicts.push({ status: 'refused', message: `item "${candidate.title}" has no words the embedder can use; skipped` });
+      verdicts.push({
+        status: 'refused',
+        message: `item "${candidate.title}" has no words the embedder can use; skipped`,
+      });
       continue;
     }
     const sameId = acceptedItems.get(candidate.id);
     if (sameId !== undefined) {
-      verdicts.push({ status: 'duplicate', of: { id: sameId.id, title: sameId.title, source: sameId.source }, score: 1 });
+      verdicts.push({
+        status: 'duplicate',
+        of: { id: sameId.id, title: sameId.title, source: sameId.source },
+        score: 1,
+      });
       continue;
     }
     const [storedMatch] = await retriever.searchByVector(vector, 1, { threshold, ...signal });
@@ -47,7 +54,11 @@ export async function classifyCandidates(
       const { id, title, source } = storedMatch.item;
       verdicts.push({ status: 'duplicate', of: { id, title, source }, score: storedMatch.score });
     } else if (batchMatch !== undefined && batchItem !== undefined) {
-      verdicts.push({ status: 'duplicate', of: { id: batchItem.id, title: batchItem.title, source: batchItem.source }, score: batchMatch.score });
+      verdicts.push({
+        status: 'duplicate',
+        of: { id: batchItem.id, title: batchItem.title, source: batchItem.source },
+        score: batchMatch.score,
+      });
     } else {
       accepted.set(candidate.id, vector);
       acceptedItems.set(candidate.id, candidate);

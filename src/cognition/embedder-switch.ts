@@ -20,7 +20,10 @@ export interface EmbedderSwitch {
  * const change = useEmbedder(store, retriever.embedderId);
  * if (change.changed && change.previous) notices.push(`cognition embedder changed from ${change.previous}: re-embedding`);
  */
-export function useEmbedder(store: Pick<Store, 'getMeta' | 'setMeta' | 'deleteEmbeddingsExcept'>, embedderId: string): EmbedderSwitch {
+export function useEmbedder(
+  store: Pick<Store, 'getMeta' | 'setMeta' | 'deleteEmbeddingsExcept'>,
+  embedderId: string,
+): EmbedderSwitch {
   const previous = store.getMeta(embedderMetaKey);
   if (previous === embedderId) return { previous, changed: false, dropped: 0 };
   const dropped = store.deleteEmbeddingsExcept(embedderId);

@@ -57,7 +57,10 @@ export async function recordFoundItems(
       skipped.push({ title: title || '(untitled)', reason: 'has no content' });
       continue;
     }
-    const tags = [foundByRunTag, ...(proposal.tags ?? []).map((tag) => tag.trim()).filter((tag) => tag.length > 0 && tag !== foundByRunTag)];
+    const tags = [
+      foundByRunTag,
+      ...(proposal.tags ?? []).map((tag) => tag.trim()).filter((tag) => tag.length > 0 && tag !== foundByRunTag),
+    ];
     candidates.push({
       id: stableCognitionId(title, content),
       title: title || content.slice(0, 60),
@@ -76,11 +79,17 @@ export async function recordFoundItems(
   for (const [index, candidate] of candidates.entries()) {
     const verdict = verdicts[index];
     if (verdict?.status === 'duplicate') {
-      skipped.push({ title: candidate.title, reason: `duplicates "${verdict.of.title}" (${verdict.of.id}, similarity ${verdict.score.toFixed(2)})` });
+      skipped.push({
+        title: candidate.title,
+        reason: `duplicates "${verdict.of.title}" (${verdict.of.id}, similarity ${verdict.score.toFixed(2)})`,
+      });
     } else if (verdict?.status === 'refused') {
       skipped.push({ title: candidate.title, reason: verdict.message });
     } else if (stored.length >= options.maxPerRound) {
-      skipped.push({ title: candidate.title, reason: `over the limit of ${options.maxPerRound} per round (cognition.growth.max_per_round)` });
+      skipped.push({
+        title: candidate.title,
+        reason: `over the limit of ${options.maxPerRound} per round (cognition.growth.max_per_round)`,
+      });
     } else {
       stored.push(candidate);
     }

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCognitionRetriever, createLexicalEmbedder, createMemoryCognitionSource, importCognitionPaths, suggestedLexicalThreshold } from './index.js';
+import {
+  createCognitionRetriever,
+  createLexicalEmbedder,
+  createMemoryCognitionSource,
+  importCognitionPaths,
+  suggestedLexicalThreshold,
+} from './index.js';
 
 let folder: string | undefined;
 afterEach(() => {
@@ -24,7 +30,10 @@ describe('cognition, from seed files to retrieval', () => {
         '  source: Variable Radii Strategy',
       ].join('\n'),
     );
-    writeFileSync(join(folder, 'training.md'), '## Learning-rate warmup\nWarm the learning rate up over the first epochs.\n');
+    writeFileSync(
+      join(folder, 'training.md'),
+      '## Learning-rate warmup\nWarm the learning rate up over the first epochs.\n',
+    );
     const { items, problems } = importCognitionPaths([folder]);
     expect(problems).toEqual([]);
     expect(items).toHaveLength(4);

@@ -7,7 +7,12 @@ const node = (id: number, provenance: Provenance, score: number | null, success 
 
 describe('provenance', () => {
   it('splits stated provenance into shares and counts unknown apart', () => {
-    const split = provenanceSplit([node(1, 'cognition', 1), node(2, 'cognition', 1), node(3, 'experience', 1), node(4, 'unknown', 1)]);
+    const split = provenanceSplit([
+      node(1, 'cognition', 1),
+      node(2, 'cognition', 1),
+      node(3, 'experience', 1),
+      node(4, 'unknown', 1),
+    ]);
     expect(split.counts).toEqual({ cognition: 2, experience: 1, novel: 0, unknown: 1 });
     expect(split.shares.cognition).toBeCloseTo(2 / 3);
     expect(split.nodes).toBe(4);
@@ -16,7 +21,8 @@ describe('provenance', () => {
 
   it('reports over all designed nodes and over the best 10 % of the successful ones', () => {
     const nodes = [node(0, 'unknown', 9)];
-    for (let id = 1; id <= 20; id++) nodes.push(node(id, id <= 2 ? 'novel' : id % 2 === 0 ? 'cognition' : 'experience', id <= 2 ? 100 - id : id));
+    for (let id = 1; id <= 20; id++)
+      nodes.push(node(id, id <= 2 ? 'novel' : id % 2 === 0 ? 'cognition' : 'experience', id <= 2 ? 100 - id : id));
     nodes.push(node(21, 'cognition', null));
     const report = provenanceReport(nodes);
     expect(report.all.nodes).toBe(21);

@@ -23,7 +23,11 @@ export function provenanceSplit(nodes: ReadonlyArray<Pick<NodeRecord, 'provenanc
   for (const node of nodes) counts[node.provenance] = (counts[node.provenance] ?? 0) + 1;
   const stated = counts.cognition + counts.experience + counts.novel;
   const share = (count: number) => (stated === 0 ? 0 : count / stated);
-  return { nodes: nodes.length, counts, shares: { cognition: share(counts.cognition), experience: share(counts.experience), novel: share(counts.novel) } };
+  return {
+    nodes: nodes.length,
+    counts,
+    shares: { cognition: share(counts.cognition), experience: share(counts.experience), novel: share(counts.novel) },
+  };
 }
 
 /**

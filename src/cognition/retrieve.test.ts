@@ -8,12 +8,27 @@ import { cognitionItemText, createCognitionRetriever } from './retrieve.js';
 import type { CognitionSource } from './source.js';
 import { createMemoryCognitionSource } from './source.js';
 
-const item = (id: string, title: string, content: string, tags: string[] = []): CognitionItem => ({ id, title, content, source: 'test', tags, metadata: {} });
+const item = (id: string, title: string, content: string, tags: string[] = []): CognitionItem => ({
+  id,
+  title,
+  content,
+  source: 'test',
+  tags,
+  metadata: {},
+});
 
 const items = [
   item('corners', 'Corners', 'Place larger circles at the corners and along the edges of the square.'),
-  item('slsqp', 'SLSQP', 'Refine positions and radii with SLSQP constrained optimisation; add an epsilon to overlap constraints.'),
-  item('multistart', 'Multi-start', 'When the optimiser stalls on a plateau, restart SLSQP from several initial layouts and keep the best.'),
+  item(
+    'slsqp',
+    'SLSQP',
+    'Refine positions and radii with SLSQP constrained optimisation; add an epsilon to overlap constraints.',
+  ),
+  item(
+    'multistart',
+    'Multi-start',
+    'When the optimiser stalls on a plateau, restart SLSQP from several initial layouts and keep the best.',
+  ),
   item('warmup', 'Warmup', 'Warm the learning rate up linearly during the first epochs of training.'),
 ];
 
@@ -47,7 +62,12 @@ describe('createCognitionRetriever', () => {
     expect(retriever.embedderId).toBe('builtin:lexical-hash-v1:256');
     expect((await retriever.ensureEmbedded()).embedded).toBe(4);
     expect(embedder.seen.map((values) => values.length)).toEqual([2, 2]);
-    expect([...source.getEmbeddings('builtin:lexical-hash-v1:256').keys()].sort()).toEqual(['corners', 'multistart', 'slsqp', 'warmup']);
+    expect([...source.getEmbeddings('builtin:lexical-hash-v1:256').keys()].sort()).toEqual([
+      'corners',
+      'multistart',
+      'slsqp',
+      'warmup',
+    ]);
     expect((await retriever.ensureEmbedded()).embedded).toBe(0);
     source.add([item('new', 'New', 'A new heuristic about circle corners.')]);
     expect((await retriever.ensureEmbedded()).embedded).toBe(1);
@@ -55,7 +75,12 @@ describe('createCognitionRetriever', () => {
   });
 
   it('finds the items relevant to each node, merged by id with the best score, best first', async () => {
-    const retriever = createCognitionRetriever({ embedder: createLexicalEmbedder(), source: createMemoryCognitionSource(items), topK: 2, threshold: 0.05 });
+    const retriever = createCognitionRetriever({
+      embedder: createLexicalEmbedder(),
+      source: createMemoryCognitionSource(items),
+      topK: 2,
+      threshold: 0.05,
+    });
     const corners = await retriever.search('larger circles at the corners', 1);
     const plateau = await retriever.search('the SLSQP optimiser stalls on a plateau', 2);
     const { items: found } = await retriever.retrieveForNodes([
@@ -73,17 +98,28 @@ describe('createCognitionRetriever', () => {
     const scores = found.map((entry) => entry.score);
     expect(scores).toEqual([...scores].sort((left, right) => right - left));
     expect(found.find((entry) => entry.item.id === 'corners')?.score).toBeCloseTo(corners[0]!.score, 6);
-    expect(found.find((entry) => entry.item.id === 'multistart')?.score).toBeCloseTo(plateau.find((entry) => entry.item.id === 'multistart')!.score, 6);
+    expect(found.find((entry) => entry.item.id === 'multistart')?.score).toBeCloseTo(
+      plateau.find((entry) => entry.item.id === 'multistart')!.score,
+      6,
+    );
     expect(found[0]?.item).toEqual(items.find((entry) => entry.id === found[0]?.item.id));
   });
 
   it('keeps an item seen by two queries once, with the higher score', async () => {
-    const retriever = createCognitionRetriever({ embedder: createLexicalEmbedder(), source: createMemoryCognitionSource(items), topK: 1, threshold: 0 });
+    const retriever = createCognitionRetriever({
+      embedder: createLexicalEmbedder(),
+      source: createMemoryCognitionSource(items),
+      topK: 1,
+      threshold: 0,
+    });
     const strong = (await retriever.search('restart SLSQP from several initial layouts', 1))[0]!;
     const weak = (await retriever.search('several layouts', 1))[0]!;
     expect([strong.item.id, weak.item.id]).toEqual(['multistart', 'multistart']);
     expect(strong.score).toBeGreaterThan(weak.score);
-    const { items: found } = await retriever.retrieveForNodes(['several layouts', 'restart SLSQP from several initial layouts']);
+    const { items: found } = await retriever.retrieveForNodes([
+      'several layouts',
+      'restart SLSQP from several initial layouts',
+    ]);
     expect(found).toHaveLength(1);
     expect(found[0]?.score).toBeCloseTo(strong.score, 6);
   });
@@ -100,7 +136,12 @@ describe('createCognitionRetriever', () => {
 
   it('returns nothing, and embeds nothing, for queries with no words', async () => {
     const embedder = recordingEmbedder();
-    const retriever = createCognitionRetriever({ embedder, source: createMemoryCognitionSource(items), topK: 3, threshold: -1 });
+    const retriever = createCognitionRetriever({
+      embedder,
+      source: createMemoryCognitionSource(items),
+      topK: 3,
+      threshold: -1,
+    });
     expect((await retriever.retrieveForNodes(['', '  '])).items).toEqual([]);
     expect(embedder.seen).toEqual([]);
     expect((await retriever.retrieveForNodes(['the of and'])).items).toEqual([]);
@@ -118,7 +159,12 @@ describe('createCognitionRetriever', () => {
   });
 
   it('search gives the k closest items without a threshold unless one is given', async () => {
-    const retriever = createCognitionRetriever({ embedder: createLexicalEmbedder(), source: createMemoryCognitionSource(items), topK: 1, threshold: 0.9 });
+    const retriever = createCognitionRetriever({
+      embedder: createLexicalEmbedder(),
+      source: createMemoryCognitionSource(items),
+      topK: 1,
+      threshold: 0.9,
+    });
     const all = await retriever.search('learning rate warmup', 4);
     expect(all).toHaveLength(4);
     expect(all[0]?.item.id).toBe('warmup');
@@ -128,9 +174,20 @@ describe('createCognitionRetriever', () => {
 
   it('does not embed an item twice when rounds retrieve at the same time', async () => {
     const embedder = recordingEmbedder();
-    const retriever = createCognitionRetriever({ embedder, source: createMemoryCognitionSource(items), topK: 2, threshold: 0 });
-    await Promise.all([retriever.retrieveForNodes(['corners']), retriever.retrieveForNodes(['plateau']), retriever.ensureEmbedded()]);
-    const embeddedItems = embedder.seen.flat().filter((value) => items.some((entry) => cognitionItemText(entry) === value));
+    const retriever = createCognitionRetriever({
+      embedder,
+      source: createMemoryCognitionSource(items),
+      topK: 2,
+      threshold: 0,
+    });
+    await Promise.all([
+      retriever.retrieveForNodes(['corners']),
+      retriever.retrieveForNodes(['plateau']),
+      retriever.ensureEmbedded(),
+    ]);
+    const embeddedItems = embedder.seen
+      .flat()
+      .filter((value) => items.some((entry) => cognitionItemText(entry) === value));
     expect(embeddedItems).toHaveLength(items.length);
   });
 
@@ -142,14 +199,21 @@ describe('createCognitionRetriever', () => {
       setEmbedding: async (itemId, embedderId, vector) => memory.setEmbedding(itemId, embedderId, vector),
     };
     const retriever = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 1, threshold: 0.05 });
-    expect((await retriever.retrieveForNodes(['learning rate warmup'])).items.map((entry) => entry.item.id)).toEqual(['warmup']);
+    expect((await retriever.retrieveForNodes(['learning rate warmup'])).items.map((entry) => entry.item.id)).toEqual([
+      'warmup',
+    ]);
   });
 
   it('retrieves through a remote embedder and counts its tokens', async () => {
     const server = await startEmbeddingsServer();
     closers.push(server.close);
     const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed', dimensions: 128 });
-    const retriever = createCognitionRetriever({ embedder, source: createMemoryCognitionSource(items), topK: 1, threshold: 0.05 });
+    const retriever = createCognitionRetriever({
+      embedder,
+      source: createMemoryCognitionSource(items),
+      topK: 1,
+      threshold: 0.05,
+    });
     const { items: found, usage } = await retriever.retrieveForNodes(['learning rate warmup during training']);
     expect(found.map((entry) => entry.item.id)).toEqual(['warmup']);
     expect(usage.tokens).toBeGreaterThan(0);
@@ -169,7 +233,8 @@ describe('createCognitionRetriever', () => {
       {
         itemId: 'empty-words',
         title: 'Of the',
-        message: 'Embedder openai-compatible:fake-embed:64 returned a zero vector (no words it can use) for cognition item "empty-words" ("Of the"); the item is skipped',
+        message:
+          'Embedder openai-compatible:fake-embed:64 returned a zero vector (no words it can use) for cognition item "empty-words" ("Of the"); the item is skipped',
       },
     ]);
     expect([...remoteSource.getEmbeddings(remoteRetriever.embedderId).keys()]).toEqual(['corners']);
@@ -204,7 +269,9 @@ describe('createCognitionRetriever', () => {
     await retriever.search('warmup');
     expect(lists).toBe(1);
     memory.add([item('late', 'Late', 'Hexagonal lattices pack circles densely.')]);
-    expect((await retriever.retrieveForNodes(['hexagonal lattices'])).items.map((entry) => entry.item.id)).toEqual(['late']);
+    expect((await retriever.retrieveForNodes(['hexagonal lattices'])).items.map((entry) => entry.item.id)).toEqual([
+      'late',
+    ]);
     expect(lists).toBe(2);
     memory.remove('late');
     expect((await retriever.retrieveForNodes(['hexagonal lattices'])).items).toEqual([]);
@@ -212,9 +279,21 @@ describe('createCognitionRetriever', () => {
   });
 
   it('switches to the approximate index above the configured size and finds the same items', async () => {
-    const many = Array.from({ length: 60 }, (_, index) => item(`filler-${index}`, `Filler ${index}`, `Unrelated note number ${index} about topic ${index % 7} and shelf ${index % 11}.`));
+    const many = Array.from({ length: 60 }, (_, index) =>
+      item(
+        `filler-${index}`,
+        `Filler ${index}`,
+        `Unrelated note number ${index} about topic ${index % 7} and shelf ${index % 11}.`,
+      ),
+    );
     const source = createMemoryCognitionSource([...items, ...many]);
-    const approximate = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 2, threshold: 0.05, approximateAbove: 10 });
+    const approximate = createCognitionRetriever({
+      embedder: createLexicalEmbedder(),
+      source,
+      topK: 2,
+      threshold: 0.05,
+      approximateAbove: 10,
+    });
     const exact = createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 2, threshold: 0.05 });
     const query = ['the SLSQP optimiser stalls on a plateau', 'larger circles at the corners'];
     const found = (await approximate.retrieveForNodes(query)).items;
@@ -224,12 +303,19 @@ describe('createCognitionRetriever', () => {
     expect(found.map((entry) => entry.item.id)).toEqual(expected.map((entry) => entry.item.id));
     expect(found.map((entry) => entry.score)).toEqual(expected.map((entry) => entry.score));
     source.remove('corners');
-    expect((await approximate.search('larger circles at the corners', 1, { threshold: 0.3 })).map((entry) => entry.item.id)).toEqual([]);
+    expect(
+      (await approximate.search('larger circles at the corners', 1, { threshold: 0.3 })).map((entry) => entry.item.id),
+    ).toEqual([]);
   });
 
   it('searches by a vector of its embedder', async () => {
     const embedder = createLexicalEmbedder();
-    const retriever = createCognitionRetriever({ embedder, source: createMemoryCognitionSource(items), topK: 1, threshold: 0 });
+    const retriever = createCognitionRetriever({
+      embedder,
+      source: createMemoryCognitionSource(items),
+      topK: 1,
+      threshold: 0,
+    });
     const vector = (await embedder.embed({ values: ['learning rate warmup'] })).embeddings[0]!;
     expect((await retriever.searchByVector(vector, 1)).map((entry) => entry.item.id)).toEqual(['warmup']);
     expect(await retriever.searchByVector(vector, 1, { threshold: 0.99 })).toEqual([]);
@@ -241,16 +327,30 @@ describe('createCognitionRetriever', () => {
       modelId: 'broken',
       dimensions: 4,
       maxValuesPerCall: 10,
-      embed: async ({ values }) => ({ embeddings: values.map(() => Float32Array.from([1, 0])), usage: { tokens: undefined } }),
+      embed: async ({ values }) => ({
+        embeddings: values.map(() => Float32Array.from([1, 0])),
+        usage: { tokens: undefined },
+      }),
     };
-    const retriever = createCognitionRetriever({ embedder: wrong, source: createMemoryCognitionSource(items.slice(0, 1)), topK: 1, threshold: 0 });
-    await expect(retriever.ensureEmbedded()).rejects.toThrow('returned 2 dimensions instead of 4 for cognition item "corners"');
+    const retriever = createCognitionRetriever({
+      embedder: wrong,
+      source: createMemoryCognitionSource(items.slice(0, 1)),
+      topK: 1,
+      threshold: 0,
+    });
+    await expect(retriever.ensureEmbedded()).rejects.toThrow(
+      'returned 2 dimensions instead of 4 for cognition item "corners"',
+    );
   });
 });
 
 describe('cognitionItemText', () => {
   it('puts the title before the content unless the content starts with it, then the tags', () => {
-    expect(cognitionItemText(item('a', 'Warmup', 'Warm the rate up.', ['lr']))).toBe('Warmup\n\nWarm the rate up.\n\nlr');
-    expect(cognitionItemText(item('b', 'Edge effects…', 'Edge effects matter a lot here.'))).toBe('Edge effects matter a lot here.');
+    expect(cognitionItemText(item('a', 'Warmup', 'Warm the rate up.', ['lr']))).toBe(
+      'Warmup\n\nWarm the rate up.\n\nlr',
+    );
+    expect(cognitionItemText(item('b', 'Edge effects…', 'Edge effects matter a lot here.'))).toBe(
+      'Edge effects matter a lot here.',
+    );
   });
 });

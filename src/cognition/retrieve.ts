@@ -46,7 +46,9 @@ export interface CognitionRetriever {
    * item whose vector is refused (zero, or not finite) is reported in `refused`, not stored,
    * and not tried again until its text changes.
    */
-  ensureEmbedded(options?: { abortSignal?: AbortSignal }): Promise<{ embedded: number; usage: EmbeddingUsage; refused: RefusedItem[] }>;
+  ensureEmbedded(options?: {
+    abortSignal?: AbortSignal;
+  }): Promise<{ embedded: number; usage: EmbeddingUsage; refused: RefusedItem[] }>;
   /**
    * One query per sampled node (its analysis, else its motivation; empty ones are skipped):
    * each query's `topK` items at or above the threshold, merged by id keeping the best score,
@@ -55,11 +57,24 @@ export interface CognitionRetriever {
   retrieveForNodes(
     queries: string[],
     options?: { abortSignal?: AbortSignal },
-  ): Promise<{ items: ScoredCognitionItem[]; usage: EmbeddingUsage; /** The highest similarity seen, under the threshold too; null when nothing was compared. */ bestScore: number | null }>;
+  ): Promise<{
+    items: ScoredCognitionItem[];
+    usage: EmbeddingUsage;
+    /** The highest similarity seen, under the threshold too; null when nothing was compared. */ bestScore:
+      number | null;
+  }>;
   /** The `k` items closest to a text, best first; no threshold unless one is given. */
-  search(text: string, k?: number, options?: { threshold?: number; abortSignal?: AbortSignal }): Promise<ScoredCognitionItem[]>;
+  search(
+    text: string,
+    k?: number,
+    options?: { threshold?: number; abortSignal?: AbortSignal },
+  ): Promise<ScoredCognitionItem[]>;
   /** The `k` items closest to a vector of this embedder, best first; no threshold unless one is given. */
-  searchByVector(vector: Float32Array, k: number, options?: { threshold?: number; abortSignal?: AbortSignal }): Promise<ScoredCognitionItem[]>;
+  searchByVector(
+    vector: Float32Array,
+    k: number,
+    options?: { threshold?: number; abortSignal?: AbortSignal },
+  ): Promise<ScoredCognitionItem[]>;
   /** What the retriever holds now: items, stored vectors, and which search it uses. */
   stats(): { items: number; vectors: number; search: 'exact' | 'approximate' };
 }
@@ -122,14 +137,19 @@ export function createCognitionRetriever(options: CognitionRetrieverOptions): Co
   const embedMissing = (abortSignal: AbortSignal | undefined) =>
     serialised(async () => {
       const state = await load();
-      const missing = state.items.filter((item) => !state.vectors.has(item.id) && refusedTexts.get(item.id) !== cognitionItemText(item));
+      const missing = state.items.filter(
+        (item) => !state.vectors.has(item.id) && refusedTexts.get(item.id) !== cognitionItemText(item),
+      );
       const refused: RefusedItem[] = [];
       let tokens: number | undefined = missing.length === 0 ? undefined : 0;
       let writes = 0;
       try {
         for (let start = 0; start < missing.length; start += embedder.maxValuesPerCall) {
           const batch = missing.slice(start, start + embedder.maxValuesPerCall);
-          const result = await embedder.embed({ values: batch.map(cognitionItemText), ...(abortSignal ? { abortSignal } : {}) });
+          const result = await embedder.embed({
+            values: batch.map(cognitionItemText),
+            ...(abortSignal ? { abortSignal } : {}),
+          });
           for (const [index, item] of batch.entries()) {
             const checked = checkItemVector(embedder, embedderId, item, result.embeddings[index]);
             if ('refused' in checked) {
@@ -196,7 +216,8 @@ export function createCognitionRetriever(options: CognitionRetrieverOptions): Co
     searchByVector: async (vector, k, callOptions = {}) => {
       const { state } = await embedMissing(callOptions.abortSignal);
       const best = new Map<string, number>();
-      for (const match of vectorSearch.search(vector, k, callOptions.threshold ?? Number.NEGATIVE_INFINITY)) best.set(match.id, match.score);
+      for (const match of vectorSearch.search(vector, k, callOptions.threshold ?? Number.NEGATIVE_INFINITY))
+        best.set(match.id, match.score);
       return collect(state, best);
     },
     stats: () => ({ items: loaded?.items.length ?? 0, vectors: loaded?.vectors.size ?? 0, search: vectorSearch.kind }),

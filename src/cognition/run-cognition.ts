@@ -2,7 +2,11 @@ import type { Config } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { useEmbedder } from './embedder-switch.js';
 import { createEmptyRetrievalWatch } from './empty-retrieval.js';
-import { createEmbedderFromConfig, retrievalThreshold, type EmbedderFromConfigOptions } from './embedders/from-config.js';
+import {
+  createEmbedderFromConfig,
+  retrievalThreshold,
+  type EmbedderFromConfigOptions,
+} from './embedders/from-config.js';
 import { recordFoundItems, type FoundItemsResult, type ProposedCognitionItem } from './growth.js';
 import { importCognitionPaths } from './ingest/index.js';
 import type { CognitionItem } from './item.js';
@@ -16,7 +20,8 @@ export interface RunCognition {
   /** Items for the sampled nodes' queries (analysis, else motivation), or null: no cognition this run. */
   retrieve: ((queries: string[]) => Promise<CognitionItem[]>) | null;
   /** Stores what a round's Analyzer proposed, as found by the run; null when `cognition.growth` is off. */
-  recordFound: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<FoundItemsResult>) | null;
+  recordFound:
+    ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<FoundItemsResult>) | null;
   /** Lines worth telling the user before round 1. */
   notices: string[];
 }
@@ -28,7 +33,18 @@ export interface PrepareRunCognitionOptions extends EmbedderFromConfigOptions {
   seedFiles: readonly string[];
   /** Told, once, when the first retrievals all find nothing although items are stored. */
   notify?: (message: string) => void;
-  store: Pick<Store, 'upsertCognitionItems' | 'countCognitionItems' | 'listCognitionItems' | 'getEmbeddings' | 'setEmbedding' | 'cognitionRevision' | 'getMeta' | 'setMeta' | 'deleteEmbeddingsExcept'>;
+  store: Pick<
+    Store,
+    | 'upsertCognitionItems'
+    | 'countCognitionItems'
+    | 'listCognitionItems'
+    | 'getEmbeddings'
+    | 'setEmbedding'
+    | 'cognitionRevision'
+    | 'getMeta'
+    | 'setMeta'
+    | 'deleteEmbeddingsExcept'
+  >;
   env: NodeJS.ProcessEnv;
 }
 
@@ -46,13 +62,19 @@ export async function prepareRunCognition(options: PrepareRunCognitionOptions): 
   const notices: string[] = [];
   if (options.seedFiles.length > 0) {
     const { items, problems } = importCognitionPaths([...options.seedFiles]);
-    for (const problem of problems) notices.push(`cognition: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+    for (const problem of problems)
+      notices.push(`cognition: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
     if (items.length > 0) store.upsertCognitionItems(items);
   }
   const growth = cognition.growth.enabled && cognition.growth.max_per_round > 0;
-  if (store.countCognitionItems() === 0 && !growth) return { retriever: null, retrieve: null, recordFound: null, notices };
+  if (store.countCognitionItems() === 0 && !growth)
+    return { retriever: null, retrieve: null, recordFound: null, notices };
 
-  const { embedder, description, notices: embedderNotices } = await createEmbedderFromConfig(cognition, options.env, {
+  const {
+    embedder,
+    description,
+    notices: embedderNotices,
+  } = await createEmbedderFromConfig(cognition, options.env, {
     ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.importModule ? { importModule: options.importModule } : {}),
@@ -68,17 +90,26 @@ export async function prepareRunCognition(options: PrepareRunCognitionOptions): 
     ...(options.baseDir === undefined ? {} : { indexCacheFile: indexCacheFileFor(options.baseDir) }),
   });
   const change = useEmbedder(store, retriever.embedderId);
-  if (change.changed) notices.push(`Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped; items are re-embedded.`);
+  if (change.changed)
+    notices.push(
+      `Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped; items are re-embedded.`,
+    );
   try {
     const { embedded, refused } = await retriever.ensureEmbedded();
     for (const entry of refused) notices.push(`cognition: ${entry.message}`);
     if (embedded > 0) notices.push(`Cognition: embedded ${embedded} items with ${description}.`);
   } catch (error) {
-    notices.push(`cognition: embedding the items failed (${error instanceof Error ? error.message : String(error)}); each round retries and records the error.`);
+    notices.push(
+      `cognition: embedding the items failed (${error instanceof Error ? error.message : String(error)}); each round retries and records the error.`,
+    );
   }
   const stats = retriever.stats();
   const emptyRetrievals = options.notify
-    ? createEmptyRetrievalWatch({ threshold: retrievalThreshold(cognition), thresholdConfigured: cognition.retrieval.score_threshold !== undefined, notify: options.notify })
+    ? createEmptyRetrievalWatch({
+        threshold: retrievalThreshold(cognition),
+        thresholdConfigured: cognition.retrieval.score_threshold !== undefined,
+        notify: options.notify,
+      })
     : null;
   notices.push(
     `Cognition: ${store.countCognitionItems()} items, ${description}, ${stats.search} search; top ${cognition.retrieval.top_k} per sampled node at or above ${retrievalThreshold(cognition)}${growth ? `; growth on (at most ${cognition.growth.max_per_round} new items per round)` : ''}.`,

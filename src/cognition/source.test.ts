@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { CognitionItem } from './item.js';
 import { createMemoryCognitionSource } from './source.js';
 
-const item = (id: string, content: string): CognitionItem => ({ id, title: id, content, source: 'test', tags: [], metadata: {} });
+const item = (id: string, content: string): CognitionItem => ({
+  id,
+  title: id,
+  content,
+  source: 'test',
+  tags: [],
+  metadata: {},
+});
 
 describe('createMemoryCognitionSource', () => {
   it('lists items and keeps vectors per embedder', () => {

@@ -18,7 +18,9 @@ describe('searchExact', () => {
   });
 
   it('keeps only scores at or above the threshold', () => {
-    expect(searchExact(Float32Array.from([1, 0, 0]), vectors, 10, Math.SQRT1_2 - 1e-6).map((match) => match.id)).toEqual(['x', 'xy']);
+    expect(
+      searchExact(Float32Array.from([1, 0, 0]), vectors, 10, Math.SQRT1_2 - 1e-6).map((match) => match.id),
+    ).toEqual(['x', 'xy']);
     expect(searchExact(Float32Array.from([1, 0, 0]), vectors, 10, 1).map((match) => match.id)).toEqual(['x']);
   });
 
@@ -57,7 +59,11 @@ describe('searchExact', () => {
 describe('searchExact at any topK', () => {
   it('gives the same best-first order with a small and a large topK', () => {
     const many = new Map<string, Float32Array>();
-    for (let index = 0; index < 300; index++) many.set(`v${String(index).padStart(3, '0')}`, Float32Array.from([Math.cos(index), Math.sin(index * 0.7), (index % 5) - 2]));
+    for (let index = 0; index < 300; index++)
+      many.set(
+        `v${String(index).padStart(3, '0')}`,
+        Float32Array.from([Math.cos(index), Math.sin(index * 0.7), (index % 5) - 2]),
+      );
     const query = Float32Array.from([1, 0.5, -0.2]);
     const small = searchExact(query, many, 10, -1);
     const large = searchExact(query, many, 1000, -1);

@@ -15,7 +15,12 @@ export interface VectorMatch {
  * @example
  * searchExact(queryVector, vectors, 3, 0.3); // [{ id: 'cog-…', score: 0.71 }, …]
  */
-export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Float32Array>, topK: number, threshold: number): VectorMatch[] {
+export function searchExact(
+  query: Float32Array,
+  vectors: ReadonlyMap<string, Float32Array>,
+  topK: number,
+  threshold: number,
+): VectorMatch[] {
   if (topK <= 0) return [];
   const queryNorm = vectorNorm(query);
   if (queryNorm === 0) return [];
@@ -24,10 +29,14 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
   const matches: VectorMatch[] = [];
   for (const [id, vector] of vectors) {
     if (vector.length !== query.length) {
-      throw new AsiEvolveError('STORE_CORRUPT', `Vector of cognition item "${id}" has ${vector.length} dimensions, the query has ${query.length}`, {
-        key: id,
-        hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
-      });
+      throw new AsiEvolveError(
+        'STORE_CORRUPT',
+        `Vector of cognition item "${id}" has ${vector.length} dimensions, the query has ${query.length}`,
+        {
+          key: id,
+          hint: 'Vectors of different embedders were mixed; re-embed the cognition items.',
+        },
+      );
     }
     const score = cosineWithNorm(query, queryNorm, vector);
     if (score === null || score < threshold) continue;
@@ -36,7 +45,12 @@ export function searchExact(query: Float32Array, vectors: ReadonlyMap<string, Fl
       continue;
     }
     const last = matches[matches.length - 1];
-    if (matches.length === topK && last !== undefined && (score < last.score || compareMatches({ id, score }, last) >= 0)) continue;
+    if (
+      matches.length === topK &&
+      last !== undefined &&
+      (score < last.score || compareMatches({ id, score }, last) >= 0)
+    )
+      continue;
     let position = matches.length;
     while (position > 0 && compareMatches({ id, score }, matches[position - 1]!) < 0) position--;
     matches.splice(position, 0, { id, score });

@@ -53,6 +53,10 @@ describe('walkPaths', () => {
     write('notes/a.md');
     symlinkSync(join(folder, 'notes'), join(folder, 'notes', 'again'));
     expect(events([join(folder, 'notes'), join(folder, 'notes')], true)).toEqual(['found notes/a.md']);
-    expect(events([join(folder, 'notes')]).slice(0, 3)).toEqual(['found notes/a.md', 'found notes/again/a.md', 'found notes/again/again/a.md']);
+    expect(events([join(folder, 'notes')]).slice(0, 3)).toEqual([
+      'found notes/a.md',
+      'found notes/again/a.md',
+      'found notes/again/again/a.md',
+    ]);
   });
 });

@@ -33,13 +33,20 @@ describe('resolveExperiment with hostile task and program files', () => {
   it('refuses a device, an oversized file and bytes that are not UTF-8, naming the file', () => {
     const config = configSchema.parse({});
     symlinkSync('/dev/zero', join(dir, 'input.md'));
-    expect(thrownAsiError(() => resolveExperiment(dir, config)).message).toBe(`${join(dir, 'input.md')} is not a regular file (a device, FIFO or socket); give a text file: expected the task description as a UTF-8 text file`);
+    expect(thrownAsiError(() => resolveExperiment(dir, config)).message).toBe(
+      `${join(dir, 'input.md')} is not a regular file (a device, FIFO or socket); give a text file: expected the task description as a UTF-8 text file`,
+    );
     rmSync(join(dir, 'input.md'));
     writeFileSync(join(dir, 'input.md'), 'task\n');
     truncateSync(join(dir, 'input.md'), 2 * 1024 * 1024);
-    expect(thrownAsiError(() => resolveExperiment(dir, config)).message).toContain(`is ${2 * 1024 * 1024} bytes; it may be at most 1 MiB`);
+    expect(thrownAsiError(() => resolveExperiment(dir, config)).message).toContain(
+      `is ${2 * 1024 * 1024} bytes; it may be at most 1 MiB`,
+    );
     writeFileSync(join(dir, 'input.md'), 'task\n');
     writeFileSync(join(dir, 'initial_program'), Buffer.from([0x78, 0x0a, 0xff, 0xfe, 0x0a]));
-    expect(thrownAsiError(() => resolveExperiment(dir, config))).toMatchObject({ file: join(dir, 'initial_program'), message: expect.stringContaining('line 2 has bytes that are not UTF-8') });
+    expect(thrownAsiError(() => resolveExperiment(dir, config))).toMatchObject({
+      file: join(dir, 'initial_program'),
+      message: expect.stringContaining('line 2 has bytes that are not UTF-8'),
+    });
   });
 });

@@ -45,7 +45,14 @@ export function isRunOutput(name: string): boolean {
   return runOutputNames.has(name);
 }
 
-const cognitionDefaults = ['cognition.yaml', 'cognition.yml', 'cognition.json', 'cognition.jsonl', 'cognition.md', 'cognition'];
+const cognitionDefaults = [
+  'cognition.yaml',
+  'cognition.yml',
+  'cognition.json',
+  'cognition.jsonl',
+  'cognition.md',
+  'cognition',
+];
 
 function quote(path: string): string {
   return `'${path.replaceAll("'", `'\\''`)}'`;
@@ -63,7 +70,11 @@ export const MAX_INITIAL_PROGRAM_BYTES = 10 * 1024 * 1024;
 function readExperimentFile(path: string, what: string, maxBytes: number): string {
   const read = readTextFile(path, maxBytes);
   if (read.ok) return read.text;
-  throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `${path} ${read.problem}: expected the ${what} as a UTF-8 text file`, { file: path });
+  throw new AsiEvolveError(
+    'EXPERIMENT_MISSING_FILE',
+    `${path} ${read.problem}: expected the ${what} as a UTF-8 text file`,
+    { file: path },
+  );
 }
 
 /**
@@ -80,21 +91,29 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
   }
   const inputPath = join(absolute, 'input.md');
   if (!existsSync(inputPath)) {
-    throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `missing ${inputPath}: every experiment needs a task description`, {
-      file: inputPath,
-      hint: 'Write the task in input.md (see `asi-evolve init` for an example).',
-    });
+    throw new AsiEvolveError(
+      'EXPERIMENT_MISSING_FILE',
+      `missing ${inputPath}: every experiment needs a task description`,
+      {
+        file: inputPath,
+        hint: 'Write the task in input.md (see `asi-evolve init` for an example).',
+      },
+    );
   }
   const initialPath = join(absolute, 'initial_program');
   const evalScript = join(absolute, 'eval.sh');
   let evaluatorCommand = config.evaluator.command;
   if (evaluatorCommand === undefined) {
     if (!existsSync(evalScript)) {
-      throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `no evaluator: ${evalScript} does not exist and evaluator.command is not set`, {
-        file: evalScript,
-        key: 'evaluator.command',
-        hint: 'Add eval.sh to the experiment, set evaluator.command in config.yaml, or pass --eval-script FILE.',
-      });
+      throw new AsiEvolveError(
+        'EXPERIMENT_MISSING_FILE',
+        `no evaluator: ${evalScript} does not exist and evaluator.command is not set`,
+        {
+          file: evalScript,
+          key: 'evaluator.command',
+          hint: 'Add eval.sh to the experiment, set evaluator.command in config.yaml, or pass --eval-script FILE.',
+        },
+      );
     }
     evaluatorCommand = `bash ${quote(evalScript)} "$@"`;
   }
@@ -113,7 +132,9 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
   return {
     dir: absolute,
     task: readExperimentFile(inputPath, 'task description', MAX_TASK_BYTES),
-    initialProgram: existsSync(initialPath) ? readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES) : null,
+    initialProgram: existsSync(initialPath)
+      ? readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES)
+      : null,
     evaluatorCommand,
     cognitionFiles,
     databasePath: join(absolute, 'asi-evolve.db'),

@@ -1,9 +1,21 @@
 export { type Config, type ConfigInput, type RoleName, ROLE_NAMES, configSchema } from './schema.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
-export { loadConfig, resolveConfig, readConfigFile, mergeValues, type ConfigLayer, type LoadConfigOptions } from './load.js';
+export {
+  loadConfig,
+  resolveConfig,
+  readConfigFile,
+  mergeValues,
+  type ConfigLayer,
+  type LoadConfigOptions,
+} from './load.js';
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';
 export { configJsonSchema, configSchemaFileName, configSchemaModeline, writeConfigSchema } from './json-schema.js';
-export { compatibilityKeys, compatibilityKeysSet, describeCompatibilityKeys, type CompatibilityKey } from './compat-keys.js';
+export {
+  compatibilityKeys,
+  compatibilityKeysSet,
+  describeCompatibilityKeys,
+  type CompatibilityKey,
+} from './compat-keys.js';
 export {
   OPENAI_DEFAULT_KEY_ENV,
   OPENAI_DEFAULT_URL,

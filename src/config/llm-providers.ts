@@ -29,7 +29,12 @@ export const llmProviderSpecs = {
     defaultApiKeyEnv: 'ANTHROPIC_API_KEY',
   },
   'llama-cpp': { requires: { key: 'model_path', why: 'provider llama-cpp needs model_path (the GGUF file)' } },
-  replay: { requires: { key: 'transcript', why: 'provider replay needs transcript (a recorded experiment folder, its database or its steps folder)' } },
+  replay: {
+    requires: {
+      key: 'transcript',
+      why: 'provider replay needs transcript (a recorded experiment folder, its database or its steps folder)',
+    },
+  },
 } as const satisfies Record<string, LlmProviderSpec>;
 
 /** The providers a model of the config may use. */

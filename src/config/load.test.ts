@@ -32,7 +32,10 @@ describe('loadConfig', () => {
   });
 
   it('layers defaults, config.yaml, --config and flags in that order', () => {
-    writeFileSync(join(dir, 'config.yaml'), 'pipeline:\n  sample_n: 5\n  parallel:\n    num_workers: 2\napi:\n  model: from-experiment\n');
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'pipeline:\n  sample_n: 5\n  parallel:\n    num_workers: 2\napi:\n  model: from-experiment\n',
+    );
     const extra = join(dir, 'extra.yaml');
     writeFileSync(extra, 'pipeline:\n  sample_n: 7\n');
     const { config, files } = loadConfig({
@@ -107,23 +110,39 @@ describe('loadConfig', () => {
     const config = resolveConfig([layer], { BASE: 'http://127.0.0.1:9' });
     expect(config.api.base_url).toBe('http://127.0.0.1:9/v1');
     expect(config.api.model).toBe('gpt-5-mini');
-    const error = catchConfigError(() => resolveConfig([{ name: 'y.yaml', values: { api: { api_key: '${NOPE}' } } }], {}));
+    const error = catchConfigError(() =>
+      resolveConfig([{ name: 'y.yaml', values: { api: { api_key: '${NOPE}' } } }], {}),
+    );
     expect(error.issues[0]).toMatchObject({ file: 'y.yaml', key: 'api.api_key' });
     expect(error.issues[0]?.message).toContain('NOPE');
   });
 
-  it('leaves an unset variable of a model\'s settings empty for a command that calls no model, and only there', () => {
-    const values = { api: { model: 'gpt-x', api_key: '${NOPE}' }, models: { fast: { model: 'm', api_key: '${NOPE_KEY}' } }, evaluator: { command: 'bash ${NOPE_EVAL}' } };
+  it("leaves an unset variable of a model's settings empty for a command that calls no model, and only there", () => {
+    const values = {
+      api: { model: 'gpt-x', api_key: '${NOPE}' },
+      models: { fast: { model: 'm', api_key: '${NOPE_KEY}' } },
+      evaluator: { command: 'bash ${NOPE_EVAL}' },
+    };
     const strict = catchConfigError(() => resolveConfig([{ name: 'z.yaml', values }], {}));
-    expect(strict.issues.map((issue) => issue.key)).toEqual(['api.api_key', 'models.fast.api_key', 'evaluator.command']);
+    expect(strict.issues.map((issue) => issue.key)).toEqual([
+      'api.api_key',
+      'models.fast.api_key',
+      'evaluator.command',
+    ]);
     const relaxed = catchConfigError(() => resolveConfig([{ name: 'z.yaml', values }], {}, { callsNoModel: true }));
     expect(relaxed.issues.map((issue) => issue.key)).toEqual(['evaluator.command']);
-    const config = resolveConfig([{ name: 'z.yaml', values: { api: { api_key: '${NOPE}' } } }], {}, { callsNoModel: true });
+    const config = resolveConfig(
+      [{ name: 'z.yaml', values: { api: { api_key: '${NOPE}' } } }],
+      {},
+      { callsNoModel: true },
+    );
     expect(config.api.api_key).toBe('');
   });
 
   it('reports a missing --config file', () => {
-    const error = catchConfigError(() => loadConfig({ experimentDir: dir, configFile: join(dir, 'none.yaml'), env: {} }));
+    const error = catchConfigError(() =>
+      loadConfig({ experimentDir: dir, configFile: join(dir, 'none.yaml'), env: {} }),
+    );
     expect(error.issues[0]?.message).toContain('not found');
   });
 
@@ -136,9 +155,13 @@ describe('loadConfig', () => {
   });
 
   it('refuses a run.steps too large to schedule (a typo such as --steps 1e12), naming the key', () => {
-    const error = catchConfigError(() => resolveConfig([{ name: 'command line', values: { run: { steps: 1e12 } } }], {}));
+    const error = catchConfigError(() =>
+      resolveConfig([{ name: 'command line', values: { run: { steps: 1e12 } } }], {}),
+    );
     expect(error.issues[0]).toMatchObject({ file: 'command line', key: 'run.steps' });
-    expect(resolveConfig([{ name: 'command line', values: { run: { steps: 1_000_000 } } }], {}).run.steps).toBe(1_000_000);
+    expect(resolveConfig([{ name: 'command line', values: { run: { steps: 1_000_000 } } }], {}).run.steps).toBe(
+      1_000_000,
+    );
   });
 });
 
@@ -148,7 +171,10 @@ describe('hostile and careless config files', () => {
 
   it('refuses devices, FIFOs and oversized files without reading them', () => {
     symlinkSync('/dev/zero', configPath());
-    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: expect.stringContaining('not a regular file') });
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({
+      file: configPath(),
+      message: expect.stringContaining('not a regular file'),
+    });
     rmSync(configPath());
     symlinkSync('/dev/urandom', configPath());
     expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toContain('not a regular file');
@@ -159,7 +185,9 @@ describe('hostile and careless config files', () => {
     rmSync(configPath());
     writeFileSync(configPath(), 'run:\n  steps: 2\n');
     truncateSync(configPath(), 50 * 1024 * 1024);
-    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toBe(`is ${50 * 1024 * 1024} bytes; it may be at most 1 MiB`);
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))?.message).toBe(
+      `is ${50 * 1024 * 1024} bytes; it may be at most 1 MiB`,
+    );
   });
 
   it('refuses a YAML alias bomb with a config error, not a crash', () => {
@@ -169,20 +197,32 @@ describe('hostile and careless config files', () => {
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
     }
     writeFileSync(configPath(), `${levels.join('\n')}\n`);
-    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: expect.stringContaining('YAML aliases expand to too many values') });
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({
+      file: configPath(),
+      message: expect.stringContaining('YAML aliases expand to too many values'),
+    });
     // A few aliases, as people use them, are fine.
     writeFileSync(configPath(), 'models:\n  a: &model {model: m, base_url: "http://127.0.0.1:1/v1"}\n  b: *model\n');
     expect(loadConfig({ experimentDir: dir, env: {} }).config.models['b']?.model).toBe('m');
   });
 
   it('names the line of bytes that are not UTF-8', () => {
-    writeFileSync(configPath(), Buffer.concat([Buffer.from('run:\n  steps: 2\napi:\n  model: caf'), Buffer.from([0xe9, 0x0a])]));
-    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ file: configPath(), message: 'line 4 has bytes that are not UTF-8; save the file as UTF-8' });
+    writeFileSync(
+      configPath(),
+      Buffer.concat([Buffer.from('run:\n  steps: 2\napi:\n  model: caf'), Buffer.from([0xe9, 0x0a])]),
+    );
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({
+      file: configPath(),
+      message: 'line 4 has bytes that are not UTF-8; save the file as UTF-8',
+    });
   });
 
   it('refuses a __proto__ key, an unclosed ${X and a base_url that is not a URL, all at once where it can', () => {
     writeFileSync(configPath(), 'api:\n  __proto__:\n    model: x\n');
-    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({ key: 'api.__proto__', message: 'the key __proto__ is not allowed' });
+    expect(firstIssue(() => loadConfig({ experimentDir: dir, env: {} }))).toMatchObject({
+      key: 'api.__proto__',
+      message: 'the key __proto__ is not allowed',
+    });
     writeFileSync(configPath(), 'api:\n  model: ${MODEL\n  base_url: not a url\n');
     const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: { MODEL: 'm' } }));
     expect(error.issues.map((issue) => [issue.key, issue.message])).toEqual([
@@ -195,7 +235,10 @@ describe('hostile and careless config files', () => {
   });
 
   it('bounds the worker count and keeps program_file inside the step folder', () => {
-    writeFileSync(configPath(), 'pipeline:\n  parallel:\n    num_workers: 100000000\nevaluator:\n  program_file: ../x\n');
+    writeFileSync(
+      configPath(),
+      'pipeline:\n  parallel:\n    num_workers: 100000000\nevaluator:\n  program_file: ../x\n',
+    );
     const error = catchConfigError(() => loadConfig({ experimentDir: dir, env: {} }));
     expect(error.issues.map((issue) => [issue.file, issue.key, issue.message])).toEqual([
       [configPath(), 'pipeline.parallel.num_workers', 'at most 256 workers'],
@@ -205,7 +248,9 @@ describe('hostile and careless config files', () => {
 
   it('blames the file, not the command line, for a key the file left out', () => {
     writeFileSync(configPath(), 'api:\n  provider: anthropic\n');
-    const error = catchConfigError(() => loadConfig({ experimentDir: dir, flags: { api: { temperature: 0.5 }, run: { steps: 2 } }, env: {} }));
+    const error = catchConfigError(() =>
+      loadConfig({ experimentDir: dir, flags: { api: { temperature: 0.5 }, run: { steps: 2 } }, env: {} }),
+    );
     expect(error.issues[0]).toMatchObject({ key: 'api.model' });
     // Both layers set part of `api`; the flag layer is later, yet the missing key belongs to the file that chose the provider.
     expect(error.issues[0]?.file).toBe(configPath());

@@ -69,7 +69,12 @@ export function readConfigFile(path: string): ConfigLayer {
     // The yaml library throws a ReferenceError for an alias bomb (and for an alias to a missing anchor).
     if (!(error instanceof ReferenceError)) throw error;
     const bomb = /alias count/i.test(error.message);
-    throw configIssue(path, bomb ? `YAML aliases expand to too many values (more than ${MAX_YAML_ALIASES} alias uses); write the values out` : `YAML error: ${error.message}`);
+    throw configIssue(
+      path,
+      bomb
+        ? `YAML aliases expand to too many values (more than ${MAX_YAML_ALIASES} alias uses); write the values out`
+        : `YAML error: ${error.message}`,
+    );
   }
   if (!isPlainObject(values)) {
     throw configIssue(path, 'expected a mapping of keys at the top level');
@@ -91,13 +96,22 @@ const modelSections = new Set(['api', 'models']);
  * Expands `${VAR}` and `${VAR:-default}` in every string of a layer; an unset variable is an
  * issue, except under `api` and `models` when `callsNoModel` (it becomes empty there).
  */
-export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issues: ConfigIssue[], options: { callsNoModel?: boolean } = {}): ConfigLayer {
+export function expandVariables(
+  layer: ConfigLayer,
+  env: NodeJS.ProcessEnv,
+  issues: ConfigIssue[],
+  options: { callsNoModel?: boolean } = {},
+): ConfigLayer {
   const expand = (value: unknown, path: string[]): unknown => {
     if (typeof value === 'string') {
       const unterminated = /\$\{[^}]*$/.exec(value);
       if (unterminated !== null) {
         const shown = unterminated[0].length > 40 ? `${unterminated[0].slice(0, 40)}…` : unterminated[0];
-        issues.push({ file: layer.name, key: path.join('.'), message: `\`${shown}\` is not closed: write \${NAME} or \${NAME:-default}` });
+        issues.push({
+          file: layer.name,
+          key: path.join('.'),
+          message: `\`${shown}\` is not closed: write \${NAME} or \${NAME:-default}`,
+        });
         return value;
       }
       return value.replace(variablePattern, (whole, name: string, fallback: string | undefined) => {
@@ -105,7 +119,11 @@ export function expandVariables(layer: ConfigLayer, env: NodeJS.ProcessEnv, issu
         if (found !== undefined && found !== '') return found;
         if (fallback !== undefined) return fallback;
         if (options.callsNoModel === true && modelSections.has(path[0] ?? '')) return '';
-        issues.push({ file: layer.name, key: path.join('.'), message: `environment variable ${name} is not set (used as ${whole})` });
+        issues.push({
+          file: layer.name,
+          key: path.join('.'),
+          message: `environment variable ${name} is not set (used as ${whole})`,
+        });
         return '';
       });
     }
@@ -181,7 +199,11 @@ function describeIssues(layers: ConfigLayer[], zodIssues: z.core.$ZodIssue[]): C
  * Merges layers (lowest priority first) over the built-in defaults, expands `${VAR}`,
  * and validates everything at once. Throws ConfigError listing every problem.
  */
-export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = process.env, options: { callsNoModel?: boolean } = {}): Config {
+export function resolveConfig(
+  layers: ConfigLayer[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: { callsNoModel?: boolean } = {},
+): Config {
   const issues: ConfigIssue[] = [];
   const expanded = layers.map((layer) => expandVariables(layer, env, issues, options));
   const merged = expanded.reduce<PlainObject>((accumulated, layer) => mergeValues(accumulated, layer.values), {});
@@ -207,7 +229,11 @@ export interface LoadConfigOptions {
 }
 
 /** defaults ← experiment config.yaml ← --config FILE ← flags; `noEffect`: the compatibility-only keys they set. */
-export function loadConfig(options: LoadConfigOptions): { config: Config; files: string[]; noEffect: CompatibilityKey[] } {
+export function loadConfig(options: LoadConfigOptions): {
+  config: Config;
+  files: string[];
+  noEffect: CompatibilityKey[];
+} {
   const layers: ConfigLayer[] = [];
   const experimentFile = `${options.experimentDir}/config.yaml`;
   if (existsSync(experimentFile)) layers.push(readConfigFile(experimentFile));
@@ -219,5 +245,9 @@ export function loadConfig(options: LoadConfigOptions): { config: Config; files:
   }
   if (options.flags && Object.keys(options.flags).length > 0) layers.push({ name: commandLine, values: options.flags });
   const resolved = resolveConfig(layers, options.env ?? process.env, { callsNoModel: options.callsNoModel === true });
-  return { config: resolved, files: layers.map((layer) => layer.name), noEffect: compatibilityKeysSet(layers.map((layer) => layer.values)) };
+  return {
+    config: resolved,
+    files: layers.map((layer) => layer.name),
+    noEffect: compatibilityKeysSet(layers.map((layer) => layer.values)),
+  };
 }

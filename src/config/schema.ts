@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { OPENAI_DEFAULT_KEY_ENV, OPENAI_DEFAULT_URL, PROVIDER_NAMES, llmProviderSpec, type ProviderName } from './llm-providers.js';
+import {
+  OPENAI_DEFAULT_KEY_ENV,
+  OPENAI_DEFAULT_URL,
+  PROVIDER_NAMES,
+  llmProviderSpec,
+  type ProviderName,
+} from './llm-providers.js';
 import { compatibilitySchemas } from './compat-keys.js';
 
 /**
@@ -28,7 +34,10 @@ export const MAX_WORKERS = 256;
 const programFileName = z
   .string()
   .min(1)
-  .refine((value) => !value.startsWith('/') && !value.split(/[\\/]/).includes('..'), 'expected a file name inside the step folder (no leading / and no ..)');
+  .refine(
+    (value) => !value.startsWith('/') && !value.split(/[\\/]/).includes('..'),
+    'expected a file name inside the step folder (no leading / and no ..)',
+  );
 
 /** A model's price in USD per million tokens; `cached_input` defaults to `input`. */
 const priceSchema = z.strictObject({
@@ -79,12 +88,26 @@ const roleModelSchema = z.union([
 ]);
 
 /** Every role that may name its own model (`roles`); the LLM part builds one model per role. */
-export const ROLE_NAMES = ['researcher', 'analyzer', 'judge', 'manager', 'debug', 'static_check', 'cognition_extraction', 'novelty_judge'] as const;
+export const ROLE_NAMES = [
+  'researcher',
+  'analyzer',
+  'judge',
+  'manager',
+  'debug',
+  'static_check',
+  'cognition_extraction',
+  'novelty_judge',
+] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 /** The model of each role; a role left out uses the main model (`api`). */
 const rolesSchema = z
-  .strictObject(Object.fromEntries(ROLE_NAMES.map((role) => [role, roleModelSchema.optional()])) as Record<RoleName, z.ZodOptional<typeof roleModelSchema>>)
+  .strictObject(
+    Object.fromEntries(ROLE_NAMES.map((role) => [role, roleModelSchema.optional()])) as Record<
+      RoleName,
+      z.ZodOptional<typeof roleModelSchema>
+    >,
+  )
   .prefault({});
 
 /** Spending limits of a run (all rounds of the experiment, resumed ones included). */
@@ -158,7 +181,9 @@ const pipelineSchema = z
      */
     allow_failing_seed: z.boolean().default(false),
     parallel: z
-      .strictObject({ num_workers: z.number().int().positive().max(MAX_WORKERS, `at most ${MAX_WORKERS} workers`).default(1) })
+      .strictObject({
+        num_workers: z.number().int().positive().max(MAX_WORKERS, `at most ${MAX_WORKERS} workers`).default(1),
+      })
       .prefault({}),
     sample_n: z.number().int().positive().default(3),
     judge: z
@@ -323,7 +348,12 @@ const databaseSchema = z
 const sizeSchema = z
   .union([
     z.number().int().positive(),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(b|[kmgt]|[kmgt]b|[kmgt]ib)?\s*$/i, 'expected a size like "4GiB", "512M" or a number of bytes'),
+    z
+      .string()
+      .regex(
+        /^\s*\d+(\.\d+)?\s*(b|[kmgt]|[kmgt]b|[kmgt]ib)?\s*$/i,
+        'expected a size like "4GiB", "512M" or a number of bytes',
+      ),
   ])
   .nullable();
 
@@ -378,7 +408,10 @@ const evaluatorSchema = z
     stages: z
       .array(stageSchema)
       .default([])
-      .refine((stages) => new Set(stages.map((stage) => stage.name)).size === stages.length, 'stage names must be unique'),
+      .refine(
+        (stages) => new Set(stages.map((stage) => stage.name)).size === stages.length,
+        'stage names must be unique',
+      ),
     /**
      * Each new best is evaluated `count` more times and must reproduce within `tolerance` (relative); 0 disables.
      * The seed is then evaluated twice: unset `tolerance` is derived from how far its two scores lie apart
@@ -443,13 +476,19 @@ const runSchema = z
 
 const isProviderName = (name: string): name is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(name);
 
-type ModelEntry = { provider: string; model?: string | undefined; model_path?: string | undefined; transcript?: string | undefined };
+type ModelEntry = {
+  provider: string;
+  model?: string | undefined;
+  model_path?: string | undefined;
+  transcript?: string | undefined;
+};
 
 /** What each provider needs beyond its name; `where` is the key path of the entry. */
 function checkModelEntry(entry: ModelEntry, where: string[], context: z.core.$RefinementCtx): void {
   const need = (key: 'model' | 'model_path' | 'transcript', why: string): void => {
     const value = entry[key];
-    if (value === undefined || value.trim() === '') context.addIssue({ code: 'custom', path: [...where, key], message: why });
+    if (value === undefined || value.trim() === '')
+      context.addIssue({ code: 'custom', path: [...where, key], message: why });
   };
   if (!isProviderName(entry.provider)) return;
   const { requires } = llmProviderSpec(entry.provider);
@@ -463,38 +502,54 @@ function checkModelReferences(
 ): void {
   checkModelEntry(config.api, ['api'], context);
   for (const [name, entry] of Object.entries(config.models)) {
-    if (name === 'main') context.addIssue({ code: 'custom', path: ['models', name], message: '`main` is reserved for the model of `api`; choose another name' });
+    if (name === 'main')
+      context.addIssue({
+        code: 'custom',
+        path: ['models', name],
+        message: '`main` is reserved for the model of `api`; choose another name',
+      });
     checkModelEntry(entry, ['models', name], context);
   }
   const known = [...new Set(['main', ...Object.keys(config.models)])].join(', ');
   for (const [role, target] of Object.entries(config.roles)) {
     if (target === undefined) continue;
-    const names = typeof target === 'string' ? [[target, ['roles', role]] as const] : (target as { model: string }[]).map((member, index) => [member.model, ['roles', role, index, 'model']] as const);
+    const names =
+      typeof target === 'string'
+        ? [[target, ['roles', role]] as const]
+        : (target as { model: string }[]).map(
+            (member, index) => [member.model, ['roles', role, index, 'model']] as const,
+          );
     for (const [name, path] of names) {
       if (name !== 'main' && !(name in config.models)) {
-        context.addIssue({ code: 'custom', path: [...path], message: `unknown model '${name}' (known: ${known}); define it under models` });
+        context.addIssue({
+          code: 'custom',
+          path: [...path],
+          message: `unknown model '${name}' (known: ${known}); define it under models`,
+        });
       }
     }
   }
 }
 
-export const configSchema = z.strictObject({
-  experiment_name: compat.experimentName,
-  api: apiSchema,
-  logging: compat.logging,
-  pipeline: pipelineSchema,
-  cognition: cognitionSchema,
-  database: databaseSchema,
-  evaluator: evaluatorSchema,
-  cluster: clusterSchema,
-  run: runSchema,
-  /** Named models that roles may use, beside the main model `api`. */
-  models: z.record(z.string(), modelSchema).default({}),
-  roles: rolesSchema,
-  budget: budgetSchema,
-  /** Price overrides by model id, consulted before the built-in table. */
-  pricing: z.record(z.string(), priceSchema).default({}),
-}).superRefine(checkModelReferences);
+export const configSchema = z
+  .strictObject({
+    experiment_name: compat.experimentName,
+    api: apiSchema,
+    logging: compat.logging,
+    pipeline: pipelineSchema,
+    cognition: cognitionSchema,
+    database: databaseSchema,
+    evaluator: evaluatorSchema,
+    cluster: clusterSchema,
+    run: runSchema,
+    /** Named models that roles may use, beside the main model `api`. */
+    models: z.record(z.string(), modelSchema).default({}),
+    roles: rolesSchema,
+    budget: budgetSchema,
+    /** Price overrides by model id, consulted before the built-in table. */
+    pricing: z.record(z.string(), priceSchema).default({}),
+  })
+  .superRefine(checkModelReferences);
 
 /** A fully validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

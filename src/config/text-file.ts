@@ -40,14 +40,19 @@ export function readTextFile(path: string, maxBytes: number): TextFileRead {
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === 'EISDIR' ? 'is a folder, not a text file' : `cannot be read (${(error as Error).message})` };
+    return {
+      ok: false,
+      problem: code === 'EISDIR' ? 'is a folder, not a text file' : `cannot be read (${(error as Error).message})`,
+    };
   }
   let bytes: Buffer;
   try {
     const stats = fstatSync(descriptor);
     if (stats.isDirectory()) return { ok: false, problem: 'is a folder, not a text file' };
-    if (!stats.isFile()) return { ok: false, problem: 'is not a regular file (a device, FIFO or socket); give a text file' };
-    if (stats.size > maxBytes) return { ok: false, problem: `is ${stats.size} bytes; it may be at most ${sizeText(maxBytes)}` };
+    if (!stats.isFile())
+      return { ok: false, problem: 'is not a regular file (a device, FIFO or socket); give a text file' };
+    if (stats.size > maxBytes)
+      return { ok: false, problem: `is ${stats.size} bytes; it may be at most ${sizeText(maxBytes)}` };
     // One byte more than allowed tells a file that grew since fstat from one that did not.
     const buffer = Buffer.alloc(Math.min(maxBytes, stats.size + 64 * 1024) + 1);
     let length = 0;

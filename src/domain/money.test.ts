@@ -3,7 +3,15 @@ import { formatUsd } from './money.js';
 
 describe('formatUsd', () => {
   it('shows whole cents and amounts from a dollar with two decimals', () => {
-    expect([0, 0.5, 0.4, 5, 12, 1.234, 1.005].map(formatUsd)).toEqual(['$0.00', '$0.50', '$0.40', '$5.00', '$12.00', '$1.23', '$1.00']);
+    expect([0, 0.5, 0.4, 5, 12, 1.234, 1.005].map(formatUsd)).toEqual([
+      '$0.00',
+      '$0.50',
+      '$0.40',
+      '$5.00',
+      '$12.00',
+      '$1.23',
+      '$1.00',
+    ]);
   });
 
   it('shows an amount below a dollar that is not whole cents with four decimals, never as $0.00', () => {

@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bubblewrapArguments, installationRoot, isHiddenExperimentEntry, type BubblewrapOptions } from './bubblewrap.js';
+import {
+  bubblewrapArguments,
+  installationRoot,
+  isHiddenExperimentEntry,
+  type BubblewrapOptions,
+} from './bubblewrap.js';
 
 const root = mkdtempSync(join(tmpdir(), 'asi-bwrap-args-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -10,7 +15,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const experimentDir = join(root, 'experiment');
 const stepDir = join(experimentDir, 'steps', 'step_3');
 mkdirSync(stepDir, { recursive: true });
-for (const name of ['eval.sh', 'input.md', 'config.yaml', '.env', 'asi-evolve.db', 'asi-evolve.db-wal']) writeFileSync(join(experimentDir, name), 'x');
+for (const name of ['eval.sh', 'input.md', 'config.yaml', '.env', 'asi-evolve.db', 'asi-evolve.db-wal'])
+  writeFileSync(join(experimentDir, name), 'x');
 mkdirSync(join(experimentDir, 'best'));
 mkdirSync(join(experimentDir, 'best.tmp-12'));
 mkdirSync(join(experimentDir, 'data'));
@@ -51,7 +57,9 @@ describe('bubblewrapArguments', () => {
 
   it('isolates PID, IPC and network without a user namespace as root, and switches to the unprivileged user', () => {
     const args = bubblewrapArguments(base);
-    expect(args).toEqual(expect.arrayContaining(['--unshare-pid', '--unshare-ipc', '--unshare-net', '--die-with-parent']));
+    expect(args).toEqual(
+      expect.arrayContaining(['--unshare-pid', '--unshare-ipc', '--unshare-net', '--die-with-parent']),
+    );
     expect(args).not.toContain('--unshare-all');
     const separator = args.indexOf('--');
     expect(args.slice(separator + 1, separator + 4)).toEqual(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534']);
@@ -75,7 +83,11 @@ describe('bubblewrapArguments', () => {
     const prefix = join(root, 'venv');
     mkdirSync(join(prefix, 'bin'), { recursive: true });
     mkdirSync(join(prefix, 'lib'), { recursive: true });
-    const args = bubblewrapArguments({ ...base, pathVariable: `${join(prefix, 'bin')}:/usr/bin:relative/bin`, readPaths: [join(root, 'missing'), join(root, 'experiment', 'data')] });
+    const args = bubblewrapArguments({
+      ...base,
+      pathVariable: `${join(prefix, 'bin')}:/usr/bin:relative/bin`,
+      readPaths: [join(root, 'missing'), join(root, 'experiment', 'data')],
+    });
     expect(binds(args, '--ro-bind')).toContain(prefix);
     expect(binds(args, '--ro-bind').filter((path) => path === join(experimentDir, 'data'))).toHaveLength(1);
     expect(binds(args, '--ro-bind')).not.toContain(join(root, 'missing'));
@@ -92,7 +104,21 @@ describe('installationRoot', () => {
 
 describe('isHiddenExperimentEntry', () => {
   it('hides configs, env files, databases, the best snapshot, the steps and the Slurm job folder', () => {
-    for (const name of ['config.yaml', 'config.yml', '.env', '.env.local', 'asi-evolve.db', 'asi-evolve.db-shm', 'other.sqlite', 'best', 'best.old-3', 'steps', '.git', '.slurm', '.cognition-index']) {
+    for (const name of [
+      'config.yaml',
+      'config.yml',
+      '.env',
+      '.env.local',
+      'asi-evolve.db',
+      'asi-evolve.db-shm',
+      'other.sqlite',
+      'best',
+      'best.old-3',
+      'steps',
+      '.git',
+      '.slurm',
+      '.cognition-index',
+    ]) {
       expect(isHiddenExperimentEntry(name), name).toBe(true);
     }
     for (const name of ['eval.sh', 'evaluator.py', 'input.md', 'best_practices.md', 'data', 'initial_program']) {

@@ -94,7 +94,11 @@ class ViewBuilder {
 
   private parents(path: string): void {
     const missing: string[] = [];
-    for (let folder = dirname(path); folder !== '/' && !this.made.has(folder) && !this.visible(folder); folder = dirname(folder)) {
+    for (
+      let folder = dirname(path);
+      folder !== '/' && !this.made.has(folder) && !this.visible(folder);
+      folder = dirname(folder)
+    ) {
       missing.unshift(folder);
     }
     for (const folder of missing) this.dir(folder);
@@ -172,7 +176,9 @@ function addSystem(view: ViewBuilder, devices: readonly string[]): void {
  */
 export function installationPaths(pathVariable: string | undefined, readPaths: readonly string[]): string[] {
   const folders = (pathVariable ?? '').split(':').filter((folder) => isAbsolute(folder));
-  const roots = folders.map((folder) => realOrNull(folder)).filter((folder): folder is string => folder !== null && isDirectory(folder));
+  const roots = folders
+    .map((folder) => realOrNull(folder))
+    .filter((folder): folder is string => folder !== null && isDirectory(folder));
   const extra = readPaths.map((path) => realOrNull(resolve(path))).filter((path): path is string => path !== null);
   return [...roots.map(installationRoot), ...extra];
 }
@@ -214,7 +220,13 @@ function addExperiment(view: ViewBuilder, experimentDir: string): void {
  */
 export function bubblewrapArguments(options: BubblewrapOptions): string[] {
   const namespaces = options.asRoot
-    ? ['--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try', ...(options.network ? [] : ['--unshare-net'])]
+    ? [
+        '--unshare-ipc',
+        '--unshare-pid',
+        '--unshare-uts',
+        '--unshare-cgroup-try',
+        ...(options.network ? [] : ['--unshare-net']),
+      ]
     : ['--unshare-all', ...(options.network ? ['--share-net'] : [])];
   const view = new ViewBuilder();
   addSystem(view, options.devices ?? gpuDevices());

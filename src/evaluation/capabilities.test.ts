@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requires } from '../test-support/requires.js';
-import { bubblewrapOffVariable, detectSandboxCapabilities, findExecutable, searchDirectories, unprivilegedUser } from './capabilities.js';
+import {
+  bubblewrapOffVariable,
+  detectSandboxCapabilities,
+  findExecutable,
+  searchDirectories,
+  unprivilegedUser,
+} from './capabilities.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'asi-capabilities-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -40,7 +46,11 @@ describe('detectSandboxCapabilities', () => {
     // The folder's bash is a stub that does nothing, so the fallback's probe fails too.
     expect(capabilities.isolation).toEqual({ bubblewrap: false, unshare: false });
     expect(capabilities.dropUser).toBeNull();
-    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap does not work here (user namespaces restricted?), and no fallback works here'))).toBe(true);
+    expect(
+      capabilities.notes.some((note) =>
+        note.startsWith('bubblewrap does not work here (user namespaces restricted?), and no fallback works here'),
+      ),
+    ).toBe(true);
   });
 
   it('finds prlimit, bash and a working bubblewrap on this machine', requires('bubblewrap'), () => {
@@ -56,10 +66,18 @@ describe('detectSandboxCapabilities', () => {
 
   it('uses the fallback although bubblewrap works when ASI_EVOLVE_NO_BUBBLEWRAP=1, and says so', () => {
     const capabilities = detectSandboxCapabilities({ env: { [bubblewrapOffVariable]: '1' } });
-    expect(capabilities).toMatchObject({ bubblewrapForcedOff: true, isolation: { bubblewrap: false, unshare: true }, containsSessionEscape: true });
+    expect(capabilities).toMatchObject({
+      bubblewrapForcedOff: true,
+      isolation: { bubblewrap: false, unshare: true },
+      containsSessionEscape: true,
+    });
     // The fallback hands candidates to an unprivileged user as root, as bubblewrap does.
     expect(capabilities.dropUser).toEqual(capabilities.asRoot ? unprivilegedUser : null);
-    expect(capabilities.notes.some((note) => note.startsWith('bubblewrap is forced off (ASI_EVOLVE_NO_BUBBLEWRAP=1): the fallback sandbox'))).toBe(true);
+    expect(
+      capabilities.notes.some((note) =>
+        note.startsWith('bubblewrap is forced off (ASI_EVOLVE_NO_BUBBLEWRAP=1): the fallback sandbox'),
+      ),
+    ).toBe(true);
   });
 
   it('skips the probes when asked', () => {

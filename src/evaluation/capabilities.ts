@@ -79,7 +79,11 @@ function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[
   if (capabilities.bashPath === null) notes.push('bash was not found: evaluations cannot run.');
   if (capabilities.prlimitPath === null) {
     notes.push('prlimit (util-linux) was not found: memory, CPU-time, file-size and process limits are not applied.');
-  } else if (!capabilities.isolation.bubblewrap && !capabilities.isolation.unshare && !capabilities.processLimitEnforced) {
+  } else if (
+    !capabilities.isolation.bubblewrap &&
+    !capabilities.isolation.unshare &&
+    !capabilities.processLimitEnforced
+  ) {
     notes.push('Running as root: the kernel does not enforce the process-count limit.');
   } else if (capabilities.containsSessionEscape && capabilities.asRoot && capabilities.dropUser === null) {
     notes.push('Running as root without setpriv: the kernel does not enforce the process-count limit.');
@@ -97,7 +101,9 @@ function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[
     );
   }
   if (!capabilities.containsSessionEscape) {
-    notes.push('A candidate can leave its process group with setsid; only cgroups or a namespace sandbox contain that.');
+    notes.push(
+      'A candidate can leave its process group with setsid; only cgroups or a namespace sandbox contain that.',
+    );
     notes.push('Candidates have network access.');
   }
   return notes;
@@ -124,11 +130,13 @@ export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxC
   // Root hands candidates to an unprivileged user where setpriv exists, so that the kernel
   // enforces the process limit and root-owned files stay out of reach.
   const probeMode = (mode: 'bubblewrap' | 'unshare'): { works: boolean; dropUser: DropUser | null } => {
-    if (asRoot && setprivPath !== null && probeIsolation(mode, tools, unprivilegedUser)) return { works: true, dropUser: unprivilegedUser };
+    if (asRoot && setprivPath !== null && probeIsolation(mode, tools, unprivilegedUser))
+      return { works: true, dropUser: unprivilegedUser };
     return { works: probeIsolation(mode, tools, null), dropUser: null };
   };
   const bubblewrapForcedOff = (options.env ?? process.env)[bubblewrapOffVariable] === '1';
-  const bubblewrapProbe = probing && bwrapPath !== null && !bubblewrapForcedOff ? probeMode('bubblewrap') : { works: false, dropUser: null };
+  const bubblewrapProbe =
+    probing && bwrapPath !== null && !bubblewrapForcedOff ? probeMode('bubblewrap') : { works: false, dropUser: null };
   const unshareProbe = probing && unsharePath !== null ? probeMode('unshare') : { works: false, dropUser: null };
   const bubblewrap = bubblewrapProbe.works;
   const unshare = unshareProbe.works;

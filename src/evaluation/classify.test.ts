@@ -25,7 +25,10 @@ describe('describeProcessFailure', () => {
   });
 
   it('names the timeout before anything else', () => {
-    const failure = describeProcessFailure(exit({ termination: 'timeout', exitCode: null, signal: 'SIGTERM' }), { ...context, timeoutMs: 1500 });
+    const failure = describeProcessFailure(exit({ termination: 'timeout', exitCode: null, signal: 'SIGTERM' }), {
+      ...context,
+      timeoutMs: 1500,
+    });
     expect(failure).toEqual({ reason: 'timeout', shortMessage: 'timed out after 1.5 s' });
   });
 
@@ -40,18 +43,24 @@ describe('describeProcessFailure', () => {
   });
 
   it('reports other signals by name with the last stderr line', () => {
-    const failure = describeProcessFailure(exit({ exitCode: null, signal: 'SIGSEGV' }), { ...context, stderrTail: 'segfault at 0\n\n' });
+    const failure = describeProcessFailure(exit({ exitCode: null, signal: 'SIGSEGV' }), {
+      ...context,
+      stderrTail: 'segfault at 0\n\n',
+    });
     expect(failure).toEqual({ reason: 'signal', shortMessage: 'killed by SIGSEGV: segfault at 0' });
   });
 
   it('explains a shell exit code above 128, and falls back to stdout for the detail', () => {
     const failure = describeProcessFailure(exit({ exitCode: 137 }), { ...context, stdoutTail: 'step 3 of 10\n' });
-    expect(failure).toEqual({ reason: 'exit-code', shortMessage: 'exited with code 137 (a child was killed by SIGKILL): step 3 of 10' });
+    expect(failure).toEqual({
+      reason: 'exit-code',
+      shortMessage: 'exited with code 137 (a child was killed by SIGKILL): step 3 of 10',
+    });
   });
 });
 
 describe('errorSummary', () => {
-  it('finds Node\'s error above its stack and runtime banner, never the banner alone', () => {
+  it("finds Node's error above its stack and runtime banner, never the banner alone", () => {
     const stderr = [
       'node:internal/modules/cjs/loader:1228',
       '  throw err;',
@@ -73,14 +82,19 @@ describe('errorSummary', () => {
     expect(summary).not.toContain('Node.js v20');
   });
 
-  it('gives a Python traceback\'s exception, not its header', () => {
-    const stderr = 'Traceback (most recent call last):\n  File "/e/evaluator.py", line 3, in <module>\n    import numpyx\nModuleNotFoundError: No module named \'numpyx\'\n';
+  it("gives a Python traceback's exception, not its header", () => {
+    const stderr =
+      'Traceback (most recent call last):\n  File "/e/evaluator.py", line 3, in <module>\n    import numpyx\nModuleNotFoundError: No module named \'numpyx\'\n';
     expect(errorSummary(stderr)).toBe("ModuleNotFoundError: No module named 'numpyx'");
-    expect(errorSummary("Traceback (most recent call last):\n  File \"e.py\", line 1\nKeyError: 'points'\n")).toBe("KeyError: 'points'");
+    expect(errorSummary('Traceback (most recent call last):\n  File "e.py", line 1\nKeyError: \'points\'\n')).toBe(
+      "KeyError: 'points'",
+    );
   });
 
   it('joins the first error line and the last line when they differ, and keeps a plain last line', () => {
-    expect(errorSummary('warning: slow\nerror: bad input on line 3\nwriting partial results\ngave up after 3 tries\n')).toBe('error: bad input on line 3 … gave up after 3 tries');
+    expect(
+      errorSummary('warning: slow\nerror: bad input on line 3\nwriting partial results\ngave up after 3 tries\n'),
+    ).toBe('error: bad input on line 3 … gave up after 3 tries');
     expect(errorSummary('a\nb\n\n  \n')).toBe('b');
     expect(errorSummary(`${'x'.repeat(300)}\n`)).toHaveLength(200);
     expect(errorSummary('Node.js v20.20.2\n')).toBe('');
@@ -88,8 +102,10 @@ describe('errorSummary', () => {
 });
 
 describe('failureDetail', () => {
-  it('prefers the results file\'s error, then stderr, then stdout', () => {
-    expect(failureDetail({ resultsError: 'need 16 points', stdoutTail: '', stderrTail: 'Error: x' })).toBe('need 16 points');
+  it("prefers the results file's error, then stderr, then stdout", () => {
+    expect(failureDetail({ resultsError: 'need 16 points', stdoutTail: '', stderrTail: 'Error: x' })).toBe(
+      'need 16 points',
+    );
     expect(failureDetail({ resultsError: null, stdoutTail: 'out', stderrTail: 'Error: x\n' })).toBe('Error: x');
     expect(failureDetail({ stdoutTail: 'step 3 of 10\n', stderrTail: 'Node.js v20.20.2\n' })).toBe('step 3 of 10');
   });

@@ -52,7 +52,11 @@ export function errorSummary(text: string): string {
  * The most useful account of a failure: the `error` of the evaluator's results file when it
  * wrote one, else {@link errorSummary} of stderr, else of stdout.
  */
-export function failureDetail(context: { resultsError?: string | null; stdoutTail: string; stderrTail: string }): string {
+export function failureDetail(context: {
+  resultsError?: string | null;
+  stdoutTail: string;
+  stderrTail: string;
+}): string {
   if (context.resultsError) return context.resultsError;
   return errorSummary(context.stderrTail) || errorSummary(context.stdoutTail);
 }
@@ -76,16 +80,24 @@ function withDetail(message: string, detail: string): string {
  */
 export function describeProcessFailure(
   exit: ProcessGroupExit,
-  context: { timeoutMs: number; limits: ResourceLimits; stdoutTail: string; stderrTail: string; resultsError?: string | null },
+  context: {
+    timeoutMs: number;
+    limits: ResourceLimits;
+    stdoutTail: string;
+    stderrTail: string;
+    resultsError?: string | null;
+  },
 ): ProcessFailure | null {
-  if (exit.termination === 'timeout') return { reason: 'timeout', shortMessage: `timed out after ${seconds(context.timeoutMs)}` };
+  if (exit.termination === 'timeout')
+    return { reason: 'timeout', shortMessage: `timed out after ${seconds(context.timeoutMs)}` };
   if (exit.termination === 'abort') return { reason: 'signal', shortMessage: 'aborted' };
   if (exit.exitCode === 0) return null;
 
   const detail = failureDetail(context);
   const stderrEnd = context.stderrTail.slice(-memoryScanBytes);
   if (memoryPattern.test(stderrEnd)) {
-    const limit = context.limits.memoryBytes === undefined ? '' : ` (limit ${formatBytes(context.limits.memoryBytes)} per process)`;
+    const limit =
+      context.limits.memoryBytes === undefined ? '' : ` (limit ${formatBytes(context.limits.memoryBytes)} per process)`;
     return { reason: 'memory', shortMessage: withDetail(`ran out of memory${limit}`, detail) };
   }
   // A shell or a namespace launcher reports a child killed by a signal as exit code 128 + n.

@@ -20,11 +20,20 @@ const parent = {
 describe('buildEvaluatorEnv', () => {
   it('keeps only the base set when nothing is allowed', () => {
     const env = buildEvaluatorEnv(parent, [], {});
-    expect(env).toEqual({ PATH: '/opt/bin:/usr/bin', LANG: 'C.UTF-8', CUDA_VISIBLE_DEVICES: '1', PYTHONUNBUFFERED: '1' });
+    expect(env).toEqual({
+      PATH: '/opt/bin:/usr/bin',
+      LANG: 'C.UTF-8',
+      CUDA_VISIBLE_DEVICES: '1',
+      PYTHONUNBUFFERED: '1',
+    });
   });
 
   it('never passes OPENAI_API_KEY, even when allowed by name or by prefix', () => {
-    const env = buildEvaluatorEnv(parent, ['OPENAI_API_KEY', 'OPENAI_*', 'ANTHROPIC_API_KEY', 'HF_TOKEN', 'AWS_REGION'], {});
+    const env = buildEvaluatorEnv(
+      parent,
+      ['OPENAI_API_KEY', 'OPENAI_*', 'ANTHROPIC_API_KEY', 'HF_TOKEN', 'AWS_REGION'],
+      {},
+    );
     expect(env.OPENAI_API_KEY).toBeUndefined();
     expect(env.ANTHROPIC_API_KEY).toBeUndefined();
     expect(env.HF_TOKEN).toBeUndefined();
@@ -48,7 +57,11 @@ describe('buildEvaluatorEnv', () => {
   });
 
   it('lets extra pass a secret deliberately and override the base set', () => {
-    const env = buildEvaluatorEnv(parent, [], { OPENAI_API_KEY: 'sk-deliberate', PATH: '/only', PYTHONUNBUFFERED: '0' });
+    const env = buildEvaluatorEnv(parent, [], {
+      OPENAI_API_KEY: 'sk-deliberate',
+      PATH: '/only',
+      PYTHONUNBUFFERED: '0',
+    });
     expect(env.OPENAI_API_KEY).toBe('sk-deliberate');
     expect(env.PATH).toBe('/only');
     expect(env.PYTHONUNBUFFERED).toBe('0');
@@ -60,12 +73,21 @@ describe('buildEvaluatorEnv', () => {
 });
 
 describe('secret detection', () => {
-  it.each(['OPENAI_API_KEY', 'GITHUB_TOKEN', 'DB_PASSWORD', 'MY_SECRET', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_PROFILE', 'SSH_AUTH_SOCK', 'DATABASE_URL', 'MYSQL_PWD', 'SENTRY_DSN'])(
-    '%s looks secret',
-    (name) => expect(looksSecretName(name)).toBe(true),
-  );
-  it.each(['PATH', 'HF_HOME', 'CUDA_VISIBLE_DEVICES', 'OMP_NUM_THREADS', 'GIT_AUTHOR_NAME', 'PWD'])('%s does not', (name) =>
-    expect(looksSecretName(name)).toBe(false),
+  it.each([
+    'OPENAI_API_KEY',
+    'GITHUB_TOKEN',
+    'DB_PASSWORD',
+    'MY_SECRET',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'AWS_PROFILE',
+    'SSH_AUTH_SOCK',
+    'DATABASE_URL',
+    'MYSQL_PWD',
+    'SENTRY_DSN',
+  ])('%s looks secret', (name) => expect(looksSecretName(name)).toBe(true));
+  it.each(['PATH', 'HF_HOME', 'CUDA_VISIBLE_DEVICES', 'OMP_NUM_THREADS', 'GIT_AUTHOR_NAME', 'PWD'])(
+    '%s does not',
+    (name) => expect(looksSecretName(name)).toBe(false),
   );
   it('recognises common key formats in values', () => {
     expect(looksSecretValue('sk-ant-api03-xyz')).toBe(true);

@@ -23,7 +23,10 @@ export function limitsFromConfig(sandbox: EvaluatorSection['sandbox']): Resource
 }
 
 /** The job's sandbox settings from `evaluator.sandbox`; `read_paths` are relative to the experiment folder. */
-export function sandboxSettingsFromConfig(sandbox: EvaluatorSection['sandbox'], experimentDir: string): SandboxSettings {
+export function sandboxSettingsFromConfig(
+  sandbox: EvaluatorSection['sandbox'],
+  experimentDir: string,
+): SandboxSettings {
   return {
     mode: sandbox.mode,
     network: sandbox.network,

@@ -15,7 +15,12 @@ describe('coversFor', () => {
     mkdirSync(join(closed, 'other'), { recursive: true });
     chmodSync(closed, 0o700);
     chmodSync(join(closed, 'inner'), 0o700);
-    const covers = coversFor([join(closed, 'inner', 'deeper'), join(closed, 'other'), join(closed, 'other', 'file'), join(closed, 'other')]);
+    const covers = coversFor([
+      join(closed, 'inner', 'deeper'),
+      join(closed, 'other'),
+      join(closed, 'other', 'file'),
+      join(closed, 'other'),
+    ]);
     expect([...covers]).toEqual([[closed, [join(closed, 'inner', 'deeper'), join(closed, 'other')]]]);
   });
 
@@ -27,25 +32,38 @@ describe('coversFor', () => {
 });
 
 describe('unshareArguments', () => {
-  it('hides the experiment\'s secrets and records, keeps the parent-death signal across the change of user', () => {
+  it("hides the experiment's secrets and records, keeps the parent-death signal across the change of user", () => {
     const experiment = join(root, 'experiment');
     mkdirSync(join(experiment, 'steps', 'step_3'), { recursive: true });
     mkdirSync(join(experiment, 'best'), { recursive: true });
     writeFileSync(join(experiment, 'config.yaml'), 'api: {}\n');
     writeFileSync(join(experiment, 'asi-evolve.db'), '');
     writeFileSync(join(experiment, 'input.md'), 'task\n');
-    expect(hiddenExperimentEntries(experiment)).toEqual(['asi-evolve.db', 'best', 'config.yaml', 'steps'].map((name) => join(experiment, name)));
+    expect(hiddenExperimentEntries(experiment)).toEqual(
+      ['asi-evolve.db', 'best', 'config.yaml', 'steps'].map((name) => join(experiment, name)),
+    );
     const stepDir = join(experiment, 'steps', 'step_3');
     const args = unshareArguments(
       '/usr/bin/unshare',
-      { network: false, asRoot: true, stepDir, experimentDir: experiment, dropUser: { uid: 65534, gid: 65534 }, pathVariable: '/usr/bin', readPaths: [] },
+      {
+        network: false,
+        asRoot: true,
+        stepDir,
+        experimentDir: experiment,
+        dropUser: { uid: 65534, gid: 65534 },
+        pathVariable: '/usr/bin',
+        readPaths: [],
+      },
       '/usr/bin/setpriv',
       '/bin/bash',
       [],
     );
     expect(args.slice(0, 3)).toEqual(['/usr/bin/unshare', '--mount', '--propagation']);
     expect(args).toContain('--net');
-    const setup = args.slice(args.indexOf('asi-evolve-sandbox') + 1, args.indexOf('--', args.indexOf('asi-evolve-sandbox')));
+    const setup = args.slice(
+      args.indexOf('asi-evolve-sandbox') + 1,
+      args.indexOf('--', args.indexOf('asi-evolve-sandbox')),
+    );
     expect(setup).toEqual(['-s', stepDir, ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path])]);
     expect(args.slice(args.lastIndexOf('/usr/bin/setpriv'))).toEqual([
       '/usr/bin/setpriv',

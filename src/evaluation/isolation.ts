@@ -123,7 +123,9 @@ exec "$@"
 
 /** The experiment's entries a candidate never sees (see {@link isHiddenExperimentEntry}). */
 export function hiddenExperimentEntries(experimentDir: string): string[] {
-  return experimentEntries(experimentDir).filter((path) => isHiddenExperimentEntry(path.slice(experimentDir.length + 1)));
+  return experimentEntries(experimentDir).filter((path) =>
+    isHiddenExperimentEntry(path.slice(experimentDir.length + 1)),
+  );
 }
 
 function experimentEntries(experimentDir: string): string[] {
@@ -162,9 +164,9 @@ export function coversFor(needed: readonly string[]): Map<string, string[]> {
   const distinct = [...new Set(needed)];
   const outer = distinct.filter((path) => !distinct.some((other) => other !== path && isUnder(path, other)));
   const byPath = outer.map((path) => ({ path, cover: closedAncestor(path) }));
-  const outermost = [...new Set(byPath.map((each) => each.cover).filter((cover): cover is string => cover !== null))].filter(
-    (cover, _, all) => !all.some((other) => other !== cover && isUnder(cover, other)),
-  );
+  const outermost = [
+    ...new Set(byPath.map((each) => each.cover).filter((cover): cover is string => cover !== null)),
+  ].filter((cover, _, all) => !all.some((other) => other !== cover && isUnder(cover, other)));
   for (const { path } of byPath) {
     const cover = outermost.find((folder) => isUnder(path, folder) && path !== folder);
     if (cover !== undefined) covers.set(cover, [...(covers.get(cover) ?? []), path]);
@@ -182,7 +184,10 @@ export function coversFor(needed: readonly string[]): Map<string, string[]> {
  */
 export function unshareArguments(
   unsharePath: string,
-  options: Pick<IsolationContext, 'network' | 'asRoot' | 'stepDir' | 'experimentDir' | 'dropUser' | 'pathVariable' | 'readPaths'>,
+  options: Pick<
+    IsolationContext,
+    'network' | 'asRoot' | 'stepDir' | 'experimentDir' | 'dropUser' | 'pathVariable' | 'readPaths'
+  >,
   setprivPath: string | null,
   bashPath: string,
   devices: readonly string[] = gpuDevices(),
@@ -207,7 +212,10 @@ export function unshareArguments(
   // A change of user clears the parent-death signal that --kill-child set: set it again, so that
   // the namespace still ends with unshare.
   const drop = [
-    ...(dropUser !== null ? dropUserArguments(setprivPath, dropUser) : [setprivPath, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--']).slice(0, -1),
+    ...(dropUser !== null
+      ? dropUserArguments(setprivPath, dropUser)
+      : [setprivPath, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--']
+    ).slice(0, -1),
     '--pdeathsig',
     'KILL',
     '--',
@@ -216,7 +224,9 @@ export function unshareArguments(
   const stepDir = resolve(options.stepDir);
   const setup: string[] = ['-s', stepDir];
   if (dropUser !== null) {
-    const visible = experimentEntries(experimentDir).filter((path) => !isHiddenExperimentEntry(path.slice(experimentDir.length + 1)));
+    const visible = experimentEntries(experimentDir).filter(
+      (path) => !isHiddenExperimentEntry(path.slice(experimentDir.length + 1)),
+    );
     const needed = [stepDir, ...visible, ...installationPaths(options.pathVariable, options.readPaths)];
     for (const [cover, paths] of coversFor(needed)) setup.push('-c', cover, ...paths.flatMap((path) => ['-k', path]));
   }

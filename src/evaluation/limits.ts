@@ -52,7 +52,10 @@ export function parseSize(value: string | number): number {
     const factor = match?.[2] === undefined ? undefined : unitFactors[match[2].toLowerCase()];
     if (match?.[1] !== undefined && factor !== undefined) return Math.floor(Number(match[1]) * factor);
   }
-  throw new AsiEvolveError('CONFIG_INVALID', `Expected a size like "4GiB", "512M" or a number of bytes, got ${JSON.stringify(value)}`);
+  throw new AsiEvolveError(
+    'CONFIG_INVALID',
+    `Expected a size like "4GiB", "512M" or a number of bytes, got ${JSON.stringify(value)}`,
+  );
 }
 
 /** Bytes for people: `4 GiB`, `300 MiB`, `512 B`. */
@@ -78,7 +81,9 @@ export function formatBytes(bytes: number): string {
 function checkLimit(name: keyof ResourceLimits, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value) || value < 1) {
-    throw new AsiEvolveError('CONFIG_INVALID', `Expected limit \`${name}\` to be a positive number, got ${value}`, { key: name });
+    throw new AsiEvolveError('CONFIG_INVALID', `Expected limit \`${name}\` to be a positive number, got ${value}`, {
+      key: name,
+    });
   }
   return Math.floor(value);
 }

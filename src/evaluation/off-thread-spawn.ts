@@ -152,6 +152,14 @@ export function spawnOffThread(file: string, args: readonly string[], options: O
   });
   current.children.set(id, child);
   refresh(current);
-  current.worker.postMessage({ id, type: 'spawn', file, args: [...args], cwd: options.cwd, env: options.env, holdStdin: options.holdStdin });
+  current.worker.postMessage({
+    id,
+    type: 'spawn',
+    file,
+    args: [...args],
+    cwd: options.cwd,
+    env: options.env,
+    holdStdin: options.holdStdin,
+  });
   return child;
 }

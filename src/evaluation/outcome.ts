@@ -47,7 +47,8 @@ export interface EvaluationJob {
 }
 
 /** `below-threshold`: an evaluation stage scored under its threshold, so the later stages were skipped. */
-export type FailureReason = 'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost' | 'below-threshold';
+export type FailureReason =
+  'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost' | 'below-threshold';
 
 export interface EvaluationLogs {
   stdoutTail: string;

@@ -2,7 +2,15 @@ import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluationOutcome } from './outcome.js';
-import { exactTolerance, freshReproductionFolder, relativeSpread, reproduceScore, reproductionFolder, toleranceFromSpread, withinTolerance } from './reproduce.js';
+import {
+  exactTolerance,
+  freshReproductionFolder,
+  relativeSpread,
+  reproduceScore,
+  reproductionFolder,
+  toleranceFromSpread,
+  withinTolerance,
+} from './reproduce.js';
 import { runSandboxed } from './sandbox.js';
 import { createScratch } from './test-support/scratch.js';
 
@@ -10,7 +18,13 @@ const scratch = createScratch();
 afterAll(() => scratch.cleanup());
 
 const logs = { stdoutTail: '', stderrTail: '', truncated: false };
-const ok = (score: number): EvaluationOutcome => ({ status: 'ok', results: { eval_score: score }, evalScore: score, durationMs: 1, logs });
+const ok = (score: number): EvaluationOutcome => ({
+  status: 'ok',
+  results: { eval_score: score },
+  evalScore: score,
+  durationMs: 1,
+  logs,
+});
 
 describe('withinTolerance', () => {
   it('compares relatively, accepts equal scores, and refuses non-finite ones', () => {
@@ -25,7 +39,14 @@ describe('withinTolerance', () => {
 describe('reproduceScore', () => {
   it('reproduces when every re-run agrees', async () => {
     const report = await reproduceScore(2.5, { count: 2, tolerance: 1e-6 }, async () => ok(2.5));
-    expect(report).toMatchObject({ reproduced: true, summary: null, runs: [{ attempt: 1, score: 2.5 }, { attempt: 2, score: 2.5 }] });
+    expect(report).toMatchObject({
+      reproduced: true,
+      summary: null,
+      runs: [
+        { attempt: 1, score: 2.5 },
+        { attempt: 2, score: 2.5 },
+      ],
+    });
   });
 
   it('flags a best whose re-run scores differently, and stops there', async () => {
@@ -35,13 +56,27 @@ describe('reproduceScore', () => {
       return ok(1);
     });
     expect(attempts).toEqual([1]);
-    expect(report).toMatchObject({ reproduced: false, summary: 'scored 3, but re-run 1 scored 1 (relative tolerance 0.000001)' });
+    expect(report).toMatchObject({
+      reproduced: false,
+      summary: 'scored 3, but re-run 1 scored 1 (relative tolerance 0.000001)',
+    });
   });
 
   it('flags a best whose re-run fails', async () => {
-    const failed: EvaluationOutcome = { status: 'failed', reason: 'exit-code', shortMessage: 'exited with code 1', exitCode: 1, signal: null, results: null, durationMs: 1, logs };
+    const failed: EvaluationOutcome = {
+      status: 'failed',
+      reason: 'exit-code',
+      shortMessage: 'exited with code 1',
+      exitCode: 1,
+      signal: null,
+      results: null,
+      durationMs: 1,
+      logs,
+    };
     const report = await reproduceScore(3, { count: 1, tolerance: 0.5 }, async () => failed);
-    expect(report.summary).toBe('scored 3, but re-run 1 failed: exit-code: exited with code 1 (relative tolerance 0.5)');
+    expect(report.summary).toBe(
+      'scored 3, but re-run 1 failed: exit-code: exited with code 1 (relative tolerance 0.5)',
+    );
   });
 
   it('runs nothing with count 0', async () => {

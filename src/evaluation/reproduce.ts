@@ -106,11 +106,19 @@ export async function reproduceScore(
   for (let attempt = 1; attempt <= settings.count; attempt++) {
     const outcome = await evaluate(attempt);
     if (outcome.status === 'failed') {
-      runs.push({ attempt, score: null, problem: `re-run ${attempt} failed: ${outcome.reason}: ${outcome.shortMessage}` });
+      runs.push({
+        attempt,
+        score: null,
+        problem: `re-run ${attempt} failed: ${outcome.reason}: ${outcome.shortMessage}`,
+      });
       break;
     }
     const agrees = withinTolerance(score, outcome.evalScore, settings.tolerance);
-    runs.push({ attempt, score: outcome.evalScore, problem: agrees ? null : `re-run ${attempt} scored ${outcome.evalScore}` });
+    runs.push({
+      attempt,
+      score: outcome.evalScore,
+      problem: agrees ? null : `re-run ${attempt} scored ${outcome.evalScore}`,
+    });
     if (!agrees) break;
   }
   const problem = runs.find((run) => run.problem !== null)?.problem ?? null;

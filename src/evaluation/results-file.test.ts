@@ -17,8 +17,14 @@ function write(text: string): string {
 
 describe('readResultsFile', () => {
   it('accepts a good file and keeps every field', () => {
-    const read = readResultsFile(write('{"eval_score": 2.5, "success": true, "validity": 1, "metrics": {"a": [1, 2]}}'));
-    expect(read).toEqual({ ok: true, evalScore: 2.5, results: { eval_score: 2.5, success: true, validity: 1, metrics: { a: [1, 2] } } });
+    const read = readResultsFile(
+      write('{"eval_score": 2.5, "success": true, "validity": 1, "metrics": {"a": [1, 2]}}'),
+    );
+    expect(read).toEqual({
+      ok: true,
+      evalScore: 2.5,
+      results: { eval_score: 2.5, success: true, validity: 1, metrics: { a: [1, 2] } },
+    });
   });
 
   it('treats a missing success as success', () => {
@@ -64,7 +70,9 @@ describe('readResultsFile', () => {
   });
 
   it('fails on NaN or Infinity in any other field, naming it and keeping the results', () => {
-    const read = readResultsFile(write('{"eval_score": 1.5, "loss": NaN, "spread": [Infinity, -Infinity], "note": "NaN stays"}'));
+    const read = readResultsFile(
+      write('{"eval_score": 1.5, "loss": NaN, "spread": [Infinity, -Infinity], "note": "NaN stays"}'),
+    );
     expect(read).toMatchObject({
       ok: false,
       reason: 'bad-results',
@@ -82,7 +90,7 @@ describe('readResultsFile', () => {
     expect(read).toEqual({ ok: true, evalScore: 1.5, results: { eval_score: 1.5, note: 'NaN stays' } });
   });
 
-  it('refuses a symbolic link in place of the file (it could point at another node\'s results)', () => {
+  it("refuses a symbolic link in place of the file (it could point at another node's results)", () => {
     const target = write('{"eval_score": 99}');
     const link = join(folder, 'linked.json');
     symlinkSync(target, link);
@@ -91,20 +99,22 @@ describe('readResultsFile', () => {
     expect(!read.ok && read.message).toContain('not a readable regular file');
   });
 
-  it('reports success false with the evaluator\'s error', () => {
-    const read = readResultsFile(write('{"success": false, "error": "overlap between circles 3 and 7", "eval_score": 0}'));
+  it("reports success false with the evaluator's error", () => {
+    const read = readResultsFile(
+      write('{"success": false, "error": "overlap between circles 3 and 7", "eval_score": 0}'),
+    );
     expect(read).toMatchObject({ ok: false, reason: 'unsuccessful', results: { success: false } });
     expect(!read.ok && read.message).toContain('overlap between circles 3 and 7');
     const withMessage = readResultsFile(write('{"success": false, "message": "invalid"}'));
     expect(!withMessage.ok && withMessage.message).toContain('invalid');
   });
 
-  it('puts the evaluator\'s error first, so a cut line still shows it', () => {
+  it("puts the evaluator's error first, so a cut line still shows it", () => {
     const read = readResultsFile(write('{"success": false, "error": "need 16 points"}'));
     expect(!read.ok && read.message.startsWith('need 16 points (error in ')).toBe(true);
   });
 
-  it('reads an error field without a score as the evaluator\'s failure, not a missing score', () => {
+  it("reads an error field without a score as the evaluator's failure, not a missing score", () => {
     const read = readResultsFile(write('{"error": "need 16 points"}'));
     expect(read).toMatchObject({ ok: false, reason: 'unsuccessful' });
     expect(!read.ok && read.message).toMatch(/^need 16 points \(error in .*no "eval_score"\)$/);

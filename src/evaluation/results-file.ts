@@ -62,7 +62,11 @@ function parseJson(text: string): { value: JsonValue; quoted: boolean } {
  * results: a number such as `1e999`, or, when the file held bare literals, one of the strings
  * they became. Null when every number is finite.
  */
-export function findNonFinite(value: JsonValue, quotedLiterals: boolean, path = ''): { path: string; text: string } | null {
+export function findNonFinite(
+  value: JsonValue,
+  quotedLiterals: boolean,
+  path = '',
+): { path: string; text: string } | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : { path, text: String(value) };
   if (typeof value === 'string') return quotedLiterals && nonFiniteLiterals.has(value) ? { path, text: value } : null;
   if (Array.isArray(value)) {
@@ -192,11 +196,17 @@ export function readResultsFile(path: string, options: ReadResultsFileOptions = 
   const reported = evaluatorError(results);
   // The evaluator's own words come first: a long path in front of them gets cut off in a progress line.
   if (success === false || success === 0) {
-    const message = reported === null ? `${path}: the evaluator reported "success": false` : `${reported} (error in ${path})`;
+    const message =
+      reported === null ? `${path}: the evaluator reported "success": false` : `${reported} (error in ${path})`;
     return { ok: false, reason: 'unsuccessful', message, results };
   }
   if (reported !== null && results.eval_score === undefined) {
-    return { ok: false, reason: 'unsuccessful', message: `${reported} (error in ${path}, which has no "eval_score")`, results };
+    return {
+      ok: false,
+      reason: 'unsuccessful',
+      message: `${reported} (error in ${path}, which has no "eval_score")`,
+      results,
+    };
   }
   if (success !== undefined && success !== true && success !== 1) {
     const message = `${path}: field "success" must be true or false, got ${describeValue(success)}`;
@@ -208,14 +218,24 @@ export function readResultsFile(path: string, options: ReadResultsFileOptions = 
     return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is missing`, results };
   }
   if (typeof score === 'string' && nonFiniteStrings.has(score.trim().toLowerCase())) {
-    return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is ${score.trim()}, not a finite number`, results };
+    return {
+      ok: false,
+      reason: 'bad-results',
+      message: `${path}: field "eval_score" is ${score.trim()}, not a finite number`,
+      results,
+    };
   }
   if (typeof score !== 'number') {
     const message = `${path}: field "eval_score" must be a number, got ${describeValue(score)}`;
     return { ok: false, reason: 'bad-results', message, results };
   }
   if (!Number.isFinite(score)) {
-    return { ok: false, reason: 'bad-results', message: `${path}: field "eval_score" is ${score}, not a finite number`, results };
+    return {
+      ok: false,
+      reason: 'bad-results',
+      message: `${path}: field "eval_score" is ${score}, not a finite number`,
+      results,
+    };
   }
   const nonFinite = findNonFinite(results, quotedLiterals);
   if (nonFinite !== null) {

@@ -49,7 +49,10 @@ function startTimer(milliseconds: number, callback: () => void): { cancel(): voi
   let handle: NodeJS.Timeout | undefined;
   const arm = (remaining: number): void => {
     if (!Number.isFinite(remaining)) return;
-    handle = setTimeout(() => (remaining > longestTimerMs ? arm(remaining - longestTimerMs) : callback()), Math.min(remaining, longestTimerMs));
+    handle = setTimeout(
+      () => (remaining > longestTimerMs ? arm(remaining - longestTimerMs) : callback()),
+      Math.min(remaining, longestTimerMs),
+    );
   };
   arm(Math.max(0, milliseconds));
   return { cancel: () => clearTimeout(handle) };
@@ -67,7 +70,11 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new Error('Expected a command, got an empty list'));
   const started = performance.now();
-  const child = spawnOffThread(file, args, { cwd: options.cwd, env: options.env, holdStdin: options.holdStdin === true });
+  const child = spawnOffThread(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    holdStdin: options.holdStdin === true,
+  });
   child.on('stdout', options.onStdout);
   child.on('stderr', options.onStderr);
   const pipesClosed = new Promise<void>((resolve) => {
@@ -107,7 +114,13 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
         giveUpTimer = startTimer(afterKillMs, () => {
           exited = true;
           child.stopPipes();
-          resolve({ exitCode: null, signal: null, termination, durationMs: performance.now() - started, groupGone: false });
+          resolve({
+            exitCode: null,
+            signal: null,
+            termination,
+            durationMs: performance.now() - started,
+            groupGone: false,
+          });
         });
       });
     };

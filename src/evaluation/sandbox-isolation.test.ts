@@ -35,7 +35,10 @@ const connect = () => `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected) 2>
 describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
   it('contains a child that daemonises with setsid: nothing survives the evaluation', async () => {
     const marker = uniqueSleepSeconds();
-    const job = scratch.job({ sandbox: bubblewrap, command: `setsid sleep ${marker} &\nsetsid bash -c 'nohup sleep ${marker} >/dev/null 2>&1 &'\nsleep 0.2\n${ok}` });
+    const job = scratch.job({
+      sandbox: bubblewrap,
+      command: `setsid sleep ${marker} &\nsetsid bash -c 'nohup sleep ${marker} >/dev/null 2>&1 &'\nsleep 0.2\n${ok}`,
+    });
     const outcome = await runSandboxed(job);
     expect(outcome.status).toBe('ok');
     expect(await survivorsOf(marker)).toEqual([]);
@@ -58,7 +61,9 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
   it('cuts the network unless allowed', async () => {
     const isolated = await runSandboxed(scratch.job({ sandbox: bubblewrap, command: `${connect()}\n${ok}` }));
     expect(isolated.logs.stdoutTail).toBe('no network\n');
-    const allowed = await runSandboxed(scratch.job({ sandbox: { ...bubblewrap, network: true }, command: `${connect()}\n${ok}` }));
+    const allowed = await runSandboxed(
+      scratch.job({ sandbox: { ...bubblewrap, network: true }, command: `${connect()}\n${ok}` }),
+    );
     expect(allowed.logs.stdoutTail).toBe('connected\n');
   });
 
@@ -89,7 +94,12 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
     expect(lines[0]).toBe('evaluator file');
     expect(lines[1]?.trim().split(' ')).toEqual(['evaluator.txt', 'steps']);
     expect(lines[2]?.trim()).toBe(job.stepDir.split('/').pop());
-    expect(lines.slice(3, 7)).toEqual(['hidden', 'db not writable', 'experiment not writable', 'step, HOME and TMPDIR writable']);
+    expect(lines.slice(3, 7)).toEqual([
+      'hidden',
+      'db not writable',
+      'experiment not writable',
+      'step, HOME and TMPDIR writable',
+    ]);
     const root = sandboxCapabilities().asRoot;
     expect(Number(lines[7])).toBe(root ? unprivilegedUser.uid : process.getuid?.());
     expect(readFileSync(join(experiment, 'asi-evolve.db'), 'utf8')).toBe('scores');
@@ -111,7 +121,11 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
       'except OSError as error:',
       '    print("fork refused after", forked, "children:", error.strerror)',
     ].join('\n');
-    const job = scratch.job({ sandbox: bubblewrap, limits: { maxProcesses: 40 }, command: `python3 -c '${bomb}'\n${ok}` });
+    const job = scratch.job({
+      sandbox: bubblewrap,
+      limits: { maxProcesses: 40 },
+      command: `python3 -c '${bomb}'\n${ok}`,
+    });
     const outcome = await runSandboxed(job);
     expect(outcome.status).toBe('ok');
     const forked = Number(/fork refused after (\d+) children/.exec(outcome.logs.stdoutTail)?.[1]);
@@ -124,7 +138,9 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
     const shared = join(scratch.job({}).experimentDir, '..', `shared-${process.pid}`);
     mkdirSync(shared, { recursive: true });
     writeFileSync(join(shared, 'data.txt'), 'shared data\n');
-    const hidden = await runSandboxed(scratch.job({ sandbox: bubblewrap, command: `cat ${shared}/data.txt 2>/dev/null || echo missing\n${ok}` }));
+    const hidden = await runSandboxed(
+      scratch.job({ sandbox: bubblewrap, command: `cat ${shared}/data.txt 2>/dev/null || echo missing\n${ok}` }),
+    );
     expect(hidden.logs.stdoutTail).toBe('missing\n');
     const shown = await runSandboxed(
       scratch.job({ sandbox: { ...bubblewrap, readPaths: [shared] }, command: `cat ${shared}/data.txt\n${ok}` }),
@@ -136,7 +152,9 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
 describe('runSandboxed under unshare', () => {
   it('contains a setsid daemon and cuts the network', async () => {
     const marker = uniqueSleepSeconds();
-    const outcome = await runSandboxed(scratch.job({ sandbox: unshare, command: `setsid sleep ${marker} &\n${connect()}\n${ok}` }));
+    const outcome = await runSandboxed(
+      scratch.job({ sandbox: unshare, command: `setsid sleep ${marker} &\n${connect()}\n${ok}` }),
+    );
     expect(outcome.status).toBe('ok');
     expect(outcome.logs.stdoutTail).toBe('no network\n');
     expect(await survivorsOf(marker)).toEqual([]);
@@ -145,15 +163,24 @@ describe('runSandboxed under unshare', () => {
 
 describe('runSandboxed: sandbox modes that are missing', () => {
   it('refuses a named mode this machine lacks, naming the key', async () => {
-    const capabilities = { ...sandboxCapabilities(), isolation: { bubblewrap: false, unshare: false }, bwrapPath: null };
-    const error = await runSandboxed(scratch.job({ sandbox: bubblewrap }), { capabilities }).catch((caught: unknown) => caught);
+    const capabilities = {
+      ...sandboxCapabilities(),
+      isolation: { bubblewrap: false, unshare: false },
+      bwrapPath: null,
+    };
+    const error = await runSandboxed(scratch.job({ sandbox: bubblewrap }), { capabilities }).catch(
+      (caught: unknown) => caught,
+    );
     expect(AsiEvolveError.isInstance(error) && error.key).toBe('evaluator.sandbox.mode');
     expect((error as Error).message).toContain('bwrap was not found');
   });
 
   it('falls back to a process group under auto', async () => {
     const capabilities = { ...sandboxCapabilities(), isolation: { bubblewrap: false, unshare: false } };
-    const outcome = await runSandboxed(scratch.job({ sandbox: { ...bubblewrap, mode: 'auto' }, command: `${connect()}\n${ok}` }), { capabilities });
+    const outcome = await runSandboxed(
+      scratch.job({ sandbox: { ...bubblewrap, mode: 'auto' }, command: `${connect()}\n${ok}` }),
+      { capabilities },
+    );
     expect(outcome.logs.stdoutTail).toBe('connected\n');
   });
 });

@@ -21,7 +21,7 @@ afterAll(() => {
 const spawnLeftovers = [
   'sleep 1000 & echo $! >> pids',
   '( echo $BASHPID >> pids; sleep 1000; echo never ) &',
-  'bash -c \'echo $$ >> pids; exec sleep 1000\' &',
+  "bash -c 'echo $$ >> pids; exec sleep 1000' &",
   '( bash -c \'echo $$ >> pids; trap "" TERM; while :; do sleep 0.1; done\' & wait ) &',
   'sleep 0.3',
 ].join('\n');
@@ -50,7 +50,11 @@ describe('runSandboxed: nothing survives', () => {
   });
 
   it('kills the whole group at a timeout, a SIGTERM-ignoring grandchild included', async () => {
-    const job = scratch.job({ timeoutMs: 800, killGraceMs: 300, command: `${spawnLeftovers}\nwhile :; do sleep 0.05; done` });
+    const job = scratch.job({
+      timeoutMs: 800,
+      killGraceMs: 300,
+      command: `${spawnLeftovers}\nwhile :; do sleep 0.05; done`,
+    });
     const outcome = await runSandboxed(job);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'timeout' });
     const pids = readPids(join(job.stepDir, 'pids'));
@@ -61,7 +65,7 @@ describe('runSandboxed: nothing survives', () => {
   it('does not wait for a process that left the group with setsid and holds the pipes', async () => {
     const job = scratch.job({
       command: [
-        'setsid bash -c \'echo $$ > escaped; exec sleep 1000\' &',
+        "setsid bash -c 'echo $$ > escaped; exec sleep 1000' &",
         'while [ ! -s escaped ]; do sleep 0.02; done',
         'echo "done"',
         'echo \'{"eval_score": 1}\' > results.json',

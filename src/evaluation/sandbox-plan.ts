@@ -14,7 +14,11 @@ export interface SandboxPlan {
 }
 
 /** The settings of a job that has none: a process group only, as before sandbox modes existed. */
-export const processGroupOnly: SandboxSettings = Object.freeze({ mode: 'none', network: true, readPaths: [] }) as SandboxSettings;
+export const processGroupOnly: SandboxSettings = Object.freeze({
+  mode: 'none',
+  network: true,
+  readPaths: [],
+}) as SandboxSettings;
 
 /**
  * Resolves the settings against what this machine allows. `auto` takes bubblewrap, else
@@ -58,7 +62,11 @@ function bubblewrapReason(capabilities: SandboxCapabilities): string {
   return capabilities.isolation.bubblewrap ? 'bubblewrap not chosen' : 'bubblewrap does not work here';
 }
 
-function describeLimits(limits: ResourceLimits, capabilities: SandboxCapabilities, processLimitHolds: boolean): { active: string | null; missing: string[] } {
+function describeLimits(
+  limits: ResourceLimits,
+  capabilities: SandboxCapabilities,
+  processLimitHolds: boolean,
+): { active: string | null; missing: string[] } {
   const missing: string[] = [];
   if (capabilities.prlimitPath === null) {
     return { active: null, missing: ['resource limits (prlimit not found)'] };
@@ -86,21 +94,31 @@ export function describeSandbox(plan: SandboxPlan, capabilities: SandboxCapabili
   const missing: string[] = [];
   if (plan.mode === 'bubblewrap') {
     active.push('own PID namespace (nothing outlives an evaluation, setsid included)');
-    active.push('filesystem view: system folders and the experiment read-only, without its config, database, best/ and other steps; only the step folder writable');
+    active.push(
+      'filesystem view: system folders and the experiment read-only, without its config, database, best/ and other steps; only the step folder writable',
+    );
     if (plan.dropUser !== null) active.push(`candidates run as uid ${plan.dropUser.uid}`);
   } else if (plan.mode === 'unshare') {
     active.push('own PID namespace (nothing outlives an evaluation, setsid included)');
     if (capabilities.setprivPath !== null) {
-      active.push('own mount namespace: every folder read-only but the step folder; the experiment\'s config, database, best/ and other steps hidden');
+      active.push(
+        "own mount namespace: every folder read-only but the step folder; the experiment's config, database, best/ and other steps hidden",
+      );
       if (plan.dropUser !== null) active.push(`candidates run as uid ${plan.dropUser.uid}`);
-      missing.push(`a filesystem view (${bubblewrapReason(capabilities)}: candidates can read the rest of the machine)`);
+      missing.push(
+        `a filesystem view (${bubblewrapReason(capabilities)}: candidates can read the rest of the machine)`,
+      );
     } else {
-      missing.push(`a read-only filesystem (setpriv not found) and a filesystem view (${bubblewrapReason(capabilities)}): candidates can read and write what this user can`);
+      missing.push(
+        `a read-only filesystem (setpriv not found) and a filesystem view (${bubblewrapReason(capabilities)}): candidates can read and write what this user can`,
+      );
     }
   } else {
     active.push('process-group kill at the time limit');
     missing.push('containment of setsid escapes');
-    missing.push(`a filesystem view (${bubblewrapReason(capabilities)}: candidates can read and write what this user can, the database included; apt-get install bubblewrap)`);
+    missing.push(
+      `a filesystem view (${bubblewrapReason(capabilities)}: candidates can read and write what this user can, the database included; apt-get install bubblewrap)`,
+    );
   }
   if (plan.network) missing.push('network isolation');
   else active.push('no network');

@@ -22,7 +22,11 @@ describe('runSandboxed: the evaluation contract', () => {
       ].join('\n'),
     });
     const outcome = await runSandboxed(job);
-    expect(outcome).toMatchObject({ status: 'ok', evalScore: 2.5, results: { eval_score: 2.5, success: true, valid: 1 } });
+    expect(outcome).toMatchObject({
+      status: 'ok',
+      evalScore: 2.5,
+      results: { eval_score: 2.5, success: true, valid: 1 },
+    });
     expect(outcome.logs.stdoutTail).toBe(`checking ${job.program.length} bytes\n`);
     expect(outcome.logs.truncated).toBe(false);
     expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
@@ -31,12 +35,17 @@ describe('runSandboxed: the evaluation contract', () => {
     expect(readFileSync(programPath, 'utf8')).toBe(job.program);
     expect(readFileSync(join(job.stepDir, 'cwd.txt'), 'utf8').trim()).toBe(job.stepDir);
     expect(readFileSync(join(job.stepDir, 'args.txt'), 'utf8')).toBe(`${programPath}\n${job.stepDir}\n`);
-    expect(readFileSync(join(job.stepDir, 'asi.txt'), 'utf8')).toBe(`${programPath}\n${job.stepDir}\n${job.experimentDir}\n`);
+    expect(readFileSync(join(job.stepDir, 'asi.txt'), 'utf8')).toBe(
+      `${programPath}\n${job.stepDir}\n${job.experimentDir}\n`,
+    );
     expect(readFileSync(join(job.stepDir, 'stdout.log'), 'utf8')).toBe(outcome.logs.stdoutTail);
   });
 
   it('writes the program file in a subfolder, and only once when it is named code', async () => {
-    const nested = scratch.job({ programFile: 'src/main.py', command: 'test -f src/main.py && echo \'{"eval_score": 1}\' > results.json' });
+    const nested = scratch.job({
+      programFile: 'src/main.py',
+      command: 'test -f src/main.py && echo \'{"eval_score": 1}\' > results.json',
+    });
     expect((await runSandboxed(nested)).status).toBe('ok');
     const plain = scratch.job({ programFile: 'code' });
     expect((await runSandboxed(plain)).status).toBe('ok');
@@ -76,7 +85,9 @@ describe('runSandboxed: the evaluation contract', () => {
 
   it('does not follow a link an earlier attempt left in place of the program file', async () => {
     const outside = join(scratch.job({}).stepDir, '..', 'outside.txt');
-    const first = scratch.job({ command: `echo kept > ${JSON.stringify(outside)}; rm program.py; ln -s ${JSON.stringify(outside)} program.py` });
+    const first = scratch.job({
+      command: `echo kept > ${JSON.stringify(outside)}; rm program.py; ln -s ${JSON.stringify(outside)} program.py`,
+    });
     await runSandboxed(first);
     const second = { ...first, command: 'echo \'{"eval_score": 1}\' > results.json', program: 'second attempt\n' };
     expect((await runSandboxed(second)).status).toBe('ok');
@@ -91,13 +102,21 @@ describe('runSandboxed: the evaluation contract', () => {
   });
 
   it('fails with bad-results on a NaN eval_score, keeping the other fields', async () => {
-    const outcome = await runSandboxed(scratch.job({ command: 'echo \'{"eval_score": NaN, "loss": 0.5}\' > results.json' }));
-    expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-results', results: { eval_score: 'NaN', loss: 0.5 } });
+    const outcome = await runSandboxed(
+      scratch.job({ command: 'echo \'{"eval_score": NaN, "loss": 0.5}\' > results.json' }),
+    );
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'bad-results',
+      results: { eval_score: 'NaN', loss: 0.5 },
+    });
   });
 
-  it('fails as unsuccessful with the evaluator\'s error message', async () => {
+  it("fails as unsuccessful with the evaluator's error message", async () => {
     const outcome = await runSandboxed(
-      scratch.job({ command: 'echo \'{"success": false, "eval_score": 0, "error": "circles 3 and 7 overlap"}\' > results.json' }),
+      scratch.job({
+        command: 'echo \'{"success": false, "eval_score": 0, "error": "circles 3 and 7 overlap"}\' > results.json',
+      }),
     );
     expect(outcome).toMatchObject({ status: 'failed', reason: 'unsuccessful', results: { success: false } });
     expect(outcome.status === 'failed' && outcome.shortMessage).toContain('circles 3 and 7 overlap');
@@ -122,12 +141,20 @@ describe('runSandboxed: the evaluation contract', () => {
   it('lets a check command pass on exit 0 without results.json, when results are not required', async () => {
     const passed = await runSandboxed(scratch.job({ command: 'grep -q candidate "$1"' }), { requireResults: false });
     expect(passed).toMatchObject({ status: 'ok', results: {}, evalScore: 0 });
-    const refused = await runSandboxed(scratch.job({ command: 'echo "uses eval" >&2; exit 1' }), { requireResults: false });
-    expect(refused).toMatchObject({ status: 'failed', reason: 'exit-code', shortMessage: 'exited with code 1: uses eval' });
+    const refused = await runSandboxed(scratch.job({ command: 'echo "uses eval" >&2; exit 1' }), {
+      requireResults: false,
+    });
+    expect(refused).toMatchObject({
+      status: 'failed',
+      reason: 'exit-code',
+      shortMessage: 'exited with code 1: uses eval',
+    });
   });
 
   it('returns the tail of evaluator.log written by the evaluator', async () => {
-    const job = scratch.job({ command: 'echo "epoch 1 loss 0.3" > evaluator.log; echo \'{"eval_score": 1}\' > results.json' });
+    const job = scratch.job({
+      command: 'echo "epoch 1 loss 0.3" > evaluator.log; echo \'{"eval_score": 1}\' > results.json',
+    });
     const outcome = await runSandboxed(job);
     expect(outcome.logs.logFileTail).toBe('epoch 1 loss 0.3\n');
     const without = await runSandboxed(scratch.job({}));
@@ -168,14 +195,23 @@ describe('runSandboxed: resource limits', () => {
   const hog = `${JSON.stringify(process.execPath)} -e 'const kept = []; for (;;) kept.push(Buffer.alloc(64 * 1024 * 1024, 1))'`;
 
   it('detects prlimit and a namespace sandbox on this machine', () => {
-    expect(sandboxCapabilities()).toMatchObject({ processGroupKill: true, resourceLimits: true, containsSessionEscape: true });
+    expect(sandboxCapabilities()).toMatchObject({
+      processGroupKill: true,
+      resourceLimits: true,
+      containsSessionEscape: true,
+    });
   });
 
   it('makes a python3 memory hog fail with reason memory instead of hanging', async () => {
-    const job = scratch.job({ limits: { memoryBytes: 256 * 1024 * 1024 }, command: 'python3 -c "x = bytearray(2 * 1024 ** 3)"' });
+    const job = scratch.job({
+      limits: { memoryBytes: 256 * 1024 * 1024 },
+      command: 'python3 -c "x = bytearray(2 * 1024 ** 3)"',
+    });
     const outcome = await runSandboxed(job);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'memory' });
-    expect(outcome.status === 'failed' && outcome.shortMessage).toContain('ran out of memory (limit 256 MiB per process): MemoryError');
+    expect(outcome.status === 'failed' && outcome.shortMessage).toContain(
+      'ran out of memory (limit 256 MiB per process): MemoryError',
+    );
   });
 
   it('makes a node memory hog fail with reason memory', async () => {

@@ -10,7 +10,14 @@ import { evaluatorError, readResultsFile } from './results-file.js';
 import { type ProcessGroupExit, runProcessGroup } from './run-process-group.js';
 import { isolationPrefix } from './isolation.js';
 import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
-import { handOverStepFolder, prepareStepFolder, readFileTail, stepFileNames, type StepFiles, writeLogTail } from './step-folder.js';
+import {
+  handOverStepFolder,
+  prepareStepFolder,
+  readFileTail,
+  stepFileNames,
+  type StepFiles,
+  writeLogTail,
+} from './step-folder.js';
 import { TailBuffer } from './tail-buffer.js';
 
 export interface SandboxOptions {
@@ -64,10 +71,13 @@ function commandLine(
           ...shell,
         ];
   const limited =
-    capabilities.prlimitPath === null || !hasLimits(job.limits) ? isolated : [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
+    capabilities.prlimitPath === null || !hasLimits(job.limits)
+      ? isolated
+      : [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
   // unshare's --kill-child ends the namespace when unshare dies, but nothing ends unshare when
   // this process is SIGKILLed: a parent-death signal does (bubblewrap has --die-with-parent).
-  if (plan.mode === 'unshare' && capabilities.setprivPath !== null) return [capabilities.setprivPath, '--pdeathsig', 'KILL', '--', ...limited];
+  if (plan.mode === 'unshare' && capabilities.setprivPath !== null)
+    return [capabilities.setprivPath, '--pdeathsig', 'KILL', '--', ...limited];
   // Without a namespace, a parent-death signal would reach the first process only: a watchdog
   // in the group kills the whole group once its stdin, a pipe from this process, closes.
   if (plan.mode === 'none') return [bashPath, '-c', groupWatchdog, 'asi-evolve-watchdog', ...limited];
@@ -80,7 +90,11 @@ function commandLine(
  * {@link candidateSandboxPath}; with bubblewrap forced off, {@link candidateSandboxToolsVariable} too), and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
  * the job's environment does not set them.
  */
-function runEnvironment(job: EvaluationJob, files: StepFiles, capabilities: SandboxCapabilities): { env: Record<string, string>; temporaryDir: string | null } {
+function runEnvironment(
+  job: EvaluationJob,
+  files: StepFiles,
+  capabilities: SandboxCapabilities,
+): { env: Record<string, string>; temporaryDir: string | null } {
   const env: Record<string, string> = { ...job.env };
   env.HOME ??= files.stepDir;
   let temporaryDir: string | null = null;
@@ -138,7 +152,16 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
   }
   if (options.abortSignal?.aborted === true) {
     const logs: EvaluationLogs = { stdoutTail: '', stderrTail: '', truncated: false };
-    return { status: 'failed', reason: 'signal', shortMessage: 'aborted', exitCode: null, signal: null, results: null, durationMs: 0, logs };
+    return {
+      status: 'failed',
+      reason: 'signal',
+      shortMessage: 'aborted',
+      exitCode: null,
+      signal: null,
+      results: null,
+      durationMs: 0,
+      logs,
+    };
   }
 
   const plan = planSandbox(job.sandbox, capabilities);
@@ -163,7 +186,9 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
       onStderr: (chunk) => stderr.push(chunk),
     });
   } catch (error) {
-    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, { cause: error });
+    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   writeLogTail(join(files.stepDir, stepFileNames.stdoutLog), stdout);

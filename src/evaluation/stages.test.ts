@@ -9,10 +9,15 @@ const scratch = createScratch();
 afterAll(() => scratch.cleanup());
 
 const score = (value: number, extra = '') => `echo '{"eval_score": ${value}${extra}}' > results.json`;
-const stage = (name: string, command: string, threshold: number | null = null, timeoutMs = 10_000): EvaluationStage => ({ name, command, timeoutMs, threshold });
+const stage = (
+  name: string,
+  command: string,
+  threshold: number | null = null,
+  timeoutMs = 10_000,
+): EvaluationStage => ({ name, command, timeoutMs, threshold });
 
 describe('runStages', () => {
-  it('runs every stage in order in the step folder; the outcome is the last stage\'s, with every stage kept', async () => {
+  it("runs every stage in order in the step folder; the outcome is the last stage's, with every stage kept", async () => {
     const job = scratch.job({});
     const outcome = await runStages(job, [
       stage('quick', `echo quick >> order.txt; echo "quick log"; ${score(0.5, ', "cases": 2')}`, 0.1),
@@ -27,22 +32,37 @@ describe('runStages', () => {
     expect(outcome.status === 'ok' && outcome.results).toMatchObject({
       eval_score: 2.5,
       cases: 50,
-      [stagesResultsKey]: { quick: { status: 'passed', eval_score: 0.5, threshold: 0.1, results: { cases: 2 } }, full: { status: 'passed', eval_score: 2.5 } },
+      [stagesResultsKey]: {
+        quick: { status: 'passed', eval_score: 0.5, threshold: 0.1, results: { cases: 2 } },
+        full: { status: 'passed', eval_score: 2.5 },
+      },
     });
     expect(outcome.logs.stdoutTail).toBe('=== stage quick ===\nquick log\n\n=== stage full ===\nfull log\n');
   });
 
   it('skips the later stages of a candidate below a threshold, and fails it as below-threshold', async () => {
     const job = scratch.job({});
-    const outcome = await runStages(job, [stage('quick', score(0.05), 0.1), stage('full', `touch full-ran; ${score(3)}`)]);
+    const outcome = await runStages(job, [
+      stage('quick', score(0.05), 0.1),
+      stage('full', `touch full-ran; ${score(3)}`),
+    ]);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'below-threshold' });
-    expect(outcome.status === 'failed' && outcome.shortMessage).toBe('stage "quick": scored 0.05, below the threshold 0.1; later stages skipped');
+    expect(outcome.status === 'failed' && outcome.shortMessage).toBe(
+      'stage "quick": scored 0.05, below the threshold 0.1; later stages skipped',
+    );
     expect(outcome.stages.map((result) => result.status)).toEqual(['below-threshold', 'skipped']);
-    expect(outcome.status === 'failed' && outcome.results).toMatchObject({ eval_score: 0.05, [stagesResultsKey]: { full: { status: 'skipped' } } });
+    expect(outcome.status === 'failed' && outcome.results).toMatchObject({
+      eval_score: 0.05,
+      [stagesResultsKey]: { full: { status: 'skipped' } },
+    });
   });
 
-  it('fails with the failing stage\'s reason, each stage with its own time limit', async () => {
-    const outcome = await runStages(scratch.job({}), [stage('quick', score(1)), stage('full', 'sleep 5', null, 300), stage('extra', score(9))]);
+  it("fails with the failing stage's reason, each stage with its own time limit", async () => {
+    const outcome = await runStages(scratch.job({}), [
+      stage('quick', score(1)),
+      stage('full', 'sleep 5', null, 300),
+      stage('extra', score(9)),
+    ]);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'timeout' });
     expect(outcome.status === 'failed' && outcome.shortMessage).toBe('stage "full": timed out after 0.3 s');
     expect(outcome.stages.map((result) => result.status)).toEqual(['passed', 'failed', 'skipped']);
@@ -60,9 +80,19 @@ describe('runStages', () => {
     const seen: string[] = [];
     const run = async (job: EvaluationJob): Promise<EvaluationOutcome> => {
       seen.push(`${job.command}@${job.timeoutMs}`);
-      return { status: 'ok', results: { eval_score: 1 }, evalScore: 1, durationMs: 5, logs: { stdoutTail: '', stderrTail: '', truncated: false } };
+      return {
+        status: 'ok',
+        results: { eval_score: 1 },
+        evalScore: 1,
+        durationMs: 5,
+        logs: { stdoutTail: '', stderrTail: '', truncated: false },
+      };
     };
-    const outcome = await runStages(scratch.job({}), [stage('a', 'first', null, 100), stage('b', 'second', null, 200)], run);
+    const outcome = await runStages(
+      scratch.job({}),
+      [stage('a', 'first', null, 100), stage('b', 'second', null, 200)],
+      run,
+    );
     expect(seen).toEqual(['first@100', 'second@200']);
     expect(outcome.durationMs).toBe(10);
   });

@@ -38,7 +38,14 @@ export const stagesResultsKey = 'evaluation_stages';
 function stageOf(stage: EvaluationStage, outcome: EvaluationOutcome): StageResult {
   const base = { name: stage.name, threshold: stage.threshold, durationMs: outcome.durationMs };
   if (outcome.status === 'failed') {
-    return { ...base, status: 'failed', evalScore: null, results: outcome.results, reason: outcome.reason, message: outcome.shortMessage };
+    return {
+      ...base,
+      status: 'failed',
+      evalScore: null,
+      results: outcome.results,
+      reason: outcome.reason,
+      message: outcome.shortMessage,
+    };
   }
   const below = stage.threshold !== null && outcome.evalScore < stage.threshold;
   return {
@@ -52,7 +59,16 @@ function stageOf(stage: EvaluationStage, outcome: EvaluationOutcome): StageResul
 }
 
 function skipped(stage: EvaluationStage): StageResult {
-  return { name: stage.name, status: 'skipped', evalScore: null, threshold: stage.threshold, results: null, reason: null, message: null, durationMs: 0 };
+  return {
+    name: stage.name,
+    status: 'skipped',
+    evalScore: null,
+    threshold: stage.threshold,
+    results: null,
+    reason: null,
+    message: null,
+    durationMs: 0,
+  };
 }
 
 /** Every stage's summary, as stored in the node's results (and so shown to the Analyzer). */
@@ -107,7 +123,11 @@ function combineLogs(parts: ReadonlyArray<{ name: string; logs: EvaluationLogs }
  * const outcome = await runStages(job, stagesFromConfig(config.evaluator, experiment.evaluatorCommand, timeoutMs), executor.run);
  * node.metadata.stages = summariseStages(outcome.stages);
  */
-export async function runStages(job: EvaluationJob, stages: readonly EvaluationStage[], run: RunJob = (each) => runSandboxed(each)): Promise<StagedOutcome> {
+export async function runStages(
+  job: EvaluationJob,
+  stages: readonly EvaluationStage[],
+  run: RunJob = (each) => runSandboxed(each),
+): Promise<StagedOutcome> {
   if (stages.length === 0) {
     const outcome = await run(job);
     return { ...outcome, stages: [] };

@@ -1,4 +1,16 @@
-import { closeSync, constants, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AsiEvolveError, fileSystemError } from '../errors.js';
 import type { EvaluationJob } from './outcome.js';
@@ -36,7 +48,10 @@ function replaceFile(path: string, content: string | Buffer): void {
  */
 export function prepareStepFolder(job: EvaluationJob): StepFiles {
   if (!isAbsolute(job.stepDir)) {
-    throw new AsiEvolveError('USAGE', `Expected the job's stepDir to be an absolute path, got ${JSON.stringify(job.stepDir)}`);
+    throw new AsiEvolveError(
+      'USAGE',
+      `Expected the job's stepDir to be an absolute path, got ${JSON.stringify(job.stepDir)}`,
+    );
   }
   const stepDir = resolve(job.stepDir);
   const programPath = resolve(stepDir, job.programFile);
@@ -63,10 +78,14 @@ export function prepareStepFolder(job: EvaluationJob): StepFiles {
     // A full disk stops the run (it would fail every round); other causes fail this evaluation.
     const known = fileSystemError(error, `Could not prepare the step folder ${stepDir}`, stepDir);
     if (AsiEvolveError.isInstance(known) && known.code === 'DISK_FULL') throw known;
-    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not prepare the step folder ${stepDir}: ${(error as Error).message}`, {
-      cause: error,
-      file: stepDir,
-    });
+    throw new AsiEvolveError(
+      'EXECUTOR_UNAVAILABLE',
+      `Could not prepare the step folder ${stepDir}: ${(error as Error).message}`,
+      {
+        cause: error,
+        file: stepDir,
+      },
+    );
   }
   return { stepDir, codePath, programPath, resultsPath };
 }
@@ -84,10 +103,14 @@ export function handOverStepFolder(stepDir: string, user: { uid: number; gid: nu
   try {
     visit(stepDir);
   } catch (error) {
-    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not hand the step folder ${stepDir} to uid ${user.uid}: ${(error as Error).message}`, {
-      cause: error,
-      file: stepDir,
-    });
+    throw new AsiEvolveError(
+      'EXECUTOR_UNAVAILABLE',
+      `Could not hand the step folder ${stepDir} to uid ${user.uid}: ${(error as Error).message}`,
+      {
+        cause: error,
+        file: stepDir,
+      },
+    );
   }
 }
 

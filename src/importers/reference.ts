@@ -263,7 +263,8 @@ function translateConfig(target: string, report: ReportBuilder): void {
     );
   }
   // The keys a reference config sets that only load for compatibility: the same list a run names at its start.
-  for (const key of compatibilityKeysSet([document.toJS()])) report.left(`config.yaml: ${key.path}`, `no effect: ${key.why}`);
+  for (const key of compatibilityKeysSet([document.toJS()]))
+    report.left(`config.yaml: ${key.path}`, `no effect: ${key.why}`);
   if (changed) writeFileSync(path, document.toString());
 }
 

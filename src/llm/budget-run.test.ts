@@ -39,17 +39,26 @@ describe('a budget reached mid-run', () => {
     const parts = await buildRunParts({ config, experiment, store, env: {} });
     // The wiring the preset is to adopt: role models with one budget, resumed from the stored spend.
     const spend = store.spendSummary();
-    const models = createRoleModels(config, {}, {
-      random: createRandom(config.run.seed),
-      onCall: (draft) => recordCall(draft, (orphan) => store.insertLlmCall({ ...orphan, nodeId: null, step: null })),
-      initialSpend: { usd: spend.totalUsd, tokens: spend.inputTokens + spend.outputTokens },
-      baseDir: experiment.dir,
-    });
+    const models = createRoleModels(
+      config,
+      {},
+      {
+        random: createRandom(config.run.seed),
+        onCall: (draft) => recordCall(draft, (orphan) => store.insertLlmCall({ ...orphan, nodeId: null, step: null })),
+        initialSpend: { usd: spend.totalUsd, tokens: spend.inputTokens + spend.outputTokens },
+        baseDir: experiment.dir,
+      },
+    );
     const templates = loadTemplates(experiment.dir);
     const researcher = models.forRole('researcher');
     const analyzer = models.forRole('analyzer');
     if (!researcher || !analyzer) throw new Error('expected models for both roles');
-    parts.loop.round.designer = createLlmResearcher({ model: researcher, templates, maxParseRetries: 1, diffRetries: 1 });
+    parts.loop.round.designer = createLlmResearcher({
+      model: researcher,
+      templates,
+      maxParseRetries: 1,
+      diffRetries: 1,
+    });
     parts.loop.round.analyst = createLlmAnalyzer({ model: analyzer, templates, maxRetries: 1, logBudgetChars: 24_000 });
     const events: string[] = [];
     try {
@@ -80,7 +89,9 @@ describe('a budget reached mid-run', () => {
       // Every stored round is complete: nothing half-stored, every node analysed.
       const nodes = store.listNodes();
       expect(nodes.every((node) => node.analysis !== '')).toBe(true);
-      console.log(`budget run: ${summary.ranThisTime} rounds, $${spent.toFixed(6)} spent ($${stored.toFixed(6)} stored) of $${limitUsd}; one call's worst case $${oneCall.toFixed(6)}`);
+      console.log(
+        `budget run: ${summary.ranThisTime} rounds, $${spent.toFixed(6)} spent ($${stored.toFixed(6)} stored) of $${limitUsd}; one call's worst case $${oneCall.toFixed(6)}`,
+      );
     } finally {
       await parts.close();
       await models.close();

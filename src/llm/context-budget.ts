@@ -113,8 +113,15 @@ export function checkContextBudget(prompts: readonly RolePrompt[]): ContextCheck
   return prompts.map((prompt) => {
     const available = Math.max(0, prompt.contextWindow - prompt.maxOutputTokens);
     const promptTokens = prompt.parts.reduce((sum, part) => sum + estimateTokens(part.text), 0);
-    const base = { role: prompt.role, modelId: prompt.modelId, contextWindow: prompt.contextWindow, promptTokens, available };
-    if (promptTokens <= available) return { ...base, fits: true, wouldTrim: [], tooLongEvenTrimmed: false, warning: null };
+    const base = {
+      role: prompt.role,
+      modelId: prompt.modelId,
+      contextWindow: prompt.contextWindow,
+      promptTokens,
+      available,
+    };
+    if (promptTokens <= available)
+      return { ...base, fits: true, wouldTrim: [], tooLongEvenTrimmed: false, warning: null };
     const trim = trimPromptParts(prompt.parts, available);
     const kinds = [...new Set(trim.trimmed.map((part) => part.kind))].join(', ');
     const what = `${prompt.role}: the worst-case prompt (~${promptTokens} tokens)`;
@@ -156,17 +163,27 @@ export interface FitResult<T> {
  * });
  * if (fitted.trimmed.length) notes.contextTrim = describeTrimmed(fitted.trimmed);
  */
-export function fitDesignContext<T extends FittableContext>(value: T, options: { maxPromptTokens: number; measure: (value: T) => number }): FitResult<T> {
+export function fitDesignContext<T extends FittableContext>(
+  value: T,
+  options: { maxPromptTokens: number; measure: (value: T) => number },
+): FitResult<T> {
   let current: T = { ...value, context: value.context.map((node) => ({ ...node })), cognition: [...value.cognition] };
   let tokens = options.measure(current);
   const trimmed: TrimmedPart[] = [];
   const parentId = value.parent?.id;
   const others = (): number[] =>
-    current.context.map((node, index) => (node.id === parentId ? -1 : index)).filter((index) => index >= 0).reverse();
+    current.context
+      .map((node, index) => (node.id === parentId ? -1 : index))
+      .filter((index) => index >= 0)
+      .reverse();
 
   const attempt = (kind: TrimKind, label: string, change: (draft: T) => void): void => {
     if (tokens <= options.maxPromptTokens) return;
-    const draft: T = { ...current, context: current.context.map((node) => ({ ...node })), cognition: [...current.cognition] };
+    const draft: T = {
+      ...current,
+      context: current.context.map((node) => ({ ...node })),
+      cognition: [...current.cognition],
+    };
     change(draft);
     const next = options.measure(draft);
     if (next >= tokens) return;
@@ -230,7 +247,10 @@ export function withContextFit<C extends FittableContext, P extends { notes: Jso
   return {
     name: designer.name,
     async design(context) {
-      const fitted = fitDesignContext(context, { maxPromptTokens: options.maxPromptTokens, measure: (value) => estimateTokens(options.render(value)) });
+      const fitted = fitDesignContext(context, {
+        maxPromptTokens: options.maxPromptTokens,
+        measure: (value) => estimateTokens(options.render(value)),
+      });
       const proposal = await designer.design(fitted.value);
       if (fitted.trimmed.length === 0) return proposal;
       const note = `${describeTrimmed(fitted.trimmed)}${fitted.fits ? '' : ' (still over the window)'}`;

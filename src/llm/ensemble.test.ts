@@ -9,7 +9,10 @@ describe('createEnsemble', () => {
   it('chooses members with frequencies matching their weights over 2000 calls', async () => {
     const names = ['heavy', 'medium', 'light'];
     const members = names.map((name, index) => ({
-      model: createScriptedModel(Array.from({ length: 2000 }, () => name), { modelId: name, contextWindow: 100_000 - index }),
+      model: createScriptedModel(
+        Array.from({ length: 2000 }, () => name),
+        { modelId: name, contextWindow: 100_000 - index },
+      ),
       weight: [5, 3, 2][index] as number,
     }));
     const ensemble = createEnsemble(members, createRandom(42));

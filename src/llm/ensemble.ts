@@ -28,7 +28,9 @@ export function createEnsemble(members: readonly EnsembleMember[], random: Rando
     }
   }
   const total = members.reduce((sum, member) => sum + member.weight, 0);
-  const windows = members.map((member) => member.model.contextWindow).filter((window): window is number => window !== undefined);
+  const windows = members
+    .map((member) => member.model.contextWindow)
+    .filter((window): window is number => window !== undefined);
   const pick = (): LanguageModel => {
     let threshold = random.next() * total;
     for (const member of members) {

@@ -9,7 +9,13 @@ describe('llm errors', () => {
   });
 
   it('recognises each error by its code, not by its class', () => {
-    const call = new LlmCallError('boom', { reason: 'http', isRetryable: true, provider: 'p', modelId: 'm', statusCode: 503 });
+    const call = new LlmCallError('boom', {
+      reason: 'http',
+      isRetryable: true,
+      provider: 'p',
+      modelId: 'm',
+      statusCode: 503,
+    });
     const exhausted = new LlmRetriesExhaustedError('gave up', [call]);
     expect(LlmCallError.isInstance(call)).toBe(true);
     expect(LlmCallError.isInstance(exhausted)).toBe(false);

@@ -31,9 +31,21 @@ export {
 } from './provider-registry.js';
 export { createRoleModels, longestCallMs, type RoleModels, type RoleModelsOptions } from './role-models.js';
 export { createEnsemble, type EnsembleMember, type EnsembleModel } from './ensemble.js';
-export { BudgetTracker, withBudget, type BudgetLimits, type BudgetOptions, type Reservation, type Spend } from './wrappers/budget.js';
+export {
+  BudgetTracker,
+  withBudget,
+  type BudgetLimits,
+  type BudgetOptions,
+  type Reservation,
+  type Spend,
+} from './wrappers/budget.js';
 export { createAnthropic, ANTHROPIC_BASE_URL, type AnthropicOptions } from './providers/anthropic.js';
-export { createLlamaCpp, NODE_LLAMA_CPP_VERSION, type LlamaCppModel, type LlamaCppOptions } from './providers/llama-cpp.js';
+export {
+  createLlamaCpp,
+  NODE_LLAMA_CPP_VERSION,
+  type LlamaCppModel,
+  type LlamaCppOptions,
+} from './providers/llama-cpp.js';
 export { checkGgufFile } from './providers/gguf-file.js';
 export { createReplayModel, type ReplayMatch, type ReplayOptions } from './providers/replay.js';
 export { readRecordedCalls, type RecordedCall } from './providers/replay-source.js';

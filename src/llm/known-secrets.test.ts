@@ -10,7 +10,12 @@ describe('knownSecrets', () => {
       api: { model: 'm', api_key_env: 'MY_LLM_KEY' },
       models: { other: { model: 'o', api_key: 'literal-key-12345' }, short: { model: 's', api_key: 'abc' } },
     });
-    const env = { MY_LLM_KEY: 'sk-from-env-999999', GITHUB_TOKEN: 'ghp_token_value_1234', HOME: '/root/home/dir', EMPTY_API_KEY: '' };
+    const env = {
+      MY_LLM_KEY: 'sk-from-env-999999',
+      GITHUB_TOKEN: 'ghp_token_value_1234',
+      HOME: '/root/home/dir',
+      EMPTY_API_KEY: '',
+    };
     expect(knownSecrets(config, env)).toEqual(['ghp_token_value_1234', 'sk-from-env-999999', 'literal-key-12345']);
   });
 });
@@ -28,12 +33,22 @@ describe('redaction of what a model echoes', () => {
   it('removes a secret from the reply and from every text of the record', async () => {
     const records: LlmCallRecordDraft[] = [];
     const base = createScriptedModel([`<name>${secret}</name>`, new Error(`401: bad key ${secret}`)]);
-    const model = withRecorder(withReplyRedaction(base, redact), { role: 'researcher', onCall: (record) => records.push(record), redact });
-    const result = await model.generate({ system: `system ${secret}`, messages: [{ role: 'user', content: `prompt ${secret}` }] });
+    const model = withRecorder(withReplyRedaction(base, redact), {
+      role: 'researcher',
+      onCall: (record) => records.push(record),
+      redact,
+    });
+    const result = await model.generate({
+      system: `system ${secret}`,
+      messages: [{ role: 'user', content: `prompt ${secret}` }],
+    });
     expect(result.text).toBe('<name>[redacted]</name>');
     await expect(model.generate({ messages: [{ role: 'user', content: 'again' }] })).rejects.toThrow();
     expect(JSON.stringify(records)).not.toContain(secret);
-    expect(records[0]?.request).toEqual({ system: 'system [redacted]', messages: [{ role: 'user', content: 'prompt [redacted]' }] });
+    expect(records[0]?.request).toEqual({
+      system: 'system [redacted]',
+      messages: [{ role: 'user', content: 'prompt [redacted]' }],
+    });
     expect(records[1]?.error).toBe('401: bad key [redacted]');
   });
 });

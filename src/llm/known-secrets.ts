@@ -37,7 +37,8 @@ export function knownSecrets(config: Pick<Config, 'api' | 'models'>, env: NodeJS
  */
 export function secretRedactor(secrets: readonly string[]): (text: string) => string {
   if (secrets.length === 0) return (text) => text;
-  return (text) => secrets.reduce((clean, secret) => (clean.includes(secret) ? clean.split(secret).join('[redacted]') : clean), text);
+  return (text) =>
+    secrets.reduce((clean, secret) => (clean.includes(secret) ? clean.split(secret).join('[redacted]') : clean), text);
 }
 
 /**

@@ -1,5 +1,13 @@
 import { basename } from 'node:path';
-import { OPENAI_DEFAULT_KEY_ENV, OPENAI_DEFAULT_URL, ROLE_NAMES, llmProviderSpec, type Config, type ProviderName, type RoleName } from '../config/index.js';
+import {
+  OPENAI_DEFAULT_KEY_ENV,
+  OPENAI_DEFAULT_URL,
+  ROLE_NAMES,
+  llmProviderSpec,
+  type Config,
+  type ProviderName,
+  type RoleName,
+} from '../config/index.js';
 import type { ModelPrice, Pricing } from './pricing.js';
 
 export { ROLE_NAMES, type ProviderName, type RoleName };
@@ -49,7 +57,11 @@ type PriceEntry = { input: number; cached_input?: number | undefined; output: nu
 
 function toPrice(entry: PriceEntry | undefined): ModelPrice | undefined {
   if (!entry) return undefined;
-  return { input: entry.input, output: entry.output, ...(entry.cached_input === undefined ? {} : { cachedInput: entry.cached_input }) };
+  return {
+    input: entry.input,
+    output: entry.output,
+    ...(entry.cached_input === undefined ? {} : { cachedInput: entry.cached_input }),
+  };
 }
 
 /**
@@ -107,9 +119,11 @@ export function namedModelSettings(config: Pick<Config, 'api' | 'models'>, name:
     key: `models.${name}`,
     provider: entry.provider,
     modelId,
-    baseURL: entry.base_url ?? (shared && !standsForProviderDefault(entry.provider, api.base_url) ? api.base_url : undefined),
+    baseURL:
+      entry.base_url ?? (shared && !standsForProviderDefault(entry.provider, api.base_url) ? api.base_url : undefined),
     apiKey: entry.api_key ?? (shared ? api.api_key : undefined),
-    apiKeyEnv: entry.api_key_env ?? (shared && api.api_key_env !== OPENAI_DEFAULT_KEY_ENV ? api.api_key_env : defaultKeyEnv),
+    apiKeyEnv:
+      entry.api_key_env ?? (shared && api.api_key_env !== OPENAI_DEFAULT_KEY_ENV ? api.api_key_env : defaultKeyEnv),
     temperature: entry.temperature ?? api.temperature,
     maxTokens: entry.max_tokens ?? api.max_tokens,
     maxCompletionTokens: entry.max_completion_tokens,
@@ -136,7 +150,12 @@ export interface RoleTarget {
 /** Resolves `roles.<role>` (falling back to the main model) into model settings. */
 export function resolveRoleTarget(config: Pick<Config, 'api' | 'models' | 'roles'>, role: RoleName): RoleTarget | null {
   const target = config.roles[role];
-  const named = target === undefined ? [{ model: MAIN_MODEL, weight: 1 }] : typeof target === 'string' ? [{ model: target, weight: 1 }] : target;
+  const named =
+    target === undefined
+      ? [{ model: MAIN_MODEL, weight: 1 }]
+      : typeof target === 'string'
+        ? [{ model: target, weight: 1 }]
+        : target;
   const members: RoleTarget['members'] = [];
   for (const member of named) {
     const settings = namedModelSettings(config, member.model);

@@ -28,7 +28,9 @@ describe('buildModelStack over the real SDK', () => {
     expect(LlmRetriesExhaustedError.isInstance(error)).toBe(true);
     const exhausted = error as LlmRetriesExhaustedError;
     expect(exhausted.errors).toHaveLength(3);
-    expect(exhausted.errors.every((attempt) => LlmCallError.isInstance(attempt) && attempt.reason === 'timeout')).toBe(true);
+    expect(exhausted.errors.every((attempt) => LlmCallError.isInstance(attempt) && attempt.reason === 'timeout')).toBe(
+      true,
+    );
     expect(delays).toHaveLength(2);
     expect(server.requests).toHaveLength(3);
     expect(records.map((record) => [record.attempt, record.error?.includes('300 ms')])).toEqual([
@@ -44,12 +46,15 @@ describe('buildModelStack over the real SDK', () => {
       { text: 'done', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 2000, completion_tokens: 1000 } },
     ]);
     const records: LlmCallRecordDraft[] = [];
-    const model = buildModelStack(createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'gpt-4o-mini' }), {
-      role: 'analyzer',
-      onCall: (record) => records.push(record),
-      deadline: { timeoutMs: 5000 },
-      retry: { maxRetries: 1, baseDelayMs: 0 },
-    });
+    const model = buildModelStack(
+      createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'gpt-4o-mini' }),
+      {
+        role: 'analyzer',
+        onCall: (record) => records.push(record),
+        deadline: { timeoutMs: 5000 },
+        retry: { maxRetries: 1, baseDelayMs: 0 },
+      },
+    );
     expect((await model.generate(ask)).text).toBe('done');
     expect(records).toHaveLength(2);
     expect(records[0]?.error).toContain('overloaded');

@@ -32,7 +32,11 @@ describe('pricing', () => {
 
   it('reports an unknown model as unpriced with zero cost, and treats unknown counts as zero', () => {
     expect(costOf('my-local-model', usage(1000, 0, 1000))).toEqual({ costUsd: 0, priced: false });
-    const cost = costOf('deepseek-chat', { inputTokens: 1_000_000, cachedInputTokens: undefined, outputTokens: undefined });
+    const cost = costOf('deepseek-chat', {
+      inputTokens: 1_000_000,
+      cachedInputTokens: undefined,
+      outputTokens: undefined,
+    });
     expect(cost).toEqual({ costUsd: 0.28, priced: true });
   });
 

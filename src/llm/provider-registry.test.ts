@@ -14,15 +14,22 @@ function settingsOf(api: Record<string, unknown>): ModelSettings {
 describe('the LLM provider registry', () => {
   it('has a descriptor for every provider the config accepts, and the schema lists exactly those', () => {
     expect(providerNames().slice(0, PROVIDER_NAMES.length)).toEqual(PROVIDER_NAMES);
-        for (const provider of PROVIDER_NAMES) {
-      expect(configSchema.safeParse({ models: { x: { provider, model: 'm', model_path: 'm.gguf', transcript: 'run' } } }).success).toBe(true);
+    for (const provider of PROVIDER_NAMES) {
+      expect(
+        configSchema.safeParse({ models: { x: { provider, model: 'm', model_path: 'm.gguf', transcript: 'run' } } })
+          .success,
+      ).toBe(true);
     }
     expect(configSchema.safeParse({ api: { provider: 'echo', model: 'm' } }).success).toBe(false);
     // What an entry must set comes from the provider's spec.
     const noPath = configSchema.safeParse({ models: { x: { provider: 'llama-cpp' } } });
-    expect(noPath.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['models.x.model_path', 'provider llama-cpp needs model_path (the GGUF file)']]);
+    expect(noPath.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['models.x.model_path', 'provider llama-cpp needs model_path (the GGUF file)'],
+    ]);
     expect(PROVIDER_NAMES.filter((name) => providerDescriptor(name).costs)).toEqual(['openai-compatible', 'anthropic']);
-    expect(providerDescriptor('anthropic').describe(settingsOf({ provider: 'anthropic', model: 'claude' }))).toBe('claude at api.anthropic.com');
+    expect(providerDescriptor('anthropic').describe(settingsOf({ provider: 'anthropic', model: 'claude' }))).toBe(
+      'claude at api.anthropic.com',
+    );
   });
 
   it('builds a registered toy provider from settings given in code, and refuses a taken or unknown name', async () => {
@@ -32,7 +39,10 @@ describe('the LLM provider registry', () => {
       costs: false,
       perRole: false,
       describe: (settings) => `${settings.modelId} (echo)`,
-      create: (settings) => createScriptedModel([(options) => `echo: ${options.messages.at(-1)?.content ?? ''}`], { modelId: settings.modelId }),
+      create: (settings) =>
+        createScriptedModel([(options) => `echo: ${options.messages.at(-1)?.content ?? ''}`], {
+          modelId: settings.modelId,
+        }),
     });
     const settings = { ...settingsOf({ model: 'parrot' }), provider: 'echo' };
     const model = createProvider(settings, { env: {} });
@@ -44,6 +54,8 @@ describe('the LLM provider registry', () => {
     expect(taken.message).toContain("'echo' is already registered");
     const unknown = thrownAsiError(() => createProvider({ ...settings, provider: 'nowhere' }, { env: {} }));
     expect(unknown.code).toBe('CONFIG_INVALID');
-    expect(unknown.message).toMatch(/unknown LLM provider 'nowhere' \(known: openai-compatible, anthropic, llama-cpp, replay, echo\)/);
+    expect(unknown.message).toMatch(
+      /unknown LLM provider 'nowhere' \(known: openai-compatible, anthropic, llama-cpp, replay, echo\)/,
+    );
   });
 });

@@ -29,7 +29,11 @@ const seconds = (value: number | undefined): number | undefined => (value === un
 
 /** The API key of a remote provider, from `api_key` or `api_key_env`, named by the key path when missing. */
 function apiKeyOf(settings: ModelSettings, context: ProviderContext, baseURL: string): string | undefined {
-  return resolveApiKey({ api_key: settings.apiKey, api_key_env: settings.apiKeyEnv, base_url: baseURL }, context.env, settings.key);
+  return resolveApiKey(
+    { api_key: settings.apiKey, api_key_env: settings.apiKeyEnv, base_url: baseURL },
+    context.env,
+    settings.key,
+  );
 }
 
 /** What a remote provider's options share, whatever the vendor. */
@@ -142,7 +146,9 @@ const builtinProviders: { readonly [Name in ProviderName]: ProviderDescriptor & 
   },
 };
 
-const registry = new Map<string, ProviderDescriptor>(Object.values(builtinProviders).map((descriptor) => [descriptor.name, descriptor]));
+const registry = new Map<string, ProviderDescriptor>(
+  Object.values(builtinProviders).map((descriptor) => [descriptor.name, descriptor]),
+);
 
 /**
  * Adds a provider under its name, e.g. one a library user wrote; a taken name is refused. The
@@ -151,7 +157,8 @@ const registry = new Map<string, ProviderDescriptor>(Object.values(builtinProvid
  * @example registerProvider({ name: 'echo', spec: { requires: { key: 'model', why: '…' } }, costs: false, perRole: false, describe, create });
  */
 export function registerProvider(descriptor: ProviderDescriptor): void {
-  if (registry.has(descriptor.name)) throw new AsiEvolveError('USAGE', `an LLM provider named '${descriptor.name}' is already registered`);
+  if (registry.has(descriptor.name))
+    throw new AsiEvolveError('USAGE', `an LLM provider named '${descriptor.name}' is already registered`);
   registry.set(descriptor.name, descriptor);
 }
 
@@ -159,7 +166,10 @@ export function registerProvider(descriptor: ProviderDescriptor): void {
 export function providerDescriptor(name: string): ProviderDescriptor {
   const descriptor = registry.get(name);
   if (descriptor === undefined) {
-    throw new AsiEvolveError('CONFIG_INVALID', `unknown LLM provider '${name}' (known: ${[...registry.keys()].join(', ')})`);
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `unknown LLM provider '${name}' (known: ${[...registry.keys()].join(', ')})`,
+    );
   }
   return descriptor;
 }

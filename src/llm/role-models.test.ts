@@ -55,7 +55,11 @@ describe('config: models, roles, budget, pricing', () => {
   });
 
   it('rejects a misspelt key, a bad weight and a negative budget', () => {
-    const issues = issuesOf({ models: { m: { model: 'x', temprature: 1 } }, roles: { researcher: [{ model: 'm', weight: 0 }] }, budget: { usd: -1 } });
+    const issues = issuesOf({
+      models: { m: { model: 'x', temprature: 1 } },
+      roles: { researcher: [{ model: 'm', weight: 0 }] },
+      budget: { usd: -1 },
+    });
     expect(issues.some((issue) => issue.startsWith('models.m.temprature: unknown key'))).toBe(true);
     expect(issues.some((issue) => issue.startsWith('roles.researcher'))).toBe(true);
     expect(issues.some((issue) => issue.startsWith('budget.usd'))).toBe(true);
@@ -81,20 +85,36 @@ describe('createRoleModels', () => {
     return server;
   }
 
-  const build = (config: Config, env: NodeJS.ProcessEnv = {}, extra: Partial<Parameters<typeof createRoleModels>[2]> = {}) =>
-    createRoleModels(config, env, { random: createRandom(1), onCall: (record) => records.push(record), baseDir: dir, ...extra });
+  const build = (
+    config: Config,
+    env: NodeJS.ProcessEnv = {},
+    extra: Partial<Parameters<typeof createRoleModels>[2]> = {},
+  ) =>
+    createRoleModels(config, env, {
+      random: createRandom(1),
+      onCall: (record) => records.push(record),
+      baseDir: dir,
+      ...extra,
+    });
 
   it('falls back to the main model for every role, and gives none without one', async () => {
     const server = await openai([{ text: 'from main' }, { text: 'from analyst' }]);
     const models = build(
-      configOf({ api: { model: 'main-model', base_url: server.url }, models: { analyst: { model: 'analyst-model' } }, roles: { analyzer: 'analyst' } }),
+      configOf({
+        api: { model: 'main-model', base_url: server.url },
+        models: { analyst: { model: 'analyst-model' } },
+        roles: { analyzer: 'analyst' },
+      }),
     );
     expect(models.forRole('debug')?.modelId).toBe('main-model');
     expect(models.forRole('analyzer')?.modelId).toBe('analyst-model');
     expect((await models.forRole('researcher')?.generate(ask))?.text).toBe('from main');
     // The analyst shares api's endpoint (same provider) but not its model.
     await models.forRole('analyzer')?.generate(ask);
-    expect(server.requests.map((request) => (request.body as { model: string }).model)).toEqual(['main-model', 'analyst-model']);
+    expect(server.requests.map((request) => (request.body as { model: string }).model)).toEqual([
+      'main-model',
+      'analyst-model',
+    ]);
     expect(records.map((record) => [record.role, record.modelId])).toEqual([
       ['researcher', 'main-model'],
       ['analyzer', 'analyst-model'],
@@ -103,19 +123,35 @@ describe('createRoleModels', () => {
     // A role left out of `roles` (here the novelty gate's judge) gets the main model.
     expect(models.forRole('novelty_judge')?.modelId).toBe('main-model');
 
-    const none = build(configOf({ api: { provider: 'builtin' }, models: { judge: { model: 'j', base_url: server.url } }, roles: { judge: 'judge' } }));
+    const none = build(
+      configOf({
+        api: { provider: 'builtin' },
+        models: { judge: { model: 'j', base_url: server.url } },
+        roles: { judge: 'judge' },
+      }),
+    );
     expect(none.forRole('researcher')).toBeNull();
     expect(none.forRole('judge')?.modelId).toBe('j');
   });
 
   it('spreads an ensemble over an OpenAI-compatible and an Anthropic server, through the real SDKs', async () => {
     const gpt = await openai(Array.from({ length: 40 }, () => ({ text: 'gpt' })));
-    const claude: FakeAnthropicServer = await startFakeAnthropicServer(Array.from({ length: 40 }, () => ({ text: 'claude' })));
+    const claude: FakeAnthropicServer = await startFakeAnthropicServer(
+      Array.from({ length: 40 }, () => ({ text: 'claude' })),
+    );
     servers.push(claude);
     const models = build(
       configOf({
-        models: { gpt: { model: 'gpt-4o-mini', base_url: gpt.url }, claude: { provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: claude.url } },
-        roles: { researcher: [{ model: 'gpt', weight: 3 }, { model: 'claude', weight: 1 }] },
+        models: {
+          gpt: { model: 'gpt-4o-mini', base_url: gpt.url },
+          claude: { provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: claude.url },
+        },
+        roles: {
+          researcher: [
+            { model: 'gpt', weight: 3 },
+            { model: 'claude', weight: 1 },
+          ],
+        },
       }),
       { OPENAI_API_KEY: 'sk-o', ANTHROPIC_API_KEY: 'sk-a' },
     );
@@ -134,7 +170,9 @@ describe('createRoleModels', () => {
 
   it('never waits forever on a hung server: each attempt ends at the deadline, retries are bounded', async () => {
     const server = await openai([{ hang: true }, { hang: true }, { text: 'too late' }]);
-    const config = configOf({ api: { model: 'm', base_url: server.url, timeout: 0.3, retry_times: 1, retry_delay: 0.01 } });
+    const config = configOf({
+      api: { model: 'm', base_url: server.url, timeout: 0.3, retry_times: 1, retry_delay: 0.01 },
+    });
     const started = performance.now();
     const error = await build(config)
       .forRole('researcher')
@@ -144,12 +182,19 @@ describe('createRoleModels', () => {
     expect(LlmRetriesExhaustedError.isInstance(error)).toBe(true);
     expect(server.requests).toHaveLength(2);
     expect(records.map((record) => record.error?.includes('no answer within 300 ms'))).toEqual([true, true]);
-    console.log(`hung server: gave up after ${Math.round(elapsed)} ms; bound ${longestCallMs({ timeoutSeconds: 0.3, retryTimes: 1 })} ms`);
+    console.log(
+      `hung server: gave up after ${Math.round(elapsed)} ms; bound ${longestCallMs({ timeoutSeconds: 0.3, retryTimes: 1 })} ms`,
+    );
   });
 
   it('abandons a stream that stops halfway and retries it', async () => {
-    const server = await openai([{ text: 'half of an answer that stalls', stallAfter: 3 }, { text: 'the whole answer' }]);
-    const config = configOf({ api: { model: 'm', base_url: server.url, stream: true, idle_timeout: 0.2, retry_times: 2, retry_delay: 0.01 } });
+    const server = await openai([
+      { text: 'half of an answer that stalls', stallAfter: 3 },
+      { text: 'the whole answer' },
+    ]);
+    const config = configOf({
+      api: { model: 'm', base_url: server.url, stream: true, idle_timeout: 0.2, retry_times: 2, retry_delay: 0.01 },
+    });
     const result = await build(config).forRole('researcher')?.generate(ask);
     expect(result?.text).toBe('the whole answer');
     expect(records.map((record) => [record.attempt, record.error === null])).toEqual([
@@ -160,10 +205,17 @@ describe('createRoleModels', () => {
   });
 
   it('honours Retry-After on 429, retries 5xx and malformed JSON, with jitter on its own backoff', async () => {
-    const server = await openai([{ status: 429, retryAfterMs: 40 }, { status: 503 }, { malformed: true }, { text: 'finally' }]);
+    const server = await openai([
+      { status: 429, retryAfterMs: 40 },
+      { status: 503 },
+      { malformed: true },
+      { text: 'finally' },
+    ]);
     const retries: (RetryInfo & { role: string })[] = [];
     const config = configOf({ api: { model: 'm', base_url: server.url, retry_times: 3, retry_delay: 0.02 } });
-    const result = await build(config, {}, { onRetry: (info) => retries.push(info) }).forRole('judge')?.generate(ask);
+    const result = await build(config, {}, { onRetry: (info) => retries.push(info) })
+      .forRole('judge')
+      ?.generate(ask);
     expect(result?.text).toBe('finally');
     expect(retries.map((info) => [info.role, info.attempt, info.error.statusCode])).toEqual([
       ['judge', 1, 429],
@@ -179,7 +231,10 @@ describe('createRoleModels', () => {
   });
 
   it("stops at once on a permanent refusal (401, unknown model) with the provider's message", async () => {
-    const server = await openai([{ status: 404, message: 'The model `gpt-6` does not exist or you do not have access to it.' }, { text: 'never' }]);
+    const server = await openai([
+      { status: 404, message: 'The model `gpt-6` does not exist or you do not have access to it.' },
+      { text: 'never' },
+    ]);
     const error = await build(configOf({ api: { model: 'gpt-6', base_url: server.url, retry_times: 5 } }))
       .forRole('researcher')
       ?.generate(ask)
@@ -191,7 +246,9 @@ describe('createRoleModels', () => {
   });
 
   it('refuses a call before sending it once the token budget could be crossed, counting earlier spend', async () => {
-    const server = await openai(Array.from({ length: 20 }, () => ({ text: 'ok', usage: { prompt_tokens: 300, completion_tokens: 200 } })));
+    const server = await openai(
+      Array.from({ length: 20 }, () => ({ text: 'ok', usage: { prompt_tokens: 300, completion_tokens: 200 } })),
+    );
     const config = configOf({ api: { model: 'm', base_url: server.url, max_tokens: 500 }, budget: { tokens: 3000 } });
     const models = build(config, {}, { initialSpend: { usd: 0, tokens: 1000 } });
     const researcher = models.forRole('researcher');
@@ -211,12 +268,19 @@ describe('createRoleModels', () => {
   it('warns about a model without a price under a money budget; a price in config fixes it', () => {
     const config = configOf({ api: { model: 'my-finetune', base_url: 'http://127.0.0.1:9/v1' }, budget: { usd: 1 } });
     expect(build(config).notices[0]).toContain('my-finetune (api) has no known price');
-    const priced = configOf({ api: { model: 'my-finetune', base_url: 'http://127.0.0.1:9/v1', price: { input: 1, output: 2 } }, budget: { usd: 1 } });
+    const priced = configOf({
+      api: { model: 'my-finetune', base_url: 'http://127.0.0.1:9/v1', price: { input: 1, output: 2 } },
+      budget: { usd: 1 },
+    });
     expect(build(priced).notices.some((notice) => notice.includes('no known price'))).toBe(false);
   });
 
   it('names the config key when a model has no API key', () => {
-    const config = configOf({ models: { claude: { provider: 'anthropic', model: 'claude-sonnet-4-5' } }, roles: { analyzer: 'claude' }, api: { provider: 'builtin' } });
+    const config = configOf({
+      models: { claude: { provider: 'anthropic', model: 'claude-sonnet-4-5' } },
+      roles: { analyzer: 'claude' },
+      api: { provider: 'builtin' },
+    });
     let caught: unknown;
     try {
       build(config, {});
@@ -228,10 +292,18 @@ describe('createRoleModels', () => {
   });
 
   it('checks a local GGUF model at creation and the node-llama-cpp package in prepare()', async () => {
-    const missingFile = configOf({ models: { local: { provider: 'llama-cpp', model_path: 'models/absent.gguf' } }, roles: { researcher: 'local' } });
+    const missingFile = configOf({
+      models: { local: { provider: 'llama-cpp', model_path: 'models/absent.gguf' } },
+      roles: { researcher: 'local' },
+    });
     expect(() => build(missingFile)).toThrow(/absent\.gguf does not exist \(models\.local\.model_path\)/);
     writeFileSync(join(dir, 'tiny.gguf'), Buffer.from('GGUF\u0003\u0000\u0000\u0000'));
-    const models = build(configOf({ models: { local: { provider: 'llama-cpp', model_path: 'tiny.gguf' } }, roles: { researcher: 'local' } }));
+    const models = build(
+      configOf({
+        models: { local: { provider: 'llama-cpp', model_path: 'tiny.gguf' } },
+        roles: { researcher: 'local' },
+      }),
+    );
     expect(models.forRole('researcher')?.modelId).toBe('tiny.gguf');
     await expect(models.prepare()).rejects.toThrow(/npm i node-llama-cpp@3\.21\.1/);
     await models.close();

@@ -158,7 +158,10 @@ export function createRoleModels(
     }
     const members = target.members.map((member) => ({ model: stackFor(member.settings, role), weight: member.weight }));
     models.set(role, createEnsemble(members, options.random.fork(`ensemble:${role}`)));
-    describeRole(role, `ensemble of ${target.members.map((member) => `${describeSettings(member.settings)} ×${member.weight}`).join('; ')}`);
+    describeRole(
+      role,
+      `ensemble of ${target.members.map((member) => `${describeSettings(member.settings)} ×${member.weight}`).join('; ')}`,
+    );
   }
 
   const notices: string[] = [];
@@ -172,7 +175,8 @@ export function createRoleModels(
       }
     }
   }
-  if (config.budget.usd !== undefined || config.budget.tokens !== undefined) notices.push(`Budget: ${budget.describe()}.`);
+  if (config.budget.usd !== undefined || config.budget.tokens !== undefined)
+    notices.push(`Budget: ${budget.describe()}.`);
 
   const localModels = (): LlamaCppModel[] =>
     [...providers.values()].filter((provider): provider is LlamaCppModel => provider.provider === 'llama-cpp');
@@ -181,7 +185,11 @@ export function createRoleModels(
     forRole,
     // One line per distinct model: "gpt-5-mini at … (every role)" when all roles share it.
     description: [...rolesByModel]
-      .map(([model, roles]) => (rolesByModel.size === 1 && roles.length === ROLE_NAMES.length ? `${model} (every role)` : `${model} (${roles.join(', ')})`))
+      .map(([model, roles]) =>
+        rolesByModel.size === 1 && roles.length === ROLE_NAMES.length
+          ? `${model} (every role)`
+          : `${model} (${roles.join(', ')})`,
+      )
       .join('; '),
     budget,
     notices,

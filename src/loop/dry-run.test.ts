@@ -60,7 +60,9 @@ describe('estimateRun on the circle-packing demo', () => {
     ]);
     const first = await run(flags(6));
     const firstRatio = before.totals.tokens / first.tokens;
-    console.log(`dry run, no history: estimated ${before.totals.tokens} tokens ($${before.totals.costUsd.toFixed(5)}), the run used ${first.tokens} ($${first.usd.toFixed(5)}): ratio ${firstRatio.toFixed(2)}`);
+    console.log(
+      `dry run, no history: estimated ${before.totals.tokens} tokens ($${before.totals.costUsd.toFixed(5)}), the run used ${first.tokens} ($${first.usd.toFixed(5)}): ratio ${firstRatio.toFixed(2)}`,
+    );
     expect(Math.abs(firstRatio - 1)).toBeLessThanOrEqual(0.3);
     expect(before.totals.calls).toBe(first.calls);
 
@@ -69,18 +71,30 @@ describe('estimateRun on the circle-packing demo', () => {
     const store = openStore(again.experiment.databasePath, { readonly: true });
     const history = historyFromStore(store);
     store.close();
-    const after = estimateRun({ config: again.config, experiment: again.experiment, templates: loadTemplates(dir), history });
+    const after = estimateRun({
+      config: again.config,
+      experiment: again.experiment,
+      templates: loadTemplates(dir),
+      history,
+    });
     expect([after.rounds, after.seedRound]).toEqual([6, false]);
     expect(after.time.expectedSeconds).not.toBeNull();
     const second = await run(flags(12));
     const used = second.tokens - first.tokens;
     const secondRatio = after.totals.tokens / used;
-    console.log(`dry run, with history: estimated ${after.totals.tokens} tokens, the next rounds used ${used}: ratio ${secondRatio.toFixed(2)}`);
+    console.log(
+      `dry run, with history: estimated ${after.totals.tokens} tokens, the next rounds used ${used}: ratio ${secondRatio.toFixed(2)}`,
+    );
     expect(Math.abs(secondRatio - 1)).toBeLessThanOrEqual(0.3);
   });
 
   it('prints calls, tokens, cost, time and the budget verdict', () => {
-    const { config, experiment } = setup({ api: { model: 'gpt-4o-mini' }, run: { steps: 30 }, budget: { usd: 0.001 }, pipeline: { judge: { enabled: true } } });
+    const { config, experiment } = setup({
+      api: { model: 'gpt-4o-mini' },
+      run: { steps: 30 },
+      budget: { usd: 0.001 },
+      pipeline: { judge: { enabled: true } },
+    });
     const estimate = estimateRun({ config, experiment, templates: loadTemplates(dir) });
     expect(estimate.roles.map((role) => role.role)).toEqual(['researcher', 'analyzer', 'judge']);
     expect(estimate.budget.withinBudget).toBe(false);
@@ -93,7 +107,10 @@ describe('estimateRun on the circle-packing demo', () => {
   });
 
   it('warns when the worst-case prompt of a role exceeds its context window, saying what would be trimmed', () => {
-    const { config, experiment } = setup({ api: { model: 'gpt-4o-mini', context_window: 14_000, max_tokens: 2000 }, pipeline: { researcher: { max_code_length: 20_000 } } });
+    const { config, experiment } = setup({
+      api: { model: 'gpt-4o-mini', context_window: 14_000, max_tokens: 2000 },
+      pipeline: { researcher: { max_code_length: 20_000 } },
+    });
     const estimate = estimateRun({ config, experiment, templates: loadTemplates(dir), steps: 1 });
     const researcher = estimate.contextChecks.find((check) => check.role === 'researcher');
     expect(researcher?.fits).toBe(false);

@@ -36,7 +36,8 @@ export interface RunHistory {
   spent: { usd: number; tokens: number };
 }
 
-const mean = (values: number[]): number | undefined => (values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length);
+const mean = (values: number[]): number | undefined =>
+  values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** Reads a history from what the store holds. */
 export function historyFromStore(store: { listNodes(): NodeRecord[]; listLlmCalls(): StoredLlmCall[] }): RunHistory {
@@ -46,7 +47,9 @@ export function historyFromStore(store: { listNodes(): NodeRecord[]; listLlmCall
   for (const role of new Set(calls.map((call) => call.role))) {
     const mine = calls.filter((call) => call.role === role);
     const nodesWithCalls = new Set(mine.map((call) => call.nodeId).filter((id) => id !== null)).size;
-    const outputs = mine.filter((call) => call.error === null && call.usage.outputTokens !== undefined).map((call) => call.usage.outputTokens as number);
+    const outputs = mine
+      .filter((call) => call.error === null && call.usage.outputTokens !== undefined)
+      .map((call) => call.usage.outputTokens as number);
     roles[role] = {
       callsPerNode: nodesWithCalls === 0 ? 1 : mine.filter((call) => call.nodeId !== null).length / nodesWithCalls,
       meanOutputTokens: mean(outputs),
@@ -86,9 +89,21 @@ export interface RunEstimate {
   rounds: number;
   seedRound: boolean;
   roles: RoleEstimate[];
-  totals: { calls: number; inputTokens: number; outputTokens: number; tokens: number; costUsd: number; priced: boolean };
+  totals: {
+    calls: number;
+    inputTokens: number;
+    outputTokens: number;
+    tokens: number;
+    costUsd: number;
+    priced: boolean;
+  };
   time: { workers: number; expectedSeconds: number | null; upperBoundSeconds: number };
-  budget: { usd: number | undefined; tokens: number | undefined; spent: { usd: number; tokens: number }; withinBudget: boolean };
+  budget: {
+    usd: number | undefined;
+    tokens: number | undefined;
+    spent: { usd: number; tokens: number };
+    withinBudget: boolean;
+  };
   contextChecks: ContextCheck[];
   /** How each figure was obtained, for the reader. */
   assumptions: string[];
@@ -153,7 +168,12 @@ function modelsOf(target: RoleTarget): string {
 }
 
 /** The cost of a role's tokens, split over its ensemble members by weight. */
-function priceRole(target: RoleTarget, input: number, output: number, pricing: Pricing): { costUsd: number; priced: boolean } {
+function priceRole(
+  target: RoleTarget,
+  input: number,
+  output: number,
+  pricing: Pricing,
+): { costUsd: number; priced: boolean } {
   const weight = target.members.reduce((sum, member) => sum + member.weight, 0);
   let costUsd = 0;
   let priced = true;
@@ -197,20 +217,31 @@ function promptTokens(input: PromptInputs): { tokens: Counted; calls: Counted } 
   const analyse = (parent: NodeRecord | null): void => {
     if (input.roles.analyzer) {
       const motivation = fill('Change one constant. ', 160);
-      const candidate = { task: experiment.task, step: 1, name: 'candidate', motivation, program: input.program, success: true };
+      const candidate = {
+        task: experiment.task,
+        step: 1,
+        name: 'candidate',
+        motivation,
+        program: input.program,
+        success: true,
+      };
       const context = { ...candidate, score: SCORE, results, error: null, logs, bestSampled: parent, parent };
       tokens.analyzer += estimateTokens(templates.analyzer.render(analyzerVariables(context, logs, 0)));
       calls.analyzer++;
     }
     if (input.roles.judge) {
-      tokens.judge += estimateTokens(templates.judge.render(judgeVariables({ task: experiment.task, program: input.program, results })));
+      tokens.judge += estimateTokens(
+        templates.judge.render(judgeVariables({ task: experiment.task, program: input.program, results })),
+      );
       calls.judge++;
     }
   };
   if (input.seedRound) analyse(null);
   for (let index = 0; index < input.rounds; index++) {
     const k = Math.min(config.pipeline.sample_n, input.storedBefore + index);
-    const context = Array.from({ length: k }, (_, id) => syntheticNode(id, input.program, input.analysis, input.resultsChars));
+    const context = Array.from({ length: k }, (_, id) =>
+      syntheticNode(id, input.program, input.analysis, input.resultsChars),
+    );
     const parent = context[0] ?? null;
     // One query per sampled node, top_k each; later queries overlap the first by about half.
     const retrieved = k === 0 ? 0 : Math.min(input.cognition.length, topK + Math.ceil(((k - 1) * topK) / 2));
@@ -226,7 +257,9 @@ function promptTokens(input: PromptInputs): { tokens: Counted; calls: Counted } 
         maxCodeLength: config.pipeline.researcher.max_code_length,
         random: createRandom(index),
       };
-      tokens.researcher += estimateTokens((diff ? templates.researcherDiff : templates.researcher).render(researcherVariables(design, diff)));
+      tokens.researcher += estimateTokens(
+        (diff ? templates.researcherDiff : templates.researcher).render(researcherVariables(design, diff)),
+      );
       calls.researcher++;
     }
     analyse(parent);
@@ -292,7 +325,13 @@ export function estimateRun(options: EstimateRunOptions): RunEstimate {
   });
 
   const roles: RoleEstimate[] = [];
-  const addRole = (role: RoleName, target: RoleTarget | null, callCount: number, inputTokens: number, outputPerCall: number): void => {
+  const addRole = (
+    role: RoleName,
+    target: RoleTarget | null,
+    callCount: number,
+    inputTokens: number,
+    outputPerCall: number,
+  ): void => {
     if (!target || callCount === 0) return;
     // Retries and parse follow-ups: as many calls per node as history shows.
     const factor = history?.roles[role]?.callsPerNode ?? 1;
@@ -302,7 +341,15 @@ export function estimateRun(options: EstimateRunOptions): RunEstimate {
     const perCallMs = history?.roles[role]?.meanDurationMs;
     const seconds = total * (perCallMs ? perCallMs / 1000 : LATENCY_SECONDS + outputPerCall / TOKENS_PER_SECOND);
     const models = target.members.map((member) => member.settings.modelId);
-    roles.push({ role, models, calls: total, inputTokens: input, outputTokens, ...priceRole(target, input, outputTokens, pricing), seconds });
+    roles.push({
+      role,
+      models,
+      calls: total,
+      inputTokens: input,
+      outputTokens,
+      ...priceRole(target, input, outputTokens, pricing),
+      seconds,
+    });
   };
   addRole('researcher', researcher, calls.researcher, tokens.researcher, output.researcher);
   addRole('analyzer', analyzer, calls.analyzer, tokens.analyzer, output.analyzer);
@@ -311,7 +358,9 @@ export function estimateRun(options: EstimateRunOptions): RunEstimate {
   if (manager && !existsSync(join(experiment.dir, 'prompts', 'analyzer.jinja2'))) {
     const managerOutput = Math.min(maxOutput(manager), MANAGER_OUTPUT_TOKENS);
     addRole('manager', manager, 1, MANAGER_INPUT_TOKENS + estimateTokens(experiment.task), managerOutput);
-    assumptions.push(`the manager's one call: ~${MANAGER_INPUT_TOKENS} tokens of instructions plus the task in, ~${MANAGER_OUTPUT_TOKENS} out`);
+    assumptions.push(
+      `the manager's one call: ~${MANAGER_INPUT_TOKENS} tokens of instructions plus the task in, ~${MANAGER_OUTPUT_TOKENS} out`,
+    );
   }
 
   const sum = (pick: (role: RoleEstimate) => number): number => roles.reduce((total, role) => total + pick(role), 0);
@@ -332,9 +381,12 @@ export function estimateRun(options: EstimateRunOptions): RunEstimate {
   const llmSeconds = sum((role) => role.seconds);
   const upperBoundSeconds = (llmSeconds + evaluations * timeoutSeconds) / workers;
   const meanRuntimeMs = history?.meanRuntimeMs;
-  const expectedSeconds = meanRuntimeMs === undefined ? null : (llmSeconds + (evaluations * meanRuntimeMs) / 1000) / workers;
+  const expectedSeconds =
+    meanRuntimeMs === undefined ? null : (llmSeconds + (evaluations * meanRuntimeMs) / 1000) / workers;
   if (expectedSeconds === null) {
-    assumptions.push(`evaluation time unknown without history: the upper bound takes every evaluation at its ${timeoutSeconds} s limit`);
+    assumptions.push(
+      `evaluation time unknown without history: the upper bound takes every evaluation at its ${timeoutSeconds} s limit`,
+    );
   }
 
   const spent = history?.spent ?? { usd: 0, tokens: 0 };
@@ -379,34 +431,72 @@ function worstCaseChecks(input: WorstCaseInput): ContextCheck[] {
   const diffMode = config.pipeline.researcher.diff_based_evolution;
   const prompts: RolePrompt[] = [];
   const add = (role: string, target: RoleTarget, parts: PromptPart[]): void => {
-    prompts.push({ role, modelId: modelsOf(target), contextWindow: contextWindow(target), maxOutputTokens: maxOutput(target), parts });
+    prompts.push({
+      role,
+      modelId: modelsOf(target),
+      contextWindow: contextWindow(target),
+      maxOutputTokens: maxOutput(target),
+      parts,
+    });
   };
   if (input.researcher) {
     const parent = context[0] ?? null;
-    const design = { task: experiment.task, step: 1, parent, context, cognition, diffMode, maxCodeLength: length, random: createRandom(0) };
-    const rendered = (diffMode ? templates.researcherDiff : templates.researcher).render(researcherVariables(design, diffMode));
+    const design = {
+      task: experiment.task,
+      step: 1,
+      parent,
+      context,
+      cognition,
+      diffMode,
+      maxCodeLength: length,
+      random: createRandom(0),
+    };
+    const rendered = (diffMode ? templates.researcherDiff : templates.researcher).render(
+      researcherVariables(design, diffMode),
+    );
     const parts: PromptPart[] = [];
     for (const node of context.slice(1)) {
       parts.push({ kind: 'context-code', label: `code of #${node.id}`, text: node.program });
       parts.push({ kind: 'context-results', label: `results of #${node.id}`, text: JSON.stringify(node.results) });
       parts.push({ kind: 'context-analysis', label: `analysis of #${node.id}`, text: node.analysis });
     }
-    for (const item of cognition) parts.push({ kind: 'cognition', label: `cognition ${item.id}`, text: `${item.title}\n${item.content}` });
+    for (const item of cognition)
+      parts.push({ kind: 'cognition', label: `cognition ${item.id}`, text: `${item.title}\n${item.content}` });
     // What is not trimmable: the task, the parent, the instructions (the rest of the rendered prompt).
     const trimmable = parts.reduce((sum, part) => sum + part.text.length, 0);
     const fixed = rendered.slice(0, Math.max(0, rendered.length - trimmable));
-    add('researcher', input.researcher, [{ kind: 'fixed', label: 'task, parent and instructions', text: fixed }, ...parts]);
+    add('researcher', input.researcher, [
+      { kind: 'fixed', label: 'task, parent and instructions', text: fixed },
+      ...parts,
+    ]);
   }
   if (input.analyzer) {
     const parent = context[0] ?? null;
     const logs = fill('', LOG_BUDGET_CHARS);
-    const candidate = { task: experiment.task, step: 1, name: 'candidate', motivation: 'motivation', program, success: true, score: SCORE };
-    const analysisContext = { ...candidate, results: parent?.results ?? {}, error: null, logs, bestSampled: parent, parent };
+    const candidate = {
+      task: experiment.task,
+      step: 1,
+      name: 'candidate',
+      motivation: 'motivation',
+      program,
+      success: true,
+      score: SCORE,
+    };
+    const analysisContext = {
+      ...candidate,
+      results: parent?.results ?? {},
+      error: null,
+      logs,
+      bestSampled: parent,
+      parent,
+    };
     const text = templates.analyzer.render(analyzerVariables(analysisContext, logs, 0));
     add('analyzer', input.analyzer, [{ kind: 'fixed', label: 'analyzer prompt', text }]);
   }
   if (input.judge) {
-    const text = templates.judge.render(judgeVariables({ task: experiment.task, program, results: { eval_score: SCORE } }));
+    const text = templates.judge.render(
+      judgeVariables({ task: experiment.task, program, results: { eval_score: SCORE } }),
+    );
     add('judge', input.judge, [{ kind: 'fixed', label: 'judge prompt', text }]);
   }
   return checkContextBudget(prompts);
@@ -423,7 +513,9 @@ const count = (value: number): string => Math.round(value).toLocaleString('en-US
 /** The estimate as text for the terminal. */
 export function formatEstimate(estimate: RunEstimate): string {
   const { totals, time, budget } = estimate;
-  const lines = [`Dry run: ${estimate.rounds} rounds${estimate.seedRound ? ' plus the seed evaluation' : ''}; no model is called.`];
+  const lines = [
+    `Dry run: ${estimate.rounds} rounds${estimate.seedRound ? ' plus the seed evaluation' : ''}; no model is called.`,
+  ];
   if (estimate.roles.length === 0) lines.push('No LLM configured: the built-in operator runs at no cost.');
   for (const role of estimate.roles) {
     const cost = role.priced ? formatUsd(role.costUsd) : `${formatUsd(role.costUsd)} (no price known)`;
@@ -431,12 +523,17 @@ export function formatEstimate(estimate: RunEstimate): string {
     lines.push(`  ${role.role.padEnd(11)} ${role.models.join(', ')}: ${count(role.calls)} calls, ${tokens}, ${cost}`);
   }
   const unpriced = totals.priced ? '' : ' (some models have no price: set pricing)';
-  lines.push(`  total       ${count(totals.calls)} calls, ${count(totals.tokens)} tokens, ${formatUsd(totals.costUsd)}${unpriced}`);
+  lines.push(
+    `  total       ${count(totals.calls)} calls, ${count(totals.tokens)} tokens, ${formatUsd(totals.costUsd)}${unpriced}`,
+  );
   const expected = time.expectedSeconds === null ? '' : `~${formatDuration(time.expectedSeconds)}, `;
   const workers = `${time.workers} worker${time.workers === 1 ? '' : 's'}`;
   lines.push(`  time        ${expected}at most ~${formatDuration(time.upperBoundSeconds)} with ${workers}`);
   if (budget.usd !== undefined || budget.tokens !== undefined) {
-    const limits = [budget.usd === undefined ? null : formatUsd(budget.usd), budget.tokens === undefined ? null : `${count(budget.tokens)} tokens`];
+    const limits = [
+      budget.usd === undefined ? null : formatUsd(budget.usd),
+      budget.tokens === undefined ? null : `${count(budget.tokens)} tokens`,
+    ];
     const verdict = budget.withinBudget ? 'the run fits' : 'the run will stop at the limit before its last round';
     const spent = `${formatUsd(budget.spent.usd)} / ${count(budget.spent.tokens)} tokens`;
     lines.push(`  budget      ${limits.filter(Boolean).join(' and ')}; already spent ${spent}: ${verdict}`);

@@ -1,4 +1,12 @@
-import { combineJudgeScore, repairsToJson, runDebugAttempts, type DebugAgent, type Judge, type JudgeCombination, type StaticCheck } from '../agents/index.js';
+import {
+  combineJudgeScore,
+  repairsToJson,
+  runDebugAttempts,
+  type DebugAgent,
+  type Judge,
+  type JudgeCombination,
+  type StaticCheck,
+} from '../agents/index.js';
 import { trackActivity } from './activity.js';
 import type { Executor } from '../cluster/index.js';
 import type { JsonObject } from '../domain/index.js';
@@ -105,7 +113,13 @@ function evaluationJob(site: EvaluationSite, stepDir: string, program: string, c
 }
 
 /** The user's static check command, in `steps/step_N/static-check`, judged by its exit code. */
-export function runCheckCommand(site: EvaluationSite, command: string, step: number, program: string, abortSignal?: AbortSignal): Promise<EvaluationOutcome> {
+export function runCheckCommand(
+  site: EvaluationSite,
+  command: string,
+  step: number,
+  program: string,
+  abortSignal?: AbortSignal,
+): Promise<EvaluationOutcome> {
   const job = evaluationJob(site, `${stepDirFor(site.stepsDir, step)}/static-check`, program, command);
   return runSandboxed(job, { requireResults: false, ...(abortSignal ? { abortSignal } : {}) });
 }
@@ -128,7 +142,12 @@ export function createEngineer(settings: EngineerSettings): Engineer {
    * Runs the stages on a program in a fresh step folder (or in `stepDir`, e.g. a reproduction
    * folder inside the step's). Lost jobs are resubmitted by the executor itself.
    */
-  const evaluateProgram = (step: number, program: string, abortSignal: AbortSignal | undefined, stepDir?: string): Promise<StagedOutcome> => {
+  const evaluateProgram = (
+    step: number,
+    program: string,
+    abortSignal: AbortSignal | undefined,
+    stepDir?: string,
+  ): Promise<StagedOutcome> => {
     const folder = stepDir ?? prepareStepDir(settings.stepsDir, step);
     const job = evaluationJob(settings, folder, program, settings.evaluatorCommand);
     return trackActivity('evaluation', stepDir === undefined ? 'evaluation' : 're-evaluation', () =>
@@ -144,11 +163,29 @@ export function createEngineer(settings: EngineerSettings): Engineer {
 
     if (candidate.gate && settings.staticCheck) {
       try {
-        const verdict = await settings.staticCheck.check({ task: settings.task, step, name: candidate.name, motivation: candidate.motivation, program, ...(abortSignal ? { abortSignal } : {}) });
+        const verdict = await settings.staticCheck.check({
+          task: settings.task,
+          step,
+          name: candidate.name,
+          motivation: candidate.motivation,
+          program,
+          ...(abortSignal ? { abortSignal } : {}),
+        });
         if (verdict.status === 'reject') {
           prepareStepDir(settings.stepsDir, step);
           const staticCheck = { by: verdict.by, reason: verdict.reason, notes: verdict.notes };
-          return { success: false, evalScore: null, score: null, results: {}, error: `static-check: ${verdict.reason}`, logs: '', stderrTail: '', runtimeMs: 0, metadata: { staticCheck }, program };
+          return {
+            success: false,
+            evalScore: null,
+            score: null,
+            results: {},
+            error: `static-check: ${verdict.reason}`,
+            logs: '',
+            stderrTail: '',
+            runtimeMs: 0,
+            metadata: { staticCheck },
+            program,
+          };
         }
         if (verdict.notes.length > 0) metadata.staticCheck = { notes: verdict.notes };
       } catch (error) {
@@ -185,7 +222,10 @@ export function createEngineer(settings: EngineerSettings): Engineer {
         logs: logsOf(outcome),
         stderrTail: outcome.logs.stderrTail,
         runtimeMs: outcome.durationMs,
-        metadata: { ...metadata, failure: { reason: outcome.reason, exitCode: outcome.exitCode, signal: outcome.signal } },
+        metadata: {
+          ...metadata,
+          failure: { reason: outcome.reason, exitCode: outcome.exitCode, signal: outcome.signal },
+        },
         program,
       };
     }
@@ -194,9 +234,19 @@ export function createEngineer(settings: EngineerSettings): Engineer {
     if (settings.judge) {
       const { judge, combination } = settings.judge;
       try {
-        const verdict = await judge.judge({ task: settings.task, program, results: outcome.results, ...(abortSignal ? { abortSignal } : {}) });
+        const verdict = await judge.judge({
+          task: settings.task,
+          program,
+          results: outcome.results,
+          ...(abortSignal ? { abortSignal } : {}),
+        });
         score = combineJudgeScore(outcome.evalScore, verdict.score, combination);
-        metadata.judge = { score: verdict.score, reason: verdict.reason, ratio: combination.ratio, mode: combination.mode };
+        metadata.judge = {
+          score: verdict.score,
+          reason: verdict.reason,
+          ratio: combination.ratio,
+          mode: combination.mode,
+        };
       } catch (error) {
         if (fatalBeyondBudget(error)) throw error;
         metadata.judge = { error: messageOf(error) };
@@ -219,8 +269,14 @@ export function createEngineer(settings: EngineerSettings): Engineer {
       // The seed is not reproduced but evaluated twice, beside its step folder, when new bests are
       // reproduced: the run learns whether the evaluator is stochastic.
       if (settings.reproduce.count > 0 && !abortSignal?.aborted) {
-        const again = await evaluateProgram(step, program, abortSignal, freshReproductionFolder(stepDirFor(settings.stepsDir, step), 1));
-        const second = again.status === 'ok' ? { score: again.evalScore } : { error: `${again.reason}: ${again.shortMessage}` };
+        const again = await evaluateProgram(
+          step,
+          program,
+          abortSignal,
+          freshReproductionFolder(stepDirFor(settings.stepsDir, step), 1),
+        );
+        const second =
+          again.status === 'ok' ? { score: again.evalScore } : { error: `${again.reason}: ${again.shortMessage}` };
         metadata.seedRepeat = seedRepeatToJson(seedRepeat(outcome.evalScore, second));
       }
       return evaluated;
@@ -231,10 +287,20 @@ export function createEngineer(settings: EngineerSettings): Engineer {
       const report = await reproduceScore(outcome.evalScore, settings.reproduce, (attempt) =>
         evaluateProgram(step, program, abortSignal, freshReproductionFolder(stepDir, attempt)),
       );
-      const record = { reproduced: report.reproduced, tolerance: report.tolerance, runs: report.runs.map((run) => ({ ...run })) };
+      const record = {
+        reproduced: report.reproduced,
+        tolerance: report.tolerance,
+        runs: report.runs.map((run) => ({ ...run })),
+      };
       if (!report.reproduced) {
         // Flagged, and never taken as best: the node fails with the reason.
-        return { ...evaluated, success: false, score: null, error: `unreproducible: ${report.summary ?? ''}`, metadata: { ...metadata, unreproducible: record } };
+        return {
+          ...evaluated,
+          success: false,
+          score: null,
+          error: `unreproducible: ${report.summary ?? ''}`,
+          metadata: { ...metadata, unreproducible: record },
+        };
       }
       metadata.reproduction = record;
     }

@@ -31,7 +31,14 @@ export type LoopEvent =
     }
   /** An evaluation or LLM call of a round started or ended. */
   | ActivityEvent
-  | { type: 'run-end'; reason: 'done' | 'interrupted' | 'budget'; completed: number; target: number; best: NodeRecord | null; message?: string };
+  | {
+      type: 'run-end';
+      reason: 'done' | 'interrupted' | 'budget';
+      completed: number;
+      target: number;
+      best: NodeRecord | null;
+      message?: string;
+    };
 
 /**
  * Notices that parts raise while a run goes on (an executor whose job waits for a worker), passed

@@ -34,7 +34,15 @@ export interface ExperimentRunOptions {
 /** The reading side of an experiment's database. */
 export type ExperimentReader = Pick<
   Store,
-  'listNodes' | 'getNode' | 'bestNode' | 'lineage' | 'nodeSummaries' | 'countNodes' | 'spendSummary' | 'listEvents' | 'listLlmCalls'
+  | 'listNodes'
+  | 'getNode'
+  | 'bestNode'
+  | 'lineage'
+  | 'nodeSummaries'
+  | 'countNodes'
+  | 'spendSummary'
+  | 'listEvents'
+  | 'listLlmCalls'
 >;
 
 /** An experiment folder, its config checked and its database open. */

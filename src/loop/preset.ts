@@ -133,7 +133,8 @@ export async function buildRunParts(options: {
   }
   const templates = loadTemplates(experiment.dir);
   if (researcherModel) {
-    for (const check of estimateRun({ config, experiment, templates, steps: 1 }).contextChecks) if (check.warning) notices.push(check.warning);
+    for (const check of estimateRun({ config, experiment, templates, steps: 1 }).contextChecks)
+      if (check.warning) notices.push(check.warning);
   }
 
   const designer = researcherModel
@@ -159,7 +160,9 @@ export async function buildRunParts(options: {
   let analyst: Analyst;
   if (!config.pipeline.agents.analyzer) {
     analyst = createRawAnalyst();
-    notices.push('Analyzer off (pipeline.agents.analyzer: false): raw results and log tails are stored as the analysis.');
+    notices.push(
+      'Analyzer off (pipeline.agents.analyzer: false): raw results and log tails are stored as the analysis.',
+    );
   } else if (analyzerModel) {
     analyst = createLlmAnalyzer({
       model: analyzerModel,
@@ -175,7 +178,11 @@ export async function buildRunParts(options: {
   // Whether the judge runs is decided here only: the engineer runs the judge it is given.
   let judge: EngineerSettings['judge'] = null;
   if (config.pipeline.judge.enabled) {
-    if (judgeModel) judge = { judge: createLlmJudge({ model: judgeModel, templates, maxRetries: config.pipeline.max_retries.analyzer }), combination: config.pipeline.judge };
+    if (judgeModel)
+      judge = {
+        judge: createLlmJudge({ model: judgeModel, templates, maxRetries: config.pipeline.max_retries.analyzer }),
+        combination: config.pipeline.judge,
+      };
     else notices.push('pipeline.judge.enabled is set but no LLM is configured: the judge is skipped.');
   }
 
@@ -197,12 +204,15 @@ export async function buildRunParts(options: {
   const limits = limitsFromConfig(config.evaluator.sandbox);
   notices.push(describeSandbox(planSandbox(sandbox, capabilities), capabilities, limits));
   const envReport = filterEvaluatorEnv(env, config.evaluator.env_allow, {});
-  if (envReport.refused.length > 0) notices.push(`evaluator.env_allow: refused secret-looking variables: ${envReport.refused.join(', ')}`);
+  if (envReport.refused.length > 0)
+    notices.push(`evaluator.env_allow: refused secret-looking variables: ${envReport.refused.join(', ')}`);
 
   const timeoutMs = (config.evaluator.timeout ?? config.pipeline.engineer_timeout) * 1000;
   const stages = stagesFromConfig(config.evaluator, experiment.evaluatorCommand, timeoutMs);
   if (config.evaluator.stages.length > 0) {
-    const described = stages.map((stage) => `${stage.name}${stage.threshold === null ? '' : ` (threshold ${stage.threshold})`}`);
+    const described = stages.map(
+      (stage) => `${stage.name}${stage.threshold === null ? '' : ` (threshold ${stage.threshold})`}`,
+    );
     notices.push(`Evaluation stages: ${described.join(' → ')}.`);
   }
   const debugModel = roleModel('debug');
@@ -211,7 +221,12 @@ export async function buildRunParts(options: {
   if (debugAttempts > 0 && debugModel) {
     const template = loadDebugTemplate(experiment.dir);
     const maxCodeLength = config.pipeline.researcher.max_code_length;
-    const agent = createLlmDebugAgent({ model: debugModel, template, maxRetries: config.pipeline.max_retries.engineer, maxCodeLength });
+    const agent = createLlmDebugAgent({
+      model: debugModel,
+      template,
+      maxRetries: config.pipeline.max_retries.engineer,
+      maxCodeLength,
+    });
     debug = { agent, attempts: debugAttempts };
     notices.push(`Debug agent: up to ${debugAttempts} repair attempt(s) of each failed evaluation.`);
   } else if (debugAttempts > 0) {
@@ -224,22 +239,42 @@ export async function buildRunParts(options: {
     toleranceFromSeed: configuredTolerance === undefined,
   };
   if (reproduce.count > 0) {
-    const within = configuredTolerance === undefined ? 'a tolerance set by how far the seed\'s two evaluations lie apart' : `${configuredTolerance} (relative)`;
-    notices.push(`Each new best is evaluated ${reproduce.count} more time(s), beside its step folder, and must reproduce within ${within}.`);
+    const within =
+      configuredTolerance === undefined
+        ? "a tolerance set by how far the seed's two evaluations lie apart"
+        : `${configuredTolerance} (relative)`;
+    notices.push(
+      `Each new best is evaluated ${reproduce.count} more time(s), beside its step folder, and must reproduce within ${within}.`,
+    );
   }
 
   const novelty = config.pipeline.novelty;
   let noveltyJudge: NoveltyJudge | undefined;
   if (novelty.enabled && novelty.llm_judge) {
     const noveltyModel = roleModel('novelty_judge');
-    if (noveltyModel) noveltyJudge = createLlmNoveltyJudge({ model: noveltyModel, task: experiment.task, maxRetries: config.pipeline.max_retries.analyzer });
-    else notices.push('pipeline.novelty.llm_judge is set but no LLM is configured: borderline cases are decided by the threshold.');
+    if (noveltyModel)
+      noveltyJudge = createLlmNoveltyJudge({
+        model: noveltyModel,
+        task: experiment.task,
+        maxRetries: config.pipeline.max_retries.analyzer,
+      });
+    else
+      notices.push(
+        'pipeline.novelty.llm_judge is set but no LLM is configured: borderline cases are decided by the threshold.',
+      );
   }
   const noveltyGate = novelty.enabled
-    ? createNoveltyGate({ threshold: novelty.threshold, compare: novelty.compare, judgeBand: novelty.judge_band, ...(noveltyJudge ? { judge: noveltyJudge } : {}) })
+    ? createNoveltyGate({
+        threshold: novelty.threshold,
+        compare: novelty.compare,
+        judgeBand: novelty.judge_band,
+        ...(noveltyJudge ? { judge: noveltyJudge } : {}),
+      })
     : null;
 
-  const executor = options.executor ?? createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
+  const executor =
+    options.executor ??
+    createExecutorFromConfig(config, experiment, { notify: (message) => liveNotices.notify(message) });
   notices.push(`Evaluations: ${executor.description}.`);
   const site: EvaluationSite = {
     executor,
@@ -259,10 +294,19 @@ export async function buildRunParts(options: {
     experimentDir: experiment.dir,
     model: roleModel('static_check'),
     maxRetries: config.pipeline.max_retries.analyzer,
-    runCommand: (program, { step, abortSignal }) => runCheckCommand(site, config.pipeline.static_check.command ?? 'true', step, program, abortSignal),
+    runCommand: (program, { step, abortSignal }) =>
+      runCheckCommand(site, config.pipeline.static_check.command ?? 'true', step, program, abortSignal),
   });
   notices.push(...staticCheck.notices);
-  const engineer = createEngineer({ ...site, task: experiment.task, stages, staticCheck: staticCheck.gate, debug, judge, reproduce });
+  const engineer = createEngineer({
+    ...site,
+    task: experiment.task,
+    stages,
+    staticCheck: staticCheck.gate,
+    debug,
+    judge,
+    reproduce,
+  });
 
   const loop: LoopParts = {
     round: {

@@ -1,7 +1,13 @@
 import type { Analyst, Designer, Proposal } from '../agents/index.js';
 import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
 import { isProposingAnalyst } from '../agents/index.js';
-import { designWithNoveltyGate, noveltyCandidates, noveltyEvents, noveltyMetadata, type NoveltyGate } from '../agents/index.js';
+import {
+  designWithNoveltyGate,
+  noveltyCandidates,
+  noveltyEvents,
+  noveltyMetadata,
+  type NoveltyGate,
+} from '../agents/index.js';
 import { messageOf } from '../errors.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { Random } from '../random.js';
@@ -73,7 +79,11 @@ function sumUsage(calls: readonly LlmCallDraft[]): NewNode['usage'] {
     }
     return total;
   };
-  return { inputTokens: add('inputTokens'), cachedInputTokens: add('cachedInputTokens'), outputTokens: add('outputTokens') };
+  return {
+    inputTokens: add('inputTokens'),
+    cachedInputTokens: add('cachedInputTokens'),
+    outputTokens: add('outputTokens'),
+  };
 }
 
 /** What the LLM calls of a round cost, as stored on its node. */
@@ -97,7 +107,14 @@ function outcomeFields(evaluated: Evaluated, analysis: string) {
 
 async function analyse(
   parts: RoundParts,
-  base: { step: number; name: string; motivation: string; program: string; parent: NodeRecord | null; bestSampled: NodeRecord | null },
+  base: {
+    step: number;
+    name: string;
+    motivation: string;
+    program: string;
+    parent: NodeRecord | null;
+    bestSampled: NodeRecord | null;
+  },
   evaluated: Evaluated,
   abortSignal?: AbortSignal,
 ): Promise<{ analysis: string; note: string | null; proposedItems: ProposedCognitionItem[] }> {
@@ -122,7 +139,11 @@ async function analyse(
     // rule-based analysis rather than lose it.
     if (isFatal(error) && !BudgetReachedError.isInstance(error)) throw error;
     const analysis = await parts.fallbackAnalyst.analyse(context);
-    return { analysis, note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead`, proposedItems: [] };
+    return {
+      analysis,
+      note: `analyzer failed (${messageOf(error)}); rule-based analysis stored instead`,
+      proposedItems: [],
+    };
   }
 }
 
@@ -131,12 +152,23 @@ async function analyse(
  * throws SEED_FAILED before any LLM call (unless `allowFailingSeed`); a successful one is
  * evaluated twice by the engineer when new bests are reproduced (its `seedRepeat` metadata).
  */
-export async function runSeedRound(parts: RoundParts, state: RunState, program: string, abortSignal?: AbortSignal): Promise<RoundResult> {
+export async function runSeedRound(
+  parts: RoundParts,
+  state: RunState,
+  program: string,
+  abortSignal?: AbortSignal,
+): Promise<RoundResult> {
   const { value, calls } = await collectCalls(async () => {
     const motivation = 'The initial program of the experiment.';
-    const evaluated = await parts.engineer.evaluate({ step: 0, program, name: 'seed', motivation, gate: false }, { bestScore: state.bestScore(), abortSignal });
+    const evaluated = await parts.engineer.evaluate(
+      { step: 0, program, name: 'seed', motivation, gate: false },
+      { bestScore: state.bestScore(), abortSignal },
+    );
     if (!evaluated.success && !abortSignal?.aborted && !parts.settings.allowFailingSeed) {
-      throw seedFailedError(evaluated, { stepDir: stepDirFor(parts.settings.stepsDir, 0), sandbox: parts.engineer.settings.sandbox });
+      throw seedFailedError(evaluated, {
+        stepDir: stepDirFor(parts.settings.stepsDir, 0),
+        sandbox: parts.engineer.settings.sandbox,
+      });
     }
     const base = { step: 0, name: 'seed', motivation, program: evaluated.program, parent: null, bestSampled: null };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
@@ -168,14 +200,17 @@ export async function runSeedRound(parts: RoundParts, state: RunState, program: 
 function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
   let best: NodeRecord | null = null;
   for (const node of nodes) {
-    if (node.success && node.score !== null && (best === null || best.score === null || node.score > best.score)) best = node;
+    if (node.success && node.score !== null && (best === null || best.score === null || node.score > best.score))
+      best = node;
   }
   return best;
 }
 
 /** What a round asks the cognition store: each context node's analysis, else its motivation; the task when none has text. */
 export function retrievalQueries(context: readonly NodeRecord[], task: string): string[] {
-  const queries = context.map((node) => (node.analysis.trim() ? node.analysis : node.motivation)).filter((query) => query.trim());
+  const queries = context
+    .map((node) => (node.analysis.trim() ? node.analysis : node.motivation))
+    .filter((query) => query.trim());
   return queries.length > 0 ? queries : [task];
 }
 
@@ -184,13 +219,22 @@ export function retrievalQueries(context: readonly NodeRecord[], task: string): 
  * transaction. Expected failures (an unparseable answer, a failing candidate, an LLM out of
  * retries) become a failed node; only fatal errors throw.
  */
-export async function runRound(parts: RoundParts, state: RunState, step: number, random: Random, abortSignal?: AbortSignal): Promise<RoundResult> {
+export async function runRound(
+  parts: RoundParts,
+  state: RunState,
+  step: number,
+  random: Random,
+  abortSignal?: AbortSignal,
+): Promise<RoundResult> {
   const { settings } = parts;
   const selection: Selection = parts.policy.select({
     n: settings.sampleN,
     random: random.fork(`select:${step}`),
   });
-  state.claim(step, selection.context.map((node) => node.id));
+  state.claim(
+    step,
+    selection.context.map((node) => node.id),
+  );
   const context = selection.context.map((candidate) => state.getNode(candidate.id));
   const parent = selection.parent ? state.getNode(selection.parent.id) : null;
 
@@ -233,9 +277,22 @@ export async function runRound(parts: RoundParts, state: RunState, step: number,
       if (isFatal(error) || abortSignal?.aborted) throw error;
       return { failedDesign: error, cognition, notes };
     }
-    const candidate = { step, program: proposal.program, name: proposal.name, motivation: proposal.motivation, gate: true };
+    const candidate = {
+      step,
+      program: proposal.program,
+      name: proposal.name,
+      motivation: proposal.motivation,
+      gate: true,
+    };
     const evaluated = await parts.engineer.evaluate(candidate, { bestScore: state.bestScore(), abortSignal });
-    const base = { step, name: proposal.name, motivation: proposal.motivation, program: evaluated.program, parent, bestSampled: bestOf(context) };
+    const base = {
+      step,
+      name: proposal.name,
+      motivation: proposal.motivation,
+      program: evaluated.program,
+      parent,
+      bestSampled: bestOf(context),
+    };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;
     return { proposal, evaluated, analysis, cognition, notes, events, proposedItems };
@@ -284,7 +341,11 @@ export async function runRound(parts: RoundParts, state: RunState, step: number,
       ...outcomeFields(evaluated, analysis),
       provenance: proposal.provenance,
       operator: proposal.operator,
-      metadata: { ...evaluated.metadata, ...notes, ...(Object.keys(proposal.notes).length ? { design: proposal.notes } : {}) },
+      metadata: {
+        ...evaluated.metadata,
+        ...notes,
+        ...(Object.keys(proposal.notes).length ? { design: proposal.notes } : {}),
+      },
     },
     calls,
     visitedIds: shared.parentIds,

@@ -101,10 +101,23 @@ afterEach(() => {
 describe('runLoop', () => {
   it('evaluates the seed as node 0, then stores one node per round with id = step', async () => {
     const events: LoopEvent[] = [];
-    const summary = await runLoop({ parts: parts(), store, steps: 4, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
+    const summary = await runLoop({
+      parts: parts(),
+      store,
+      steps: 4,
+      workers: 1,
+      seed: 1,
+      onEvent: (event) => events.push(event),
+    });
     expect(summary).toMatchObject({ reason: 'done', completed: 4, ranThisTime: 4 });
     const nodes = store.listNodes();
-    expect(nodes.map((node) => [node.id, node.step])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+    expect(nodes.map((node) => [node.id, node.step])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
     expect(nodes[0]).toMatchObject({ name: 'seed', operator: 'seed', score: -2, success: true });
     for (const node of nodes.slice(1)) expect(node.parentIds.length).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'best', 'code'), 'utf8')).toBe(store.bestNode()?.program);
@@ -133,7 +146,9 @@ describe('runLoop', () => {
       const nodes = store.listNodes();
       const ids = new Set(nodes.map((node) => node.id));
       // Beyond max_size only protected nodes stay: every first parent of a kept node is kept.
-      for (const node of nodes) if (node.parentIds[0] !== undefined && node.parentIds[0] !== node.id) expect(ids.has(node.parentIds[0])).toBe(true);
+      for (const node of nodes)
+        if (node.parentIds[0] !== undefined && node.parentIds[0] !== node.id)
+          expect(ids.has(node.parentIds[0])).toBe(true);
       const protectedIds = new Set(nodes.map((node) => node.parentIds[0]));
       const best = store.bestNode();
       expect(best).toBeDefined();
@@ -147,13 +162,22 @@ describe('runLoop', () => {
     expect(second).toMatchObject({ reason: 'done', completed: 14, ranThisTime: 6 });
     check();
     expect(store.bestNode()?.score ?? Number.NEGATIVE_INFINITY).toBeGreaterThanOrEqual(bestBefore);
-    expect([...store.completedSteps()].sort((left, right) => left - right)).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
+    expect([...store.completedSteps()].sort((left, right) => left - right)).toEqual(
+      Array.from({ length: 14 }, (_, index) => index + 1),
+    );
   });
 
   it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {
     await runLoop({ parts: parts(), store, steps: 5, workers: 1, seed: 1 });
     const events: LoopEvent[] = [];
-    const summary = await runLoop({ parts: parts(), store, steps: 3, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
+    const summary = await runLoop({
+      parts: parts(),
+      store,
+      steps: 3,
+      workers: 1,
+      seed: 1,
+      onEvent: (event) => events.push(event),
+    });
     expect(summary).toMatchObject({ reason: 'done', completed: 3, target: 3, ranThisTime: 0 });
     expect(events[0]).toMatchObject({ type: 'run-start', completed: 3, beyondTarget: 2 });
     expect(store.listNodes()).toHaveLength(6);
@@ -170,15 +194,23 @@ describe('runLoop', () => {
       },
     };
     const events: LoopEvent[] = [];
-    await runLoop({ parts: parts({ designer: noisy, liveNotices }), store, steps: 2, workers: 1, seed: 1, onEvent: (event) => events.push(event) });
-    expect(events.filter((event) => event.type === 'notice').map((event) => (event as { message: string }).message)).toEqual([
-      'step_1 has waited 60 s for a worker',
-      'step_2 has waited 60 s for a worker',
-    ]);
-    expect(store.listEvents().filter((event) => event.type === 'notice').map((event) => event.message)).toEqual([
-      'step_1 has waited 60 s for a worker',
-      'step_2 has waited 60 s for a worker',
-    ]);
+    await runLoop({
+      parts: parts({ designer: noisy, liveNotices }),
+      store,
+      steps: 2,
+      workers: 1,
+      seed: 1,
+      onEvent: (event) => events.push(event),
+    });
+    expect(
+      events.filter((event) => event.type === 'notice').map((event) => (event as { message: string }).message),
+    ).toEqual(['step_1 has waited 60 s for a worker', 'step_2 has waited 60 s for a worker']);
+    expect(
+      store
+        .listEvents()
+        .filter((event) => event.type === 'notice')
+        .map((event) => event.message),
+    ).toEqual(['step_1 has waited 60 s for a worker', 'step_2 has waited 60 s for a worker']);
   });
 
   it('records a round whose design failed as a failed node and goes on', async () => {
@@ -207,11 +239,20 @@ describe('runLoop', () => {
       name: 'refusing',
       design: async (context) => {
         calls++;
-        if (calls === 2) throw new LlmCallError('Incorrect API key provided', { reason: 'http', statusCode: 401, isRetryable: false, provider: 'openai', modelId: 'm' });
+        if (calls === 2)
+          throw new LlmCallError('Incorrect API key provided', {
+            reason: 'http',
+            statusCode: 401,
+            isRetryable: false,
+            provider: 'openai',
+            modelId: 'm',
+          });
         return builtin.design(context);
       },
     };
-    await expect(runLoop({ parts: parts({ designer: refusing }), store, steps: 5, workers: 1, seed: 3 })).rejects.toThrow(/API key/);
+    await expect(
+      runLoop({ parts: parts({ designer: refusing }), store, steps: 5, workers: 1, seed: 3 }),
+    ).rejects.toThrow(/API key/);
     expect(store.listNodes().map((node) => node.id)).toEqual([0, 1]);
   });
 
@@ -227,7 +268,14 @@ describe('runLoop', () => {
       },
     };
     const events: LoopEvent[] = [];
-    const summary = await runLoop({ parts: parts({ designer: budgeted }), store, steps: 6, workers: 1, seed: 4, onEvent: (event) => events.push(event) });
+    const summary = await runLoop({
+      parts: parts({ designer: budgeted }),
+      store,
+      steps: 6,
+      workers: 1,
+      seed: 4,
+      onEvent: (event) => events.push(event),
+    });
     expect(summary.reason).toBe('budget');
     expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2]);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'budget', message: 'budget of $1.00 reached' });
@@ -253,7 +301,9 @@ describe('runLoop', () => {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    await expect(runLoop({ parts: parts(), store: failing, steps: 12, workers: 2, seed: 3 })).rejects.toThrow('disk I/O error');
+    await expect(runLoop({ parts: parts(), store: failing, steps: 12, workers: 2, seed: 3 })).rejects.toThrow(
+      'disk I/O error',
+    );
     expect(store.listNodes().length).toBeLessThan(6);
   });
 
@@ -294,11 +344,21 @@ describe('runLoop', () => {
     };
     const rule = createRuleBasedAnalyst();
     // Ctrl-C lands while the analysis runs: the round still returns a result.
-    const analyst = { ...rule, analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
-      if (context.step === 1) interrupt.abort();
-      return rule.analyse(context);
-    } };
-    const summary = await runLoop({ parts: parts({ designer: paying, analyst }), store, steps: 3, workers: 1, seed: 4, abortSignal: interrupt.signal });
+    const analyst = {
+      ...rule,
+      analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
+        if (context.step === 1) interrupt.abort();
+        return rule.analyse(context);
+      },
+    };
+    const summary = await runLoop({
+      parts: parts({ designer: paying, analyst }),
+      store,
+      steps: 3,
+      workers: 1,
+      seed: 4,
+      abortSignal: interrupt.signal,
+    });
     expect(summary.reason).toBe('interrupted');
     expect(store.listNodes().map((node) => node.id)).toEqual([0]);
     expect(store.listLlmCalls().map((call) => [call.step, call.nodeId, call.costUsd])).toEqual([[1, null, 0.25]]);
@@ -307,24 +367,34 @@ describe('runLoop', () => {
   it('keeps the spend of an analysed seed that Ctrl-C cut short', async () => {
     const interrupt = new AbortController();
     const rule = createRuleBasedAnalyst();
-    const analyst = { ...rule, analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
-      recordCall({
-        role: 'analyzer',
-        provider: 'fake',
-        modelId: 'm',
-        request: {},
-        responseText: 'analysis',
-        usage: { inputTokens: 50, cachedInputTokens: 0, outputTokens: 5 },
-        costUsd: 0.5,
-        durationMs: 1,
-        error: null,
-        attempt: 1,
-        createdAt: new Date().toISOString(),
-      });
-      interrupt.abort();
-      return rule.analyse(context);
-    } };
-    const summary = await runLoop({ parts: parts({ analyst }), store, steps: 2, workers: 1, seed: 4, abortSignal: interrupt.signal });
+    const analyst = {
+      ...rule,
+      analyse: async (context: Parameters<typeof rule.analyse>[0]) => {
+        recordCall({
+          role: 'analyzer',
+          provider: 'fake',
+          modelId: 'm',
+          request: {},
+          responseText: 'analysis',
+          usage: { inputTokens: 50, cachedInputTokens: 0, outputTokens: 5 },
+          costUsd: 0.5,
+          durationMs: 1,
+          error: null,
+          attempt: 1,
+          createdAt: new Date().toISOString(),
+        });
+        interrupt.abort();
+        return rule.analyse(context);
+      },
+    };
+    const summary = await runLoop({
+      parts: parts({ analyst }),
+      store,
+      steps: 2,
+      workers: 1,
+      seed: 4,
+      abortSignal: interrupt.signal,
+    });
     expect(summary.reason).toBe('interrupted');
     expect(store.listNodes()).toEqual([]);
     expect(store.listLlmCalls().map((call) => [call.step, call.nodeId, call.costUsd])).toEqual([[0, null, 0.5]]);

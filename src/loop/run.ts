@@ -11,7 +11,14 @@ import type { LoopEvent, NoticeRelay } from './events.js';
 import { createEngineer } from './engineer.js';
 import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunState } from './round.js';
 import { reproductionAfterSeed } from './seed-check.js';
-import { isSnapshotOf, moveAsideOldSteps, stepDirFor, writeBestSnapshot, writeNodeFiles, writeTranscripts } from './step-files.js';
+import {
+  isSnapshotOf,
+  moveAsideOldSteps,
+  stepDirFor,
+  writeBestSnapshot,
+  writeNodeFiles,
+  writeTranscripts,
+} from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
 export interface LoopStore {
@@ -59,7 +66,13 @@ export interface LoopParts {
   round: RoundParts;
   settings: LoopSettings;
   /** Stores the cognition items an Analyzer proposed (cognition growth), or null when off. */
-  recordFound: ((nodeId: number, step: number, proposals: readonly ProposedCognitionItem[]) => Promise<{ stored: unknown[]; skipped: unknown[] }>) | null;
+  recordFound:
+    | ((
+        nodeId: number,
+        step: number,
+        proposals: readonly ProposedCognitionItem[],
+      ) => Promise<{ stored: unknown[]; skipped: unknown[] }>)
+    | null;
   /** Notices raised while the run goes on (e.g. an evaluation waiting for a worker); the run shows and records them. */
   liveNotices: NoticeRelay | null;
 }
@@ -222,7 +235,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     const stepDir = stepDirFor(stepsDir, step);
     writeTranscripts(stepDir, result.calls);
     writeNodeFiles(stepDir, node);
-    const isNewBest = node.success && node.score !== null && (best === null || best.score === null || node.score > best.score);
+    const isNewBest =
+      node.success && node.score !== null && (best === null || best.score === null || node.score > best.score);
     if (isNewBest) {
       best = node;
       writeBestSnapshot(settings.bestDir, node, settings.programFile);
@@ -241,7 +255,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     if (!parts.recordFound || result.proposedItems.length === 0) return;
     try {
       const grown = await parts.recordFound(node.id, node.step, result.proposedItems);
-      store.addEvent('cognition-grown', `${grown.stored.length} stored, ${grown.skipped.length} skipped`, {}, node.step);
+      store.addEvent(
+        'cognition-grown',
+        `${grown.stored.length} stored, ${grown.skipped.length} skipped`,
+        {},
+        node.step,
+      );
     } catch (error) {
       store.addEvent('cognition-growth-failed', messageOf(error), {}, node.step);
     }
@@ -267,7 +286,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   if (seedNode !== undefined) {
     const reproduce = round.engineer.settings.reproduce;
     const after = reproductionAfterSeed(reproduce, seedNode.metadata);
-    if (after.settings !== reproduce) round = { ...round, engineer: createEngineer({ ...round.engineer.settings, reproduce: after.settings }) };
+    if (after.settings !== reproduce)
+      round = { ...round, engineer: createEngineer({ ...round.engineer.settings, reproduce: after.settings }) };
     if (after.notice !== null) {
       emit({ type: 'notice', message: after.notice });
       if (seedEvaluatedNow) store.addEvent('notice', after.notice, {}, 0);
@@ -278,7 +298,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   for (let step = 1; step <= steps; step++) if (!completed.has(step)) pending.push(step);
   let done = completed.size;
   const stopController = new AbortController();
-  const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, stopController.signal]) : stopController.signal;
+  const signal = options.abortSignal
+    ? AbortSignal.any([options.abortSignal, stopController.signal])
+    : stopController.signal;
   let fatal: unknown = null;
   let budgetStop: unknown = null;
 
@@ -344,7 +366,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     stopController.abort();
     throw error;
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, () => worker().catch(stopOnCrash)));
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.max(1, workers) }, () => worker().catch(stopOnCrash)),
+  );
   const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (crashed) throw crashed.reason;
   if (fatal !== null) throw fatal;

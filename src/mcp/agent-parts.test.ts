@@ -9,7 +9,10 @@ function node(id: number, score: number, island: number | null): SampleableNode 
 }
 
 function islandPolicy() {
-  const policy = createSamplingPolicy(configSchema.parse({ database: { sampling: { algorithm: 'island', island: { num_islands: 3 } } } }).database.sampling);
+  const policy = createSamplingPolicy(
+    configSchema.parse({ database: { sampling: { algorithm: 'island', island: { num_islands: 3 } } } }).database
+      .sampling,
+  );
   for (const each of [node(0, 1, null), node(1, 2, 0), node(2, 3, 1), node(3, 4, 2)]) policy.observe(each);
   return policy;
 }
@@ -36,7 +39,14 @@ describe('the agent parts', () => {
 
   it("the designer and analyst return the agent's words, marked as its operator", async () => {
     const proposal = await agentDesigner({ name: 'n', motivation: 'm', program: 'p' }).design({} as never);
-    expect(proposal).toEqual({ name: 'n', motivation: 'm', program: 'p', provenance: 'unknown', operator: 'mcp', notes: {} });
+    expect(proposal).toEqual({
+      name: 'n',
+      motivation: 'm',
+      program: 'p',
+      provenance: 'unknown',
+      operator: 'mcp',
+      notes: {},
+    });
     expect(await agentAnalyst('why it worked').analyse({} as never)).toBe('why it worked');
   });
 });

@@ -85,13 +85,18 @@ export async function sampleContextTool(session: McpSession, options: { n?: numb
 /** `search_cognition`: the items closest to a text, as `asi-evolve cognition search` lists them. */
 export async function searchCognitionTool(session: McpSession, options: { query: string; top_k?: number | undefined }) {
   const { config, retriever } = session;
-  if (retriever === null) return { items: [], note: 'the experiment has no cognition items (and cognition growth is off)' };
+  if (retriever === null)
+    return { items: [], note: 'the experiment has no cognition items (and cognition growth is off)' };
   const topK = options.top_k ?? Math.max(config.cognition.retrieval.top_k, 5);
   const found = await retriever.search(options.query, topK, { abortSignal: session.signal });
   const runThreshold = retrievalThreshold(config.cognition);
   return {
     embedder: retriever.embedderId,
     run_threshold: runThreshold,
-    items: found.map(({ item, score }) => ({ ...cognitionEntry(item), score, below_run_threshold: score < runThreshold })),
+    items: found.map(({ item, score }) => ({
+      ...cognitionEntry(item),
+      score,
+      below_run_threshold: score < runThreshold,
+    })),
   };
 }

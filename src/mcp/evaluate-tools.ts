@@ -23,7 +23,10 @@ export async function evaluateTool(session: McpSession, options: { program: stri
   // No known secret reaches a candidate, whatever the agent sent.
   const program = session.redact(options.program);
   const candidate = { step, program, name: 'mcp-evaluate', motivation: '', gate: false };
-  const evaluated = await engineer.evaluate(candidate, { bestScore: session.store.bestNode()?.score ?? null, abortSignal: session.signal });
+  const evaluated = await engineer.evaluate(candidate, {
+    bestScore: session.store.bestNode()?.score ?? null,
+    abortSignal: session.signal,
+  });
   return {
     status: evaluated.success ? 'ok' : 'failed',
     score: evaluated.score,
@@ -51,7 +54,8 @@ export interface RecordNodeOptions {
 function checkParents(session: McpSession, ids: readonly number[]): void {
   const seen = new Set<number>();
   for (const id of ids) {
-    if (seen.has(id)) throw new AsiEvolveError('USAGE', `parent_ids: node ${id} is listed twice`, { key: 'parent_ids' });
+    if (seen.has(id))
+      throw new AsiEvolveError('USAGE', `parent_ids: node ${id} is listed twice`, { key: 'parent_ids' });
     seen.add(id);
     if (session.store.getNode(id) === undefined) {
       throw new AsiEvolveError('USAGE', `parent_ids: no node ${id} in this experiment`, {
@@ -110,7 +114,10 @@ export async function recordNodeTool(session: McpSession, given: RecordNodeOptio
     });
     const round = ended as Extract<LoopEvent, { type: 'round-end' }> | null;
     if (round === null) {
-      const why = summary.reason === 'budget' ? 'the LLM budget is reached (budget.usd / budget.tokens)' : 'the server is closing';
+      const why =
+        summary.reason === 'budget'
+          ? 'the LLM budget is reached (budget.usd / budget.tokens)'
+          : 'the server is closing';
       throw new AsiEvolveError('USAGE', `the node was not stored: ${why}`);
     }
     const { node } = round;

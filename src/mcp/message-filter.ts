@@ -56,7 +56,9 @@ export function filterJsonRpcLines(input: NodeJS.ReadableStream, options: Messag
   const append = (part: Buffer): void => {
     if (oversizedHead !== null || part.length === 0) return;
     if (size + part.length > maxBytes) {
-      oversizedHead = Buffer.concat([...parts, part]).subarray(0, ID_SNIFF_BYTES).toString('utf8');
+      oversizedHead = Buffer.concat([...parts, part])
+        .subarray(0, ID_SNIFF_BYTES)
+        .toString('utf8');
       parts = [];
       size = 0;
       return;
@@ -77,7 +79,9 @@ export function filterJsonRpcLines(input: NodeJS.ReadableStream, options: Messag
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-      options.reply(errorLine(idOf(message), ErrorCode.InvalidRequest, `Invalid Request: not a JSON-RPC 2.0 message${where}`));
+      options.reply(
+        errorLine(idOf(message), ErrorCode.InvalidRequest, `Invalid Request: not a JSON-RPC 2.0 message${where}`),
+      );
       return;
     }
     output.write(`${line}\n`);
@@ -85,7 +89,13 @@ export function filterJsonRpcLines(input: NodeJS.ReadableStream, options: Messag
 
   const endLine = (): void => {
     if (oversizedHead !== null) {
-      options.reply(errorLine(sniffId(oversizedHead), ErrorCode.InvalidRequest, `Invalid Request: the message is over ${maxBytes} bytes, the most this server reads`));
+      options.reply(
+        errorLine(
+          sniffId(oversizedHead),
+          ErrorCode.InvalidRequest,
+          `Invalid Request: the message is over ${maxBytes} bytes, the most this server reads`,
+        ),
+      );
       oversizedHead = null;
       return;
     }

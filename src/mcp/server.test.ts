@@ -19,7 +19,11 @@ const logged: string[] = [];
 const agentVisibleKey = 'sk-mcp-echo-canary-0123456789';
 
 async function connect(): Promise<void> {
-  session = await openMcpSession({ dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SERVICE_API_KEY: agentVisibleKey }, log: (line) => logged.push(line) });
+  session = await openMcpSession({
+    dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SERVICE_API_KEY: agentVisibleKey },
+    log: (line) => logged.push(line),
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await (await createMcpServer(session)).connect(serverSide);
   client = new Client({ name: 'test-agent', version: '1.0.0' });
@@ -61,7 +65,15 @@ afterEach(async () => {
 describe('the MCP tools on an experiment', () => {
   it('lists the tools and describes the task', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['best', 'evaluate', 'record_node', 'sample_context', 'search_cognition', 'stats', 'task']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'best',
+      'evaluate',
+      'record_node',
+      'sample_context',
+      'search_cognition',
+      'stats',
+      'task',
+    ]);
     const task = await callOk('task');
     expect(task).toMatchObject({
       task: 'Maximise the number on the line `score = X` of the program.\n',
@@ -95,7 +107,13 @@ describe('the MCP tools on an experiment', () => {
 
   it('evaluate scores a candidate in a scratch folder and stores nothing', async () => {
     const better = await callOk('evaluate', { program: 'score = 7\n' });
-    expect(better).toMatchObject({ status: 'ok', score: 7, eval_score: 7, reason: null, results: { eval_score: 7, success: true } });
+    expect(better).toMatchObject({
+      status: 'ok',
+      score: 7,
+      eval_score: 7,
+      reason: null,
+      results: { eval_score: 7, success: true },
+    });
     expect(better.logs).toContain('scored 7');
     expect(relative(join(dir, 'steps'), better.folder)).toMatch(/^mcp-[^/]+\/step_1$/);
     expect(existsSync(join(better.folder, 'results.json'))).toBe(true);
@@ -115,8 +133,18 @@ describe('the MCP tools on an experiment', () => {
   it('record_node stores no known secret an agent echoed, and evaluate runs none', async () => {
     await callOk('sample_context');
     const echoed = `uses ${agentVisibleKey}`;
-    await callOk('record_node', { program: `score = 5\n# ${agentVisibleKey}\n`, name: echoed, motivation: echoed, analysis: echoed });
-    expect(session.store.requireNode(1)).toMatchObject({ name: 'uses [redacted]', motivation: 'uses [redacted]', analysis: 'uses [redacted]', program: 'score = 5\n# [redacted]\n' });
+    await callOk('record_node', {
+      program: `score = 5\n# ${agentVisibleKey}\n`,
+      name: echoed,
+      motivation: echoed,
+      analysis: echoed,
+    });
+    expect(session.store.requireNode(1)).toMatchObject({
+      name: 'uses [redacted]',
+      motivation: 'uses [redacted]',
+      analysis: 'uses [redacted]',
+      program: 'score = 5\n# [redacted]\n',
+    });
     expect(readFileSync(join(dir, 'steps', 'step_1', 'code'), 'utf8')).not.toContain(agentVisibleKey);
     const evaluated = await callOk('evaluate', { program: `score = 4\n# ${agentVisibleKey}\n` });
     expect(JSON.stringify(evaluated)).not.toContain(agentVisibleKey);
@@ -124,32 +152,82 @@ describe('the MCP tools on an experiment', () => {
 
   it('record_node stores the agent design as the next round, with its analysis, parents and best/', async () => {
     await callOk('sample_context');
-    const first = await callOk('record_node', { program: 'score = 5\n', name: 'five', motivation: 'a larger score line', analysis: 'Five beats one: raise it further.' });
-    expect(first).toMatchObject({ id: 1, step: 1, score: 5, success: true, is_new_best: true, parent_ids: [0], best: { id: 1, score: 5 } });
+    const first = await callOk('record_node', {
+      program: 'score = 5\n',
+      name: 'five',
+      motivation: 'a larger score line',
+      analysis: 'Five beats one: raise it further.',
+    });
+    expect(first).toMatchObject({
+      id: 1,
+      step: 1,
+      score: 5,
+      success: true,
+      is_new_best: true,
+      parent_ids: [0],
+      best: { id: 1, score: 5 },
+    });
     const stored = session.store.requireNode(1);
-    expect(stored).toMatchObject({ name: 'five', motivation: 'a larger score line', analysis: 'Five beats one: raise it further.', operator: 'mcp', program: 'score = 5\n' });
+    expect(stored).toMatchObject({
+      name: 'five',
+      motivation: 'a larger score line',
+      analysis: 'Five beats one: raise it further.',
+      operator: 'mcp',
+      program: 'score = 5\n',
+    });
     // The seed was visited as the round's parent, and the step folder and best/ are written as a round's.
     expect(session.store.requireNode(0).visitCount).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'steps', 'step_1', 'node.json'), 'utf8'))).toMatchObject({ id: 1, operator: 'mcp' });
-    expect(readFileSync(join(dir, 'steps', 'step_1', 'analysis.md'), 'utf8')).toBe('Five beats one: raise it further.\n');
+    expect(JSON.parse(readFileSync(join(dir, 'steps', 'step_1', 'node.json'), 'utf8'))).toMatchObject({
+      id: 1,
+      operator: 'mcp',
+    });
+    expect(readFileSync(join(dir, 'steps', 'step_1', 'analysis.md'), 'utf8')).toBe(
+      'Five beats one: raise it further.\n',
+    );
     expect(readFileSync(join(dir, 'best', 'code'), 'utf8')).toBe('score = 5\n');
 
-    const second = await callOk('record_node', { program: 'score = 2\n', name: 'two', motivation: 'smaller', analysis: 'Worse.', parent_ids: [1, 0] });
+    const second = await callOk('record_node', {
+      program: 'score = 2\n',
+      name: 'two',
+      motivation: 'smaller',
+      analysis: 'Worse.',
+      parent_ids: [1, 0],
+    });
     expect(second).toMatchObject({ id: 2, score: 2, is_new_best: false, parent_ids: [1, 0], best: { id: 1 } });
-    const failed = await callOk('record_node', { program: 'crash\n', name: 'broken', motivation: 'm', analysis: 'It crashed.', parent_ids: [] });
+    const failed = await callOk('record_node', {
+      program: 'crash\n',
+      name: 'broken',
+      motivation: 'm',
+      analysis: 'It crashed.',
+      parent_ids: [],
+    });
     expect(failed).toMatchObject({ id: 3, success: false, score: null, is_new_best: false, parent_ids: [] });
     expect(failed.error).toMatch(/^exit-code/);
 
     const best = await callOk('best');
     expect(best.best).toMatchObject({ id: 1, score: 5, program: 'score = 5\n', motivation: 'a larger score line' });
     const stats = await callOk('stats', { recent: 2 });
-    expect(stats).toMatchObject({ rounds: 3, succeeded: 2, failed: 1, seed: { score: 1, success: true }, best: { id: 1, score: 5 }, spend: { usd: 0, calls: 0 } });
+    expect(stats).toMatchObject({
+      rounds: 3,
+      succeeded: 2,
+      failed: 1,
+      seed: { score: 1, success: true },
+      best: { id: 1, score: 5 },
+      spend: { usd: 0, calls: 0 },
+    });
     expect(stats.recent.map((node: { id: number }) => node.id)).toEqual([2, 3]);
   });
 
   it('record_node without parent_ids records the nodes sample_context showed; parallel calls take one step each', async () => {
     const recorded = await Promise.all(
-      [3, 4, 2].map((score) => callOk('record_node', { program: `score = ${score}\n`, name: `s${score}`, motivation: 'm', analysis: `scored ${score}` })),
+      [3, 4, 2].map((score) =>
+        callOk('record_node', {
+          program: `score = ${score}\n`,
+          name: `s${score}`,
+          motivation: 'm',
+          analysis: `scored ${score}`,
+        }),
+      ),
     );
     expect(recorded.map((node) => node.id).sort()).toEqual([1, 2, 3]);
     expect(session.store.completedSteps()).toEqual(new Set([1, 2, 3]));
@@ -171,8 +249,18 @@ describe('the MCP tools on an experiment', () => {
   it('answers a bad argument with a tool error naming it', async () => {
     expect(await callError('sample_context', { n: 0 })).toMatch(/n must be at least 1/);
     expect(await callError('evaluate', { program: '  ' })).toMatch(/program is empty/);
-    expect(await callError('record_node', { program: 'score = 2\n', name: 'x', motivation: 'm', analysis: 'a', parent_ids: [99] })).toMatch(/parent_ids: no node 99/);
-    expect(await callError('record_node', { program: 'score = 2\n', name: 'x', motivation: 'm' })).toMatch(/analysis is required at analysis/);
+    expect(
+      await callError('record_node', {
+        program: 'score = 2\n',
+        name: 'x',
+        motivation: 'm',
+        analysis: 'a',
+        parent_ids: [99],
+      }),
+    ).toMatch(/parent_ids: no node 99/);
+    expect(await callError('record_node', { program: 'score = 2\n', name: 'x', motivation: 'm' })).toMatch(
+      /analysis is required at analysis/,
+    );
     expect(await callError('search_cognition', { query: 'x', top_k: 'many' })).toMatch(/top_k must be a number/);
     expect(session.store.countNodes()).toBe(0);
   });
@@ -181,7 +269,12 @@ describe('the MCP tools on an experiment', () => {
     const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
     children.push(holder);
     writeFileSync(join(dir, 'asi-evolve.db.lock'), `${holder.pid}\n`);
-    const message = await callError('record_node', { program: 'score = 5\n', name: 'five', motivation: 'm', analysis: 'a' });
+    const message = await callError('record_node', {
+      program: 'score = 5\n',
+      name: 'five',
+      motivation: 'm',
+      analysis: 'a',
+    });
     expect(message).toContain(`another run (process ${holder.pid}) is already running this experiment`);
     expect(session.store.countNodes()).toBe(0);
     // sample_context still answers: the run stores the seed itself.
@@ -191,7 +284,12 @@ describe('the MCP tools on an experiment', () => {
     // Once the run is gone its lock is taken over.
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.once('exit', resolve));
-    const recorded = await callOk('record_node', { program: 'score = 5\n', name: 'five', motivation: 'm', analysis: 'a' });
+    const recorded = await callOk('record_node', {
+      program: 'score = 5\n',
+      name: 'five',
+      motivation: 'm',
+      analysis: 'a',
+    });
     expect(recorded).toMatchObject({ id: 1, parent_ids: [0] });
     expect(existsSync(join(dir, 'asi-evolve.db.lock'))).toBe(false);
   });

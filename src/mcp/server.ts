@@ -12,11 +12,16 @@ import type { McpSession } from './session.js';
 import { bestTool, statsTool, taskTool } from './summary-tools.js';
 
 /** The MCP SDK is an optional package: only `asi-evolve mcp` needs it. */
-export const mcpUse: OptionalUse = { feature: 'the MCP server (asi-evolve mcp)', packages: ['@modelcontextprotocol/sdk'] };
+export const mcpUse: OptionalUse = {
+  feature: 'the MCP server (asi-evolve mcp)',
+  packages: ['@modelcontextprotocol/sdk'],
+};
 
 function packageVersion(): string {
   try {
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
   } catch {
     return '0.0.0';
@@ -35,11 +40,17 @@ function toolError(tool: string, error: unknown, log: (line: string) => void): C
     return { content: [{ type: 'text', text }], isError: true };
   }
   const message = error instanceof Error ? error.message : String(error);
-  log(`asi-evolve mcp: internal error in ${tool}: ${redactSecrets(error instanceof Error ? (error.stack ?? message) : message)}\n`);
+  log(
+    `asi-evolve mcp: internal error in ${tool}: ${redactSecrets(error instanceof Error ? (error.stack ?? message) : message)}\n`,
+  );
   return { content: [{ type: 'text', text: `${tool}: internal error: ${redactSecrets(message)}` }], isError: true };
 }
 
-function handled<A>(tool: string, session: McpSession, work: (args: A) => Promise<Record<string, unknown>> | Record<string, unknown>) {
+function handled<A>(
+  tool: string,
+  session: McpSession,
+  work: (args: A) => Promise<Record<string, unknown>> | Record<string, unknown>,
+) {
   return async (args: A): Promise<CallToolResult> => {
     try {
       return answer(await work(args));
@@ -53,12 +64,19 @@ function handled<A>(tool: string, session: McpSession, work: (args: A) => Promis
 const text = (what: string, maxLength: number, empty = `${what} is empty`) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`) })
-    .max(maxLength, { error: (issue) => `${what} is ${String((issue.input as string).length)} characters; at most ${maxLength} are accepted` })
+    .max(maxLength, {
+      error: (issue) =>
+        `${what} is ${String((issue.input as string).length)} characters; at most ${maxLength} are accepted`,
+    })
     .refine((value) => value.trim() !== '', { message: empty });
 /** Queries of search_cognition: a paragraph, not a document. */
 const MAX_QUERY_CHARS = 10_000;
 const count = (what: string, maximum: number) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(maximum, `${what} must be at most ${maximum}`);
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(maximum, `${what} must be at most ${maximum}`);
 
 /**
  * The MCP server over one opened experiment: the loop's operations as tools, so that a coding
@@ -68,14 +86,24 @@ const count = (what: string, maximum: number) =>
  * await server.connect(new StdioServerTransport());
  */
 export async function createMcpServer(session: McpSession): Promise<McpServer> {
-  const { McpServer } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/mcp.js')>('@modelcontextprotocol/sdk/server/mcp.js', mcpUse);
+  const { McpServer } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/mcp.js')>(
+    '@modelcontextprotocol/sdk/server/mcp.js',
+    mcpUse,
+  );
   const server = new McpServer({ name: 'asi-evolve', version: packageVersion() });
   // As long as a Researcher's program may be: the same bound as in a round.
-  const program = text('program', session.config.pipeline.researcher.max_code_length, 'program is empty: pass the whole candidate program');
+  const program = text(
+    'program',
+    session.config.pipeline.researcher.max_code_length,
+    'program is empty: pass the whole candidate program',
+  );
 
   server.registerTool(
     'task',
-    { description: "The experiment's task (input.md), how candidates are evaluated (command, program file name), the current best score and how many rounds are stored." },
+    {
+      description:
+        "The experiment's task (input.md), how candidates are evaluated (command, program file name), the current best score and how many rounds are stored.",
+    },
     handled('task', session, () => taskTool(session)),
   );
 
@@ -92,13 +120,18 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
   server.registerTool(
     'search_cognition',
     {
-      description: "The experiment's cognition items (domain knowledge, lessons found by runs) closest to a text, with their similarity, as `asi-evolve cognition search`.",
+      description:
+        "The experiment's cognition items (domain knowledge, lessons found by runs) closest to a text, with their similarity, as `asi-evolve cognition search`.",
       inputSchema: {
         query: text('query', MAX_QUERY_CHARS).describe('text to search for'),
-        top_k: count('top_k', 100).optional().describe('items to return (default: the larger of cognition.retrieval.top_k and 5)'),
+        top_k: count('top_k', 100)
+          .optional()
+          .describe('items to return (default: the larger of cognition.retrieval.top_k and 5)'),
       },
     },
-    handled('search_cognition', session, (args: { query: string; top_k?: number | undefined }) => searchCognitionTool(session, args)),
+    handled('search_cognition', session, (args: { query: string; top_k?: number | undefined }) =>
+      searchCognitionTool(session, args),
+    ),
   );
 
   server.registerTool(
@@ -120,18 +153,36 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
         program: program.describe('the whole candidate program'),
         name: text('name', NODE_TEXT_LIMITS.name).describe('a short name for the design'),
         motivation: text('motivation', NODE_TEXT_LIMITS.motivation).describe('what the design changes and why'),
-        analysis: text('analysis', NODE_TEXT_LIMITS.analysis).describe('your analysis of its evaluation: what worked, what did not, what to try next'),
+        analysis: text('analysis', NODE_TEXT_LIMITS.analysis).describe(
+          'your analysis of its evaluation: what worked, what did not, what to try next',
+        ),
         parent_ids: z
-          .array(z.number({ error: 'parent_ids must hold node ids' }).int('parent_ids must hold whole numbers').min(0, 'parent_ids must hold node ids (>= 0)'), {
-            error: 'parent_ids must be a list of node ids',
-          })
+          .array(
+            z
+              .number({ error: 'parent_ids must hold node ids' })
+              .int('parent_ids must hold whole numbers')
+              .min(0, 'parent_ids must hold node ids (>= 0)'),
+            {
+              error: 'parent_ids must be a list of node ids',
+            },
+          )
           .max(50, 'parent_ids: at most 50 nodes')
           .optional()
-          .describe('the nodes the design builds on, the edited parent first (default: the nodes sample_context showed)'),
+          .describe(
+            'the nodes the design builds on, the edited parent first (default: the nodes sample_context showed)',
+          ),
       },
     },
-    handled('record_node', session, (args: { program: string; name: string; motivation: string; analysis: string; parent_ids?: number[] | undefined }) =>
-      recordNodeTool(session, args),
+    handled(
+      'record_node',
+      session,
+      (args: {
+        program: string;
+        name: string;
+        motivation: string;
+        analysis: string;
+        parent_ids?: number[] | undefined;
+      }) => recordNodeTool(session, args),
     ),
   );
 
@@ -144,10 +195,15 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
   server.registerTool(
     'stats',
     {
-      description: 'Where the experiment stands: rounds stored (succeeded, failed), the seed, the best score, LLM spend and the last rounds with their scores.',
-      inputSchema: { recent: count('recent', 100).optional().describe('how many of the last rounds to list (default 5)') },
+      description:
+        'Where the experiment stands: rounds stored (succeeded, failed), the seed, the best score, LLM spend and the last rounds with their scores.',
+      inputSchema: {
+        recent: count('recent', 100).optional().describe('how many of the last rounds to list (default 5)'),
+      },
     },
-    handled('stats', session, (args: { recent?: number | undefined }) => statsTool(session, { recent: args.recent ?? 5 })),
+    handled('stats', session, (args: { recent?: number | undefined }) =>
+      statsTool(session, { recent: args.recent ?? 5 }),
+    ),
   );
 
   return server;

@@ -2,7 +2,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CognitionRetriever } from '../cognition/index.js';
 import { loadConfig, resolveExperiment, type Config, type Experiment } from '../config/index.js';
-import { acquireRunLock, buildRunParts, createEngineer, runLoop, stepDirFor, type Engineer, type LoopParts, type RunParts } from '../loop/index.js';
+import {
+  acquireRunLock,
+  buildRunParts,
+  createEngineer,
+  runLoop,
+  stepDirFor,
+  type Engineer,
+  type LoopParts,
+  type RunParts,
+} from '../loop/index.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { knownSecrets, secretRedactor } from '../llm/index.js';
@@ -63,7 +72,11 @@ function removeDatabase(path: string): void {
  */
 export async function openMcpSession(options: McpSessionOptions): Promise<McpSession> {
   const dir = resolve(options.dir);
-  const { config } = loadConfig({ experimentDir: dir, env: options.env, ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
+  const { config } = loadConfig({
+    experimentDir: dir,
+    env: options.env,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+  });
   const experiment = resolveExperiment(dir, config);
   const isNewDatabase = !existsSync(experiment.databasePath);
   const store = openStore(experiment.databasePath);
@@ -77,7 +90,9 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
   }
   // The run's "no LLM: built-in operator" notice does not apply: here the agent designs and analyses.
   for (const notice of runParts.notices) if (!notice.startsWith('No LLM configured')) options.log(`${notice}\n`);
-  options.log('MCP: the agent designs and analyses the nodes it records; the seed\'s analysis comes from the configured analyst.\n');
+  options.log(
+    "MCP: the agent designs and analyses the nodes it records; the seed's analysis comes from the configured analyst.\n",
+  );
 
   const parts = runParts.loop;
   const controller = new AbortController();
@@ -98,12 +113,22 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
     return next;
   };
 
-  const freshParts = (): LoopParts => ({ ...parts, round: { ...parts.round, policy: createSamplingPolicy(config.database.sampling) } });
+  const freshParts = (): LoopParts => ({
+    ...parts,
+    round: { ...parts.round, policy: createSamplingPolicy(config.database.sampling) },
+  });
 
   const ensureSeed = async (): Promise<void> => {
     if (experiment.initialProgram === null || store.hasSeed()) return;
     // Zero rounds: the loop only evaluates and stores the seed, with the configured analyst.
-    await runLoop({ parts: freshParts(), store, steps: 0, workers: 1, seed: config.run.seed, abortSignal: controller.signal });
+    await runLoop({
+      parts: freshParts(),
+      store,
+      steps: 0,
+      workers: 1,
+      seed: config.run.seed,
+      abortSignal: controller.signal,
+    });
   };
 
   let scratchSteps = 0;

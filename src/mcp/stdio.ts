@@ -30,7 +30,10 @@ export async function serveMcpOverStdio(options: ServeStdioOptions): Promise<voi
   const stdin = options.stdin ?? process.stdin;
   const restoreConsole = consoleToStderr();
   try {
-    const { StdioServerTransport } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>('@modelcontextprotocol/sdk/server/stdio.js', mcpUse);
+    const { StdioServerTransport } = await importOptional<typeof import('@modelcontextprotocol/sdk/server/stdio.js')>(
+      '@modelcontextprotocol/sdk/server/stdio.js',
+      mcpUse,
+    );
     // The filter uses the SDK's schemas: loaded once the SDK is known to be there.
     const { MAX_MCP_MESSAGE_BYTES, filterJsonRpcLines } = await import('./message-filter.js');
     const session = await openMcpSession(options);
@@ -45,10 +48,14 @@ export async function serveMcpOverStdio(options: ServeStdioOptions): Promise<voi
       const stdout = options.stdout ?? process.stdout;
       // Malformed and oversized messages are answered before the SDK's reader sees them.
       const messages = filterJsonRpcLines(stdin, { reply: (line) => stdout.write(line) });
-      const transport = new StdioServerTransport(messages as unknown as typeof process.stdin, stdout as typeof process.stdout, {
-        // Room for one whole message the filter passed on (it buffers one line at a time).
-        maxBufferSize: 2 * MAX_MCP_MESSAGE_BYTES,
-      });
+      const transport = new StdioServerTransport(
+        messages as unknown as typeof process.stdin,
+        stdout as typeof process.stdout,
+        {
+          // Room for one whole message the filter passed on (it buffers one line at a time).
+          maxBufferSize: 2 * MAX_MCP_MESSAGE_BYTES,
+        },
+      );
       transport.onerror = (error) => options.log(`asi-evolve mcp: ${error.message}\n`);
       await server.connect(transport);
       options.log(`asi-evolve mcp: serving ${session.experiment.dir} on stdio\n`);

@@ -4,7 +4,15 @@ import type { McpSession } from './session.js';
 
 /** A node as the agent sees it in lists: no program, no analysis. */
 export function nodeLine(node: NodeRecord) {
-  return { id: node.id, step: node.step, name: node.name, score: node.score, success: node.success, error: node.error, operator: node.operator };
+  return {
+    id: node.id,
+    step: node.step,
+    name: node.name,
+    score: node.score,
+    success: node.success,
+    error: node.error,
+    operator: node.operator,
+  };
 }
 
 /** `task`: what the experiment asks for and how candidates are scored. */
@@ -64,7 +72,12 @@ export function statsTool(session: McpSession, options: { recent: number }) {
     failed: rounds.length - succeeded,
     seed: seed === undefined ? null : { score: seed.score, success: seed.success, error: seed.error },
     best: best === undefined ? null : { id: best.id, step: best.step, name: best.name, score: best.score },
-    spend: { usd: spend.totalUsd, calls: spend.calls, input_tokens: spend.inputTokens, output_tokens: spend.outputTokens },
+    spend: {
+      usd: spend.totalUsd,
+      calls: spend.calls,
+      input_tokens: spend.inputTokens,
+      output_tokens: spend.outputTokens,
+    },
     recent: rounds.slice(-options.recent).map(nodeLine),
   };
 }

@@ -72,7 +72,9 @@ describe('selectEvictions', () => {
     expect(kept.length).toBeGreaterThanOrEqual(1000);
     // Whatever stayed beyond max_size is protected (a parent of a kept node, in flight, or the best).
     const parents = new Set(kept.map((candidate) => candidate.parentIds[0]));
-    const unprotected = kept.filter((candidate) => !parents.has(candidate.id) && !inFlight.includes(candidate.id) && candidate.id !== best.id);
+    const unprotected = kept.filter(
+      (candidate) => !parents.has(candidate.id) && !inFlight.includes(candidate.id) && candidate.id !== best.id,
+    );
     if (kept.length > 1000) expect(unprotected).toEqual([]);
   });
 });
@@ -85,7 +87,8 @@ describe('EvictionIndex', () => {
     const maxSize = 300;
     for (let id = 0; id < 2000; id++) {
       const ids = [...live.keys()];
-      const parents = ids.length === 0 ? [] : [ids[random.int(ids.length)] as number, ids[random.int(ids.length)] as number];
+      const parents =
+        ids.length === 0 ? [] : [ids[random.int(ids.length)] as number, ids[random.int(ids.length)] as number];
       const added = node(id, random.next() < 0.2 ? null : Math.round(random.next() * 50), parents);
       live.set(id, added);
       index.add(added);
@@ -94,7 +97,10 @@ describe('EvictionIndex', () => {
       const expected = selectEvictions({ nodes: [...live.values()], maxSize, inFlightIds: inFlight });
       // The loop spares its best node by id; selectEvictions finds it by itself.
       const best = [...live.values()].reduce((top, candidate) =>
-        (candidate.score ?? -1) > (top.score ?? -1) || ((candidate.score ?? -1) === (top.score ?? -1) && candidate.id < top.id) ? candidate : top,
+        (candidate.score ?? -1) > (top.score ?? -1) ||
+        ((candidate.score ?? -1) === (top.score ?? -1) && candidate.id < top.id)
+          ? candidate
+          : top,
       );
       expect(index.evict(live.size - maxSize, new Set([...inFlight, best.id]))).toEqual(expected);
       for (const evicted of expected) live.delete(evicted);

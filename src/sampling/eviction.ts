@@ -22,7 +22,8 @@ export interface EvictionOptions {
   bestId?: number | null;
 }
 
-const successful = (node: EvictionCandidate): boolean => node.success && node.score !== null && Number.isFinite(node.score);
+const successful = (node: EvictionCandidate): boolean =>
+  node.success && node.score !== null && Number.isFinite(node.score);
 
 /** Negative when `left` is worse, i.e. evicted first: failed first, then lower score, then older (lower id). */
 export function compareWorstFirst(left: EvictionCandidate, right: EvictionCandidate): number {
@@ -123,9 +124,13 @@ export class EvictionIndex {
 /** Checks `database.max_size`: a positive integer, or null for no bound. */
 export function checkMaxSize(maxSize: number | null): void {
   if (maxSize === null || (Number.isInteger(maxSize) && maxSize >= 1)) return;
-  throw new AsiEvolveError('CONFIG_INVALID', `Expected \`database.max_size\` to be a positive integer or null, got ${JSON.stringify(maxSize)}`, {
-    key: 'database.max_size',
-  });
+  throw new AsiEvolveError(
+    'CONFIG_INVALID',
+    `Expected \`database.max_size\` to be a positive integer or null, got ${JSON.stringify(maxSize)}`,
+    {
+      key: 'database.max_size',
+    },
+  );
 }
 
 /**
@@ -153,7 +158,12 @@ export function selectEvictions(options: EvictionOptions): number[] {
   for (const node of nodes) {
     if (!successful(node)) continue;
     // The same rule as the store's best node: the highest score, ties to the lowest id.
-    if (best === undefined || (node.score as number) > (best.score as number) || (node.score === best.score && node.id < best.id)) best = node;
+    if (
+      best === undefined ||
+      (node.score as number) > (best.score as number) ||
+      (node.score === best.score && node.id < best.id)
+    )
+      best = node;
   }
   if (best !== undefined) spared.add(best.id);
   return EvictionIndex.from(nodes).evict(excess, spared);

@@ -24,7 +24,10 @@ describe('greedy', () => {
   });
 
   it('ranks allowed failed nodes last', () => {
-    const selection = observing(createGreedyPolicy({ allowFailed: true }), nodes).select({ n: 6, random: createRandom(1) });
+    const selection = observing(createGreedyPolicy({ allowFailed: true }), nodes).select({
+      n: 6,
+      random: createRandom(1),
+    });
     expect(selection.context.map((node) => node.id)).toEqual([4, 1, 3, 5, 0, 2]);
   });
 });

@@ -24,7 +24,8 @@ describe('IdPositions', () => {
       }
     }
     const sorted = [...model].sort((left, right) => left - right);
-    for (let position = 0; position < sorted.length; position += 13) expect(positions.at(position)).toBe(sorted[position]);
+    for (let position = 0; position < sorted.length; position += 13)
+      expect(positions.at(position)).toBe(sorted[position]);
   });
 
   it('rejects positions outside the set and ids that are not node ids', () => {

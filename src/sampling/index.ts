@@ -14,4 +14,11 @@ export { createRandomPolicy, type RandomPolicyOptions } from './random-policy.js
 export { createCandidatePoolPolicy, type CandidatePoolOptions } from './candidate-pool.js';
 export { createIslandPolicy, type IslandOptions } from './island/index.js';
 export { sigmoidNormalise, minMaxNormalise, type FitnessNormalisation } from './fitness.js';
-export { selectEvictions, compareWorstFirst, checkMaxSize, EvictionIndex, type EvictionCandidate, type EvictionOptions } from './eviction.js';
+export {
+  selectEvictions,
+  compareWorstFirst,
+  checkMaxSize,
+  EvictionIndex,
+  type EvictionCandidate,
+  type EvictionOptions,
+} from './eviction.js';

@@ -18,7 +18,12 @@ describe('NodeSet', () => {
       } else {
         const success = random.next() > 0.2;
         // Coarse scores make ties, which the order breaks by id.
-        const node = makeNode({ id, success, score: success ? Math.round(random.next() * 40) - 20 : null, visitCount: random.int(3) });
+        const node = makeNode({
+          id,
+          success,
+          score: success ? Math.round(random.next() * 40) - 20 : null,
+          visitCount: random.int(3),
+        });
         set.put(node);
         model.set(id, node);
       }

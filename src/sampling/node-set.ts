@@ -127,7 +127,13 @@ export class NodeSet {
       maximum = (ranking.front() as SampleableNode).score as number;
       minimum = ranking.reverseLowerBound(firstFailedBound).pointer.score as number;
     }
-    return normaliserOf(kind, { count: moments.count, minimum, maximum, mean: moments.mean, variance: moments.variance });
+    return normaliserOf(kind, {
+      count: moments.count,
+      minimum,
+      maximum,
+      mean: moments.mean,
+      variance: moments.variance,
+    });
   }
 
   #unindex(node: SampleableNode): void {

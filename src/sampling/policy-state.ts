@@ -22,9 +22,13 @@ export function readPolicyState(state: JsonValue, policy: string): JsonObject | 
 
 /** The STORE_CORRUPT error for a saved sampler state that cannot be read. */
 export function corruptState(policy: string, reason: string): AsiEvolveError {
-  return new AsiEvolveError('STORE_CORRUPT', `Saved state of sampling policy "${policy}" cannot be restored: ${reason}`, {
-    hint: 'The sampler state in the database was changed outside the tool; restore a backup or start a new run.',
-  });
+  return new AsiEvolveError(
+    'STORE_CORRUPT',
+    `Saved state of sampling policy "${policy}" cannot be restored: ${reason}`,
+    {
+      hint: 'The sampler state in the database was changed outside the tool; restore a backup or start a new run.',
+    },
+  );
 }
 
 /** A non-negative integer field of a saved state. */

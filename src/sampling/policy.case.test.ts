@@ -38,7 +38,12 @@ export function makeWorld(seed: number): World {
   return { nodes, nextId: nodes.length };
 }
 
-function randomNode(id: number, step: number, island: number | null, outcome: ReturnType<typeof createRandom>): SampleableNode {
+function randomNode(
+  id: number,
+  step: number,
+  island: number | null,
+  outcome: ReturnType<typeof createRandom>,
+): SampleableNode {
   const success = outcome.next() > 0.3;
   return makeNode({
     id,
@@ -124,8 +129,16 @@ function jsonCopy(value: JsonValue): JsonValue {
 export function runPolicyCases(name: string, factory: PolicyFactory): void {
   describe(`${name}: shared policy cases`, () => {
     it('repeats the same selections under the same seed', () => {
-      const first = playRounds(startedPolicy(factory, makeWorld(1)), makeWorld(1), { rounds: 20, firstRound: 1, seed: 42 });
-      const second = playRounds(startedPolicy(factory, makeWorld(1)), makeWorld(1), { rounds: 20, firstRound: 1, seed: 42 });
+      const first = playRounds(startedPolicy(factory, makeWorld(1)), makeWorld(1), {
+        rounds: 20,
+        firstRound: 1,
+        seed: 42,
+      });
+      const second = playRounds(startedPolicy(factory, makeWorld(1)), makeWorld(1), {
+        rounds: 20,
+        firstRound: 1,
+        seed: 42,
+      });
       expect(second).toEqual(first);
       expect(first.every((line) => line.split(':')[1] !== '')).toBe(true);
     });
@@ -199,7 +212,9 @@ export function runPolicyCases(name: string, factory: PolicyFactory): void {
         const original = startedPolicy(factory, world);
         playRounds(original, world, { rounds: 12, firstRound: 1, seed });
         // Evict the best successful node and two others, as database.max_size may.
-        const ranked = world.nodes.filter((node) => node.success).sort((left, right) => (right.score ?? 0) - (left.score ?? 0));
+        const ranked = world.nodes
+          .filter((node) => node.success)
+          .sort((left, right) => (right.score ?? 0) - (left.score ?? 0));
         const evicted = [ranked[0]?.id, world.nodes[2]?.id, world.nodes[world.nodes.length - 1]?.id].filter(
           (id): id is number => id !== undefined,
         );

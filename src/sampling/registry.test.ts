@@ -59,7 +59,10 @@ describe('createSamplingPolicy', () => {
     // min-max: A = 1 + 0.7·0.49, B = 0 + 0.7·1.55 → A. sigmoid: A = 0.73 + 0.34, B = 0.27 + 1.08 → B.
     const nodes = [makeNode({ id: 0, score: 1, visitCount: 10 }), makeNode({ id: 1, score: 0, visitCount: 1 })];
     const parentWith = (fitness: 'min-max' | 'sigmoid') =>
-      observing(createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: 0.7, fitness })), nodes).select({ n: 1, random: createRandom(1) }).parent?.id;
+      observing(createSamplingPolicy(samplingConfig({ algorithm: 'ucb1', ucb1_c: 0.7, fitness })), nodes).select({
+        n: 1,
+        random: createRandom(1),
+      }).parent?.id;
     expect(parentWith('min-max')).toBe(0);
     expect(parentWith('sigmoid')).toBe(1);
     expect(() => samplingConfig({ fitness: 'rank' as 'sigmoid' })).toThrow();
@@ -90,9 +93,13 @@ describe('registerSamplingPolicy', () => {
     policy.forget(2);
     expect(policy.select({ n: 2, random: createRandom(1) }).context.map((node) => node.id)).toEqual([1, 0]);
 
-    expect(thrownAsiError(() => registerSamplingPolicy('greedy', () => createNewestPolicy())).message).toContain("'greedy' is already registered");
+    expect(thrownAsiError(() => registerSamplingPolicy('greedy', () => createNewestPolicy())).message).toContain(
+      "'greedy' is already registered",
+    );
     const unknown = thrownAsiError(() => createSamplingPolicy({ ...samplingConfig({}), algorithm: 'oldest' }));
     expect(unknown.key).toBe('database.sampling.algorithm');
-    expect(unknown.message).toContain("unknown sampling policy 'oldest' (known: ucb1, greedy, random, island, pool, newest)");
+    expect(unknown.message).toContain(
+      "unknown sampling policy 'oldest' (known: ucb1, greedy, random, island, pool, newest)",
+    );
   });
 });

@@ -21,7 +21,11 @@ export type SamplingPolicyFactory = (sampling: SamplingSection) => SamplingPolic
 
 const factories: Record<SamplingAlgorithm, SamplingPolicyFactory> = {
   ucb1: (sampling) =>
-    createUcb1Policy({ c: sampling.ucb1_c, allowFailed: sampling.allow_failed_parents, normalisation: sampling.fitness }),
+    createUcb1Policy({
+      c: sampling.ucb1_c,
+      allowFailed: sampling.allow_failed_parents,
+      normalisation: sampling.fitness,
+    }),
   greedy: (sampling) => createGreedyPolicy({ allowFailed: sampling.allow_failed_parents }),
   random: (sampling) => createRandomPolicy({ allowFailed: sampling.allow_failed_parents }),
   island: ({ island, allow_failed_parents, fitness }) =>
@@ -70,9 +74,13 @@ export function registerSamplingPolicy(name: string, factory: SamplingPolicyFact
 export function createSamplingPolicy(sampling: SamplingSection): SamplingPolicy {
   const factory = registry.get(sampling.algorithm);
   if (factory === undefined) {
-    throw new AsiEvolveError('CONFIG_INVALID', `unknown sampling policy '${sampling.algorithm}' (known: ${[...registry.keys()].join(', ')})`, {
-      key: 'database.sampling.algorithm',
-    });
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `unknown sampling policy '${sampling.algorithm}' (known: ${[...registry.keys()].join(', ')})`,
+      {
+        key: 'database.sampling.algorithm',
+      },
+    );
   }
   return factory(sampling);
 }

@@ -51,7 +51,9 @@ describe('ucb1', () => {
     ];
     const random = createRandom(1);
     expect(observing(createUcb1Policy({ c: 1 }), nodes).select({ n: 1, random }).parent?.id).toBe(0);
-    expect(observing(createUcb1Policy({ c: 1, normalisation: 'sigmoid' }), nodes).select({ n: 1, random }).parent?.id).toBe(1);
+    expect(
+      observing(createUcb1Policy({ c: 1, normalisation: 'sigmoid' }), nodes).select({ n: 1, random }).parent?.id,
+    ).toBe(1);
   });
 
   it('gives allowed failed nodes zero fitness, below every better successful node', () => {
@@ -63,7 +65,9 @@ describe('ucb1', () => {
     ];
     for (let seed = 0; seed < 10; seed++) {
       const policy = createUcb1Policy({ c: 0, allowFailed: true });
-      const ids = observing(policy, nodes).select({ n: 4, random: createRandom(seed) }).context.map((node) => node.id);
+      const ids = observing(policy, nodes)
+        .select({ n: 4, random: createRandom(seed) })
+        .context.map((node) => node.id);
       expect(ids.slice(0, 2)).toEqual([1, 2]);
       expect(new Set(ids.slice(2))).toEqual(new Set([0, 3]));
     }
@@ -77,7 +81,12 @@ describe('ucb1', () => {
       const live = new Map<number, SampleableNode>();
       for (let round = 0; round < 300; round++) {
         const success = random.next() > 0.2;
-        const node = makeNode({ id: round, success, score: success ? Math.round(random.next() * 30) : null, visitCount: 1 + random.int(6) });
+        const node = makeNode({
+          id: round,
+          success,
+          score: success ? Math.round(random.next() * 30) : null,
+          visitCount: 1 + random.int(6),
+        });
         live.set(node.id, node);
         policy.observe(node);
         if (random.next() < 0.3) {
@@ -100,12 +109,15 @@ describe('ucb1', () => {
         const fitness = createNormaliser(scores, normalisation);
         const totalVisits = nodes.reduce((sum, candidate) => sum + candidate.visitCount, 0);
         const value = (candidate: SampleableNode): number =>
-          (candidate.success ? fitness(candidate.score as number) : 0) + 0.8 * Math.sqrt(Math.log(totalVisits) / candidate.visitCount);
+          (candidate.success ? fitness(candidate.score as number) : 0) +
+          0.8 * Math.sqrt(Math.log(totalVisits) / candidate.visitCount);
         const expected = nodes
           .sort((left, right) => value(right) - value(left) || compareByScore(left, right))
           .slice(0, 5)
           .map((candidate) => candidate.id);
-        expect(policy.select({ n: 5, random: createRandom(round) }).context.map((candidate) => candidate.id)).toEqual(expected);
+        expect(policy.select({ n: 5, random: createRandom(round) }).context.map((candidate) => candidate.id)).toEqual(
+          expected,
+        );
       }
     }
   });

@@ -104,7 +104,11 @@ export function createUcb1Policy(options: Ucb1Options = {}): SamplingPolicy {
       for (const head of heads) {
         if (head.node === undefined) continue;
         const value = valueOf(head.node, head.bonus);
-        if (best === undefined || value > bestValue || (value === bestValue && compareByScore(head.node, best.node as SampleableNode) < 0)) {
+        if (
+          best === undefined ||
+          value > bestValue ||
+          (value === bestValue && compareByScore(head.node, best.node as SampleableNode) < 0)
+        ) {
           best = head;
           bestValue = value;
         }

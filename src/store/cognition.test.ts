@@ -83,14 +83,21 @@ describe('embeddings', () => {
   it('refuses zero, empty and NaN vectors, unknown items and a dimension change', () => {
     expect(codeOf(() => store.setEmbedding('a', 'e', new Float32Array(3)))).toBe('COGNITION_INPUT_INVALID');
     expect(codeOf(() => store.setEmbedding('a', 'e', new Float32Array(0)))).toBe('COGNITION_INPUT_INVALID');
-    expect(codeOf(() => store.setEmbedding('a', 'e', new Float32Array([1, Number.NaN])))).toBe('COGNITION_INPUT_INVALID');
+    expect(codeOf(() => store.setEmbedding('a', 'e', new Float32Array([1, Number.NaN])))).toBe(
+      'COGNITION_INPUT_INVALID',
+    );
     expect(codeOf(() => store.setEmbedding('a', 'e', new Float32Array([1, Infinity])))).toBe('COGNITION_INPUT_INVALID');
     expect(codeOf(() => store.setEmbedding('nope', 'e', new Float32Array([1])))).toBe('COGNITION_INPUT_INVALID');
     store.setEmbedding('a', 'e', new Float32Array([1, 2]));
     expect(codeOf(() => store.setEmbedding('b', 'e', new Float32Array([1, 2, 3])))).toBe('COGNITION_INPUT_INVALID');
-    expect(codeOf(() => store.setEmbeddings('e', [['b', new Float32Array([1, 2])], ['c', new Float32Array(2)]]))).toBe(
-      'COGNITION_INPUT_INVALID',
-    );
+    expect(
+      codeOf(() =>
+        store.setEmbeddings('e', [
+          ['b', new Float32Array([1, 2])],
+          ['c', new Float32Array(2)],
+        ]),
+      ),
+    ).toBe('COGNITION_INPUT_INVALID');
     expect([...store.getEmbeddings('e').keys()]).toEqual(['a']);
   });
 

@@ -45,7 +45,10 @@ export function upsertCognitionItems(context: StoreContext, items: readonly Cogn
   let written = 0;
   for (const item of items) {
     if (typeof item.id !== 'string' || item.id.length === 0) {
-      throw new AsiEvolveError('COGNITION_INPUT_INVALID', `A cognition item needs a non-empty id (title: "${item.title}")`);
+      throw new AsiEvolveError(
+        'COGNITION_INPUT_INVALID',
+        `A cognition item needs a non-empty id (title: "${item.title}")`,
+      );
     }
     const existed = exists.get(item.id) !== undefined;
     const changes = upsert.run({

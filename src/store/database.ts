@@ -116,7 +116,12 @@ function openSnapshot(file: string, options: OpenDatabaseOptions): StoreContext 
   const db = new BetterSqlite3(image, { readonly: true });
   try {
     db.pragma('foreign_keys = ON');
-    migrate(db, { file, readonly: true, now: options.now, ...(options.migrations === undefined ? {} : { migrations: options.migrations }) });
+    migrate(db, {
+      file,
+      readonly: true,
+      now: options.now,
+      ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
+    });
     return { db, file, now: options.now };
   } catch (error) {
     db.close();

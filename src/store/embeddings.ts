@@ -34,10 +34,10 @@ export function setEmbedding(context: StoreContext, itemId: string, embedderId: 
   if (prepare(context, 'SELECT 1 FROM cognition_items WHERE id = ?').get(itemId) === undefined) {
     throw invalid(`Cannot store an embedding for cognition item "${itemId}": no such item`);
   }
-  const other = prepare(context, 'SELECT dimensions FROM embeddings WHERE embedder_id = ? AND item_id <> ? LIMIT 1').get(
-    embedderId,
-    itemId,
-  ) as { dimensions: number } | undefined;
+  const other = prepare(
+    context,
+    'SELECT dimensions FROM embeddings WHERE embedder_id = ? AND item_id <> ? LIMIT 1',
+  ).get(embedderId, itemId) as { dimensions: number } | undefined;
   if (other !== undefined && other.dimensions !== vector.length) {
     throw invalid(
       `The embedding of cognition item "${itemId}" has ${vector.length} dimensions; embedder "${embedderId}" stored ${other.dimensions}`,

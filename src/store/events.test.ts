@@ -15,7 +15,14 @@ describe('events', () => {
   it('stores events with defaults and returns them oldest first', () => {
     const first = store.addEvent('run-start', 'run started');
     const second = store.addEvent('round-end', 'step 1 done', { score: 1.25, tags: ['a'] }, 1);
-    expect(first).toEqual({ id: first.id, type: 'run-start', step: null, message: 'run started', data: {}, createdAt: '2026-05-06T07:08:09.000Z' });
+    expect(first).toEqual({
+      id: first.id,
+      type: 'run-start',
+      step: null,
+      message: 'run started',
+      data: {},
+      createdAt: '2026-05-06T07:08:09.000Z',
+    });
     expect(store.listEvents()).toEqual([first, second]);
     expect(second).toMatchObject({ step: 1, data: { score: 1.25, tags: ['a'] } });
   });

@@ -11,8 +11,23 @@ beforeEach(() => {
 });
 afterEach(() => temp.cleanup());
 
-const item = (id: string, content = `content ${id}`): CognitionItem => ({ id, title: id, content, source: 'Paper, p. 2', tags: ['heuristic'], metadata: { page: 2 } });
-const paper = { contentHash: 'a'.repeat(64), path: 'papers/a.pdf', title: 'Paper A', pages: 12, itemIds: ['x', 'y'], duplicates: 1, modelId: 'gpt-test' };
+const item = (id: string, content = `content ${id}`): CognitionItem => ({
+  id,
+  title: id,
+  content,
+  source: 'Paper, p. 2',
+  tags: ['heuristic'],
+  metadata: { page: 2 },
+});
+const paper = {
+  contentHash: 'a'.repeat(64),
+  path: 'papers/a.pdf',
+  title: 'Paper A',
+  pages: 12,
+  itemIds: ['x', 'y'],
+  duplicates: 1,
+  modelId: 'gpt-test',
+};
 
 describe('ingested papers', () => {
   it('stores the items and the done mark together, and finds the paper by hash', () => {
@@ -26,7 +41,9 @@ describe('ingested papers', () => {
 
   it('stores neither items nor the mark when storing fails half-way', () => {
     const bad = { ...item('z'), id: '' };
-    expect(() => store.completeIngestedPaper({ ...paper, itemIds: ['x', ''] }, [item('x'), bad])).toThrow(/non-empty id/);
+    expect(() => store.completeIngestedPaper({ ...paper, itemIds: ['x', ''] }, [item('x'), bad])).toThrow(
+      /non-empty id/,
+    );
     expect(store.countCognitionItems()).toBe(0);
     expect(store.getIngestedPaper(paper.contentHash)).toBeUndefined();
   });

@@ -38,7 +38,9 @@ function paperFromRow(row: PaperRow, file: string): IngestedPaper {
     path: row.path,
     title: row.title,
     pages: row.pages,
-    itemIds: parseJsonArray(row.item_ids, 'ingested paper item ids', file).filter((id): id is string => typeof id === 'string'),
+    itemIds: parseJsonArray(row.item_ids, 'ingested paper item ids', file).filter(
+      (id): id is string => typeof id === 'string',
+    ),
     duplicates: row.duplicates,
     modelId: row.model_id,
     completedAt: row.completed_at,
@@ -46,13 +48,17 @@ function paperFromRow(row: PaperRow, file: string): IngestedPaper {
 }
 
 export function getIngestedPaper(context: StoreContext, contentHash: string): IngestedPaper | undefined {
-  const row = prepare(context, `SELECT ${columns} FROM ingested_papers WHERE content_hash = ?`).get(contentHash) as PaperRow | undefined;
+  const row = prepare(context, `SELECT ${columns} FROM ingested_papers WHERE content_hash = ?`).get(contentHash) as
+    PaperRow | undefined;
   return row === undefined ? undefined : paperFromRow(row, context.file);
 }
 
 /** Every ingested paper, oldest first. */
 export function listIngestedPapers(context: StoreContext): IngestedPaper[] {
-  const rows = prepare(context, `SELECT ${columns} FROM ingested_papers ORDER BY completed_at, rowid`).all() as PaperRow[];
+  const rows = prepare(
+    context,
+    `SELECT ${columns} FROM ingested_papers ORDER BY completed_at, rowid`,
+  ).all() as PaperRow[];
   return rows.map((row) => paperFromRow(row, context.file));
 }
 
@@ -90,6 +96,7 @@ export function completeIngestedPaper(
  * (kept by triggers): equal numbers mean nothing changed in between.
  */
 export function cognitionRevision(context: StoreContext): number {
-  const row = prepare(context, 'SELECT value FROM cognition_revision WHERE id = 1').get() as { value: number } | undefined;
+  const row = prepare(context, 'SELECT value FROM cognition_revision WHERE id = 1').get() as
+    { value: number } | undefined;
   return row?.value ?? 0;
 }

@@ -7,9 +7,12 @@ export function toJsonText(value: unknown, field: string): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new TypeError(`${field} cannot be stored as JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new TypeError(
+      `${field} cannot be stored as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (text === undefined) throw new TypeError(`${field} cannot be stored as JSON (got ${typeof value})`);
   return text;

@@ -4,7 +4,8 @@ import type { JsonValue } from '../domain/index.js';
 
 /** The JSON state a sampling policy saved under its name. */
 export function loadSamplerState(context: StoreContext, name: string): JsonValue | undefined {
-  const row = prepare(context, 'SELECT state FROM sampler_state WHERE name = ?').get(name) as { state: string } | undefined;
+  const row = prepare(context, 'SELECT state FROM sampler_state WHERE name = ?').get(name) as
+    { state: string } | undefined;
   return row === undefined ? undefined : parseJsonValue(row.state, `sampler state "${name}"`, context.file);
 }
 
@@ -22,8 +23,8 @@ export function getMeta(context: StoreContext, key: string): string | undefined 
 }
 
 export function setMeta(context: StoreContext, key: string, value: string): void {
-  prepare(context, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-    key,
-    value,
-  );
+  prepare(
+    context,
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }

@@ -51,12 +51,27 @@ describe('llm calls', () => {
     });
     store.insertNode(makeNode(), {
       calls: [
-        makeCall({ role: 'researcher', modelId: 'a', costUsd: 0.25, usage: { inputTokens: 100, cachedInputTokens: 0, outputTokens: 10 } }),
-        makeCall({ role: 'analyzer', modelId: 'b', costUsd: 0.5, usage: { inputTokens: 40, cachedInputTokens: 0, outputTokens: 4 } }),
+        makeCall({
+          role: 'researcher',
+          modelId: 'a',
+          costUsd: 0.25,
+          usage: { inputTokens: 100, cachedInputTokens: 0, outputTokens: 10 },
+        }),
+        makeCall({
+          role: 'analyzer',
+          modelId: 'b',
+          costUsd: 0.5,
+          usage: { inputTokens: 40, cachedInputTokens: 0, outputTokens: 4 },
+        }),
       ],
     });
     store.insertLlmCall(
-      makeCall({ role: 'researcher', modelId: 'b', costUsd: 1, usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 6 } }),
+      makeCall({
+        role: 'researcher',
+        modelId: 'b',
+        costUsd: 1,
+        usage: { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 6 },
+      }),
     );
     const summary = store.spendSummary();
     expect(summary).toMatchObject({ inputTokens: 140, outputTokens: 20, calls: 3 });

@@ -120,7 +120,12 @@ export function spendSummary(context: StoreContext): SpendSummary {
   ).all() as TotalsRow[];
   const summary: SpendSummary = { totalUsd: 0, inputTokens: 0, outputTokens: 0, calls: 0, byRole: {}, byModel: {} };
   for (const row of rows) {
-    const totals: SpendTotals = { usd: row.usd, inputTokens: row.input_tokens, outputTokens: row.output_tokens, calls: row.calls };
+    const totals: SpendTotals = {
+      usd: row.usd,
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      calls: row.calls,
+    };
     if (row.scope === 'all') {
       summary.totalUsd = row.usd;
       summary.inputTokens = row.input_tokens;

@@ -37,7 +37,12 @@ describe('nodes', () => {
       cognitionIds: [],
     });
     const stored = store.insertNode(input);
-    expect(store.requireNode(stored.id)).toEqual({ ...input, id: stored.id, visitCount: 0, createdAt: fixedTime.toISOString() });
+    expect(store.requireNode(stored.id)).toEqual({
+      ...input,
+      id: stored.id,
+      visitCount: 0,
+      createdAt: fixedTime.toISOString(),
+    });
   });
 
   it('numbers ids from 0 and never reuses an evicted id', () => {
@@ -181,7 +186,9 @@ describe('nodes', () => {
   });
 
   it('gives sampling policies lengths and numeric metrics', () => {
-    store.insertNode(makeNode({ step: 0, program: 'abc', results: { eval_score: 2, valid: true, name: 'x', list: [1], big: 1e300 } }));
+    store.insertNode(
+      makeNode({ step: 0, program: 'abc', results: { eval_score: 2, valid: true, name: 'x', list: [1], big: 1e300 } }),
+    );
     store.insertNode(makeNode({ program: '', score: null, success: false, island: null, results: {} }));
     store.insertNode(makeNode(), { visitedIds: [0] });
     const [first, second] = store.sampleableNodes();

@@ -25,11 +25,15 @@ export function translateSqliteError(error: unknown, file: string): unknown {
   }
   if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC') {
     // SQLite rolls the transaction back: what was stored before stays whole.
-    return new AsiEvolveError('DISK_FULL', `${file} could not be written, the disk is full or failing: ${error.message}`, {
-      file,
-      cause: error,
-      hint: DISK_FULL_HINT,
-    });
+    return new AsiEvolveError(
+      'DISK_FULL',
+      `${file} could not be written, the disk is full or failing: ${error.message}`,
+      {
+        file,
+        cause: error,
+        hint: DISK_FULL_HINT,
+      },
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) {
     return new AsiEvolveError('USAGE', `${file} cannot be written: ${error.message}`, {

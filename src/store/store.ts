@@ -298,7 +298,10 @@ export class Store {
   }
 
   /** Stores a paper's items and marks the paper done, in one transaction. */
-  completeIngestedPaper(paper: Omit<ingest.IngestedPaper, 'completedAt'>, items: readonly CognitionItem[]): ingest.IngestedPaper {
+  completeIngestedPaper(
+    paper: Omit<ingest.IngestedPaper, 'completedAt'>,
+    items: readonly CognitionItem[],
+  ): ingest.IngestedPaper {
     return this.#write((context) => ingest.completeIngestedPaper(context, paper, items));
   }
 

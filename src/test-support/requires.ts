@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { bubblewrapOffVariable, findExecutable, sandboxCapabilities, searchDirectories } from '../evaluation/capabilities.js';
+import {
+  bubblewrapOffVariable,
+  findExecutable,
+  sandboxCapabilities,
+  searchDirectories,
+} from '../evaluation/capabilities.js';
 
 /**
  * The optional system parts some tests need. `npm test` passes without them: a test that needs
@@ -45,7 +50,9 @@ const checks: Record<OptionalComponent, ComponentCheck> = {
       const capabilities = sandboxCapabilities();
       if (capabilities.isolation.bubblewrap) return null;
       if (capabilities.bubblewrapForcedOff) return `bubblewrap is forced off (${bubblewrapOffVariable}=1)`;
-      return capabilities.bwrapPath === null ? 'bubblewrap (bwrap) is not installed' : 'bubblewrap is installed but cannot create namespaces here';
+      return capabilities.bwrapPath === null
+        ? 'bubblewrap (bwrap) is not installed'
+        : 'bubblewrap is installed but cannot create namespaces here';
     },
     install: 'apt-get install -y bubblewrap',
   },
@@ -66,7 +73,10 @@ const checks: Record<OptionalComponent, ComponentCheck> = {
   },
   torch: {
     // The examples run `python3` from PATH, so that is the interpreter asked.
-    missing: () => (spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 ? null : 'PyTorch is not importable by python3'),
+    missing: () =>
+      spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
+        ? null
+        : 'PyTorch is not importable by python3',
     install: 'pip install torch',
   },
 };
@@ -75,15 +85,20 @@ const components = Object.keys(checks) as OptionalComponent[];
 const detected = new Map<OptionalComponent, string | null>();
 
 function pretendMissing(env: NodeJS.ProcessEnv): Set<string> {
-  const names = (env.ASI_EVOLVE_TEST_WITHOUT ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const names = (env.ASI_EVOLVE_TEST_WITHOUT ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
   const unknown = names.filter((name) => !components.includes(name as OptionalComponent));
-  if (unknown.length > 0) throw new Error(`ASI_EVOLVE_TEST_WITHOUT names ${unknown.join(', ')}; known parts: ${components.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`ASI_EVOLVE_TEST_WITHOUT names ${unknown.join(', ')}; known parts: ${components.join(', ')}`);
   return new Set(names);
 }
 
 /** Null when `component` is present on this machine; otherwise one line: what is missing, how to install it. */
 export function missingComponent(component: OptionalComponent, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (pretendMissing(env).has(component)) return `${component} is treated as missing (ASI_EVOLVE_TEST_WITHOUT); install: ${checks[component].install}`;
+  if (pretendMissing(env).has(component))
+    return `${component} is treated as missing (ASI_EVOLVE_TEST_WITHOUT); install: ${checks[component].install}`;
   if (!detected.has(component)) detected.set(component, checks[component].missing());
   const missing = detected.get(component) ?? null;
   return missing === null ? null : `${missing}; install: ${checks[component].install}`;
@@ -97,9 +112,13 @@ export function missingComponent(component: OptionalComponent, env: NodeJS.Proce
  * @example
  * describe('queue executor', requires('redis'), () => { ... });
  */
-export function requires(component: OptionalComponent, env: NodeJS.ProcessEnv = process.env): { skip: boolean; meta: { missingComponent?: MissingComponent } } {
+export function requires(
+  component: OptionalComponent,
+  env: NodeJS.ProcessEnv = process.env,
+): { skip: boolean; meta: { missingComponent?: MissingComponent } } {
   const reason = missingComponent(component, env);
   if (reason === null) return { skip: false, meta: {} };
-  if (env.ASI_EVOLVE_REQUIRE_ALL === '1') throw new Error(`ASI_EVOLVE_REQUIRE_ALL=1 and a test needs ${component}: ${reason}`);
+  if (env.ASI_EVOLVE_REQUIRE_ALL === '1')
+    throw new Error(`ASI_EVOLVE_REQUIRE_ALL=1 and a test needs ${component}: ${reason}`);
   return { skip: true, meta: { missingComponent: { component, reason } } };
 }

@@ -48,27 +48,38 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
       return handler(context, source, store);
     };
 
-  api.get('/experiments', (context) => context.json({ experiments: sources.map((source) => summariseExperiment(source, source.store())) }));
+  api.get('/experiments', (context) =>
+    context.json({ experiments: sources.map((source) => summariseExperiment(source, source.store())) }),
+  );
 
   api.get(
     '/experiments/:x/nodes',
-    withStore((context, source, store) => context.json({ experiment: summariseExperiment(source, store), nodes: store.nodeSummaries().map(toNodeSummary) })),
+    withStore((context, source, store) =>
+      context.json({ experiment: summariseExperiment(source, store), nodes: store.nodeSummaries().map(toNodeSummary) }),
+    ),
   );
 
   api.get(
     '/experiments/:x/nodes/:id',
     withStore((context, source, store) => {
       const raw = context.req.param('id') ?? '';
-      if (!/^\d+$/.test(raw)) return problem(context, 400, `expected a node id (an integer >= 0), got ${JSON.stringify(raw)}`);
+      if (!/^\d+$/.test(raw))
+        return problem(context, 400, `expected a node id (an integer >= 0), got ${JSON.stringify(raw)}`);
       const detail = buildNodeDetail(store, source.dir, Number(raw));
       if (detail === undefined) return problem(context, 404, `node ${raw} does not exist in ${source.name}`);
       return context.json(detail);
     }),
   );
 
-  api.get('/experiments/:x/spend', withStore((context, source, store) => context.json(spendTimelines[source.index]!(store))));
+  api.get(
+    '/experiments/:x/spend',
+    withStore((context, source, store) => context.json(spendTimelines[source.index]!(store))),
+  );
 
-  api.get('/experiments/:x/sampler', withStore((context, _source, store) => context.json(buildSamplerOverview(store))));
+  api.get(
+    '/experiments/:x/sampler',
+    withStore((context, _source, store) => context.json(buildSamplerOverview(store))),
+  );
 
   api.get(
     '/experiments/:x/cognition',
@@ -81,7 +92,9 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
   api.get(
     '/experiments/:x/score-curve.svg',
     withStore((context, source, store) =>
-      context.body(renderScoreCurveSvg(store.nodeSummaries(), { title: source.name }), 200, { 'content-type': 'image/svg+xml; charset=utf-8' }),
+      context.body(renderScoreCurveSvg(store.nodeSummaries(), { title: source.name }), 200, {
+        'content-type': 'image/svg+xml; charset=utf-8',
+      }),
     ),
   );
 
@@ -104,11 +117,15 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
     }
     if (target.isDirectory) {
       const entries = readdirSync(target.path, { withFileTypes: true })
-        .map((entry) => ({ name: entry.name, type: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other' }))
+        .map((entry) => ({
+          name: entry.name,
+          type: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other',
+        }))
         .sort((left, right) => left.name.localeCompare(right.name));
       return context.json({ path: target.relative, entries });
     }
-    if (statSync(target.path).size > maxFileBytes) return problem(context, 413, `the file is larger than ${maxFileBytes} bytes`);
+    if (statSync(target.path).size > maxFileBytes)
+      return problem(context, 413, `the file is larger than ${maxFileBytes} bytes`);
     const file = readTail(target.path, maxFileBytes);
     if (file === undefined) return problem(context, 404, 'the file cannot be read');
     // Candidates write these files: shown as text only, never run as a page.

@@ -6,7 +6,13 @@ import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp, type DashboardApp } from './app.js';
 import { readPageBundle } from './static-routes.js';
-import { call, createTempExperiment, node, writeExperimentFile, type TempExperiment } from './test-support/experiment.js';
+import {
+  call,
+  createTempExperiment,
+  node,
+  writeExperimentFile,
+  type TempExperiment,
+} from './test-support/experiment.js';
 
 let experiment: TempExperiment;
 let emptyDir: string;
@@ -20,15 +26,39 @@ beforeAll(() => {
   writeFileSync(join(outside, 'secret.txt'), 'top secret');
   const { store, dir } = experiment;
   store.upsertCognitionItems([
-    { id: 'hex', title: 'Hexagonal rows', content: 'Offset rows pack equal circles densely.', source: 'paper A', tags: ['geometry'], metadata: {} },
-    { id: 'corner', title: 'Corner gaps', content: 'Small circles fit in the corners.', source: 'paper B', tags: ['corners'], metadata: {} },
+    {
+      id: 'hex',
+      title: 'Hexagonal rows',
+      content: 'Offset rows pack equal circles densely.',
+      source: 'paper A',
+      tags: ['geometry'],
+      metadata: {},
+    },
+    {
+      id: 'corner',
+      title: 'Corner gaps',
+      content: 'Small circles fit in the corners.',
+      source: 'paper B',
+      tags: ['corners'],
+      metadata: {},
+    },
   ]);
   store.insertNode(node(0, { name: 'seed', parentIds: [] }));
   store.insertNode(node(1, { cognitionIds: ['hex'], provenance: 'cognition' }));
-  store.insertNode(node(2, { cognitionIds: ['hex', 'gone'], program: 'const radius = 2;\nconsole.log(radius * 2);\n', costUsd: 0.004 }), {
-    calls: [call({ role: 'researcher', createdAt: '2026-01-01T00:00:01.000Z' }), call({ role: 'analyzer', costUsd: 0.001, createdAt: '2026-01-01T00:00:02.000Z' })],
-    visitedIds: [1, 1],
-  });
+  store.insertNode(
+    node(2, {
+      cognitionIds: ['hex', 'gone'],
+      program: 'const radius = 2;\nconsole.log(radius * 2);\n',
+      costUsd: 0.004,
+    }),
+    {
+      calls: [
+        call({ role: 'researcher', createdAt: '2026-01-01T00:00:01.000Z' }),
+        call({ role: 'analyzer', costUsd: 0.001, createdAt: '2026-01-01T00:00:02.000Z' }),
+      ],
+      visitedIds: [1, 1],
+    },
+  );
   store.insertNode(node(3, { success: false, score: null, evalScore: null, error: 'timeout: ran past 30 s' }));
   store.saveSamplerState('island', {
     policy: 'island',
@@ -41,13 +71,23 @@ beforeAll(() => {
     referenceLengths: [10],
     ranges: [[0, 1], null],
     islands: [
-      { migrants: [], archive: [['0,1', 1, 1], ['2,3', 2, 2]] },
+      {
+        migrants: [],
+        archive: [
+          ['0,1', 1, 1],
+          ['2,3', 2, 2],
+        ],
+      },
       { migrants: [2], archive: [['1,1', 2, 2]] },
     ],
   });
   writeExperimentFile(dir, 'steps/step_2/stdout.log', 'sum_radii = 2\n');
   writeExperimentFile(dir, 'steps/step_2/stderr.log', '');
-  writeExperimentFile(dir, 'steps/step_2/llm/01-researcher.json', JSON.stringify({ role: 'researcher', modelId: 'from-file', request: { messages: [] }, responseText: 'ok' }));
+  writeExperimentFile(
+    dir,
+    'steps/step_2/llm/01-researcher.json',
+    JSON.stringify({ role: 'researcher', modelId: 'from-file', request: { messages: [] }, responseText: 'ok' }),
+  );
   writeExperimentFile(dir, 'config.yaml', 'api:\n  api_key: sk-not-for-the-browser\n');
   mkdirSync(join(dir, 'steps', 'step_3'), { recursive: true });
   symlinkSync(join(outside, 'secret.txt'), join(dir, 'steps', 'step_3', 'leak.txt'));
@@ -72,7 +112,15 @@ describe('JSON API', () => {
   it('lists the experiments with their headline figures, including one that has not run yet', async () => {
     const body = await json('/api/experiments');
     const [first, second] = body.experiments as Array<Record<string, unknown>>;
-    expect(first).toMatchObject({ index: 0, hasRun: true, nodes: 4, rounds: 3, succeeded: 2, seedScore: 0, llmCalls: 2 });
+    expect(first).toMatchObject({
+      index: 0,
+      hasRun: true,
+      nodes: 4,
+      rounds: 3,
+      succeeded: 2,
+      seedScore: 0,
+      llmCalls: 2,
+    });
     expect(first?.best).toMatchObject({ id: 2, score: 2 });
     expect(first?.spendUsd).toBeCloseTo(0.003);
     expect(second).toMatchObject({ index: 1, name: 'later', hasRun: false, nodes: 0 });
@@ -82,7 +130,14 @@ describe('JSON API', () => {
     const body = await json('/api/experiments/0/nodes');
     const nodes = body.nodes as Array<Record<string, unknown>>;
     expect(nodes.map((entry) => entry.id)).toEqual([0, 1, 2, 3]);
-    expect(nodes[3]).toMatchObject({ step: 3, success: false, score: null, parentIds: [2], operator: 'llm', island: null });
+    expect(nodes[3]).toMatchObject({
+      step: 3,
+      success: false,
+      score: null,
+      parentIds: [2],
+      operator: 'llm',
+      island: null,
+    });
     expect(nodes[0]).not.toHaveProperty('program');
     expect(typeof nodes[0]?.createdAt).toBe('string');
   });
@@ -94,9 +149,17 @@ describe('JSON API', () => {
     expect(body.diff).toContain('+const radius = 2;');
     expect(body.diff).toContain('+console.log(radius * 2);');
     expect(body.children).toEqual([{ id: 3, name: 'design-3', score: null, success: false }]);
-    expect(body.cognition).toEqual([expect.objectContaining({ id: 'hex', title: 'Hexagonal rows' }), { id: 'gone', missing: true }]);
-    expect(body.transcripts).toEqual([{ file: '01-researcher.json', content: expect.objectContaining({ modelId: 'from-file' }), truncated: false }]);
-    expect(body.logs).toMatchObject({ 'stdout.log': { text: 'sum_radii = 2\n', truncated: false }, 'stderr.log': { text: '' } });
+    expect(body.cognition).toEqual([
+      expect.objectContaining({ id: 'hex', title: 'Hexagonal rows' }),
+      { id: 'gone', missing: true },
+    ]);
+    expect(body.transcripts).toEqual([
+      { file: '01-researcher.json', content: expect.objectContaining({ modelId: 'from-file' }), truncated: false },
+    ]);
+    expect(body.logs).toMatchObject({
+      'stdout.log': { text: 'sum_radii = 2\n', truncated: false },
+      'stderr.log': { text: '' },
+    });
     expect(body).toMatchObject({ previousId: 1, nextId: 3, stepFolder: join('steps', 'step_2') });
   });
 
@@ -121,16 +184,35 @@ describe('JSON API', () => {
     const body = await json('/api/experiments/0/spend');
     const points = body.points as Array<Record<string, unknown>>;
     expect(points.map((point) => point.role)).toEqual(['researcher', 'analyzer']);
-    expect(points[0]).toEqual({ time: '2026-01-01T00:00:01.000Z', role: 'researcher', modelId: 'gpt-5-mini', step: 2, usd: 0.002, inputTokens: 1000, outputTokens: 200 });
+    expect(points[0]).toEqual({
+      time: '2026-01-01T00:00:01.000Z',
+      role: 'researcher',
+      modelId: 'gpt-5-mini',
+      step: 2,
+      usd: 0.002,
+      inputTokens: 1000,
+      outputTokens: 200,
+    });
     expect((body.totals as { byRole: Record<string, { calls: number }> }).byRole.analyzer?.calls).toBe(1);
   });
 
   it("gives the sampler state with the island policy's elite cells and the most visited nodes", async () => {
     const body = await json('/api/experiments/0/sampler');
-    const [island] = body.policies as Array<{ name: string; islands: { featureBins: number; islands: Array<Record<string, unknown>> } }>;
+    const [island] = body.policies as Array<{
+      name: string;
+      islands: { featureBins: number; islands: Array<Record<string, unknown>> };
+    }>;
     expect(island?.name).toBe('island');
     expect(island?.islands.featureBins).toBe(4);
-    expect(island?.islands.islands[0]).toEqual({ index: 0, members: 0, migrants: [], cells: [{ bins: [0, 1], id: 1, score: 1 }, { bins: [2, 3], id: 2, score: 2 }] });
+    expect(island?.islands.islands[0]).toEqual({
+      index: 0,
+      members: 0,
+      migrants: [],
+      cells: [
+        { bins: [0, 1], id: 1, score: 1 },
+        { bins: [2, 3], id: 2, score: 2 },
+      ],
+    });
     expect(island?.islands.islands[1]).toMatchObject({ migrants: [2], cells: [{ bins: [1, 1], id: 2 }] });
     expect(body.mostVisited).toEqual([{ id: 1, name: 'design-1', score: 1, visits: 2 }]);
   });
@@ -138,7 +220,12 @@ describe('JSON API', () => {
   it('searches the cognition base by similarity and by text, counting the nodes that saw each item', async () => {
     const all = await json('/api/experiments/0/cognition');
     expect(all.total).toBe(2);
-    expect((all.hits as Array<{ item: { id: string }; seenBy: number }>).map((hit) => [hit.item.id, hit.seenBy])).toEqual([['hex', 2], ['corner', 0]]);
+    expect(
+      (all.hits as Array<{ item: { id: string }; seenBy: number }>).map((hit) => [hit.item.id, hit.seenBy]),
+    ).toEqual([
+      ['hex', 2],
+      ['corner', 0],
+    ]);
     const found = await json('/api/experiments/0/cognition?q=corners%20small%20circles');
     const hits = found.hits as Array<{ item: { id: string }; score: number | null }>;
     expect(hits[0]?.item.id).toBe('corner');
@@ -165,7 +252,11 @@ describe('files of the experiment folder', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(response.headers.get('content-security-policy')).toContain('sandbox');
     const listing = await json('/api/experiments/0/files/steps/step_2');
-    expect((listing.entries as Array<{ name: string }>).map((entry) => entry.name)).toEqual(['llm', 'stderr.log', 'stdout.log']);
+    expect((listing.entries as Array<{ name: string }>).map((entry) => entry.name)).toEqual([
+      'llm',
+      'stderr.log',
+      'stdout.log',
+    ]);
   });
 
   it.each([
@@ -185,7 +276,10 @@ describe('files of the experiment folder', () => {
   it('answers 404 for a missing file, and never reaches outside through plain ..', async () => {
     expect((await app.request('/api/experiments/0/files/steps/step_9/stdout.log')).status).toBe(404);
     // The URL parser folds `..` (and `%2e%2e`) before routing: the request never reaches the file route.
-    for (const path of ['/api/experiments/0/files/../../../../etc/passwd', '/api/experiments/0/files/steps/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+    for (const path of [
+      '/api/experiments/0/files/../../../../etc/passwd',
+      '/api/experiments/0/files/steps/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    ]) {
       const response = await app.request(path);
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('root:');
@@ -220,7 +314,11 @@ describe('read-only, local, self-contained', () => {
   });
 
   it('serves the pages with only local scripts and a strict content security policy', async () => {
-    for (const [path, script] of [['/', 'overview.js'], ['/node?x=0&id=1', 'node.js'], ['/cognition', 'cognition.js']] as const) {
+    for (const [path, script] of [
+      ['/', 'overview.js'],
+      ['/node?x=0&id=1', 'node.js'],
+      ['/cognition', 'cognition.js'],
+    ] as const) {
       const response = await app.request(path);
       expect(response.status).toBe(200);
       const html = await response.text();

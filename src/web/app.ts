@@ -39,7 +39,8 @@ const contentSecurityPolicy =
  * app.close();
  */
 export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
-  if (options.experiments.length === 0) throw new AsiEvolveError('USAGE', 'the dashboard needs at least one experiment folder');
+  if (options.experiments.length === 0)
+    throw new AsiEvolveError('USAGE', 'the dashboard needs at least one experiment folder');
   const sources = createExperimentSources(options.experiments);
   const hub = createLiveHub(sources, options.pollIntervalMs ?? 500);
   const keepAliveMs = options.keepAliveMs ?? 15_000;
@@ -48,19 +49,27 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
   app.use('*', async (context, next) => {
     const method = context.req.method;
     if (method !== 'GET' && method !== 'HEAD') {
-      return context.json({ error: `the dashboard is read-only: ${method} is not allowed` }, 405, { allow: 'GET, HEAD' });
+      return context.json({ error: `the dashboard is read-only: ${method} is not allowed` }, 405, {
+        allow: 'GET, HEAD',
+      });
     }
     if (!options.allowRemoteHosts) {
       const host = context.req.header('host');
       if (host !== undefined && !isLoopbackHost(hostNameOf(host))) {
-        return context.json({ error: `refused: Host ${JSON.stringify(host)} is not this machine (start the dashboard with --allow-remote to serve it)` }, 403);
+        return context.json(
+          {
+            error: `refused: Host ${JSON.stringify(host)} is not this machine (start the dashboard with --allow-remote to serve it)`,
+          },
+          403,
+        );
       }
     }
     await next();
     context.header('x-content-type-options', 'nosniff');
     context.header('referrer-policy', 'no-referrer');
     context.header('x-frame-options', 'DENY');
-    if (!context.res.headers.has('content-security-policy')) context.header('content-security-policy', contentSecurityPolicy);
+    if (!context.res.headers.has('content-security-policy'))
+      context.header('content-security-policy', contentSecurityPolicy);
     return undefined;
   });
 
@@ -68,12 +77,18 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
   app.route('/api', createApiRoutes(sources));
   app.route('/', createStaticRoutes());
   app.notFound((context) =>
-    context.req.path.startsWith('/api/') ? context.json({ error: `no such route: ${context.req.path}` }, 404) : context.text('not found', 404),
+    context.req.path.startsWith('/api/')
+      ? context.json({ error: `no such route: ${context.req.path}` }, 404)
+      : context.text('not found', 404),
   );
   app.onError((error, context) => {
-    if (AsiEvolveError.isInstance(error) && error.code === 'NODE_NOT_FOUND') return context.json({ error: error.message }, 404);
+    if (AsiEvolveError.isInstance(error) && error.code === 'NODE_NOT_FOUND')
+      return context.json({ error: error.message }, 404);
     const busy = AsiEvolveError.isInstance(error) && error.code === 'STORE_BUSY';
-    return context.json({ error: busy ? 'the database is busy; try again' : `internal error: ${error.message}` }, busy ? 503 : 500);
+    return context.json(
+      { error: busy ? 'the database is busy; try again' : `internal error: ${error.message}` },
+      busy ? 503 : 500,
+    );
   });
 
   return Object.assign(app, {

@@ -27,14 +27,22 @@ const minimumSimilarity = 0.02;
  * network) plus a plain case-insensitive text filter on id, title, content, tags and source.
  * The index is rebuilt only when the items change.
  */
-export function createCognitionSearch(): (store: Store, query: string, limit: number) => Promise<CognitionSearchResult> {
+export function createCognitionSearch(): (
+  store: Store,
+  query: string,
+  limit: number,
+) => Promise<CognitionSearchResult> {
   let cached: { key: string; items: CognitionItem[]; retriever: CognitionRetriever } | undefined;
 
   const indexFor = (items: CognitionItem[]) => {
     const key = items.map((item) => `${item.id}\u0000${item.title.length}\u0000${item.content.length}`).join('\u0001');
     if (cached?.key !== key) {
       const source = createMemoryCognitionSource(items);
-      cached = { key, items, retriever: createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 1, threshold: 0 }) };
+      cached = {
+        key,
+        items,
+        retriever: createCognitionRetriever({ embedder: createLexicalEmbedder(), source, topK: 1, threshold: 0 }),
+      };
     }
     return cached;
   };
@@ -43,10 +51,16 @@ export function createCognitionSearch(): (store: Store, query: string, limit: nu
     const items = store.listCognitionItems();
     const seen = new Map<string, number>();
     for (const node of store.nodeSummaries()) for (const id of node.cognitionIds) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const hit = (item: CognitionItem, score: number | null): CognitionHit => ({ item, score, seenBy: seen.get(item.id) ?? 0 });
+    const hit = (item: CognitionItem, score: number | null): CognitionHit => ({
+      item,
+      score,
+      seenBy: seen.get(item.id) ?? 0,
+    });
     const text = query.trim();
     if (text === '') {
-      const ordered = [...items].sort((left, right) => (seen.get(right.id) ?? 0) - (seen.get(left.id) ?? 0) || left.id.localeCompare(right.id));
+      const ordered = [...items].sort(
+        (left, right) => (seen.get(right.id) ?? 0) - (seen.get(left.id) ?? 0) || left.id.localeCompare(right.id),
+      );
       return { total: items.length, hits: ordered.slice(0, limit).map((item) => hit(item, null)) };
     }
     const { retriever } = indexFor(items);

@@ -1,5 +1,10 @@
 export { createDashboardApp, type DashboardApp, type DashboardAppOptions } from './app.js';
-export { startDashboardServer, defaultDashboardPort, type DashboardServer, type DashboardServerOptions } from './server.js';
+export {
+  startDashboardServer,
+  defaultDashboardPort,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from './server.js';
 export type { DashboardExperiment } from './experiment-source.js';
 export { isLoopbackHost } from './host-check.js';
 export { resolveInside, type SafePath } from './safe-path.js';

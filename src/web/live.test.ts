@@ -29,7 +29,10 @@ function sseReader(response: Response) {
           buffer = buffer.slice(boundary + 2);
           const lines = block.split('\n');
           const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
-          const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+          const data = lines
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
           if (event === undefined) continue;
           const message = { event, data };
           seen.push(message);
@@ -71,13 +74,23 @@ describe('/api/events', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const stream = sseReader(response);
     await stream.next((message) => message.event === 'hello');
-    experiment.store.insertNode(node(1, { name: 'first round' }), { events: [{ type: 'round-end', message: 'step 1: score 1' }] });
+    experiment.store.insertNode(node(1, { name: 'first round' }), {
+      events: [{ type: 'round-end', message: 'step 1: score 1' }],
+    });
     const pushed = await stream.next((message) => message.event === 'node');
     const message = JSON.parse(pushed.data) as Extract<LiveMessage, { type: 'node' }>;
-    expect(message).toMatchObject({ type: 'node', experiment: 0, node: { id: 1, name: 'first round', score: 1, parentIds: [0] } });
+    expect(message).toMatchObject({
+      type: 'node',
+      experiment: 0,
+      node: { id: 1, name: 'first round', score: 1, parentIds: [0] },
+    });
     expect(message.node).not.toHaveProperty('program');
     const event = await stream.next((entry) => entry.event === 'run-event');
-    expect(JSON.parse(event.data)).toMatchObject({ type: 'run-event', experiment: 0, event: { type: 'round-end', message: 'step 1: score 1', step: 1 } });
+    expect(JSON.parse(event.data)).toMatchObject({
+      type: 'run-event',
+      experiment: 0,
+      event: { type: 'round-end', message: 'step 1: score 1', step: 1 },
+    });
     expect(stream.seen.filter((entry) => entry.event === 'node')).toHaveLength(1);
     await stream.cancel();
   });
@@ -89,7 +102,9 @@ describe('/api/events', () => {
     experiment.store.insertNode(node(2));
     const first = await stream.next((message) => message.event === 'node');
     const second = await stream.next((message) => message.event === 'node');
-    expect([first, second].map((entry) => (JSON.parse(entry.data) as { node: { id: number } }).node.id)).toEqual([1, 2]);
+    expect([first, second].map((entry) => (JSON.parse(entry.data) as { node: { id: number } }).node.id)).toEqual([
+      1, 2,
+    ]);
     await stream.cancel();
   });
 

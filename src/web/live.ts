@@ -4,8 +4,7 @@ import { toNodeSummary, type NodeSummary } from './node-summary.js';
 
 /** What the live route pushes: a node the run just stored, or a run event. */
 export type LiveMessage =
-  | { type: 'node'; experiment: number; node: NodeSummary }
-  | { type: 'run-event'; experiment: number; event: RunEvent };
+  { type: 'node'; experiment: number; node: NodeSummary } | { type: 'run-event'; experiment: number; event: RunEvent };
 
 /** A live subscriber: messages, and the end of the feed when the dashboard closes. */
 export interface LiveSubscriber {

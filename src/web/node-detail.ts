@@ -52,16 +52,29 @@ export function buildNodeDetail(store: Store, experimentDir: string, id: number)
     node,
     parent: parent ? linkOf(parent) : null,
     diff: parent
-      ? createTwoFilesPatch(`node-${parent.id}`, `node-${node.id}`, parent.program, node.program, `score ${parent.score ?? 'n/a'}`, `score ${node.score ?? 'n/a'}`)
+      ? createTwoFilesPatch(
+          `node-${parent.id}`,
+          `node-${node.id}`,
+          parent.program,
+          node.program,
+          `score ${parent.score ?? 'n/a'}`,
+          `score ${node.score ?? 'n/a'}`,
+        )
       : null,
     children: all.filter((candidate) => candidate.parentIds[0] === id).map(linkOf),
     previousId: all[index - 1]?.id ?? null,
     nextId: all[index + 1]?.id ?? null,
-    cognition: node.cognitionIds.map((itemId) => store.getCognitionItem(itemId) ?? { id: itemId, missing: true as const }),
+    cognition: node.cognitionIds.map(
+      (itemId) => store.getCognitionItem(itemId) ?? { id: itemId, missing: true as const },
+    ),
     transcripts:
       fromFiles.length > 0
         ? fromFiles
-        : store.listLlmCalls({ nodeId: id }).map((call, order) => ({ file: `${String(order + 1).padStart(2, '0')}-${call.role} (store)`, content: call, truncated: false as const })),
+        : store.listLlmCalls({ nodeId: id }).map((call, order) => ({
+            file: `${String(order + 1).padStart(2, '0')}-${call.role} (store)`,
+            content: call,
+            truncated: false as const,
+          })),
     logs: readStepLogs(experimentDir, node.step, logTailBytes),
     stepFolder: stepFolderOf(node.step),
   };

@@ -61,7 +61,18 @@ export interface ExperimentSummary {
 export function summariseExperiment(source: ExperimentSource, store: Store | undefined): ExperimentSummary {
   const base = { index: source.index, name: source.name, dir: source.dir };
   if (store === undefined) {
-    return { ...base, hasRun: false, nodes: 0, rounds: 0, succeeded: 0, best: null, seedScore: null, spendUsd: 0, llmCalls: 0, lastUpdate: null };
+    return {
+      ...base,
+      hasRun: false,
+      nodes: 0,
+      rounds: 0,
+      succeeded: 0,
+      best: null,
+      seedScore: null,
+      spendUsd: 0,
+      llmCalls: 0,
+      lastUpdate: null,
+    };
   }
   // Running totals and indexed rows: polled by the dashboard, so nothing here reads every node.
   const totals = store.nodeTotals();

@@ -47,7 +47,10 @@ describe('resolveInside', () => {
 
   it('follows a symbolic link that stays inside', () => {
     symlinkSync(join(root, 'steps', 'step_1', 'stdout.log'), join(root, 'steps', 'alias.log'));
-    expect(resolveInside(root, 'steps/alias.log')).toMatchObject({ ok: true, relative: join('steps', 'step_1', 'stdout.log') });
+    expect(resolveInside(root, 'steps/alias.log')).toMatchObject({
+      ok: true,
+      relative: join('steps', 'step_1', 'stdout.log'),
+    });
   });
 
   it('reports a missing file or a dangling link as 404', () => {

@@ -3,8 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** A path that was checked to lie inside a folder, or why it was refused. */
 export type SafePath =
-  | { ok: true; path: string; relative: string; isDirectory: boolean }
-  | { ok: false; status: 403 | 404; reason: string };
+  { ok: true; path: string; relative: string; isDirectory: boolean } | { ok: false; status: 403 | 404; reason: string };
 
 function refused(reason: string): SafePath {
   return { ok: false, status: 403, reason };
@@ -42,5 +41,10 @@ export function resolveInside(root: string, relativePath: string): SafePath {
   if (realTarget !== realRoot && !realTarget.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
     return refused('the path leads outside the experiment folder');
   }
-  return { ok: true, path: realTarget, relative: relative(realRoot, realTarget), isDirectory: lstatSync(realTarget).isDirectory() };
+  return {
+    ok: true,
+    path: realTarget,
+    relative: relative(realRoot, realTarget),
+    isDirectory: lstatSync(realTarget).isDirectory(),
+  };
 }

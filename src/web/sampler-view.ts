@@ -51,7 +51,10 @@ function islandView(state: JsonObject, memberCounts: Map<number, number>): Sampl
         if (typeof cell !== 'string' || typeof id !== 'number' || typeof score !== 'number') continue;
         cells.push({ bins: cell.split(',').map(Number), id, score });
       }
-      const migrants = isObject(island) && Array.isArray(island.migrants) ? island.migrants.filter((id): id is number => typeof id === 'number') : [];
+      const migrants =
+        isObject(island) && Array.isArray(island.migrants)
+          ? island.migrants.filter((id): id is number => typeof id === 'number')
+          : [];
       return { index, members: memberCounts.get(index) ?? 0, migrants, cells };
     }),
   };
@@ -61,7 +64,8 @@ function islandView(state: JsonObject, memberCounts: Map<number, number>): Sampl
 export function buildSamplerOverview(store: Store, mostVisitedCount = 10): SamplerOverview {
   const nodes = store.sampleableNodes();
   const memberCounts = new Map<number, number>();
-  for (const node of nodes) if (node.island !== null) memberCounts.set(node.island, (memberCounts.get(node.island) ?? 0) + 1);
+  for (const node of nodes)
+    if (node.island !== null) memberCounts.set(node.island, (memberCounts.get(node.island) ?? 0) + 1);
   const policies: SamplerView[] = [];
   for (const name of samplingAlgorithms) {
     const state = store.loadSamplerState(name);
@@ -69,11 +73,16 @@ export function buildSamplerOverview(store: Store, mostVisitedCount = 10): Sampl
     const islands = isObject(state) && state.policy === 'island' ? islandView(state, memberCounts) : undefined;
     policies.push({ name, state, ...(islands ? { islands } : {}) });
   }
-  const visited = nodes.filter((node) => node.visitCount > 0).sort((left, right) => right.visitCount - left.visitCount || left.id - right.id);
+  const visited = nodes
+    .filter((node) => node.visitCount > 0)
+    .sort((left, right) => right.visitCount - left.visitCount || left.id - right.id);
   return {
     policies,
-    mostVisited: visited
-      .slice(0, mostVisitedCount)
-      .map((node) => ({ id: node.id, name: store.getNodeSummary(node.id)?.name ?? '', score: node.score, visits: node.visitCount })),
+    mostVisited: visited.slice(0, mostVisitedCount).map((node) => ({
+      id: node.id,
+      name: store.getNodeSummary(node.id)?.name ?? '',
+      score: node.score,
+      visits: node.visitCount,
+    })),
   };
 }

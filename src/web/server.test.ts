@@ -28,12 +28,18 @@ async function rejection(promise: Promise<unknown>): Promise<AsiEvolveError> {
 }
 
 describe('isLoopbackHost', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'app.localhost', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
-  });
-  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1', ''])('%s is not', (host) => {
-    expect(isLoopbackHost(host)).toBe(false);
-  });
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'app.localhost', '::1', '[::1]', '::ffff:127.0.0.1'])(
+    '%s is loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
+  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1', ''])(
+    '%s is not',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
   it('takes the host name out of a Host header', () => {
     expect(hostNameOf('127.0.0.1:8765')).toBe('127.0.0.1');
     expect(hostNameOf('[::1]:8765')).toBe('::1');
@@ -62,9 +68,16 @@ describe('startDashboardServer', () => {
   });
 
   it('binds a non-loopback address when allowed', async () => {
-    const server = await startDashboardServer({ experiments: [{ dir: experiment.dir }], host: '0.0.0.0', port: 0, allowRemote: true });
+    const server = await startDashboardServer({
+      experiments: [{ dir: experiment.dir }],
+      host: '0.0.0.0',
+      port: 0,
+      allowRemote: true,
+    });
     servers.push(server);
-    const response = await fetch(`http://127.0.0.1:${server.port}/api/experiments`, { headers: { host: 'lab-machine:1234' } });
+    const response = await fetch(`http://127.0.0.1:${server.port}/api/experiments`, {
+      headers: { host: 'lab-machine:1234' },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -73,7 +86,9 @@ describe('startDashboardServer', () => {
     servers.push(first);
     const error = await rejection(startDashboardServer({ experiments: [{ dir: experiment.dir }], port: first.port }));
     expect(error.message).toContain('the port is in use');
-    expect((await rejection(startDashboardServer({ experiments: [{ dir: experiment.dir }], port: 70_000 }))).code).toBe('USAGE');
+    expect((await rejection(startDashboardServer({ experiments: [{ dir: experiment.dir }], port: 70_000 }))).code).toBe(
+      'USAGE',
+    );
   });
 
   it('closes with a live connection open', async () => {

@@ -46,9 +46,13 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
   const allowRemote = options.allowRemote ?? false;
   if (!isLoopbackHost(host) && !allowRemote) {
-    throw new AsiEvolveError('USAGE', `refusing to bind the dashboard to ${host}: it is not a loopback address, so other machines could read the experiments`, {
-      hint: 'Bind 127.0.0.1 (the default), or pass --allow-remote if you really mean to share it on your network.',
-    });
+    throw new AsiEvolveError(
+      'USAGE',
+      `refusing to bind the dashboard to ${host}: it is not a loopback address, so other machines could read the experiments`,
+      {
+        hint: 'Bind 127.0.0.1 (the default), or pass --allow-remote if you really mean to share it on your network.',
+      },
+    );
   }
   const app = createDashboardApp({
     experiments: options.experiments,
@@ -68,10 +72,14 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     app.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new AsiEvolveError('USAGE', `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'no such address on this machine'}`, {
-        cause: error,
-        hint: 'Choose another --port (0 picks a free one) or --host.',
-      });
+      throw new AsiEvolveError(
+        'USAGE',
+        `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'no such address on this machine'}`,
+        {
+          cause: error,
+          hint: 'Choose another --port (0 picks a free one) or --host.',
+        },
+      );
     }
     throw error;
   }

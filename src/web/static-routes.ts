@@ -12,7 +12,9 @@ const css = 'text/css; charset=utf-8';
  * The folder of the page bundles that `npm run build` makes from src/web/client/ with esbuild:
  * beside this module in dist/, or dist/web/client/ when this module runs from src/ (vitest, tsx).
  */
-const bundleFolder = import.meta.url.endsWith('.ts') ? new URL('../../dist/web/client/', import.meta.url) : new URL('./client/', import.meta.url);
+const bundleFolder = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/web/client/', import.meta.url)
+  : new URL('./client/', import.meta.url);
 
 /** The page bundles, by file name under /assets/. */
 const bundleNames = new Set<string>(Object.values(dashboardPages).map((page) => page.script));
@@ -55,7 +57,8 @@ export function createStaticRoutes(): Hono {
   routes.get('/favicon.ico', (context) => context.body(null, 204));
   routes.get('/assets/:file', (context) => {
     const name = context.req.param('file');
-    if (name === 'dashboard.css') return context.body(dashboardCss, 200, { 'content-type': css, 'cache-control': 'no-cache' });
+    if (name === 'dashboard.css')
+      return context.body(dashboardCss, 200, { 'content-type': css, 'cache-control': 'no-cache' });
     if (bundleNames.has(name)) {
       const found = readPageBundle(name);
       if ('missing' in found) return context.text(found.missing, 500);

@@ -27,7 +27,11 @@ export function readTail(path: string, maxBytes: number): TextTail | undefined {
     const read = readSync(descriptor, buffer, 0, length, stats.size - length);
     let start = 0;
     while (length < stats.size && start < Math.min(3, read) && ((buffer[start] ?? 0) & 0xc0) === 0x80) start += 1;
-    return { text: buffer.subarray(start, read).toString('utf8'), truncated: length < stats.size, totalBytes: stats.size };
+    return {
+      text: buffer.subarray(start, read).toString('utf8'),
+      truncated: length < stats.size,
+      totalBytes: stats.size,
+    };
   } catch {
     return undefined;
   } finally {
@@ -45,7 +49,8 @@ const logNames = ['stdout.log', 'stderr.log', 'evaluator.log'] as const;
 /** A file of the step's folder, refused when a link (which a candidate may have made) leads elsewhere in the experiment. */
 function stepFile(experimentDir: string, step: number, ...names: string[]): SafePath {
   const file = resolveInside(experimentDir, join(stepFolderOf(step), ...names));
-  if (file.ok && !file.relative.startsWith(stepFolderOf(step) + sep)) return { ok: false, status: 403, reason: 'the link leads outside the step folder' };
+  if (file.ok && !file.relative.startsWith(stepFolderOf(step) + sep))
+    return { ok: false, status: 403, reason: 'the link leads outside the step folder' };
   return file;
 }
 
@@ -72,7 +77,9 @@ export interface TranscriptFile {
 export function readStepTranscripts(experimentDir: string, step: number, maxBytes: number): TranscriptFile[] {
   const folder = stepFile(experimentDir, step, 'llm');
   if (!folder.ok || !folder.isDirectory) return [];
-  const names = readdirSync(folder.path).filter((name) => name.endsWith('.json')).sort();
+  const names = readdirSync(folder.path)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   const transcripts: TranscriptFile[] = [];
   for (const name of names) {
     const file = stepFile(experimentDir, step, 'llm', name);

@@ -36,11 +36,15 @@ function screenshot(name: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the browser tests');
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` before the browser tests');
   mkdirSync(artifacts, { recursive: true });
   work = mkdtempSync(join(tmpdir(), 'asi-evolve-browser-'));
   experiment = join(work, 'circle-packing');
-  cpSync(join(root, 'examples', 'circle-packing'), experiment, { recursive: true, filter: (source) => !isRunOutput(basename(source)) });
+  cpSync(join(root, 'examples', 'circle-packing'), experiment, {
+    recursive: true,
+    filter: (source) => !isRunOutput(basename(source)),
+  });
   const first = runCli(['run', experiment, '--steps', '4']);
   expect(first.status, first.stderr).toBe(0);
   if (needsChromium.skip) return;
@@ -59,7 +63,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
     viewport: { width: 1280, height: 900 },
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -134,7 +147,13 @@ describe('dashboard in a browser', needsChromium, () => {
 
   it('refuses paths outside the experiment folder, and raised no script error', async () => {
     const statuses = await page.evaluate(async () =>
-      Promise.all(['/api/experiments/0/files/..%2F..%2Fetc%2Fpasswd', '/api/experiments/0/files/%2Fetc%2Fpasswd', '/api/experiments/0/files/config.yaml'].map(async (path) => (await fetch(path)).status)),
+      Promise.all(
+        [
+          '/api/experiments/0/files/..%2F..%2Fetc%2Fpasswd',
+          '/api/experiments/0/files/%2Fetc%2Fpasswd',
+          '/api/experiments/0/files/config.yaml',
+        ].map(async (path) => (await fetch(path)).status),
+      ),
     );
     expect(statuses).toEqual([403, 403, 403]);
     expect(pageErrors).toEqual([]);

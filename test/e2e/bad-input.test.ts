@@ -2,7 +2,16 @@ import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { killMatching, makeExperiment, makeTempDir, processesMatching, readStored, runCli, stepFile, useE2eCleanup } from './helpers.js';
+import {
+  killMatching,
+  makeExperiment,
+  makeTempDir,
+  processesMatching,
+  readStored,
+  runCli,
+  stepFile,
+  useE2eCleanup,
+} from './helpers.js';
 
 useE2eCleanup();
 
@@ -46,7 +55,10 @@ describe('bad input to a whole run', () => {
   });
 
   it('a misspelt config key stops the run before anything is created, naming the file and the key', async () => {
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', config: { pipeline: { sample_m: 2 }, run: { steps: 2 } } });
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      config: { pipeline: { sample_m: 2 }, run: { steps: 2 } },
+    });
     const run = await runCli(['run', dir]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -80,7 +92,11 @@ describe('bad input to a whole run', () => {
   it('evaluators that fail in every way give failed nodes with their reasons, leave no process behind, and the run goes on', async () => {
     const marker = `asi-e2e-sleeper-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const config = { evaluator: { timeout: 2, kill_grace: 0.5, max_output_bytes: 100_000 }, run: { steps: 8 } };
-    const dir = makeExperiment({ initialProgram: 'score = 1.5\nsize = 2.0\n', evalScript: misbehavingEvaluator(marker), config });
+    const dir = makeExperiment({
+      initialProgram: 'score = 1.5\nsize = 2.0\n',
+      evalScript: misbehavingEvaluator(marker),
+      config,
+    });
     try {
       const run = await runCli(['run', dir]);
       expect(run.stderr).toBe('');
@@ -93,7 +109,10 @@ describe('bad input to a whole run', () => {
       expect(nodes.map((node) => node.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
       const outcome = (id: number) => {
         const node = nodes[id]!;
-        return { success: node.success, reason: (node.metadata.failure as { reason?: string } | undefined)?.reason ?? null };
+        return {
+          success: node.success,
+          reason: (node.metadata.failure as { reason?: string } | undefined)?.reason ?? null,
+        };
       };
       expect([1, 2, 3, 4, 5, 6, 7, 8].map(outcome)).toEqual([
         { success: false, reason: 'exit-code' },

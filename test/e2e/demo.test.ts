@@ -49,7 +49,8 @@ describe('the circle-packing demo without any LLM', () => {
     for (const node of nodes) {
       expect(stepFile(dir, node.step, 'code')).toBe(node.program);
       expect(JSON.parse(stepFile(dir, node.step, 'node.json')).id).toBe(node.id);
-      if (node.success) expect(JSON.parse(stepFile(dir, node.step, 'results.json')).eval_score).toBeCloseTo(node.evalScore ?? NaN, 9);
+      if (node.success)
+        expect(JSON.parse(stepFile(dir, node.step, 'results.json')).eval_score).toBeCloseTo(node.evalScore ?? NaN, 9);
     }
     const bestNode = nodes.find((node) => node.score === best)!;
     expect(readFileSync(join(dir, 'best', 'code'), 'utf8')).toBe(bestNode.program);
@@ -85,7 +86,10 @@ describe('the circle-packing demo without any LLM', () => {
 
     const jsonl = await runCli(['export', dir, '--format', 'jsonl'], { env });
     expect(jsonl.code).toBe(0);
-    const exported = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number; program: string });
+    const exported = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; program: string });
     expect(exported.map((node) => node.id)).toEqual(nodes.map((node) => node.id));
     expect(exported[5]!.program).toBe(nodes[5]!.program);
 
@@ -138,7 +142,9 @@ describe('the circle-packing demo without any LLM', () => {
     expect(stored.filter((call) => call.nodeId === 1).map((call) => call.role)).toEqual(['researcher', 'analyzer']);
     const files = readdirSync(join(dir, 'steps', 'step_1', 'llm')).sort();
     expect(files).toEqual(['01-researcher.json', '02-analyzer.json']);
-    const transcript = JSON.parse(stepFile(dir, 1, join('llm', '01-researcher.json'))) as { request: { messages: Array<{ content: string }> } };
+    const transcript = JSON.parse(stepFile(dir, 1, join('llm', '01-researcher.json'))) as {
+      request: { messages: Array<{ content: string }> };
+    };
     expect(transcript.request.messages[0]!.content).toContain('Place 26 disjoint circles');
     // The cognition seeds were retrieved for the seed's analysis and shown to the Researcher.
     expect(nodes[1]!.cognitionIds.length).toBeGreaterThan(0);

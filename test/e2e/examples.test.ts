@@ -24,7 +24,8 @@ useE2eCleanup();
 const circleSeed = 0.959764;
 const binSeed = -4.1212;
 
-const readExample = (name: string, file: string): string => readFileSync(join(repoRoot, 'examples', name, file), 'utf8');
+const readExample = (name: string, file: string): string =>
+  readFileSync(join(repoRoot, 'examples', name, file), 'utf8');
 
 /** A `--config` file (outside the experiment) that points the run at the fake LLM. */
 function llmConfig(url: string): string {
@@ -87,11 +88,19 @@ describe('examples/circle-packing-py (the reference layout)', () => {
     const analysis = 'The grid is valid; optimise the radii with the linear program next.';
     const { server, calls } = await startFakeLlm((request) => {
       if (request.role === 'analyzer') return analysisAnswer(analysis);
-      if (request.round === 1) return rewriteAnswer('grid-plus-one', 'A 5 x 5 grid of equal circles and one in a gap.', gridPacking());
-      return rewriteAnswer('grid-with-nan', 'Try a radius that is not a number.', gridPacking("radii[3] = float('nan')"));
+      if (request.round === 1)
+        return rewriteAnswer('grid-plus-one', 'A 5 x 5 grid of equal circles and one in a gap.', gridPacking());
+      return rewriteAnswer(
+        'grid-with-nan',
+        'Try a radius that is not a number.',
+        gridPacking("radii[3] = float('nan')"),
+      );
     });
     const dir = copyExample('circle-packing-py');
-    const config = parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+    const config = parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     expect(config.pipeline!.researcher!.diff_based_evolution).toBe(false);
     expect(config.database!.max_size).toBe(70);
     expect(config.database!.sampling!.algorithm).toBe('island');
@@ -126,8 +135,12 @@ describe('examples/circle-packing-py (the reference layout)', () => {
     expect(calls.filter((request) => request.role === 'researcher').map((request) => request.turn)).toEqual([1, 1]);
     const items = parse(readExample('circle-packing-py', 'cognition.yaml')) as Array<{ id: string; title: string }>;
     expect(nodes[1]!.cognitionIds.length).toBeGreaterThan(0);
-    for (const id of nodes[1]!.cognitionIds) expect(prompt).toContain(`**${items.find((item) => item.id === id)!.title}**`);
-    const analyzer = calls.find((request) => request.role === 'analyzer' && request.messages.some((message) => message.content.includes('grid-with-nan')))!;
+    for (const id of nodes[1]!.cognitionIds)
+      expect(prompt).toContain(`**${items.find((item) => item.id === id)!.title}**`);
+    const analyzer = calls.find(
+      (request) =>
+        request.role === 'analyzer' && request.messages.some((message) => message.content.includes('grid-with-nan')),
+    )!;
     const analyzerPrompt = analyzer.messages.map((message) => message.content).join('\n');
     expect(analyzerPrompt).toContain('Failed: ');
     expect(analyzerPrompt).toContain('radius 3 is not a finite number: NaN');
@@ -135,9 +148,14 @@ describe('examples/circle-packing-py (the reference layout)', () => {
 
     expect(stored.filter((call) => call.nodeId === 1).map((call) => call.role)).toEqual(['researcher', 'analyzer']);
     for (const step of [1, 2]) {
-      expect(readdirSync(join(dir, 'steps', `step_${step}`, 'llm')).sort()).toEqual(['01-researcher.json', '02-analyzer.json']);
+      expect(readdirSync(join(dir, 'steps', `step_${step}`, 'llm')).sort()).toEqual([
+        '01-researcher.json',
+        '02-analyzer.json',
+      ]);
     }
-    const transcript = JSON.parse(stepFile(dir, 1, join('llm', '01-researcher.json'))) as { request: { messages: Array<{ content: string }> } };
+    const transcript = JSON.parse(stepFile(dir, 1, join('llm', '01-researcher.json'))) as {
+      request: { messages: Array<{ content: string }> };
+    };
     expect(transcript.request.messages.map((message) => message.content).join('\n')).toContain('on a geometry problem');
   });
 
@@ -146,7 +164,16 @@ describe('examples/circle-packing-py (the reference layout)', () => {
     const init = await runCli(['init', dir, '--template', 'circle-packing-py'], { env: cliEnv() });
     expect(init.code).toBe(0);
     expect(init.stdout).toContain("from the 'circle-packing-py' template");
-    for (const file of ['input.md', 'initial_program', 'eval.sh', 'evaluator.py', 'config.yaml', 'cognition.yaml', 'prompts/researcher.jinja2', 'prompts/analyzer.jinja2']) {
+    for (const file of [
+      'input.md',
+      'initial_program',
+      'eval.sh',
+      'evaluator.py',
+      'config.yaml',
+      'cognition.yaml',
+      'prompts/researcher.jinja2',
+      'prompts/analyzer.jinja2',
+    ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     expect(existsSync(join(dir, 'evaluator.test.ts'))).toBe(false);
@@ -170,7 +197,10 @@ describe('examples/bin-packing', () => {
     const dir = copyExample('bin-packing');
     const { nodes } = await runWithoutModel(dir, 3);
     expect(nodes[0]!.score).toBeCloseTo(binSeed, 4);
-    expect(JSON.parse(stepFile(dir, 0, 'results.json'))).toMatchObject({ best_fit_excess_percent: 4.1212, first_fit_excess_percent: 4.4399 });
+    expect(JSON.parse(stepFile(dir, 0, 'results.json'))).toMatchObject({
+      best_fit_excess_percent: 4.1212,
+      first_fit_excess_percent: 4.4399,
+    });
   });
 
   it('takes diff edits from an LLM: a heuristic that avoids small gaps beats best fit, one that throws fails with the reason', async () => {
@@ -178,12 +208,21 @@ describe('examples/bin-packing', () => {
       if (request.role === 'analyzer') return analysisAnswer('Avoiding small gaps pays; tune the limit next.');
       if (request.round === 1) {
         return diffAnswer('avoid-small-gaps', 'Put placements that leave a gap of 1-20 last.', [
-          ['  const smallGapLimit = 0.9; // a non-zero gap at or below this size counts as "small"', '  const smallGapLimit = 20;'],
-          ['  const smallGapPenalty = 5.0; // priority lost for leaving a small gap', '  const smallGapPenalty = 1000;'],
+          [
+            '  const smallGapLimit = 0.9; // a non-zero gap at or below this size counts as "small"',
+            '  const smallGapLimit = 20;',
+          ],
+          [
+            '  const smallGapPenalty = 5.0; // priority lost for leaving a small gap',
+            '  const smallGapPenalty = 1000;',
+          ],
         ]);
       }
       return diffAnswer('refuse-large-items', 'Refuse items above 60 to see what breaks.', [
-        ['  return bins.map((remaining) => {', "  if (item > 60) throw new RangeError('too big');\n  return bins.map((remaining) => {"],
+        [
+          '  return bins.map((remaining) => {',
+          "  if (item > 60) throw new RangeError('too big');\n  return bins.map((remaining) => {",
+        ],
       ]);
     });
     const dir = copyExample('bin-packing');
@@ -208,7 +247,10 @@ describe('examples/bin-packing', () => {
     expect(nodes[2]!.score ?? binSeed).toBeLessThanOrEqual(binSeed);
     expect(nodes[2]!.error).toMatch(/priority\(\d+, \[.*\]\) for item \d+ of instance 0 threw RangeError: too big/);
     for (const step of [1, 2]) {
-      expect(readdirSync(join(dir, 'steps', `step_${step}`, 'llm')).sort()).toEqual(['01-researcher.json', '02-analyzer.json']);
+      expect(readdirSync(join(dir, 'steps', `step_${step}`, 'llm')).sort()).toEqual([
+        '01-researcher.json',
+        '02-analyzer.json',
+      ]);
     }
     expect(readFileSync(join(dir, 'best', 'code'), 'utf8')).toBe(nodes[1]!.program);
   });

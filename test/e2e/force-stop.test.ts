@@ -1,7 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, killMatching, makeExperiment, makeTempDir, processesMatching, readStored, runCli, startCli, useE2eCleanup, waitFor } from './helpers.js';
+import {
+  cliEnv,
+  killMatching,
+  makeExperiment,
+  makeTempDir,
+  processesMatching,
+  readStored,
+  runCli,
+  startCli,
+  useE2eCleanup,
+  waitFor,
+} from './helpers.js';
 
 useE2eCleanup();
 
@@ -30,15 +41,32 @@ describe('a second Ctrl-C', () => {
     const dir = makeExperiment({
       initialProgram: 'score = 1.0\nbonus = 2.5\n',
       evalScript: stubbornEvaluator(marker),
-      config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 }, kill_grace: 60, timeout: 120 }, run: { steps: 3 } },
+      config: {
+        evaluator: {
+          env_allow: ['COUNTER_FILE'],
+          sandbox: { mode: 'none' },
+          reproduce: { count: 0 },
+          kill_grace: 60,
+          timeout: 120,
+        },
+        run: { steps: 3 },
+      },
     });
     const env = cliEnv({ COUNTER_FILE: counter });
-    const count = (line: string): number => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter((entry) => entry === line).length : 0);
+    const count = (line: string): number =>
+      existsSync(counter)
+        ? readFileSync(counter, 'utf8')
+            .split('\n')
+            .filter((entry) => entry === line).length
+        : 0;
     try {
       const first = startCli(['run', dir], { env });
       await waitFor(() => processesMatching(marker).length > 0, 'step 2 to be evaluating');
       first.child.kill('SIGINT');
-      await waitFor(() => first.stdout().includes('Interrupted: stopping the rounds in flight'), 'the first Ctrl-C to be acknowledged');
+      await waitFor(
+        () => first.stdout().includes('Interrupted: stopping the rounds in flight'),
+        'the first Ctrl-C to be acknowledged',
+      );
       // The evaluator ignores SIGTERM: a clean stop would wait out its 60 s grace.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(first.child.exitCode).toBeNull();
@@ -49,7 +77,9 @@ describe('a second Ctrl-C', () => {
       expect(performance.now() - secondSignalAt).toBeLessThan(10_000);
       expect(stopped.code).toBe(130);
       expect(stopped.stderr).toBe('');
-      expect(stopped.stdout.match(/Stopped at once: the rounds in flight are dropped and will be redone on the next run\./g)).toHaveLength(1);
+      expect(
+        stopped.stdout.match(/Stopped at once: the rounds in flight are dropped and will be redone on the next run\./g),
+      ).toHaveLength(1);
       expect(stopped.stdout).not.toContain('Run interrupted');
       // The evaluation in flight went with the run, and the lock was let go.
       await waitFor(() => processesMatching(marker).length === 0, 'the stubborn evaluation to be killed', 5_000);

@@ -1,12 +1,27 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
 import { stringify } from 'yaml';
 import { isRunOutput } from '../../src/config/index.js';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply } from '../../src/llm/test-support/fake-openai-server.js';
+import {
+  startFakeOpenAIServer,
+  type FakeOpenAIServer,
+  type FakeReply,
+} from '../../src/llm/test-support/fake-openai-server.js';
 import { openStore } from '../../src/store/index.js';
 import type { IngestedPaper, NodeRecord, RunEvent, StoredLlmCall } from '../../src/store/index.js';
 import type { CognitionItem } from '../../src/cognition/index.js';
@@ -82,7 +97,8 @@ export function makeExperiment(spec: ExperimentSpec = {}): string {
   mkdirSync(dir, { recursive: true });
   const input = spec.input === undefined ? 'Maximise the number on the line `score = X` of the program.\n' : spec.input;
   if (input !== null) writeFileSync(join(dir, 'input.md'), input);
-  if (spec.initialProgram !== undefined && spec.initialProgram !== null) writeFileSync(join(dir, 'initial_program'), spec.initialProgram);
+  if (spec.initialProgram !== undefined && spec.initialProgram !== null)
+    writeFileSync(join(dir, 'initial_program'), spec.initialProgram);
   const evalScript = spec.evalScript === undefined ? scoreEvalScript : spec.evalScript;
   if (evalScript !== null) {
     writeFileSync(join(dir, 'eval.sh'), evalScript);
@@ -102,7 +118,10 @@ export function makeExperiment(spec: ExperimentSpec = {}): string {
 export function copyExample(name: string): string {
   const dir = join(makeTempDir(), name);
   // Leaves out what a run made inside examples/ may have left, so a test never resumes it.
-  cpSync(join(repoRoot, 'examples', name), dir, { recursive: true, filter: (source) => !isRunOutput(basename(source)) });
+  cpSync(join(repoRoot, 'examples', name), dir, {
+    recursive: true,
+    filter: (source) => !isRunOutput(basename(source)),
+  });
   return dir;
 }
 
@@ -278,7 +297,11 @@ function describeRequest(body: unknown, index: number): LlmRequest {
     : [];
   const first = messages.find((message) => message.role === 'user')?.content ?? '';
   const users = messages.filter((message) => message.role === 'user');
-  const role = first.includes('You are the Researcher') ? 'researcher' : first.includes('You are the Analyzer') ? 'analyzer' : 'other';
+  const role = first.includes('You are the Researcher')
+    ? 'researcher'
+    : first.includes('You are the Analyzer')
+      ? 'analyzer'
+      : 'other';
   const roundText = /This is round (\d+)\./.exec(first)?.[1] ?? /\(round (\d+)\)/.exec(first)?.[1];
   return {
     role,
@@ -298,7 +321,9 @@ export const fakeUsage = { prompt_tokens: 120, completion_tokens: 30 };
  * A loopback OpenAI-compatible server whose every answer is `answer(request)`. Keeps the
  * parsed requests in `calls` (in arrival order) beside the raw `server.requests`.
  */
-export async function startFakeLlm(answer: (request: LlmRequest) => FakeReply): Promise<{ server: FakeOpenAIServer; calls: LlmRequest[] }> {
+export async function startFakeLlm(
+  answer: (request: LlmRequest) => FakeReply,
+): Promise<{ server: FakeOpenAIServer; calls: LlmRequest[] }> {
   const calls: LlmRequest[] = [];
   const reply = (body: unknown, index: number): FakeReply => {
     const request = describeRequest(body, index);
@@ -317,13 +342,25 @@ export function fakeApi(url: string, extra: Record<string, unknown> = {}): Recor
 
 /** A full-rewrite Researcher answer. */
 export function rewriteAnswer(name: string, motivation: string, program: string): FakeReply {
-  return { text: `<name>${name}</name>\n<motivation>${motivation}</motivation>\n<provenance>novel</provenance>\n<code>\n${program}</code>\n`, usage: fakeUsage };
+  return {
+    text: `<name>${name}</name>\n<motivation>${motivation}</motivation>\n<provenance>novel</provenance>\n<code>\n${program}</code>\n`,
+    usage: fakeUsage,
+  };
 }
 
 /** A diff-mode Researcher answer with SEARCH/REPLACE blocks. */
-export function diffAnswer(name: string, motivation: string, blocks: ReadonlyArray<readonly [search: string, replace: string]>): FakeReply {
-  const edits = blocks.map(([search, replace]) => `<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`).join('\n\n');
-  return { text: `<name>${name}</name>\n<motivation>${motivation}</motivation>\n<provenance>experience</provenance>\n\n${edits}\n`, usage: fakeUsage };
+export function diffAnswer(
+  name: string,
+  motivation: string,
+  blocks: ReadonlyArray<readonly [search: string, replace: string]>,
+): FakeReply {
+  const edits = blocks
+    .map(([search, replace]) => `<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`)
+    .join('\n\n');
+  return {
+    text: `<name>${name}</name>\n<motivation>${motivation}</motivation>\n<provenance>experience</provenance>\n\n${edits}\n`,
+    usage: fakeUsage,
+  };
 }
 
 /** An Analyzer answer. */

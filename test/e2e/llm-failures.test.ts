@@ -29,7 +29,9 @@ function answerNormally(request: LlmRequest) {
 describe('LLM transport failures in whole runs', () => {
   it('a 429 with Retry-After is retried and the round completes; each attempt is recorded', async () => {
     const { server, calls } = await startFakeLlm((request) =>
-      request.index === 0 ? { status: 429, retryAfter: 1, message: 'Rate limit reached for test-model' } : answerNormally(request),
+      request.index === 0
+        ? { status: 429, retryAfter: 1, message: 'Rate limit reached for test-model' }
+        : answerNormally(request),
     );
     const dir = makeExperiment({ config: rewriteConfig(server.url) });
 
@@ -50,7 +52,9 @@ describe('LLM transport failures in whole runs', () => {
 
   it('a server that never answers fails the round after api.timeout and its retries; the run goes on', async () => {
     // Round 1's two attempts hang (timeout 1 s, retry_times 1); everything after is answered.
-    const { server, calls } = await startFakeLlm((request) => (request.index < 2 ? { hang: true } : answerNormally(request)));
+    const { server, calls } = await startFakeLlm((request) =>
+      request.index < 2 ? { hang: true } : answerNormally(request),
+    );
     const dir = makeExperiment({ config: rewriteConfig(server.url, { timeout: 1, retry_times: 1 }) });
 
     const run = await runCli(['run', dir, '--steps', '2'], { timeoutMs: 30_000 });

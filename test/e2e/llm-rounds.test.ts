@@ -34,14 +34,19 @@ function transcripts(dir: string, step: number): Array<{ file: string; call: Tra
     .map((file) => ({ file, call: JSON.parse(readFileSync(join(folder, file), 'utf8')) as Transcript }));
 }
 
-const analyse = (request: LlmRequest) => analysisAnswer(`Analysis of round ${request.round}: the score moved as predicted.`);
+const analyse = (request: LlmRequest) =>
+  analysisAnswer(`Analysis of round ${request.round}: the score moved as predicted.`);
 
 describe('rounds designed by an OpenAI-compatible LLM (loopback fake server)', () => {
   it('full rewrite: nodes, transcripts, llm_calls and analyses come from the LLM', async () => {
     const { server, calls } = await startFakeLlm((request) => {
       if (request.role === 'analyzer') return analyse(request);
       const round = request.round ?? 0;
-      return rewriteAnswer(`idea-${round}`, `Raise the score to ${round + 1} (round ${round}).`, `# round ${round}\nscore = ${round + 1}\n`);
+      return rewriteAnswer(
+        `idea-${round}`,
+        `Raise the score to ${round + 1} (round ${round}).`,
+        `# round ${round}\nscore = ${round + 1}\n`,
+      );
     });
     const dir = makeExperiment({
       initialProgram: 'score = 1\n',
@@ -66,10 +71,18 @@ describe('rounds designed by an OpenAI-compatible LLM (loopback fake server)', (
     expect(first.analysis).toBe('Analysis of round 1: the score moved as predicted.');
     expect(nodes[0]!.analysis).toBe('Analysis of round 0: the score moved as predicted.');
     expect(first.metadata.design).toMatchObject({ mode: 'full-rewrite', attempts: 1 });
-    expect(first.usage).toEqual({ inputTokens: 2 * fakeUsage.prompt_tokens, cachedInputTokens: 0, outputTokens: 2 * fakeUsage.completion_tokens });
+    expect(first.usage).toEqual({
+      inputTokens: 2 * fakeUsage.prompt_tokens,
+      cachedInputTokens: 0,
+      outputTokens: 2 * fakeUsage.completion_tokens,
+    });
 
     // One researcher and one analyzer call per round, with token usage, filed under the node.
-    expect(stored.filter((call) => call.nodeId === 1).map((call) => [call.role, call.usage.inputTokens, call.usage.outputTokens, call.error])).toEqual([
+    expect(
+      stored
+        .filter((call) => call.nodeId === 1)
+        .map((call) => [call.role, call.usage.inputTokens, call.usage.outputTokens, call.error]),
+    ).toEqual([
       ['researcher', fakeUsage.prompt_tokens, fakeUsage.completion_tokens, null],
       ['analyzer', fakeUsage.prompt_tokens, fakeUsage.completion_tokens, null],
     ]);
@@ -103,8 +116,11 @@ describe('rounds designed by an OpenAI-compatible LLM (loopback fake server)', (
           ? diffAnswer('bad-edit', 'Raise the score.', [['score = 99', 'score = 3']])
           : diffAnswer('good-edit', 'Raise the score, copying the line exactly.', [['score = 1', 'score = 3']]);
       }
-      if (!request.diffMode) return rewriteAnswer('rewritten', 'A full rewrite after failed edits.', '# rewritten\nscore = 5\n');
-      return diffAnswer('never-matches', 'Edit a line that is not there.', [[`score = ${40 + request.turn}`, 'score = 6']]);
+      if (!request.diffMode)
+        return rewriteAnswer('rewritten', 'A full rewrite after failed edits.', '# rewritten\nscore = 5\n');
+      return diffAnswer('never-matches', 'Edit a line that is not there.', [
+        [`score = ${40 + request.turn}`, 'score = 6'],
+      ]);
     });
     const dir = makeExperiment({ initialProgram: seed, config: { api: fakeApi(server.url) } });
     const run = await runCli(['run', dir, '--steps', '2']);
@@ -127,7 +143,11 @@ describe('rounds designed by an OpenAI-compatible LLM (loopback fake server)', (
     expect(round1[1]!.lastUser).toContain('did not apply');
     expect(round1[1]!.lastUser).toContain('block 1');
     expect(round1[1]!.lastUser).toContain('score = 99');
-    expect(transcripts(dir, 1).map((entry) => entry.file)).toEqual(['01-researcher.json', '02-researcher.json', '03-analyzer.json']);
+    expect(transcripts(dir, 1).map((entry) => entry.file)).toEqual([
+      '01-researcher.json',
+      '02-researcher.json',
+      '03-analyzer.json',
+    ]);
 
     // Never matching: one repair (diff_retries 1), then a fresh full-rewrite conversation.
     const fallback = nodes[2]!;
@@ -154,7 +174,10 @@ describe('rounds designed by an OpenAI-compatible LLM (loopback fake server)', (
     });
     const dir = makeExperiment({
       initialProgram: 'score = 1\n',
-      config: { api: fakeApi(server.url), pipeline: { max_retries: { researcher: 1 }, researcher: { diff_based_evolution: false } } },
+      config: {
+        api: fakeApi(server.url),
+        pipeline: { max_retries: { researcher: 1 }, researcher: { diff_based_evolution: false } },
+      },
     });
 
     const run = await runCli(['run', dir, '--steps', '3']);

@@ -32,8 +32,16 @@ interface Outcome {
 async function runDemo(policy: Policy, seed: number): Promise<Outcome> {
   const dir = copyExample('circle-packing');
   const configFile = join(makeTempDir('asi-policy-'), `${policy}.yaml`);
-  writeFileSync(configFile, stringify({ database: { sampling: { algorithm: policy, ...policySettings[policy] } }, pipeline: { parallel: { num_workers: 1 } } }));
-  const result = await runCli(['run', dir, '--steps', String(steps), '--seed', String(seed), '--config', configFile], { env: cliEnv() });
+  writeFileSync(
+    configFile,
+    stringify({
+      database: { sampling: { algorithm: policy, ...policySettings[policy] } },
+      pipeline: { parallel: { num_workers: 1 } },
+    }),
+  );
+  const result = await runCli(['run', dir, '--steps', String(steps), '--seed', String(seed), '--config', configFile], {
+    env: cliEnv(),
+  });
   const rounds = readStored(dir).nodes.filter((node) => node.step > 0);
   return {
     code: result.code,
@@ -49,7 +57,9 @@ describe('every sampling policy on the circle-packing demo (built-in operator, o
   let runs: Map<Policy, readonly [Outcome, Outcome]>;
   // Two runs per policy with the same seed, all started at once to keep the file fast.
   beforeAll(async () => {
-    const entries = await Promise.all(policies.map(async (policy) => [policy, await Promise.all([runDemo(policy, 7), runDemo(policy, 7)])] as const));
+    const entries = await Promise.all(
+      policies.map(async (policy) => [policy, await Promise.all([runDemo(policy, 7), runDemo(policy, 7)])] as const),
+    );
     runs = new Map(entries);
   });
 

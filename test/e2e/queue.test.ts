@@ -6,7 +6,17 @@ import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test
 import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
 import { requires } from '../../src/test-support/requires.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
-import { cliEnv, makeExperiment, makeTempDir, readStored, runCli, startCli, useE2eCleanup, waitFor, type CliProcess } from './helpers.js';
+import {
+  cliEnv,
+  makeExperiment,
+  makeTempDir,
+  readStored,
+  runCli,
+  startCli,
+  useE2eCleanup,
+  waitFor,
+  type CliProcess,
+} from './helpers.js';
 
 useE2eCleanup();
 
@@ -29,8 +39,15 @@ function queueName(): string {
 
 /** `asi-evolve worker` in its own process, with the Redis password and a secret in its environment; resolves once it serves. */
 async function startWorker(queue: string): Promise<CliProcess> {
-  const worker = startCli(['worker', '--queue', queue], { env: cliEnv({ REDIS_URL: redis.url, ASI_TEST_SECRET: secret }), timeoutMs: 60_000 });
-  await waitFor(() => worker.stdout().includes(`serving queue ${queue}`) || worker.child.exitCode !== null, 'the worker to serve', 20_000);
+  const worker = startCli(['worker', '--queue', queue], {
+    env: cliEnv({ REDIS_URL: redis.url, ASI_TEST_SECRET: secret }),
+    timeoutMs: 60_000,
+  });
+  await waitFor(
+    () => worker.stdout().includes(`serving queue ${queue}`) || worker.child.exitCode !== null,
+    'the worker to serve',
+    20_000,
+  );
   expect(worker.stderr()).toBe('');
   return worker;
 }
@@ -66,14 +83,30 @@ describe('asi-evolve worker', needsRedis, () => {
     const counter = join(experimentDir, 'evaluated.log');
     const queue = queueName();
     const [first, second] = [await startWorker(queue), await startWorker(queue)];
-    const executor = createQueueExecutor({ redisUrl: redis.url, queueName: queue, maxRetries: 1, stallTimeoutMs: 5_000 });
+    const executor = createQueueExecutor({
+      redisUrl: redis.url,
+      queueName: queue,
+      maxRetries: 1,
+      stallTimeoutMs: 5_000,
+    });
     try {
       const command = `basename "$PWD" >> ${counter}; env > env.txt; sleep 0.3; echo "{\\"eval_score\\": $(basename "$PWD" | tr -dc 0-9)}" > results.json`;
-      const outcomes = await Promise.all([1, 2, 3, 4, 5, 6].map((step) => executor.run(jobIn(experimentDir, step, command))));
+      const outcomes = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((step) => executor.run(jobIn(experimentDir, step, command))),
+      );
       expect(outcomes.map((outcome) => outcome.status === 'ok' && outcome.evalScore)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(lines(readFileSync(counter, 'utf8')).sort()).toEqual(['step_1', 'step_2', 'step_3', 'step_4', 'step_5', 'step_6']);
+      expect(lines(readFileSync(counter, 'utf8')).sort()).toEqual([
+        'step_1',
+        'step_2',
+        'step_3',
+        'step_4',
+        'step_5',
+        'step_6',
+      ]);
 
-      const served = [first, second].map((worker) => lines(worker.stdout()).filter((line) => /^steps\/step_\d: ok, score/.test(line)));
+      const served = [first, second].map((worker) =>
+        lines(worker.stdout()).filter((line) => /^steps\/step_\d: ok, score/.test(line)),
+      );
       expect(served[0]!.length).toBeGreaterThan(0);
       expect(served[1]!.length).toBeGreaterThan(0);
       expect(served[0]!.length + served[1]!.length).toBe(6);
@@ -91,13 +124,18 @@ describe('asi-evolve worker', needsRedis, () => {
     }
   });
 
-  it("a worker killed mid-evaluation: another worker takes the job after the stall timeout and finishes it", async () => {
+  it('a worker killed mid-evaluation: another worker takes the job after the stall timeout and finishes it', async () => {
     const experimentDir = makeTempDir('asi-queue-');
     const counter = join(experimentDir, 'tries.log');
     const marker = uniqueSleepSeconds();
     const queue = queueName();
     const doomed = await startWorker(queue);
-    const executor = createQueueExecutor({ redisUrl: redis.url, queueName: queue, maxRetries: 1, stallTimeoutMs: 2_000 });
+    const executor = createQueueExecutor({
+      redisUrl: redis.url,
+      queueName: queue,
+      maxRetries: 1,
+      stallTimeoutMs: 2_000,
+    });
     try {
       // The first try hangs (its worker is killed under it); the second finishes at once.
       const command = `echo try >> ${counter}; if [ ! -e first-try ]; then touch first-try; exec sleep ${marker}; fi; echo '{"eval_score": 3}' > results.json`;
@@ -122,12 +160,20 @@ describe('asi-evolve worker', needsRedis, () => {
     const queue = queueName();
     const stopping = await startWorker(queue);
     // max_retries 0: the job still succeeds, so handing it back did not count as a try.
-    const executor = createQueueExecutor({ redisUrl: redis.url, queueName: queue, maxRetries: 0, stallTimeoutMs: 2_000 });
+    const executor = createQueueExecutor({
+      redisUrl: redis.url,
+      queueName: queue,
+      maxRetries: 0,
+      stallTimeoutMs: 2_000,
+    });
     try {
       const command = `if [ ! -e first-try ]; then echo $$ > first-try; while :; do sleep 0.05; done; fi; echo '{"eval_score": 5}' > results.json`;
       const running = executor.run(jobIn(experimentDir, 1, command));
       const pidFile = join(experimentDir, 'steps', 'step_1', 'first-try');
-      await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the first try to start');
+      await waitFor(
+        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
+        'the first try to start',
+      );
       stopping.child.kill('SIGINT');
       const stopped = await stopping.done;
       expect(stopped.code).toBe(0);
@@ -144,7 +190,13 @@ describe('asi-evolve worker', needsRedis, () => {
   });
 
   it('exits 1 naming the redacted URL when Redis cannot be reached', async () => {
-    const result = await runCli(['worker', '--queue', 'q', '--redis', `redis://:${password}@127.0.0.1:${redis.port + 1}`]);
+    const result = await runCli([
+      'worker',
+      '--queue',
+      'q',
+      '--redis',
+      `redis://:${password}@127.0.0.1:${redis.port + 1}`,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Could not reach Redis at redis://[redacted]@127.0.0.1:${redis.port + 1}`);
     expect(result.stderr + result.stdout).not.toContain(password);
@@ -171,7 +223,12 @@ describe('asi-evolve run with cluster.executor: queue', needsRedis, () => {
     expect(nodes.map((node) => node.step)).toEqual([0, 1, 2, 3]);
     expect(nodes.every((node) => node.success)).toBe(true);
     const served = lines(worker.stdout()).filter((line) => /^steps\/step_\d: /.test(line));
-    expect(served.map((line) => line.split(':')[0])).toEqual(['steps/step_0', 'steps/step_1', 'steps/step_2', 'steps/step_3']);
+    expect(served.map((line) => line.split(':')[0])).toEqual([
+      'steps/step_0',
+      'steps/step_1',
+      'steps/step_2',
+      'steps/step_3',
+    ]);
     expect(served.every((line) => line.includes(': ok, score'))).toBe(true);
   });
 });

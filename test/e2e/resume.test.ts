@@ -43,7 +43,10 @@ function setUp(steps: number, seedPause = 0.3, roundPause = 0.3) {
   const dir = makeExperiment({
     initialProgram: 'score = 1.0\nbonus = 2.5\n',
     evalScript: countingEvaluator(marker, seedPause, roundPause),
-    config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } }, run: { steps } },
+    config: {
+      evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } },
+      run: { steps },
+    },
   });
   const env = cliEnv({ COUNTER_FILE: counter });
   const lines = (): string[] => (existsSync(counter) ? readFileSync(counter, 'utf8').trim().split('\n') : []);
@@ -94,7 +97,8 @@ describe('stopping a run and starting it again', () => {
       expect(count(`start step_${redone}`)).toBe(2);
       expect(count(`end step_${redone}`)).toBeGreaterThanOrEqual(1);
       for (let step = 1; step <= 12; step++) {
-        if (step !== redone && !storedAtKill.includes(step)) expect(count(`start step_${step}`), `step ${step}`).toBe(1);
+        if (step !== redone && !storedAtKill.includes(step))
+          expect(count(`start step_${step}`), `step ${step}`).toBe(1);
         expect(stepFile(dir, step, 'code')).toBe(nodes[step]!.program);
       }
       expect(count('start step_0')).toBe(1);

@@ -25,7 +25,10 @@ describe('cluster.executor: slurm', needsSlurm, () => {
       },
     });
 
-    const run = await runCli(['run', dir, '--steps', '3'], { env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF! }), timeoutMs: 150_000 });
+    const run = await runCli(['run', dir, '--steps', '3'], {
+      env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF! }),
+      timeoutMs: 150_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Evaluations: Slurm batch jobs (partition ${cluster.partition}, 1 CPU(s)`);
@@ -41,26 +44,45 @@ describe('cluster.executor: slurm', needsSlurm, () => {
     for (const node of nodes) {
       const outcome = JSON.parse(readFileSync(join(workDir, `job-${node.step}-1.outcome.json`), 'utf8'));
       expect(outcome).toMatchObject({ status: 'ok', evalScore: node.evalScore });
-      expect(readFileSync(join(workDir, `job-${node.step}-1.out`), 'utf8')).toContain(`evaluate-job: ok, score ${node.evalScore}`);
+      expect(readFileSync(join(workDir, `job-${node.step}-1.out`), 'utf8')).toContain(
+        `evaluate-job: ok, score ${node.evalScore}`,
+      );
     }
 
     // Slurm ran them: the controller still remembers the four jobs by name (the last may still be winding down).
     const listed = (): string[] =>
-      spawnSync('squeue', ['--noheader', '--states=all', '--format=%j|%T'], { env: cluster.env, encoding: 'utf8' }).stdout.trim().split('\n').sort();
-    const completed = ['asi-evolve-0|COMPLETED', 'asi-evolve-1|COMPLETED', 'asi-evolve-2|COMPLETED', 'asi-evolve-3|COMPLETED'];
+      spawnSync('squeue', ['--noheader', '--states=all', '--format=%j|%T'], { env: cluster.env, encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .sort();
+    const completed = [
+      'asi-evolve-0|COMPLETED',
+      'asi-evolve-1|COMPLETED',
+      'asi-evolve-2|COMPLETED',
+      'asi-evolve-3|COMPLETED',
+    ];
     const deadline = Date.now() + 20_000;
-    while (listed().join() !== completed.join() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (listed().join() !== completed.join() && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect(listed()).toEqual(completed);
   }, 180_000);
 
   it("stops the run with sbatch's message when Slurm refuses the job", async () => {
     const dir = makeExperiment({
       initialProgram: 'score = 1.0\n',
-      config: { cluster: { executor: 'slurm', slurm: { partition: 'no-such-partition' } }, evaluator: { sandbox: { mode: 'none' } } },
+      config: {
+        cluster: { executor: 'slurm', slurm: { partition: 'no-such-partition' } },
+        evaluator: { sandbox: { mode: 'none' } },
+      },
     });
-    const run = await runCli(['run', dir, '--steps', '1'], { env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF! }), timeoutMs: 60_000 });
+    const run = await runCli(['run', dir, '--steps', '1'], {
+      env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF! }),
+      timeoutMs: 60_000,
+    });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Could not submit the evaluation of step 0 to Slurm: sbatch failed \(exit code 1\): .*invalid partition/i);
+    expect(run.stderr).toMatch(
+      /Could not submit the evaluation of step 0 to Slurm: sbatch failed \(exit code 1\): .*invalid partition/i,
+    );
     expect(run.stderr).toContain('hint: Check cluster.slurm');
     expect(run.stderr).not.toContain('Internal error');
   }, 90_000);

@@ -19,10 +19,13 @@ echo "$(basename "$PWD")" >> "$COUNTER_FILE"
 
 /** The most intervals that contain one instant. */
 function maxOverlap(intervals: ReadonlyArray<readonly [number, number]>): number {
-  const edges = intervals.flatMap(([start, end]) => [
-    [start, 1],
-    [end, -1],
-  ] as const);
+  const edges = intervals.flatMap(
+    ([start, end]) =>
+      [
+        [start, 1],
+        [end, -1],
+      ] as const,
+  );
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
   let most = 0;
@@ -42,7 +45,9 @@ describe('--workers K', () => {
       config: { evaluator: { env_allow: ['COUNTER_FILE'], sandbox: { mode: 'none' }, reproduce: { count: 0 } } },
     });
 
-    const run = await runCli(['run', dir, '--steps', '6', '--workers', '3'], { env: cliEnv({ COUNTER_FILE: counter }) });
+    const run = await runCli(['run', dir, '--steps', '6', '--workers', '3'], {
+      env: cliEnv({ COUNTER_FILE: counter }),
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Starting: 6 rounds, 3 at a time.');

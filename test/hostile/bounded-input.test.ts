@@ -43,7 +43,11 @@ describe('config files that would exhaust memory or hang are refused at once, in
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let level = 1; level < 9; level++) {
       const name = String.fromCharCode(97 + level);
-      levels.push(`${name}: &${name} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+      levels.push(
+        `${name}: &${name} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + level)}`)
+          .join(', ')}]`,
+      );
     }
     writeFileSync(config, `${levels.join('\n')}\n`);
     const bomb = await runMeasured(['run', dir, '--steps', '1']);
@@ -67,7 +71,9 @@ describe('config files that would exhaust memory or hang are refused at once, in
 
 describe('config mistakes are all found before anything is created', () => {
   it('program_file ../x, bytes that are not UTF-8, ${X, __proto__ and a base_url that is not a URL', async () => {
-    const dir = makeExperiment({ config: 'evaluator:\n  program_file: ../x\napi:\n  base_url: not a url\n  model: ${MODEL\n' });
+    const dir = makeExperiment({
+      config: 'evaluator:\n  program_file: ../x\napi:\n  base_url: not a url\n  model: ${MODEL\n',
+    });
     const run = await runCli(['run', dir, '--steps', '1']);
     expect(run.code).toBe(2);
     const file = join(dir, 'config.yaml');

@@ -31,7 +31,10 @@ function startRawMcp(dir: string) {
     /** The answer with this id (null: the one answer to an unidentifiable message). */
     answer: (id: unknown) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer with id ${String(id)}; stderr:\n${stderr}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no answer with id ${String(id)}; stderr:\n${stderr}`)),
+          30_000,
+        );
         const found = answers.get(id);
         const done = (answer: Record<string, unknown>) => {
           clearTimeout(timer);
@@ -52,14 +55,22 @@ function startRawMcp(dir: string) {
   };
 }
 
-const request = (id: number | string, method: string, params?: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
-const toolCall = (id: number, name: string, args: Record<string, unknown>) => request(id, 'tools/call', { name, arguments: args });
+const request = (id: number | string, method: string, params?: unknown) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
+const toolCall = (id: number, name: string, args: Record<string, unknown>) =>
+  request(id, 'tools/call', { name, arguments: args });
 
 describe('the MCP server bounds what it reads and answers every malformed request', () => {
   it('survives a 50 MB message and a 5 MB program, answers params: null and jsonrpc 1.0, and stays in little memory', async () => {
     const dir = makeExperiment({ initialProgram: 'score = 1\n' });
     const server = startRawMcp(dir);
-    server.send(request(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }));
+    server.send(
+      request(1, 'initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      }),
+    );
     expect(await server.answer(1)).toHaveProperty('result');
     server.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
 
@@ -72,7 +83,9 @@ describe('the MCP server bounds what it reads and answers every malformed reques
 
     // 50 MB in one message: refused unread, answered by its id.
     server.send(toolCall(4, 'evaluate', { program: `score = 9\n${'#'.repeat(50 * 1024 * 1024)}` }));
-    expect(await server.answer(4)).toMatchObject({ error: { code: -32600, message: expect.stringContaining('over 8388608 bytes') } });
+    expect(await server.answer(4)).toMatchObject({
+      error: { code: -32600, message: expect.stringContaining('over 8388608 bytes') },
+    });
     // 5 MB: read, and refused by its length before anything is evaluated.
     server.send(toolCall(5, 'evaluate', { program: `score = 9\n${'#'.repeat(5 * 1024 * 1024)}` }));
     const tooLong = (await server.answer(5)) as { result: { isError: boolean; content: Array<{ text: string }> } };

@@ -27,7 +27,9 @@ describe('whole runs of the CLI under the default sandbox', () => {
     // CI runs this suite again with bubblewrap forced off, and a fresh machine may lack it: the
     // fallback says what it lacks.
     if (process.env[bubblewrapOffVariable] === '1') {
-      expect(run.stdout).toMatch(/Sandbox: unshare \(own PID namespace.*own mount namespace: every folder read-only but the step folder.*no network.*\)\. Not active: a filesystem view \(bubblewrap forced off/);
+      expect(run.stdout).toMatch(
+        /Sandbox: unshare \(own PID namespace.*own mount namespace: every folder read-only but the step folder.*no network.*\)\. Not active: a filesystem view \(bubblewrap forced off/,
+      );
     } else if (missingComponent('bubblewrap') !== null) {
       expect(run.stdout).toMatch(/Sandbox: .*Not active: .*a filesystem view \(bubblewrap not installed/);
     } else {
@@ -52,7 +54,11 @@ describe('whole runs of the CLI under the default sandbox', () => {
       'score = 1',
     ].join('\n');
     const evalScript = `#!/usr/bin/env bash\nbash "$1" 2>&1 | grep -v "^score" || true\nprintf '{"eval_score": 1}' > results.json\n`;
-    const dir = makeExperiment({ initialProgram: `${hostile}\n`, evalScript, config: `api:\n  api_key: ${canary}\nevaluator:\n  timeout: 3\n` });
+    const dir = makeExperiment({
+      initialProgram: `${hostile}\n`,
+      evalScript,
+      config: `api:\n  api_key: ${canary}\nevaluator:\n  timeout: 3\n`,
+    });
     const run = await runCli(['run', dir, '--steps', '2'], { env: cliEnv({ OPENAI_API_KEY: canary }) });
     expect(run.code).toBe(0);
     expect(readStored(dir).nodes).toHaveLength(3);

@@ -1,8 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliEnv, makeExperiment, makeTempDir, readStored, repoRoot, runCli, startCli, storedSteps, useE2eCleanup, waitFor } from '../e2e/helpers.js';
+import {
+  cliEnv,
+  makeExperiment,
+  makeTempDir,
+  readStored,
+  repoRoot,
+  runCli,
+  startCli,
+  storedSteps,
+  useE2eCleanup,
+  waitFor,
+} from '../e2e/helpers.js';
 
 useE2eCleanup();
 
@@ -20,7 +40,10 @@ function runAsReader(args: readonly string[]): { code: number | null; stdout: st
   const command = [process.execPath, join(repoRoot, 'bin', 'asi-evolve.js'), ...args];
   const asRoot = process.getuid?.() === 0;
   const result = asRoot
-    ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command], { encoding: 'utf8', env: cliEnv() })
+    ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command], {
+        encoding: 'utf8',
+        env: cliEnv(),
+      })
     : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', env: cliEnv() });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -74,7 +97,10 @@ printf '{"eval_score": 1}' > results.json
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(readStored(dir).nodes.map((node) => node.step)).toEqual([0, 1, 2, 3, 4, 5]);
-    for (const step of [2, 5]) expect(JSON.parse(readFileSync(join(dir, 'steps', `step_${step}`, 'node.json'), 'utf8'))).toMatchObject({ id: step });
+    for (const step of [2, 5])
+      expect(JSON.parse(readFileSync(join(dir, 'steps', `step_${step}`, 'node.json'), 'utf8'))).toMatchObject({
+        id: step,
+      });
   });
 
   it('step folders of an earlier run beside a new database are moved aside, and the run says so', async () => {
@@ -97,7 +123,10 @@ printf '{"eval_score": 1}' > results.json
     const dir = makeExperiment({ initialProgram: 'score = 1.5\nsize = 2.0\n' });
     const garbage = 'this is not a database '.repeat(400);
     writeFileSync(join(dir, 'asi-evolve.db'), garbage);
-    for (const args of [['status', dir], ['run', dir, '--steps', '1']]) {
+    for (const args of [
+      ['status', dir],
+      ['run', dir, '--steps', '1'],
+    ]) {
       const result = await runCli(args);
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(`${join(dir, 'asi-evolve.db')} is not a readable asi-evolve database`);

@@ -59,7 +59,14 @@ function experiment(mode: string): string {
 
 /** Every file the candidate must not change, with its content now. */
 function snapshot(dir: string): Map<string, string> {
-  const files = ['input.md', 'eval.sh', 'config.yaml', 'asi-evolve.db', 'best/results.json', 'steps/step_1/results.json'].map((name) => join(dir, name));
+  const files = [
+    'input.md',
+    'eval.sh',
+    'config.yaml',
+    'asi-evolve.db',
+    'best/results.json',
+    'steps/step_1/results.json',
+  ].map((name) => join(dir, name));
   files.push(candidateSandboxPath, join(dirname(dirname(candidateSandboxPath)), 'package.json'));
   return new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
 }
@@ -145,13 +152,19 @@ describe.each(modes)('a candidate cannot forge its score under sandbox mode %s',
   });
 
   it('killing every process it can reach leaves the evaluator running and the score honest', async () => {
-    const outcome = await runSandboxed(job(dir, mode, 'echo answer 6\nkill -9 -1 2>/dev/null\nkill -9 $PPID 2>/dev/null\nsleep 1'));
+    const outcome = await runSandboxed(
+      job(dir, mode, 'echo answer 6\nkill -9 -1 2>/dev/null\nkill -9 $PPID 2>/dev/null\nsleep 1'),
+    );
     expect(outcome).toMatchObject({ status: 'ok', evalScore: 6 });
   });
 
-  it('an evaluator that kills the candidate sandbox at its own time limit leaves none of the candidate\'s processes', async () => {
+  it("an evaluator that kills the candidate sandbox at its own time limit leaves none of the candidate's processes", async () => {
     const marker = uniqueSleepSeconds();
-    const candidate = job(dir, mode, `sleep ${marker} &\nsetsid sleep ${marker} &\n( trap "" TERM; sleep ${marker} ) &\nwait`);
+    const candidate = job(
+      dir,
+      mode,
+      `sleep ${marker} &\nsetsid sleep ${marker} &\n( trap "" TERM; sleep ${marker} ) &\nwait`,
+    );
     // The evaluator counts the candidate's processes itself, before the evaluation's own cleanup
     // (`^sleep`: its own command line holds the marker too).
     candidate.command = [

@@ -53,7 +53,11 @@ function job(command: string, overrides: Partial<EvaluationJob> = {}): Evaluatio
     killGraceMs: 500,
     maxOutputBytes: defaults.evaluator.max_output_bytes,
     limits: limitsFromConfig(defaults.evaluator.sandbox),
-    env: buildEvaluatorEnv({ ...process.env, OPENAI_API_KEY: canary, ANTHROPIC_API_KEY: canary }, defaults.evaluator.env_allow, {}),
+    env: buildEvaluatorEnv(
+      { ...process.env, OPENAI_API_KEY: canary, ANTHROPIC_API_KEY: canary },
+      defaults.evaluator.env_allow,
+      {},
+    ),
     sandbox: sandboxSettingsFromConfig(defaults.evaluator.sandbox, experimentDir),
     ...overrides,
   };
@@ -65,7 +69,8 @@ const ok = 'echo \'{"eval_score": 1}\' > results.json';
 // process limit: the tests of those protections need it, or the fallback forced in its place
 // where it runs candidates as another user (CI's second pass, ASI_EVOLVE_NO_BUBBLEWRAP=1).
 const capabilities = sandboxCapabilities();
-const fallbackHolds = capabilities.bubblewrapForcedOff && capabilities.isolation.unshare && capabilities.dropUser !== null;
+const fallbackHolds =
+  capabilities.bubblewrapForcedOff && capabilities.isolation.unshare && capabilities.dropUser !== null;
 const needsBubblewrap = fallbackHolds ? {} : requires('bubblewrap');
 
 describe('hostile candidates under the default sandbox', () => {
@@ -90,7 +95,9 @@ describe('hostile candidates under the default sandbox', () => {
   it('a memory hog fails with reason memory', async () => {
     const outcome = await runSandboxed(job('python3 -c "x = bytearray(8 * 1024 ** 3)"'));
     expect(outcome).toMatchObject({ status: 'failed', reason: 'memory' });
-    expect(outcome.status === 'failed' && outcome.shortMessage).toContain('ran out of memory (limit 4 GiB per process)');
+    expect(outcome.status === 'failed' && outcome.shortMessage).toContain(
+      'ran out of memory (limit 4 GiB per process)',
+    );
   });
 
   it('100 MB of output keeps only the tail, in memory and on disk', async () => {
@@ -100,12 +107,16 @@ describe('hostile candidates under the default sandbox', () => {
     expect(outcome.logs.truncated).toBe(true);
     expect(outcome.logs.stdoutTail.length).toBe(defaults.evaluator.max_output_bytes);
     expect(outcome.logs.stdoutTail.endsWith('LAST LINE\n')).toBe(true);
-    expect(statSync(join(candidate.stepDir, 'stdout.log')).size).toBeLessThan(defaults.evaluator.max_output_bytes + 200);
+    expect(statSync(join(candidate.stepDir, 'stdout.log')).size).toBeLessThan(
+      defaults.evaluator.max_output_bytes + 200,
+    );
   });
 
   it('a child that daemonises with setsid and sleeps does not survive', async () => {
     const marker = uniqueSleepSeconds();
-    const outcome = await runSandboxed(job(`setsid nohup sleep ${marker} >/dev/null 2>&1 &\n( setsid sleep ${marker} & )\nsleep 0.2\n${ok}`));
+    const outcome = await runSandboxed(
+      job(`setsid nohup sleep ${marker} >/dev/null 2>&1 &\n( setsid sleep ${marker} & )\nsleep 0.2\n${ok}`),
+    );
     expect(outcome.status).toBe('ok');
     expect(await survivorsOf(marker)).toEqual([]);
   });
@@ -128,28 +139,34 @@ describe('hostile candidates under the default sandbox', () => {
     expect(readFileSync(join(candidate.stepDir, 'stdout.log'), 'utf8')).not.toContain(canary);
   });
 
-  it('a candidate writing outside its folder changes nothing, and cannot borrow a recorded score', needsBubblewrap, async () => {
-    const attack = [
-      'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/best/results.json"',
-      'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/steps/step_1/results.json"',
-      'echo hacked > "$ASI_EXPERIMENT_DIR/asi-evolve.db"',
-      'echo hacked > "$ASI_EXPERIMENT_DIR/input.md"',
-      `echo hacked > ${JSON.stringify(join(root, 'planted.txt'))}`,
-      'ln -sf "$ASI_EXPERIMENT_DIR/steps/step_1/results.json" results.json',
-      'true',
-    ].join('\n');
-    const outcome = await runSandboxed(job(attack));
-    expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-results' });
-    expect(outcome.status === 'failed' && outcome.shortMessage).toContain('not a readable regular file');
-    expect(readFileSync(join(experimentDir, 'best', 'results.json'), 'utf8')).toBe('{"eval_score": 2.5}');
-    expect(readFileSync(join(experimentDir, 'steps', 'step_1', 'results.json'), 'utf8')).toBe('{"eval_score": 2.5}');
-    expect(readFileSync(join(experimentDir, 'asi-evolve.db'), 'utf8')).toContain('scores and transcripts');
-    expect(readFileSync(join(experimentDir, 'input.md'), 'utf8')).toBe('Score as high as you can.\n');
-    expect(() => statSync(join(root, 'planted.txt'))).toThrow();
-  });
+  it(
+    'a candidate writing outside its folder changes nothing, and cannot borrow a recorded score',
+    needsBubblewrap,
+    async () => {
+      const attack = [
+        'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/best/results.json"',
+        'echo \'{"eval_score": 1000}\' > "$ASI_EXPERIMENT_DIR/steps/step_1/results.json"',
+        'echo hacked > "$ASI_EXPERIMENT_DIR/asi-evolve.db"',
+        'echo hacked > "$ASI_EXPERIMENT_DIR/input.md"',
+        `echo hacked > ${JSON.stringify(join(root, 'planted.txt'))}`,
+        'ln -sf "$ASI_EXPERIMENT_DIR/steps/step_1/results.json" results.json',
+        'true',
+      ].join('\n');
+      const outcome = await runSandboxed(job(attack));
+      expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-results' });
+      expect(outcome.status === 'failed' && outcome.shortMessage).toContain('not a readable regular file');
+      expect(readFileSync(join(experimentDir, 'best', 'results.json'), 'utf8')).toBe('{"eval_score": 2.5}');
+      expect(readFileSync(join(experimentDir, 'steps', 'step_1', 'results.json'), 'utf8')).toBe('{"eval_score": 2.5}');
+      expect(readFileSync(join(experimentDir, 'asi-evolve.db'), 'utf8')).toContain('scores and transcripts');
+      expect(readFileSync(join(experimentDir, 'input.md'), 'utf8')).toBe('Score as high as you can.\n');
+      expect(() => statSync(join(root, 'planted.txt'))).toThrow();
+    },
+  );
 
   it('a candidate returning NaN fails, naming the field', async () => {
-    const outcome = await runSandboxed(job('echo \'{"eval_score": 2.9, "min_gap": NaN, "success": true}\' > results.json'));
+    const outcome = await runSandboxed(
+      job('echo \'{"eval_score": 2.9, "min_gap": NaN, "success": true}\' > results.json'),
+    );
     expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-results' });
     expect(outcome.status === 'failed' && outcome.shortMessage).toContain('field "min_gap" is NaN');
   });

@@ -41,7 +41,7 @@ describe.each(modes)('sandbox mode %s, through the whole CLI', (mode) => {
     expect(await survivorsOf(marker, 3_000)).toEqual([]);
   });
 
-  it('a forging candidate never becomes a node\'s score nor the best, re-evaluation included', async () => {
+  it("a forging candidate never becomes a node's score nor the best, re-evaluation included", async () => {
     // The candidate's answer is the number it prints; a helper it starts rewrites results.json.
     const forging = [
       'loop() { while :; do echo \'{"eval_score": 1e9}\' > "$ASI_STEP_DIR/results.json"; sleep 0.01; done; }',
@@ -50,7 +50,9 @@ describe.each(modes)('sandbox mode %s, through the whole CLI', (mode) => {
       'echo answer 7',
     ].join('\n');
     const { server } = await startFakeLlm((request) =>
-      request.role === 'analyzer' ? analysisAnswer('Scored as printed.') : rewriteAnswer('forger', 'Print 7 and forge.', `${forging}\n`),
+      request.role === 'analyzer'
+        ? analysisAnswer('Scored as printed.')
+        : rewriteAnswer('forger', 'Print 7 and forge.', `${forging}\n`),
     );
     const evalScript = [
       '#!/usr/bin/env bash',
@@ -64,7 +66,11 @@ describe.each(modes)('sandbox mode %s, through the whole CLI', (mode) => {
     const dir = makeExperiment({
       initialProgram: 'echo answer 1\n',
       evalScript,
-      config: { api: fakeApi(server.url), evaluator: { sandbox: { mode }, reproduce: { count: 1 } }, pipeline: { researcher: { diff_based_evolution: false } } },
+      config: {
+        api: fakeApi(server.url),
+        evaluator: { sandbox: { mode }, reproduce: { count: 1 } },
+        pipeline: { researcher: { diff_based_evolution: false } },
+      },
     });
     const run = await runCli(['run', dir, '--steps', '2']);
     expect(run.code).toBe(0);

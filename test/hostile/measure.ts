@@ -15,7 +15,10 @@ export interface MeasuredRun {
  * Runs `asi-evolve ...args` under `/usr/bin/time -v` (asynchronously, so that a loopback server
  * of the test keeps answering) and reads its peak resident memory from the report.
  */
-export function runMeasured(args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<MeasuredRun> {
+export function runMeasured(
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<MeasuredRun> {
   const child = spawn('/usr/bin/time', ['-v', process.execPath, join(repoRoot, 'bin', 'asi-evolve.js'), ...args], {
     env: options.env ?? cliEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +38,12 @@ export function runMeasured(args: readonly string[], options: { env?: Record<str
         return;
       }
       const report = stderr.search(/(Command exited with non-zero status \d+\n)?\tCommand being timed:/);
-      resolve({ code, stdout, stderr: report >= 0 ? stderr.slice(0, report) : stderr, peakMb: Number(kilobytes) / 1024 });
+      resolve({
+        code,
+        stdout,
+        stderr: report >= 0 ? stderr.slice(0, report) : stderr,
+        peakMb: Number(kilobytes) / 1024,
+      });
     });
   });
 }

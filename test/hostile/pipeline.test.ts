@@ -19,10 +19,14 @@ useE2eCleanup();
 const isDebug = (request: LlmRequest) => request.messages[0]?.content.includes('You are the debug agent') === true;
 const analyse = () => analysisAnswer('The score moved as expected.');
 
-describe('the whole CLI with the engineer\'s safeguards', () => {
+describe("the whole CLI with the engineer's safeguards", () => {
   it('has a broken candidate repaired by the debug agent; the node keeps the fixed program and the repair history', async () => {
     const { server, calls } = await startFakeLlm((request) => {
-      if (isDebug(request)) return { text: '<explanation>remove the bug marker</explanation>\n<code>\nscore = 7\n</code>', usage: fakeUsage };
+      if (isDebug(request))
+        return {
+          text: '<explanation>remove the bug marker</explanation>\n<code>\nscore = 7\n</code>',
+          usage: fakeUsage,
+        };
       if (request.role === 'analyzer') return analyse();
       return rewriteAnswer('risky', 'Raise the score, carelessly.', 'score = 7\nBUG\n');
     });
@@ -34,7 +38,10 @@ printf '{"eval_score": %s}\\n' "$(sed -n 's/^score *= *//p' "$1")" > results.jso
     const dir = makeExperiment({
       initialProgram: 'score = 1\n',
       evalScript,
-      config: { api: fakeApi(server.url), pipeline: { debug: { attempts: 2 }, researcher: { diff_based_evolution: false } } },
+      config: {
+        api: fakeApi(server.url),
+        pipeline: { debug: { attempts: 2 }, researcher: { diff_based_evolution: false } },
+      },
     });
     const run = await runCli(['run', dir, '--steps', '1']);
     expect(run.stderr).toBe('');
@@ -43,7 +50,13 @@ printf '{"eval_score": %s}\\n' "$(sed -n 's/^score *= *//p' "$1")" > results.jso
     const node = readStored(dir).nodes[1];
     expect(node).toMatchObject({ success: true, score: 7, program: 'score = 7\n' });
     expect(node?.metadata.repairs).toEqual([
-      expect.objectContaining({ attempt: 1, status: 'ok', score: 7, explanation: 'remove the bug marker', error: expect.stringContaining('SyntaxError: unexpected token BUG') }),
+      expect.objectContaining({
+        attempt: 1,
+        status: 'ok',
+        score: 7,
+        explanation: 'remove the bug marker',
+        error: expect.stringContaining('SyntaxError: unexpected token BUG'),
+      }),
     ]);
     expect(calls.filter(isDebug)).toHaveLength(1);
   });
@@ -60,7 +73,10 @@ printf '{"eval_score": %s}\\n' "$(sed -n 's/^score *= *//p' "$1")" > results.jso
         api: fakeApi(server.url),
         pipeline: {
           researcher: { diff_based_evolution: false },
-          static_check: { enabled: true, command: 'if grep -n "eval(" "$1"; then echo "eval is forbidden"; exit 1; fi' },
+          static_check: {
+            enabled: true,
+            command: 'if grep -n "eval(" "$1"; then echo "eval is forbidden"; exit 1; fi',
+          },
         },
       },
     });
@@ -82,7 +98,11 @@ printf '{"eval_score": %s}\\n' "$(sed -n 's/^score *= *//p' "$1")" > results.jso
 if grep -q flaky "$1"; then score=$((RANDOM % 1000 + 10)); else score=1; fi
 printf '{"eval_score": %s}\\n' "$score" > results.json
 `;
-    const dir = makeExperiment({ initialProgram: 'score = 1\n', evalScript, config: { api: fakeApi(server.url), pipeline: { researcher: { diff_based_evolution: false } } } });
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      evalScript,
+      config: { api: fakeApi(server.url), pipeline: { researcher: { diff_based_evolution: false } } },
+    });
     const run = await runCli(['run', dir, '--steps', '1']);
     expect(run.code).toBe(0);
     const [seed, lucky] = readStored(dir).nodes;
@@ -97,5 +117,4 @@ printf '{"eval_score": %s}\\n' "$score" > results.json
     expect(lucky?.metadata.unreproducible).toMatchObject({ reproduced: false });
     expect(JSON.parse(readFileSync(join(dir, 'best', 'node.json'), 'utf8'))).toMatchObject({ id: 0 });
   });
-
 });

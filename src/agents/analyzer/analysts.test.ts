@@ -14,18 +14,29 @@ describe('raw analyst (the no-Analyzer ablation)', () => {
   });
 
   it('states the failure reason', async () => {
-    const analysis = await createRawAnalyst().analyse(analysisContext({ success: false, score: null, error: 'exit-code: exited with 1' }));
+    const analysis = await createRawAnalyst().analyse(
+      analysisContext({ success: false, score: null, error: 'exit-code: exited with 1' }),
+    );
     expect(analysis.startsWith('Evaluation failed: exit-code: exited with 1.')).toBe(true);
   });
 });
 
 describe('rule-based analyst', () => {
   const analyst = createRuleBasedAnalyst();
-  const parent = makeNode({ id: 3, name: 'ring', score: 0.96, results: { eval_score: 0.96, accuracy: 0.91, runtime_s: 12, old: 1 } });
+  const parent = makeNode({
+    id: 3,
+    name: 'ring',
+    score: 0.96,
+    results: { eval_score: 0.96, accuracy: 0.91, runtime_s: 12, old: 1 },
+  });
 
   it('compares with the parent, lists metric deltas and recommends keeping an improvement', async () => {
     const analysis = await analyst.analyse(
-      analysisContext({ score: 0.972, results: { eval_score: 0.972, accuracy: 0.93, runtime_s: 12, fresh: 5, label: 'x' }, parent }),
+      analysisContext({
+        score: 0.972,
+        results: { eval_score: 0.972, accuracy: 0.93, runtime_s: 12, fresh: 5, label: 'x' },
+        parent,
+      }),
     );
     expect(analysis).toBe(
       [
@@ -41,25 +52,39 @@ describe('rule-based analyst', () => {
     const best = makeNode({ id: 8, name: 'best', score: 0.97 });
     const analysis = await analyst.analyse(analysisContext({ score: 0.98, results: {}, parent, bestSampled: best }));
     expect(analysis).toContain('Best sampled #8 (best) scored 0.97: +0.01 (+1.0 %).');
-    expect(analysis).toContain('Recommendation: new best among the sampled nodes; improved on parent by +0.02 (+2.1 %)');
+    expect(analysis).toContain(
+      'Recommendation: new best among the sampled nodes; improved on parent by +0.02 (+2.1 %)',
+    );
   });
 
   it('recommends reverting a regression', async () => {
     const analysis = await analyst.analyse(analysisContext({ score: 0.9, results: { eval_score: 0.9 }, parent }));
-    expect(analysis).toContain('Recommendation: worse than parent by -0.06 (-6.3 %): revert this change or try another direction.');
+    expect(analysis).toContain(
+      'Recommendation: worse than parent by -0.06 (-6.3 %): revert this change or try another direction.',
+    );
   });
 
   it('names the failure reason and what to do about it', async () => {
     const analysis = await analyst.analyse(
-      analysisContext({ success: false, score: null, error: 'timeout: timed out after 30 s', logs: 'step 1\nstep 2\n\n', results: {} }),
+      analysisContext({
+        success: false,
+        score: null,
+        error: 'timeout: timed out after 30 s',
+        logs: 'step 1\nstep 2\n\n',
+        results: {},
+      }),
     );
     expect(analysis).toContain('Outcome: failed (timeout: timed out after 30 s).');
     expect(analysis).toContain('Last output line: step 2');
-    expect(analysis).toContain('Recommendation: failed: timeout: timed out after 30 s: reduce the work or make it faster.');
+    expect(analysis).toContain(
+      'Recommendation: failed: timeout: timed out after 30 s: reduce the work or make it faster.',
+    );
   });
 
   it('treats the first scored node as a baseline', async () => {
-    expect(await analyst.analyse(analysisContext())).toContain('Recommendation: first scored candidate: a baseline to improve on.');
+    expect(await analyst.analyse(analysisContext())).toContain(
+      'Recommendation: first scored candidate: a baseline to improve on.',
+    );
   });
 
   it('is deterministic', async () => {

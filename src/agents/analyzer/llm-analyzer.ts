@@ -5,7 +5,13 @@ import { cleanAnswer, extractTag } from '../tags.js';
 import type { Templates } from '../templates/load.js';
 import { analyzerVariables } from '../templates/variables.js';
 import type { AnalysisContext, Analyst } from '../types.js';
-import { growthInstructions, proposedItemsOf, withoutItemBlocks, type AnalysisWithProposals, type ProposingAnalyst } from './proposals.js';
+import {
+  growthInstructions,
+  proposedItemsOf,
+  withoutItemBlocks,
+  type AnalysisWithProposals,
+  type ProposingAnalyst,
+} from './proposals.js';
 import { ruleBasedAnalysis } from './rule-based.js';
 import { trimLogs } from './trim.js';
 
@@ -60,9 +66,15 @@ export function createLlmAnalyzer(options: LlmAnalyzerOptions): Analyst & Propos
     if (outcome.ok) return outcome.value;
     const lastNonEmpty = outcome.answers.map(cleanAnswer).findLast((text) => text !== '') ?? '';
     if (lastNonEmpty !== '') {
-      return { analysis: maxItems > 0 ? withoutItemBlocks(lastNonEmpty) : lastNonEmpty, proposedItems: maxItems > 0 ? proposedItemsOf(lastNonEmpty, maxItems) : [] };
+      return {
+        analysis: maxItems > 0 ? withoutItemBlocks(lastNonEmpty) : lastNonEmpty,
+        proposedItems: maxItems > 0 ? proposedItemsOf(lastNonEmpty, maxItems) : [],
+      };
     }
-    return { analysis: `(The Analyzer model returned no text; rule-based summary follows.)\n${ruleBasedAnalysis(context)}`, proposedItems: [] };
+    return {
+      analysis: `(The Analyzer model returned no text; rule-based summary follows.)\n${ruleBasedAnalysis(context)}`,
+      proposedItems: [],
+    };
   };
   return {
     name: 'llm',

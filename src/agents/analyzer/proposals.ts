@@ -38,7 +38,11 @@ Only state lessons this round's evidence supports; state none if there are none.
 export function proposedItemsOf(answer: string, maxItems: number): ProposedCognitionItem[] {
   return parseCognitionItems(answer)
     .items.slice(0, maxItems)
-    .map((block) => ({ title: block.title, content: block.content, ...(block.tags.length > 0 ? { tags: block.tags } : {}) }));
+    .map((block) => ({
+      title: block.title,
+      content: block.content,
+      ...(block.tags.length > 0 ? { tags: block.tags } : {}),
+    }));
 }
 
 /** The analysis text without any item blocks the model put inside it. */

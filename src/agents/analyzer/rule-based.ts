@@ -32,7 +32,8 @@ function metricChanges(results: JsonObject, parent: NodeRecord): string | null {
     const value = now.get(key);
     const previous = before.get(key);
     if (value !== undefined && previous !== undefined) {
-      if (value !== previous) changes.push(`${key} ${formatNumber(previous)} → ${formatNumber(value)} (${formatDelta(value, previous)})`);
+      if (value !== previous)
+        changes.push(`${key} ${formatNumber(previous)} → ${formatNumber(value)} (${formatDelta(value, previous)})`);
     } else if (value !== undefined) {
       changes.push(`${key} = ${formatNumber(value)} (new)`);
     } else if (previous !== undefined) {
@@ -68,11 +69,13 @@ function scoredRecommendation(score: number, parent: NodeRecord | null, best: No
       const newBest = best !== null && best.id !== parent.id && best.score !== null && score > best.score;
       return `${newBest ? 'new best among the sampled nodes; ' : ''}improved on parent by ${delta}: keep this direction`;
     }
-    if (score === parent.score) return 'same score as the parent: the change had no effect; try a bolder or different change';
+    if (score === parent.score)
+      return 'same score as the parent: the change had no effect; try a bolder or different change';
     return `worse than parent by ${delta}: revert this change or try another direction`;
   }
   if (best !== null && best.score !== null) {
-    if (score > best.score) return `beats the best sampled node #${best.id} by ${formatDelta(score, best.score)}: keep this direction`;
+    if (score > best.score)
+      return `beats the best sampled node #${best.id} by ${formatDelta(score, best.score)}: keep this direction`;
     return `below the best sampled node #${best.id} by ${formatDelta(score, best.score)}: build on #${best.id} or try another direction`;
   }
   return 'first scored candidate: a baseline to improve on';
@@ -91,10 +94,14 @@ export function ruleBasedAnalysis(context: AnalysisContext): string {
   } else {
     lines.push(`Outcome: succeeded with score ${formatNumber(score)}.`);
     if (parent !== null && parent.score !== null) {
-      lines.push(`Parent #${parent.id} (${parent.name}) scored ${formatNumber(parent.score)}: ${formatDelta(score, parent.score)}.`);
+      lines.push(
+        `Parent #${parent.id} (${parent.name}) scored ${formatNumber(parent.score)}: ${formatDelta(score, parent.score)}.`,
+      );
     }
     if (best !== null && best.score !== null && best.id !== parent?.id) {
-      lines.push(`Best sampled #${best.id} (${best.name}) scored ${formatNumber(best.score)}: ${formatDelta(score, best.score)}.`);
+      lines.push(
+        `Best sampled #${best.id} (${best.name}) scored ${formatNumber(best.score)}: ${formatDelta(score, best.score)}.`,
+      );
     }
   }
   if (parent !== null) {

@@ -11,7 +11,10 @@ export interface Crossover {
 }
 
 /** The program with its evolvable constants blanked out: two programs of one shape differ only in those. */
-export function programShape(program: string, literals: readonly NumericLiteral[] = evolvableLiterals(program)): string {
+export function programShape(
+  program: string,
+  literals: readonly NumericLiteral[] = evolvableLiterals(program),
+): string {
   return replaceLiterals(
     program,
     literals.map((literal) => ({ literal, text: '\u0000' })),

@@ -20,7 +20,8 @@ describe('built-in no-model designer', () => {
     expect(proposal.provenance).toBe('experience');
     expect(proposal.motivation).toMatch(/^perturbed [1-3] constants? of #3: line \d+ [\d.]+ → [\d.]+/);
     const changes = proposal.notes.changes as Array<{ line: number; before: string; after: string }>;
-    for (const change of changes) expect(proposal.motivation).toContain(`line ${change.line} ${change.before} → ${change.after}`);
+    for (const change of changes)
+      expect(proposal.motivation).toContain(`line ${change.line} ${change.before} → ${change.after}`);
     expect(proposal.notes.builtin).toContain('not an LLM');
   });
 
@@ -43,7 +44,9 @@ describe('built-in no-model designer', () => {
   it('never crosses over with a failed node', async () => {
     const failed = { ...partner, success: false, score: null };
     for (let seed = 0; seed < 10; seed++) {
-      const proposal = await designer.design(designContext({ parent, context: [parent, failed], random: createRandom(seed) }));
+      const proposal = await designer.design(
+        designContext({ parent, context: [parent, failed], random: createRandom(seed) }),
+      );
       expect(proposal.operator).toBe('builtin:perturb');
     }
   });
@@ -52,7 +55,9 @@ describe('built-in no-model designer', () => {
     const error = await designer.design(designContext({ parent: null })).catch((caught: unknown) => caught);
     expect(AsiEvolveError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'USAGE' });
-    expect((error as Error).message).toContain('has no parent program to change: the experiment has no initial program, or no stored program has succeeded');
+    expect((error as Error).message).toContain(
+      'has no parent program to change: the experiment has no initial program, or no stored program has succeeded',
+    );
   });
 
   it('says when the program has no constant to change', async () => {

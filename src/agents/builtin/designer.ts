@@ -32,7 +32,12 @@ function tryCrossover(context: DesignContext, parent: NodeRecord): Proposal | nu
       program: mixed.program,
       provenance: 'experience',
       operator: 'builtin:crossover',
-      notes: { builtin: label, parents: [parent.id, partner.id], differing: mixed.differing, changes: changeNotes(mixed.changes) },
+      notes: {
+        builtin: label,
+        parents: [parent.id, partner.id],
+        differing: mixed.differing,
+        changes: changeNotes(mixed.changes),
+      },
     };
   }
   return null;
@@ -83,9 +88,13 @@ export function createBuiltinDesigner(): Designer {
         perturb(context, parent) ??
         (crossoverFirst || !parent.success ? null : tryCrossover(context, parent));
       if (proposal !== null) return proposal;
-      throw new AsiEvolveError('USAGE', `the built-in no-model operator found no numeric constant to change in node #${parent.id}`, {
-        hint: 'the built-in operator only tunes numeric constants (inside EVOLVE blocks when the program has them): give the program tunable constants, or configure a model (api.model)',
-      });
+      throw new AsiEvolveError(
+        'USAGE',
+        `the built-in no-model operator found no numeric constant to change in node #${parent.id}`,
+        {
+          hint: 'the built-in operator only tunes numeric constants (inside EVOLVE blocks when the program has them): give the program tunable constants, or configure a model (api.model)',
+        },
+      );
     },
   };
 }

@@ -19,7 +19,7 @@ describe('findNumericLiterals', () => {
   it('skips numbers in strings and comments, and glued to identifiers', () => {
     const program = [
       'const x1 = 0x1F + 3.0f + 1_000 + v2.3; // 7 here',
-      "const s = 'no 4' + \"no 5\" + `no ${6}`;",
+      'const s = \'no 4\' + "no 5" + `no ${6}`;',
       '/* 8\n 9 */ let y = 10;',
       'version = "1.2.3"',
     ].join('\n');
@@ -27,7 +27,8 @@ describe('findNumericLiterals', () => {
   });
 
   it('treats # as a comment in Python and // as floor division', () => {
-    const program = 'import math\n\ndef f(n):\n    # 0.9 is old\n    return n // 2 + 0.5  # 3\n\ndoc = """0.1\n0.2"""\n';
+    const program =
+      'import math\n\ndef f(n):\n    # 0.9 is old\n    return n // 2 + 0.5  # 3\n\ndoc = """0.1\n0.2"""\n';
     expect(texts(program)).toEqual(['2', '0.5']);
   });
 
@@ -45,6 +46,11 @@ describe('findNumericLiterals', () => {
     const program = 'a = 0.1; b = 0.1;';
     const [first, second] = findNumericLiterals(program);
     if (first === undefined || second === undefined) throw new Error('expected two literals');
-    expect(replaceLiterals(program, [{ literal: second, text: '0.7' }, { literal: first, text: '12.5' }])).toBe('a = 12.5; b = 0.7;');
+    expect(
+      replaceLiterals(program, [
+        { literal: second, text: '0.7' },
+        { literal: first, text: '12.5' },
+      ]),
+    ).toBe('a = 12.5; b = 0.7;');
   });
 });

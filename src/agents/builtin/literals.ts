@@ -85,9 +85,17 @@ export function findNumericLiterals(program: string): NumericLiteral[] {
       const match = numberPattern.exec(program);
       const text = match?.[0] ?? character;
       const after = program[index + text.length] ?? '';
-      const glued = identifierCharacter.test(previous) || previous === '.' || identifierCharacter.test(after) || after === '.';
+      const glued =
+        identifierCharacter.test(previous) || previous === '.' || identifierCharacter.test(after) || after === '.';
       if (match !== null && !glued) {
-        literals.push({ start: index, end: index + text.length, text, value: Number(text), isFloat: /[.eE]/.test(text), line });
+        literals.push({
+          start: index,
+          end: index + text.length,
+          text,
+          value: Number(text),
+          isFloat: /[.eE]/.test(text),
+          line,
+        });
         index += text.length;
       } else {
         tokenTail.lastIndex = index;
@@ -109,11 +117,16 @@ export function evolvableLiterals(program: string): NumericLiteral[] {
   const literals = findNumericLiterals(program);
   if (!hasEvolveBlocks(program)) return literals;
   const ranges = evolveBlockRanges(program);
-  return literals.filter((literal) => ranges.some((range) => literal.line - 1 >= range.firstLine && literal.line - 1 <= range.lastLine));
+  return literals.filter((literal) =>
+    ranges.some((range) => literal.line - 1 >= range.firstLine && literal.line - 1 <= range.lastLine),
+  );
 }
 
 /** Replaces literals (by their offsets) with new texts. */
-export function replaceLiterals(program: string, replacements: ReadonlyArray<{ literal: NumericLiteral; text: string }>): string {
+export function replaceLiterals(
+  program: string,
+  replacements: ReadonlyArray<{ literal: NumericLiteral; text: string }>,
+): string {
   let result = program;
   for (const { literal, text } of [...replacements].sort((left, right) => right.literal.start - left.literal.start)) {
     result = result.slice(0, literal.start) + text + result.slice(literal.end);

@@ -51,7 +51,9 @@ describe('perturbProgram', () => {
 
   it('is deterministic under a seed and varies across seeds', () => {
     expect(perturbProgram(program, createRandom(7))).toEqual(perturbProgram(program, createRandom(7)));
-    const outputs = new Set(Array.from({ length: 20 }, (_, seed) => perturbProgram(program, createRandom(seed))?.program));
+    const outputs = new Set(
+      Array.from({ length: 20 }, (_, seed) => perturbProgram(program, createRandom(seed))?.program),
+    );
     expect(outputs.size).toBeGreaterThan(10);
   });
 
@@ -80,7 +82,9 @@ describe('perturbProgram', () => {
   });
 
   it('leaves integers beyond exact double precision alone (no ±1 lost, no float rewrite)', () => {
-    expect(perturbProgram('SEED = 123456789012345678901234567890\nBIG = 9007199254740993\n', createRandom(1))).toBeNull();
+    expect(
+      perturbProgram('SEED = 123456789012345678901234567890\nBIG = 9007199254740993\n', createRandom(1)),
+    ).toBeNull();
   });
 
   it('writes floats like the original', () => {
@@ -112,7 +116,9 @@ describe('crossoverPrograms', () => {
   });
 
   it('is deterministic under a seed', () => {
-    expect(crossoverPrograms(first, second, createRandom(3))).toEqual(crossoverPrograms(first, second, createRandom(3)));
+    expect(crossoverPrograms(first, second, createRandom(3))).toEqual(
+      crossoverPrograms(first, second, createRandom(3)),
+    );
   });
 
   it('refuses programs of different shapes or with fewer than two differing constants', () => {

@@ -53,7 +53,10 @@ function significantDigits(text: string): number {
 export function formatFloat(value: number, original: string, precision: number): string {
   let text: string;
   if (/e/i.test(original)) {
-    text = value.toExponential(Math.max(0, precision - 1)).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    text = value
+      .toExponential(Math.max(0, precision - 1))
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   } else {
     text = String(Number(value.toPrecision(precision)));
     if (/e/.test(text)) text = text.replace('e+', 'e');

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { scriptedModel } from '../test-support/fixtures.js';
 import { createCognitionExtractor } from './extractor.js';
 
-const chunk = { index: 1, pages: [{ number: 3, text: 'Warm restarts helped.' }, { number: 4, text: 'Overlap penalties must be strict.' }] };
+const chunk = {
+  index: 1,
+  pages: [
+    { number: 3, text: 'Warm restarts helped.' },
+    { number: 4, text: 'Overlap penalties must be strict.' },
+  ],
+};
 
 describe('createCognitionExtractor', () => {
   it('sends the pages with their numbers and the task, and keeps only pages of the chunk', async () => {
@@ -13,7 +19,13 @@ describe('createCognitionExtractor', () => {
       ].join('\n'),
     ]);
     const extractor = createCognitionExtractor({ model, maxRetries: 0 });
-    const result = await extractor.extract({ paperTitle: 'Packing Tricks', chunk, chunks: 2, maxItems: 5, task: 'Pack 26 circles.' });
+    const result = await extractor.extract({
+      paperTitle: 'Packing Tricks',
+      chunk,
+      chunks: 2,
+      maxItems: 5,
+      task: 'Pack 26 circles.',
+    });
     expect(result).toEqual({
       items: [
         { kind: 'heuristic', title: 'Warm restarts', content: 'Restart the optimiser warm.', page: 3 },
@@ -31,19 +43,36 @@ describe('createCognitionExtractor', () => {
 
   it('asks again after an answer in no known format, and accepts <no_items/>', async () => {
     const model = scriptedModel(['I found some things but will not format them.', '<no_items/>']);
-    const result = await createCognitionExtractor({ model, maxRetries: 1 }).extract({ paperTitle: 'P', chunk, chunks: 1, maxItems: 3 });
+    const result = await createCognitionExtractor({ model, maxRetries: 1 }).extract({
+      paperTitle: 'P',
+      chunk,
+      chunks: 1,
+      maxItems: 3,
+    });
     expect(result).toEqual({ items: [], problems: [] });
     expect(model.calls[1]?.messages[2]?.content).toContain('no <cognition_item> blocks');
   });
 
   it('reports blocks without content and fails after the retries', async () => {
     const empty = scriptedModel(['<cognition_item><title>Blank</title><content></content></cognition_item>']);
-    expect((await createCognitionExtractor({ model: empty, maxRetries: 0 }).extract({ paperTitle: 'P', chunk, chunks: 1, maxItems: 3 })).problems).toEqual([
-      'P: item #1 ("Blank") has no content; skipped',
-    ]);
+    expect(
+      (
+        await createCognitionExtractor({ model: empty, maxRetries: 0 }).extract({
+          paperTitle: 'P',
+          chunk,
+          chunks: 1,
+          maxItems: 3,
+        })
+      ).problems,
+    ).toEqual(['P: item #1 ("Blank") has no content; skipped']);
     const prose = scriptedModel(['prose', 'more prose']);
-    await expect(createCognitionExtractor({ model: prose, maxRetries: 1 }).extract({ paperTitle: 'P', chunk, chunks: 1, maxItems: 3 })).rejects.toThrow(
-      'The Cognition Extractor gave no <cognition_item> blocks for "P" (pages 3, 4) after 2 answers',
-    );
+    await expect(
+      createCognitionExtractor({ model: prose, maxRetries: 1 }).extract({
+        paperTitle: 'P',
+        chunk,
+        chunks: 1,
+        maxItems: 3,
+      }),
+    ).rejects.toThrow('The Cognition Extractor gave no <cognition_item> blocks for "P" (pages 3, 4) after 2 answers');
   });
 });

@@ -35,24 +35,29 @@ export function createCognitionExtractor(options: CognitionExtractorOptions): Pa
     async extract(input) {
       const prompt = renderExtractionPrompt(input);
       const pageNumbers = new Set(input.chunk.pages.map((page) => page.number));
-      const outcome = await askUntilParsed({ ...options, system: EXTRACTION_SYSTEM_PROMPT }, {
-        prompt,
-        abortSignal: input.abortSignal,
-        parse: (answer) => {
-          const parsed = parseCognitionItems(answer);
-          if (parsed.items.length === 0 && parsed.problems.length === 0 && !parsed.saidNone) {
-            throw new ResponseFormatError('the answer has no <cognition_item> blocks and no <no_items/>', ['cognition_item']);
-          }
-          const items: ExtractedItem[] = parsed.items.slice(0, input.maxItems).map((block) => ({
-            kind: kinds.find((kind) => block.kind.startsWith(kind)) ?? 'heuristic',
-            title: block.title,
-            content: block.content,
-            page: block.page !== undefined && pageNumbers.has(block.page) ? block.page : undefined,
-          }));
-          return { items, problems: parsed.problems.map((problem) => `${input.paperTitle}: ${problem}`) };
+      const outcome = await askUntilParsed(
+        { ...options, system: EXTRACTION_SYSTEM_PROMPT },
+        {
+          prompt,
+          abortSignal: input.abortSignal,
+          parse: (answer) => {
+            const parsed = parseCognitionItems(answer);
+            if (parsed.items.length === 0 && parsed.problems.length === 0 && !parsed.saidNone) {
+              throw new ResponseFormatError('the answer has no <cognition_item> blocks and no <no_items/>', [
+                'cognition_item',
+              ]);
+            }
+            const items: ExtractedItem[] = parsed.items.slice(0, input.maxItems).map((block) => ({
+              kind: kinds.find((kind) => block.kind.startsWith(kind)) ?? 'heuristic',
+              title: block.title,
+              content: block.content,
+              page: block.page !== undefined && pageNumbers.has(block.page) ? block.page : undefined,
+            }));
+            return { items, problems: parsed.problems.map((problem) => `${input.paperTitle}: ${problem}`) };
+          },
+          feedback: () => formatFeedback,
         },
-        feedback: () => formatFeedback,
-      });
+      );
       if (outcome.ok) return outcome.value;
       throw new ResponseFormatError(
         `The Cognition Extractor gave no <cognition_item> blocks for "${input.paperTitle}" (pages ${[...pageNumbers].join(', ')}) after ${options.maxRetries + 1} answers`,

@@ -11,8 +11,20 @@ describe('parseCognitionItems', () => {
     ].join('\n');
     expect(parseCognitionItems(answer)).toEqual({
       items: [
-        { title: 'Loss spikes', content: 'Warmup below 1k steps caused loss spikes.', kind: 'pitfall', page: 7, tags: ['training', 'stability'] },
-        { title: 'A title-less principle about gating and decay in', content: 'A title-less principle about gating and decay in recurrent state updates.', kind: '', page: undefined, tags: [] },
+        {
+          title: 'Loss spikes',
+          content: 'Warmup below 1k steps caused loss spikes.',
+          kind: 'pitfall',
+          page: 7,
+          tags: ['training', 'stability'],
+        },
+        {
+          title: 'A title-less principle about gating and decay in',
+          content: 'A title-less principle about gating and decay in recurrent state updates.',
+          kind: '',
+          page: undefined,
+          tags: [],
+        },
       ],
       problems: [],
       saidNone: false,
@@ -20,7 +32,9 @@ describe('parseCognitionItems', () => {
   });
 
   it('names a block without content as a problem and skips it', () => {
-    const parsed = parseCognitionItems('<cognition_item><title>Empty</title><content> </content></cognition_item><cognition_item><title>Ok</title><content>Fine.</content></cognition_item>');
+    const parsed = parseCognitionItems(
+      '<cognition_item><title>Empty</title><content> </content></cognition_item><cognition_item><title>Ok</title><content>Fine.</content></cognition_item>',
+    );
     expect(parsed.items.map((item) => item.title)).toEqual(['Ok']);
     expect(parsed.problems).toEqual(['item #1 ("Empty") has no content; skipped']);
   });

@@ -50,7 +50,10 @@ export function parseCognitionItems(answer: string): ParsedCognitionItems {
     }
     const title = givenTitle || content.split(/\s+/).slice(0, 8).join(' ');
     const kind = (extractTag(body, 'kind') ?? '').trim().toLowerCase();
-    const tags = (extractTag(body, 'tags') ?? '').split(',').map((tag) => tag.trim()).filter((tag) => tag.length > 0);
+    const tags = (extractTag(body, 'tags') ?? '')
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag.length > 0);
     items.push({ title, content, kind, page: firstInteger(extractTag(body, 'page')), tags });
   }
   return { items, problems, saidNone: /<no_items\s*\/?>/i.test(text) };

@@ -24,8 +24,12 @@ const request = {
 
 describe('parseRepairAnswer', () => {
   it('reads the program and the explanation, removing a fence around the whole program', () => {
-    const answer = '<think>hmm</think><explanation>The name was never defined.</explanation>\n<code>\n```python\nprint(42)\n```\n</code>';
-    expect(parseRepairAnswer(answer, broken)).toEqual({ program: 'print(42)\n', explanation: 'The name was never defined.' });
+    const answer =
+      '<think>hmm</think><explanation>The name was never defined.</explanation>\n<code>\n```python\nprint(42)\n```\n</code>';
+    expect(parseRepairAnswer(answer, broken)).toEqual({
+      program: 'print(42)\n',
+      explanation: 'The name was never defined.',
+    });
   });
 
   it('refuses a missing, empty, unchanged or oversized program', () => {
@@ -40,7 +44,11 @@ describe('createLlmDebugAgent', () => {
   it('shows the program, the error and the error tail, and reads the fixed program', async () => {
     const model = scriptedModel(['<explanation>define it</explanation><code>\nprint(7)\n</code>']);
     const agent = createLlmDebugAgent({ model, template: loadDebugTemplate(folder), maxRetries: 1 });
-    const repair = await agent.repair({ ...request, previous: [{ attempt: 1, error: 'exit-code: earlier failure' }], attempt: 2 });
+    const repair = await agent.repair({
+      ...request,
+      previous: [{ attempt: 1, error: 'exit-code: earlier failure' }],
+      attempt: 2,
+    });
     expect(repair).toEqual({ program: 'print(7)\n', explanation: 'define it' });
     const prompt = model.calls[0]?.messages[0]?.content ?? '';
     expect(prompt).toContain(broken.trim());
@@ -54,7 +62,11 @@ describe('createLlmDebugAgent', () => {
     const agent = createLlmDebugAgent({ model, template: loadDebugTemplate(folder), maxRetries: 1 });
     expect((await agent.repair(request)).program).toBe('print(1)');
     expect(model.calls[1]?.messages.at(-1)?.content).toContain('no <code>');
-    const stubborn = createLlmDebugAgent({ model: scriptedModel(['nothing', 'still nothing']), template: loadDebugTemplate(folder), maxRetries: 1 });
+    const stubborn = createLlmDebugAgent({
+      model: scriptedModel(['nothing', 'still nothing']),
+      template: loadDebugTemplate(folder),
+      maxRetries: 1,
+    });
     await expect(stubborn.repair(request)).rejects.toBeInstanceOf(ResponseFormatError);
   });
 });

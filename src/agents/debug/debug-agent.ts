@@ -65,7 +65,10 @@ export function parseRepairAnswer(answer: string, original: string, maxCodeLengt
   if (program.trim().length === 0) throw new ResponseFormatError('the <code> block is empty', ['code']);
   if (program.trim() === original.trim()) throw new ResponseFormatError('the program in <code> is unchanged', ['code']);
   if (program.length > maxCodeLength) {
-    throw new ResponseFormatError(`the program has ${program.length} characters, more than the ${maxCodeLength} allowed`, ['code']);
+    throw new ResponseFormatError(
+      `the program has ${program.length} characters, more than the ${maxCodeLength} allowed`,
+      ['code'],
+    );
   }
   return { program, explanation: extractTag(text, 'explanation')?.trim() ?? '' };
 }
@@ -97,11 +100,15 @@ export function createLlmDebugAgent(options: LlmDebugAgentOptions): DebugAgent {
         prompt,
         abortSignal: request.abortSignal,
         parse: (answer) => parseRepairAnswer(answer, request.program, options.maxCodeLength),
-        feedback: (problem) => `Your answer could not be used: ${problem}. Answer again with the complete fixed program inside <code>…</code>.`,
+        feedback: (problem) =>
+          `Your answer could not be used: ${problem}. Answer again with the complete fixed program inside <code>…</code>.`,
       });
       if (outcome.ok) return outcome.value;
       const problems = outcome.problems.map((problem, index) => `answer ${index + 1}: ${problem}`);
-      throw new ResponseFormatError(`the debug agent gave no usable program in ${options.maxRetries + 1} answers: ${problems.join('; ')}`, ['code']);
+      throw new ResponseFormatError(
+        `the debug agent gave no usable program in ${options.maxRetries + 1} answers: ${problems.join('; ')}`,
+        ['code'],
+      );
     },
   };
 }

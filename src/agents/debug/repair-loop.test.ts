@@ -20,7 +20,10 @@ function job(program: string): EvaluationJob {
 }
 
 const logs = { stdoutTail: '', stderrTail: '', truncated: false };
-const failed = (reason: Extract<EvaluationOutcome, { status: 'failed' }>['reason'], shortMessage: string): EvaluationOutcome => ({
+const failed = (
+  reason: Extract<EvaluationOutcome, { status: 'failed' }>['reason'],
+  shortMessage: string,
+): EvaluationOutcome => ({
   status: 'failed',
   reason,
   shortMessage,
@@ -38,7 +41,9 @@ describe('runDebugAttempts with a real evaluator', () => {
     const outcome = await runSandboxed(first);
     expect(outcome).toMatchObject({ status: 'failed', reason: 'exit-code' });
 
-    const model = scriptedModel(['<explanation>undefined_offset was never defined; use 0.5</explanation>\n<code>\nimport math\nprint(math.sqrt(16) + 0.5)\n</code>']);
+    const model = scriptedModel([
+      '<explanation>undefined_offset was never defined; use 0.5</explanation>\n<code>\nimport math\nprint(math.sqrt(16) + 0.5)\n</code>',
+    ]);
     const agent = createLlmDebugAgent({ model, template: loadDebugTemplate(root), maxRetries: 1 });
     const evaluated: string[] = [];
     const result = await runDebugAttempts({
@@ -77,7 +82,14 @@ describe('runDebugAttempts with a real evaluator', () => {
     const outcome = await runSandboxed(first);
     const model = scriptedModel(['<code>print(2/0)</code>', '<code>print(3/0)</code>']);
     const agent = createLlmDebugAgent({ model, template: loadDebugTemplate(root), maxRetries: 0 });
-    const result = await runDebugAttempts({ agent, attempts: 2, task: 't', program: first.program, outcome, evaluate: (program) => runSandboxed({ ...first, program }) });
+    const result = await runDebugAttempts({
+      agent,
+      attempts: 2,
+      task: 't',
+      program: first.program,
+      outcome,
+      evaluate: (program) => runSandboxed({ ...first, program }),
+    });
     expect(result.repaired).toBe(false);
     expect(result.program).toBe('print(3/0)');
     expect(result.repairs.map((record) => [record.attempt, record.status, record.program])).toEqual([
@@ -101,7 +113,14 @@ describe('runDebugAttempts: when not to repair', () => {
   };
 
   it('records an agent that gives no program, and stops', async () => {
-    const result = await runDebugAttempts({ agent, attempts: 3, task: 't', program: 'p', outcome: failed('exit-code', 'exited with code 1'), evaluate: never });
+    const result = await runDebugAttempts({
+      agent,
+      attempts: 3,
+      task: 't',
+      program: 'p',
+      outcome: failed('exit-code', 'exited with code 1'),
+      evaluate: never,
+    });
     expect(result.repairs).toEqual([
       expect.objectContaining({ attempt: 1, status: 'agent-error', program: '', outcomeError: 'no usable program' }),
     ]);
@@ -117,23 +136,47 @@ describe('runDebugAttempts: when not to repair', () => {
     };
     const isFatal = (error: unknown) => AsiEvolveError.isInstance(error) && error.code === 'BUDGET_REACHED';
     await expect(
-      runDebugAttempts({ agent: budget, attempts: 1, task: 't', program: 'p', outcome: failed('exit-code', 'x'), evaluate: never, isFatal }),
+      runDebugAttempts({
+        agent: budget,
+        attempts: 1,
+        task: 't',
+        program: 'p',
+        outcome: failed('exit-code', 'x'),
+        evaluate: never,
+        isFatal,
+      }),
     ).rejects.toThrow('budget reached');
   });
 
   it('does nothing with 0 attempts, a success, an abort, a lost job or a low stage score', async () => {
-    for (const outcome of [failed('below-threshold', 'low'), failed('lost', 'worker gone'), failed('signal', 'aborted')]) {
+    for (const outcome of [
+      failed('below-threshold', 'low'),
+      failed('lost', 'worker gone'),
+      failed('signal', 'aborted'),
+    ]) {
       expect(isRepairable(outcome)).toBe(false);
-      expect((await runDebugAttempts({ agent, attempts: 2, task: 't', program: 'p', outcome, evaluate: never })).repairs).toEqual([]);
+      expect(
+        (await runDebugAttempts({ agent, attempts: 2, task: 't', program: 'p', outcome, evaluate: never })).repairs,
+      ).toEqual([]);
     }
-    const result = await runDebugAttempts({ agent, attempts: 0, task: 't', program: 'p', outcome: failed('timeout', 'timed out'), evaluate: never });
+    const result = await runDebugAttempts({
+      agent,
+      attempts: 0,
+      task: 't',
+      program: 'p',
+      outcome: failed('timeout', 'timed out'),
+      evaluate: never,
+    });
     expect(result.repairs).toEqual([]);
   });
 
   it('shows the end of stderr, else stdout, with the evaluator log', () => {
     const outcome = failed('exit-code', 'x');
     expect(errorTail(outcome, 20)).toBe('ivisionError: division by zero\n'.slice(-20));
-    const quiet = { ...outcome, logs: { stdoutTail: 'printed\n', stderrTail: '', truncated: false, logFileTail: 'epoch 3 diverged' } };
+    const quiet = {
+      ...outcome,
+      logs: { stdoutTail: 'printed\n', stderrTail: '', truncated: false, logFileTail: 'epoch 3 diverged' },
+    };
     expect(errorTail(quiet)).toBe('printed\n\n--- evaluator.log ---\nepoch 3 diverged');
   });
 });

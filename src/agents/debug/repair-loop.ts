@@ -77,7 +77,9 @@ function describe(outcome: EvaluationOutcome): string {
  *   evaluate: (fixed) => runStagesOn(fixed), isFatal });
  * node.program = debugged.program; node.metadata.repairs = repairsToJson(debugged.repairs);
  */
-export async function runDebugAttempts<Outcome extends EvaluationOutcome>(options: DebugAttemptsOptions<Outcome>): Promise<DebugResult<Outcome>> {
+export async function runDebugAttempts<Outcome extends EvaluationOutcome>(
+  options: DebugAttemptsOptions<Outcome>,
+): Promise<DebugResult<Outcome>> {
   let program = options.program;
   let outcome = options.outcome;
   const repairs: RepairRecord[] = [];
@@ -98,7 +100,15 @@ export async function runDebugAttempts<Outcome extends EvaluationOutcome>(option
       });
     } catch (caught) {
       if (options.abortSignal?.aborted === true || options.isFatal?.(caught) === true) throw caught;
-      repairs.push({ attempt, error, program: '', explanation: '', status: 'agent-error', score: null, outcomeError: messageOf(caught) });
+      repairs.push({
+        attempt,
+        error,
+        program: '',
+        explanation: '',
+        status: 'agent-error',
+        score: null,
+        outcomeError: messageOf(caught),
+      });
       break;
     }
     const next = await options.evaluate(repair.program, attempt);

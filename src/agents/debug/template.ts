@@ -15,7 +15,6 @@ export const DEBUG_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
   previous: 'earlier attempts of this round: list of {attempt, error}',
 };
 
-
 /** Sample variables, rendered once at load so that a broken template fails at start. */
 const sampleVariables = {
   task: 'sample task',

@@ -1,5 +1,10 @@
 export { createNoveltyGate, type NoveltyGate, type NoveltyGateOptions } from './novelty.js';
-export { createLlmNoveltyJudge, noveltyJudgePrompt, parseNoveltyVerdict, type LlmNoveltyJudgeOptions } from './novelty-judge.js';
+export {
+  createLlmNoveltyJudge,
+  noveltyJudgePrompt,
+  parseNoveltyVerdict,
+  type LlmNoveltyJudgeOptions,
+} from './novelty-judge.js';
 export {
   designWithNoveltyGate,
   noveltyEvents,

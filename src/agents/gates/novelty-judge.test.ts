@@ -13,8 +13,14 @@ const input: NoveltyJudgeInput = {
 
 describe('parseNoveltyVerdict', () => {
   it('reads duplicate and novel verdicts with their reason', () => {
-    expect(parseNoveltyVerdict('<verdict>Duplicate</verdict><reason>same layout</reason>')).toEqual({ duplicate: true, reason: 'same layout' });
-    expect(parseNoveltyVerdict('<think>hmm</think>\n<verdict> novel </verdict>')).toEqual({ duplicate: false, reason: '' });
+    expect(parseNoveltyVerdict('<verdict>Duplicate</verdict><reason>same layout</reason>')).toEqual({
+      duplicate: true,
+      reason: 'same layout',
+    });
+    expect(parseNoveltyVerdict('<think>hmm</think>\n<verdict> novel </verdict>')).toEqual({
+      duplicate: false,
+      reason: '',
+    });
   });
 
   it('refuses an answer without a verdict, or with another word', () => {
@@ -41,10 +47,15 @@ describe('LLM novelty judge', () => {
 
   it('asks again after an unusable answer, then gives up with LLM_RESPONSE_INVALID', async () => {
     const model = scriptedModel(['no tags', '<verdict>duplicate</verdict><reason>same</reason>']);
-    expect(await createLlmNoveltyJudge({ model, maxRetries: 1 }).judge(input)).toEqual({ duplicate: true, reason: 'same' });
+    expect(await createLlmNoveltyJudge({ model, maxRetries: 1 }).judge(input)).toEqual({
+      duplicate: true,
+      reason: 'same',
+    });
     expect(model.calls[1]?.messages[2]?.content).toContain('no <verdict> tag');
     const stubborn = scriptedModel(['no', 'still no']);
-    await expect(createLlmNoveltyJudge({ model: stubborn, maxRetries: 1 }).judge(input)).rejects.toMatchObject({ code: 'LLM_RESPONSE_INVALID' });
+    await expect(createLlmNoveltyJudge({ model: stubborn, maxRetries: 1 }).judge(input)).rejects.toMatchObject({
+      code: 'LLM_RESPONSE_INVALID',
+    });
     expect(stubborn.calls).toHaveLength(2);
   });
 });

@@ -65,16 +65,22 @@ export function createLlmNoveltyJudge(options: LlmNoveltyJudgeOptions): NoveltyJ
   const maxRetries = options.maxRetries ?? 1;
   return {
     async judge(input) {
-      const outcome = await askUntilParsed({ ...options, maxRetries }, {
-        prompt: noveltyJudgePrompt(input, options.task, options.maxProgramChars),
-        abortSignal: input.abortSignal,
-        parse: parseNoveltyVerdict,
-        feedback: (problem) =>
-          `Your answer could not be used: ${problem}. Answer again with <verdict>duplicate</verdict> or <verdict>novel</verdict> and <reason>…</reason>.`,
-      });
+      const outcome = await askUntilParsed(
+        { ...options, maxRetries },
+        {
+          prompt: noveltyJudgePrompt(input, options.task, options.maxProgramChars),
+          abortSignal: input.abortSignal,
+          parse: parseNoveltyVerdict,
+          feedback: (problem) =>
+            `Your answer could not be used: ${problem}. Answer again with <verdict>duplicate</verdict> or <verdict>novel</verdict> and <reason>…</reason>.`,
+        },
+      );
       if (outcome.ok) return outcome.value;
       const lastProblem = outcome.problems.at(-1) ?? 'no answer';
-      throw new ResponseFormatError(`the novelty judge gave no usable verdict in ${maxRetries + 1} attempts (last problem: ${lastProblem})`, ['verdict']);
+      throw new ResponseFormatError(
+        `the novelty judge gave no usable verdict in ${maxRetries + 1} attempts (last problem: ${lastProblem})`,
+        ['verdict'],
+      );
     },
   };
 }

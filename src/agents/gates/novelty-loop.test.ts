@@ -12,9 +12,18 @@ import type { NoveltyCandidate } from './novelty-types.js';
 
 const stored = [
   makeNode({ id: 1, motivation: 'place circles on a square grid', program: 'layout = "grid"\nsize = 5\n' }),
-  makeNode({ id: 2, motivation: 'place circles on two rings', program: 'layout = "rings"\ninner = 0.2\nouter = 0.4\n' }),
+  makeNode({
+    id: 2,
+    motivation: 'place circles on two rings',
+    program: 'layout = "rings"\ninner = 0.2\nouter = 0.4\n',
+  }),
 ];
-const existing: NoveltyCandidate[] = stored.map((node) => ({ id: node.id, motivation: node.motivation, program: node.program, score: node.score }));
+const existing: NoveltyCandidate[] = stored.map((node) => ({
+  id: node.id,
+  motivation: node.motivation,
+  program: node.program,
+  score: node.score,
+}));
 
 function proposal(program: string, name = 'candidate'): Proposal {
   return { name, motivation: `motivation of ${name}`, program, provenance: 'novel', operator: 'test', notes: {} };
@@ -42,13 +51,26 @@ describe('designWithNoveltyGate', () => {
     const evaluate = async (program: string): Promise<void> => {
       evaluated.push(program);
     };
-    const designer = scriptedDesigner([proposal(stored[1]!.program, 'copy'), proposal('layout = "hexagonal"\nrows = 6\n', 'hex')]);
+    const designer = scriptedDesigner([
+      proposal(stored[1]!.program, 'copy'),
+      proposal('layout = "hexagonal"\nrows = 6\n', 'hex'),
+    ]);
     const gate = createNoveltyGate({ threshold: 0.95, compare: 'both' });
-    const gated = await designWithNoveltyGate({ designer, context: designContext({ step: 4 }), gate, existing, maxAttempts: 2 });
+    const gated = await designWithNoveltyGate({
+      designer,
+      context: designContext({ step: 4 }),
+      gate,
+      existing,
+      maxAttempts: 2,
+    });
     await evaluate(gated.proposal.program);
 
     expect(evaluated).toEqual(['layout = "hexagonal"\nrows = 6\n']);
-    expect(gated).toMatchObject({ checks: 2, exhausted: false, rejections: [{ attempt: 0, name: 'copy', nearestId: 2, field: 'program', exact: true, similarity: 1 }] });
+    expect(gated).toMatchObject({
+      checks: 2,
+      exhausted: false,
+      rejections: [{ attempt: 0, name: 'copy', nearestId: 2, field: 'program', exact: true, similarity: 1 }],
+    });
     expect(designer.contexts[0]?.feedback).toBeUndefined();
     const feedback = designer.contexts[1]?.feedback ?? '';
     expect(feedback).toContain('node #2');
@@ -58,14 +80,23 @@ describe('designWithNoveltyGate', () => {
   });
 
   it('gives up after max_attempts re-asks and keeps the last proposal', async () => {
-    const designer = scriptedDesigner([proposal(stored[0]!.program, 'a'), proposal(stored[1]!.program, 'b'), proposal(stored[0]!.program, 'c')]);
+    const designer = scriptedDesigner([
+      proposal(stored[0]!.program, 'a'),
+      proposal(stored[1]!.program, 'b'),
+      proposal(stored[0]!.program, 'c'),
+    ]);
     const gate = createNoveltyGate({ threshold: 0.95, compare: 'program' });
     const gated = await designWithNoveltyGate({ designer, context: designContext(), gate, existing, maxAttempts: 2 });
     expect(gated.proposal.name).toBe('c');
     expect(gated).toMatchObject({ checks: 3, exhausted: true });
     expect(gated.rejections.map((rejection) => rejection.nearestId)).toEqual([1, 2, 1]);
     expect(designer.contexts).toHaveLength(3);
-    expect(noveltyMetadata(gated)).toMatchObject({ checks: 3, rejected: 3, exhausted: true, nearest: { id: 1, similarity: 1, field: 'program' } });
+    expect(noveltyMetadata(gated)).toMatchObject({
+      checks: 3,
+      rejected: 3,
+      exhausted: true,
+      nearest: { id: 1, similarity: 1, field: 'program' },
+    });
     const events = noveltyEvents(gated);
     expect(events).toHaveLength(3);
     expect(events[1]).toMatchObject({ type: 'novelty-rejected', data: { attempt: 1, nearestId: 2, exact: true } });
@@ -74,29 +105,53 @@ describe('designWithNoveltyGate', () => {
 
   it('with max_attempts 0 only records the rejection', async () => {
     const designer = scriptedDesigner([proposal(stored[0]!.program)]);
-    const gated = await designWithNoveltyGate({ designer, context: designContext(), gate: createNoveltyGate({ threshold: 0.9, compare: 'both' }), existing, maxAttempts: 0 });
+    const gated = await designWithNoveltyGate({
+      designer,
+      context: designContext(),
+      gate: createNoveltyGate({ threshold: 0.9, compare: 'both' }),
+      existing,
+      maxAttempts: 0,
+    });
     expect(gated).toMatchObject({ checks: 1, exhausted: true, rejections: [{ nearestId: 1 }] });
   });
 
   it('keeps the last proposal when a re-ask gives no usable answer, but propagates other errors', async () => {
     const gate = createNoveltyGate({ threshold: 0.9, compare: 'program' });
-    const unusable = scriptedDesigner([proposal(stored[0]!.program, 'first'), new ResearcherError('no usable answer', [], '')]);
-    const kept = await designWithNoveltyGate({ designer: unusable, context: designContext(), gate, existing, maxAttempts: 2 });
+    const unusable = scriptedDesigner([
+      proposal(stored[0]!.program, 'first'),
+      new ResearcherError('no usable answer', [], ''),
+    ]);
+    const kept = await designWithNoveltyGate({
+      designer: unusable,
+      context: designContext(),
+      gate,
+      existing,
+      maxAttempts: 2,
+    });
     expect(kept).toMatchObject({ proposal: { name: 'first' }, exhausted: true, reaskError: 'no usable answer' });
     expect(noveltyMetadata(kept)).toMatchObject({ reaskError: 'no usable answer' });
     const broken = scriptedDesigner([proposal(stored[0]!.program), new Error('disk full')]);
-    await expect(designWithNoveltyGate({ designer: broken, context: designContext(), gate, existing, maxAttempts: 2 })).rejects.toThrow('disk full');
+    await expect(
+      designWithNoveltyGate({ designer: broken, context: designContext(), gate, existing, maxAttempts: 2 }),
+    ).rejects.toThrow('disk full');
   });
 
   it('without a gate designs once and checks nothing', async () => {
     const designer = scriptedDesigner([proposal(stored[0]!.program)]);
-    const gated = await designWithNoveltyGate({ designer, context: designContext(), gate: null, existing, maxAttempts: 2 });
+    const gated = await designWithNoveltyGate({
+      designer,
+      context: designContext(),
+      gate: null,
+      existing,
+      maxAttempts: 2,
+    });
     expect(gated).toMatchObject({ checks: 0, rejections: [], exhausted: false, verdict: null });
     expect(noveltyMetadata(gated)).toMatchObject({ checks: 0, rejected: 0, nearest: null });
   });
 
   it('sends the LLM Researcher the near-duplicate in its next prompt', async () => {
-    const answer = (code: string): string => `<name>n</name>\n<motivation>m</motivation>\n<provenance>novel</provenance>\n<code>\n${code}\n</code>`;
+    const answer = (code: string): string =>
+      `<name>n</name>\n<motivation>m</motivation>\n<provenance>novel</provenance>\n<code>\n${code}\n</code>`;
     const model = scriptedModel([answer(stored[0]!.program.trimEnd()), answer('layout = "spiral"')]);
     const researcher = createLlmResearcher({ model, templates: createTemplates(), maxParseRetries: 0, diffRetries: 0 });
     const gated = await designWithNoveltyGate({
@@ -107,7 +162,9 @@ describe('designWithNoveltyGate', () => {
       maxAttempts: 1,
     });
     expect(gated.proposal.program).toBe('layout = "spiral"\n');
-    expect(model.calls[1]?.messages[0]?.content).toContain('near-duplicate of an existing candidate: its program is identical to that of node #1');
+    expect(model.calls[1]?.messages[0]?.content).toContain(
+      'near-duplicate of an existing candidate: its program is identical to that of node #1',
+    );
   });
 
   it('lets the built-in operator draw again on each re-ask', async () => {

@@ -55,16 +55,30 @@ function quote(text: string): string {
  * The note sent back to the designer after a rejection: it names the near-duplicate, quotes its
  * motivation and asks for a different idea.
  */
-export function noveltyFeedback(verdict: Extract<NoveltyVerdict, { novel: false }>, nearest: NoveltyCandidate | undefined, threshold: number): string {
+export function noveltyFeedback(
+  verdict: Extract<NoveltyVerdict, { novel: false }>,
+  nearest: NoveltyCandidate | undefined,
+  threshold: number,
+): string {
   const how = verdict.exact
     ? `its ${verdict.field} is identical to that of node #${verdict.nearestId}`
     : `its ${verdict.field} is ${(verdict.similarity * 100).toFixed(1)}% similar to that of node #${verdict.nearestId} (the limit is ${(threshold * 100).toFixed(1)}%)`;
-  const judged = verdict.judged && 'reason' in verdict.judged && verdict.judged.reason ? ` A reviewer agreed: ${verdict.judged.reason}` : '';
-  const motivation = nearest && nearest.motivation.trim() ? `\nNode #${verdict.nearestId} was motivated by: "${quote(nearest.motivation)}"` : '';
+  const judged =
+    verdict.judged && 'reason' in verdict.judged && verdict.judged.reason
+      ? ` A reviewer agreed: ${verdict.judged.reason}`
+      : '';
+  const motivation =
+    nearest && nearest.motivation.trim()
+      ? `\nNode #${verdict.nearestId} was motivated by: "${quote(nearest.motivation)}"`
+      : '';
   return `Your previous proposal was not evaluated because it is a near-duplicate of an existing candidate: ${how}.${judged}${motivation}\nPropose a substantially different candidate: change the approach or the structure, not only constants or wording.`;
 }
 
-function rejectionOf(attempt: number, proposal: Proposal, verdict: Extract<NoveltyVerdict, { novel: false }>): NoveltyRejection {
+function rejectionOf(
+  attempt: number,
+  proposal: Proposal,
+  verdict: Extract<NoveltyVerdict, { novel: false }>,
+): NoveltyRejection {
   return {
     attempt,
     name: proposal.name,
@@ -121,7 +135,12 @@ export async function designWithNoveltyGate(options: DesignWithNoveltyGateOption
 
 /** What a node's metadata keeps of a gated design (`metadata.novelty`). */
 export function noveltyMetadata(gated: GatedDesign): JsonObject {
-  const nearest = gated.verdict === null ? null : gated.verdict.novel ? gated.verdict.nearest : { id: gated.verdict.nearestId, similarity: gated.verdict.similarity, field: gated.verdict.field };
+  const nearest =
+    gated.verdict === null
+      ? null
+      : gated.verdict.novel
+        ? gated.verdict.nearest
+        : { id: gated.verdict.nearestId, similarity: gated.verdict.similarity, field: gated.verdict.field };
   return {
     checks: gated.checks,
     rejected: gated.rejections.length,

@@ -6,7 +6,9 @@ import { createNoveltyGate } from './novelty.js';
 import type { NoveltyCandidate, NoveltyJudge, NoveltyJudgeInput } from './novelty-types.js';
 
 const longProgram = (variant: number): string =>
-  Array.from({ length: 50 }, (_, line) => `value_${line} = combine(value_${line - 1}, ${line + variant * 100})`).join('\n');
+  Array.from({ length: 50 }, (_, line) => `value_${line} = combine(value_${line - 1}, ${line + variant * 100})`).join(
+    '\n',
+  );
 
 /** The program with one constant changed; fails when the text to change is absent. */
 function tweak(program: string, from: string, to: string): string {
@@ -16,8 +18,18 @@ function tweak(program: string, from: string, to: string): string {
 
 const nodes: NoveltyCandidate[] = [
   { id: 0, motivation: 'The initial program of the experiment.', program: longProgram(0), score: 1 },
-  { id: 1, motivation: 'Place larger circles in the corners and smaller ones along the edges.', program: longProgram(1), score: 2 },
-  { id: 2, motivation: 'Use a hexagonal lattice and shrink circles that overlap the border.', program: longProgram(2), score: 3 },
+  {
+    id: 1,
+    motivation: 'Place larger circles in the corners and smaller ones along the edges.',
+    program: longProgram(1),
+    score: 2,
+  },
+  {
+    id: 2,
+    motivation: 'Use a hexagonal lattice and shrink circles that overlap the border.',
+    program: longProgram(2),
+    score: 3,
+  },
 ];
 
 describe('novelty gate: exact duplicates', () => {
@@ -30,20 +42,39 @@ describe('novelty gate: exact duplicates', () => {
 
   it('rejects an identical motivation (case and spacing ignored) when motivations are compared', async () => {
     const gate = createNoveltyGate({ threshold: 0.95, compare: 'both' });
-    const verdict = await gate.check({ motivation: '  use a HEXAGONAL lattice and shrink circles that overlap the border. ', program: 'brand = new()' }, nodes);
+    const verdict = await gate.check(
+      {
+        motivation: '  use a HEXAGONAL lattice and shrink circles that overlap the border. ',
+        program: 'brand = new()',
+      },
+      nodes,
+    );
     expect(verdict).toMatchObject({ novel: false, nearestId: 2, field: 'motivation', exact: true });
     const programOnly = createNoveltyGate({ threshold: 0.95, compare: 'program' });
-    expect((await programOnly.check({ motivation: nodes[2]!.motivation, program: 'brand = new()' }, nodes)).novel).toBe(true);
+    expect((await programOnly.check({ motivation: nodes[2]!.motivation, program: 'brand = new()' }, nodes)).novel).toBe(
+      true,
+    );
   });
 
   it('finds an exact copy of any node, even outside the similarity window', async () => {
-    const many: NoveltyCandidate[] = Array.from({ length: 30 }, (_, id) => ({ id, motivation: `idea ${id}`, program: longProgram(id), score: id }));
+    const many: NoveltyCandidate[] = Array.from({ length: 30 }, (_, id) => ({
+      id,
+      motivation: `idea ${id}`,
+      program: longProgram(id),
+      score: id,
+    }));
     const gate = createNoveltyGate({ threshold: 0.9, compare: 'program', recent: 2, top: 1 });
-    expect(await gate.check({ motivation: 'x', program: longProgram(3) }, many)).toMatchObject({ novel: false, nearestId: 3, exact: true });
+    expect(await gate.check({ motivation: 'x', program: longProgram(3) }, many)).toMatchObject({
+      novel: false,
+      nearestId: 3,
+      exact: true,
+    });
     // A near copy of node 3 is not looked for outside the window (the newest, 28 and 29; the best is 29 too).
     const near = tweak(longProgram(3), 'value_9, 310)', 'value_9, 312)');
     expect(await gate.check({ motivation: 'x', program: near }, many)).toMatchObject({ novel: true });
-    expect(await gate.check({ motivation: 'x', program: tweak(longProgram(28), 'value_9, 2810)', 'value_9, 2812)') }, many)).toMatchObject({
+    expect(
+      await gate.check({ motivation: 'x', program: tweak(longProgram(28), 'value_9, 2810)', 'value_9, 2812)') }, many),
+    ).toMatchObject({
       novel: false,
       nearestId: 28,
       exact: false,
@@ -66,7 +97,10 @@ describe('novelty gate: similarity', () => {
     if (verdict.novel) throw new Error('expected a rejection');
     expect(verdict.similarity).toBeGreaterThan(0.95);
     expect(verdict.similarity).toBeLessThan(1);
-    const fresh = await gate.check({ motivation: 'tweak', program: 'def pack():\n    return grid(5, 5) + [centre()]\n' }, nodes);
+    const fresh = await gate.check(
+      { motivation: 'tweak', program: 'def pack():\n    return grid(5, 5) + [centre()]\n' },
+      nodes,
+    );
     expect(fresh.novel).toBe(true);
   });
 
@@ -77,7 +111,10 @@ describe('novelty gate: similarity', () => {
       nodes,
     );
     expect(reworded).toMatchObject({ novel: false, nearestId: 1, field: 'motivation', exact: false });
-    const different = await gate.check({ motivation: 'Optimise radii with a gradient step on the overlap penalty.', program: 'p = 1' }, nodes);
+    const different = await gate.check(
+      { motivation: 'Optimise radii with a gradient step on the overlap penalty.', program: 'p = 1' },
+      nodes,
+    );
     expect(different.novel).toBe(true);
     if (!different.novel) return;
     expect(different.nearest === null || different.nearest.similarity < 0.8).toBe(true);
@@ -104,7 +141,10 @@ describe('novelty gate: similarity', () => {
     await gate.check({ motivation: 'second idea', program: 'b = 2' }, existing);
     expect(reads).toEqual(afterFirst);
     // Node 1 evicted, then a node with id 1's texts can no longer be matched.
-    const verdict = await gate.check({ motivation: 'x', program: longProgram(1) }, existing.filter((node) => node.id !== 1));
+    const verdict = await gate.check(
+      { motivation: 'x', program: longProgram(1) },
+      existing.filter((node) => node.id !== 1),
+    );
     expect(verdict.novel).toBe(true);
   });
 
@@ -142,7 +182,9 @@ describe('novelty gate: similarity', () => {
 describe('novelty gate: LLM judge for borderline cases', () => {
   const tweaked = tweak(longProgram(2), 'value_19, 220)', 'value_19, 221)');
 
-  function fakeJudge(answer: { duplicate: boolean; reason: string } | Error): NoveltyJudge & { inputs: NoveltyJudgeInput[] } {
+  function fakeJudge(
+    answer: { duplicate: boolean; reason: string } | Error,
+  ): NoveltyJudge & { inputs: NoveltyJudgeInput[] } {
     const inputs: NoveltyJudgeInput[] = [];
     return {
       inputs,
@@ -165,7 +207,11 @@ describe('novelty gate: LLM judge for borderline cases', () => {
   it('lets the judge reject below the threshold, and is not asked outside the band', async () => {
     const judge = fakeJudge({ duplicate: true, reason: 'same idea' });
     const gate = createNoveltyGate({ threshold: 0.999, compare: 'program', judge, judgeBand: [0.5, 0.99] });
-    expect(await gate.check({ motivation: 'm', program: tweaked }, nodes)).toMatchObject({ novel: false, nearestId: 2, judged: { reason: 'same idea' } });
+    expect(await gate.check({ motivation: 'm', program: tweaked }, nodes)).toMatchObject({
+      novel: false,
+      nearestId: 2,
+      judged: { reason: 'same idea' },
+    });
     await gate.check({ motivation: 'm', program: longProgram(2) }, nodes);
     await gate.check({ motivation: 'm', program: 'totally = different()' }, nodes);
     expect(judge.inputs).toHaveLength(1);
@@ -178,8 +224,16 @@ describe('novelty gate: LLM judge for borderline cases', () => {
       judge: fakeJudge(new ResponseFormatError('no verdict', ['verdict'])),
       judgeBand: [0.8, 0.99],
     });
-    expect(await unusable.check({ motivation: 'm', program: tweaked }, nodes)).toMatchObject({ novel: false, judged: { error: 'no verdict' } });
-    const broken = createNoveltyGate({ threshold: 0.9, compare: 'program', judge: fakeJudge(new Error('network down')), judgeBand: [0.8, 0.99] });
+    expect(await unusable.check({ motivation: 'm', program: tweaked }, nodes)).toMatchObject({
+      novel: false,
+      judged: { error: 'no verdict' },
+    });
+    const broken = createNoveltyGate({
+      threshold: 0.9,
+      compare: 'program',
+      judge: fakeJudge(new Error('network down')),
+      judgeBand: [0.8, 0.99],
+    });
     await expect(broken.check({ motivation: 'm', program: tweaked }, nodes)).rejects.toThrow('network down');
   });
 });

@@ -51,7 +51,9 @@ interface Fingerprint {
 
 function expectRange(valid: boolean, key: string, expected: string, value: unknown): void {
   if (valid) return;
-  throw new AsiEvolveError('CONFIG_INVALID', `Expected \`${key}\` to be ${expected}, got ${JSON.stringify(value)}`, { key });
+  throw new AsiEvolveError('CONFIG_INVALID', `Expected \`${key}\` to be ${expected}, got ${JSON.stringify(value)}`, {
+    key,
+  });
 }
 
 const isUnit = (value: number): boolean => Number.isFinite(value) && value >= 0 && value <= 1;
@@ -71,7 +73,12 @@ function fingerprintOf(candidate: NoveltyCandidate, motivations: boolean): Finge
  * Walks the entries from the end: populations come in id order, so the newest are met first and
  * most later entries are turned away by one comparison.
  */
-function best<T>(entries: readonly T[], k: number, before: (left: T, right: T) => boolean, include: (entry: T) => boolean = () => true): T[] {
+function best<T>(
+  entries: readonly T[],
+  k: number,
+  before: (left: T, right: T) => boolean,
+  include: (entry: T) => boolean = () => true,
+): T[] {
   const buffer: T[] = [];
   if (k <= 0) return buffer;
   for (let position = entries.length - 1; position >= 0; position--) {
@@ -86,7 +93,8 @@ function best<T>(entries: readonly T[], k: number, before: (left: T, right: T) =
   return buffer;
 }
 
-const hasScore = (entry: Fingerprint): boolean => typeof entry.candidate.score === 'number' && Number.isFinite(entry.candidate.score);
+const hasScore = (entry: Fingerprint): boolean =>
+  typeof entry.candidate.score === 'number' && Number.isFinite(entry.candidate.score);
 
 /** The window: the `recent` highest ids and the `top` best scores, in id order, without repeats. O(N) for a small window. */
 function similarityWindow(fingerprints: readonly Fingerprint[], recent: number, top: number): Fingerprint[] {
@@ -99,7 +107,11 @@ function similarityWindow(fingerprints: readonly Fingerprint[], recent: number, 
   return [...chosen].sort((left, right) => left.candidate.id - right.candidate.id);
 }
 
-async function embedAll(embedder: Embedder, texts: string[], abortSignal: AbortSignal | undefined): Promise<Float32Array[]> {
+async function embedAll(
+  embedder: Embedder,
+  texts: string[],
+  abortSignal: AbortSignal | undefined,
+): Promise<Float32Array[]> {
   const vectors: Float32Array[] = [];
   const batch = Math.max(1, Math.min(texts.length, embedder.maxValuesPerCall));
   for (let start = 0; start < texts.length; start += batch) {
@@ -148,10 +160,20 @@ export function createNoveltyGate(options: NoveltyGateOptions): NoveltyGate {
   const top = options.top ?? 50;
   const band = options.judgeBand ?? [0.85, 0.95];
   expectRange(isUnit(threshold), 'threshold', 'a number between 0 and 1', threshold);
-  expectRange(compare === 'program' || compare === 'motivation' || compare === 'both', 'compare', '"program", "motivation" or "both"', compare);
+  expectRange(
+    compare === 'program' || compare === 'motivation' || compare === 'both',
+    'compare',
+    '"program", "motivation" or "both"',
+    compare,
+  );
   expectRange(Number.isInteger(recent) && recent >= 0, 'recent', 'a non-negative integer', recent);
   expectRange(Number.isInteger(top) && top >= 0, 'top', 'a non-negative integer', top);
-  expectRange(isUnit(band[0]) && isUnit(band[1]) && band[0] <= band[1], 'judge_band', '[low, high] with 0 ≤ low ≤ high ≤ 1', band);
+  expectRange(
+    isUnit(band[0]) && isUnit(band[1]) && band[0] <= band[1],
+    'judge_band',
+    '[low, high] with 0 ≤ low ≤ high ≤ 1',
+    band,
+  );
   const comparePrograms = compare !== 'motivation';
   const compareMotivations = compare !== 'program';
   const embedder = options.embedder ?? createLexicalEmbedder();
@@ -183,17 +205,28 @@ export function createNoveltyGate(options: NoveltyGateOptions): NoveltyGate {
     let motivationMatch: number | null = null;
     for (const entry of entries) {
       const id = entry.candidate.id;
-      if (programHash !== null && entry.programHash === programHash && (programMatch === null || id < programMatch)) programMatch = id;
-      if (motivationHash !== null && entry.motivationHash === motivationHash && (motivationMatch === null || id < motivationMatch)) {
+      if (programHash !== null && entry.programHash === programHash && (programMatch === null || id < programMatch))
+        programMatch = id;
+      if (
+        motivationHash !== null &&
+        entry.motivationHash === motivationHash &&
+        (motivationMatch === null || id < motivationMatch)
+      ) {
         motivationMatch = id;
       }
     }
-    if (programMatch !== null) return { novel: false, nearestId: programMatch, similarity: 1, field: 'program', exact: true };
-    if (motivationMatch !== null) return { novel: false, nearestId: motivationMatch, similarity: 1, field: 'motivation', exact: true };
+    if (programMatch !== null)
+      return { novel: false, nearestId: programMatch, similarity: 1, field: 'program', exact: true };
+    if (motivationMatch !== null)
+      return { novel: false, nearestId: motivationMatch, similarity: 1, field: 'motivation', exact: true };
     return null;
   }
 
-  async function nearestInWindow(proposal: NoveltyProposal, window: readonly Fingerprint[], abortSignal?: AbortSignal): Promise<NearestNode | null> {
+  async function nearestInWindow(
+    proposal: NoveltyProposal,
+    window: readonly Fingerprint[],
+    abortSignal?: AbortSignal,
+  ): Promise<NearestNode | null> {
     let nearest: NearestNode | null = null;
     if (comparePrograms && normaliseProgram(proposal.program) !== '') {
       const shingles = programShingles(proposal.program);
@@ -206,7 +239,11 @@ export function createNoveltyGate(options: NoveltyGateOptions): NoveltyGate {
     if (compareMotivations && proposal.motivation.trim() !== '') {
       const withText = window.filter((entry) => entry.motivationHash !== null);
       const missing = withText.filter((entry) => entry.vector === undefined);
-      const vectors = await embedAll(embedder, [proposal.motivation, ...missing.map((entry) => entry.candidate.motivation)], abortSignal);
+      const vectors = await embedAll(
+        embedder,
+        [proposal.motivation, ...missing.map((entry) => entry.candidate.motivation)],
+        abortSignal,
+      );
       missing.forEach((entry, index) => {
         entry.vector = vectors[index + 1] as Float32Array;
       });
@@ -218,7 +255,12 @@ export function createNoveltyGate(options: NoveltyGateOptions): NoveltyGate {
     return nearest;
   }
 
-  async function askJudge(proposal: NoveltyProposal, nearest: NearestNode, existing: readonly NoveltyCandidate[], abortSignal?: AbortSignal): Promise<NoveltyJudgeNote> {
+  async function askJudge(
+    proposal: NoveltyProposal,
+    nearest: NearestNode,
+    existing: readonly NoveltyCandidate[],
+    abortSignal?: AbortSignal,
+  ): Promise<NoveltyJudgeNote> {
     const node = existing.find((candidate) => candidate.id === nearest.id) as NoveltyCandidate;
     try {
       const verdict = await (options.judge as NoveltyJudge).judge({

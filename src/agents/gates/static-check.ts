@@ -11,8 +11,7 @@ import { compileTemplate, type CompiledTemplate } from '../templates/environment
 
 /** The gate's decision: pass, or reject with the reason (no evaluation is spent on a rejected candidate). */
 export type StaticVerdict =
-  | { status: 'pass'; notes: string[] }
-  | { status: 'reject'; by: 'command' | 'llm'; reason: string; notes: string[] };
+  { status: 'pass'; notes: string[] } | { status: 'reject'; by: 'command' | 'llm'; reason: string; notes: string[] };
 
 /** What the gate looks at. */
 export interface StaticCheckInput {
@@ -31,7 +30,10 @@ export interface StaticCheck {
 }
 
 /** Runs the user's check command on a program in the sandbox; `ok` = exit 0 (see `runSandboxed`'s `requireResults`). */
-export type RunCheckCommand = (program: string, options: { step: number; abortSignal?: AbortSignal }) => Promise<EvaluationOutcome>;
+export type RunCheckCommand = (
+  program: string,
+  options: { step: number; abortSignal?: AbortSignal },
+) => Promise<EvaluationOutcome>;
 
 export interface StaticCheckOptions {
   /** The LLM review against the constraints; null skips it. */
@@ -45,26 +47,31 @@ export interface StaticCheckOptions {
 /** The file an experiment may put in `prompts/` to replace the review prompt. */
 export const STATIC_CHECK_TEMPLATE_FILE = 'static_check.jinja2';
 
-
-
 /** Reads `<verdict>pass|reject</verdict>` and `<reason>`; throws ResponseFormatError when the verdict is missing or other. */
 export function parseVerdict(answer: string): { verdict: 'pass' | 'reject'; reason: string } {
   const text = cleanAnswer(answer);
   const verdict = extractTag(text, 'verdict')?.trim().toLowerCase();
   if (verdict === undefined) throw new ResponseFormatError('the answer has no <verdict> tag', ['verdict']);
   if (verdict !== 'pass' && verdict !== 'reject') {
-    throw new ResponseFormatError(`the <verdict> must be pass or reject, got ${JSON.stringify(verdict.slice(0, 40))}`, ['verdict']);
+    throw new ResponseFormatError(`the <verdict> must be pass or reject, got ${JSON.stringify(verdict.slice(0, 40))}`, [
+      'verdict',
+    ]);
   }
   return { verdict, reason: extractTag(text, 'reason')?.trim() ?? '' };
 }
 
 function commandReason(outcome: Extract<EvaluationOutcome, { status: 'failed' }>, maxChars: number): string {
-  const output = [outcome.logs.stdoutTail.trim(), outcome.logs.stderrTail.trim()].filter((part) => part.length > 0).join('\n');
+  const output = [outcome.logs.stdoutTail.trim(), outcome.logs.stderrTail.trim()]
+    .filter((part) => part.length > 0)
+    .join('\n');
   const tail = output.length > maxChars ? `…${output.slice(-maxChars)}` : output;
   return tail.length > 0 ? `${outcome.shortMessage}\n${tail}` : outcome.shortMessage;
 }
 
-async function review(options: NonNullable<StaticCheckOptions['review']>, input: StaticCheckInput): Promise<StaticVerdict> {
+async function review(
+  options: NonNullable<StaticCheckOptions['review']>,
+  input: StaticCheckInput,
+): Promise<StaticVerdict> {
   const prompt = options.template.render({
     task: input.task,
     constraints: options.constraints,
@@ -77,12 +84,18 @@ async function review(options: NonNullable<StaticCheckOptions['review']>, input:
     prompt,
     abortSignal: input.abortSignal,
     parse: parseVerdict,
-    feedback: (problem) => `Your answer could not be used: ${problem}. Answer with <verdict>pass</verdict> or <verdict>reject</verdict>, then <reason>…</reason>.`,
+    feedback: (problem) =>
+      `Your answer could not be used: ${problem}. Answer with <verdict>pass</verdict> or <verdict>reject</verdict>, then <reason>…</reason>.`,
   });
   if (outcome.ok) {
     const { verdict, reason } = outcome.value;
     if (verdict === 'pass') return { status: 'pass', notes: reason ? [`review: ${reason}`] : [] };
-    return { status: 'reject', by: 'llm', reason: reason || 'the review found a constraint violated (no reason given)', notes: [] };
+    return {
+      status: 'reject',
+      by: 'llm',
+      reason: reason || 'the review found a constraint violated (no reason given)',
+      notes: [],
+    };
   }
   // A review that cannot decide must not block the run: the candidate goes on, with a note.
   return { status: 'pass', notes: [`review gave no verdict (${outcome.problems.join('; ')}); passed unchecked`] };
@@ -109,7 +122,8 @@ export function createStaticCheck(options: StaticCheckOptions): StaticCheck {
           ...(input.abortSignal === undefined ? {} : { abortSignal: input.abortSignal }),
         });
         input.abortSignal?.throwIfAborted();
-        if (outcome.status === 'failed') return { status: 'reject', by: 'command', reason: commandReason(outcome, reasonChars), notes };
+        if (outcome.status === 'failed')
+          return { status: 'reject', by: 'command', reason: commandReason(outcome, reasonChars), notes };
         notes.push('command: passed');
       }
       if (options.review !== null) {
@@ -159,20 +173,32 @@ export function loadStaticCheck(options: {
   const constraints = existsSync(constraintsPath) ? readFileSync(constraintsPath, 'utf8') : null;
   const command = section.command === undefined ? null : options.runCommand;
   if (constraints === null && command === null) {
-    throw new AsiEvolveError('CONFIG_INVALID', `pipeline.static_check is enabled, but ${constraintsPath} does not exist and no command is set`, {
-      key: 'pipeline.static_check',
-      file: constraintsPath,
-      hint: 'Write the hard constraints in constraints.md, set pipeline.static_check.command, or disable the check.',
-    });
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `pipeline.static_check is enabled, but ${constraintsPath} does not exist and no command is set`,
+      {
+        key: 'pipeline.static_check',
+        file: constraintsPath,
+        hint: 'Write the hard constraints in constraints.md, set pipeline.static_check.command, or disable the check.',
+      },
+    );
   }
   const notices: string[] = [];
   let reviewOptions: StaticCheckOptions['review'] = null;
   if (constraints !== null && options.model !== null) {
-    reviewOptions = { model: options.model, template: loadStaticCheckTemplate(options.experimentDir), constraints, maxRetries: options.maxRetries };
+    reviewOptions = {
+      model: options.model,
+      template: loadStaticCheckTemplate(options.experimentDir),
+      constraints,
+      maxRetries: options.maxRetries,
+    };
   } else if (constraints !== null) {
     notices.push(`Static check: no LLM configured, so the review against ${section.constraints_file} is skipped.`);
   }
-  const parts = [command === null ? null : `command \`${section.command}\``, reviewOptions === null ? null : `LLM review against ${section.constraints_file}`];
+  const parts = [
+    command === null ? null : `command \`${section.command}\``,
+    reviewOptions === null ? null : `LLM review against ${section.constraints_file}`,
+  ];
   const active = parts.filter((part): part is string => part !== null);
   if (active.length === 0) return { gate: null, notices };
   notices.push(`Static check before each evaluation: ${active.join(', then ')}.`);

@@ -30,7 +30,11 @@ export function sigmoid(x: number): number {
  *
  * @example compositeScore(2.6, 80, { ratio: 0.2, center: 2.5, scale: 0.1 }) // 0.8·σ(1) + 0.2·0.8 ≈ 0.745
  */
-export function compositeScore(evalScore: number, judgeScore: number, settings: { ratio: number; center: number; scale: number }): number {
+export function compositeScore(
+  evalScore: number,
+  judgeScore: number,
+  settings: { ratio: number; center: number; scale: number },
+): number {
   const normalised = sigmoid((evalScore - settings.center) / settings.scale);
   return (1 - settings.ratio) * normalised + settings.ratio * (judgeScore / 100);
 }
@@ -42,5 +46,7 @@ export function compositeScore(evalScore: number, judgeScore: number, settings: 
  * @example combineJudgeScore(2.6, 80, config.pipeline.judge)
  */
 export function combineJudgeScore(evalScore: number, judgeScore: number, settings: JudgeCombination): number {
-  return settings.mode === 'composite' ? compositeScore(evalScore, judgeScore, settings) : blendScores(evalScore, judgeScore, settings.ratio);
+  return settings.mode === 'composite'
+    ? compositeScore(evalScore, judgeScore, settings)
+    : blendScores(evalScore, judgeScore, settings.ratio);
 }

@@ -55,7 +55,10 @@ describe('LLM judge', () => {
     const model = scriptedModel(['nothing', 'nothing again']);
     const judging = createLlmJudge({ model, templates, maxRetries: 1 }).judge(context);
     await expect(judging).rejects.toBeInstanceOf(JudgeError);
-    await expect(judging).rejects.toMatchObject({ code: 'LLM_RESPONSE_INVALID', problems: ['attempt 1: the answer has no <score> tag', 'attempt 2: the answer has no <score> tag'] });
+    await expect(judging).rejects.toMatchObject({
+      code: 'LLM_RESPONSE_INVALID',
+      problems: ['attempt 1: the answer has no <score> tag', 'attempt 2: the answer has no <score> tag'],
+    });
   });
 });
 

@@ -62,7 +62,10 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
         parse: (answer): JudgeVerdict => {
           const score = parseJudgeScore(answer);
           if (score !== null) return { score, reason: extractTag(cleanAnswer(answer), 'reason')?.trim() ?? '' };
-          const problem = extractTag(cleanAnswer(answer), 'score') === null ? 'the answer has no <score> tag' : 'the <score> tag holds no number on a 0–100 scale';
+          const problem =
+            extractTag(cleanAnswer(answer), 'score') === null
+              ? 'the answer has no <score> tag'
+              : 'the <score> tag holds no number on a 0–100 scale';
           throw new ResponseFormatError(problem, ['score']);
         },
         feedback: (problem) =>

@@ -42,9 +42,18 @@ describe('runManager', () => {
   it('writes experiment-specific prompts that the loop then loads, from input.md and eval_criteria.md', async () => {
     writeFileSync(join(dir, 'eval_criteria.md'), 'Score = sum of radii; invalid packings score 0.');
     const model = createScriptedModel([answer(researcherDiff, analyzer)]);
-    const result = await runManager({ model, task: 'Pack 26 circles.', evalCriteria: readEvalCriteria(dir), experimentDir: dir, diffMode: true });
+    const result = await runManager({
+      model,
+      task: 'Pack 26 circles.',
+      evalCriteria: readEvalCriteria(dir),
+      experimentDir: dir,
+      diffMode: true,
+    });
     expect(result.calls).toBe(1);
-    expect(result.written).toEqual([join(dir, 'prompts', 'researcher_diff.jinja2'), join(dir, 'prompts', 'analyzer.jinja2')]);
+    expect(result.written).toEqual([
+      join(dir, 'prompts', 'researcher_diff.jinja2'),
+      join(dir, 'prompts', 'analyzer.jinja2'),
+    ]);
     expect(readFileSync(join(dir, 'prompts', 'analyzer.jinja2'), 'utf8')).toBe(`${analyzer}\n`);
     const prompt = model.calls[0]?.messages[0]?.content ?? '';
     expect(prompt).toContain('Pack 26 circles.');
@@ -60,7 +69,9 @@ describe('runManager', () => {
   it("never overwrites the user's prompts: it writes only the missing one, or makes no call", async () => {
     mkdirSync(join(dir, 'prompts'));
     writeFileSync(join(dir, 'prompts', 'analyzer.jinja2'), 'my own analyzer <analysis></analysis>');
-    const model = createScriptedModel([`<researcher_prompt>\nTask: {{ task }}\nAnswer <name>, <motivation> and <code>.\n</researcher_prompt>`]);
+    const model = createScriptedModel([
+      `<researcher_prompt>\nTask: {{ task }}\nAnswer <name>, <motivation> and <code>.\n</researcher_prompt>`,
+    ]);
     const result = await runManager({ model, task: 't', experimentDir: dir, diffMode: false });
     expect(result.kept).toEqual([join(dir, 'prompts', 'analyzer.jinja2')]);
     expect(result.written).toEqual([join(dir, 'prompts', 'researcher.jinja2')]);
@@ -69,7 +80,11 @@ describe('runManager', () => {
 
     const idle = createScriptedModel([]);
     const again = await runManager({ model: idle, task: 't', experimentDir: dir, diffMode: false });
-    expect(again).toEqual({ written: [], kept: [join(dir, 'prompts', 'researcher.jinja2'), join(dir, 'prompts', 'analyzer.jinja2')], calls: 0 });
+    expect(again).toEqual({
+      written: [],
+      kept: [join(dir, 'prompts', 'researcher.jinja2'), join(dir, 'prompts', 'analyzer.jinja2')],
+      calls: 0,
+    });
     expect(idle.calls).toHaveLength(0);
   });
 
@@ -83,12 +98,16 @@ describe('runManager', () => {
     expect(result.calls).toBe(3);
     const feedback = model.calls[1]?.messages.at(-1)?.content ?? '';
     expect(feedback).toContain('syntax error');
-    expect(model.calls[2]?.messages.at(-1)?.content).toContain('does not ask for <name>, <motivation>, SEARCH, REPLACE');
+    expect(model.calls[2]?.messages.at(-1)?.content).toContain(
+      'does not ask for <name>, <motivation>, SEARCH, REPLACE',
+    );
   });
 
   it('gives up with a ManagerError and writes nothing when no answer is usable', async () => {
     const model = createScriptedModel(['I cannot help with that.', 'Still nothing.']);
-    const error = await runManager({ model, task: 't', experimentDir: dir, diffMode: false, maxRetries: 1 }).catch((caught: unknown) => caught);
+    const error = await runManager({ model, task: 't', experimentDir: dir, diffMode: false, maxRetries: 1 }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ManagerError);
     expect((error as ManagerError).problems).toHaveLength(4);
     expect((error as ManagerError).message).toContain('2 attempts');

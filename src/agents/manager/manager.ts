@@ -101,7 +101,8 @@ interface Target {
 function problemOf(target: Target, source: string | null): string | null {
   if (source === null || source.trim() === '') return `the answer has no <${target.tag}>…</${target.tag}>`;
   const missing = target.markers.filter((marker) => !source.includes(marker));
-  if (missing.length > 0) return `the ${target.name} template does not ask for ${missing.join(', ')} (the answer format the loop parses)`;
+  if (missing.length > 0)
+    return `the ${target.name} template does not ask for ${missing.join(', ')} (the answer format the loop parses)`;
   try {
     createTemplates({ [target.name]: { source, origin: target.path } });
   } catch (error) {
@@ -132,7 +133,12 @@ export async function runManager(options: ManagerOptions): Promise<ManagerResult
       path: join(promptsDir, TEMPLATE_FILES[researcherName]),
       markers: requiredMarkers[options.diffMode ? 'diff' : 'rewrite'],
     },
-    { tag: 'analyzer_prompt', name: 'analyzer', path: join(promptsDir, TEMPLATE_FILES.analyzer), markers: requiredMarkers.analyzer },
+    {
+      tag: 'analyzer_prompt',
+      name: 'analyzer',
+      path: join(promptsDir, TEMPLATE_FILES.analyzer),
+      markers: requiredMarkers.analyzer,
+    },
   ];
   const kept = all.filter((target) => existsSync(target.path)).map((target) => target.path);
   const wanted = all.filter((target) => !kept.includes(target.path));
@@ -164,7 +170,9 @@ export async function runManager(options: ManagerOptions): Promise<ManagerResult
       const raw = extractTag(answer, target.tag, true);
       return raw === null ? null : unfence(raw);
     });
-    const found = wanted.map((target, index) => problemOf(target, sources[index] ?? null)).filter((problem): problem is string => problem !== null);
+    const found = wanted
+      .map((target, index) => problemOf(target, sources[index] ?? null))
+      .filter((problem): problem is string => problem !== null);
     if (found.length === 0) {
       mkdirSync(promptsDir, { recursive: true });
       const written: string[] = [];
@@ -183,7 +191,10 @@ export async function runManager(options: ManagerOptions): Promise<ManagerResult
     problems.push(...found.map((problem) => `attempt ${attempt}: ${problem}`));
     messages.push(
       { role: 'assistant', content: result.text },
-      { role: 'user', content: `Your answer could not be used:\n- ${found.join('\n- ')}\nAnswer again with every template complete, in the tags asked for.` },
+      {
+        role: 'user',
+        content: `Your answer could not be used:\n- ${found.join('\n- ')}\nAnswer again with every template complete, in the tags asked for.`,
+      },
     );
   }
   throw new ManagerError(`the manager gave no usable prompts in ${maxRetries + 1} attempts`, problems);

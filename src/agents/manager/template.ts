@@ -17,7 +17,6 @@ export const MANAGER_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
   wanted: 'which prompts to write: a list of "researcher" and/or "analyzer"',
 };
 
-
 /**
  * The manager's template: `prompts/manager.jinja2` of the experiment when present, else the
  * default. A template that does not compile is a CONFIG_INVALID error naming its file.

@@ -44,7 +44,9 @@ describe('checkEvolveBlocks', () => {
   });
 
   it('ignores trailing whitespace and programs without markers', () => {
-    expect(checkEvolveBlocks(original, original.replace('import math', 'import math   ') + '\n\n')).toEqual({ ok: true });
+    expect(checkEvolveBlocks(original, original.replace('import math', 'import math   ') + '\n\n')).toEqual({
+      ok: true,
+    });
     expect(checkEvolveBlocks('a = 1\n', 'b = 2\n')).toEqual({ ok: true });
   });
 

@@ -28,13 +28,17 @@ describe('parseRewriteAnswer', () => {
   });
 
   it('strips a ``` fence inside <code> and keeps indentation', () => {
-    const answer = parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>\n```python\ndef f():\n    return 1\n```\n</code>');
+    const answer = parseRewriteAnswer(
+      '<name>n</name><motivation>m</motivation><code>\n```python\ndef f():\n    return 1\n```\n</code>',
+    );
     expect(answer.program).toBe('def f():\n    return 1\n');
     expect(stripCodeFence('\n    indented()\n')).toBe('    indented()\n');
   });
 
   it("defaults provenance to 'unknown' and ignores reasoning blocks", () => {
-    const answer = parseRewriteAnswer('<think><name>draft</name></think><name>final</name><motivation>m</motivation><code>y=2</code>');
+    const answer = parseRewriteAnswer(
+      '<think><name>draft</name></think><name>final</name><motivation>m</motivation><code>y=2</code>',
+    );
     expect(answer.name).toBe('final');
     expect(answer.provenance).toBe('unknown');
   });
@@ -49,23 +53,33 @@ describe('parseRewriteAnswer', () => {
     expect(error.missing).toEqual(['<name>', '<motivation>', '<code>']);
     expect(error.code).toBe('LLM_RESPONSE_INVALID');
     expect(error.message).toContain('<name>, <motivation>, <code>');
-    expect(formatError(() => parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>  </code>')).missing).toEqual(['<code>']);
+    expect(
+      formatError(() => parseRewriteAnswer('<name>n</name><motivation>m</motivation><code>  </code>')).missing,
+    ).toEqual(['<code>']);
   });
 });
 
 describe('name and motivation length', () => {
   it('sends an oversized name or motivation back to the model, saying only its length', () => {
-    const longName = formatError(() => parseRewriteAnswer(`<name>${'n'.repeat(201)}</name><motivation>m</motivation><code>x</code>`));
+    const longName = formatError(() =>
+      parseRewriteAnswer(`<name>${'n'.repeat(201)}</name><motivation>m</motivation><code>x</code>`),
+    );
     expect(longName.message).toBe('<name> is 201 characters; keep it under 200');
     const motivation = 'm'.repeat(NODE_TEXT_LIMITS.motivation + 1);
-    const longMotivation = formatError(() => parseDiffAnswer(`<name>n</name><motivation>${motivation}</motivation><code>x</code>`));
+    const longMotivation = formatError(() =>
+      parseDiffAnswer(`<name>n</name><motivation>${motivation}</motivation><code>x</code>`),
+    );
     expect(longMotivation.message).toBe('<motivation> is 20001 characters; keep it under 20000');
-    expect(parseRewriteAnswer(`<name>${'n'.repeat(200)}</name><motivation>${'m'.repeat(20_000)}</motivation><code>x</code>`).motivation).toHaveLength(20_000);
+    expect(
+      parseRewriteAnswer(`<name>${'n'.repeat(200)}</name><motivation>${'m'.repeat(20_000)}</motivation><code>x</code>`)
+        .motivation,
+    ).toHaveLength(20_000);
   });
 });
 
 describe('parseDiffAnswer', () => {
-  const block = (search: string, replace: string): string => `<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
+  const block = (search: string, replace: string): string =>
+    `<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE`;
 
   it('reads name, motivation and several blocks, fenced or not', () => {
     const answer = parseDiffAnswer(
@@ -92,9 +106,13 @@ describe('parseDiffAnswer', () => {
 
   it('refuses a block without its >>>>>>> REPLACE line instead of merging it into the next or dropping it', () => {
     const header = '<name>n</name><motivation>m</motivation>\n';
-    const merged = formatError(() => parseDiffAnswer(`${header}<<<<<<< SEARCH\na = 1\n=======\na = 2\n\n${block('b = 1', 'b = 2')}`));
+    const merged = formatError(() =>
+      parseDiffAnswer(`${header}<<<<<<< SEARCH\na = 1\n=======\na = 2\n\n${block('b = 1', 'b = 2')}`),
+    );
     expect(merged.message).toContain('2 <<<<<<< SEARCH lines but 1 complete block');
-    const truncated = formatError(() => parseDiffAnswer(`${header}${block('a = 1', 'a = 2')}\n<<<<<<< SEARCH\nb = 1\n=======\nb = 2\n`));
+    const truncated = formatError(() =>
+      parseDiffAnswer(`${header}${block('a = 1', 'a = 2')}\n<<<<<<< SEARCH\nb = 1\n=======\nb = 2\n`),
+    );
     expect(truncated.missing).toEqual(['>>>>>>> REPLACE']);
   });
 

@@ -32,7 +32,13 @@ describe('LLM Researcher, full rewrite', () => {
     const model = scriptedModel([rewrite('x = 1')]);
     const researcher = createLlmResearcher({ model, templates, maxParseRetries: 2, diffRetries: 1, temperature: 0.3 });
     const proposal = await researcher.design(designContext({ parent }));
-    expect(proposal).toMatchObject({ name: 'idea', motivation: 'because', program: 'x = 1\n', provenance: 'novel', operator: 'llm' });
+    expect(proposal).toMatchObject({
+      name: 'idea',
+      motivation: 'because',
+      program: 'x = 1\n',
+      provenance: 'novel',
+      operator: 'llm',
+    });
     expect(proposal.notes).toMatchObject({ mode: 'full-rewrite', attempts: 1, problems: [] });
     expect(model.calls).toHaveLength(1);
     expect(model.calls[0]?.temperature).toBe(0.3);
@@ -64,8 +70,13 @@ describe('LLM Researcher, full rewrite', () => {
   });
 
   it('says the answer was cut off when the model hit its output limit', async () => {
-    const model = scriptedModel([{ text: '<name>n</name><motivation>m</motivation><code>x =', finishReason: 'length' }, rewrite('x = 1')]);
-    await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 0 }).design(designContext({ parent }));
+    const model = scriptedModel([
+      { text: '<name>n</name><motivation>m</motivation><code>x =', finishReason: 'length' },
+      rewrite('x = 1'),
+    ]);
+    await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 0 }).design(
+      designContext({ parent }),
+    );
     expect(model.calls[1]?.messages[2]?.content).toContain('cut off at the output limit');
   });
 
@@ -81,7 +92,9 @@ describe('LLM Researcher, full rewrite', () => {
   it('fails when every program is too long', async () => {
     const model = scriptedModel([rewrite('y'.repeat(80)), rewrite('y'.repeat(90))]);
     const error = await rejection(
-      createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(designContext({ parent, maxCodeLength: 50 })),
+      createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(
+        designContext({ parent, maxCodeLength: 50 }),
+      ),
     );
     expect(error.problems.every((problem) => problem.includes('over the limit of 50'))).toBe(true);
   });
@@ -126,7 +139,9 @@ describe('LLM Researcher, diff mode', () => {
 
   it('applies SEARCH/REPLACE blocks to the parent program', async () => {
     const model = scriptedModel([diff(['RATE = 0.5', 'RATE = 0.7'], ['STEPS = 10', 'STEPS = 12'])]);
-    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(context);
+    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(
+      context,
+    );
     expect(proposal.program).toBe(parentProgram.replace('0.5', '0.7').replace('10', '12'));
     expect(proposal.operator).toBe('llm');
     expect(proposal.notes).toMatchObject({ mode: 'diff', blocks: 2, fallback: false });
@@ -138,7 +153,9 @@ describe('LLM Researcher, diff mode', () => {
       diff(['RATE = 0.5', 'RATE = 0.7'], ['STEPS = 100', 'STEPS = 12']),
       diff(['RATE = 0.5', 'RATE = 0.7'], ['STEPS = 10', 'STEPS = 12']),
     ]);
-    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(context);
+    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(
+      context,
+    );
     const followUp = model.calls[1]?.messages[2]?.content ?? '';
     expect(followUp).toContain("block 2's SEARCH text was not found in the program: `STEPS = 100`");
     expect(followUp).not.toContain('block 1');
@@ -153,13 +170,19 @@ describe('LLM Researcher, diff mode', () => {
       diff(['RATE = 0.8', 'RATE = 0.7']),
       rewrite('RATE = 0.7\nSTEPS = 10\n', 'rewritten'),
     ]);
-    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(context);
+    const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 1 }).design(
+      context,
+    );
     expect(model.calls).toHaveLength(3);
     const fallbackMessages = model.calls[2]?.messages ?? [];
     expect(fallbackMessages).toHaveLength(1);
     expect(fallbackMessages[0]?.content).toContain('the complete program: not a fragment, not a diff');
     expect(fallbackMessages[0]?.content).not.toContain('<<<<<<< SEARCH');
-    expect(proposal).toMatchObject({ name: 'rewritten', operator: 'llm:full-rewrite-fallback', program: 'RATE = 0.7\nSTEPS = 10\n' });
+    expect(proposal).toMatchObject({
+      name: 'rewritten',
+      operator: 'llm:full-rewrite-fallback',
+      program: 'RATE = 0.7\nSTEPS = 10\n',
+    });
     expect(proposal.notes).toMatchObject({ mode: 'diff', fallback: true, attempts: 3 });
     expect(proposal.notes.problems).toHaveLength(2);
   });
@@ -194,7 +217,10 @@ describe('LLM Researcher, diff mode', () => {
   });
 
   it('enforces max_code_length on the edited program', async () => {
-    const model = scriptedModel([diff(['STEPS = 10', `STEPS = 10${' # pad'.repeat(20)}`]), diff(['STEPS = 10', 'STEPS = 11'])]);
+    const model = scriptedModel([
+      diff(['STEPS = 10', `STEPS = 10${' # pad'.repeat(20)}`]),
+      diff(['STEPS = 10', 'STEPS = 11']),
+    ]);
     const proposal = await createLlmResearcher({ model, templates, maxParseRetries: 1, diffRetries: 0 }).design(
       designContext({ parent, diffMode: true, maxCodeLength: parentProgram.length + 10 }),
     );
@@ -208,7 +234,9 @@ describe('LLM Researcher, feedback from a gate', () => {
 
   it('adds the feedback after the rendered prompt in full-rewrite mode', async () => {
     const model = scriptedModel([rewrite('x = 2')]);
-    await createLlmResearcher({ model, templates, maxParseRetries: 0, diffRetries: 0 }).design(designContext({ parent, feedback }));
+    await createLlmResearcher({ model, templates, maxParseRetries: 0, diffRetries: 0 }).design(
+      designContext({ parent, feedback }),
+    );
     const prompt = model.calls[0]?.messages[0]?.content ?? '';
     expect(prompt).toContain('Maximise the score.');
     expect(prompt.trimEnd().endsWith(feedback)).toBe(true);

@@ -38,7 +38,11 @@ interface Attempts {
   lastAnswer: string;
 }
 
-async function ask(options: LlmResearcherOptions, messages: ChatMessage[], context: DesignContext): Promise<GenerateResult> {
+async function ask(
+  options: LlmResearcherOptions,
+  messages: ChatMessage[],
+  context: DesignContext,
+): Promise<GenerateResult> {
   context.abortSignal?.throwIfAborted();
   return options.model.generate({
     ...(options.system === undefined ? {} : { system: options.system }),
@@ -55,18 +59,32 @@ function parseFailure(error: unknown): string {
 }
 
 /** Checks a finished program against the parent's EVOLVE blocks and the length limit. */
-function programProblem(program: string, parent: NodeRecord | null, context: DesignContext, mode: Mode): Omit<Problem, 'attempt'> | null {
+function programProblem(
+  program: string,
+  parent: NodeRecord | null,
+  context: DesignContext,
+  mode: Mode,
+): Omit<Problem, 'attempt'> | null {
   if (parent !== null) {
     const check = checkEvolveBlocks(parent.program, program);
     if (!check.ok) return { mode, kind: 'evolve-block', message: check.message };
   }
   if (program.length > context.maxCodeLength) {
-    return { mode, kind: 'length', message: `program is ${program.length} characters, over the limit of ${context.maxCodeLength}` };
+    return {
+      mode,
+      kind: 'length',
+      message: `program is ${program.length} characters, over the limit of ${context.maxCodeLength}`,
+    };
   }
   return null;
 }
 
-function feedbackFor(problem: Omit<Problem, 'attempt'>, program: string, result: GenerateResult, context: DesignContext): string {
+function feedbackFor(
+  problem: Omit<Problem, 'attempt'>,
+  program: string,
+  result: GenerateResult,
+  context: DesignContext,
+): string {
   if (problem.kind === 'length') return lengthFeedback(program.length, context.maxCodeLength, problem.mode);
   if (problem.kind === 'evolve-block') return evolveBlockFeedback(problem.message, problem.mode);
   return formatFeedback(problem.message, result, problem.mode);
@@ -91,7 +109,9 @@ function giveUp(attempts: Attempts): ResearcherError {
   const last = attempts.problems[attempts.problems.length - 1]?.message ?? 'no usable answer';
   return new ResearcherError(
     `the Researcher gave no usable answer in ${attempts.count} attempts (last problem: ${last})`,
-    attempts.problems.map((problem) => `attempt ${problem.attempt} (${problem.mode}, ${problem.kind}): ${problem.message}`),
+    attempts.problems.map(
+      (problem) => `attempt ${problem.attempt} (${problem.mode}, ${problem.kind}): ${problem.message}`,
+    ),
     attempts.lastAnswer,
   );
 }
@@ -101,7 +121,15 @@ function formatVerdict(error: unknown, result: GenerateResult, mode: Mode): Verd
   return { ok: false, problem: { mode, kind: 'format', message }, feedback: formatFeedback(message, result, mode) };
 }
 
-function finish(answer: Answer, program: string, blocks: number, parent: NodeRecord | null, result: GenerateResult, context: DesignContext, mode: Mode): Verdict {
+function finish(
+  answer: Answer,
+  program: string,
+  blocks: number,
+  parent: NodeRecord | null,
+  result: GenerateResult,
+  context: DesignContext,
+  mode: Mode,
+): Verdict {
   const problem = programProblem(program, parent, context, mode);
   if (problem === null) return { ok: true, answer, program, blocks };
   return { ok: false, problem, feedback: feedbackFor(problem, program, result, context) };
@@ -128,7 +156,11 @@ function judgeDiff(result: GenerateResult, parent: NodeRecord, context: DesignCo
   const applied = applySearchReplace(parent.program, answer.blocks);
   if (!applied.ok) {
     const descriptions = applied.failures.map((failure) => describeFailure(failure, parent.program));
-    return { ok: false, problem: { mode: 'diff', kind: 'diff', message: descriptions.join(' ') }, feedback: diffFeedback(descriptions) };
+    return {
+      ok: false,
+      problem: { mode: 'diff', kind: 'diff', message: descriptions.join(' ') },
+      feedback: diffFeedback(descriptions),
+    };
   }
   return finish(answer, applied.program, answer.blocks.length, parent, result, context, 'diff');
 }
@@ -141,10 +173,22 @@ function withFeedback(prompt: string, context: DesignContext): string {
 
 function toProposal(verdict: Extract<Verdict, { ok: true }>, operator: string, noteObject: JsonObject): Proposal {
   const { answer, program } = verdict;
-  return { name: answer.name, motivation: answer.motivation, program, provenance: answer.provenance, operator, notes: noteObject };
+  return {
+    name: answer.name,
+    motivation: answer.motivation,
+    program,
+    provenance: answer.provenance,
+    operator,
+    notes: noteObject,
+  };
 }
 
-async function designRewrite(options: LlmResearcherOptions, context: DesignContext, attempts: Attempts, operator: string): Promise<Proposal> {
+async function designRewrite(
+  options: LlmResearcherOptions,
+  context: DesignContext,
+  attempts: Attempts,
+  operator: string,
+): Promise<Proposal> {
   const prompt = withFeedback(options.templates.researcher.render(researcherVariables(context, false)), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   const fallback = operator !== 'llm';
@@ -153,14 +197,19 @@ async function designRewrite(options: LlmResearcherOptions, context: DesignConte
     attempts.count++;
     attempts.lastAnswer = result.text;
     const verdict = judgeRewrite(result, context);
-    if (verdict.ok) return toProposal(verdict, operator, notes(fallback ? 'diff' : 'full-rewrite', attempts, { fallback }));
+    if (verdict.ok)
+      return toProposal(verdict, operator, notes(fallback ? 'diff' : 'full-rewrite', attempts, { fallback }));
     attempts.problems.push({ attempt: attempts.count, ...verdict.problem });
     messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: verdict.feedback });
   }
   throw giveUp(attempts);
 }
 
-async function designDiff(options: LlmResearcherOptions, context: DesignContext, parent: NodeRecord): Promise<Proposal> {
+async function designDiff(
+  options: LlmResearcherOptions,
+  context: DesignContext,
+  parent: NodeRecord,
+): Promise<Proposal> {
   const attempts: Attempts = { count: 0, problems: [], lastAnswer: '' };
   const prompt = withFeedback(options.templates.researcherDiff.render(researcherVariables(context, true)), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
@@ -171,13 +220,15 @@ async function designDiff(options: LlmResearcherOptions, context: DesignContext,
     attempts.count++;
     attempts.lastAnswer = result.text;
     const verdict = judgeDiff(result, parent, context);
-    if (verdict.ok) return toProposal(verdict, 'llm', notes('diff', attempts, { fallback: false, blocks: verdict.blocks }));
+    if (verdict.ok)
+      return toProposal(verdict, 'llm', notes('diff', attempts, { fallback: false, blocks: verdict.blocks }));
     attempts.problems.push({ attempt: attempts.count, ...verdict.problem });
     const editProblem = verdict.problem.kind === 'diff' || verdict.problem.kind === 'evolve-block';
     if (editProblem) diffFailures++;
     else formatFailures++;
     if (formatFailures > options.maxParseRetries) throw giveUp(attempts);
-    if (diffFailures > options.diffRetries) return designRewrite(options, context, attempts, 'llm:full-rewrite-fallback');
+    if (diffFailures > options.diffRetries)
+      return designRewrite(options, context, attempts, 'llm:full-rewrite-fallback');
     messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: verdict.feedback });
   }
 }

@@ -16,7 +16,8 @@ describe('applySearchReplace', () => {
       { search: 'x * 0.7', replace: 'x * 0.8' },
     ]);
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.program).toBe('def f(x):\n    return x * 0.8\n\ndef g(x):\n    return x * 0.5\n\nSTEP = 11\n');
+    if (result.ok)
+      expect(result.program).toBe('def f(x):\n    return x * 0.8\n\ndef g(x):\n    return x * 0.5\n\nSTEP = 11\n');
   });
 
   it('reports a SEARCH text that is not found, without fuzzy matching', () => {
@@ -24,12 +25,18 @@ describe('applySearchReplace', () => {
       { search: 'STEP = 10', replace: 'STEP = 9' },
       { search: 'def f(x):\n  return x * 0.5', replace: 'nothing' },
     ]);
-    expect(result).toEqual({ ok: false, failures: [{ blockIndex: 1, search: 'def f(x):\n  return x * 0.5', reason: 'not-found' }] });
+    expect(result).toEqual({
+      ok: false,
+      failures: [{ blockIndex: 1, search: 'def f(x):\n  return x * 0.5', reason: 'not-found' }],
+    });
   });
 
   it('reports a SEARCH text that occurs more than once as ambiguous', () => {
     const result = applySearchReplace(program, [{ search: '    return x * 0.5', replace: '    return x' }]);
-    expect(result).toEqual({ ok: false, failures: [{ blockIndex: 0, search: '    return x * 0.5', reason: 'ambiguous' }] });
+    expect(result).toEqual({
+      ok: false,
+      failures: [{ blockIndex: 0, search: '    return x * 0.5', reason: 'ambiguous' }],
+    });
     expect(applySearchReplace(program, [{ search: '', replace: 'x' }]).ok).toBe(false);
   });
 
@@ -41,20 +48,28 @@ describe('applySearchReplace', () => {
 
 describe('applySearchReplace with mixed line endings', () => {
   it('matches LF lines of a program that mixes CRLF and LF', () => {
-    const result = applySearchReplace('header\r\nb = 2\nc = 3\n', [{ search: 'b = 2\nc = 3', replace: 'b = 5\nc = 6' }]);
+    const result = applySearchReplace('header\r\nb = 2\nc = 3\n', [
+      { search: 'b = 2\nc = 3', replace: 'b = 5\nc = 6' },
+    ]);
     expect(result).toEqual({ ok: true, program: 'header\r\nb = 5\nc = 6\n' });
   });
 });
 
 describe('describeFailure', () => {
   it('names the block (1-based) and the line that does not occur', () => {
-    const message = describeFailure({ blockIndex: 1, search: 'def f(x):\n    return x * 0.9', reason: 'not-found' }, program);
+    const message = describeFailure(
+      { blockIndex: 1, search: 'def f(x):\n    return x * 0.9', reason: 'not-found' },
+      program,
+    );
     expect(message).toContain("block 2's SEARCH text was not found in the program");
     expect(message).toContain('Its line 2 does not occur in the program: `    return x * 0.9`');
   });
 
   it('says when only whitespace differs', () => {
-    const message = describeFailure({ blockIndex: 0, search: 'def f(x):\n  return x * 0.5', reason: 'not-found' }, program);
+    const message = describeFailure(
+      { blockIndex: 0, search: 'def f(x):\n  return x * 0.5', reason: 'not-found' },
+      program,
+    );
     expect(message).toContain('differs from the program only in whitespace or indentation');
   });
 

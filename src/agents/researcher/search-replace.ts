@@ -8,9 +8,7 @@ export interface SearchReplaceFailure {
   reason: 'not-found' | 'ambiguous';
 }
 
-export type SearchReplaceResult =
-  | { ok: true; program: string }
-  | { ok: false; failures: SearchReplaceFailure[] };
+export type SearchReplaceResult = { ok: true; program: string } | { ok: false; failures: SearchReplaceFailure[] };
 
 function countOccurrences(text: string, search: string): number {
   let count = 0;

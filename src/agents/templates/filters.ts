@@ -97,7 +97,14 @@ export function formatPercent(template: string, values: unknown[], named: Record
   let position = 0;
   return template.replace(
     conversionPattern,
-    (match, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
+    (
+      match,
+      key: string | undefined,
+      flags: string,
+      width: string | undefined,
+      precision: string | undefined,
+      type: string,
+    ) => {
       if (type === '%') return '%';
       const resolvedWidth = width === '*' ? Number(values[position++]) : width === undefined ? 0 : Number(width);
       const value = key !== undefined ? named[key] : values[position++];
@@ -111,7 +118,13 @@ export function formatPercent(template: string, values: unknown[], named: Record
 function convert(value: unknown, type: string, precision: number | undefined, flags: string): string {
   const number = Number(value);
   const signed = (text: string): string =>
-    number >= 0 && !Object.is(number, -0) ? (flags.includes('+') ? `+${text}` : flags.includes(' ') ? ` ${text}` : text) : text;
+    number >= 0 && !Object.is(number, -0)
+      ? flags.includes('+')
+        ? `+${text}`
+        : flags.includes(' ')
+          ? ` ${text}`
+          : text
+      : text;
   switch (type) {
     case 's':
     case 'a': {

@@ -37,7 +37,9 @@ describe('loadTemplates', () => {
     const path = writePrompt(TEMPLATE_FILES.researcherDiff, 'EDIT #{{ parent.id }} for {{ task_description }}');
     const templates = loadTemplates(experimentDir);
     expect(templates.researcherDiff.origin).toBe(path);
-    expect(templates.researcherDiff.render(researcherVariables(designContext(), true))).toBe('EDIT #1 for Maximise the score.');
+    expect(templates.researcherDiff.render(researcherVariables(designContext(), true))).toBe(
+      'EDIT #1 for Maximise the score.',
+    );
     expect(templates.researcher.origin).toBe('default:researcher');
   });
 
@@ -79,7 +81,9 @@ describe('default templates', () => {
 
   it('the diff prompt shows the parent program and the SEARCH/REPLACE format', () => {
     const parent = makeNode({ id: 2, program: 'def f():\n    return 1\n' });
-    const prompt = templates.researcherDiff.render(researcherVariables(designContext({ parent, diffMode: true }), true));
+    const prompt = templates.researcherDiff.render(
+      researcherVariables(designContext({ parent, diffMode: true }), true),
+    );
     expect(prompt).toContain('def f():\n    return 1\n');
     expect(prompt).toContain('<<<<<<< SEARCH');
     expect(prompt).toContain('>>>>>>> REPLACE');
@@ -118,7 +122,10 @@ describe('default templates', () => {
   it('results print as JSON and keep their fields reachable', () => {
     const render = loadTemplates(experimentDir).researcher;
     expect(render.origin).toBe('default:researcher');
-    const variables = researcherVariables(designContext({ parent: makeNode({ id: 1, results: { eval_score: 1, n: 26 } }) }), false);
+    const variables = researcherVariables(
+      designContext({ parent: makeNode({ id: 1, results: { eval_score: 1, n: 26 } }) }),
+      false,
+    );
     const parent = variables.parent as { results: { n: number }; results_json: string };
     expect(String(parent.results)).toBe('{"eval_score":1,"n":26}');
     expect(parent.results.n).toBe(26);
@@ -128,7 +135,9 @@ describe('default templates', () => {
   it('documents every variable the builders provide', () => {
     const researcher = Object.keys(researcherVariables(designContext(), false)).sort();
     expect(Object.keys(TEMPLATE_VARIABLES.researcher).sort()).toEqual(researcher);
-    expect(Object.keys(TEMPLATE_VARIABLES.analyzer).sort()).toEqual(Object.keys(analyzerVariables(analysisContext(), '', 0)).sort());
+    expect(Object.keys(TEMPLATE_VARIABLES.analyzer).sort()).toEqual(
+      Object.keys(analyzerVariables(analysisContext(), '', 0)).sort(),
+    );
     expect(Object.keys(TEMPLATE_VARIABLES.judge).sort()).toEqual(
       Object.keys(judgeVariables({ task: '', program: '', results: {} })).sort(),
     );

@@ -67,7 +67,9 @@ function sampleVariables(): Record<TemplateName, TemplateVariables> {
     step: 1,
     parent,
     context: [parent, sampleNode(1)],
-    cognition: [{ id: 'c1', title: 'sample item', content: 'sample content', source: 'sample', tags: [], metadata: {} }],
+    cognition: [
+      { id: 'c1', title: 'sample item', content: 'sample content', source: 'sample', tags: [], metadata: {} },
+    ],
     diffMode: true,
     maxCodeLength: 1000,
     random: createRandom(0),

@@ -39,10 +39,14 @@ export function defaultPromptSource(file: string): string {
  */
 export function readPromptSource(experimentDir: string | undefined, file: string): PromptSource {
   const path = experimentDir === undefined ? undefined : `${experimentDir}/prompts/${file}`;
-  if (path === undefined || !existsSync(path)) return { source: defaultPromptSource(file), origin: `default:${file.replace(/\.jinja2$/, '')}` };
+  if (path === undefined || !existsSync(path))
+    return { source: defaultPromptSource(file), origin: `default:${file.replace(/\.jinja2$/, '')}` };
   try {
     return { source: readFileSync(path, 'utf8'), origin: path };
   } catch (error) {
-    throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, { file: path, cause: error });
+    throw new AsiEvolveError('CONFIG_INVALID', `cannot read prompt template ${path}: ${(error as Error).message}`, {
+      file: path,
+      cause: error,
+    });
   }
 }

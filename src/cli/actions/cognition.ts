@@ -34,12 +34,23 @@ export interface CommonOptions {
  * The experiment's config and read-write store, for one cognition command. Only `ingest` calls
  * an LLM: the others need no API key, even when config.yaml names one as `${VAR}`.
  */
-function openCognition(dir: string, options: CommonOptions, callsModel: boolean): { dir: string; config: Config; store: Store } {
+function openCognition(
+  dir: string,
+  options: CommonOptions,
+  callsModel: boolean,
+): { dir: string; config: Config; store: Store } {
   const absolute = resolve(dir);
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `experiment folder not found: ${absolute}`, { file: absolute, hint: 'Create one with `asi-evolve init DIR`.' });
+    throw new AsiEvolveError('EXPERIMENT_MISSING_FILE', `experiment folder not found: ${absolute}`, {
+      file: absolute,
+      hint: 'Create one with `asi-evolve init DIR`.',
+    });
   }
-  const { config } = loadConfig({ experimentDir: absolute, callsNoModel: !callsModel, ...(options.config === undefined ? {} : { configFile: options.config }) });
+  const { config } = loadConfig({
+    experimentDir: absolute,
+    callsNoModel: !callsModel,
+    ...(options.config === undefined ? {} : { configFile: options.config }),
+  });
   return { dir: absolute, config, store: openStore(join(absolute, 'asi-evolve.db')) };
 }
 
@@ -57,7 +68,10 @@ async function openRetriever(dir: string, config: Config, store: Store, write: W
     indexCacheFile: indexCacheFileFor(dir),
   });
   const change = useEmbedder(store, retriever.embedderId);
-  if (change.changed) write(`Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped, items are re-embedded.\n`);
+  if (change.changed)
+    write(
+      `Cognition embedder changed from ${change.previous} to ${retriever.embedderId}: ${change.dropped} old vectors dropped, items are re-embedded.\n`,
+    );
   return retriever;
 }
 
@@ -81,19 +95,39 @@ async function withStore(
 }
 
 /** `cognition add DIR --content TEXT`: one item, refused when it duplicates a stored one (unless --force). */
-export async function addCommand(dir: string, options: CommonOptions & { content: string; title?: string; source?: string; tags?: string; force?: boolean }, write: Write): Promise<void> {
+export async function addCommand(
+  dir: string,
+  options: CommonOptions & { content: string; title?: string; source?: string; tags?: string; force?: boolean },
+  write: Write,
+): Promise<void> {
   const content = options.content.trim();
-  if (content === '') throw new AsiEvolveError('COGNITION_INPUT_INVALID', 'the item has no content (--content is empty)');
+  if (content === '')
+    throw new AsiEvolveError('COGNITION_INPUT_INVALID', 'the item has no content (--content is empty)');
   await withStore(dir, options, async ({ dir: absolute, config, store }) => {
     const title = options.title?.trim() || oneLine(content, 60);
-    const tags = (options.tags ?? '').split(',').map((tag) => tag.trim()).filter((tag) => tag.length > 0);
-    const item: CognitionItem = { id: stableCognitionId(title, content), title, content, source: options.source?.trim() || 'cli', tags, metadata: {} };
+    const tags = (options.tags ?? '')
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag.length > 0);
+    const item: CognitionItem = {
+      id: stableCognitionId(title, content),
+      title,
+      content,
+      source: options.source?.trim() || 'cli',
+      tags,
+      metadata: {},
+    };
     if (!options.force) {
       try {
         const retriever = await openRetriever(absolute, config, store, write);
-        const [verdict] = await classifyCandidates([item], { retriever, threshold: config.cognition.duplicate_threshold });
+        const [verdict] = await classifyCandidates([item], {
+          retriever,
+          threshold: config.cognition.duplicate_threshold,
+        });
         if (verdict?.status === 'duplicate') {
-          write(`Not added: it duplicates [${verdict.of.id}] "${verdict.of.title}" (similarity ${verdict.score.toFixed(2)}); pass --force to add it anyway.\n`);
+          write(
+            `Not added: it duplicates [${verdict.of.id}] "${verdict.of.title}" (similarity ${verdict.score.toFixed(2)}); pass --force to add it anyway.\n`,
+          );
           process.exitCode = 2;
           return;
         }
@@ -112,15 +146,20 @@ export async function importCommand(dir: string, files: string[], options: Commo
   await withStore(dir, options, ({ store }) => {
     // A reference init_cognition.py is read, never run: its literal items are imported.
     const scripts = files.filter((file) => file.endsWith('.py'));
-    const { items, problems } = importCognitionPaths(files.filter((file) => !file.endsWith('.py')).map((file) => resolve(file)));
+    const { items, problems } = importCognitionPaths(
+      files.filter((file) => !file.endsWith('.py')).map((file) => resolve(file)),
+    );
     for (const script of scripts) {
       const read = importInitCognitionScript(resolve(script));
       items.push(...read.items);
       problems.push(...read.problems);
     }
-    for (const problem of problems) write(`skipped: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
+    for (const problem of problems)
+      write(`skipped: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
     const written = items.length > 0 ? store.upsertCognitionItems(items) : 0;
-    write(`Imported ${items.length} items (${written} new or changed, ${items.length - written} unchanged); ${store.countCognitionItems()} stored in all.\n`);
+    write(
+      `Imported ${items.length} items (${written} new or changed, ${items.length - written} unchanged); ${store.countCognitionItems()} stored in all.\n`,
+    );
     if (problems.length > 0) {
       write(`${problems.length} problem(s): the items above were skipped; everything else was stored.\n`);
       process.exitCode = 2;
@@ -144,92 +183,127 @@ function describeIngestEvent(event: IngestEvent): string | undefined {
 }
 
 /** `cognition ingest DIR --papers PATH...`: an LLM extracts items from papers; resumable. */
-export async function ingestCommand(dir: string, options: CommonOptions & { papers: string[] }, write: Write): Promise<void> {
-  await withStore(dir, options, async ({ dir: absolute, config, store }) => {
-    const spend = store.spendSummary();
-    const models = createRoleModels(config, process.env, {
-      random: createRandom(`ingest:${config.run.seed}`),
-      onCall: (draft) => store.insertLlmCall({ ...draft, nodeId: null, step: null }),
-      initialSpend: { usd: spend.totalUsd, tokens: spend.inputTokens + spend.outputTokens },
-      baseDir: absolute,
-    });
-    const model = models.forRole('cognition_extraction');
-    if (model === null) {
-      throw new AsiEvolveError('CONFIG_INVALID', 'cognition ingest needs an LLM to read the papers, and none is configured', {
-        key: 'api.model',
-        hint: 'Set api.model (and api.base_url for a non-OpenAI endpoint), or roles.cognition_extraction, in config.yaml.',
+export async function ingestCommand(
+  dir: string,
+  options: CommonOptions & { papers: string[] },
+  write: Write,
+): Promise<void> {
+  await withStore(
+    dir,
+    options,
+    async ({ dir: absolute, config, store }) => {
+      const spend = store.spendSummary();
+      const models = createRoleModels(config, process.env, {
+        random: createRandom(`ingest:${config.run.seed}`),
+        onCall: (draft) => store.insertLlmCall({ ...draft, nodeId: null, step: null }),
+        initialSpend: { usd: spend.totalUsd, tokens: spend.inputTokens + spend.outputTokens },
+        baseDir: absolute,
       });
-    }
-    const interrupt = listenForInterrupt({
-      write,
-      stopping: '\nInterrupted: finished papers are kept; run the same command again to resume (Ctrl-C again to stop at once).\n',
-      // Each paper is stored in one transaction, so exiting now loses only the papers being read.
-      forced: '\nStopped at once: the papers being read are dropped and will be read again on the next run.\n',
-      abortReason: new AsiEvolveError('USAGE', 'ingestion interrupted'),
-    });
-    try {
-      await models.prepare();
-      const retriever = await openRetriever(absolute, config, store, write);
-      write(`Ingesting with ${model.modelId}; embedder ${retriever.embedderId}.\n`);
-      const taskFile = join(absolute, 'input.md');
-      const summary = await ingestPapers({
-        paths: options.papers.map((path) => resolve(path)),
-        store,
-        extractor: createCognitionExtractor({ model, maxRetries: config.cognition.ingest.max_retries }),
-        retriever,
-        duplicateThreshold: config.cognition.duplicate_threshold,
-        chunkChars: config.cognition.ingest.chunk_chars,
-        maxItemsPerPaper: config.cognition.ingest.max_items_per_paper,
-        ...(existsSync(taskFile) ? { task: readFileSync(taskFile, 'utf8') } : {}),
-        onEvent: (event) => {
-          const line = describeIngestEvent(event);
-          if (line) write(line);
-        },
-        abortSignal: interrupt.signal,
-      });
-      write(
-        `Ingested ${summary.ingested.length} of ${summary.papers} papers (${summary.alreadyIngested} done before, ${summary.skipped.length} skipped): ${summary.stored} items stored, ${summary.duplicates} duplicates left out.\n`,
-      );
-      if (summary.skipped.length > 0 || summary.problems.length > 0) process.exitCode = 2;
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        process.exitCode = 130;
-        return;
+      const model = models.forRole('cognition_extraction');
+      if (model === null) {
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          'cognition ingest needs an LLM to read the papers, and none is configured',
+          {
+            key: 'api.model',
+            hint: 'Set api.model (and api.base_url for a non-OpenAI endpoint), or roles.cognition_extraction, in config.yaml.',
+          },
+        );
       }
-      throw error;
-    } finally {
-      interrupt.dispose();
-      await models.close();
-    }
-  }, true);
+      const interrupt = listenForInterrupt({
+        write,
+        stopping:
+          '\nInterrupted: finished papers are kept; run the same command again to resume (Ctrl-C again to stop at once).\n',
+        // Each paper is stored in one transaction, so exiting now loses only the papers being read.
+        forced: '\nStopped at once: the papers being read are dropped and will be read again on the next run.\n',
+        abortReason: new AsiEvolveError('USAGE', 'ingestion interrupted'),
+      });
+      try {
+        await models.prepare();
+        const retriever = await openRetriever(absolute, config, store, write);
+        write(`Ingesting with ${model.modelId}; embedder ${retriever.embedderId}.\n`);
+        const taskFile = join(absolute, 'input.md');
+        const summary = await ingestPapers({
+          paths: options.papers.map((path) => resolve(path)),
+          store,
+          extractor: createCognitionExtractor({ model, maxRetries: config.cognition.ingest.max_retries }),
+          retriever,
+          duplicateThreshold: config.cognition.duplicate_threshold,
+          chunkChars: config.cognition.ingest.chunk_chars,
+          maxItemsPerPaper: config.cognition.ingest.max_items_per_paper,
+          ...(existsSync(taskFile) ? { task: readFileSync(taskFile, 'utf8') } : {}),
+          onEvent: (event) => {
+            const line = describeIngestEvent(event);
+            if (line) write(line);
+          },
+          abortSignal: interrupt.signal,
+        });
+        write(
+          `Ingested ${summary.ingested.length} of ${summary.papers} papers (${summary.alreadyIngested} done before, ${summary.skipped.length} skipped): ${summary.stored} items stored, ${summary.duplicates} duplicates left out.\n`,
+        );
+        if (summary.skipped.length > 0 || summary.problems.length > 0) process.exitCode = 2;
+      } catch (error) {
+        if (interrupt.signal.aborted) {
+          process.exitCode = 130;
+          return;
+        }
+        throw error;
+      } finally {
+        interrupt.dispose();
+        await models.close();
+      }
+    },
+    true,
+  );
 }
 
 /** `cognition search DIR QUERY`: the closest items with their scores. */
-export async function searchCommand(dir: string, query: string, options: CommonOptions & { topK?: number; threshold?: number }, write: Write): Promise<void> {
+export async function searchCommand(
+  dir: string,
+  query: string,
+  options: CommonOptions & { topK?: number; threshold?: number },
+  write: Write,
+): Promise<void> {
   await withStore(dir, options, async ({ dir: absolute, config, store }) => {
     const retriever = await openRetriever(absolute, config, store, write);
     const { refused } = await retriever.ensureEmbedded();
     for (const entry of refused) write(`skipped: ${entry.message}\n`);
     const topK = options.topK ?? Math.max(config.cognition.retrieval.top_k, 5);
-    const found = await retriever.search(query, topK, options.threshold === undefined ? {} : { threshold: options.threshold });
+    const found = await retriever.search(
+      query,
+      topK,
+      options.threshold === undefined ? {} : { threshold: options.threshold },
+    );
     const stats = retriever.stats();
-    write(`${found.length} item(s) for "${oneLine(query, 60)}" (${stats.search} search over ${stats.vectors} items, ${retriever.embedderId}):\n`);
+    write(
+      `${found.length} item(s) for "${oneLine(query, 60)}" (${stats.search} search over ${stats.vectors} items, ${retriever.embedderId}):\n`,
+    );
     const runThreshold = retrievalThreshold(config.cognition);
     found.forEach(({ item, score }, index) => {
       const below = score < runThreshold ? `  (below the run's threshold ${runThreshold})` : '';
-      write(`${String(index + 1).padStart(2)}. ${score.toFixed(3)}  [${item.id}] ${item.title} — ${item.source}${below}\n    ${oneLine(item.content)}\n`);
+      write(
+        `${String(index + 1).padStart(2)}. ${score.toFixed(3)}  [${item.id}] ${item.title} — ${item.source}${below}\n    ${oneLine(item.content)}\n`,
+      );
     });
   });
 }
 
 /** `cognition list DIR`: one line per item. */
-export async function listCommand(dir: string, options: CommonOptions & { source?: string }, write: Write): Promise<void> {
+export async function listCommand(
+  dir: string,
+  options: CommonOptions & { source?: string },
+  write: Write,
+): Promise<void> {
   await withStore(dir, options, ({ store }) => {
     const needle = options.source?.toLowerCase();
-    const items = store.listCognitionItems().filter((item) => needle === undefined || item.source.toLowerCase().includes(needle));
+    const items = store
+      .listCognitionItems()
+      .filter((item) => needle === undefined || item.source.toLowerCase().includes(needle));
     for (const item of items) write(`[${item.id}] ${oneLine(item.title, 70)} — ${oneLine(item.source, 60)}\n`);
     const papers = store.listIngestedPapers().length;
-    write(`${items.length} item(s)${needle === undefined ? '' : ` from sources matching "${options.source}"`}; ${papers} paper(s) ingested.\n`);
+    write(
+      `${items.length} item(s)${needle === undefined ? '' : ` from sources matching "${options.source}"`}; ${papers} paper(s) ingested.\n`,
+    );
   });
 }
 
@@ -237,8 +311,14 @@ export async function listCommand(dir: string, options: CommonOptions & { source
 export async function showCommand(dir: string, id: string, options: CommonOptions, write: Write): Promise<void> {
   await withStore(dir, options, ({ store }) => {
     const item = store.getCognitionItem(id);
-    if (item === undefined) throw new AsiEvolveError('USAGE', `no cognition item "${id}"`, { hint: 'List the ids with `asi-evolve cognition list DIR`.' });
-    const seenBy = store.listNodes().filter((node) => node.cognitionIds.includes(id)).map((node) => node.id);
+    if (item === undefined)
+      throw new AsiEvolveError('USAGE', `no cognition item "${id}"`, {
+        hint: 'List the ids with `asi-evolve cognition list DIR`.',
+      });
+    const seenBy = store
+      .listNodes()
+      .filter((node) => node.cognitionIds.includes(id))
+      .map((node) => node.id);
     write(`[${item.id}] ${item.title}\nSource: ${item.source}\nTags: ${item.tags.join(', ') || 'none'}\n`);
     if (Object.keys(item.metadata).length > 0) write(`Metadata: ${JSON.stringify(item.metadata)}\n`);
     write(`Shown to nodes: ${seenBy.join(', ') || 'none yet'}\n\n${item.content}\n`);

@@ -26,11 +26,16 @@ describe('dashboardCommand', () => {
     let announce: (url: string) => void = () => undefined;
     const announced = new Promise<string>((settle) => (announce = settle));
     const stop = new AbortController();
-    const running = dashboardCommand([experiment.dir, notRun], { port: 0, host: '127.0.0.1' }, (text) => {
-      output += text;
-      const url = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text)?.[1];
-      if (url) announce(url);
-    }, stop.signal);
+    const running = dashboardCommand(
+      [experiment.dir, notRun],
+      { port: 0, host: '127.0.0.1' },
+      (text) => {
+        output += text;
+        const url = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text)?.[1];
+        if (url) announce(url);
+      },
+      stop.signal,
+    );
     const url = await announced;
     const body = (await (await fetch(`${url}api/experiments`)).json()) as { experiments: Array<{ hasRun: boolean }> };
     expect(body.experiments.map((entry) => entry.hasRun)).toEqual([true, false]);
@@ -43,7 +48,9 @@ describe('dashboardCommand', () => {
   });
 
   it('refuses a non-loopback host without --allow-remote, before listening', async () => {
-    const error = await rejectedAsiError(dashboardCommand([experiment.dir], { port: 0, host: '0.0.0.0' }, () => undefined));
+    const error = await rejectedAsiError(
+      dashboardCommand([experiment.dir], { port: 0, host: '0.0.0.0' }, () => undefined),
+    );
     expect(error.code).toBe('USAGE');
     expect(error.isUserError).toBe(true);
     expect(error.message).toContain('0.0.0.0');
@@ -60,10 +67,15 @@ describe('dashboardCommand', () => {
   it('serves on a non-loopback host with --allow-remote, and warns', async () => {
     let output = '';
     const stop = new AbortController();
-    const running = dashboardCommand([experiment.dir], { port: 0, host: '0.0.0.0', allowRemote: true }, (text) => {
-      output += text;
-      if (text.startsWith('Dashboard:')) stop.abort();
-    }, stop.signal);
+    const running = dashboardCommand(
+      [experiment.dir],
+      { port: 0, host: '0.0.0.0', allowRemote: true },
+      (text) => {
+        output += text;
+        if (text.startsWith('Dashboard:')) stop.abort();
+      },
+      stop.signal,
+    );
     await running;
     expect(output).toContain('Warning: serving on 0.0.0.0 without a login');
   });

@@ -36,9 +36,13 @@ export async function dashboardCommand(
   stopSignal?: AbortSignal,
 ): Promise<void> {
   if (!isLoopbackHost(options.host) && options.allowRemote !== true) {
-    throw new AsiEvolveError('USAGE', `refusing to serve the dashboard on ${options.host}: that address is reachable from other machines`, {
-      hint: 'Use the default --host 127.0.0.1, or add --allow-remote to share the dashboard on purpose (it has no login).',
-    });
+    throw new AsiEvolveError(
+      'USAGE',
+      `refusing to serve the dashboard on ${options.host}: that address is reachable from other machines`,
+      {
+        hint: 'Use the default --host 127.0.0.1, or add --allow-remote to share the dashboard on purpose (it has no login).',
+      },
+    );
   }
   const folders = dirs.map((dir) => resolve(dir));
   for (const folder of folders) {
@@ -57,7 +61,8 @@ export async function dashboardCommand(
       const state = existsSync(join(source.dir, 'asi-evolve.db')) ? 'has a run' : 'no run yet: shown once one starts';
       write(`  ${source.name}: ${source.dir} (${state})\n`);
     }
-    if (!isLoopbackHost(options.host)) write(`Warning: serving on ${options.host} without a login; anyone who can reach it can read the experiments.\n`);
+    if (!isLoopbackHost(options.host))
+      write(`Warning: serving on ${options.host} without a login; anyone who can reach it can read the experiments.\n`);
     write(`Dashboard: ${server.url}  (read-only; Ctrl-C to stop)\n`);
     await untilStopped(stopSignal);
     write('Dashboard stopped.\n');

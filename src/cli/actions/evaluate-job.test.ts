@@ -36,13 +36,22 @@ describe('evaluate-job', () => {
     const outcomeFile = join(scratch.root, 'failing.outcome.json');
     const printed: string[] = [];
     await evaluateJobCommand(jobFile, outcomeFile, (text) => printed.push(text));
-    expect(JSON.parse(readFileSync(outcomeFile, 'utf8'))).toMatchObject({ status: 'failed', reason: 'exit-code', exitCode: 4, logs: { stderrTail: 'broken\n' } });
+    expect(JSON.parse(readFileSync(outcomeFile, 'utf8'))).toMatchObject({
+      status: 'failed',
+      reason: 'exit-code',
+      exitCode: 4,
+      logs: { stderrTail: 'broken\n' },
+    });
     expect(printed.join('')).toMatch(/^evaluate-job: failed \(exit-code\): /);
   });
 
   it('names the job file when it is missing, not JSON or not a job', async () => {
     const missing = join(scratch.root, 'nope.json');
-    expect(thrownAsiError(() => readJobFile(missing))).toMatchObject({ code: 'USAGE', file: missing, message: expect.stringContaining(`cannot read the job file ${missing}`) });
+    expect(thrownAsiError(() => readJobFile(missing))).toMatchObject({
+      code: 'USAGE',
+      file: missing,
+      message: expect.stringContaining(`cannot read the job file ${missing}`),
+    });
     const notJson = writeJob('garbage.json', '{"stepDir": ');
     expect(thrownAsiError(() => readJobFile(notJson)).message).toContain(`the job file ${notJson} is not JSON`);
     const wrong = writeJob('wrong.json', { ...scratch.job({}), timeoutMs: 'soon', extra: 1 });
@@ -58,7 +67,9 @@ describe('evaluate-job', () => {
 
   it('reports an outcome file it cannot write', async () => {
     const jobFile = writeJob('unwritable.json', scratch.job({}));
-    const error = await rejectedAsiError(evaluateJobCommand(jobFile, join(scratch.root, 'no-such-folder', 'outcome.json'), () => undefined));
+    const error = await rejectedAsiError(
+      evaluateJobCommand(jobFile, join(scratch.root, 'no-such-folder', 'outcome.json'), () => undefined),
+    );
     expect(error.code).toBe('EXECUTOR_UNAVAILABLE');
     expect(error.message).toContain('cannot write the outcome file');
   });

@@ -35,22 +35,32 @@ export function readJobFile(file: string): EvaluationJob {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new AsiEvolveError('USAGE', `cannot read the job file ${file}: ${(error as Error).message}`, { file, cause: error });
+    throw new AsiEvolveError('USAGE', `cannot read the job file ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AsiEvolveError('USAGE', `the job file ${file} is not JSON: ${(error as Error).message}`, { file, cause: error });
+    throw new AsiEvolveError('USAGE', `the job file ${file} is not JSON: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
   }
   const parsed = jobSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     const more = problems.length > 4 ? `; and ${problems.length - 4} more` : '';
-    throw new AsiEvolveError('USAGE', `the job file ${file} is not an evaluation job: ${problems.slice(0, 4).join('; ')}${more}`, {
-      file,
-      hint: 'job files are written by the coordinator (cluster.executor slurm); see `asi-evolve evaluate-job --help`',
-    });
+    throw new AsiEvolveError(
+      'USAGE',
+      `the job file ${file} is not an evaluation job: ${problems.slice(0, 4).join('; ')}${more}`,
+      {
+        file,
+        hint: 'job files are written by the coordinator (cluster.executor slurm); see `asi-evolve evaluate-job --help`',
+      },
+    );
   }
   return parsed.data satisfies EvaluationJob;
 }
@@ -63,12 +73,18 @@ function writeAtomically(file: string, text: string): void {
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `cannot write the outcome file ${file}: ${(error as Error).message}`, { file, cause: error });
+    throw new AsiEvolveError(
+      'EXECUTOR_UNAVAILABLE',
+      `cannot write the outcome file ${file}: ${(error as Error).message}`,
+      { file, cause: error },
+    );
   }
 }
 
 function summary(outcome: EvaluationOutcome): string {
-  return outcome.status === 'ok' ? `ok, score ${outcome.evalScore}` : `failed (${outcome.reason}): ${outcome.shortMessage}`;
+  return outcome.status === 'ok'
+    ? `ok, score ${outcome.evalScore}`
+    : `failed (${outcome.reason}): ${outcome.shortMessage}`;
 }
 
 /**
@@ -77,7 +93,11 @@ function summary(outcome: EvaluationOutcome): string {
  * JSON. Ctrl-C or SIGTERM (scancel, a time limit) ends the evaluation; the outcome then says
  * "aborted". Throws only when it cannot evaluate at all (an unreadable job file, say).
  */
-export async function evaluateJobCommand(jobFile: string, outcomeFile: string, write: (text: string) => void): Promise<void> {
+export async function evaluateJobCommand(
+  jobFile: string,
+  outcomeFile: string,
+  write: (text: string) => void,
+): Promise<void> {
   const job = readJobFile(jobFile);
   const interrupt = listenForInterrupt({
     write,

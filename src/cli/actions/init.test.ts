@@ -21,7 +21,9 @@ describe('initCommand on a path that cannot be a folder', () => {
       expect(error.message).toBe(`${file} exists and is not a folder; choose another path`);
     }
     const under = join(file, 'sub');
-    const error = thrownAsiError(() => initCommand(under, { template: 'circle-packing', force: false }, () => undefined));
+    const error = thrownAsiError(() =>
+      initCommand(under, { template: 'circle-packing', force: false }, () => undefined),
+    );
     expect(error.code).toBe('USAGE');
     expect(error.message).toContain(`cannot create ${under}`);
   });

@@ -22,7 +22,8 @@ function writeProvenance(report: ProvenanceReport & { roundsShownCognition: numb
   const line = (label: string, split: ProvenanceSplit): string => {
     const unknown = split.counts.unknown > 0 ? `; ${split.counts.unknown} did not say` : '';
     const stated = split.nodes - split.counts.unknown;
-    if (stated === 0) return `  ${label} (${split.nodes} node${split.nodes === 1 ? '' : 's'}): no design stated its provenance${unknown}\n`;
+    if (stated === 0)
+      return `  ${label} (${split.nodes} node${split.nodes === 1 ? '' : 's'}): no design stated its provenance${unknown}\n`;
     const { cognition, experience, novel } = split.shares;
     return `  ${label} (${split.nodes} node${split.nodes === 1 ? '' : 's'}): cognition ${percent(cognition)} / experience ${percent(experience)} / novel ${percent(novel)}${unknown}\n`;
   };
@@ -60,7 +61,11 @@ async function statusReport(dir: string, store: Store, withProvenance: boolean):
   const seed = store.seedSummary();
   const report: StatusReport = {
     experiment: dir,
-    rounds: { stored: totals.rounds, succeeded: totals.roundsSucceeded, failed: totals.rounds - totals.roundsSucceeded },
+    rounds: {
+      stored: totals.rounds,
+      succeeded: totals.roundsSucceeded,
+      failed: totals.rounds - totals.roundsSucceeded,
+    },
     seed: seed ? { success: seed.success, score: seed.score, error: seed.error } : null,
     best: best ? nodeBrief(best) : null,
     evaluationMs: totals.roundsRuntimeMs,
@@ -83,28 +88,45 @@ function writeStatus(report: StatusReport, write: Write): void {
   write(`Experiment: ${report.experiment}\n`);
   write(`Rounds stored: ${rounds.stored} (${rounds.succeeded} succeeded, ${rounds.failed} failed)\n`);
   if (seed) write(`Seed: ${seed.success ? formatScore(seed.score) : `failed (${seed.error ?? ''})`}\n`);
-  write(best ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n` : 'Best: none yet\n');
+  write(
+    best
+      ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n`
+      : 'Best: none yet\n',
+  );
   write(`Evaluation time: ${formatDuration(report.evaluationMs)}\n`);
-  write(`LLM: ${llm.calls} calls, ${llm.inputTokens} input + ${llm.outputTokens} output tokens, ${formatUsd(llm.totalUsd)}\n`);
+  write(
+    `LLM: ${llm.calls} calls, ${llm.inputTokens} input + ${llm.outputTokens} output tokens, ${formatUsd(llm.totalUsd)}\n`,
+  );
   for (const [role, usage] of Object.entries(llm.byRole)) {
-    write(`  role ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+    write(
+      `  role ${role}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`,
+    );
   }
   for (const [model, usage] of Object.entries(llm.byModel)) {
-    write(`  model ${model}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`);
+    write(
+      `  model ${model}: ${usage.calls} calls, ${usage.inputTokens} in / ${usage.outputTokens} out, ${formatUsd(usage.usd)}\n`,
+    );
   }
   const failures = Object.entries(report.failuresByReason);
-  if (failures.length > 0) write(`Failures by reason: ${failures.map(([reason, count]) => `${reason} ${count}`).join(', ')}\n`);
+  if (failures.length > 0)
+    write(`Failures by reason: ${failures.map(([reason, count]) => `${reason} ${count}`).join(', ')}\n`);
   if (report.recent.length > 0) {
     write('Recent rounds:\n');
     for (const node of report.recent) {
-      write(`  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`);
+      write(
+        `  step ${node.step}: ${node.success ? formatScore(node.score) : `failed (${firstLine(node.error ?? '', 60)})`}  ${node.name}\n`,
+      );
     }
   }
   if (report.provenance) writeProvenance(report.provenance, write);
 }
 
 /** `status DIR [--json]`: where the run stands; with `provenance`, where the designs came from. */
-export async function statusCommand(dir: string, write: Write, options: { provenance?: boolean; json?: boolean } = {}): Promise<void> {
+export async function statusCommand(
+  dir: string,
+  write: Write,
+  options: { provenance?: boolean; json?: boolean } = {},
+): Promise<void> {
   const store = openExperimentStore(dir);
   try {
     const report = await statusReport(dir, store, options.provenance === true);
@@ -134,7 +156,11 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
       process.exitCode = 1;
       return;
     }
-    const report: BestReport = { ...nodeBrief(best), program: join(dir, 'best', 'code'), stepFolder: join(dir, 'steps', stepFolderName(best.step)) };
+    const report: BestReport = {
+      ...nodeBrief(best),
+      program: join(dir, 'best', 'code'),
+      stepFolder: join(dir, 'steps', stepFolderName(best.step)),
+    };
     if (options.json) {
       writeJson(write, report);
       return;
@@ -148,11 +174,18 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
 }
 
 function describeNode(node: NodeRecord, write: Write, withProgram: boolean): void {
-  write(`Node ${node.id} (step ${node.step}) "${node.name}" — ${node.success ? `score ${formatScore(node.score)}` : `FAILED: ${node.error ?? ''}`}\n`);
-  if (node.evalScore !== null && node.evalScore !== node.score) write(`Evaluator score: ${formatScore(node.evalScore)}\n`);
-  write(`Operator: ${node.operator}; parents: ${node.parentIds.join(', ') || 'none'}; island: ${node.island ?? '-'}; provenance: ${node.provenance}\n`);
+  write(
+    `Node ${node.id} (step ${node.step}) "${node.name}" — ${node.success ? `score ${formatScore(node.score)}` : `FAILED: ${node.error ?? ''}`}\n`,
+  );
+  if (node.evalScore !== null && node.evalScore !== node.score)
+    write(`Evaluator score: ${formatScore(node.evalScore)}\n`);
+  write(
+    `Operator: ${node.operator}; parents: ${node.parentIds.join(', ') || 'none'}; island: ${node.island ?? '-'}; provenance: ${node.provenance}\n`,
+  );
   write(`Cognition seen: ${node.cognitionIds.join(', ') || 'none'}\n`);
-  write(`Runtime: ${formatDuration(node.runtimeMs)}; LLM cost: ${formatUsd(node.costUsd)}; visits: ${node.visitCount}; created ${node.createdAt}\n`);
+  write(
+    `Runtime: ${formatDuration(node.runtimeMs)}; LLM cost: ${formatUsd(node.costUsd)}; visits: ${node.visitCount}; created ${node.createdAt}\n`,
+  );
   write(`\nMotivation:\n${node.motivation || '(none)'}\n`);
   write(`\nResults:\n${JSON.stringify(node.results, null, 2)}\n`);
   write(`\nAnalysis:\n${node.analysis || '(none)'}\n`);
@@ -167,7 +200,12 @@ function nodeJson(node: NodeRecord, withProgram: boolean): Omit<NodeRecord, 'pro
 }
 
 /** `show DIR NODE [--json]`: everything stored about one node. */
-export function showCommand(dir: string, id: number, write: Write, options: { program: boolean; json?: boolean }): void {
+export function showCommand(
+  dir: string,
+  id: number,
+  write: Write,
+  options: { program: boolean; json?: boolean },
+): void {
   const store = openExperimentStore(dir);
   try {
     const node = store.requireNode(id);
@@ -185,11 +223,16 @@ export function lineageCommand(dir: string, id: number, write: Write, options: {
     const chain = store.lineage(id);
     if (options.json) {
       // The node first, then its parent, its parent's parent…; programs are left out (`show --json` has them).
-      writeJson(write, chain.map((node) => nodeJson(node, false)));
+      writeJson(
+        write,
+        chain.map((node) => nodeJson(node, false)),
+      );
       return;
     }
     chain.forEach((node, depth) => {
-      write(`${'  '.repeat(depth)}${depth === 0 ? '' : '↳ '}node ${node.id} ${node.success ? formatScore(node.score) : 'failed'} "${node.name}": ${firstLine(node.motivation, 80)}\n`);
+      write(
+        `${'  '.repeat(depth)}${depth === 0 ? '' : '↳ '}node ${node.id} ${node.success ? formatScore(node.score) : 'failed'} "${node.name}": ${firstLine(node.motivation, 80)}\n`,
+      );
     });
   } finally {
     store.close();
@@ -203,7 +246,16 @@ export async function diffCommand(dir: string, first: number, second: number, wr
   try {
     const a = store.requireNode(first);
     const b = store.requireNode(second);
-    write(createTwoFilesPatch(`node-${a.id}`, `node-${b.id}`, a.program, b.program, formatScore(a.score), formatScore(b.score)));
+    write(
+      createTwoFilesPatch(
+        `node-${a.id}`,
+        `node-${b.id}`,
+        a.program,
+        b.program,
+        formatScore(a.score),
+        formatScore(b.score),
+      ),
+    );
   } finally {
     store.close();
   }

@@ -11,11 +11,18 @@ export async function mcpCommand(dir: string, options: { config?: string }): Pro
   };
   const interrupt = listenForInterrupt({
     write: log,
-    stopping: '\nInterrupted: stopping the MCP server (a node being recorded is not stored; Ctrl-C again to stop at once)…\n',
+    stopping:
+      '\nInterrupted: stopping the MCP server (a node being recorded is not stored; Ctrl-C again to stop at once)…\n',
     forced: '\nStopped at once.\n',
   });
   try {
-    await serveMcpOverStdio({ dir, env: process.env, log, abortSignal: interrupt.signal, ...(options.config === undefined ? {} : { configFile: options.config }) });
+    await serveMcpOverStdio({
+      dir,
+      env: process.env,
+      log,
+      abortSignal: interrupt.signal,
+      ...(options.config === undefined ? {} : { configFile: options.config }),
+    });
   } finally {
     interrupt.dispose();
   }

@@ -20,7 +20,9 @@ describe('reportCommand', () => {
   it('writes report.md and score-curve.svg and says where', () => {
     let output = '';
     reportCommand(experiment.dir, {}, (text) => (output += text));
-    expect(output).toBe(`Report: ${join(experiment.dir, 'report.md')}\nScore curve: ${join(experiment.dir, 'score-curve.svg')}\n`);
+    expect(output).toBe(
+      `Report: ${join(experiment.dir, 'report.md')}\nScore curve: ${join(experiment.dir, 'score-curve.svg')}\n`,
+    );
     expect(readFileSync(join(experiment.dir, 'report.md'), 'utf8')).toContain('## Best program');
     expect(readFileSync(join(experiment.dir, 'score-curve.svg'), 'utf8')).toContain('<svg');
   });

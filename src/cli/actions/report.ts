@@ -5,7 +5,10 @@ import { openExperimentStore } from './open-experiment-store.js';
 export function reportCommand(dir: string, options: { output?: string }, write: (text: string) => void): void {
   const store = openExperimentStore(dir);
   try {
-    const written = writeExperimentReport(store, { experimentDir: dir, ...(options.output === undefined ? {} : { outputFile: options.output }) });
+    const written = writeExperimentReport(store, {
+      experimentDir: dir,
+      ...(options.output === undefined ? {} : { outputFile: options.output }),
+    });
     write(`Report: ${written.reportPath}\nScore curve: ${written.imagePath}\n`);
   } finally {
     store.close();

@@ -1,6 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeCompatibilityKeys, loadConfig, resolveExperiment, type Config, type Experiment } from '../../config/index.js';
+import {
+  describeCompatibilityKeys,
+  loadConfig,
+  resolveExperiment,
+  type Config,
+  type Experiment,
+} from '../../config/index.js';
 import { loadTemplates } from '../../agents/index.js';
 import { acquireRunLock, buildRunParts, runLoop, type RunLock, type RunParts } from '../../loop/index.js';
 import { estimateRun, formatEstimate, historyFromStore } from '../../loop/index.js';
@@ -46,7 +52,8 @@ function flagsLayer(options: RunCommandOptions): Record<string, unknown> {
   if (options.workers !== undefined) layer.pipeline!.parallel = { num_workers: options.workers };
   if (options.sampleN !== undefined) layer.pipeline!.sample_n = options.sampleN;
   if (options.allowFailingSeed === true) layer.pipeline!.allow_failing_seed = true;
-  if (options.evalScript !== undefined) layer.evaluator!.command = `bash '${resolve(options.evalScript).replaceAll("'", `'\\''`)}' "$@"`;
+  if (options.evalScript !== undefined)
+    layer.evaluator!.command = `bash '${resolve(options.evalScript).replaceAll("'", `'\\''`)}' "$@"`;
   return Object.fromEntries(Object.entries(layer).filter(([, value]) => Object.keys(value).length > 0));
 }
 
@@ -55,7 +62,11 @@ function removeDatabase(path: string): void {
 }
 
 /** `run DIR`: validates everything first, then runs (or resumes) the loop until the rounds are stored. */
-export async function runCommand(dir: string, options: RunCommandOptions, write: (text: string) => void): Promise<void> {
+export async function runCommand(
+  dir: string,
+  options: RunCommandOptions,
+  write: (text: string) => void,
+): Promise<void> {
   const loaded = loadConfig({
     experimentDir: dir,
     // A dry run only estimates and --builtin drops every model: neither needs an API key.
@@ -69,11 +80,17 @@ export async function runCommand(dir: string, options: RunCommandOptions, write:
   const compatibilityNotice = describeCompatibilityKeys(noEffect);
   if (options.dryRun) {
     // With --json, stdout carries only the estimate.
-    if (compatibilityNotice !== null) (options.json ? (text: string) => void process.stderr.write(text) : write)(`${compatibilityNotice}\n`);
+    if (compatibilityNotice !== null)
+      (options.json ? (text: string) => void process.stderr.write(text) : write)(`${compatibilityNotice}\n`);
     // Estimates from the real templates and files (and the stored history, if any); calls no model, creates nothing.
     const history = existsSync(experiment.databasePath) ? openStore(experiment.databasePath, { readonly: true }) : null;
     try {
-      const estimate = estimateRun({ config, experiment, templates: loadTemplates(experiment.dir), ...(history ? { history: historyFromStore(history) } : {}) });
+      const estimate = estimateRun({
+        config,
+        experiment,
+        templates: loadTemplates(experiment.dir),
+        ...(history ? { history: historyFromStore(history) } : {}),
+      });
       write(options.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatEstimate(estimate));
     } finally {
       history?.close();
@@ -114,7 +131,8 @@ async function runWithLock(
   const notice = json ? (message: string) => write(jsonNotice(message)) : (message: string) => write(`${message}\n`);
   const interrupt = listenForInterrupt({
     write: tell,
-    stopping: '\nInterrupted: stopping the rounds in flight (they will be redone on resume; Ctrl-C again to stop at once)…\n',
+    stopping:
+      '\nInterrupted: stopping the rounds in flight (they will be redone on resume; Ctrl-C again to stop at once)…\n',
     // Each round is stored in one transaction, so exiting now loses only the rounds in flight.
     forced: '\nStopped at once: the rounds in flight are dropped and will be redone on the next run.\n',
     beforeForcedExit: () => lock.release(),

@@ -1,4 +1,11 @@
-import { defaultRedisUrl, queueNameProblem, redactRedisUrl, redisUrlProblem, startQueueWorker, type QueueWorkerEvent } from '../../cluster/index.js';
+import {
+  defaultRedisUrl,
+  queueNameProblem,
+  redactRedisUrl,
+  redisUrlProblem,
+  startQueueWorker,
+  type QueueWorkerEvent,
+} from '../../cluster/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { formatScore } from '../format.js';
 import { listenForInterrupt } from '../interrupt.js';
@@ -42,18 +49,28 @@ export async function workerCommand(options: WorkerCommandOptions, write: (text:
   const urlProblem = redisUrlProblem(redisUrl);
   if (urlProblem !== null) throw new AsiEvolveError('USAGE', `--redis (or REDIS_URL) must be ${urlProblem}`);
   const nameProblem = queueNameProblem(options.queue);
-  if (nameProblem !== null) throw new AsiEvolveError('USAGE', `--queue must be ${nameProblem}, got ${JSON.stringify(options.queue)}`);
+  if (nameProblem !== null)
+    throw new AsiEvolveError('USAGE', `--queue must be ${nameProblem}, got ${JSON.stringify(options.queue)}`);
   const concurrency = options.concurrency ?? 1;
 
   const interrupt = listenForInterrupt({
     write,
-    stopping: '\nStopping: ending the running evaluations and handing their jobs back to the queue (Ctrl-C again to exit at once)…\n',
+    stopping:
+      '\nStopping: ending the running evaluations and handing their jobs back to the queue (Ctrl-C again to exit at once)…\n',
     forced: '\nStopped at once: the running jobs go to another worker once their stall timeout passes.\n',
   });
   try {
-    const worker = await startQueueWorker({ redisUrl, queueName: options.queue, concurrency, onEvent: (event) => write(formatWorkerEvent(event)) });
-    write(`Worker ${worker.name} serving queue ${options.queue} on ${redactRedisUrl(redisUrl)}, ${concurrency} evaluation(s) at a time. Ctrl-C stops.\n`);
-    if (!interrupt.signal.aborted) await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
+    const worker = await startQueueWorker({
+      redisUrl,
+      queueName: options.queue,
+      concurrency,
+      onEvent: (event) => write(formatWorkerEvent(event)),
+    });
+    write(
+      `Worker ${worker.name} serving queue ${options.queue} on ${redactRedisUrl(redisUrl)}, ${concurrency} evaluation(s) at a time. Ctrl-C stops.\n`,
+    );
+    if (!interrupt.signal.aborted)
+      await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
     await worker.close();
     write('Worker stopped.\n');
   } finally {

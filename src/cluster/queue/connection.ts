@@ -12,7 +12,11 @@ export interface QueueModules {
   bullmq: typeof import('bullmq');
 }
 
-const queueUse: OptionalUse = { feature: 'the job queue (cluster.executor: queue, asi-evolve worker)', packages: ['bullmq', 'ioredis'], key: 'cluster.executor' };
+const queueUse: OptionalUse = {
+  feature: 'the job queue (cluster.executor: queue, asi-evolve worker)',
+  packages: ['bullmq', 'ioredis'],
+  key: 'cluster.executor',
+};
 let queueModules: Promise<QueueModules> | undefined;
 
 /** Loads ioredis and BullMQ once; throws DEPENDENCY_MISSING naming the package and its install command. */
@@ -29,9 +33,13 @@ export function loadQueueModules(): Promise<QueueModules> {
 
 function unavailable(url: string, what: string, cause: unknown): AsiEvolveError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not reach Redis at ${redactRedisUrl(url)}${what}: ${redactRedisText(reason, url)}`, {
-    hint: 'Start Redis there (e.g. `redis-server`), or point cluster.queue.redis_url (worker: --redis or REDIS_URL) at a running one; check its password.',
-  });
+  return new AsiEvolveError(
+    'EXECUTOR_UNAVAILABLE',
+    `Could not reach Redis at ${redactRedisUrl(url)}${what}: ${redactRedisText(reason, url)}`,
+    {
+      hint: 'Start Redis there (e.g. `redis-server`), or point cluster.queue.redis_url (worker: --redis or REDIS_URL) at a running one; check its password.',
+    },
+  );
 }
 
 /**

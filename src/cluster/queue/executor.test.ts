@@ -37,13 +37,24 @@ async function closeAll(): Promise<void> {
 }
 
 function executor(name: string, options: Partial<QueueExecutorOptions> = {}) {
-  const created = createQueueExecutor({ redisUrl: redis.url, queueName: name, maxRetries: 1, stallTimeoutMs: 1_000, pollIntervalMs: 1_000, ...options });
+  const created = createQueueExecutor({
+    redisUrl: redis.url,
+    queueName: name,
+    maxRetries: 1,
+    stallTimeoutMs: 1_000,
+    pollIntervalMs: 1_000,
+    ...options,
+  });
   opened.push(created);
   return created;
 }
 
 async function worker(name: string, events: QueueWorkerEvent[] = []): Promise<QueueWorker> {
-  const started = await startQueueWorker({ redisUrl: redis.url, queueName: name, onEvent: (event) => events.push(event) });
+  const started = await startQueueWorker({
+    redisUrl: redis.url,
+    queueName: name,
+    onEvent: (event) => events.push(event),
+  });
   opened.push(started);
   return started;
 }
@@ -58,7 +69,9 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): 
 
 /** An evaluator that writes its PID, then runs until killed. */
 function endlessJob(): { job: EvaluationJob; pidFile: string } {
-  const job = scratch.job({ command: 'echo $$ > "$ASI_STEP_DIR/../pid-$(basename "$ASI_STEP_DIR")"; while :; do sleep 0.05; done' });
+  const job = scratch.job({
+    command: 'echo $$ > "$ASI_STEP_DIR/../pid-$(basename "$ASI_STEP_DIR")"; while :; do sleep 0.05; done',
+  });
   return { job, pidFile: join(job.stepDir, '..', `pid-${job.stepDir.split('/').pop()}`) };
 }
 
@@ -82,7 +95,11 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
     const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 300 });
     const outcome = queue.run(scratch.job({ command: 'echo \'{"eval_score": 3}\' > results.json' }));
     await waitFor(() => notices.length > 0, 'the waiting notice');
-    expect(notices[0]).toMatch(new RegExp(`^step_\\d+ has waited 0 s for a worker on queue ${name}: is \`asi-evolve worker --queue ${name}\` running`));
+    expect(notices[0]).toMatch(
+      new RegExp(
+        `^step_\\d+ has waited 0 s for a worker on queue ${name}: is \`asi-evolve worker --queue ${name}\` running`,
+      ),
+    );
     await worker(name);
     expect(await outcome).toMatchObject({ status: 'ok', evalScore: 3 });
     expect(notices).toHaveLength(1);
@@ -94,7 +111,11 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
     const notices: string[] = [];
     await worker(name);
     // A job still running (not waiting) when the notice is due; a long stall timeout, so a loaded machine cannot hand it on.
-    const queue = executor(name, { notify: (message) => notices.push(message), waitingNoticeMs: 1_500, stallTimeoutMs: 20_000 });
+    const queue = executor(name, {
+      notify: (message) => notices.push(message),
+      waitingNoticeMs: 1_500,
+      stallTimeoutMs: 20_000,
+    });
     const outcome = await queue.run(scratch.job({ command: 'sleep 2; echo \'{"eval_score": 1}\' > results.json' }));
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'ok' });
     expect(notices).toEqual([]);
@@ -111,7 +132,12 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
       const ok = await queue.run(scratch.job({ command: 'echo \'{"eval_score": 4.5, "note": "hi"}\' > results.json' }));
       expect(ok).toMatchObject({ status: 'ok', evalScore: 4.5, results: { eval_score: 4.5, note: 'hi' } });
       const failed = await queue.run(scratch.job({ command: 'echo oops >&2; exit 2' }));
-      expect(failed).toMatchObject({ status: 'failed', reason: 'exit-code', exitCode: 2, logs: { stderrTail: 'oops\n' } });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        reason: 'exit-code',
+        exitCode: 2,
+        logs: { stderrTail: 'oops\n' },
+      });
       expect(events.map((event) => event.type)).toEqual(['finished', 'finished']);
       expect(events[0]).toMatchObject({ type: 'finished', label: expect.stringMatching(/^steps\/step_\d+$/) });
     } finally {
@@ -128,7 +154,10 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
       const { job, pidFile } = endlessJob();
       const controller = new AbortController();
       const running = queue.run(job, { abortSignal: controller.signal });
-      await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the evaluation to start');
+      await waitFor(
+        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
+        'the evaluation to start',
+      );
       const [pid] = readPids(pidFile);
       const abortedAt = Date.now();
       controller.abort();
@@ -184,7 +213,9 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
       await worker(name, events);
       const outcome = await running;
       expect(outcome).toMatchObject({ status: 'failed', reason: 'lost' });
-      expect(outcome.status === 'failed' && outcome.shortMessage).toMatch(/^queue job step_\d+-[0-9a-f]{8} lost: its worker went silent for over 1 s once; resubmitted 0 times$/);
+      expect(outcome.status === 'failed' && outcome.shortMessage).toMatch(
+        /^queue job step_\d+-[0-9a-f]{8} lost: its worker went silent for over 1 s once; resubmitted 0 times$/,
+      );
       expect(existsSync(join(job.stepDir, 'ran'))).toBe(false);
       expect(events).toMatchObject([{ type: 'finished', outcome: { reason: 'lost' } }]);
     } finally {
@@ -199,10 +230,14 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
     const queue = executor(name, { maxRetries: 1 });
     try {
       const missing = join(scratch.root, 'not-on-this-machine');
-      const outcome = await queue.run(scratch.job({ experimentDir: missing, stepDir: join(missing, 'steps', 'step_1') }));
+      const outcome = await queue.run(
+        scratch.job({ experimentDir: missing, stepDir: join(missing, 'steps', 'step_1') }),
+      );
       expect(outcome).toMatchObject({ status: 'failed', reason: 'lost' });
       const message = outcome.status === 'failed' ? outcome.shortMessage : '';
-      expect(message).toContain(`a worker failed 2 times (last: the experiment folder ${missing} does not exist on worker`);
+      expect(message).toContain(
+        `a worker failed 2 times (last: the experiment folder ${missing} does not exist on worker`,
+      );
       expect(message).toMatch(/at the same path as the coordinator \(a shared filesystem\)\); resubmitted 1 time$/);
       expect(events.map((event) => event.type)).toEqual(['refused', 'refused']);
     } finally {
@@ -240,7 +275,10 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
     try {
       const { job, pidFile } = endlessJob();
       const running = queue.run(job);
-      await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the evaluation to start');
+      await waitFor(
+        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
+        'the evaluation to start',
+      );
       await queue.close();
       expect(await running).toMatchObject({ status: 'failed', reason: 'signal', shortMessage: 'aborted' });
       await waitFor(() => !isRunning(readPids(pidFile)[0]!), 'the evaluation process to be gone', 10_000);
@@ -255,7 +293,12 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
 describe('createQueueExecutor without Redis', () => {
   it('still stops promptly when Redis goes away while a job waits', needsRedis, async () => {
     const ownRedis = await startRedisServer();
-    const queue = createQueueExecutor({ redisUrl: ownRedis.url, queueName: 'gone', maxRetries: 0, stallTimeoutMs: 1_000 });
+    const queue = createQueueExecutor({
+      redisUrl: ownRedis.url,
+      queueName: 'gone',
+      maxRetries: 0,
+      stallTimeoutMs: 1_000,
+    });
     try {
       const controller = new AbortController();
       const running = queue.run(scratch.job({}), { abortSignal: controller.signal });
@@ -278,7 +321,12 @@ describe('createQueueExecutor without Redis', () => {
 
   it('throws EXECUTOR_UNAVAILABLE naming the redacted URL, and closes at once', async () => {
     const port = await freePort();
-    const queue = createQueueExecutor({ redisUrl: `redis://:s3cret-pass@127.0.0.1:${port}`, queueName: 'q', maxRetries: 0, stallTimeoutMs: 1_000 });
+    const queue = createQueueExecutor({
+      redisUrl: `redis://:s3cret-pass@127.0.0.1:${port}`,
+      queueName: 'q',
+      maxRetries: 0,
+      stallTimeoutMs: 1_000,
+    });
     const error = await queue.run(scratch.job({})).catch((caught: unknown) => caught);
     expect(AsiEvolveError.isInstance(error) && error.code).toBe('EXECUTOR_UNAVAILABLE');
     expect((error as Error).message).toContain(`Could not reach Redis at redis://[redacted]@127.0.0.1:${port}`);
@@ -289,7 +337,11 @@ describe('createQueueExecutor without Redis', () => {
   });
 
   it('refuses a queue name with a colon and a negative retry count', () => {
-    expect(() => createQueueExecutor({ redisUrl: 'redis://x', queueName: 'a:b', maxRetries: 0, stallTimeoutMs: 1 })).toThrow(/queueName/);
-    expect(() => createQueueExecutor({ redisUrl: 'redis://x', queueName: 'a', maxRetries: -1, stallTimeoutMs: 1 })).toThrow(/maxRetries/);
+    expect(() =>
+      createQueueExecutor({ redisUrl: 'redis://x', queueName: 'a:b', maxRetries: 0, stallTimeoutMs: 1 }),
+    ).toThrow(/queueName/);
+    expect(() =>
+      createQueueExecutor({ redisUrl: 'redis://x', queueName: 'a', maxRetries: -1, stallTimeoutMs: 1 }),
+    ).toThrow(/maxRetries/);
   });
 });

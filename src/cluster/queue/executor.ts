@@ -79,9 +79,12 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const waitingNoticeMs = options.waitingNoticeMs ?? 60_000;
   const nameProblem = queueNameProblem(queueName);
-  if (nameProblem !== null) throw new AsiEvolveError('USAGE', `Expected \`queueName\` to be ${nameProblem}, got ${JSON.stringify(queueName)}`);
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new AsiEvolveError('USAGE', `Expected \`maxRetries\` to be an integer >= 0, got ${maxRetries}`);
-  if (!(stallTimeoutMs > 0)) throw new AsiEvolveError('USAGE', `Expected \`stallTimeoutMs\` to be positive, got ${stallTimeoutMs}`);
+  if (nameProblem !== null)
+    throw new AsiEvolveError('USAGE', `Expected \`queueName\` to be ${nameProblem}, got ${JSON.stringify(queueName)}`);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    throw new AsiEvolveError('USAGE', `Expected \`maxRetries\` to be an integer >= 0, got ${maxRetries}`);
+  if (!(stallTimeoutMs > 0))
+    throw new AsiEvolveError('USAGE', `Expected \`stallTimeoutMs\` to be positive, got ${stallTimeoutMs}`);
 
   const runs = trackRuns(`The queue executor (queue ${queueName})`);
   let connecting: Promise<Connection> | null = null;
@@ -129,17 +132,32 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
     // finish that the state already shows (a completed job with no return value yet).
     const state = await connection.queue.getJobState(jobId);
     if (state !== 'completed' && state !== 'failed') {
-      return state === 'unknown' ? lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs }) : null;
+      return state === 'unknown'
+        ? lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs })
+        : null;
     }
     const job = await connection.modules.bullmq.Job.fromId(connection.queue, jobId);
-    if (job === undefined) return lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs });
+    if (job === undefined)
+      return lostOutcome({ jobId, stalls: 0, errors: 0, lastError: 'it disappeared from the queue', stallTimeoutMs });
     if (state === 'completed') {
       return isEvaluationOutcome(job.returnvalue)
         ? job.returnvalue
-        : lostOutcome({ jobId, stalls: job.stalledCounter, errors: 1, lastError: 'the worker sent back something that is not an outcome', stallTimeoutMs });
+        : lostOutcome({
+            jobId,
+            stalls: job.stalledCounter,
+            errors: 1,
+            lastError: 'the worker sent back something that is not an outcome',
+            stallTimeoutMs,
+          });
     }
     if (state === 'failed') {
-      return lostOutcome({ jobId, stalls: job.stalledCounter, errors: job.attemptsMade, lastError: job.failedReason || null, stallTimeoutMs });
+      return lostOutcome({
+        jobId,
+        stalls: job.stalledCounter,
+        errors: job.attemptsMade,
+        lastError: job.failedReason || null,
+        stallTimeoutMs,
+      });
     }
     return null;
   }
@@ -148,7 +166,10 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
    * Resolves with the job's outcome once it is finished. Listens at once (the finish may come
    * soon after the job is added); `poll()` starts the periodic reads, once the job exists.
    */
-  function awaitFinish(connection: Connection, jobId: string): { finished: Promise<EvaluationOutcome>; poll(): void; stop(): void } {
+  function awaitFinish(
+    connection: Connection,
+    jobId: string,
+  ): { finished: Promise<EvaluationOutcome>; poll(): void; stop(): void } {
     let stop = (): void => {};
     let poll = (): void => {};
     const finished = new Promise<EvaluationOutcome>((resolve) => {
@@ -190,12 +211,15 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
   /** Takes the job out of the queue, or tells the worker that holds it to end it; bounded, never throws. */
   async function cancel(connection: Connection, jobId: string): Promise<void> {
     // While Redis is away the commands wait in the client for its return; the run does not.
-    await bestEffort(async () => {
-      // The key first: a worker taking the job from now on sees it before running anything.
-      await connection.client.set(cancelKey(queueName, jobId), '1', 'EX', 24 * 3_600);
-      await connection.client.publish(cancelChannel(queueName), jobId);
-      await connection.queue.remove(jobId);
-    }, connection.client.status === 'ready' ? 2_000 : 0);
+    await bestEffort(
+      async () => {
+        // The key first: a worker taking the job from now on sees it before running anything.
+        await connection.client.set(cancelKey(queueName, jobId), '1', 'EX', 24 * 3_600);
+        await connection.client.publish(cancelChannel(queueName), jobId);
+        await connection.queue.remove(jobId);
+      },
+      connection.client.status === 'ready' ? 2_000 : 0,
+    );
   }
 
   /** Tells the user when a job is still waiting for a worker: none may be running. */
@@ -221,14 +245,21 @@ export function createQueueExecutor(options: QueueExecutorOptions): Executor {
     const data: QueueJobData = { protocol: queueProtocol, evaluation: job, maxRetries, stallTimeoutMs };
     try {
       // Raced with the stop: with Redis gone, adding waits for its return, and a stop must not.
-      const adding = connection.queue.add(evaluationJobName, data, { jobId, attempts: maxRetries + 1, ...keepFinished });
+      const adding = connection.queue.add(evaluationJobName, data, {
+        jobId,
+        attempts: maxRetries + 1,
+        ...keepFinished,
+      });
       adding.catch(() => {});
       if ((await Promise.race([adding, aborted])) === 'aborted') {
         await cancel(connection, jobId);
         return abortedOutcome();
       }
       waiting.poll();
-      const noticeTimer = options.notify === undefined ? undefined : setTimeout(() => void noticeIfWaiting(connection, jobId, job), waitingNoticeMs);
+      const noticeTimer =
+        options.notify === undefined
+          ? undefined
+          : setTimeout(() => void noticeIfWaiting(connection, jobId, job), waitingNoticeMs);
       const result = await Promise.race([waiting.finished, aborted]).finally(() => clearTimeout(noticeTimer));
       if (result !== 'aborted') return result;
       await cancel(connection, jobId);

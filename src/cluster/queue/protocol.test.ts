@@ -1,20 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { abortedOutcome, defaultQueueName, isEvaluationOutcome, lostOutcome, queueNameProblem, queueProtocol, readJobData } from './protocol.js';
+import {
+  abortedOutcome,
+  defaultQueueName,
+  isEvaluationOutcome,
+  lostOutcome,
+  queueNameProblem,
+  queueProtocol,
+  readJobData,
+} from './protocol.js';
 
 describe('lostOutcome', () => {
   it('says how often the worker went silent and how often the job was resubmitted', () => {
     const outcome = lostOutcome({ jobId: 'step_3-1f2e', stalls: 3, errors: 0, lastError: null, stallTimeoutMs: 2_000 });
     expect(outcome).toMatchObject({ status: 'failed', reason: 'lost', exitCode: null, results: null });
-    expect(outcome.status === 'failed' && outcome.shortMessage).toBe('queue job step_3-1f2e lost: its worker went silent for over 2 s 3 times; resubmitted 2 times');
+    expect(outcome.status === 'failed' && outcome.shortMessage).toBe(
+      'queue job step_3-1f2e lost: its worker went silent for over 2 s 3 times; resubmitted 2 times',
+    );
   });
 
   it('names the last error of workers that threw, and counts every try', () => {
-    const outcome = lostOutcome({ jobId: 'j', stalls: 1, errors: 1, lastError: 'no such folder', stallTimeoutMs: 30_000 });
+    const outcome = lostOutcome({
+      jobId: 'j',
+      stalls: 1,
+      errors: 1,
+      lastError: 'no such folder',
+      stallTimeoutMs: 30_000,
+    });
     expect(outcome.status === 'failed' && outcome.shortMessage).toBe(
       'queue job j lost: its worker went silent for over 30 s once; a worker failed once (last: no such folder); resubmitted 1 time',
     );
     const never = lostOutcome({ jobId: 'j', stalls: 0, errors: 1, lastError: 'boom', stallTimeoutMs: 1_000 });
-    expect(never.status === 'failed' && never.shortMessage).toMatch(/a worker failed once \(last: boom\); resubmitted 0 times$/);
+    expect(never.status === 'failed' && never.shortMessage).toMatch(
+      /a worker failed once \(last: boom\); resubmitted 0 times$/,
+    );
   });
 });
 
@@ -27,9 +45,15 @@ describe('the job data', () => {
   });
 
   it('is refused, saying why, from another version or when parts are missing', () => {
-    expect(readJobData({ protocol: 99, evaluation, maxRetries: 2, stallTimeoutMs: 1_000 })).toEqual({ problem: expect.stringMatching(/another asi-evolve version \(protocol 99/) });
-    expect(readJobData({ protocol: queueProtocol, maxRetries: 2, stallTimeoutMs: 1_000 })).toEqual({ problem: expect.stringMatching(/no evaluation/) });
-    expect(readJobData({ protocol: queueProtocol, evaluation, maxRetries: 2 })).toEqual({ problem: expect.stringMatching(/stall timeout/) });
+    expect(readJobData({ protocol: 99, evaluation, maxRetries: 2, stallTimeoutMs: 1_000 })).toEqual({
+      problem: expect.stringMatching(/another asi-evolve version \(protocol 99/),
+    });
+    expect(readJobData({ protocol: queueProtocol, maxRetries: 2, stallTimeoutMs: 1_000 })).toEqual({
+      problem: expect.stringMatching(/no evaluation/),
+    });
+    expect(readJobData({ protocol: queueProtocol, evaluation, maxRetries: 2 })).toEqual({
+      problem: expect.stringMatching(/stall timeout/),
+    });
     expect(readJobData(null)).toEqual({ problem: 'the job carries no data' });
   });
 

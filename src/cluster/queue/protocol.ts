@@ -30,13 +30,23 @@ export function readJobData(data: unknown): { data: QueueJobData } | { problem: 
   const record = data as Partial<QueueJobData> | null;
   if (typeof record !== 'object' || record === null) return { problem: 'the job carries no data' };
   if (record.protocol !== queueProtocol) {
-    return { problem: `the job was queued by another asi-evolve version (protocol ${String(record.protocol)}, this worker speaks ${queueProtocol}): run the same version on the coordinator and the workers` };
+    return {
+      problem: `the job was queued by another asi-evolve version (protocol ${String(record.protocol)}, this worker speaks ${queueProtocol}): run the same version on the coordinator and the workers`,
+    };
   }
   const evaluation = record.evaluation as Partial<EvaluationJob> | undefined;
-  if (typeof evaluation?.stepDir !== 'string' || typeof evaluation.experimentDir !== 'string' || typeof evaluation.command !== 'string') {
+  if (
+    typeof evaluation?.stepDir !== 'string' ||
+    typeof evaluation.experimentDir !== 'string' ||
+    typeof evaluation.command !== 'string'
+  ) {
     return { problem: 'the job has no evaluation (step folder, experiment folder and command)' };
   }
-  if (!Number.isInteger(record.maxRetries) || typeof record.stallTimeoutMs !== 'number' || !(record.stallTimeoutMs > 0)) {
+  if (
+    !Number.isInteger(record.maxRetries) ||
+    typeof record.stallTimeoutMs !== 'number' ||
+    !(record.stallTimeoutMs > 0)
+  ) {
     return { problem: 'the job has no retry count or stall timeout' };
   }
   return { data: record as QueueJobData };
@@ -70,7 +80,16 @@ const noLogs = { stdoutTail: '', stderrTail: '', truncated: false };
 
 /** The outcome of an evaluation stopped on request, as the local executor gives it. */
 export function abortedOutcome(durationMs = 0): EvaluationOutcome {
-  return { status: 'failed', reason: 'signal', shortMessage: 'aborted', exitCode: null, signal: null, results: null, durationMs, logs: noLogs };
+  return {
+    status: 'failed',
+    reason: 'signal',
+    shortMessage: 'aborted',
+    exitCode: null,
+    signal: null,
+    results: null,
+    durationMs,
+    logs: noLogs,
+  };
 }
 
 /** What happened to the tries of a job that never produced an outcome. */
@@ -96,18 +115,35 @@ function times(count: number): string {
  */
 export function lostOutcome(facts: LostFacts): EvaluationOutcome {
   const what: string[] = [];
-  if (facts.stalls > 0) what.push(`its worker went silent for over ${facts.stallTimeoutMs / 1000} s ${times(facts.stalls)}`);
-  if (facts.errors > 0) what.push(`a worker failed ${times(facts.errors)}${facts.lastError ? ` (last: ${facts.lastError})` : ''}`);
+  if (facts.stalls > 0)
+    what.push(`its worker went silent for over ${facts.stallTimeoutMs / 1000} s ${times(facts.stalls)}`);
+  if (facts.errors > 0)
+    what.push(`a worker failed ${times(facts.errors)}${facts.lastError ? ` (last: ${facts.lastError})` : ''}`);
   if (what.length === 0) what.push(facts.lastError ?? 'it ended without an outcome');
   const resubmitted = Math.max(0, facts.stalls + facts.errors - 1);
   const shortMessage = `queue job ${facts.jobId} lost: ${what.join('; ')}; resubmitted ${resubmitted === 1 ? '1 time' : `${resubmitted} times`}`;
-  return { status: 'failed', reason: 'lost', shortMessage, exitCode: null, signal: null, results: null, durationMs: 0, logs: noLogs };
+  return {
+    status: 'failed',
+    reason: 'lost',
+    shortMessage,
+    exitCode: null,
+    signal: null,
+    results: null,
+    durationMs: 0,
+    logs: noLogs,
+  };
 }
 
 /** True for a value shaped like an EvaluationOutcome (what a worker returns). */
 export function isEvaluationOutcome(value: unknown): value is EvaluationOutcome {
   const record = value as { status?: unknown; durationMs?: unknown; logs?: unknown } | null;
-  if (typeof record !== 'object' || record === null || typeof record.durationMs !== 'number' || typeof record.logs !== 'object') return false;
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    typeof record.durationMs !== 'number' ||
+    typeof record.logs !== 'object'
+  )
+    return false;
   if (record.status === 'ok') return typeof (value as { evalScore?: unknown }).evalScore === 'number';
   return record.status === 'failed' && typeof (value as { reason?: unknown }).reason === 'string';
 }

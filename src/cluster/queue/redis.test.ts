@@ -16,7 +16,9 @@ describe('redactRedisUrl', () => {
 describe('redactRedisText', () => {
   it("takes the URL and its password out of a driver's message", () => {
     const url = 'redis://:p%40ss-w0rd@cache:6379';
-    expect(redactRedisText(`cannot reach ${url}; AUTH p@ss-w0rd refused`, url)).toBe('cannot reach redis://[redacted]@cache:6379; AUTH [redacted] refused');
+    expect(redactRedisText(`cannot reach ${url}; AUTH p@ss-w0rd refused`, url)).toBe(
+      'cannot reach redis://[redacted]@cache:6379; AUTH [redacted] refused',
+    );
   });
 });
 

@@ -5,7 +5,15 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AsiEvolveError } from '../../errors.js';
 import { runSandboxed, type EvaluationOutcome } from '../../evaluation/index.js';
-import { abortedOutcome, cancelChannel, cancelKey, keyPrefix, lostOutcome, readJobData, type QueueJobData } from './protocol.js';
+import {
+  abortedOutcome,
+  cancelChannel,
+  cancelKey,
+  keyPrefix,
+  lostOutcome,
+  readJobData,
+  type QueueJobData,
+} from './protocol.js';
 import { createRedisClient, loadQueueModules, probeRedis } from './connection.js';
 import { bestEffort, redactRedisText } from './redis.js';
 
@@ -50,7 +58,14 @@ function labelOf(data: QueueJobData | null, jobId: string): string {
  * that timeout, whatever this worker's default) and watches for a cancellation that the
  * pub/sub message may have missed. Returns the stop function.
  */
-function keepAlive(job: Job, token: string, client: Redis, queueName: string, stallTimeoutMs: number, on: { lost(): void; cancelled(): void }): () => void {
+function keepAlive(
+  job: Job,
+  token: string,
+  client: Redis,
+  queueName: string,
+  stallTimeoutMs: number,
+  on: { lost(): void; cancelled(): void },
+): () => void {
   let busy = false;
   const tick = async (): Promise<void> => {
     if (busy) return;
@@ -122,7 +137,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const { evaluation, maxRetries, stallTimeoutMs } = read.data;
     const triedBefore = job.stalledCounter + job.attemptsMade;
     if (triedBefore > maxRetries) {
-      const outcome = lostOutcome({ jobId, stalls: job.stalledCounter, errors: job.attemptsMade, lastError: job.failedReason || null, stallTimeoutMs });
+      const outcome = lostOutcome({
+        jobId,
+        stalls: job.stalledCounter,
+        errors: job.attemptsMade,
+        lastError: job.failedReason || null,
+        stallTimeoutMs,
+      });
       emit({ type: 'finished', jobId, label, outcome });
       return outcome;
     }

@@ -33,7 +33,18 @@ describe('cluster.executor: slurm', () => {
       cluster: {
         executor: 'slurm',
         max_retries: 5,
-        slurm: { partition: 'gpu', account: 'lab', qos: 'low', gres: 'gpu:2', cpus_per_task: 16, mem: '64G', time_limit_minutes: 120, extra_args: ['--exclusive'], poll_interval: 0.5, work_dir: '../shared/slurm' },
+        slurm: {
+          partition: 'gpu',
+          account: 'lab',
+          qos: 'low',
+          gres: 'gpu:2',
+          cpus_per_task: 16,
+          mem: '64G',
+          time_limit_minutes: 120,
+          extra_args: ['--exclusive'],
+          poll_interval: 0.5,
+          work_dir: '../shared/slurm',
+        },
       },
     });
     expect(slurmOptionsFromConfig(config, experiment)).toEqual({

@@ -22,6 +22,13 @@ export function slurmOptionsFromConfig(config: Config, experiment: Experiment): 
 }
 
 /** `cluster.executor: slurm`: each evaluation a Slurm batch job. */
-export function slurmExecutorFromConfig(config: Config, experiment: Experiment, options: { notify?: (message: string) => void } = {}): Executor {
-  return createSlurmExecutor({ ...slurmOptionsFromConfig(config, experiment), ...(options.notify ? { notify: options.notify } : {}) });
+export function slurmExecutorFromConfig(
+  config: Config,
+  experiment: Experiment,
+  options: { notify?: (message: string) => void } = {},
+): Executor {
+  return createSlurmExecutor({
+    ...slurmOptionsFromConfig(config, experiment),
+    ...(options.notify ? { notify: options.notify } : {}),
+  });
 }

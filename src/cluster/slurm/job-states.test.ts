@@ -10,7 +10,9 @@ const observe = (state: string | null, outcome: EvaluationOutcome | null = null)
 
 describe('parsePendingReasons', () => {
   it('keeps the reason of pending jobs only', () => {
-    const reasons = parsePendingReasons('12|PENDING|Resources\n13|RUNNING|None\n14|PENDING|\n15|PENDING|Priority\nnoise\n');
+    const reasons = parsePendingReasons(
+      '12|PENDING|Resources\n13|RUNNING|None\n14|PENDING|\n15|PENDING|Priority\nnoise\n',
+    );
     expect([...reasons]).toEqual([
       ['12', 'Resources'],
       ['15', 'Priority'],
@@ -49,10 +51,19 @@ describe('judgeJob', () => {
     const verdict = observe('TIMEOUT', aborted);
     expect(verdict).toEqual({
       kind: 'done',
-      outcome: expect.objectContaining({ status: 'failed', reason: 'timeout', shortMessage: 'Slurm job 42 reached its time limit of 3 min', logs, durationMs: 1234 }),
+      outcome: expect.objectContaining({
+        status: 'failed',
+        reason: 'timeout',
+        shortMessage: 'Slurm job 42 reached its time limit of 3 min',
+        logs,
+        durationMs: 1234,
+      }),
     });
     expect(observe('TIMEOUT')).toMatchObject({ kind: 'done', outcome: { reason: 'timeout' } });
-    expect(observe('DEADLINE')).toMatchObject({ kind: 'done', outcome: { reason: 'timeout', shortMessage: 'Slurm job 42 reached its deadline' } });
+    expect(observe('DEADLINE')).toMatchObject({
+      kind: 'done',
+      outcome: { reason: 'timeout', shortMessage: 'Slurm job 42 reached its deadline' },
+    });
   });
 
   it("maps Slurm's memory kill to a failed memory outcome", () => {
@@ -83,6 +94,8 @@ describe('lostOutcome', () => {
       shortMessage: 'Slurm job 123 NODE_FAIL, resubmitted 2 times',
       results: null,
     });
-    expect(lostOutcome('9', 'PREEMPTED', 1, 10)).toMatchObject({ shortMessage: 'Slurm job 9 PREEMPTED, resubmitted 1 time' });
+    expect(lostOutcome('9', 'PREEMPTED', 1, 10)).toMatchObject({
+      shortMessage: 'Slurm job 9 PREEMPTED, resubmitted 1 time',
+    });
   });
 });

@@ -76,7 +76,12 @@ export function isAbortedOutcome(outcome: EvaluationOutcome): boolean {
   return outcome.status === 'failed' && outcome.reason === 'signal' && outcome.shortMessage === 'aborted';
 }
 
-function failed(reason: FailureReason, shortMessage: string, durationMs: number, logs: EvaluationLogs): EvaluationOutcome {
+function failed(
+  reason: FailureReason,
+  shortMessage: string,
+  durationMs: number,
+  logs: EvaluationLogs,
+): EvaluationOutcome {
   return { status: 'failed', reason, shortMessage, exitCode: null, signal: null, results: null, durationMs, logs };
 }
 
@@ -101,7 +106,10 @@ export function judgeJob(observation: JobObservation): JobVerdict {
     return { kind: 'done', outcome: failed('timeout', `Slurm job ${jobId} reached ${why}`, durationMs, logs) };
   }
   if (state === 'OUT_OF_MEMORY') {
-    return { kind: 'done', outcome: failed('memory', `Slurm job ${jobId} ran out of memory (OUT_OF_MEMORY)`, durationMs, logs) };
+    return {
+      kind: 'done',
+      outcome: failed('memory', `Slurm job ${jobId} ran out of memory (OUT_OF_MEMORY)`, durationMs, logs),
+    };
   }
   if (state === null) return { kind: 'lost', state: 'vanished from squeue and sacct' };
   if (lostStates.has(state)) return { kind: 'lost', state };
@@ -111,7 +119,12 @@ export function judgeJob(observation: JobObservation): JobVerdict {
 }
 
 /** The outcome once every resubmission was lost too: "Slurm job 123 NODE_FAIL, resubmitted 2 times". */
-export function lostOutcome(jobId: string, state: string, resubmissions: number, durationMs: number): EvaluationOutcome {
+export function lostOutcome(
+  jobId: string,
+  state: string,
+  resubmissions: number,
+  durationMs: number,
+): EvaluationOutcome {
   const times = resubmissions === 1 ? 'time' : 'times';
   const shortMessage = `Slurm job ${jobId} ${state}, resubmitted ${resubmissions} ${times}`;
   return failed('lost', shortMessage, durationMs, { stdoutTail: '', stderrTail: '', truncated: false });

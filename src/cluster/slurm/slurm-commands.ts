@@ -11,17 +11,27 @@ export interface CommandResult {
 }
 
 /** Runs a Slurm client command without a shell; never throws. */
-export function runSlurmCommand(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CommandResult> {
+export function runSlurmCommand(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) {
-        resolve({ code: 0, stdout, stderr, failure: null });
-        return;
-      }
-      const code = typeof error.code === 'number' ? error.code : null;
-      const failure = code === null ? (error.killed ? `killed after ${timeoutMs / 1000} s` : error.message) : null;
-      resolve({ code, stdout, stderr, failure });
-    });
+    execFile(
+      file,
+      args,
+      { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error === null) {
+          resolve({ code: 0, stdout, stderr, failure: null });
+          return;
+        }
+        const code = typeof error.code === 'number' ? error.code : null;
+        const failure = code === null ? (error.killed ? `killed after ${timeoutMs / 1000} s` : error.message) : null;
+        resolve({ code, stdout, stderr, failure });
+      },
+    );
   });
 }
 
@@ -54,17 +64,35 @@ export async function queryJobStates(
   sacct: { available: boolean; onUnavailable: () => void },
 ): Promise<StatesQuery> {
   const list = jobIds.join(',');
-  const squeue = await runSlurmCommand('squeue', ['--noheader', '--states=all', `--jobs=${list}`, '--format=%i|%T|%r'], env);
+  const squeue = await runSlurmCommand(
+    'squeue',
+    ['--noheader', '--states=all', `--jobs=${list}`, '--format=%i|%T|%r'],
+    env,
+  );
   // squeue fails with "Invalid job id specified" when it knows none of the jobs: that is an answer.
   const knowsNone = squeue.code === 1 && /invalid job id/i.test(squeue.stderr);
-  if (squeue.code !== 0 && !knowsNone) return { states: new Map(), pendingReasons: new Map(), forgottenAreGone: false, error: describeFailure('squeue', squeue) };
+  if (squeue.code !== 0 && !knowsNone)
+    return {
+      states: new Map(),
+      pendingReasons: new Map(),
+      forgottenAreGone: false,
+      error: describeFailure('squeue', squeue),
+    };
   const states = parseJobStates(knowsNone ? '' : squeue.stdout);
   const pendingReasons = parsePendingReasons(knowsNone ? '' : squeue.stdout);
   const forgotten = jobIds.filter((id) => !states.has(id));
-  if (forgotten.length === 0 || !sacct.available) return { states, pendingReasons, forgottenAreGone: true, error: null };
+  if (forgotten.length === 0 || !sacct.available)
+    return { states, pendingReasons, forgottenAreGone: true, error: null };
 
-  const accounting = await runSlurmCommand('sacct', ['--noheader', '--allocations', '--parsable2', `--jobs=${forgotten.join(',')}`, '--format=JobID,State'], env);
-  if (/accounting storage is disabled/i.test(accounting.stdout + accounting.stderr) || accounting.failure?.includes('ENOENT')) {
+  const accounting = await runSlurmCommand(
+    'sacct',
+    ['--noheader', '--allocations', '--parsable2', `--jobs=${forgotten.join(',')}`, '--format=JobID,State'],
+    env,
+  );
+  if (
+    /accounting storage is disabled/i.test(accounting.stdout + accounting.stderr) ||
+    accounting.failure?.includes('ENOENT')
+  ) {
     sacct.onUnavailable();
     return { states, pendingReasons, forgottenAreGone: true, error: null };
   }

@@ -44,14 +44,20 @@ function fakeSlurm() {
   return {
     workDir,
     env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, SLURM_FAKE_DIR: root },
-    setState: (jobId: number, state: string | null) => (state === null ? rmSync(file(`state-${jobId}`), { force: true }) : writeFileSync(file(`state-${jobId}`), state)),
+    setState: (jobId: number, state: string | null) =>
+      state === null ? rmSync(file(`state-${jobId}`), { force: true }) : writeFileSync(file(`state-${jobId}`), state),
     setAccounting: (jobId: number, state: string) => writeFileSync(file(`sacct-${jobId}`), state),
     disableAccounting: () => writeFileSync(file('no-accounting'), ''),
     /** The controller forgets every job as soon as it is submitted. */
     forgetJobs: () => writeFileSync(file('forgetful'), ''),
     controllerDown: () => writeFileSync(file('controller-down'), ''),
     submitted: (jobId: number) => existsSync(file(`submitted-${jobId}`)),
-    log: (command: string): string[] => (existsSync(file(`${command}.log`)) ? readFileSync(file(`${command}.log`), 'utf8').trim().split('\n') : []),
+    log: (command: string): string[] =>
+      existsSync(file(`${command}.log`))
+        ? readFileSync(file(`${command}.log`), 'utf8')
+            .trim()
+            .split('\n')
+        : [],
     /** What evaluate-job would write for submission `attempt` of step `label`. */
     writeOutcome: (label: string, attempt: number, outcome: EvaluationOutcome) =>
       writeFileSync(join(workDir, `job-${label}-${attempt}.outcome.json`), JSON.stringify(outcome)),
@@ -68,7 +74,13 @@ const scored = (score: number): EvaluationOutcome => ({
 
 function setup(overrides: Partial<SlurmExecutorOptions> = {}) {
   const fake = fakeSlurm();
-  const executor = createSlurmExecutor({ workDir: fake.workDir, env: fake.env, pollIntervalMs: 50, outcomeGraceMs: 300, ...overrides });
+  const executor = createSlurmExecutor({
+    workDir: fake.workDir,
+    env: fake.env,
+    pollIntervalMs: 50,
+    outcomeGraceMs: 300,
+    ...overrides,
+  });
   return { fake, executor };
 }
 
@@ -83,14 +95,16 @@ async function waitUntil(what: string, check: () => boolean): Promise<void> {
 }
 
 describe('createSlurmExecutor: job states', () => {
-  it('says once, with squeue\'s reason, when a job stays pending, and goes on when it runs', async () => {
+  it("says once, with squeue's reason, when a job stays pending, and goes on when it runs", async () => {
     const notices: string[] = [];
     const { fake, executor } = setup({ notify: (message) => notices.push(message), pendingNoticeMs: 200 });
     const outcome = executor.run(stepJob(7));
     await waitUntil('the submission', () => fake.submitted(101));
     fake.setState(101, 'PENDING|QOSMaxJobsPerUserLimit');
     await waitUntil('the pending notice', () => notices.length > 0);
-    expect(notices).toEqual(['step_7: Slurm job 101 has been pending for 0 min (squeue: QOSMaxJobsPerUserLimit); the run waits for it']);
+    expect(notices).toEqual([
+      'step_7: Slurm job 101 has been pending for 0 min (squeue: QOSMaxJobsPerUserLimit); the run waits for it',
+    ]);
     fake.setState(101, 'RUNNING');
     fake.writeOutcome('7', 1, scored(2));
     expect(await outcome).toEqual(scored(2));
@@ -118,7 +132,11 @@ describe('createSlurmExecutor: job states', () => {
     fake.disableAccounting();
     fake.forgetJobs();
     const outcome = await executor.run(stepJob(2));
-    expect(outcome).toMatchObject({ status: 'failed', reason: 'lost', shortMessage: 'Slurm job 102 vanished from squeue and sacct, resubmitted 1 time' });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'lost',
+      shortMessage: 'Slurm job 102 vanished from squeue and sacct, resubmitted 1 time',
+    });
     expect(fake.log('sacct')).toHaveLength(1);
     await executor.close();
   });
@@ -139,7 +157,9 @@ describe('createSlurmExecutor: job states', () => {
     const runs = [4, 5, 6].map((step) => executor.run(stepJob(step)));
     await waitUntil('three submissions', () => fake.submitted(103));
     for (const id of [101, 102, 103]) fake.setState(id, 'RUNNING');
-    await waitUntil('a poll of all three', () => fake.log('squeue').some((line) => line.includes('--jobs=101,102,103')));
+    await waitUntil('a poll of all three', () =>
+      fake.log('squeue').some((line) => line.includes('--jobs=101,102,103')),
+    );
     [4, 5, 6].forEach((step) => fake.writeOutcome(String(step), 1, scored(step)));
     expect((await Promise.all(runs)).map((outcome) => outcome.status === 'ok' && outcome.evalScore)).toEqual([4, 5, 6]);
     await executor.close();
@@ -152,7 +172,9 @@ describe('createSlurmExecutor: job states', () => {
     fake.controllerDown();
     const error = await rejectedAsiError(outcome);
     expect(error.code).toBe('EXECUTOR_UNAVAILABLE');
-    expect(error.message).toMatch(/Slurm stopped answering for \d+ s: squeue failed \(exit code 1\): .*Unable to contact slurm controller/);
+    expect(error.message).toMatch(
+      /Slurm stopped answering for \d+ s: squeue failed \(exit code 1\): .*Unable to contact slurm controller/,
+    );
     await executor.close();
   });
 

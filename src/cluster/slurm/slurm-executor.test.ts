@@ -13,7 +13,12 @@ import { startSlurmCluster, type SlurmCluster } from './test-support/slurm-clust
 
 // Jobs run evaluate-job from source (through tsx), so these tests never depend on a stale dist/.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const sourceRunner = [process.execPath, '--import', tsxLoader, fileURLToPath(new URL('./test-support/evaluate-job-from-source.ts', import.meta.url))];
+const sourceRunner = [
+  process.execPath,
+  '--import',
+  tsxLoader,
+  fileURLToPath(new URL('./test-support/evaluate-job-from-source.ts', import.meta.url)),
+];
 
 const scratch = createScratch();
 let cluster: SlurmCluster;
@@ -42,7 +47,8 @@ function executor(overrides: Partial<SlurmExecutorOptions> = {}) {
   });
 }
 
-const job = (overrides: Partial<EvaluationJob>): EvaluationJob => scratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides });
+const job = (overrides: Partial<EvaluationJob>): EvaluationJob =>
+  scratch.job({ program: 'candidate\n', programFile: 'program.txt', ...overrides });
 
 runExecutorCases('slurm', { create: () => executor(), job, requires: needsSlurm });
 
@@ -75,9 +81,16 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
   it('runs an evaluation as a Slurm job and returns its outcome, results and logs', async () => {
     const slurm = executor();
     expect(slurm.name).toBe('slurm');
-    const evaluation = job({ command: 'echo "training on $(hostname)"; echo warn >&2; echo \'{"eval_score": 4.5, "accuracy": 0.9, "note": "fine"}\' > results.json' });
+    const evaluation = job({
+      command:
+        'echo "training on $(hostname)"; echo warn >&2; echo \'{"eval_score": 4.5, "accuracy": 0.9, "note": "fine"}\' > results.json',
+    });
     const outcome = await slurm.run(evaluation);
-    expect(outcome).toMatchObject({ status: 'ok', evalScore: 4.5, results: { eval_score: 4.5, accuracy: 0.9, note: 'fine' } });
+    expect(outcome).toMatchObject({
+      status: 'ok',
+      evalScore: 4.5,
+      results: { eval_score: 4.5, accuracy: 0.9, note: 'fine' },
+    });
     expect(outcome.logs.stdoutTail).toContain('training on');
     expect(outcome.logs.stderrTail).toBe('warn\n');
     // The evaluation ran in its step folder, as runSandboxed does it on this machine.
@@ -107,7 +120,8 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     const workDir = join(scratch.root, `work-${workCounter}`);
     const evaluation = job({
       env: { ...scratch.job({}).env, MARKER: marker },
-      command: 'if [ -e "$MARKER" ]; then echo \'{"eval_score": 7}\' > results.json; else touch "$MARKER"; sleep 60; fi',
+      command:
+        'if [ -e "$MARKER" ]; then echo \'{"eval_score": 7}\' > results.json; else touch "$MARKER"; sleep 60; fi',
     });
     const outcome = slurm.run(evaluation);
     await waitUntil('the first attempt to start', () => existsSync(marker));
@@ -128,7 +142,11 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     await waitUntil('the job to start', () => existsSync(marker));
     const jobId = activeJobOf(evaluation);
     cluster.cancel(jobId);
-    expect(await outcome).toMatchObject({ status: 'failed', reason: 'lost', shortMessage: `Slurm job ${jobId} CANCELLED, resubmitted 0 times` });
+    expect(await outcome).toMatchObject({
+      status: 'failed',
+      reason: 'lost',
+      shortMessage: `Slurm job ${jobId} CANCELLED, resubmitted 0 times`,
+    });
     await slurm.close();
   });
 
@@ -137,7 +155,10 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     const marker = join(scratch.root, `started-${sleeper}`);
     const slurm = executor();
     const controller = new AbortController();
-    const evaluation = job({ env: { ...scratch.job({}).env, MARKER: marker }, command: `touch "$MARKER"; sleep ${sleeper}` });
+    const evaluation = job({
+      env: { ...scratch.job({}).env, MARKER: marker },
+      command: `touch "$MARKER"; sleep ${sleeper}`,
+    });
     const outcome = slurm.run(evaluation, { abortSignal: controller.signal });
     await waitUntil('the evaluation to start', () => existsSync(marker));
     const jobId = activeJobOf(evaluation);
@@ -156,10 +177,12 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     const slurm = executor();
     const evaluations = [job({ command: 'sleep 60' }), job({ command: 'sleep 60' })];
     const runs = evaluations.map((evaluation) => slurm.run(evaluation));
-    const jobIdsOf = (): string[] => evaluations.flatMap((evaluation) => cluster.activeJobIds(`asi-evolve-${labelOf(evaluation)}`));
+    const jobIdsOf = (): string[] =>
+      evaluations.flatMap((evaluation) => cluster.activeJobIds(`asi-evolve-${labelOf(evaluation)}`));
     await waitUntil('both jobs to be queued', () => jobIdsOf().length === 2);
     await slurm.close();
-    for (const outcome of await Promise.all(runs)) expect(outcome).toMatchObject({ status: 'failed', shortMessage: 'aborted' });
+    for (const outcome of await Promise.all(runs))
+      expect(outcome).toMatchObject({ status: 'failed', shortMessage: 'aborted' });
     await waitUntil('both jobs to leave the queue', () => jobIdsOf().length === 0);
     const error = await rejectedAsiError(slurm.run(job({})));
     expect(error.code).toBe('EXECUTOR_UNAVAILABLE');

@@ -89,18 +89,25 @@ function fileTail(path: string, characters: number): string {
 function checkOptions(options: SlurmExecutorOptions): void {
   const positive = (name: string, value: number | undefined, allowZero = false): void => {
     if (value !== undefined && (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))) {
-      throw new AsiEvolveError('USAGE', `Expected \`${name}\` to be a ${allowZero ? 'non-negative' : 'positive'} number, got ${value}`);
+      throw new AsiEvolveError(
+        'USAGE',
+        `Expected \`${name}\` to be a ${allowZero ? 'non-negative' : 'positive'} number, got ${value}`,
+      );
     }
   };
   if (!options.workDir) throw new AsiEvolveError('USAGE', 'Expected `workDir` to be a folder path');
   if (options.maxRetries !== undefined && !Number.isInteger(options.maxRetries)) {
-    throw new AsiEvolveError('USAGE', `Expected \`maxRetries\` to be a non-negative integer, got ${options.maxRetries}`);
+    throw new AsiEvolveError(
+      'USAGE',
+      `Expected \`maxRetries\` to be a non-negative integer, got ${options.maxRetries}`,
+    );
   }
   positive('maxRetries', options.maxRetries, true);
   positive('pollIntervalMs', options.pollIntervalMs);
   positive('outcomeGraceMs', options.outcomeGraceMs, true);
   positive('controllerTimeoutMs', options.controllerTimeoutMs);
-  if (options.runner !== undefined && options.runner.length === 0) throw new AsiEvolveError('USAGE', 'Expected `runner` to name a command');
+  if (options.runner !== undefined && options.runner.length === 0)
+    throw new AsiEvolveError('USAGE', 'Expected `runner` to name a command');
 }
 
 /**
@@ -185,28 +192,41 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
       chmodSync(files.script, 0o755);
       return { files, label, attempt };
     } catch (error) {
-      throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not write the Slurm job files in ${workDir}: ${(error as Error).message}`, {
-        cause: error,
-        file: workDir,
-        hint: 'cluster.slurm.work_dir must be a folder this user can write, on a filesystem the compute nodes share.',
-      });
+      throw new AsiEvolveError(
+        'EXECUTOR_UNAVAILABLE',
+        `Could not write the Slurm job files in ${workDir}: ${(error as Error).message}`,
+        {
+          cause: error,
+          file: workDir,
+          hint: 'cluster.slurm.work_dir must be a folder this user can write, on a filesystem the compute nodes share.',
+        },
+      );
     }
   }
 
-  async function submit(job: EvaluationJob): Promise<{ jobId: string; files: SubmissionFiles; timeLimitMinutes: number }> {
+  async function submit(
+    job: EvaluationJob,
+  ): Promise<{ jobId: string; files: SubmissionFiles; timeLimitMinutes: number }> {
     const { files, label } = writeSubmission(job);
     const args = sbatchArguments(options, job, files);
     const result = await runSlurmCommand('sbatch', args, submissionEnvironment(env()));
     const jobId = result.code === 0 ? parseJobId(result.stdout) : null;
     if (jobId === null) {
       const notFound = result.failure?.includes('ENOENT') === true;
-      const why = result.code === 0 ? `sbatch printed no job id: ${JSON.stringify(result.stdout.trim())}` : describeFailure('sbatch', result);
-      throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not submit the evaluation of step ${label} to Slurm: ${why}`, {
-        file: files.script,
-        hint: notFound
-          ? 'sbatch was not found: run the coordinator where the Slurm client commands are on PATH (a login node), or set cluster.executor: local.'
-          : 'Check cluster.slurm (partition, account, qos, gres, mem, extra_args) against `sinfo`, and that slurmctld answers (`squeue`).',
-      });
+      const why =
+        result.code === 0
+          ? `sbatch printed no job id: ${JSON.stringify(result.stdout.trim())}`
+          : describeFailure('sbatch', result);
+      throw new AsiEvolveError(
+        'EXECUTOR_UNAVAILABLE',
+        `Could not submit the evaluation of step ${label} to Slurm: ${why}`,
+        {
+          file: files.script,
+          hint: notFound
+            ? 'sbatch was not found: run the coordinator where the Slurm client commands are on PATH (a login node), or set cluster.executor: local.'
+            : 'Check cluster.slurm (partition, account, qos, gres, mem, extra_args) against `sinfo`, and that slurmctld answers (`squeue`).',
+        },
+      );
     }
     return { jobId, files, timeLimitMinutes: options.timeLimitMinutes ?? defaultTimeLimitMinutes(job) };
   }
@@ -226,7 +246,11 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
       await pollOnce();
     } catch (error) {
       // A bug here must not leave runs waiting forever.
-      const failure = new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Watching the Slurm jobs failed: ${(error as Error).message}`, { cause: error });
+      const failure = new AsiEvolveError(
+        'EXECUTOR_UNAVAILABLE',
+        `Watching the Slurm jobs failed: ${(error as Error).message}`,
+        { cause: error },
+      );
       for (const each of [...watches.values()]) each.fail(failure);
     } finally {
       pollTimer = null;
@@ -237,14 +261,21 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
   async function pollOnce(): Promise<void> {
     const ids = [...watches.keys()];
     if (ids.length === 0) return;
-    const query = await queryJobStates(ids, env(), { available: sacctAvailable, onUnavailable: () => (sacctAvailable = false) });
+    const query = await queryJobStates(ids, env(), {
+      available: sacctAvailable,
+      onUnavailable: () => (sacctAvailable = false),
+    });
     const now = Date.now();
     if (query.error !== null) {
       squeueFailingSince ??= now;
       if (now - squeueFailingSince >= controllerTimeoutMs) {
-        const error = new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Slurm stopped answering for ${Math.round((now - squeueFailingSince) / 1000)} s: ${query.error}`, {
-          hint: 'Check that slurmctld is up (`squeue`, `scontrol ping`) and that SLURM_CONF points at the cluster.',
-        });
+        const error = new AsiEvolveError(
+          'EXECUTOR_UNAVAILABLE',
+          `Slurm stopped answering for ${Math.round((now - squeueFailingSince) / 1000)} s: ${query.error}`,
+          {
+            hint: 'Check that slurmctld is up (`squeue`, `scontrol ping`) and that SLURM_CONF points at the cluster.',
+          },
+        );
         for (const each of [...watches.values()]) each.fail(error);
       }
       return;
@@ -292,7 +323,11 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
     );
   }
 
-  function watch(submission: { jobId: string; files: SubmissionFiles; timeLimitMinutes: number }, label: string, signal: AbortSignal): Promise<WatchResult> {
+  function watch(
+    submission: { jobId: string; files: SubmissionFiles; timeLimitMinutes: number },
+    label: string,
+    signal: AbortSignal,
+  ): Promise<WatchResult> {
     return new Promise((resolve, reject) => {
       const { jobId } = submission;
       const onAbort = (): void => {
@@ -334,7 +369,8 @@ export function createSlurmExecutor(options: SlurmExecutorOptions): Executor {
       if (result.kind === 'aborted') return abortedOutcome(Date.now() - started);
       if (result.kind === 'done') return result.outcome;
       if (result.kind !== 'lost') throw new Error(`unexpected verdict ${result.kind}`);
-      if (resubmissions >= maxRetries) return lostOutcome(submission.jobId, result.state, resubmissions, Date.now() - started);
+      if (resubmissions >= maxRetries)
+        return lostOutcome(submission.jobId, result.state, resubmissions, Date.now() - started);
     }
   }
 

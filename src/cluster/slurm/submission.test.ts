@@ -3,7 +3,16 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { batchScript, defaultTimeLimitMinutes, highestAttempt, parseJobId, sbatchArguments, stepLabel, submissionEnvironment, submissionFiles } from './submission.js';
+import {
+  batchScript,
+  defaultTimeLimitMinutes,
+  highestAttempt,
+  parseJobId,
+  sbatchArguments,
+  stepLabel,
+  submissionEnvironment,
+  submissionFiles,
+} from './submission.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'asi-slurm-script-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -38,7 +47,14 @@ describe('submission files and attempts', () => {
   });
 
   it('finds the highest attempt of a step among the job files, not its outcomes or other steps', () => {
-    const names = ['job-3-1.json', 'job-3-2.outcome.json', 'job-3-4.json', 'job-30-9.json', 'job-3-1.sh', 'job-3-x.json'];
+    const names = [
+      'job-3-1.json',
+      'job-3-2.outcome.json',
+      'job-3-4.json',
+      'job-30-9.json',
+      'job-3-1.sh',
+      'job-3-x.json',
+    ];
     expect(highestAttempt(names, '3')).toBe(4);
     expect(highestAttempt(names, '5')).toBe(0);
   });
@@ -66,13 +82,31 @@ describe('sbatchArguments', () => {
 
   it('passes the configured resources, then the extra arguments, before the script', () => {
     const args = sbatchArguments(
-      { partition: 'gpu', account: 'lab', qos: 'high', gres: 'gpu:1', cpusPerTask: 8, mem: '16G', timeLimitMinutes: 90, extraArgs: ['--constraint=a100', '--exclusive'] },
+      {
+        partition: 'gpu',
+        account: 'lab',
+        qos: 'high',
+        gres: 'gpu:1',
+        cpusPerTask: 8,
+        mem: '16G',
+        timeLimitMinutes: 90,
+        extraArgs: ['--constraint=a100', '--exclusive'],
+      },
       job,
       files,
     );
     expect(args).toContain('--time=90');
     expect(args).toContain('--cpus-per-task=8');
-    expect(args.slice(-8)).toEqual(['--partition=gpu', '--account=lab', '--qos=high', '--gres=gpu:1', '--mem=16G', '--constraint=a100', '--exclusive', '/w/job-3-1.sh']);
+    expect(args.slice(-8)).toEqual([
+      '--partition=gpu',
+      '--account=lab',
+      '--qos=high',
+      '--gres=gpu:1',
+      '--mem=16G',
+      '--constraint=a100',
+      '--exclusive',
+      '/w/job-3-1.sh',
+    ]);
   });
 
   it('reads the job id that --parsable prints, with or without a cluster name', () => {
@@ -98,7 +132,15 @@ describe('submissionEnvironment', () => {
       PYTHONPATH: '/x',
       MY_SLURM_TOKEN: 'y',
     });
-    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/me', USER: 'me', LANG: 'C.UTF-8', LC_ALL: 'C', SLURM_CONF: '/etc/slurm/slurm.conf', SBATCH_ACCOUNT: 'lab' });
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/me',
+      USER: 'me',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      SLURM_CONF: '/etc/slurm/slurm.conf',
+      SBATCH_ACCOUNT: 'lab',
+    });
   });
 });
 

@@ -42,7 +42,8 @@ export function defaultTimeLimitMinutes(job: Pick<EvaluationJob, 'timeoutMs' | '
  */
 export function stepLabel(job: Pick<EvaluationJob, 'stepDir' | 'experimentDir'>): string {
   const inSteps = relative(join(job.experimentDir, 'steps'), job.stepDir);
-  const path = inSteps === '' || inSteps.startsWith('..') || isAbsolute(inSteps) ? (job.stepDir.split(sep).pop() ?? '') : inSteps;
+  const path =
+    inSteps === '' || inSteps.startsWith('..') || isAbsolute(inSteps) ? (job.stepDir.split(sep).pop() ?? '') : inSteps;
   const label = path
     .split(sep)
     .map((part) => part.replace(/^step_/, ''))
@@ -85,7 +86,12 @@ function shellQuote(word: string): string {
  * bin/asi-evolve.js, by absolute path), so compute nodes need the same paths, as on any Slurm
  * cluster with a shared filesystem.
  */
-export function batchScript(runner: readonly string[], files: Pick<SubmissionFiles, 'job' | 'outcome'>, label: string, attempt: number): string {
+export function batchScript(
+  runner: readonly string[],
+  files: Pick<SubmissionFiles, 'job' | 'outcome'>,
+  label: string,
+  attempt: number,
+): string {
   const command = [...runner, 'evaluate-job', files.job, files.outcome].map(shellQuote).join(' ');
   return [
     '#!/bin/bash',
@@ -106,7 +112,8 @@ export function batchScript(runner: readonly string[], files: Pick<SubmissionFil
 export function submissionEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const kept: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|SLURM_.+|SBATCH_.+)$/.test(name)) kept[name] = value;
+    if (value !== undefined && /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|SLURM_.+|SBATCH_.+)$/.test(name))
+      kept[name] = value;
   }
   return kept;
 }
@@ -117,7 +124,8 @@ export function sbatchArguments(
   job: Pick<EvaluationJob, 'stepDir' | 'timeoutMs' | 'killGraceMs'>,
   files: SubmissionFiles,
 ): string[] {
-  const optional = (flag: string, value: string | null | undefined): string[] => (value === null || value === undefined ? [] : [`--${flag}=${value}`]);
+  const optional = (flag: string, value: string | null | undefined): string[] =>
+    value === null || value === undefined ? [] : [`--${flag}=${value}`];
   return [
     '--parsable',
     `--job-name=${files.jobName}`,

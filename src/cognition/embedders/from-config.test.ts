@@ -9,7 +9,8 @@ import { suggestedLexicalThreshold } from './lexical.js';
 import { fakeModelFolder, fakeTransformers } from './test-support/fake-transformers.js';
 import { startEmbeddingsServer } from './test-support/embeddings-server.js';
 
-const cognitionOf = (embedding: Record<string, unknown>) => resolveConfig([{ name: 'test.yaml', values: { cognition: { embedding } } }], {}).cognition;
+const cognitionOf = (embedding: Record<string, unknown>) =>
+  resolveConfig([{ name: 'test.yaml', values: { cognition: { embedding } } }], {}).cognition;
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -28,14 +29,22 @@ describe('createEmbedderFromConfig', () => {
   it('falls back to the lexical embedder for a reference model name, saying so', async () => {
     const { embedder, notices } = await createEmbedderFromConfig(cognitionOf({ model: 'all-MiniLM-L6-v2' }), {});
     expect(embedder.provider).toBe('builtin');
-    expect(notices[0]).toContain("cognition.embedding.model 'all-MiniLM-L6-v2' needs cognition.embedding.provider openai-compatible or local");
+    expect(notices[0]).toContain(
+      "cognition.embedding.model 'all-MiniLM-L6-v2' needs cognition.embedding.provider openai-compatible or local",
+    );
   });
 
   it('builds an OpenAI-compatible embedder that sends the key from the named variable', async () => {
     const server = await startEmbeddingsServer();
     closers.push(server.close);
     const { embedder, description } = await createEmbedderFromConfig(
-      cognitionOf({ provider: 'openai-compatible', base_url: server.baseURL, model: 'nomic-embed-text', dimension: 32, api_key_env: 'EMBED_KEY' }),
+      cognitionOf({
+        provider: 'openai-compatible',
+        base_url: server.baseURL,
+        model: 'nomic-embed-text',
+        dimension: 32,
+        api_key_env: 'EMBED_KEY',
+      }),
       { EMBED_KEY: 'sk-embed' },
     );
     expect(description).toBe(`nomic-embed-text at ${server.baseURL}`);
@@ -45,12 +54,19 @@ describe('createEmbedderFromConfig', () => {
   });
 
   it('needs a model name and, for a remote endpoint, a key', async () => {
-    const noModel = await rejectedAsiError(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible' }), {}));
+    const noModel = await rejectedAsiError(
+      createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible' }), {}),
+    );
     expect(noModel.key).toBe('cognition.embedding.model');
-    const noKey = await rejectedAsiError(createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }), {}));
+    const noKey = await rejectedAsiError(
+      createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }), {}),
+    );
     expect(noKey.key).toBe('cognition.embedding.api_key_env');
     expect(noKey.message).toContain('OPENAI_API_KEY');
-    const local = await createEmbedderFromConfig(cognitionOf({ provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:1/v1' }), {});
+    const local = await createEmbedderFromConfig(
+      cognitionOf({ provider: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:1/v1' }),
+      {},
+    );
     expect(local.embedder.modelId).toBe('m');
   });
 
@@ -79,9 +95,13 @@ describe('retrievalThreshold', () => {
       resolveConfig([{ name: 'test.yaml', values: { cognition: { embedding, retrieval } } }], {}).cognition;
     expect(retrievalThreshold(cognitionOf({}))).toBe(suggestedLexicalThreshold);
     expect(retrievalThreshold(cognitionOf({ model: 'all-MiniLM-L6-v2' }))).toBe(suggestedLexicalThreshold);
-    expect(retrievalThreshold(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }))).toBe(neuralThreshold);
+    expect(retrievalThreshold(cognitionOf({ provider: 'openai-compatible', model: 'text-embedding-3-small' }))).toBe(
+      neuralThreshold,
+    );
     expect(retrievalThreshold(cognitionOf({ provider: 'local', model_path: 'model' }))).toBe(neuralThreshold);
     expect(retrievalThreshold(withThreshold({}, { score_threshold: 0.4 }))).toBe(0.4);
-    expect(retrievalThreshold(withThreshold({ provider: 'local', model_path: 'model' }, { score_threshold: 0 }))).toBe(0);
+    expect(retrievalThreshold(withThreshold({ provider: 'local', model_path: 'model' }, { score_threshold: 0 }))).toBe(
+      0,
+    );
   });
 });

@@ -20,7 +20,10 @@ export const neuralThreshold = 0.3;
  * @example retrievalThreshold(config.cognition) // 0.08 with the default built-in embedder
  */
 export function retrievalThreshold(cognition: Pick<Config['cognition'], 'retrieval' | 'embedding'>): number {
-  return cognition.retrieval.score_threshold ?? (cognition.embedding.provider === 'builtin' ? suggestedLexicalThreshold : neuralThreshold);
+  return (
+    cognition.retrieval.score_threshold ??
+    (cognition.embedding.provider === 'builtin' ? suggestedLexicalThreshold : neuralThreshold)
+  );
 }
 
 /** The embedder a config asks for, with lines worth telling the user. */
@@ -63,22 +66,35 @@ export async function createEmbedderFromConfig(
           `cognition.embedding.model '${settings.model}' needs cognition.embedding.provider openai-compatible or local: using the built-in lexical embedder.`,
         );
       }
-      const embedder = createLexicalEmbedder(settings.dimension === undefined ? {} : { dimensions: settings.dimension });
-      return { embedder, description: `built-in lexical embedder (${embedder.dimensions} dimensions, no model, no network)`, notices };
+      const embedder = createLexicalEmbedder(
+        settings.dimension === undefined ? {} : { dimensions: settings.dimension },
+      );
+      return {
+        embedder,
+        description: `built-in lexical embedder (${embedder.dimensions} dimensions, no model, no network)`,
+        notices,
+      };
     }
     case 'openai-compatible': {
       if (lexicalNames.has(settings.model)) {
-        throw new AsiEvolveError('CONFIG_INVALID', 'cognition.embedding.provider is openai-compatible but cognition.embedding.model names no embeddings model', {
-          key: 'cognition.embedding.model',
-          hint: 'Name the model, e.g. cognition.embedding.model: text-embedding-3-small (or nomic-embed-text for Ollama).',
-        });
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          'cognition.embedding.provider is openai-compatible but cognition.embedding.model names no embeddings model',
+          {
+            key: 'cognition.embedding.model',
+            hint: 'Name the model, e.g. cognition.embedding.model: text-embedding-3-small (or nomic-embed-text for Ollama).',
+          },
+        );
       }
       const apiKey = env[settings.api_key_env]?.trim();
       if (!apiKey && !isLocalBaseURL(settings.base_url)) {
         throw new AsiEvolveError(
           'CONFIG_INVALID',
           `No API key for the embeddings endpoint ${settings.base_url}: the environment variable ${settings.api_key_env} (named by cognition.embedding.api_key_env) is not set`,
-          { key: 'cognition.embedding.api_key_env', hint: `Export ${settings.api_key_env}=<your key>, or point cognition.embedding.api_key_env at the variable that holds it.` },
+          {
+            key: 'cognition.embedding.api_key_env',
+            hint: `Export ${settings.api_key_env}=<your key>, or point cognition.embedding.api_key_env at the variable that holds it.`,
+          },
         );
       }
       const embedder = createOpenAIEmbedder({
@@ -94,10 +110,14 @@ export async function createEmbedderFromConfig(
     }
     case 'local': {
       if (settings.model_path === undefined || settings.model_path.trim() === '') {
-        throw new AsiEvolveError('CONFIG_INVALID', 'cognition.embedding.provider is local but cognition.embedding.model_path is not set', {
-          key: 'cognition.embedding.model_path',
-          hint: 'Set it to a model folder (config.json, tokenizer, onnx/model.onnx), relative to the experiment folder.',
-        });
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          'cognition.embedding.provider is local but cognition.embedding.model_path is not set',
+          {
+            key: 'cognition.embedding.model_path',
+            hint: 'Set it to a model folder (config.json, tokenizer, onnx/model.onnx), relative to the experiment folder.',
+          },
+        );
       }
       const embedder = await createLocalEmbedder({
         modelPath: resolve(options.baseDir ?? '.', settings.model_path),

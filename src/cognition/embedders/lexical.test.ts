@@ -23,7 +23,9 @@ describe('createLexicalEmbedder', () => {
   });
 
   it('gives unit-length vectors', async () => {
-    const { embeddings } = await createLexicalEmbedder().embed({ values: ['Place larger circles at the corners and edges of the square.'] });
+    const { embeddings } = await createLexicalEmbedder().embed({
+      values: ['Place larger circles at the corners and edges of the square.'],
+    });
     expect(norm(embeddings[0]!)).toBeCloseTo(1, 5);
   });
 
@@ -43,7 +45,9 @@ describe('createLexicalEmbedder', () => {
   });
 
   it('ignores case, punctuation, stopwords and plain plurals', () => {
-    expect(Array.from(embedLexical('Circles near THE corners!', 64))).toEqual(Array.from(embedLexical('circle, near corner', 64)));
+    expect(Array.from(embedLexical('Circles near THE corners!', 64))).toEqual(
+      Array.from(embedLexical('circle, near corner', 64)),
+    );
   });
 
   it('counts word order through bigrams', () => {

@@ -7,7 +7,11 @@ import { fakeModelFolder, fakeTransformers } from './test-support/fake-transform
 
 runEmbedderCases('local embedder (fake transformers module)', async () => {
   const folder = fakeModelFolder();
-  const embedder = await createLocalEmbedder({ modelPath: folder.path, importModule: async () => fakeTransformers(), maxValuesPerCall: 2 });
+  const embedder = await createLocalEmbedder({
+    modelPath: folder.path,
+    importModule: async () => fakeTransformers(),
+    maxValuesPerCall: 2,
+  });
   return { embedder, close: async () => rmSync(folder.root, { recursive: true, force: true }) };
 });
 
@@ -21,19 +25,30 @@ describe('createLocalEmbedder', () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
     const module = fakeTransformers(24);
-    const embedder = await createLocalEmbedder({ modelPath: folder.path, importModule: async () => ({ default: module }) });
+    const embedder = await createLocalEmbedder({
+      modelPath: folder.path,
+      importModule: async () => ({ default: module }),
+    });
     expect(embedder).toMatchObject({ provider: 'local', modelId: 'tiny-embedder', dimensions: 24 });
     expect(module.env).toEqual({ allowRemoteModels: false, allowLocalModels: true, localModelPath: `${folder.root}/` });
-    expect(module.loaded).toEqual([{ model: 'tiny-embedder', localModelPath: `${folder.root}/`, options: { local_files_only: true } }]);
+    expect(module.loaded).toEqual([
+      { model: 'tiny-embedder', localModelPath: `${folder.root}/`, options: { local_files_only: true } },
+    ]);
   });
 
   it('says how to install the optional package when it is missing', async () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
-    const missing = Object.assign(new Error("Cannot find package '@huggingface/transformers'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: folder.path, importModule: async () => Promise.reject(missing) }));
+    const missing = Object.assign(new Error("Cannot find package '@huggingface/transformers'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    const error = await rejectedAsiError(
+      createLocalEmbedder({ modelPath: folder.path, importModule: async () => Promise.reject(missing) }),
+    );
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.message).toBe('cognition.embedding.provider is local, but the optional package @huggingface/transformers is not installed');
+    expect(error.message).toBe(
+      'cognition.embedding.provider is local, but the optional package @huggingface/transformers is not installed',
+    );
     expect(error.hint).toContain('npm install -E @huggingface/transformers@4.3.1');
     expect(error.hint).toContain('onnxruntime-node-install=skip');
   });
@@ -48,7 +63,9 @@ describe('createLocalEmbedder', () => {
   });
 
   it('names a model folder that does not exist', async () => {
-    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: '/nonexistent/model', importModule: async () => fakeTransformers() }));
+    const error = await rejectedAsiError(
+      createLocalEmbedder({ modelPath: '/nonexistent/model', importModule: async () => fakeTransformers() }),
+    );
     expect(error.message).toBe('The local embedding model folder /nonexistent/model does not exist');
     expect(error.key).toBe('cognition.embedding.model_path');
   });
@@ -56,8 +73,13 @@ describe('createLocalEmbedder', () => {
   it('reports a model the package cannot load', async () => {
     const folder = fakeModelFolder();
     roots.push(folder.root);
-    const broken = { ...fakeTransformers(), pipeline: async () => Promise.reject(new Error('Could not locate file: onnx/model.onnx')) };
-    const error = await rejectedAsiError(createLocalEmbedder({ modelPath: folder.path, importModule: async () => broken }));
+    const broken = {
+      ...fakeTransformers(),
+      pipeline: async () => Promise.reject(new Error('Could not locate file: onnx/model.onnx')),
+    };
+    const error = await rejectedAsiError(
+      createLocalEmbedder({ modelPath: folder.path, importModule: async () => broken }),
+    );
     expect(error.message).toContain('Cannot load the local embedding model');
     expect(error.message).toContain('Could not locate file');
   });

@@ -31,14 +31,15 @@ export interface LocalEmbedderOptions {
   importModule?: () => Promise<unknown>;
 }
 
-const installHint =
-  `Install it next to asi-evolve: \`npm install -E ${transformersPackage}@4.3.1\` (put \`onnxruntime-node-install=skip\` in .npmrc first, or its install script downloads), or use cognition.embedding.provider: builtin or openai-compatible.`;
+const installHint = `Install it next to asi-evolve: \`npm install -E ${transformersPackage}@4.3.1\` (put \`onnxruntime-node-install=skip\` in .npmrc first, or its install script downloads), or use cognition.embedding.provider: builtin or openai-compatible.`;
 
 async function importTransformers(importModule: (() => Promise<unknown>) | undefined): Promise<TransformersModule> {
   try {
     // A variable specifier keeps TypeScript from resolving the optional package at build time.
     const specifier = transformersPackage;
-    const loaded = (await (importModule ?? (() => import(specifier)))()) as Partial<TransformersModule> & { default?: Partial<TransformersModule> };
+    const loaded = (await (importModule ?? (() => import(specifier)))()) as Partial<TransformersModule> & {
+      default?: Partial<TransformersModule>;
+    };
     const module = typeof loaded.pipeline === 'function' ? loaded : loaded.default;
     if (module === undefined || typeof module.pipeline !== 'function' || module.env === undefined) {
       throw new Error(`${transformersPackage} has no pipeline() export`);
@@ -59,13 +60,18 @@ async function importTransformers(importModule: (() => Promise<unknown>) | undef
 function rowsOf(output: FeatureOutput, count: number): Float32Array[] {
   if (output.data !== undefined && output.dims !== undefined && output.dims.length === 2 && output.dims[0] === count) {
     const width = output.dims[1] ?? 0;
-    return Array.from({ length: count }, (_, row) => Float32Array.from(Array.prototype.slice.call(output.data, row * width, (row + 1) * width) as number[]));
+    return Array.from({ length: count }, (_, row) =>
+      Float32Array.from(Array.prototype.slice.call(output.data, row * width, (row + 1) * width) as number[]),
+    );
   }
   const list = output.tolist?.();
   if (Array.isArray(list) && list.length === count && list.every((row) => Array.isArray(row))) {
     return (list as number[][]).map((row) => Float32Array.from(row));
   }
-  throw new AsiEvolveError('LLM_RESPONSE_INVALID', `The local embedding model returned no ${count}×d matrix (dims ${JSON.stringify(output.dims ?? null)})`);
+  throw new AsiEvolveError(
+    'LLM_RESPONSE_INVALID',
+    `The local embedding model returned no ${count}×d matrix (dims ${JSON.stringify(output.dims ?? null)})`,
+  );
 }
 
 /**
@@ -93,14 +99,19 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
   try {
     extract = await transformers.pipeline('feature-extraction', basename(modelPath), { local_files_only: true });
   } catch (error) {
-    throw new AsiEvolveError('CONFIG_INVALID', `Cannot load the local embedding model in ${modelPath}: ${error instanceof Error ? error.message : String(error)}`, {
-      key: 'cognition.embedding.model_path',
-      file: modelPath,
-      cause: error,
-    });
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `Cannot load the local embedding model in ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        key: 'cognition.embedding.model_path',
+        file: modelPath,
+        cause: error,
+      },
+    );
   }
   const pooling = options.pooling ?? 'mean';
-  const run = async (values: string[]): Promise<Float32Array[]> => rowsOf(await extract(values, { pooling, normalize: true }), values.length);
+  const run = async (values: string[]): Promise<Float32Array[]> =>
+    rowsOf(await extract(values, { pooling, normalize: true }), values.length);
   const probe = await run(['dimension probe']);
   const dimensions = probe[0]?.length ?? 0;
   return {

@@ -10,7 +10,15 @@ import { startEmbeddingsServer } from './test-support/embeddings-server.js';
 
 runEmbedderCases('OpenAI-compatible embedder', async () => {
   const server = await startEmbeddingsServer();
-  return { embedder: createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed', dimensions: 48, maxValuesPerCall: 2 }), close: server.close };
+  return {
+    embedder: createOpenAIEmbedder({
+      baseURL: server.baseURL,
+      modelId: 'fake-embed',
+      dimensions: 48,
+      maxValuesPerCall: 2,
+    }),
+    close: server.close,
+  };
 });
 
 const closers: Array<() => Promise<void>> = [];
@@ -36,13 +44,23 @@ async function failure(promise: Promise<unknown>): Promise<EmbeddingCallError> {
 describe('createOpenAIEmbedder', () => {
   it('posts to {baseURL}/embeddings with the model, the key, float encoding and the dimensions', async () => {
     const server = await serve();
-    const embedder = createOpenAIEmbedder({ baseURL: `${server.baseURL}/`, apiKey: 'sk-test', modelId: 'fake-embed', dimensions: 32 });
+    const embedder = createOpenAIEmbedder({
+      baseURL: `${server.baseURL}/`,
+      apiKey: 'sk-test',
+      modelId: 'fake-embed',
+      dimensions: 32,
+    });
     const { embeddings, usage } = await embedder.embed({ values: ['edge effects near corners', 'plateau escape'] });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toEqual({
       url: '/v1/embeddings',
       authorization: 'Bearer sk-test',
-      body: { model: 'fake-embed', input: ['edge effects near corners', 'plateau escape'], encoding_format: 'float', dimensions: 32 },
+      body: {
+        model: 'fake-embed',
+        input: ['edge effects near corners', 'plateau escape'],
+        encoding_format: 'float',
+        dimensions: 32,
+      },
     });
     // The server answered in reverse order; the vectors come back in input order.
     expect(Array.from(embeddings[0]!)).toEqual(Array.from(embedLexical('edge effects near corners', 32)));
@@ -54,12 +72,19 @@ describe('createOpenAIEmbedder', () => {
 
   it('splits 2.5 × maxValuesPerCall values into 3 calls and keeps their order', async () => {
     const server = await serve();
-    const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed', dimensions: 16, maxValuesPerCall: 4 });
+    const embedder = createOpenAIEmbedder({
+      baseURL: server.baseURL,
+      modelId: 'fake-embed',
+      dimensions: 16,
+      maxValuesPerCall: 4,
+    });
     const values = Array.from({ length: 10 }, (_, index) => `item number ${index} word${index}`);
     const { embeddings, usage } = await embedder.embed({ values });
     expect(server.requests.map((request) => request.body.input.length)).toEqual([4, 4, 2]);
     expect(server.requests.flatMap((request) => request.body.input)).toEqual(values);
-    expect(embeddings.map((vector) => Array.from(vector))).toEqual(values.map((value) => Array.from(embedLexical(value, 16))));
+    expect(embeddings.map((vector) => Array.from(vector))).toEqual(
+      values.map((value) => Array.from(embedLexical(value, 16))),
+    );
     expect(usage.tokens).toBe(40);
   });
 
@@ -74,8 +99,14 @@ describe('createOpenAIEmbedder', () => {
   });
 
   it('throws LLM_CALL_FAILED with the status and the provider message on an error status', async () => {
-    const server = await serve({ reply: () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) }) });
-    const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, apiKey: 'sk-secret-value', modelId: 'fake-embed' });
+    const server = await serve({
+      reply: () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) }),
+    });
+    const embedder = createOpenAIEmbedder({
+      baseURL: server.baseURL,
+      apiKey: 'sk-secret-value',
+      modelId: 'fake-embed',
+    });
     const error = await failure(embedder.embed({ values: ['x'] }));
     expect(error.code).toBe('LLM_CALL_FAILED');
     expect(AsiEvolveError.isInstance(error)).toBe(true);
@@ -89,19 +120,33 @@ describe('createOpenAIEmbedder', () => {
   });
 
   it('keeps the key out of the message when the provider echoes it or the base URL carries credentials', async () => {
-    const server = await serve({ reply: () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-echoed-SECRET-9' } }) }) });
-    const echoed = await failure(createOpenAIEmbedder({ baseURL: server.baseURL, apiKey: 'sk-echoed-SECRET-9', modelId: 'fake-embed' }).embed({ values: ['x'] }));
+    const server = await serve({
+      reply: () => ({
+        status: 401,
+        body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-echoed-SECRET-9' } }),
+      }),
+    });
+    const echoed = await failure(
+      createOpenAIEmbedder({ baseURL: server.baseURL, apiKey: 'sk-echoed-SECRET-9', modelId: 'fake-embed' }).embed({
+        values: ['x'],
+      }),
+    );
     expect(echoed.message).toContain('Incorrect API key provided');
     expect(echoed.message).not.toContain('sk-echoed-SECRET-9');
     expect(echoed.responseBody).not.toContain('sk-echoed-SECRET-9');
     const withUser = server.baseURL.replace('://', '://proxy:USERINFO-SECRET-3@');
-    const refused = await failure(createOpenAIEmbedder({ baseURL: withUser, modelId: 'fake-embed' }).embed({ values: ['x'] }));
+    const refused = await failure(
+      createOpenAIEmbedder({ baseURL: withUser, modelId: 'fake-embed' }).embed({ values: ['x'] }),
+    );
     expect(refused.message).not.toContain('USERINFO-SECRET-3');
     expect(refused.url).not.toContain('USERINFO-SECRET-3');
   });
 
   it('marks 429 and 5xx as retryable and keeps a non-JSON body as the message', async () => {
-    const server = await serve({ reply: (number) => (number === 0 ? { status: 429, body: '{"error":"slow down"}' } : { status: 503, body: 'upstream down' }) });
+    const server = await serve({
+      reply: (number) =>
+        number === 0 ? { status: 429, body: '{"error":"slow down"}' } : { status: 503, body: 'upstream down' },
+    });
     const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed' });
     const rateLimited = await failure(embedder.embed({ values: ['x'] }));
     expect([rateLimited.statusCode, rateLimited.isRetryable]).toEqual([429, true]);
@@ -140,7 +185,9 @@ describe('createOpenAIEmbedder', () => {
   it('reads base64 embeddings', async () => {
     const vector = Float32Array.from([0.5, -0.25, 1]);
     const base64 = Buffer.from(vector.buffer).toString('base64');
-    const server = await serve({ reply: () => ({ status: 200, body: JSON.stringify({ data: [{ index: 0, embedding: base64 }] }) }) });
+    const server = await serve({
+      reply: () => ({ status: 200, body: JSON.stringify({ data: [{ index: 0, embedding: base64 }] }) }),
+    });
     const embedder = createOpenAIEmbedder({ baseURL: server.baseURL, modelId: 'fake-embed', dimensions: 3 });
     const { embeddings, usage } = await embedder.embed({ values: ['x'] });
     expect(Array.from(embeddings[0]!)).toEqual([0.5, -0.25, 1]);
@@ -160,7 +207,11 @@ describe('createOpenAIEmbedder', () => {
         }),
     );
     const { port } = silent.address() as AddressInfo;
-    const embedder = createOpenAIEmbedder({ baseURL: `http://127.0.0.1:${port}/v1`, modelId: 'fake-embed', timeoutMs: 200 });
+    const embedder = createOpenAIEmbedder({
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      modelId: 'fake-embed',
+      timeoutMs: 200,
+    });
     const error = await failure(embedder.embed({ values: ['x'] }));
     expect(error.message).toContain('timed out after 0.2 s');
     expect(error.isRetryable).toBe(true);

@@ -78,18 +78,29 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     } catch (error) {
       if (abortSignal?.aborted) throw abortSignal.reason;
       if (timeout.aborted) {
-        throw new EmbeddingCallError(`Embeddings request to ${shownURL} timed out after ${timeoutMs / 1000} s`, { url: shownURL, cause: error });
+        throw new EmbeddingCallError(`Embeddings request to ${shownURL} timed out after ${timeoutMs / 1000} s`, {
+          url: shownURL,
+          cause: error,
+        });
       }
-      throw new EmbeddingCallError(`Cannot reach the embeddings endpoint ${shownURL}: ${redact(networkReason(error))}`, {
-        url: shownURL,
-        cause: error,
-        hint: 'Is the embeddings server running, and is its base URL right?',
-      });
+      throw new EmbeddingCallError(
+        `Cannot reach the embeddings endpoint ${shownURL}: ${redact(networkReason(error))}`,
+        {
+          url: shownURL,
+          cause: error,
+          hint: 'Is the embeddings server running, and is its base URL right?',
+        },
+      );
     }
     if (!response.ok) {
       throw new EmbeddingCallError(
         `Embeddings request to ${shownURL} failed with status ${response.status}: ${redact(providerMessage(text) || response.statusText)}`,
-        { url: shownURL, statusCode: response.status, responseBody: redact(text.slice(0, 2000)), ...hintFor(response.status) },
+        {
+          url: shownURL,
+          statusCode: response.status,
+          responseBody: redact(text.slice(0, 2000)),
+          ...hintFor(response.status),
+        },
       );
     }
     return parseResponse(text, values.length, options.dimensions, shownURL);
@@ -115,7 +126,9 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 
 function parseResponse(text: string, count: number, dimensions: number | undefined, url: string) {
   const invalid = (what: string) =>
-    new AsiEvolveError('LLM_RESPONSE_INVALID', `Embeddings response from ${url} ${what}`, { hint: 'Is this an OpenAI-compatible embeddings endpoint?' });
+    new AsiEvolveError('LLM_RESPONSE_INVALID', `Embeddings response from ${url} ${what}`, {
+      hint: 'Is this an OpenAI-compatible embeddings endpoint?',
+    });
   let parsed: EmbeddingsResponse;
   try {
     parsed = JSON.parse(text) as EmbeddingsResponse;
@@ -142,7 +155,11 @@ function parseResponse(text: string, count: number, dimensions: number | undefin
 }
 
 function toVector(value: unknown): Float32Array | undefined {
-  if (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'number' && Number.isFinite(entry))) {
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((entry) => typeof entry === 'number' && Number.isFinite(entry))
+  ) {
     return Float32Array.from(value as number[]);
   }
   if (typeof value === 'string' && value.length > 0) {

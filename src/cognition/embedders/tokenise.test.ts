@@ -11,7 +11,14 @@ describe('lexicalWords', () => {
   });
 
   it('folds plain plurals but not -ss, -us or -is endings', () => {
-    expect(lexicalWords('circles constraints process radius analysis gas')).toEqual(['circle', 'constraint', 'process', 'radius', 'analysis', 'gas']);
+    expect(lexicalWords('circles constraints process radius analysis gas')).toEqual([
+      'circle',
+      'constraint',
+      'process',
+      'radius',
+      'analysis',
+      'gas',
+    ]);
   });
 });
 

@@ -45,17 +45,27 @@ describe('importCognitionFile', () => {
     const pdf = write('paper.pdf', '%PDF');
     expect(importCognitionFile(pdf)).toEqual({
       items: [],
-      problems: [{ file: pdf, message: 'unsupported file type ".pdf"; expected one of .yaml, .yml, .json, .jsonl, .ndjson, .md, .markdown' }],
+      problems: [
+        {
+          file: pdf,
+          message: 'unsupported file type ".pdf"; expected one of .yaml, .yml, .json, .jsonl, .ndjson, .md, .markdown',
+        },
+      ],
     });
     const missing = join(folder, 'missing.yaml');
-    expect(importCognitionFile(missing)).toEqual({ items: [], problems: [{ file: missing, message: 'cannot read the file: it does not exist' }] });
+    expect(importCognitionFile(missing)).toEqual({
+      items: [],
+      problems: [{ file: missing, message: 'cannot read the file: it does not exist' }],
+    });
   });
 
   it('keeps the first of two items with the same id and reports the second', () => {
     const path = write('dup.yaml', '- id: same\n  content: first\n- id: same\n  content: second\n');
     const { items, problems } = importCognitionFile(path);
     expect(items.map((item) => item.content)).toEqual(['first']);
-    expect(problems).toEqual([{ file: path, message: `duplicate item id "same" ("second"), first imported from ${path}; skipped` }]);
+    expect(problems).toEqual([
+      { file: path, message: `duplicate item id "same" ("second"), first imported from ${path}; skipped` },
+    ]);
   });
 
   it('names the file in problems about its items', () => {

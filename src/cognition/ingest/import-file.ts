@@ -30,7 +30,10 @@ export function cognitionFormatOf(path: string): CognitionFileFormat | undefined
  * Items from text already read, in a known format. `file` is named in problems and, by its
  * base name, is the source of items that name none.
  */
-export function parseCognitionText(text: string, options: { file: string; format: CognitionFileFormat }): CognitionImportResult {
+export function parseCognitionText(
+  text: string,
+  options: { file: string; format: CognitionFileFormat },
+): CognitionImportResult {
   const parseOptions = { file: options.file, defaultSource: basename(options.file) };
   const content = text.replace(/^\uFEFF/, '');
   switch (options.format) {
@@ -56,7 +59,12 @@ export function importCognitionFile(path: string): CognitionImportResult {
   if (format === undefined) {
     return {
       items: [],
-      problems: [{ file: path, message: `unsupported file type "${extname(path) || basename(path)}"; expected one of ${cognitionFileExtensions.join(', ')}` }],
+      problems: [
+        {
+          file: path,
+          message: `unsupported file type "${extname(path) || basename(path)}"; expected one of ${cognitionFileExtensions.join(', ')}`,
+        },
+      ],
     };
   }
   let text: string;
@@ -85,7 +93,10 @@ export function withoutDuplicates(
       seen.set(item.id, file);
       items.push(item);
     } else {
-      problems.push({ file, message: `duplicate item id "${item.id}" ("${item.title}"), first imported from ${firstFile}; skipped` });
+      problems.push({
+        file,
+        message: `duplicate item id "${item.id}" ("${item.title}"), first imported from ${firstFile}; skipped`,
+      });
     }
   }
   return { items, problems };

@@ -48,7 +48,9 @@ describe('importCognitionPaths', () => {
     const second = write('second.yaml', '- id: shared\n  content: from second\n- id: other\n  content: other\n');
     const { items, problems } = importCognitionPaths([first, second]);
     expect(items.map((item) => item.content)).toEqual(['from first', 'other']);
-    expect(problems).toEqual([{ file: second, message: `duplicate item id "shared" ("from second"), first imported from ${first}; skipped` }]);
+    expect(problems).toEqual([
+      { file: second, message: `duplicate item id "shared" ("from second"), first imported from ${first}; skipped` },
+    ]);
   });
 
   it('keeps going past bad files and does not loop on a symlinked folder', () => {

@@ -30,7 +30,9 @@ describe('parseMarkdownCognition', () => {
   });
 
   it('makes items of # headings too, and of the text before the first heading', () => {
-    const text = ['Some preface about the task.', '# First idea', 'Body one.', '# Second idea #', 'Body two.'].join('\n');
+    const text = ['Some preface about the task.', '# First idea', 'Body one.', '# Second idea #', 'Body two.'].join(
+      '\n',
+    );
     const { items } = parseMarkdownCognition(text, options);
     expect(items.map((item) => [item.title, item.content])).toEqual([
       ['Some preface about the task', 'Some preface about the task.'],
@@ -40,17 +42,33 @@ describe('parseMarkdownCognition', () => {
   });
 
   it('reads Tags, Source and Id lines at the start of a section', () => {
-    const text = ['## Warmup', 'Tags: lr, schedule', 'Source: Goyal et al. 2017', 'Id: warmup', '', 'Warm the learning rate up over 5 epochs.'].join('\n');
+    const text = [
+      '## Warmup',
+      'Tags: lr, schedule',
+      'Source: Goyal et al. 2017',
+      'Id: warmup',
+      '',
+      'Warm the learning rate up over 5 epochs.',
+    ].join('\n');
     const { items } = parseMarkdownCognition(text, options);
     expect(items).toEqual([
-      { id: 'warmup', title: 'Warmup', content: 'Warm the learning rate up over 5 epochs.', source: 'Goyal et al. 2017', tags: ['lr', 'schedule'], metadata: {} },
+      {
+        id: 'warmup',
+        title: 'Warmup',
+        content: 'Warm the learning rate up over 5 epochs.',
+        source: 'Goyal et al. 2017',
+        tags: ['lr', 'schedule'],
+        metadata: {},
+      },
     ]);
   });
 
   it('reports a ## heading with no body, with its line, and skips it', () => {
     const { items, problems } = parseMarkdownCognition(['## Empty', '', '## Full', 'Text.'].join('\n'), options);
     expect(items.map((item) => item.title)).toEqual(['Full']);
-    expect(problems).toEqual([{ file: 'notes/packing.md', line: 1, message: 'heading "Empty" has no content; skipped' }]);
+    expect(problems).toEqual([
+      { file: 'notes/packing.md', line: 1, message: 'heading "Empty" has no content; skipped' },
+    ]);
   });
 
   it('without headings, makes one item per top-level list entry with its continuation lines', () => {
@@ -73,7 +91,11 @@ describe('parseMarkdownCognition', () => {
       'Use **multi-start** optimisation.',
       'Numbered entries count too.',
     ]);
-    expect(items.map((item) => item.title)).toEqual(['Hexagonal packing is dense', 'Use multi-start optimisation', 'Numbered entries count too']);
+    expect(items.map((item) => item.title)).toEqual([
+      'Hexagonal packing is dense',
+      'Use multi-start optimisation',
+      'Numbered entries count too',
+    ]);
   });
 
   it('makes the whole file one item when it has neither headings nor lists', () => {
@@ -83,7 +105,17 @@ describe('parseMarkdownCognition', () => {
   });
 
   it('applies source and tags from front matter to every item', () => {
-    const text = ['---', 'source: AlphaEvolve paper', 'tags: [packing]', '---', '## A', 'Tags: corners', 'Text A.', '## B', 'Text B.'].join('\n');
+    const text = [
+      '---',
+      'source: AlphaEvolve paper',
+      'tags: [packing]',
+      '---',
+      '## A',
+      'Tags: corners',
+      'Text A.',
+      '## B',
+      'Text B.',
+    ].join('\n');
     const { items } = parseMarkdownCognition(text, options);
     expect(items.map((item) => [item.title, item.source, item.tags])).toEqual([
       ['A', 'AlphaEvolve paper', ['packing', 'corners']],
@@ -92,7 +124,10 @@ describe('parseMarkdownCognition', () => {
   });
 
   it('reports front matter that is not YAML and reads the rest', () => {
-    const { items, problems } = parseMarkdownCognition(['---', 'source: [unclosed', '---', '## A', 'Text.'].join('\n'), options);
+    const { items, problems } = parseMarkdownCognition(
+      ['---', 'source: [unclosed', '---', '## A', 'Text.'].join('\n'),
+      options,
+    );
     expect(items.map((item) => item.source)).toEqual(['packing.md']);
     expect(problems[0]).toMatchObject({ file: 'notes/packing.md', line: 1 });
     expect(problems[0]?.message).toContain('front matter is not valid YAML');

@@ -43,7 +43,11 @@ export function parseMarkdownCognition(text: string, options: StructuredParseOpt
       const { fields, body } = readFields(section.body);
       if (body.length === 0) {
         if (section.heading !== undefined && section.level === 2) {
-          problems.push({ file: options.file, line: section.line, message: `heading "${section.heading}" has no content; skipped` });
+          problems.push({
+            file: options.file,
+            line: section.line,
+            message: `heading "${section.heading}" has no content; skipped`,
+          });
         }
         continue;
       }
@@ -53,7 +57,8 @@ export function parseMarkdownCognition(text: string, options: StructuredParseOpt
   } else {
     const entries = listEntries(lines, firstLine);
     if (entries.length > 0) {
-      for (const entry of entries) drafts.push({ record: { content: entry.content }, line: entry.line, label: `list entry` });
+      for (const entry of entries)
+        drafts.push({ record: { content: entry.content }, line: entry.line, label: `list entry` });
     } else {
       const body = lines.slice(firstLine).join('\n').trim();
       if (body.length > 0) drafts.push({ record: { content: body }, line: firstLine + 1, label: 'the file' });
@@ -142,7 +147,10 @@ function listEntries(lines: string[], firstLine: number): Array<{ content: strin
     if (entry?.[1] !== undefined) {
       current = { content: [entry[1]], line: index + 1 };
       entries.push(current);
-    } else if (current !== undefined && (line.trim().length === 0 || /^\s/.test(line) || inFence || fenceMatch !== null)) {
+    } else if (
+      current !== undefined &&
+      (line.trim().length === 0 || /^\s/.test(line) || inFence || fenceMatch !== null)
+    ) {
       current.content.push(line);
     } else {
       current = undefined;
@@ -162,6 +170,10 @@ function dedent(lines: string[]): string {
 
 function splitTags(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((entry): entry is string => typeof entry === 'string');
-  if (typeof value === 'string') return value.split(',').map((tag) => tag.trim()).filter((tag) => tag.length > 0);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter((tag) => tag.length > 0);
   return [];
 }

@@ -6,7 +6,13 @@ const options = { file: 'cognition/seed.yaml', defaultSource: 'seed.yaml' };
 describe('parseYamlCognition', () => {
   it('reads a list of items', () => {
     const { items, problems } = parseYamlCognition(
-      ['- id: hex', '  title: Hexagonal packing', '  content: Hexagonal packing is dense.', '  tags: [geometry]', '- Use an epsilon in overlap checks.'].join('\n'),
+      [
+        '- id: hex',
+        '  title: Hexagonal packing',
+        '  content: Hexagonal packing is dense.',
+        '  tags: [geometry]',
+        '- Use an epsilon in overlap checks.',
+      ].join('\n'),
       options,
     );
     expect(problems).toEqual([]);
@@ -21,7 +27,10 @@ describe('parseYamlCognition', () => {
     expect(wrapped.items.map((item) => item.content)).toEqual(['first', 'second']);
     const single = parseYamlCognition('content: only one\nsource: Paper X\n', options);
     expect(single.items.map((item) => [item.content, item.source])).toEqual([['only one', 'Paper X']]);
-    const mapping = parseYamlCognition('edges:\n  content: Big circles in corners.\nplateau: Try multi-start.\n', options);
+    const mapping = parseYamlCognition(
+      'edges:\n  content: Big circles in corners.\nplateau: Try multi-start.\n',
+      options,
+    );
     expect(mapping.items.map((item) => [item.id, item.content])).toEqual([
       ['edges', 'Big circles in corners.'],
       ['plateau', 'Try multi-start.'],
@@ -29,25 +38,39 @@ describe('parseYamlCognition', () => {
   });
 
   it('skips an item without content, naming its index and line, and keeps the others', () => {
-    const { items, problems } = parseYamlCognition(['- content: kept', '- title: no content here', '  tags: [x]', '- content: also kept'].join('\n'), options);
+    const { items, problems } = parseYamlCognition(
+      ['- content: kept', '- title: no content here', '  tags: [x]', '- content: also kept'].join('\n'),
+      options,
+    );
     expect(items.map((item) => item.content)).toEqual(['kept', 'also kept']);
     expect(problems).toEqual([
-      { file: 'cognition/seed.yaml', line: 2, message: 'item #2 has no content (expected one of: content, text, description, body); skipped' },
+      {
+        file: 'cognition/seed.yaml',
+        line: 2,
+        message: 'item #2 has no content (expected one of: content, text, description, body); skipped',
+      },
     ]);
   });
 
   it('reports a syntax error with its line and imports nothing from that file', () => {
-    const { items, problems } = parseYamlCognition(['- content: fine', '- content: a: b', '- content: also fine'].join('\n'), options);
+    const { items, problems } = parseYamlCognition(
+      ['- content: fine', '- content: a: b', '- content: also fine'].join('\n'),
+      options,
+    );
     expect(items).toEqual([]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'cognition/seed.yaml', line: 2 });
-    expect(problems[0]?.message).toBe('YAML syntax error: Nested mappings are not allowed in compact mappings at line 2, column 12');
+    expect(problems[0]?.message).toBe(
+      'YAML syntax error: Nested mappings are not allowed in compact mappings at line 2, column 12',
+    );
   });
 
   it('gives no items and no problems for an empty file, and a problem for a lone scalar', () => {
     expect(parseYamlCognition('', options)).toEqual({ items: [], problems: [] });
     expect(parseYamlCognition('# only a comment\n', options)).toEqual({ items: [], problems: [] });
-    expect(parseYamlCognition('42\n', options).problems[0]?.message).toBe('expected a list of items, { items: [...] } or a mapping id → item; found a number');
+    expect(parseYamlCognition('42\n', options).problems[0]?.message).toBe(
+      'expected a list of items, { items: [...] } or a mapping id → item; found a number',
+    );
   });
 
   it('reads several documents', () => {
@@ -60,7 +83,11 @@ describe('parseJsonCognition', () => {
   const jsonOptions = { file: 'seed.json', defaultSource: 'seed.json' };
 
   it('reads the same shapes as YAML, with lines for bad items', () => {
-    const text = JSON.stringify({ items: [{ id: 'a', text: 'from text' }, { name: 'empty' }, 'plain string'] }, null, 2);
+    const text = JSON.stringify(
+      { items: [{ id: 'a', text: 'from text' }, { name: 'empty' }, 'plain string'] },
+      null,
+      2,
+    );
     const { items, problems } = parseJsonCognition(text, jsonOptions);
     expect(items.map((item) => [item.content, item.source])).toEqual([
       ['from text', 'seed.json'],
@@ -89,7 +116,13 @@ describe('parseJsonCognition', () => {
     for (const [text, found] of cases) {
       expect(parseJsonCognition(text, jsonOptions), text).toEqual({
         items: [],
-        problems: [{ file: 'seed.json', line: text.startsWith('\n') ? 2 : 1, message: `expected a list of items, { items: [...] } or a mapping id → item; found ${found}` }],
+        problems: [
+          {
+            file: 'seed.json',
+            line: text.startsWith('\n') ? 2 : 1,
+            message: `expected a list of items, { items: [...] } or a mapping id → item; found ${found}`,
+          },
+        ],
       });
     }
     // An explicitly empty list or mapping is a file with no items, not a mistake.
@@ -106,7 +139,14 @@ describe('parseJsonCognition', () => {
 
 describe('parseJsonLinesCognition', () => {
   it('imports each good line and names each bad one', () => {
-    const text = ['{"content": "first"}', '', '{"content": broken}', '"a bare string item"', '{"title": "no content"}', '[1, 2]'].join('\n');
+    const text = [
+      '{"content": "first"}',
+      '',
+      '{"content": broken}',
+      '"a bare string item"',
+      '{"title": "no content"}',
+      '[1, 2]',
+    ].join('\n');
     const { items, problems } = parseJsonLinesCognition(text, { file: 'more.jsonl', defaultSource: 'more.jsonl' });
     expect(items.map((item) => item.content)).toEqual(['first', 'a bare string item']);
     expect(problems.map((problem) => [problem.file, problem.line])).toEqual([
@@ -115,7 +155,9 @@ describe('parseJsonLinesCognition', () => {
       ['more.jsonl', 6],
     ]);
     expect(problems[0]?.message).toMatch(/^invalid JSON on line 3: /);
-    expect(problems[1]?.message).toBe('line 5 has no content (expected one of: content, text, description, body); skipped');
+    expect(problems[1]?.message).toBe(
+      'line 5 has no content (expected one of: content, text, description, body); skipped',
+    );
     expect(problems[2]?.message).toContain('found a list');
   });
 });

@@ -37,11 +37,17 @@ export function parseYamlCognition(text: string, options: StructuredParseOptions
   for (const document of documentList) {
     for (const error of document.errors) {
       const line = error.linePos?.[0].line;
-      problems.push({ file: options.file, ...(line === undefined ? {} : { line }), message: `YAML syntax error: ${firstLine(error.message).replace(/:$/, '')}` });
+      problems.push({
+        file: options.file,
+        ...(line === undefined ? {} : { line }),
+        message: `YAML syntax error: ${firstLine(error.message).replace(/:$/, '')}`,
+      });
     }
   }
   if (problems.length > 0) return { items: [], problems };
-  const entries = documentList.flatMap((document) => entriesOfDocument(document, lineCounter, options, problems, { emptyIsFine: true }));
+  const entries = documentList.flatMap((document) =>
+    entriesOfDocument(document, lineCounter, options, problems, { emptyIsFine: true }),
+  );
   return collect(entries, options, problems);
 }
 
@@ -59,7 +65,13 @@ export function parseJsonCognition(text: string, options: StructuredParseOptions
     const line = documents.flatMap((document) => document.errors)[0]?.linePos?.[0].line;
     return {
       items: [],
-      problems: [{ file: options.file, ...(line === undefined ? {} : { line }), message: `JSON syntax error: ${firstLine(messageOf(error))}` }],
+      problems: [
+        {
+          file: options.file,
+          ...(line === undefined ? {} : { line }),
+          message: `JSON syntax error: ${firstLine(messageOf(error))}`,
+        },
+      ],
     };
   }
   // Valid JSON is valid YAML 1.2; reading it as YAML gives each item its line.
@@ -84,7 +96,11 @@ export function parseJsonLinesCognition(text: string, options: StructuredParseOp
     try {
       entries.push({ raw: JSON.parse(lineText), label: `line ${line}`, line });
     } catch (error) {
-      problems.push({ file: options.file, line, message: `invalid JSON on line ${line}: ${firstLine(messageOf(error))}` });
+      problems.push({
+        file: options.file,
+        line,
+        message: `invalid JSON on line ${line}: ${firstLine(messageOf(error))}`,
+      });
     }
   });
   return collect(entries, options, problems);
@@ -147,7 +163,11 @@ function describeTopLevel(node: unknown): string {
   return `a ${typeof value === 'bigint' ? 'number' : typeof value}`;
 }
 
-function collect(entries: RawEntry[], options: StructuredParseOptions, problems: CognitionImportProblem[]): CognitionImportResult {
+function collect(
+  entries: RawEntry[],
+  options: StructuredParseOptions,
+  problems: CognitionImportProblem[],
+): CognitionImportResult {
   const items: CognitionItem[] = [];
   for (const entry of entries) {
     const outcome = normaliseCognitionItem(entry.raw, {

@@ -10,7 +10,9 @@ describe('chunkPages', () => {
       { number: 3, text: 'b'.repeat(40) },
       { number: 4, text: 'c'.repeat(40) },
     ];
-    expect(chunkPages(pages, 100).map((chunk) => ({ index: chunk.index, pages: chunk.pages.map((page) => page.number) }))).toEqual([
+    expect(
+      chunkPages(pages, 100).map((chunk) => ({ index: chunk.index, pages: chunk.pages.map((page) => page.number) })),
+    ).toEqual([
       { index: 0, pages: [1, 3] },
       { index: 1, pages: [4] },
     ]);

@@ -34,9 +34,12 @@ function splitText(text: string, maxChars: number): string[] {
   let rest = text;
   while (rest.length > maxChars) {
     const window = rest.slice(0, maxChars);
-    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf('. '), window.lastIndexOf(' ')].find(
-      (position) => position > maxChars / 2,
-    );
+    const cut = [
+      window.lastIndexOf('\n\n'),
+      window.lastIndexOf('\n'),
+      window.lastIndexOf('. '),
+      window.lastIndexOf(' '),
+    ].find((position) => position > maxChars / 2);
     const end = cut === undefined ? maxChars : cut + 1;
     parts.push(rest.slice(0, end).trim());
     rest = rest.slice(end).trim();

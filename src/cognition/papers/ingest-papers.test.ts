@@ -44,8 +44,15 @@ function lineExtractor(options: { failOn?: string; error?: unknown } = {}): Pape
         for (const line of page.text.split('\n')) {
           const lesson = /^Lesson:\s*(.*)$/.exec(line.trim())?.[1];
           if (lesson === undefined) continue;
-          if (lesson.trim() === '') problems.push(`${paperTitle}: an item on page ${page.number} has no content; skipped`);
-          else items.push({ kind: 'heuristic', title: lesson.split(' ').slice(0, 4).join(' '), content: lesson, page: page.number });
+          if (lesson.trim() === '')
+            problems.push(`${paperTitle}: an item on page ${page.number} has no content; skipped`);
+          else
+            items.push({
+              kind: 'heuristic',
+              title: lesson.split(' ').slice(0, 4).join(' '),
+              content: lesson,
+              page: page.number,
+            });
         }
       }
       return { items, problems };
@@ -71,11 +78,20 @@ const base = { duplicateThreshold: 0.8, chunkChars: 4000, maxItemsPerPaper: 5 };
 async function writePapers(): Promise<void> {
   writeFileSync(
     join(papers, 'a-packing.pdf'),
-    await textPdf(['Circle Packing Tricks\nLesson: seed the largest circles in the corners of the square', 'Lesson: refine radii with SLSQP after every move'], {
-      title: 'Circle Packing Tricks',
-    }),
+    await textPdf(
+      [
+        'Circle Packing Tricks\nLesson: seed the largest circles in the corners of the square',
+        'Lesson: refine radii with SLSQP after every move',
+      ],
+      {
+        title: 'Circle Packing Tricks',
+      },
+    ),
   );
-  writeFileSync(join(papers, 'b-notes.md'), '# Optimiser Notes\n\nLesson: restart the optimiser from perturbed layouts when it stalls\nLesson:   \n');
+  writeFileSync(
+    join(papers, 'b-notes.md'),
+    '# Optimiser Notes\n\nLesson: restart the optimiser from perturbed layouts when it stalls\nLesson:   \n',
+  );
   writeFileSync(join(papers, 'c-locked.pdf'), encryptedPdf());
   writeFileSync(join(papers, 'd-scan.pdf'), await scannedPdf());
   writeFileSync(join(papers, 'e-broken.pdf'), corruptPdf());
@@ -86,14 +102,26 @@ describe('ingestPapers', () => {
   it('stores items with source and page, reports and skips bad papers, and prints progress per paper', async () => {
     await writePapers();
     const events: IngestEvent[] = [];
-    const summary = await ingestPapers({ ...base, paths: [papers], store, extractor: lineExtractor(), retriever: retrieverOver(), onEvent: (event) => events.push(event) });
+    const summary = await ingestPapers({
+      ...base,
+      paths: [papers],
+      store,
+      extractor: lineExtractor(),
+      retriever: retrieverOver(),
+      onEvent: (event) => events.push(event),
+    });
     const items = store.listCognitionItems();
     expect(items.map((item) => [item.source, item.content])).toEqual([
       ['Circle Packing Tricks, p. 1', 'seed the largest circles in the corners of the square'],
       ['Circle Packing Tricks, p. 2', 'refine radii with SLSQP after every move'],
       ['Optimiser Notes, p. 1', 'restart the optimiser from perturbed layouts when it stalls'],
     ]);
-    expect(items[0]?.metadata).toMatchObject({ kind: 'heuristic', paper: 'a-packing.pdf', page: 1, extractedBy: 'fake-extractor' });
+    expect(items[0]?.metadata).toMatchObject({
+      kind: 'heuristic',
+      paper: 'a-packing.pdf',
+      page: 1,
+      extractedBy: 'fake-extractor',
+    });
     expect(items[0]?.tags).toEqual(['heuristic']);
     expect(summary).toMatchObject({ papers: 5, alreadyIngested: 0, stored: 3, duplicates: 0 });
     expect(summary.skipped.map((entry) => [entry.file.split('/').pop(), entry.message.split(';')[0]])).toEqual([
@@ -101,22 +129,33 @@ describe('ingestPapers', () => {
       ['d-scan.pdf', 'the PDF has no text layer (a scanned paper?)'],
       ['e-broken.pdf', expect.stringMatching(/^the PDF cannot be read/)],
     ]);
-    expect(summary.problems).toEqual([{ file: join(papers, 'b-notes.md'), message: 'Optimiser Notes: an item on page 1 has no content; skipped' }]);
-    expect(events.filter((event) => event.type === 'paper-start').map((event) => event.type === 'paper-start' && `${event.position}/${event.total}`)).toEqual([
-      '1/5',
-      '2/5',
-      '3/5',
-      '4/5',
-      '5/5',
+    expect(summary.problems).toEqual([
+      { file: join(papers, 'b-notes.md'), message: 'Optimiser Notes: an item on page 1 has no content; skipped' },
     ]);
-    expect(events.find((event) => event.type === 'paper-done')).toMatchObject({ title: 'Circle Packing Tricks', pages: 2, stored: 2, duplicates: 0 });
-    expect(store.listIngestedPapers().map((paper) => paper.title)).toEqual(['Circle Packing Tricks', 'Optimiser Notes']);
+    expect(
+      events
+        .filter((event) => event.type === 'paper-start')
+        .map((event) => event.type === 'paper-start' && `${event.position}/${event.total}`),
+    ).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
+    expect(events.find((event) => event.type === 'paper-done')).toMatchObject({
+      title: 'Circle Packing Tricks',
+      pages: 2,
+      stored: 2,
+      duplicates: 0,
+    });
+    expect(store.listIngestedPapers().map((paper) => paper.title)).toEqual([
+      'Circle Packing Tricks',
+      'Optimiser Notes',
+    ]);
   });
 
   it('resumes without redoing finished papers, even under another name', async () => {
     await writePapers();
     await ingestPapers({ ...base, paths: [papers], store, extractor: lineExtractor(), retriever: retrieverOver() });
-    writeFileSync(join(papers, 'f-copy.md'), '# Optimiser Notes\n\nLesson: restart the optimiser from perturbed layouts when it stalls\nLesson:   \n');
+    writeFileSync(
+      join(papers, 'f-copy.md'),
+      '# Optimiser Notes\n\nLesson: restart the optimiser from perturbed layouts when it stalls\nLesson:   \n',
+    );
     const extractor = lineExtractor();
     const summary = await ingestPapers({ ...base, paths: [papers], store, extractor, retriever: retrieverOver() });
     expect(extractor.seen).toEqual([]);
@@ -137,7 +176,16 @@ describe('ingestPapers', () => {
         return lineExtractor().extract(input);
       },
     };
-    await expect(ingestPapers({ ...base, paths: [papers], store, extractor: interrupting, retriever: retrieverOver(), abortSignal: controller.signal })).rejects.toThrow('interrupted');
+    await expect(
+      ingestPapers({
+        ...base,
+        paths: [papers],
+        store,
+        extractor: interrupting,
+        retriever: retrieverOver(),
+        abortSignal: controller.signal,
+      }),
+    ).rejects.toThrow('interrupted');
     expect(store.listIngestedPapers().map((paper) => paper.title)).toEqual(['Circle Packing Tricks']);
     expect(store.countCognitionItems()).toBe(2);
     const extractor = lineExtractor();
@@ -147,20 +195,49 @@ describe('ingestPapers', () => {
   });
 
   it('leaves out items that duplicate stored ones or each other', async () => {
-    store.upsertCognitionItems([{ id: 'known', title: 'Corners', content: 'seed the largest circles in the corners of the square', source: 'seed', tags: [], metadata: {} }]);
-    writeFileSync(join(papers, 'dup.md'), '# Dup\n\nLesson: seed the largest circles in the corners of the square\nLesson: use warm restarts\nLesson: use warm restarts!\n');
-    const summary = await ingestPapers({ ...base, paths: [papers], store, extractor: lineExtractor(), retriever: retrieverOver() });
+    store.upsertCognitionItems([
+      {
+        id: 'known',
+        title: 'Corners',
+        content: 'seed the largest circles in the corners of the square',
+        source: 'seed',
+        tags: [],
+        metadata: {},
+      },
+    ]);
+    writeFileSync(
+      join(papers, 'dup.md'),
+      '# Dup\n\nLesson: seed the largest circles in the corners of the square\nLesson: use warm restarts\nLesson: use warm restarts!\n',
+    );
+    const summary = await ingestPapers({
+      ...base,
+      paths: [papers],
+      store,
+      extractor: lineExtractor(),
+      retriever: retrieverOver(),
+    });
     expect(summary).toMatchObject({ stored: 1, duplicates: 2 });
-    expect(store.listCognitionItems().map((item) => item.content)).toEqual(['seed the largest circles in the corners of the square', 'use warm restarts']);
+    expect(store.listCognitionItems().map((item) => item.content)).toEqual([
+      'seed the largest circles in the corners of the square',
+      'use warm restarts',
+    ]);
     expect(store.listIngestedPapers()[0]).toMatchObject({ duplicates: 2, itemIds: [expect.stringMatching(/^cog-/)] });
   });
 
   it('skips each paper, naming it, while the embeddings server is down, and loses nothing stored', async () => {
-    store.upsertCognitionItems([{ id: 'known', title: 'Known', content: 'an existing item', source: 'seed', tags: [], metadata: {} }]);
+    store.upsertCognitionItems([
+      { id: 'known', title: 'Known', content: 'an existing item', source: 'seed', tags: [], metadata: {} },
+    ]);
     await writePapers();
     const port = await closedPort();
     const down = createOpenAIEmbedder({ baseURL: `http://127.0.0.1:${port}/v1`, modelId: 'embed', dimensions: 16 });
-    const summary = await ingestPapers({ ...base, paths: [join(papers, 'a-packing.pdf'), join(papers, 'b-notes.md')], store, extractor: lineExtractor(), retriever: retrieverOver(down) });
+    const summary = await ingestPapers({
+      ...base,
+      paths: [join(papers, 'a-packing.pdf'), join(papers, 'b-notes.md')],
+      store,
+      extractor: lineExtractor(),
+      retriever: retrieverOver(down),
+    });
     expect(summary.skipped.map((entry) => entry.message)).toEqual([
       `Cannot reach the embeddings endpoint http://127.0.0.1:${port}/v1/embeddings: connection refused`,
       `Cannot reach the embeddings endpoint http://127.0.0.1:${port}/v1/embeddings: connection refused`,
@@ -172,7 +249,13 @@ describe('ingestPapers', () => {
   it('stops at once on a refused API key, keeping the papers already done', async () => {
     await writePapers();
     const refused = new AsiEvolveError('CONFIG_INVALID', 'No API key');
-    const summary = ingestPapers({ ...base, paths: [papers], store, extractor: lineExtractor({ failOn: 'Optimiser Notes', error: refused }), retriever: retrieverOver() });
+    const summary = ingestPapers({
+      ...base,
+      paths: [papers],
+      store,
+      extractor: lineExtractor({ failOn: 'Optimiser Notes', error: refused }),
+      retriever: retrieverOver(),
+    });
     await expect(summary).rejects.toThrow('No API key');
     expect(store.listIngestedPapers().map((paper) => paper.title)).toEqual(['Circle Packing Tricks']);
   });

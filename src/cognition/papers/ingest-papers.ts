@@ -17,8 +17,24 @@ export type IngestStore = Pick<Store, 'getIngestedPaper' | 'completeIngestedPape
 export type IngestEvent =
   | { type: 'paper-start'; position: number; total: number; file: string }
   | { type: 'chunk-done'; file: string; chunk: number; chunks: number; items: number }
-  | { type: 'paper-done'; position: number; total: number; file: string; title: string; pages: number; stored: number; duplicates: number }
-  | { type: 'paper-skipped'; position: number; total: number; file: string; reason: 'already-ingested' | 'unreadable' | 'failed'; message: string }
+  | {
+      type: 'paper-done';
+      position: number;
+      total: number;
+      file: string;
+      title: string;
+      pages: number;
+      stored: number;
+      duplicates: number;
+    }
+  | {
+      type: 'paper-skipped';
+      position: number;
+      total: number;
+      file: string;
+      reason: 'already-ingested' | 'unreadable' | 'failed';
+      message: string;
+    }
   | { type: 'problem'; file: string; message: string };
 
 /** How to ingest. */
@@ -90,7 +106,15 @@ export async function ingestPapers(options: IngestPapersOptions): Promise<Ingest
   const { store, extractor, retriever, abortSignal } = options;
   const emit = options.onEvent ?? (() => undefined);
   const found = findPaperFiles(options.paths);
-  const summary: IngestSummary = { papers: found.files.length, ingested: [], alreadyIngested: 0, skipped: [], problems: [...found.problems], stored: 0, duplicates: 0 };
+  const summary: IngestSummary = {
+    papers: found.files.length,
+    ingested: [],
+    alreadyIngested: 0,
+    skipped: [],
+    problems: [...found.problems],
+    stored: 0,
+    duplicates: 0,
+  };
   for (const problem of found.problems) emit({ type: 'problem', ...problem });
   const total = found.files.length;
 
@@ -111,7 +135,14 @@ export async function ingestPapers(options: IngestPapersOptions): Promise<Ingest
     const done = store.getIngestedPaper(paper.contentHash);
     if (done !== undefined) {
       summary.alreadyIngested++;
-      emit({ type: 'paper-skipped', position, total, file, reason: 'already-ingested', message: `already ingested on ${done.completedAt} (${done.itemIds.length} items)` });
+      emit({
+        type: 'paper-skipped',
+        position,
+        total,
+        file,
+        reason: 'already-ingested',
+        message: `already ingested on ${done.completedAt} (${done.itemIds.length} items)`,
+      });
       continue;
     }
     try {
@@ -134,7 +165,11 @@ export async function ingestPapers(options: IngestPapersOptions): Promise<Ingest
         emit({ type: 'chunk-done', file, chunk: chunk.index + 1, chunks: chunks.length, items: result.items.length });
       }
       const candidates = extracted.map((item) => toItem(paper, item, extractor.modelId));
-      const verdicts = await classifyCandidates(candidates, { retriever, threshold: options.duplicateThreshold, ...(abortSignal ? { abortSignal } : {}) });
+      const verdicts = await classifyCandidates(candidates, {
+        retriever,
+        threshold: options.duplicateThreshold,
+        ...(abortSignal ? { abortSignal } : {}),
+      });
       const items: CognitionItem[] = [];
       let duplicates = 0;
       for (const [position, candidate] of candidates.entries()) {
@@ -145,13 +180,30 @@ export async function ingestPapers(options: IngestPapersOptions): Promise<Ingest
       }
       abortSignal?.throwIfAborted();
       const record = store.completeIngestedPaper(
-        { contentHash: paper.contentHash, path: file, title: paper.title, pages: paper.pages.length, itemIds: items.map((item) => item.id), duplicates, modelId: extractor.modelId },
+        {
+          contentHash: paper.contentHash,
+          path: file,
+          title: paper.title,
+          pages: paper.pages.length,
+          itemIds: items.map((item) => item.id),
+          duplicates,
+          modelId: extractor.modelId,
+        },
         items,
       );
       summary.ingested.push(record);
       summary.stored += items.length;
       summary.duplicates += duplicates;
-      emit({ type: 'paper-done', position, total, file, title: paper.title, pages: paper.pages.length, stored: items.length, duplicates });
+      emit({
+        type: 'paper-done',
+        position,
+        total,
+        file,
+        title: paper.title,
+        pages: paper.pages.length,
+        stored: items.length,
+        duplicates,
+      });
     } catch (error) {
       if (stopsEverything(error, abortSignal)) throw error;
       skip('failed', error instanceof Error ? error.message : String(error));

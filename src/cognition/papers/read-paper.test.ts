@@ -24,7 +24,10 @@ function problemOf(result: Awaited<ReturnType<typeof readPaper>>): string {
 
 describe('readPaper', () => {
   it('reads a PDF page by page, with its metadata title and content hash', async () => {
-    const path = write('paper.pdf', await textPdf(['Warm restarts help SLSQP.', 'Page two: avoid overlaps.'], { title: 'Packing Notes' }));
+    const path = write(
+      'paper.pdf',
+      await textPdf(['Warm restarts help SLSQP.', 'Page two: avoid overlaps.'], { title: 'Packing Notes' }),
+    );
     const result = await readPaper(path);
     if ('problem' in result) throw new Error(result.problem);
     expect(result.paper.title).toBe('Packing Notes');
@@ -42,7 +45,10 @@ describe('readPaper', () => {
 
   it('reads Markdown and text, with form feeds as page breaks and the first heading as title', async () => {
     const markdown = await readPaper(write('notes.md', '# Gated Delta Rules\n\nGating helps.\fSecond page.'));
-    expect('paper' in markdown && markdown.paper).toMatchObject({ title: 'Gated Delta Rules', pages: [{ number: 1 }, { number: 2, text: 'Second page.' }] });
+    expect('paper' in markdown && markdown.paper).toMatchObject({
+      title: 'Gated Delta Rules',
+      pages: [{ number: 1 }, { number: 2, text: 'Second page.' }],
+    });
     const text = await readPaper(write('plain.txt', '\n\nA plain title line\nand a body'));
     expect('paper' in text && text.paper.title).toBe('A plain title line');
   });
@@ -54,11 +60,15 @@ describe('readPaper', () => {
   });
 
   it('says what to do with a scanned PDF without text', async () => {
-    expect(problemOf(await readPaper(write('scan.pdf', await scannedPdf())))).toContain('has no text layer (a scanned paper?); run OCR');
+    expect(problemOf(await readPaper(write('scan.pdf', await scannedPdf())))).toContain(
+      'has no text layer (a scanned paper?); run OCR',
+    );
   });
 
   it('reports a corrupt PDF, an empty or binary file, and a missing one', async () => {
-    expect(problemOf(await readPaper(write('broken.pdf', corruptPdf())))).toMatch(/^the PDF cannot be read \(corrupt or truncated\)/);
+    expect(problemOf(await readPaper(write('broken.pdf', corruptPdf())))).toMatch(
+      /^the PDF cannot be read \(corrupt or truncated\)/,
+    );
     expect(problemOf(await readPaper(write('empty.txt', '  \n')))).toBe('the file is empty');
     expect(problemOf(await readPaper(write('binary.txt', new Uint8Array([0x41, 0, 0x42]))))).toContain('binary');
     expect(problemOf(await readPaper(join(folder, 'missing.pdf')))).toBe('cannot read the file: ENOENT');

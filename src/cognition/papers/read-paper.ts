@@ -20,7 +20,9 @@ export async function readPaper(file: string): Promise<ReadPaperResult> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { problem: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}` };
+    return {
+      problem: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}`,
+    };
   }
   const contentHash = createHash('sha256').update(bytes).digest('hex');
   const isPdf = extname(file).toLowerCase() === '.pdf' || bytes.subarray(0, 5).toString('latin1') === '%PDF-';
@@ -37,7 +39,9 @@ export async function readPaper(file: string): Promise<ReadPaperResult> {
   return { paper: { file, title, contentHash, pages: read.pages } };
 }
 
-async function readPdf(bytes: Buffer): Promise<{ pages: PaperPage[]; title: string | undefined } | { problem: string }> {
+async function readPdf(
+  bytes: Buffer,
+): Promise<{ pages: PaperPage[]; title: string | undefined } | { problem: string }> {
   const { extractText, getDocumentProxy, getMeta } = await import('unpdf');
   let document: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
@@ -46,9 +50,14 @@ async function readPdf(bytes: Buffer): Promise<{ pages: PaperPage[]; title: stri
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     if (name === 'PasswordException') {
-      return { problem: 'the PDF is encrypted (password-protected); save a decrypted copy (e.g. `qpdf --decrypt in.pdf out.pdf`) and ingest that' };
+      return {
+        problem:
+          'the PDF is encrypted (password-protected); save a decrypted copy (e.g. `qpdf --decrypt in.pdf out.pdf`) and ingest that',
+      };
     }
-    return { problem: `the PDF cannot be read (corrupt or truncated): ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      problem: `the PDF cannot be read (corrupt or truncated): ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   try {
     const { text } = await extractText(document, { mergePages: false });
@@ -69,14 +78,21 @@ async function readPdf(bytes: Buffer): Promise<{ pages: PaperPage[]; title: stri
 }
 
 function readText(bytes: Buffer): { pages: PaperPage[]; title: string | undefined } | { problem: string } {
-  if (bytes.includes(0)) return { problem: 'the file is binary, not text; papers are read from PDF, text or Markdown files' };
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (bytes.includes(0))
+    return { problem: 'the file is binary, not text; papers are read from PDF, text or Markdown files' };
+  const text = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n');
   const heading = /^#{1,2}[ \t]+(.+?)[ \t#]*$/m.exec(text)?.[1];
   return { pages: text.split('\f').map((pageText, index) => ({ number: index + 1, text: pageText })), title: heading };
 }
 
 function titleFromPages(pages: readonly PaperPage[]): string | undefined {
   const first = pages.find((page) => page.text.trim().length > 0)?.text ?? '';
-  const line = first.split('\n').map((entry) => entry.trim()).find((entry) => entry.length > 0);
+  const line = first
+    .split('\n')
+    .map((entry) => entry.trim())
+    .find((entry) => entry.length > 0);
   return line !== undefined && line.length <= 150 ? line : undefined;
 }

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropicServer, type FakeAnthropicReply, type FakeAnthropicServer } from '../test-support/fake-anthropic-server.js';
+import {
+  startFakeAnthropicServer,
+  type FakeAnthropicReply,
+  type FakeAnthropicServer,
+} from '../test-support/fake-anthropic-server.js';
 import { callFailure } from '../test-support/call-failure.js';
 import { runModelCases } from '../test-support/model-cases.js';
 import { createAnthropic, type AnthropicOptions } from './anthropic.js';
@@ -10,7 +14,10 @@ const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
 for (const stream of [false, true]) {
   runModelCases(`anthropic${stream ? ', streamed' : ''}`, async (texts) => {
     const server = await startFakeAnthropicServer(texts.map((text) => ({ text })));
-    return { model: createAnthropic({ baseURL: server.url, apiKey: secret, modelId: 'claude-sonnet-4-5', stream }), close: server.close };
+    return {
+      model: createAnthropic({ baseURL: server.url, apiKey: secret, modelId: 'claude-sonnet-4-5', stream }),
+      close: server.close,
+    };
   });
 }
 
@@ -27,10 +34,20 @@ describe('createAnthropic over the real SDK', () => {
   }
 
   it('sends system, messages, max_tokens and a temperature clamped to 1, and maps the message', async () => {
-    const model = await modelFor([{ text: 'an answer', stopReason: 'max_tokens', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 50 } }], {
-      defaultTemperature: 1.4,
-      defaultMaxTokens: 2048,
-    });
+    const model = await modelFor(
+      [
+        {
+          text: 'an answer',
+          stopReason: 'max_tokens',
+          model: 'claude-sonnet-4-5-20250929',
+          usage: { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 50 },
+        },
+      ],
+      {
+        defaultTemperature: 1.4,
+        defaultMaxTokens: 2048,
+      },
+    );
     const result = await model.generate({ system: 'You are a researcher.', ...ask, stop: ['END'] });
     expect(server?.requests[0]?.path).toBe('/v1/messages');
     expect(server?.requests[0]?.body).toEqual({
@@ -59,7 +76,11 @@ describe('createAnthropic over the real SDK', () => {
   });
 
   it('marks 429 retryable with Retry-After, 500 and 529 retryable, quoting Anthropic', async () => {
-    const model = await modelFor([{ status: 429, retryAfter: 3, message: 'Number of requests has exceeded your rate limit' }, { status: 500 }, { status: 529, message: 'Overloaded' }]);
+    const model = await modelFor([
+      { status: 429, retryAfter: 3, message: 'Number of requests has exceeded your rate limit' },
+      { status: 500 },
+      { status: 529, message: 'Overloaded' },
+    ]);
     const limited = await callFailure(model.generate(ask));
     expect([limited.statusCode, limited.isRetryable, limited.retryAfterMs]).toEqual([429, true, 3000]);
     expect(limited.message).toContain('rate_limit_error: Number of requests has exceeded your rate limit');
@@ -70,7 +91,10 @@ describe('createAnthropic over the real SDK', () => {
   });
 
   it('stops on 401 and on an unknown model (404) with the message, never the key', async () => {
-    const model = await modelFor([{ status: 401, message: `invalid x-api-key ${secret}` }, { status: 404, message: 'model: claude-nope' }]);
+    const model = await modelFor([
+      { status: 401, message: `invalid x-api-key ${secret}` },
+      { status: 404, message: 'model: claude-nope' },
+    ]);
     const unauthorised = await callFailure(model.generate(ask));
     expect([unauthorised.statusCode, unauthorised.isRetryable]).toEqual([401, false]);
     expect(unauthorised.message).toContain('authentication_error');
@@ -95,7 +119,13 @@ describe('createAnthropic over the real SDK', () => {
   });
 
   it('abandons a stream that stops halfway, and one cut before message_stop', async () => {
-    const model = await modelFor([{ text: 'never finishes', stallAfter: 4 }, { text: 'cut short here', cutAfter: 4 }], { stream: true, idleTimeoutMs: 200 });
+    const model = await modelFor(
+      [
+        { text: 'never finishes', stallAfter: 4 },
+        { text: 'cut short here', cutAfter: 4 },
+      ],
+      { stream: true, idleTimeoutMs: 200 },
+    );
     const stalled = await callFailure(model.generate(ask));
     expect([stalled.reason, stalled.isRetryable]).toEqual(['timeout', true]);
     expect(stalled.message).toMatch(/stopped sending after [1-9]\d* events/);

@@ -1,6 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { llmProviderSpecs } from '../../config/index.js';
-import type { Message, MessageCreateParamsNonStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
+import type {
+  Message,
+  MessageCreateParamsNonStreaming,
+  RawMessageStreamEvent,
+} from '@anthropic-ai/sdk/resources/messages/messages';
 import { LlmCallError } from '../errors.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
 import { toAnthropicCallError } from './anthropic-errors.js';
@@ -52,11 +56,21 @@ interface AnthropicUsageLike {
 }
 
 /** Anthropic's `input_tokens` leaves out cache reads and writes; ours counts every input token. */
-function toUsage(usage: AnthropicUsageLike | undefined, outputTokens: number | null | undefined): GenerateResult['usage'] {
+function toUsage(
+  usage: AnthropicUsageLike | undefined,
+  outputTokens: number | null | undefined,
+): GenerateResult['usage'] {
   if (!usage) return { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: outputTokens ?? undefined };
   const cached = usage.cache_read_input_tokens ?? 0;
-  const input = usage.input_tokens === null || usage.input_tokens === undefined ? undefined : usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
-  return { inputTokens: input, cachedInputTokens: usage.cache_read_input_tokens ?? undefined, outputTokens: outputTokens ?? undefined };
+  const input =
+    usage.input_tokens === null || usage.input_tokens === undefined
+      ? undefined
+      : usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
+  return {
+    inputTokens: input,
+    cachedInputTokens: usage.cache_read_input_tokens ?? undefined,
+    outputTokens: outputTokens ?? undefined,
+  };
 }
 
 function buildParams(options: GenerateOptions, settings: AnthropicOptions): MessageCreateParamsNonStreaming {
@@ -149,7 +163,13 @@ async function generateStreamed(
     finishReason: { unified: mapStopReason(stopReason), raw: stopReason ?? undefined },
     usage: toUsage(start?.usage, outputTokens ?? start?.usage?.output_tokens),
     response: { id: start?.id, modelId: start?.model },
-    raw: { streamed: true, id: start?.id ?? null, model: start?.model ?? null, events, stop_reason: stopReason ?? null },
+    raw: {
+      streamed: true,
+      id: start?.id ?? null,
+      model: start?.model ?? null,
+      events,
+      stop_reason: stopReason ?? null,
+    },
   };
 }
 
@@ -173,7 +193,12 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
     openTelemetry: false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const context: ErrorContext = { provider, modelId: options.modelId, baseURL: displayURL(baseURL), apiKey: options.apiKey };
+  const context: ErrorContext = {
+    provider,
+    modelId: options.modelId,
+    baseURL: displayURL(baseURL),
+    apiKey: options.apiKey,
+  };
   return {
     provider,
     modelId: options.modelId,
@@ -181,10 +206,14 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
     async generate(generateOptions) {
       generateOptions.abortSignal?.throwIfAborted();
       const params = buildParams(generateOptions, options);
-      if (options.stream) return generateStreamed(client, params, context, options.idleTimeoutMs ?? 120_000, generateOptions.abortSignal);
+      if (options.stream)
+        return generateStreamed(client, params, context, options.idleTimeoutMs ?? 120_000, generateOptions.abortSignal);
       let message: Message;
       try {
-        message = await client.messages.create(params, generateOptions.abortSignal ? { signal: generateOptions.abortSignal } : {});
+        message = await client.messages.create(
+          params,
+          generateOptions.abortSignal ? { signal: generateOptions.abortSignal } : {},
+        );
       } catch (error) {
         generateOptions.abortSignal?.throwIfAborted();
         throw toAnthropicCallError(error, context) ?? error;

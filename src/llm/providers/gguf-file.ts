@@ -18,7 +18,10 @@ export function checkGgufFile(path: string, key: string): void {
     });
   }
   if (!statSync(path).isFile()) {
-    throw new AsiEvolveError('CONFIG_INVALID', `${path} is not a file (${key} must name a .gguf model file)`, { file: path, key });
+    throw new AsiEvolveError('CONFIG_INVALID', `${path} is not a file (${key} must name a .gguf model file)`, {
+      file: path,
+      key,
+    });
   }
   const header = Buffer.alloc(4);
   const descriptor = openSync(path, 'r');
@@ -29,10 +32,14 @@ export function checkGgufFile(path: string, key: string): void {
     closeSync(descriptor);
   }
   if (read < 4 || header.toString('latin1') !== GGUF_MAGIC) {
-    throw new AsiEvolveError('CONFIG_INVALID', `${path} is not a GGUF model file (it does not start with "GGUF") (${key})`, {
-      file: path,
-      key,
-      hint: 'node-llama-cpp loads GGUF files only; convert the model or download its .gguf release.',
-    });
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `${path} is not a GGUF model file (it does not start with "GGUF") (${key})`,
+      {
+        file: path,
+        key,
+        hint: 'node-llama-cpp loads GGUF files only; convert the model or download its .gguf release.',
+      },
+    );
   }
 }

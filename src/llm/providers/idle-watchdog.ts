@@ -21,7 +21,11 @@ export interface IdleWatchdog {
  * const watchdog = watchIdle({ idleMs: 60_000, signal: options.abortSignal, onIdle: () => new Error('idle') });
  * try { for await (const chunk of stream) { watchdog.touch(); ... } } finally { watchdog.stop(); }
  */
-export function watchIdle(options: { idleMs: number; signal: AbortSignal | undefined; onIdle: () => Error }): IdleWatchdog {
+export function watchIdle(options: {
+  idleMs: number;
+  signal: AbortSignal | undefined;
+  onIdle: () => Error;
+}): IdleWatchdog {
   const controller = new AbortController();
   let idleError: Error | undefined;
   let timer: NodeJS.Timeout | undefined;

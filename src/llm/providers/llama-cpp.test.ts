@@ -81,7 +81,9 @@ runModelCases('llama-cpp (fake node-llama-cpp module)', async (texts) => {
 
 describe('createLlamaCpp', () => {
   it('refuses a missing model file at creation, naming the file and key', () => {
-    const error = thrownAsiError(() => createLlamaCpp({ modelPath: join(dir, 'absent.gguf'), key: 'models.local.model_path' }));
+    const error = thrownAsiError(() =>
+      createLlamaCpp({ modelPath: join(dir, 'absent.gguf'), key: 'models.local.model_path' }),
+    );
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('absent.gguf');
     expect(error.message).toContain('does not exist');
@@ -102,14 +104,26 @@ describe('createLlamaCpp', () => {
     expect((error as AsiEvolveError).code).toBe('CONFIG_INVALID');
     expect((error as AsiEvolveError).message).toContain('npm i node-llama-cpp@3.21.1');
     // The call path gives the same clear error, not a provider failure.
-    await expect(model.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/npm i node-llama-cpp@3\.21\.1/);
+    await expect(model.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(
+      /npm i node-llama-cpp@3\.21\.1/,
+    );
   });
 
   it('loads once, maps the conversation to chat history, counts tokens with the model and frees everything', async () => {
     const fake = fakeLlama(['first reply', 'second reply with five words']);
-    const model = createLlamaCpp({ modelPath, contextWindow: 4096, defaultMaxTokens: 100, defaultTemperature: 0.3, importModule: async () => fake.module });
+    const model = createLlamaCpp({
+      modelPath,
+      contextWindow: 4096,
+      defaultMaxTokens: 100,
+      defaultTemperature: 0.3,
+      importModule: async () => fake.module,
+    });
     await model.load();
-    const first = await model.generate({ system: 'Be brief.', messages: [{ role: 'user', content: 'one two three' }], stop: ['END'] });
+    const first = await model.generate({
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'one two three' }],
+      stop: ['END'],
+    });
     const second = await model.generate({
       messages: [
         { role: 'user', content: 'a b' },
@@ -121,7 +135,11 @@ describe('createLlamaCpp', () => {
     expect(fake.loads).toEqual([modelPath]);
     expect(first.text).toBe('first reply');
     expect(first.usage).toEqual({ inputTokens: 5, cachedInputTokens: 0, outputTokens: 2 });
-    expect(fake.prompts[0]).toMatchObject({ text: 'one two three', history: [{ type: 'system', text: 'Be brief.' }], options: { maxTokens: 100, temperature: 0.3, customStopTriggers: ['END'] } });
+    expect(fake.prompts[0]).toMatchObject({
+      text: 'one two three',
+      history: [{ type: 'system', text: 'Be brief.' }],
+      options: { maxTokens: 100, temperature: 0.3, customStopTriggers: ['END'] },
+    });
     expect(fake.prompts[1]?.history).toEqual([
       { type: 'user', text: 'a b' },
       { type: 'model', response: ['c'] },
@@ -135,7 +153,9 @@ describe('createLlamaCpp', () => {
   it('turns a failed generation into a retryable call error (the round fails, not the run)', async () => {
     const fake = fakeLlama(['THROW', 'fine']);
     const model = createLlamaCpp({ modelPath, importModule: async () => fake.module });
-    const error = await model.generate({ messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    const error = await model
+      .generate({ messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught);
     expect(LlmCallError.isInstance(error)).toBe(true);
     expect((error as LlmCallError).isRetryable).toBe(true);
     expect((error as LlmCallError).message).toContain('longer than the context size');
@@ -146,7 +166,9 @@ describe('createLlamaCpp', () => {
   it('runs concurrent calls one at a time on its single sequence', async () => {
     const fake = fakeLlama(['a', 'b', 'c']);
     const model = createLlamaCpp({ modelPath, importModule: async () => fake.module });
-    const texts = await Promise.all(['1', '2', '3'].map((content) => model.generate({ messages: [{ role: 'user', content }] })));
+    const texts = await Promise.all(
+      ['1', '2', '3'].map((content) => model.generate({ messages: [{ role: 'user', content }] })),
+    );
     expect(texts.map((result) => result.text)).toEqual(['a', 'b', 'c']);
     expect(fake.prompts.map((prompt) => prompt.text)).toEqual(['1', '2', '3']);
   });

@@ -20,19 +20,31 @@ interface LlamaContextHandle {
 interface LlamaSequenceHandle {
   dispose(): void;
 }
-type ChatHistoryItem = { type: 'system'; text: string } | { type: 'user'; text: string } | { type: 'model'; response: string[] };
+type ChatHistoryItem =
+  { type: 'system'; text: string } | { type: 'user'; text: string } | { type: 'model'; response: string[] };
 interface LlamaChatSessionHandle {
   setChatHistory(history: ChatHistoryItem[]): void;
   prompt(
     text: string,
-    options: { maxTokens?: number; temperature?: number; signal?: AbortSignal; customStopTriggers?: string[]; seed?: number },
+    options: {
+      maxTokens?: number;
+      temperature?: number;
+      signal?: AbortSignal;
+      customStopTriggers?: string[];
+      seed?: number;
+    },
   ): Promise<string>;
   dispose(): void;
 }
 /** What `import('node-llama-cpp')` provides, as far as this provider uses it. */
 export interface NodeLlamaCppModule {
-  getLlama(): Promise<{ loadModel(options: { modelPath: string; gpuLayers?: number | 'auto' }): Promise<LlamaModelHandle> }>;
-  LlamaChatSession: new (options: { contextSequence: LlamaSequenceHandle; systemPrompt?: string }) => LlamaChatSessionHandle;
+  getLlama(): Promise<{
+    loadModel(options: { modelPath: string; gpuLayers?: number | 'auto' }): Promise<LlamaModelHandle>;
+  }>;
+  LlamaChatSession: new (options: {
+    contextSequence: LlamaSequenceHandle;
+    systemPrompt?: string;
+  }) => LlamaChatSessionHandle;
 }
 
 export interface LlamaCppOptions {
@@ -86,7 +98,11 @@ function toHistory(system: string | undefined, messages: readonly ChatMessage[])
   const history: ChatHistoryItem[] = [];
   if (system) history.push({ type: 'system', text: system });
   for (const message of messages) {
-    history.push(message.role === 'user' ? { type: 'user', text: message.content } : { type: 'model', response: [message.content] });
+    history.push(
+      message.role === 'user'
+        ? { type: 'user', text: message.content }
+        : { type: 'model', response: [message.content] },
+    );
   }
   return history;
 }
@@ -105,7 +121,8 @@ export function createLlamaCpp(options: LlamaCppOptions): LlamaCppModel {
   const key = options.key ?? 'model_path';
   checkGgufFile(options.modelPath, key);
   const modelId = options.modelId ?? options.modelPath.slice(options.modelPath.lastIndexOf('/') + 1);
-  let loading: Promise<{ module: NodeLlamaCppModule; model: LlamaModelHandle; context: LlamaContextHandle }> | undefined;
+  let loading:
+    Promise<{ module: NodeLlamaCppModule; model: LlamaModelHandle; context: LlamaContextHandle }> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const load = (): NonNullable<typeof loading> => {
@@ -117,14 +134,21 @@ export function createLlamaCpp(options: LlamaCppOptions): LlamaCppModel {
         throw isModuleMissing(error) ? missingPackage(key, error) : error;
       }
       if (typeof module?.getLlama !== 'function' || typeof module.LlamaChatSession !== 'function') {
-        throw new AsiEvolveError('CONFIG_INVALID', `node-llama-cpp does not look like version 3 (no getLlama / LlamaChatSession)`, {
-          key,
-          hint: `Install the supported version: \`npm i node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\`.`,
-        });
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          `node-llama-cpp does not look like version 3 (no getLlama / LlamaChatSession)`,
+          {
+            key,
+            hint: `Install the supported version: \`npm i node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\`.`,
+          },
+        );
       }
       const llama = await module.getLlama();
       const model = await llama.loadModel({ modelPath: options.modelPath });
-      const context = await model.createContext({ sequences: 1, ...(options.contextWindow ? { contextSize: options.contextWindow } : {}) });
+      const context = await model.createContext({
+        sequences: 1,
+        ...(options.contextWindow ? { contextSize: options.contextWindow } : {}),
+      });
       return { module, model, context };
     })();
     // A failed load may be retried by the next call (e.g. after installing the package).
@@ -139,7 +163,12 @@ export function createLlamaCpp(options: LlamaCppOptions): LlamaCppModel {
     generateOptions.abortSignal?.throwIfAborted();
     const last = generateOptions.messages[generateOptions.messages.length - 1];
     if (!last || last.role !== 'user') {
-      throw new LlmCallError('llama-cpp: the last message must be the user\'s', { reason: 'other', isRetryable: false, provider: 'llama-cpp', modelId });
+      throw new LlmCallError("llama-cpp: the last message must be the user's", {
+        reason: 'other',
+        isRetryable: false,
+        provider: 'llama-cpp',
+        modelId,
+      });
     }
     const sequence = context.getSequence();
     const session = new module.LlamaChatSession({ contextSequence: sequence });
@@ -154,11 +183,14 @@ export function createLlamaCpp(options: LlamaCppOptions): LlamaCppModel {
         ...(generateOptions.stop?.length ? { customStopTriggers: generateOptions.stop } : {}),
         ...(generateOptions.seed !== undefined ? { seed: generateOptions.seed } : {}),
       });
-      const prompt = [generateOptions.system ?? '', ...generateOptions.messages.map((message) => message.content)].join('\n');
+      const prompt = [generateOptions.system ?? '', ...generateOptions.messages.map((message) => message.content)].join(
+        '\n',
+      );
       const outputTokens = model.tokenize(text).length;
       return {
         text,
-        finishReason: outputTokens >= maxTokens ? { unified: 'length', raw: 'maxTokens' } : { unified: 'stop', raw: 'stop' },
+        finishReason:
+          outputTokens >= maxTokens ? { unified: 'length', raw: 'maxTokens' } : { unified: 'stop', raw: 'stop' },
         usage: { inputTokens: model.tokenize(prompt).length, cachedInputTokens: 0, outputTokens },
         response: { id: undefined, modelId },
       };

@@ -9,7 +9,10 @@ const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
 
 runModelCases('openai-compatible', async (texts) => {
   const server = await startFakeOpenAIServer(texts.map((text) => ({ text })));
-  return { model: createOpenAICompatible({ baseURL: server.url, apiKey: secret, modelId: 'gpt-4o' }), close: server.close };
+  return {
+    model: createOpenAICompatible({ baseURL: server.url, apiKey: secret, modelId: 'gpt-4o' }),
+    close: server.close,
+  };
 });
 
 describe('createOpenAICompatible', () => {
@@ -126,7 +129,10 @@ describe('createOpenAICompatible', () => {
   it('keeps waiting under a time limit longer than the longest Node timer (not a 1 ms timeout)', async () => {
     const model = await modelFor([{ hang: true }], { timeoutMs: 99_999_999_000 });
     const controller = new AbortController();
-    const settled = model.generate({ ...ask, abortSignal: controller.signal }).then(() => 'answered', () => 'rejected');
+    const settled = model.generate({ ...ask, abortSignal: controller.signal }).then(
+      () => 'answered',
+      () => 'rejected',
+    );
     const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('pending'), 200))]);
     expect(outcome).toBe('pending');
     controller.abort();
@@ -146,15 +152,22 @@ describe('createOpenAICompatible', () => {
   it('keeps a key carried in the base URL (query or user info) out of error messages', async () => {
     await modelFor([{ status: 500, message: 'upstream down' }]);
     const url = new URL(server?.url ?? '');
-    const keyed = createOpenAICompatible({ baseURL: `${url.origin}${url.pathname}?key=QUERY-SECRET-42`, apiKey: secret, modelId: 'gpt-4o' });
+    const keyed = createOpenAICompatible({
+      baseURL: `${url.origin}${url.pathname}?key=QUERY-SECRET-42`,
+      apiKey: secret,
+      modelId: 'gpt-4o',
+    });
     const answered = await callFailure(keyed.generate(ask));
     expect(answered.statusCode).toBe(500);
     expect(answered.message).toContain(url.host);
     expect(answered.message).not.toContain('QUERY-SECRET-42');
     const withUser = `${url.protocol}//proxy-user:USERINFO-SECRET-7@${url.host}${url.pathname}`;
-    const refused = await callFailure(createOpenAICompatible({ baseURL: withUser, apiKey: secret, modelId: 'gpt-4o' }).generate(ask));
+    const refused = await callFailure(
+      createOpenAICompatible({ baseURL: withUser, apiKey: secret, modelId: 'gpt-4o' }).generate(ask),
+    );
     expect(refused.message).not.toContain('USERINFO-SECRET-7');
-    for (let cause: unknown = refused; cause instanceof Error; cause = cause.cause) expect(cause.message).not.toContain('USERINFO-SECRET-7');
+    for (let cause: unknown = refused; cause instanceof Error; cause = cause.cause)
+      expect(cause.message).not.toContain('USERINFO-SECRET-7');
   });
 
   it('rejects with the abort reason when the caller aborts mid-call', async () => {

@@ -8,7 +8,10 @@ const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
 
 runModelCases('openai-compatible, streamed', async (texts) => {
   const server = await startFakeOpenAIServer(texts.map((text) => ({ text })));
-  return { model: createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'gpt-4o', stream: true }), close: server.close };
+  return {
+    model: createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'gpt-4o', stream: true }),
+    close: server.close,
+  };
 });
 
 describe('createOpenAICompatible with stream: true', () => {
@@ -25,7 +28,15 @@ describe('createOpenAICompatible with stream: true', () => {
 
   it('joins the deltas and takes usage, finish reason and ids from the chunks', async () => {
     const text = 'def solve():\n    return 42  # a longer answer split into many chunks';
-    const model = await modelFor([{ text, finishReason: 'length', model: 'gpt-4o-2024-08-06', id: 'chatcmpl-s', usage: { prompt_tokens: 40, completion_tokens: 17, cached_tokens: 8 } }]);
+    const model = await modelFor([
+      {
+        text,
+        finishReason: 'length',
+        model: 'gpt-4o-2024-08-06',
+        id: 'chatcmpl-s',
+        usage: { prompt_tokens: 40, completion_tokens: 17, cached_tokens: 8 },
+      },
+    ]);
     const result = await model.generate(ask);
     expect(result.text).toBe(text);
     expect(result.finishReason).toEqual({ unified: 'length', raw: 'length' });
@@ -35,7 +46,9 @@ describe('createOpenAICompatible with stream: true', () => {
   });
 
   it('abandons a stream that stops halfway with a retryable timeout naming the chunks received', async () => {
-    const model = await modelFor([{ text: 'this answer never finishes arriving', stallAfter: 3 }], { idleTimeoutMs: 200 });
+    const model = await modelFor([{ text: 'this answer never finishes arriving', stallAfter: 3 }], {
+      idleTimeoutMs: 200,
+    });
     const error = await callFailure(model.generate(ask));
     expect([error.reason, error.isRetryable]).toEqual(['timeout', true]);
     expect(error.message).toContain('stopped sending after 3 chunks');
@@ -56,7 +69,10 @@ describe('createOpenAICompatible with stream: true', () => {
   });
 
   it('maps an HTTP error before the stream starts like a plain call', async () => {
-    const model = await modelFor([{ status: 429, retryAfter: 2, message: 'Rate limit reached' }, { status: 404, message: 'The model does not exist' }]);
+    const model = await modelFor([
+      { status: 429, retryAfter: 2, message: 'Rate limit reached' },
+      { status: 404, message: 'The model does not exist' },
+    ]);
     const limited = await callFailure(model.generate(ask));
     expect([limited.statusCode, limited.isRetryable, limited.retryAfterMs]).toEqual([429, true, 2000]);
     const missing = await callFailure(model.generate(ask));
@@ -84,7 +100,14 @@ describe('reasoning model parameters', () => {
 
   it('sends max_completion_tokens instead of max_tokens, and reasoning_effort', async () => {
     server = await startFakeOpenAIServer([{ text: 'a' }, { text: 'b' }]);
-    const model = createOpenAICompatible({ baseURL: server.url, apiKey: 'k', modelId: 'o4-mini', defaultMaxTokens: 512, maxCompletionTokens: 4000, reasoningEffort: 'low' });
+    const model = createOpenAICompatible({
+      baseURL: server.url,
+      apiKey: 'k',
+      modelId: 'o4-mini',
+      defaultMaxTokens: 512,
+      maxCompletionTokens: 4000,
+      reasoningEffort: 'low',
+    });
     await model.generate(ask);
     await model.generate({ ...ask, maxOutputTokens: 999 });
     expect(server.requests[0]?.body).toMatchObject({ max_completion_tokens: 4000, reasoning_effort: 'low' });

@@ -57,7 +57,14 @@ export async function generateStreamed(
   options: StreamCallOptions,
 ): Promise<GenerateResult> {
   const { context } = options;
-  const state: StreamState = { text: '', finishReason: undefined, usage: undefined, id: undefined, model: undefined, chunks: 0 };
+  const state: StreamState = {
+    text: '',
+    finishReason: undefined,
+    usage: undefined,
+    id: undefined,
+    model: undefined,
+    chunks: 0,
+  };
   const watchdog = watchIdle({
     idleMs: options.idleTimeoutMs,
     signal: options.abortSignal,
@@ -98,6 +105,12 @@ export async function generateStreamed(
       outputTokens: state.usage?.completion_tokens,
     },
     response: { id: state.id, modelId: state.model },
-    raw: { streamed: true, id: state.id ?? null, model: state.model ?? null, chunks: state.chunks, usage: state.usage ?? null },
+    raw: {
+      streamed: true,
+      id: state.id ?? null,
+      model: state.model ?? null,
+      chunks: state.chunks,
+      usage: state.usage ?? null,
+    },
   };
 }

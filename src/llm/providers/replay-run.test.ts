@@ -15,7 +15,13 @@ async function runExperiment(dir: string): Promise<{ summary: RunSummary; nodes:
   const store = openStore(experiment.databasePath);
   const parts = await buildRunParts({ config, experiment, store, env: {} });
   try {
-    const summary = await runLoop({ parts: parts.loop, store, steps: config.run.steps, workers: 1, seed: config.run.seed });
+    const summary = await runLoop({
+      parts: parts.loop,
+      store,
+      steps: config.run.steps,
+      workers: 1,
+      seed: config.run.seed,
+    });
     return { summary, nodes: store.listNodes(), calls: store.listLlmCalls().length };
   } finally {
     await parts.close();
@@ -50,7 +56,8 @@ describe('replay provider, whole run', () => {
 
   it('reproduces a recorded run node for node without any model', async () => {
     server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => agentReply));
-    const shared = 'pipeline:\n  researcher:\n    diff_based_evolution: false\n  sample_n: 2\nrun:\n  steps: 4\n  seed: 11\nevaluator:\n  timeout: 20\n';
+    const shared =
+      'pipeline:\n  researcher:\n    diff_based_evolution: false\n  sample_n: 2\nrun:\n  steps: 4\n  seed: 11\nevaluator:\n  timeout: 20\n';
     const recordedDir = join(root, 'recorded');
     writeTinyExperiment(recordedDir, `api:\n  model: gpt-4o-mini\n  base_url: ${server.url}\n${shared}`);
     const recorded = await runExperiment(recordedDir);
@@ -60,7 +67,10 @@ describe('replay provider, whole run', () => {
     const requestsRecorded = server.requests.length;
 
     const replayDir = join(root, 'replayed');
-    writeTinyExperiment(replayDir, `api:\n  provider: replay\n  model: gpt-4o-mini\n  transcript: ${recordedDir}\n${shared}`);
+    writeTinyExperiment(
+      replayDir,
+      `api:\n  provider: replay\n  model: gpt-4o-mini\n  transcript: ${recordedDir}\n${shared}`,
+    );
     const replayed = await runExperiment(replayDir);
     expect(replayed.summary.reason).toBe('done');
     expect(server.requests).toHaveLength(requestsRecorded);
@@ -71,11 +81,17 @@ describe('replay provider, whole run', () => {
   it('stops with a clear error when the replayed run asks something the recording never answered', async () => {
     server = await startFakeOpenAIServer(Array.from({ length: 40 }, () => agentReply));
     const recordedDir = join(root, 'recorded');
-    writeTinyExperiment(recordedDir, `api:\n  model: gpt-4o-mini\n  base_url: ${server.url}\npipeline:\n  researcher:\n    diff_based_evolution: false\nrun:\n  steps: 1\n`);
+    writeTinyExperiment(
+      recordedDir,
+      `api:\n  model: gpt-4o-mini\n  base_url: ${server.url}\npipeline:\n  researcher:\n    diff_based_evolution: false\nrun:\n  steps: 1\n`,
+    );
     await runExperiment(recordedDir);
     const replayDir = join(root, 'replayed');
     // A different task changes every prompt.
-    writeTinyExperiment(replayDir, `api:\n  provider: replay\n  transcript: ${recordedDir}\npipeline:\n  researcher:\n    diff_based_evolution: false\nrun:\n  steps: 1\n`);
+    writeTinyExperiment(
+      replayDir,
+      `api:\n  provider: replay\n  transcript: ${recordedDir}\npipeline:\n  researcher:\n    diff_based_evolution: false\nrun:\n  steps: 1\n`,
+    );
     writeFileSync(join(replayDir, 'input.md'), 'A different task.\n');
     await expect(runExperiment(replayDir)).rejects.toThrow(/replay: no unserved analyzer call of .* has this prompt/);
   });

@@ -5,7 +5,10 @@ import { openStore } from '../../store/index.js';
 import { stepOfFolderName, type LlmCallRecord } from '../../domain/index.js';
 
 /** One recorded attempt of an LLM call, as a replay serves it: the stored call without its bookkeeping. */
-export type RecordedCall = Pick<LlmCallRecord, 'role' | 'provider' | 'modelId' | 'request' | 'responseText' | 'usage' | 'error'>;
+export type RecordedCall = Pick<
+  LlmCallRecord,
+  'role' | 'provider' | 'modelId' | 'request' | 'responseText' | 'usage' | 'error'
+>;
 
 const databaseName = 'asi-evolve.db';
 
@@ -17,16 +20,29 @@ function readStepsFolder(stepsDir: string): RecordedCall[] {
   for (const step of steps) {
     const llmDir = join(stepsDir, step, 'llm');
     if (!existsSync(llmDir)) continue;
-    for (const file of readdirSync(llmDir).filter((name) => name.endsWith('.json')).sort()) {
+    for (const file of readdirSync(llmDir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()) {
       const path = join(llmDir, file);
       let record: Partial<RecordedCall>;
       try {
         record = JSON.parse(readFileSync(path, 'utf8')) as Partial<RecordedCall>;
       } catch (error) {
-        throw new AsiEvolveError('CONFIG_INVALID', `replay: ${path} is not a JSON transcript: ${(error as Error).message}`, { file: path, cause: error });
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          `replay: ${path} is not a JSON transcript: ${(error as Error).message}`,
+          { file: path, cause: error },
+        );
       }
-      if (typeof record.role !== 'string' || typeof record.responseText !== 'string' || typeof record.request !== 'object' || record.request === null) {
-        throw new AsiEvolveError('CONFIG_INVALID', `replay: ${path} lacks role, request or responseText`, { file: path });
+      if (
+        typeof record.role !== 'string' ||
+        typeof record.responseText !== 'string' ||
+        typeof record.request !== 'object' ||
+        record.request === null
+      ) {
+        throw new AsiEvolveError('CONFIG_INVALID', `replay: ${path} lacks role, request or responseText`, {
+          file: path,
+        });
       }
       calls.push({
         role: record.role,
@@ -83,5 +99,9 @@ export function readRecordedCalls(path: string, key: string): RecordedCall[] {
   if (existsSync(join(path, databaseName))) return readDatabase(join(path, databaseName));
   if (readdirSync(path).some((name) => stepOfFolderName(name) !== null)) return readStepsFolder(path);
   if (existsSync(join(path, 'steps'))) return readStepsFolder(join(path, 'steps'));
-  throw new AsiEvolveError('CONFIG_INVALID', `replay: ${path} holds no ${databaseName} and no step_N folders (${key})`, { file: path, key });
+  throw new AsiEvolveError(
+    'CONFIG_INVALID',
+    `replay: ${path} holds no ${databaseName} and no step_N folders (${key})`,
+    { file: path, key },
+  );
 }

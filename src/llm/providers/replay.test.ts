@@ -26,13 +26,22 @@ function recorded(role: string, prompt: string, responseText: string, error: str
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
 
 runModelCases('replay', async (texts) => ({
-  model: createReplayModel({ calls: texts.map((text) => recorded('researcher', 'any', text)), role: 'researcher', source: 'test', match: 'order' }),
+  model: createReplayModel({
+    calls: texts.map((text) => recorded('researcher', 'any', text)),
+    role: 'researcher',
+    source: 'test',
+    match: 'order',
+  }),
   close: async () => undefined,
 }));
 
 describe('createReplayModel', () => {
   it('serves the recorded answer to the same prompt, with its usage and model', async () => {
-    const model = createReplayModel({ calls: [recorded('researcher', 'A', 'answer A'), recorded('researcher', 'B', 'answer B')], role: 'researcher', source: 'run-1' });
+    const model = createReplayModel({
+      calls: [recorded('researcher', 'A', 'answer A'), recorded('researcher', 'B', 'answer B')],
+      role: 'researcher',
+      source: 'run-1',
+    });
     // Out of order is fine when matching by prompt.
     const second = await model.generate(ask('B'));
     const first = await model.generate(ask('A'));
@@ -43,7 +52,11 @@ describe('createReplayModel', () => {
   });
 
   it('refuses a prompt that differs from every recorded one, saying where it differs', async () => {
-    const model = createReplayModel({ calls: [recorded('analyzer', 'The score was 0.91 after 3.2 s', 'ok')], role: 'analyzer', source: 'run-1' });
+    const model = createReplayModel({
+      calls: [recorded('analyzer', 'The score was 0.91 after 3.2 s', 'ok')],
+      role: 'analyzer',
+      source: 'run-1',
+    });
     const error = await callFailure(model.generate(ask('The score was 0.91 after 3.5 s')));
     expect(error.isRetryable).toBe(false);
     expect(error.message).toContain('no unserved analyzer call of run-1 has this prompt');
@@ -52,13 +65,22 @@ describe('createReplayModel', () => {
   });
 
   it('in order mode serves answers in recorded order whatever the prompt', async () => {
-    const model = createReplayModel({ calls: [recorded('judge', 'X', '<score>70</score>'), recorded('judge', 'Y', '<score>80</score>')], role: 'judge', source: 'run-1', match: 'order' });
+    const model = createReplayModel({
+      calls: [recorded('judge', 'X', '<score>70</score>'), recorded('judge', 'Y', '<score>80</score>')],
+      role: 'judge',
+      source: 'run-1',
+      match: 'order',
+    });
     expect((await model.generate(ask('something else'))).text).toBe('<score>70</score>');
     expect((await model.generate(ask('X'))).text).toBe('<score>80</score>');
   });
 
   it('says so when every recorded call was served', async () => {
-    const model = createReplayModel({ calls: [recorded('researcher', 'A', 'only one')], role: 'researcher', source: 'run-1' });
+    const model = createReplayModel({
+      calls: [recorded('researcher', 'A', 'only one')],
+      role: 'researcher',
+      source: 'run-1',
+    });
     await model.generate(ask('A'));
     const error = await callFailure(model.generate(ask('A')));
     expect(error.message).toContain('all 1 recorded researcher calls of run-1 have been served');
@@ -66,10 +88,19 @@ describe('createReplayModel', () => {
   });
 
   it('replays a recorded failure as a retryable error, so a retry wrapper replays the retry too', async () => {
-    const calls = [recorded('researcher', 'A', '', 'gave no answer within 300000 ms'), recorded('researcher', 'A', 'second attempt')];
-    const model = withRetry(createReplayModel({ calls, role: 'researcher', source: 'run-1' }), { maxRetries: 1, baseDelayMs: 0 });
+    const calls = [
+      recorded('researcher', 'A', '', 'gave no answer within 300000 ms'),
+      recorded('researcher', 'A', 'second attempt'),
+    ];
+    const model = withRetry(createReplayModel({ calls, role: 'researcher', source: 'run-1' }), {
+      maxRetries: 1,
+      baseDelayMs: 0,
+    });
     expect((await model.generate(ask('A'))).text).toBe('second attempt');
-    const exhausted = withRetry(createReplayModel({ calls: calls.slice(0, 1), role: 'researcher', source: 'run-1' }), { maxRetries: 0, baseDelayMs: 0 });
+    const exhausted = withRetry(createReplayModel({ calls: calls.slice(0, 1), role: 'researcher', source: 'run-1' }), {
+      maxRetries: 0,
+      baseDelayMs: 0,
+    });
     const error = await exhausted.generate(ask('A')).catch((caught: unknown) => caught);
     expect(LlmRetriesExhaustedError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('gave no answer within 300000 ms');
@@ -127,7 +158,9 @@ describe('readRecordedCalls', () => {
   });
 
   it('names the key for a path that does not exist or holds no run', () => {
-    expect(() => readRecordedCalls(join(dir, 'nothing'), 'api.transcript')).toThrow(/does not exist \(api\.transcript\)/);
+    expect(() => readRecordedCalls(join(dir, 'nothing'), 'api.transcript')).toThrow(
+      /does not exist \(api\.transcript\)/,
+    );
     expect(() => readRecordedCalls(dir, 'api.transcript')).toThrow(/no asi-evolve\.db and no step_N folders/);
   });
 });

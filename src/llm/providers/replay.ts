@@ -28,7 +28,9 @@ function promptOf(request: RecordedCall['request']): Prompt {
   const system = typeof request['system'] === 'string' ? request['system'] : '';
   const messages = Array.isArray(request['messages'])
     ? request['messages'].map((message) => {
-        const entry = (typeof message === 'object' && message !== null && !Array.isArray(message) ? message : {}) as Record<string, unknown>;
+        const entry = (
+          typeof message === 'object' && message !== null && !Array.isArray(message) ? message : {}
+        ) as Record<string, unknown>;
         return { role: String(entry['role'] ?? ''), content: String(entry['content'] ?? '') };
       })
     : [];
@@ -36,7 +38,10 @@ function promptOf(request: RecordedCall['request']): Prompt {
 }
 
 function promptText(prompt: Prompt): string {
-  return [`[system]\n${prompt.system}`, ...prompt.messages.map((message) => `[${message.role}]\n${message.content}`)].join('\n');
+  return [
+    `[system]\n${prompt.system}`,
+    ...prompt.messages.map((message) => `[${message.role}]\n${message.content}`),
+  ].join('\n');
 }
 
 /** Where two texts first differ, with a little of each around it. */
@@ -81,7 +86,10 @@ export function createReplayModel(options: ReplayOptions): LanguageModel {
       );
     }
     if (match === 'order') return firstUnserved;
-    const now = promptText({ system: generateOptions.system ?? '', messages: generateOptions.messages.map((message) => ({ ...message })) });
+    const now = promptText({
+      system: generateOptions.system ?? '',
+      messages: generateOptions.messages.map((message) => ({ ...message })),
+    });
     for (let index = firstUnserved; index < calls.length; index++) {
       if (!served[index] && prompts[index] === now) return index;
     }
@@ -106,7 +114,12 @@ export function createReplayModel(options: ReplayOptions): LanguageModel {
       served[index] = true;
       servedCount++;
       if (call.error !== null) {
-        throw new LlmCallError(`replay of a recorded failure: ${call.error}`, { reason: 'other', isRetryable: true, provider: 'replay', modelId });
+        throw new LlmCallError(`replay of a recorded failure: ${call.error}`, {
+          reason: 'other',
+          isRetryable: true,
+          provider: 'replay',
+          modelId,
+        });
       }
       return {
         text: call.responseText,

@@ -65,5 +65,8 @@ export function agentReply(body: unknown, index: number): FakeReply {
       text = `<name>value ${value}</name>\n<motivation>${motivationFor(index)}</motivation>\n<code>\nx = ${value}\n</code>`;
     }
   }
-  return { text, usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(text.length / 4) } };
+  return {
+    text,
+    usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(text.length / 4) },
+  };
 }

@@ -44,7 +44,12 @@ const errorTypes: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-function sendMessage(response: ServerResponse, reply: Extract<FakeAnthropicReply, { text: string }>, body: unknown, index: number): void {
+function sendMessage(
+  response: ServerResponse,
+  reply: Extract<FakeAnthropicReply, { text: string }>,
+  body: unknown,
+  index: number,
+): void {
   const requested = (body as { model?: unknown } | null)?.model;
   const model = reply.model ?? (typeof requested === 'string' ? requested : 'claude-fake');
   const id = `msg_fake_${index + 1}`;
@@ -64,10 +69,20 @@ function sendMessage(response: ServerResponse, reply: Extract<FakeAnthropicReply
     });
     return;
   }
-  const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const event = (type: string, data: Record<string, unknown>): string =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const frames = [
     event('message_start', {
-      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...fullUsage, output_tokens: 1 } },
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...fullUsage, output_tokens: 1 },
+      },
     }),
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     event('ping', {}),
@@ -81,7 +96,10 @@ function sendMessage(response: ServerResponse, reply: Extract<FakeAnthropicReply
   }
   frames.push(
     event('content_block_stop', { index: 0 }),
-    event('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }),
+    event('message_delta', {
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
     event('message_stop', {}),
   );
   writeFrames(response, frames, reply.stallAfter);
@@ -101,7 +119,10 @@ export async function startFakeAnthropicServer(script: FakeAnthropicReply[]): Pr
     let reply = script[index];
     while (typeof reply === 'function') reply = reply(request.body, index);
     if (reply === undefined) {
-      sendJson(response, 500, { type: 'error', error: { type: 'api_error', message: `fake server: request ${index + 1} has no reply` } });
+      sendJson(response, 500, {
+        type: 'error',
+        error: { type: 'api_error', message: `fake server: request ${index + 1} has no reply` },
+      });
     } else if ('hang' in reply) {
       // Never answer.
     } else if ('malformed' in reply) {
@@ -113,7 +134,12 @@ export async function startFakeAnthropicServer(script: FakeAnthropicReply[]): Pr
       const headers: Record<string, string> = {};
       if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
       const type = reply.type ?? errorTypes[reply.status] ?? 'api_error';
-      sendJson(response, reply.status, { type: 'error', error: { type, message: reply.message ?? `fake server: status ${reply.status}` } }, headers);
+      sendJson(
+        response,
+        reply.status,
+        { type: 'error', error: { type, message: reply.message ?? `fake server: status ${reply.status}` } },
+        headers,
+      );
     }
   });
   return { url: server.origin, requests: server.requests, close: server.close };

@@ -4,7 +4,9 @@ import { startFakeOpenAIServer } from './fake-openai-server.js';
 
 describe('startFakeOpenAIServer', () => {
   it('streams SSE chunks with usage in the last one through the real SDK', async () => {
-    const server = await startFakeOpenAIServer([{ text: 'a streamed answer', usage: { prompt_tokens: 7, completion_tokens: 4 } }]);
+    const server = await startFakeOpenAIServer([
+      { text: 'a streamed answer', usage: { prompt_tokens: 7, completion_tokens: 4 } },
+    ]);
     try {
       const client = new OpenAI({ baseURL: server.url, apiKey: 'k', maxRetries: 0 });
       const stream = await client.chat.completions.create({
@@ -31,7 +33,9 @@ describe('startFakeOpenAIServer', () => {
   });
 
   it('answers from functions of the body, then 500 when the script runs out', async () => {
-    const server = await startFakeOpenAIServer([(body, index) => ({ text: `${(body as { model: string }).model} #${index}` })]);
+    const server = await startFakeOpenAIServer([
+      (body, index) => ({ text: `${(body as { model: string }).model} #${index}` }),
+    ]);
     try {
       const post = () =>
         fetch(`${server.url}/chat/completions`, {

@@ -47,7 +47,12 @@ function usageJson(usage: FakeUsage): Record<string, unknown> {
   };
 }
 
-function sendText(response: ServerResponse, reply: Extract<FakeReply, { text: string }>, body: unknown, index: number): void {
+function sendText(
+  response: ServerResponse,
+  reply: Extract<FakeReply, { text: string }>,
+  body: unknown,
+  index: number,
+): void {
   const requested = (body as { model?: unknown } | null)?.model;
   const model = reply.model ?? (typeof requested === 'string' ? requested : 'fake-model');
   const id = reply.id ?? `chatcmpl-fake-${index + 1}`;
@@ -65,7 +70,11 @@ function sendText(response: ServerResponse, reply: Extract<FakeReply, { text: st
       writeFrames(response, frames.slice(0, reply.cutAfter), undefined);
       return;
     }
-    frames.push(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]), chunk([], { usage }), 'data: [DONE]\n\n');
+    frames.push(
+      chunk([{ index: 0, delta: {}, finish_reason: finishReason }]),
+      chunk([], { usage }),
+      'data: [DONE]\n\n',
+    );
     writeFrames(response, frames, reply.stallAfter);
     return;
   }
@@ -95,7 +104,10 @@ export async function startFakeOpenAIServer(script: FakeReply[]): Promise<FakeOp
     while (typeof reply === 'function') reply = reply(body, index);
     if (reply === undefined) {
       sendJson(response, 500, {
-        error: { message: `fake server: the script has ${script.length} replies; request ${index + 1} has none`, type: 'server_error' },
+        error: {
+          message: `fake server: the script has ${script.length} replies; request ${index + 1} has none`,
+          type: 'server_error',
+        },
       });
     } else if ('hang' in reply) {
       // Never answer; close() destroys the socket.

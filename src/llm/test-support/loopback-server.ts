@@ -21,7 +21,12 @@ export interface LoopbackServer {
 export type LoopbackHandler = (request: FakeRequest, response: ServerResponse, index: number) => void;
 
 /** Writes a JSON answer. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -45,7 +50,12 @@ export async function startLoopbackServer(handle: LoopbackHandler): Promise<Loop
         // Keep the raw text.
       }
       const index = requests.length;
-      const recorded: FakeRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body };
+      const recorded: FakeRequest = {
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body,
+      };
       requests.push(recorded);
       handle(recorded, response, index);
     });

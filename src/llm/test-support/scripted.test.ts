@@ -24,7 +24,10 @@ describe('createScriptedModel', () => {
 
   it('estimates usage at four characters per token', async () => {
     const model = createScriptedModel(['x'.repeat(40)], { modelId: 'gpt-4o', provider: 'test' });
-    const result = await model.generate({ system: 'y'.repeat(19), messages: [{ role: 'user', content: 'z'.repeat(20) }] });
+    const result = await model.generate({
+      system: 'y'.repeat(19),
+      messages: [{ role: 'user', content: 'z'.repeat(20) }],
+    });
     // 19 + newline + 20 = 40 characters of prompt.
     expect(result.usage).toEqual({ inputTokens: 10, cachedInputTokens: 0, outputTokens: 10 });
     expect(result.response.modelId).toBe('gpt-4o');

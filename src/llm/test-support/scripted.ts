@@ -44,7 +44,9 @@ export function createScriptedModel(responses: ScriptedResponse[], options: Scri
       }
       if (response instanceof Error) throw response;
       const text = typeof response === 'function' ? response(generateOptions, callIndex) : response;
-      const prompt = [generateOptions.system ?? '', ...generateOptions.messages.map((message) => message.content)].join('\n');
+      const prompt = [generateOptions.system ?? '', ...generateOptions.messages.map((message) => message.content)].join(
+        '\n',
+      );
       return {
         text,
         finishReason: { unified: 'stop', raw: 'stop' },

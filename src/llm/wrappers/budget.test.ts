@@ -15,7 +15,12 @@ function usageModel(modelId: string, usage: GenerateResult['usage']): LanguageMo
     calls: 0,
     async generate(_options: GenerateOptions): Promise<GenerateResult> {
       model.calls++;
-      return { text: 'ok', finishReason: { unified: 'stop', raw: 'stop' }, usage, response: { id: undefined, modelId } };
+      return {
+        text: 'ok',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage,
+        response: { id: undefined, modelId },
+      };
     },
   };
   return model;
@@ -27,7 +32,9 @@ describe('BudgetTracker', () => {
     const first = await tracker.reserve({ usd: 0, tokens: 500 }, 'researcher on m');
     // 300 spent + 500 in flight + 500 could cross 1000: the second call waits for the first.
     let second: Reservation | undefined;
-    const waiting = tracker.reserve({ usd: 0, tokens: 500 }, 'analyzer on m').then((reservation) => (second = reservation));
+    const waiting = tracker
+      .reserve({ usd: 0, tokens: 500 }, 'analyzer on m')
+      .then((reservation) => (second = reservation));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(second).toBeUndefined();
     first.settle({ usd: 0, tokens: 100 });
@@ -47,7 +54,9 @@ describe('BudgetTracker', () => {
 
   it('names the limit, the spend and the refused call in its message, with a hint to resume', async () => {
     const tracker = new BudgetTracker({ usd: 0.05 }, { usd: 0.049, tokens: 0 });
-    const caught = await tracker.reserve({ usd: 0.002, tokens: 10 }, 'researcher on gpt-4o').catch((error: unknown) => error);
+    const caught = await tracker
+      .reserve({ usd: 0.002, tokens: 10 }, 'researcher on gpt-4o')
+      .catch((error: unknown) => error);
     expect(BudgetReachedError.isInstance(caught)).toBe(true);
     const error = caught as BudgetReachedError;
     expect(error.code).toBe('BUDGET_REACHED');
@@ -59,7 +68,9 @@ describe('BudgetTracker', () => {
 
   it('checks its limits on entry, and describes itself', () => {
     expect(() => new BudgetTracker({ usd: 0 })).toThrow(/Expected `usd`/);
-    expect(new BudgetTracker({ usd: 5 }, { usd: 0.5, tokens: 1200 }).describe()).toBe('$0.50 of $5.00, 1,200 tokens (no limit)');
+    expect(new BudgetTracker({ usd: 5 }, { usd: 0.5, tokens: 1200 }).describe()).toBe(
+      '$0.50 of $5.00, 1,200 tokens (no limit)',
+    );
   });
 });
 
@@ -89,14 +100,21 @@ describe('withBudget', () => {
 
   it("uses the call's own maxOutputTokens, counts tokens, and releases a failed call's reservation", async () => {
     const tracker = new BudgetTracker({ tokens: 1000 });
-    const failing = withBudget(createScriptedModel([new Error('boom')]), { tracker, role: 'analyzer', maxOutputTokens: 100_000 });
-    await expect(failing.generate({ ...prompt(400), maxOutputTokens: 100 })).rejects.toThrow('boom');
-    expect(tracker.spent.tokens).toBe(0);
-    const model = withBudget(usageModel('unpriced-model', { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 50 }), {
+    const failing = withBudget(createScriptedModel([new Error('boom')]), {
       tracker,
       role: 'analyzer',
-      maxOutputTokens: 100,
+      maxOutputTokens: 100_000,
     });
+    await expect(failing.generate({ ...prompt(400), maxOutputTokens: 100 })).rejects.toThrow('boom');
+    expect(tracker.spent.tokens).toBe(0);
+    const model = withBudget(
+      usageModel('unpriced-model', { inputTokens: undefined, cachedInputTokens: undefined, outputTokens: 50 }),
+      {
+        tracker,
+        role: 'analyzer',
+        maxOutputTokens: 100,
+      },
+    );
     await model.generate(prompt(400));
     // Unknown input is counted at the estimate (104), never as zero.
     expect(tracker.spent).toEqual({ usd: 0, tokens: 154 });

@@ -46,7 +46,8 @@ export class BudgetTracker {
   constructor(limits: BudgetLimits, initial: Spend = { usd: 0, tokens: 0 }) {
     for (const kind of ['usd', 'tokens'] as const) {
       const value = limits[kind];
-      if (value !== undefined && !(value > 0)) throw new TypeError(`Expected \`${kind}\` to be a positive number, got ${value}`);
+      if (value !== undefined && !(value > 0))
+        throw new TypeError(`Expected \`${kind}\` to be a positive number, got ${value}`);
     }
     this.limits = { ...limits };
     this.#spent = { ...initial };
@@ -145,7 +146,12 @@ export interface BudgetOptions {
 }
 
 /** What a finished call cost; unknown counts fall back to the estimate (a bill is never lower for not being reported). */
-function actualSpend(modelId: string, result: GenerateResult, estimate: { promptTokens: number }, pricing: Pricing | undefined): Spend {
+function actualSpend(
+  modelId: string,
+  result: GenerateResult,
+  estimate: { promptTokens: number },
+  pricing: Pricing | undefined,
+): Spend {
   const usage = { ...result.usage, inputTokens: result.usage.inputTokens ?? estimate.promptTokens };
   const outputTokens = usage.outputTokens ?? 0;
   let cost = costOf(result.response.modelId ?? modelId, usage, pricing);
@@ -176,7 +182,10 @@ export function withBudget(model: LanguageModel, options: BudgetOptions): Langua
       const promptTokens = estimatePromptTokens(generateOptions);
       const outputTokens = generateOptions.maxOutputTokens ?? options.maxOutputTokens;
       const usage = { inputTokens: promptTokens, cachedInputTokens: 0, outputTokens };
-      const estimate = { usd: costOf(model.modelId, usage, options.pricing).costUsd, tokens: promptTokens + outputTokens };
+      const estimate = {
+        usd: costOf(model.modelId, usage, options.pricing).costUsd,
+        tokens: promptTokens + outputTokens,
+      };
       const reservation = await options.tracker.reserve(estimate, `${options.role} on ${model.modelId}`);
       let result: GenerateResult;
       try {

@@ -49,8 +49,14 @@ describe('withDeadline', () => {
     // Node fires a setTimeout above 2^31-1 ms at once: `api.timeout: 99999999` would fail every call.
     const inner = deafModel();
     const controller = new AbortController();
-    const call = withDeadline(inner, { timeoutMs: 99_999_999_000 }).generate({ ...ask, abortSignal: controller.signal });
-    const settled = call.then(() => 'answered', () => 'rejected');
+    const call = withDeadline(inner, { timeoutMs: 99_999_999_000 }).generate({
+      ...ask,
+      abortSignal: controller.signal,
+    });
+    const settled = call.then(
+      () => 'answered',
+      () => 'rejected',
+    );
     const outcome = await Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('pending'), 50))]);
     expect(outcome).toBe('pending');
     expect(inner.signals[0]?.aborted).toBe(false);

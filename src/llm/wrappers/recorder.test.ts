@@ -45,7 +45,11 @@ describe('withRecorder', () => {
     const records: LlmCallRecordDraft[] = [];
     const inner = createScriptedModel([retryable(), retryable(), 'third', 'next call'], { modelId: 'my-model' });
     const model = withRetry(
-      withRecorder(inner, { role: 'analyzer', onCall: (record) => records.push(record), pricing: { 'my-model': { input: 1, output: 1 } } }),
+      withRecorder(inner, {
+        role: 'analyzer',
+        onCall: (record) => records.push(record),
+        pricing: { 'my-model': { input: 1, output: 1 } },
+      }),
       { maxRetries: 3, baseDelayMs: 0 },
     );
     await model.generate({ messages: [{ role: 'user', content: 'analyse' }] });
@@ -57,7 +61,11 @@ describe('withRecorder', () => {
       [1, null, 'next call'],
     ]);
     expect(records[0]?.costUsd).toBe(0);
-    expect(records[0]?.usage).toEqual({ inputTokens: undefined, cachedInputTokens: undefined, outputTokens: undefined });
+    expect(records[0]?.usage).toEqual({
+      inputTokens: undefined,
+      cachedInputTokens: undefined,
+      outputTokens: undefined,
+    });
     expect(records[2]?.costUsd).toBeGreaterThan(0);
   });
 

@@ -7,7 +7,14 @@ import { withRetry, type RetryInfo } from './retry.js';
 
 const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
 const retryable = (message: string, retryAfterMs?: number) =>
-  new LlmCallError(message, { reason: 'http', statusCode: 503, isRetryable: true, provider: 'p', modelId: 'm', retryAfterMs });
+  new LlmCallError(message, {
+    reason: 'http',
+    statusCode: 503,
+    isRetryable: true,
+    provider: 'p',
+    modelId: 'm',
+    retryAfterMs,
+  });
 
 function recordingSleep() {
   const delays: number[] = [];
@@ -83,13 +90,16 @@ describe('withRetry', () => {
   it('grows the delay exponentially with jitter in [half, full], capped at maxDelayMs', async () => {
     const draws = [0, 0.5, 0.999999, 0.999999];
     const { delays, sleep } = recordingSleep();
-    const model = withRetry(createScriptedModel([retryable('a'), retryable('b'), retryable('c'), retryable('d'), 'ok']), {
-      maxRetries: 4,
-      baseDelayMs: 1000,
-      maxDelayMs: 5000,
-      random: () => draws.shift() ?? 0,
-      sleep,
-    });
+    const model = withRetry(
+      createScriptedModel([retryable('a'), retryable('b'), retryable('c'), retryable('d'), 'ok']),
+      {
+        maxRetries: 4,
+        baseDelayMs: 1000,
+        maxDelayMs: 5000,
+        random: () => draws.shift() ?? 0,
+        sleep,
+      },
+    );
     await model.generate(ask);
     expect(delays).toEqual([500, 1500, 4000, 5000]);
   });
@@ -131,7 +141,10 @@ describe('withRetry', () => {
     // Aborted during the backoff wait (real timer, cleared by the abort).
     const waiting = new AbortController();
     const slow = createScriptedModel([retryable('first'), 'unused']);
-    const call = withRetry(slow, { maxRetries: 1, baseDelayMs: 60_000 }).generate({ ...ask, abortSignal: waiting.signal });
+    const call = withRetry(slow, { maxRetries: 1, baseDelayMs: 60_000 }).generate({
+      ...ask,
+      abortSignal: waiting.signal,
+    });
     const reason = new Error('stop waiting');
     await new Promise((resolve) => setImmediate(resolve));
     waiting.abort(reason);

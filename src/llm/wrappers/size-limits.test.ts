@@ -15,7 +15,9 @@ describe('withPromptLimit', () => {
     expect((await model.generate(ask('x'.repeat(3000)))).text).toBe('fine');
     const error = await model.generate(ask('x'.repeat(4000))).catch((caught: unknown) => caught);
     expect(PromptTooLongError.isInstance(error)).toBe(true);
-    expect((error as PromptTooLongError).message).toBe("the prompt for scripted-model (~1004 tokens) exceeds its 1000-token context window; it was not sent");
+    expect((error as PromptTooLongError).message).toBe(
+      'the prompt for scripted-model (~1004 tokens) exceeds its 1000-token context window; it was not sent',
+    );
     expect((error as PromptTooLongError).isUserError).toBe(false);
     expect(inner.calls).toHaveLength(1);
   });
@@ -31,13 +33,22 @@ describe('withReplyLimit', () => {
     const huge = 'y'.repeat(2_000_001);
     const inner = createScriptedModel([huge, '<answer>ok</answer>']);
     const records: LlmCallRecordDraft[] = [];
-    const model = withRetry(withRecorder(withReplyLimit(inner, { maxReplyChars: 2_000_000 }), { role: 'researcher', onCall: (record) => records.push(record) }), {
-      maxRetries: 1,
-      baseDelayMs: 0,
-    });
+    const model = withRetry(
+      withRecorder(withReplyLimit(inner, { maxReplyChars: 2_000_000 }), {
+        role: 'researcher',
+        onCall: (record) => records.push(record),
+      }),
+      {
+        maxRetries: 1,
+        baseDelayMs: 0,
+      },
+    );
     expect((await model.generate(ask('design'))).text).toBe('<answer>ok</answer>');
     expect(records.map((record) => [record.responseText.length, record.error])).toEqual([
-      [0, 'scripted (scripted-model) replied with 2000001 characters, over the 2000000-character limit for a reply; the reply was discarded'],
+      [
+        0,
+        'scripted (scripted-model) replied with 2000001 characters, over the 2000000-character limit for a reply; the reply was discarded',
+      ],
       [19, null],
     ]);
     // The second attempt is the same prompt: the oversized reply is not shown to the model.

@@ -27,10 +27,25 @@ export function writeScoreExperiment(config: Record<string, unknown> = {}): stri
   writeFileSync(
     join(dir, 'cognition.yaml'),
     stringify([
-      { id: 'raise-the-score', title: 'Raise the score line', content: 'The score is read from the line score = X: a larger X scores higher.', source: 'test', tags: ['score'] },
-      { id: 'unrelated', title: 'Bake bread slowly', content: 'Dough rises better in a warm kitchen.', source: 'test', tags: ['bread'] },
+      {
+        id: 'raise-the-score',
+        title: 'Raise the score line',
+        content: 'The score is read from the line score = X: a larger X scores higher.',
+        source: 'test',
+        tags: ['score'],
+      },
+      {
+        id: 'unrelated',
+        title: 'Bake bread slowly',
+        content: 'Dough rises better in a warm kitchen.',
+        source: 'test',
+        tags: ['bread'],
+      },
     ]),
   );
-  writeFileSync(join(dir, 'config.yaml'), stringify({ pipeline: { sample_n: 2 }, cognition: { retrieval: { top_k: 2, score_threshold: 0 } }, ...config }));
+  writeFileSync(
+    join(dir, 'config.yaml'),
+    stringify({ pipeline: { sample_n: 2 }, cognition: { retrieval: { top_k: 2, score_threshold: 0 } }, ...config }),
+  );
   return dir;
 }

@@ -37,7 +37,8 @@ export function drawNodes(
   random: Random,
 ): SampleableNode[] {
   const fitness = pool.normaliser(normalisation);
-  const weightOf = (node: SampleableNode): number => weightFloor + (isSuccessful(node) ? fitness(node.score as number) : 0);
+  const weightOf = (node: SampleableNode): number =>
+    weightFloor + (isSuccessful(node) ? fitness(node.score as number) : 0);
   const chosen: SampleableNode[] = [];
   const chosenIds = new Set<number>();
 

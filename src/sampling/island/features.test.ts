@@ -26,7 +26,10 @@ describe('island features', () => {
     const ranges: FeatureRange[] = [null, null];
     widenRanges(ranges, [0, 5]);
     widenRanges(ranges, [100, 5]);
-    expect(ranges).toEqual([[0, 100], [5, 5]]);
+    expect(ranges).toEqual([
+      [0, 100],
+      [5, 5],
+    ]);
     expect(cellKey([0, 5], ranges, 10)).toBe('0,0');
     expect(cellKey([55, 5], ranges, 10)).toBe('5,0');
     expect(cellKey([100, 5], ranges, 10)).toBe('9,0');

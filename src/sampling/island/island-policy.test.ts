@@ -28,7 +28,10 @@ function observed(options: IslandOptions, nodes: SampleableNode[]): SamplingPoli
 /** Every eligible member of the island served next: uniform draws of more nodes than exist. */
 function membersOfNext(policy: SamplingPolicy): { island: number | null; ids: number[] } {
   const selection = policy.select({ n: 100, random: createRandom(1) });
-  return { island: selection.island, ids: selection.context.map((node) => node.id).sort((left, right) => left - right) };
+  return {
+    island: selection.island,
+    ids: selection.context.map((node) => node.id).sort((left, right) => left - right),
+  };
 }
 
 function archiveOf(policy: SamplingPolicy, island: number): unknown[] {
@@ -105,7 +108,13 @@ describe('island policy', () => {
       makeNode({ id: 2, island: 0, score: 2, metrics: { accuracy: 0.1 } }), // displaces node 0
       makeNode({ id: 3, island: 0, score: 100 }),
     ];
-    const options = { numIslands: 1, featureDimensions: ['accuracy'], featureBins: 2, explorationRatio: 0, exploitationRatio: 1 };
+    const options = {
+      numIslands: 1,
+      featureDimensions: ['accuracy'],
+      featureBins: 2,
+      explorationRatio: 0,
+      exploitationRatio: 1,
+    };
     const policy = observed(options, nodes);
     for (let seed = 0; seed < 20; seed++) {
       const ids = policy.select({ n: 2, random: createRandom(seed) }).context.map((node) => node.id);
@@ -141,7 +150,14 @@ describe('island policy', () => {
   });
 
   it('drops an evicted node from its island, its elite cell and the migrant lists', () => {
-    const options = { numIslands: 2, featureDimensions: ['accuracy'], featureBins: 2, migrationInterval: 1, migrationRate: 1, ...uniform };
+    const options = {
+      numIslands: 2,
+      featureDimensions: ['accuracy'],
+      featureBins: 2,
+      migrationInterval: 1,
+      migrationRate: 1,
+      ...uniform,
+    };
     const nodes = [
       makeNode({ id: 0, score: 1, metrics: { accuracy: 0 } }),
       makeNode({ id: 1, island: 0, score: 9, metrics: { accuracy: 1 } }),
@@ -183,9 +199,9 @@ describe('island policy', () => {
       'CONFIG_INVALID',
       'database.sampling.island.num_islands',
     ]);
-    expect(() => createIslandPolicy({ featureBins: 4 }).restore(createIslandPolicy({ featureBins: 5 }).state())).toThrow(
-      'feature_bins',
-    );
+    expect(() =>
+      createIslandPolicy({ featureBins: 4 }).restore(createIslandPolicy({ featureBins: 5 }).state()),
+    ).toThrow('feature_bins');
   });
 
   it('rejects ratios that add up to more than 1', () => {

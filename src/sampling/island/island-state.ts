@@ -60,7 +60,10 @@ function gridMismatch(key: string, saved: JsonValue | undefined, current: JsonVa
   return new AsiEvolveError(
     'CONFIG_INVALID',
     `Cannot resume the island sampler: \`database.sampling.island.${key}\` was ${JSON.stringify(saved)} and is now ${JSON.stringify(current)}`,
-    { key: `database.sampling.island.${key}`, hint: 'Set it back to the value the run started with, or start a new run.' },
+    {
+      key: `database.sampling.island.${key}`,
+      hint: 'Set it back to the value the run started with, or start a new run.',
+    },
   );
 }
 

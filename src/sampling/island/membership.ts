@@ -14,6 +14,11 @@ export function homeIsland(node: SampleableNode, numIslands: number): number {
  * True when the node is a member of `island`: designed for it, copied there by migration, or
  * without an island at all (the seed is referenced by every island, by id, never duplicated).
  */
-export function isMember(node: SampleableNode, island: number, numIslands: number, migrants: ReadonlySet<number>): boolean {
+export function isMember(
+  node: SampleableNode,
+  island: number,
+  numIslands: number,
+  migrants: ReadonlySet<number>,
+): boolean {
   return node.island === null || homeIsland(node, numIslands) === island || migrants.has(node.id);
 }

@@ -5,7 +5,12 @@ import { IslandIndex } from './island-index.js';
 import { planMigrations, type Migration } from './migration.js';
 
 /** Plans and applies one migration as the island policy does, from an index of `nodes`. */
-function migrateRing(nodes: readonly SampleableNode[], numIslands: number, rate: number, migrants: Set<number>[]): Migration[] {
+function migrateRing(
+  nodes: readonly SampleableNode[],
+  numIslands: number,
+  rate: number,
+  migrants: Set<number>[],
+): Migration[] {
   const index = new IslandIndex(numIslands, false);
   for (const node of nodes) index.add(node, migrants);
   const migrations = planMigrations(index, numIslands, rate);

@@ -20,7 +20,11 @@ function rawExec(path: string, sql: string): void {
   db.close();
 }
 
-const extraMigration: Migration = { id: migrations.length + 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);' };
+const extraMigration: Migration = {
+  id: migrations.length + 1,
+  name: 'notes',
+  sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);',
+};
 
 describe('migrations', () => {
   it('ships consecutive ids from 1', () => {
@@ -48,7 +52,9 @@ describe('migrations', () => {
   it('applies a new migration to an existing file, once', () => {
     temp.open().close();
     const upgraded = temp.open({ migrations: [...migrations, extraMigration] });
-    expect(upgraded.appliedMigrations().map((migration) => migration.id)).toEqual([...migrations, extraMigration].map((migration) => migration.id));
+    expect(upgraded.appliedMigrations().map((migration) => migration.id)).toEqual(
+      [...migrations, extraMigration].map((migration) => migration.id),
+    );
     upgraded.close();
     const again = temp.open({ migrations: [...migrations, extraMigration] });
     expect(again.appliedMigrations()).toHaveLength(migrations.length + 1);

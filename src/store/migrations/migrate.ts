@@ -34,13 +34,16 @@ function hasMigrationsTable(db: Database): boolean {
 }
 
 function hasOtherTables(db: Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get() !== undefined;
+  return (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get() !== undefined
+  );
 }
 
 /** Compares what the file recorded with what this version knows; returns the migrations still to apply. */
 function pendingMigrations(db: Database, file: string, known: readonly Migration[]): Migration[] {
   if (!hasMigrationsTable(db)) {
-    if (hasOtherTables(db)) throw corrupt(file, 'is an SQLite database but not an asi-evolve one (no migrations table)');
+    if (hasOtherTables(db))
+      throw corrupt(file, 'is an SQLite database but not an asi-evolve one (no migrations table)');
     return [...known];
   }
   const applied = db.prepare('SELECT id, name, hash FROM migrations ORDER BY id').all() as AppliedRow[];
@@ -55,7 +58,10 @@ function pendingMigrations(db: Database, file: string, known: readonly Migration
       );
     }
     if (migrationHash(migration) !== row.hash) {
-      throw corrupt(file, `schema migration ${row.id} "${row.name}" does not match this version of asi-evolve (hash differs)`);
+      throw corrupt(
+        file,
+        `schema migration ${row.id} "${row.name}" does not match this version of asi-evolve (hash differs)`,
+      );
     }
   }
   const appliedIds = new Set(applied.map((row) => row.id));
@@ -98,5 +104,7 @@ export function migrate(db: Database, options: MigrateOptions): number[] {
 /** The migrations recorded in the file, in id order. */
 export function appliedMigrations(db: Database): AppliedMigration[] {
   if (!hasMigrationsTable(db)) return [];
-  return db.prepare('SELECT id, name, hash, applied_at AS appliedAt FROM migrations ORDER BY id').all() as AppliedMigration[];
+  return db
+    .prepare('SELECT id, name, hash, applied_at AS appliedAt FROM migrations ORDER BY id')
+    .all() as AppliedMigration[];
 }

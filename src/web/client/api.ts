@@ -78,7 +78,8 @@ export interface RunEvent {
 }
 
 /** What /api/events sends after `hello`. */
-export type LiveMessage = { type: 'node'; experiment: number; node: NodeSummary } | { type: 'run-event'; experiment: number; event: RunEvent };
+export type LiveMessage =
+  { type: 'node'; experiment: number; node: NodeSummary } | { type: 'run-event'; experiment: number; event: RunEvent };
 
 export interface CognitionItem {
   id: string;

@@ -12,7 +12,11 @@ export type Child = Node | string | number | null | undefined | false | readonly
 /** Attributes of an element; `text` sets its text, `class` its class, `onX` adds a listener for X. */
 export type Attributes = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes?: Attributes | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes?: Attributes | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes ?? {})) {
     if (value === undefined || value === null || value === false) continue;
@@ -29,7 +33,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes?: A
 export function append<T extends Node>(parent: T, child: Child): T {
   if (child === undefined || child === null || child === false) return parent;
   if (Array.isArray(child)) for (const each of child as readonly Child[]) append(parent, each);
-  else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
+  else if (typeof child === 'string' || typeof child === 'number')
+    parent.appendChild(document.createTextNode(String(child)));
   else parent.appendChild(child as Node);
   return parent;
 }
@@ -56,7 +61,10 @@ export async function api<T>(path: string): Promise<T> {
     body = null;
   }
   if (!response.ok) {
-    const message = body !== null && typeof body === 'object' && 'error' in body && typeof body.error === 'string' && body.error ? body.error : `${response.status} ${response.statusText}`;
+    const message =
+      body !== null && typeof body === 'object' && 'error' in body && typeof body.error === 'string' && body.error
+        ? body.error
+        : `${response.status} ${response.statusText}`;
     throw new Error(message);
   }
   return body as T;
@@ -118,7 +126,10 @@ export function section(title: string, id: string, ...children: Child[]): HTMLEl
 }
 
 export function problem(container: Node, error: unknown): void {
-  append(container, el('p', { class: 'problem', text: error instanceof Error && error.message ? error.message : String(error) }));
+  append(
+    container,
+    el('p', { class: 'problem', text: error instanceof Error && error.message ? error.message : String(error) }),
+  );
 }
 
 const keywords = new Set(
@@ -139,11 +150,15 @@ export function highlight(code: string): DocumentFragment {
   tokenPattern.lastIndex = 0;
   for (let match = tokenPattern.exec(code); match !== null; match = tokenPattern.exec(code)) {
     const kind =
-      match[1] !== undefined ? 'tok-comment'
-      : match[2] !== undefined ? 'tok-string'
-      : match[3] !== undefined ? 'tok-number'
-      : match[4] !== undefined && keywords.has(match[4]) ? 'tok-keyword'
-      : null;
+      match[1] !== undefined
+        ? 'tok-comment'
+        : match[2] !== undefined
+          ? 'tok-string'
+          : match[3] !== undefined
+            ? 'tok-number'
+            : match[4] !== undefined && keywords.has(match[4])
+              ? 'tok-keyword'
+              : null;
     if (kind === null) continue;
     if (match.index > last) fragment.appendChild(document.createTextNode(code.slice(last, match.index)));
     fragment.appendChild(el('span', { class: kind, text: match[0] }));
@@ -162,11 +177,15 @@ export function diffBlock(diff: string, id: string): HTMLElement {
   const pre = el('pre', { class: 'diff', id });
   for (const line of diff.split('\n')) {
     const kind =
-      line.startsWith('+++') || line.startsWith('---') || line.startsWith('Index') || line.startsWith('====') ? 'diff-file'
-      : line.startsWith('+') ? 'diff-add'
-      : line.startsWith('-') ? 'diff-del'
-      : line.startsWith('@@') ? 'diff-hunk'
-      : 'diff-context';
+      line.startsWith('+++') || line.startsWith('---') || line.startsWith('Index') || line.startsWith('====')
+        ? 'diff-file'
+        : line.startsWith('+')
+          ? 'diff-add'
+          : line.startsWith('-')
+            ? 'diff-del'
+            : line.startsWith('@@')
+              ? 'diff-hunk'
+              : 'diff-context';
     pre.appendChild(el('span', { class: kind, text: `${line}\n` }));
   }
   return pre;

@@ -11,7 +11,10 @@ const experiment = dash.experimentIndex();
 const id = Number(dash.param('id'));
 
 function link(node: NodeLink, label = ''): HTMLElement {
-  return el('a', { href: dash.nodeHref(experiment, node.id), text: `${label}#${node.id} ${node.name} (${node.success ? dash.score(node.score) : 'failed'})` });
+  return el('a', {
+    href: dash.nodeHref(experiment, node.id),
+    text: `${label}#${node.id} ${node.name} (${node.success ? dash.score(node.score) : 'failed'})`,
+  });
 }
 
 function fileHref(path: string): string {
@@ -35,8 +38,12 @@ function header(detail: NodeDetail): HTMLElement {
     'p',
     { class: 'nav' },
     el('a', { href: `/?x=${experiment}`, text: '← overview' }),
-    detail.previousId !== null ? [' · ', el('a', { href: dash.nodeHref(experiment, detail.previousId), text: 'previous node' })] : '',
-    detail.nextId !== null ? [' · ', el('a', { href: dash.nodeHref(experiment, detail.nextId), text: 'next node' })] : '',
+    detail.previousId !== null
+      ? [' · ', el('a', { href: dash.nodeHref(experiment, detail.previousId), text: 'previous node' })]
+      : '',
+    detail.nextId !== null
+      ? [' · ', el('a', { href: dash.nodeHref(experiment, detail.nextId), text: 'next node' })]
+      : '',
   );
   const facts: Array<[string, string | number]> = [
     ['round', node.step],
@@ -58,16 +65,32 @@ function header(detail: NodeDetail): HTMLElement {
     'p',
     null,
     'Parents: ',
-    node.parentIds.length ? node.parentIds.map((parentId, order) => [order ? ', ' : '', el('a', { href: dash.nodeHref(experiment, parentId), text: `#${parentId}` })]) : 'none',
-    detail.children.length ? ['. Children: ', detail.children.map((child, order) => [order ? ', ' : '', link(child)])] : '',
+    node.parentIds.length
+      ? node.parentIds.map((parentId, order) => [
+          order ? ', ' : '',
+          el('a', { href: dash.nodeHref(experiment, parentId), text: `#${parentId}` }),
+        ])
+      : 'none',
+    detail.children.length
+      ? ['. Children: ', detail.children.map((child, order) => [order ? ', ' : '', link(child)])]
+      : '',
   );
-  return el('header', { class: 'node-header' }, nav, el('h1', { id: 'node-title', text: `Node #${node.id} — ${node.name}` }), status, list, family);
+  return el(
+    'header',
+    { class: 'node-header' },
+    nav,
+    el('h1', { id: 'node-title', text: `Node #${node.id} — ${node.name}` }),
+    status,
+    list,
+    family,
+  );
 }
 
 function resultsTable(results: Record<string, unknown>): HTMLElement {
   if (Object.keys(results).length === 0) return el('p', { class: 'hint', text: 'No results.' });
   const table = el('table', { class: 'grid', id: 'results' });
-  for (const [key, value] of Object.entries(results)) table.appendChild(el('tr', null, el('th', { text: key }), el('td', { class: 'num', text: valueText(value) })));
+  for (const [key, value] of Object.entries(results))
+    table.appendChild(el('tr', null, el('th', { text: key }), el('td', { class: 'num', text: valueText(value) })));
   return table;
 }
 
@@ -77,12 +100,19 @@ function cognitionList(items: NodeDetail['cognition']): HTMLElement {
     'ul',
     { class: 'cognition', id: 'cognition-seen' },
     items.map((item) => {
-      if ('missing' in item) return el('li', null, el('code', { text: item.id }), ' (removed from the cognition base since)');
-      const about = item.id + (item.source ? ` · ${item.source}` : '') + (item.tags.length ? ` · ${item.tags.join(', ')}` : '');
+      if ('missing' in item)
+        return el('li', null, el('code', { text: item.id }), ' (removed from the cognition base since)');
+      const about =
+        item.id + (item.source ? ` · ${item.source}` : '') + (item.tags.length ? ` · ${item.tags.join(', ')}` : '');
       return el(
         'li',
         null,
-        el('details', null, el('summary', null, el('strong', { text: item.title }), ' ', el('span', { class: 'hint', text: about })), el('pre', { class: 'text', text: item.content })),
+        el(
+          'details',
+          null,
+          el('summary', null, el('strong', { text: item.title }), ' ', el('span', { class: 'hint', text: about })),
+          el('pre', { class: 'text', text: item.content }),
+        ),
       );
     }),
   );
@@ -91,11 +121,15 @@ function cognitionList(items: NodeDetail['cognition']): HTMLElement {
 function messageBlocks(request: unknown): HTMLElement[] {
   const blocks: HTMLElement[] = [];
   if (!isRecord(request)) return blocks;
-  if (request.system) blocks.push(el('h4', { text: 'system' }), el('pre', { class: 'text', text: valueText(request.system) }));
+  if (request.system)
+    blocks.push(el('h4', { text: 'system' }), el('pre', { class: 'text', text: valueText(request.system) }));
   if (Array.isArray(request.messages)) {
     for (const message of request.messages as unknown[]) {
       const role = isRecord(message) && typeof message.role === 'string' && message.role ? message.role : 'message';
-      blocks.push(el('h4', { text: role }), el('pre', { class: 'text', text: valueText(isRecord(message) ? message.content : undefined) }));
+      blocks.push(
+        el('h4', { text: role }),
+        el('pre', { class: 'text', text: valueText(isRecord(message) ? message.content : undefined) }),
+      );
     }
   }
   return blocks;
@@ -109,10 +143,16 @@ function transcripts(list: NodeDetail['transcripts']): HTMLElement {
     list.map((transcript) => {
       const call = transcript.content;
       if (!isRecord(call)) {
-        return el('details', null, el('summary', { text: transcript.file + (transcript.truncated ? ' (cut)' : '') }), el('pre', { class: 'text', text: String(call) }));
+        return el(
+          'details',
+          null,
+          el('summary', { text: transcript.file + (transcript.truncated ? ' (cut)' : '') }),
+          el('pre', { class: 'text', text: String(call) }),
+        );
       }
       const usage = isRecord(call.usage) ? call.usage : {};
-      const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+      const text = (value: unknown): string =>
+        typeof value === 'string' || typeof value === 'number' ? String(value) : '';
       const label =
         `${transcript.file} — ${text(call.role)} · ${text(call.modelId)} · ${text(usage.inputTokens) || 0} in / ${text(usage.outputTokens) || 0} out · ` +
         dash.usd(typeof call.costUsd === 'number' ? call.costUsd : 0) +
@@ -154,12 +194,23 @@ function render(detail: NodeDetail): void {
   document.title = `Node #${node.id} — asi-evolve`;
   dash.clear(main);
   main.appendChild(header(detail));
-  main.appendChild(dash.section('Motivation', 'motivation', el('pre', { class: 'text', id: 'motivation-text', text: node.motivation || '(none)' })));
+  main.appendChild(
+    dash.section(
+      'Motivation',
+      'motivation',
+      el('pre', { class: 'text', id: 'motivation-text', text: node.motivation || '(none)' }),
+    ),
+  );
   main.appendChild(
     dash.section(
       'Program',
       'program',
-      el('p', { class: 'hint' }, `${node.program.split('\n').length} lines · `, el('a', { href: fileHref(`${detail.stepFolder}/code`), text: 'raw file' })),
+      el(
+        'p',
+        { class: 'hint' },
+        `${node.program.split('\n').length} lines · `,
+        el('a', { href: fileHref(`${detail.stepFolder}/code`), text: 'raw file' }),
+      ),
       dash.codeBlock(node.program, 'program-code'),
     ),
   );
@@ -168,7 +219,10 @@ function render(detail: NodeDetail): void {
       'Diff to its parent',
       'diff',
       detail.parent
-        ? [el('p', null, 'From ', link(detail.parent, 'parent '), ' to this node.'), dash.diffBlock(detail.diff ?? '', 'diff-text')]
+        ? [
+            el('p', null, 'From ', link(detail.parent, 'parent '), ' to this node.'),
+            dash.diffBlock(detail.diff ?? '', 'diff-text'),
+          ]
         : el('p', { class: 'hint', text: 'No parent (a seed or root node, or the parent was evicted).' }),
     ),
   );
@@ -177,10 +231,21 @@ function render(detail: NodeDetail): void {
       'Results and metrics',
       'results-section',
       resultsTable(node.results),
-      el('details', null, el('summary', { text: 'metadata' }), el('pre', { class: 'text', text: JSON.stringify(node.metadata, null, 2) })),
+      el(
+        'details',
+        null,
+        el('summary', { text: 'metadata' }),
+        el('pre', { class: 'text', text: JSON.stringify(node.metadata, null, 2) }),
+      ),
     ),
   );
-  main.appendChild(dash.section('Analysis', 'analysis', el('pre', { class: 'text', id: 'analysis-text', text: node.analysis || '(none)' })));
+  main.appendChild(
+    dash.section(
+      'Analysis',
+      'analysis',
+      el('pre', { class: 'text', id: 'analysis-text', text: node.analysis || '(none)' }),
+    ),
+  );
   main.appendChild(dash.section('Cognition items seen', 'cognition', cognitionList(detail.cognition)));
   main.appendChild(dash.section('LLM transcripts', 'llm', transcripts(detail.transcripts)));
   main.appendChild(dash.section('Evaluation log', 'logs', logs(detail)));

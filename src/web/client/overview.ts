@@ -32,26 +32,44 @@ function layout(): void {
     dash.section(
       'Score over rounds',
       'scores',
-      el('p', { class: 'hint', text: 'Lines: best so far. Dots: every successful node. Click a dot to open the node of the selected experiment.' }),
+      el('p', {
+        class: 'hint',
+        text: 'Lines: best so far. Dots: every successful node. Click a dot to open the node of the selected experiment.',
+      }),
       el('div', { id: 'score-chart', class: 'chart' }),
     ),
   );
-  const picker = el('select', { id: 'experiment-select', onchange: (event) => select(Number((event.target as HTMLSelectElement).value)) });
-  main.appendChild(el('div', { class: 'picker' }, el('label', { for: 'experiment-select', text: 'Experiment shown below: ' }), picker));
+  const picker = el('select', {
+    id: 'experiment-select',
+    onchange: (event) => select(Number((event.target as HTMLSelectElement).value)),
+  });
+  main.appendChild(
+    el('div', { class: 'picker' }, el('label', { for: 'experiment-select', text: 'Experiment shown below: ' }), picker),
+  );
   main.appendChild(dash.section('Nodes', 'nodes', el('div', { id: 'node-table', class: 'scroll' })));
   const middle = el('div', { class: 'columns' });
   middle.appendChild(
     dash.section(
       'Lineage',
       'lineage',
-      el('p', { class: 'hint', text: 'Each node under its parent (the first sampled node). The path to the best node is marked.' }),
+      el('p', {
+        class: 'hint',
+        text: 'Each node under its parent (the first sampled node). The path to the best node is marked.',
+      }),
       el('div', { id: 'lineage-tree', class: 'scroll tree' }),
     ),
   );
   middle.appendChild(dash.section('Sampler', 'sampler', el('div', { id: 'sampler-state' })));
   main.appendChild(middle);
   const lower = el('div', { class: 'columns' });
-  lower.appendChild(dash.section('Spend over time by role', 'spend', el('div', { id: 'spend-chart', class: 'chart' }), el('div', { id: 'spend-table' })));
+  lower.appendChild(
+    dash.section(
+      'Spend over time by role',
+      'spend',
+      el('div', { id: 'spend-chart', class: 'chart' }),
+      el('div', { id: 'spend-table' }),
+    ),
+  );
   lower.appendChild(dash.section('Activity', 'activity', el('ul', { id: 'activity-list', class: 'activity' })));
   main.appendChild(lower);
 }
@@ -68,7 +86,15 @@ function select(index: number): void {
 function renderExperiments(): void {
   const holder = dash.clear(dash.byId('experiment-table'));
   const table = el('table', { class: 'grid' });
-  table.appendChild(el('tr', null, ['', 'experiment', 'rounds', 'ok', 'seed', 'best', 'best node', 'LLM spend', 'last update'].map((name) => el('th', { text: name }))));
+  table.appendChild(
+    el(
+      'tr',
+      null,
+      ['', 'experiment', 'rounds', 'ok', 'seed', 'best', 'best node', 'LLM spend', 'last update'].map((name) =>
+        el('th', { text: name }),
+      ),
+    ),
+  );
   for (const experiment of state.experiments) {
     const swatch = el('span', { class: 'swatch' });
     swatch.style.background = dash.color(experiment.index);
@@ -80,10 +106,16 @@ function renderExperiments(): void {
         el('td', null, swatch),
         el('td', { title: experiment.dir }, el('a', { href: `/?x=${experiment.index}`, text: experiment.name })),
         el('td', { text: experiment.hasRun ? experiment.rounds : 'no run yet' }),
-        el('td', { text: experiment.rounds ? `${Math.round((100 * experiment.succeeded) / experiment.rounds)} %` : '' }),
+        el('td', {
+          text: experiment.rounds ? `${Math.round((100 * experiment.succeeded) / experiment.rounds)} %` : '',
+        }),
         el('td', { text: dash.score(experiment.seedScore) }),
         el('td', { class: 'num', text: best ? dash.score(best.score) : 'n/a' }),
-        el('td', null, best ? el('a', { href: dash.nodeHref(experiment.index, best.id), text: `#${best.id} ${best.name}` }) : ''),
+        el(
+          'td',
+          null,
+          best ? el('a', { href: dash.nodeHref(experiment.index, best.id), text: `#${best.id} ${best.name}` }) : '',
+        ),
         el('td', { text: `${dash.usd(experiment.spendUsd)} (${experiment.llmCalls} calls)` }),
         el('td', { text: dash.time(experiment.lastUpdate) }),
       ),
@@ -92,7 +124,9 @@ function renderExperiments(): void {
   holder.appendChild(table);
   const picker = dash.clear(dash.byId('experiment-select'));
   for (const experiment of state.experiments) {
-    picker.appendChild(el('option', { value: experiment.index, text: experiment.name, selected: experiment.index === state.selected }));
+    picker.appendChild(
+      el('option', { value: experiment.index, text: experiment.name, selected: experiment.index === state.selected }),
+    );
   }
 }
 
@@ -121,8 +155,22 @@ function scoreData(): { data: UPlot.AlignedData; series: UPlot.Series[] } {
     );
     data.push(xs.map((step) => byStep.get(step) ?? null));
     const stroke = dash.color(experiment.index);
-    series.push({ label: `${experiment.name} best`, stroke, width: 2, spanGaps: true, paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } });
-    series.push({ label: `${experiment.name} nodes`, stroke, fill: stroke, width: 0, paths: () => null, points: { show: true, size: 6, stroke, fill: stroke } });
+    series.push({
+      label: `${experiment.name} best`,
+      stroke,
+      width: 2,
+      spanGaps: true,
+      paths: uPlot.paths.stepped?.({ align: 1 }),
+      points: { show: false },
+    });
+    series.push({
+      label: `${experiment.name} nodes`,
+      stroke,
+      fill: stroke,
+      width: 0,
+      paths: () => null,
+      points: { show: true, size: 6, stroke, fill: stroke },
+    });
   }
   return { data: data as UPlot.AlignedData, series };
 }
@@ -144,7 +192,10 @@ function renderScoreChart(): void {
     width: chartWidth(container),
     height: 320,
     scales: { x: { time: false } },
-    axes: [{ label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] }, { label: 'score', size: 80 }],
+    axes: [
+      { label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
+      { label: 'score', size: 80 },
+    ],
     series: built.series,
     cursor: { points: { size: 8 } },
     hooks: {
@@ -178,18 +229,41 @@ function renderNodeTable(): void {
   }
   const table = el('table', { class: 'grid', id: 'node-list' });
   table.appendChild(
-    el('tr', null, ['node', 'name', 'score', 'vs parent', 'operator', 'provenance', 'island', 'parents', 'cost', 'runtime', 'created'].map((name) => el('th', { text: name }))),
+    el(
+      'tr',
+      null,
+      [
+        'node',
+        'name',
+        'score',
+        'vs parent',
+        'operator',
+        'provenance',
+        'island',
+        'parents',
+        'cost',
+        'runtime',
+        'created',
+      ].map((name) => el('th', { text: name })),
+    ),
   );
   for (const node of nodes.slice().reverse().slice(0, 2000)) {
     const parentId = node.parentIds[0];
     const parent = parentId === undefined ? undefined : byId.get(parentId);
-    const delta = node.success && node.score !== null && parent && parent.success && parent.score !== null ? node.score - parent.score : null;
+    const delta =
+      node.success && node.score !== null && parent && parent.success && parent.score !== null
+        ? node.score - parent.score
+        : null;
     const row = el(
       'tr',
       { 'data-node-id': node.id, class: (node.success ? '' : 'failed') + (node === best ? ' best' : '') },
       el('td', null, el('a', { href: dash.nodeHref(state.selected, node.id), text: `#${node.id}` })),
       el('td', null, el('a', { href: dash.nodeHref(state.selected, node.id), text: node.name })),
-      el('td', { class: 'num', title: node.error || '', text: node.success ? dash.score(node.score) : `failed: ${String(node.error || '').split(':')[0]}` }),
+      el('td', {
+        class: 'num',
+        title: node.error || '',
+        text: node.success ? dash.score(node.score) : `failed: ${String(node.error || '').split(':')[0]}`,
+      }),
       el('td', {
         class: `num ${delta !== null && delta > 0 ? 'up' : delta !== null && delta < 0 ? 'down' : ''}`,
         text: delta === null ? '' : (delta > 0 ? '+' : '') + Number(delta.toPrecision(3)),
@@ -200,7 +274,10 @@ function renderNodeTable(): void {
       el(
         'td',
         null,
-        node.parentIds.map((id, order) => [order ? ', ' : '', el('a', { href: dash.nodeHref(state.selected, id), text: `#${id}` })]),
+        node.parentIds.map((id, order) => [
+          order ? ', ' : '',
+          el('a', { href: dash.nodeHref(state.selected, id), text: `#${id}` }),
+        ]),
       ),
       el('td', { class: 'num', text: dash.usd(node.costUsd) }),
       el('td', { class: 'num', text: dash.duration(node.runtimeMs) }),
@@ -229,7 +306,7 @@ function renderLineage(): void {
     if (node.success && node.score !== null && (best === null || node.score > (best.score ?? -Infinity))) best = node;
   }
   const onPath = new Set<number>();
-  for (let cursor: NodeSummary | undefined = best ?? undefined; cursor && !onPath.has(cursor.id); ) {
+  for (let cursor: NodeSummary | undefined = best ?? undefined; cursor && !onPath.has(cursor.id);) {
     onPath.add(cursor.id);
     const parentId: number | undefined = cursor.parentIds[0];
     cursor = parentId === undefined ? undefined : byId.get(parentId);
@@ -242,7 +319,10 @@ function renderLineage(): void {
   for (let entry = stack.pop(); entry !== undefined && shown < 3000; entry = stack.pop()) {
     const { node, depth } = entry;
     shown++;
-    const line = el('div', { class: 'tree-line' + (onPath.has(node.id) ? ' on-path' : '') + (node.success ? '' : ' failed'), 'data-node-id': node.id });
+    const line = el('div', {
+      class: 'tree-line' + (onPath.has(node.id) ? ' on-path' : '') + (node.success ? '' : ' failed'),
+      'data-node-id': node.id,
+    });
     line.style.paddingLeft = `${Math.min(depth, 30) * 14}px`;
     dash.append(line, [
       depth ? '└ ' : '',
@@ -263,9 +343,18 @@ function renderActivity(): void {
   const list = dash.clear(dash.byId('activity-list'));
   for (const entry of state.activity.slice(-30).reverse()) {
     const experiment = state.experiments[entry.experiment];
-    list.appendChild(el('li', null, el('span', { class: 'hint', text: `${dash.time(entry.event.createdAt)} ` }), experiment ? `${experiment.name}: ` : '', entry.event.message));
+    list.appendChild(
+      el(
+        'li',
+        null,
+        el('span', { class: 'hint', text: `${dash.time(entry.event.createdAt)} ` }),
+        experiment ? `${experiment.name}: ` : '',
+        entry.event.message,
+      ),
+    );
   }
-  if (state.activity.length === 0) list.appendChild(el('li', { class: 'hint', text: 'Events of a running experiment appear here as they happen.' }));
+  if (state.activity.length === 0)
+    list.appendChild(el('li', { class: 'hint', text: 'Events of a running experiment appear here as they happen.' }));
 }
 
 function renderSelected(): void {

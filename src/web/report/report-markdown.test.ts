@@ -69,8 +69,17 @@ describe('renderReportMarkdown', () => {
   });
 
   it('quotes the analyses of the best five nodes, best first', () => {
-    const ranks = [...markdown.matchAll(/^### (\d)\. Node (\d+) /gm)].map((match) => [Number(match[1]), Number(match[2])]);
-    expect(ranks).toEqual([[1, 10], [2, 9], [3, 8], [4, 7], [5, 6]]);
+    const ranks = [...markdown.matchAll(/^### (\d)\. Node (\d+) /gm)].map((match) => [
+      Number(match[1]),
+      Number(match[2]),
+    ]);
+    expect(ranks).toEqual([
+      [1, 10],
+      [2, 9],
+      [3, 8],
+      [4, 7],
+      [5, 6],
+    ]);
     expect(markdown).toContain('> analysis of 10');
     expect(markdown).toContain('> motivation of 10');
   });
@@ -96,7 +105,10 @@ describe('renderReportMarkdown', () => {
       inputTokens: 3000,
       outputTokens: 600,
       calls: 3,
-      byRole: { analyzer: { usd: 0.1, inputTokens: 1000, outputTokens: 200, calls: 1 }, researcher: { usd: 0.4, inputTokens: 2000, outputTokens: 400, calls: 2 } },
+      byRole: {
+        analyzer: { usd: 0.1, inputTokens: 1000, outputTokens: 200, calls: 1 },
+        researcher: { usd: 0.4, inputTokens: 2000, outputTokens: 400, calls: 2 },
+      },
       byModel: { 'gpt-5-mini': { usd: 0.5, inputTokens: 3000, outputTokens: 600, calls: 3 } },
     };
     const paid = renderReportMarkdown(input({ spend }));
@@ -106,7 +118,9 @@ describe('renderReportMarkdown', () => {
   });
 
   it('reads well for a run with no successful node', () => {
-    const empty = renderReportMarkdown(input({ nodes: [stored(1, { success: false, score: null, error: 'exit-code: 1' })] }));
+    const empty = renderReportMarkdown(
+      input({ nodes: [stored(1, { success: false, score: null, error: 'exit-code: 1' })] }),
+    );
     expect(empty).toContain('| Best score | none yet |');
     expect(empty).toContain('## Best program\n\nNo successful node yet.');
     expect(empty).toContain('| exit-code | 1 |');
@@ -118,7 +132,13 @@ describe('renderReportMarkdown', () => {
       input({
         nodes: [
           stored(0, { name: 'seed', score: 0.5 }),
-          stored(1, { name: hostile, motivation: `why ${hostile}`, analysis: `${hostile}\n& more`, operator: '<b>op</b>', score: 9 }),
+          stored(1, {
+            name: hostile,
+            motivation: `why ${hostile}`,
+            analysis: `${hostile}\n& more`,
+            operator: '<b>op</b>',
+            score: 9,
+          }),
           stored(2, { success: false, score: null, error: `exit-code: ${hostile}` }),
         ],
       }),

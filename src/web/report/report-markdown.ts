@@ -63,7 +63,9 @@ function failureReason(node: NodeRecord): string {
 function spendTable(title: string, rows: Record<string, SpendTotals>): string[] {
   const lines = [`| ${title} | calls | input tokens | output tokens | cost |`, '| --- | ---: | ---: | ---: | ---: |'];
   for (const [key, totals] of Object.entries(rows)) {
-    lines.push(`| ${cell(key)} | ${totals.calls} | ${totals.inputTokens} | ${totals.outputTokens} | ${formatUsd(totals.usd)} |`);
+    lines.push(
+      `| ${cell(key)} | ${totals.calls} | ${totals.inputTokens} | ${totals.outputTokens} | ${formatUsd(totals.usd)} |`,
+    );
   }
   return lines;
 }
@@ -77,13 +79,17 @@ function summary(input: ReportInput, best: NodeRecord | undefined): string[] {
   const lines = ['## Summary', '', '| | |', '| --- | --- |'];
   lines.push(`| Rounds stored | ${rounds.length} (${succeeded} succeeded, ${rounds.length - succeeded} failed) |`);
   if (seed) lines.push(`| Seed score | ${seed.success ? score(seed.score) : `failed (${cell(seed.error ?? '')})`} |`);
-  lines.push(`| Best score | ${best ? `${score(best.score)} (node ${best.id}, round ${best.step}, "${cell(best.name)}")` : 'none yet'} |`);
+  lines.push(
+    `| Best score | ${best ? `${score(best.score)} (node ${best.id}, round ${best.step}, "${cell(best.name)}")` : 'none yet'} |`,
+  );
   if (best && seed?.success && seed.score !== null && best.score !== null) {
     const gain = best.score - seed.score;
-    const relative = seed.score !== 0 ? ` (${gain >= 0 ? '+' : ''}${((100 * gain) / Math.abs(seed.score)).toFixed(1)} %)` : '';
+    const relative =
+      seed.score !== 0 ? ` (${gain >= 0 ? '+' : ''}${((100 * gain) / Math.abs(seed.score)).toFixed(1)} %)` : '';
     lines.push(`| Gain over the seed | ${gain >= 0 ? '+' : ''}${score(gain)}${relative} |`);
   }
-  if (operators.size > 0) lines.push(`| Designed by | ${[...operators].map(([name, count]) => `${cell(name)} ${count}`).join(', ')} |`);
+  if (operators.size > 0)
+    lines.push(`| Designed by | ${[...operators].map(([name, count]) => `${cell(name)} ${count}`).join(', ')} |`);
   lines.push(`| Evaluation time | ${duration(rounds.reduce((total, node) => total + node.runtimeMs, 0))} |`);
   lines.push(`| LLM spend | ${formatUsd(input.spend.totalUsd)} over ${input.spend.calls} calls |`);
   return lines;
@@ -97,8 +103,14 @@ function topAnalyses(nodes: readonly NodeRecord[]): string[] {
   const lines = ['## Top analyses (best 5 nodes)', ''];
   if (top.length === 0) return [...lines, 'No successful node yet.'];
   top.forEach((node, rank) => {
-    lines.push(`### ${rank + 1}. Node ${node.id} (round ${node.step}) — ${score(node.score)} — "${cell(node.name)}"`, '');
-    lines.push(`Operator ${cell(node.operator)}; parents ${node.parentIds.join(', ') || 'none'}; provenance ${node.provenance}.`, '');
+    lines.push(
+      `### ${rank + 1}. Node ${node.id} (round ${node.step}) — ${score(node.score)} — "${cell(node.name)}"`,
+      '',
+    );
+    lines.push(
+      `Operator ${cell(node.operator)}; parents ${node.parentIds.join(', ') || 'none'}; provenance ${node.provenance}.`,
+      '',
+    );
     if (node.motivation.trim()) lines.push('**Motivation**', '', quote(node.motivation), '');
     lines.push('**Analysis**', '', node.analysis.trim() ? quote(node.analysis) : '_(no analysis)_', '');
   });
@@ -134,7 +146,10 @@ function provenance(nodes: readonly NodeRecord[]): string[] {
   for (const node of bestNodes) for (const id of node.cognitionIds) seen.set(id, (seen.get(id) ?? 0) + 1);
   if (seen.size > 0) {
     const items = [...seen].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0])).slice(0, 10);
-    lines.push('', `Cognition items seen by the ${bestLabel}: ${items.map(([id, count]) => `\`${id.replaceAll('`', "'")}\` (${count})`).join(', ')}.`);
+    lines.push(
+      '',
+      `Cognition items seen by the ${bestLabel}: ${items.map(([id, count]) => `\`${id.replaceAll('`', "'")}\` (${count})`).join(', ')}.`,
+    );
   }
   return lines;
 }
@@ -148,7 +163,9 @@ function failures(nodes: readonly NodeRecord[]): string[] {
   lines.push('| reason | rounds | example |', '| --- | ---: | --- |');
   for (const [reason, group] of [...byReason].sort((left, right) => right[1].length - left[1].length)) {
     const example = group[0];
-    lines.push(`| ${cell(reason)} | ${group.length} | node ${example?.id}: ${cell((example?.error ?? '').slice(0, 120))} |`);
+    lines.push(
+      `| ${cell(reason)} | ${group.length} | node ${example?.id}: ${cell((example?.error ?? '').slice(0, 120))} |`,
+    );
   }
   return lines;
 }
@@ -160,7 +177,10 @@ function failures(nodes: readonly NodeRecord[]): string[] {
 export function renderReportMarkdown(input: ReportInput): string {
   const best = input.nodes
     .filter((node) => node.success && node.score !== null)
-    .reduce<NodeRecord | undefined>((top, node) => (top === undefined || (node.score as number) > (top.score as number) ? node : top), undefined);
+    .reduce<NodeRecord | undefined>(
+      (top, node) => (top === undefined || (node.score as number) > (top.score as number) ? node : top),
+      undefined,
+    );
   const lines = [
     `# ASI-Evolve report: ${cell(input.experimentName)}`,
     '',
@@ -181,11 +201,24 @@ export function renderReportMarkdown(input: ReportInput): string {
   } else {
     lines.push('No successful node yet.');
   }
-  lines.push('', ...topAnalyses(input.nodes), '', ...provenance(input.nodes), '', ...failures(input.nodes), '', '## Spend', '');
+  lines.push(
+    '',
+    ...topAnalyses(input.nodes),
+    '',
+    ...provenance(input.nodes),
+    '',
+    ...failures(input.nodes),
+    '',
+    '## Spend',
+    '',
+  );
   if (input.spend.calls === 0) {
     lines.push('No LLM calls were made (the built-in no-model operator designed the candidates).');
   } else {
-    lines.push(`${formatUsd(input.spend.totalUsd)} over ${input.spend.calls} calls (${input.spend.inputTokens} input and ${input.spend.outputTokens} output tokens).`, '');
+    lines.push(
+      `${formatUsd(input.spend.totalUsd)} over ${input.spend.calls} calls (${input.spend.inputTokens} input and ${input.spend.outputTokens} output tokens).`,
+      '',
+    );
     lines.push(...spendTable('role', input.spend.byRole), '', ...spendTable('model', input.spend.byModel));
   }
   return `${lines.join('\n')}\n`;

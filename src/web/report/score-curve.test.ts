@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks, renderScoreCurveSvg, type CurvePoint } from './score-curve.js';
 
-const point = (step: number, score: number | null, success = score !== null): CurvePoint => ({ id: step, step, score, success });
+const point = (step: number, score: number | null, success = score !== null): CurvePoint => ({
+  id: step,
+  step,
+  score,
+  success,
+});
 
 function polylinePoints(svg: string): Array<[number, number]> {
   const match = /class="best-so-far"[^>]*points="([^"]+)"/.exec(svg);

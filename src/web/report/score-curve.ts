@@ -55,7 +55,10 @@ export function renderScoreCurveSvg(nodes: readonly CurvePoint[], options: Score
   const plotHeight = height - margin.top - margin.bottom;
   const title = escapeXml(options.title ? `Score over rounds — ${options.title}` : 'Score over rounds');
   const ordered = [...nodes].sort((left, right) => left.step - right.step || left.id - right.id);
-  const scored = ordered.filter((node): node is CurvePoint & { score: number } => node.success && node.score !== null && Number.isFinite(node.score));
+  const scored = ordered.filter(
+    (node): node is CurvePoint & { score: number } =>
+      node.success && node.score !== null && Number.isFinite(node.score),
+  );
   const failed = ordered.filter((node) => !scored.includes(node as CurvePoint & { score: number }));
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
 <title>${title}</title>
@@ -90,21 +93,33 @@ export function renderScoreCurveSvg(nodes: readonly CurvePoint[], options: Score
   const xTicks = niceTicks(0, maxStep, 8).filter((tick) => Number.isInteger(tick));
   const yTicks = niceTicks(low, high, 6);
   parts.push('<g class="grid" stroke="#e5e7eb" stroke-width="1">');
-  for (const tick of yTicks) parts.push(`<line x1="${margin.left}" x2="${right}" y1="${round(y(tick))}" y2="${round(y(tick))}"/>`);
-  for (const tick of xTicks) parts.push(`<line x1="${round(x(tick))}" x2="${round(x(tick))}" y1="${margin.top}" y2="${bottom}"/>`);
+  for (const tick of yTicks)
+    parts.push(`<line x1="${margin.left}" x2="${right}" y1="${round(y(tick))}" y2="${round(y(tick))}"/>`);
+  for (const tick of xTicks)
+    parts.push(`<line x1="${round(x(tick))}" x2="${round(x(tick))}" y1="${margin.top}" y2="${bottom}"/>`);
   parts.push('</g>');
-  parts.push(`<g class="axes" stroke="#374151" stroke-width="1.2"><line x1="${margin.left}" x2="${right}" y1="${bottom}" y2="${bottom}"/><line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${bottom}"/></g>`);
+  parts.push(
+    `<g class="axes" stroke="#374151" stroke-width="1.2"><line x1="${margin.left}" x2="${right}" y1="${bottom}" y2="${bottom}"/><line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${bottom}"/></g>`,
+  );
   parts.push('<g class="x-ticks" fill="#374151" text-anchor="middle">');
   for (const tick of xTicks) {
-    parts.push(`<line x1="${round(x(tick))}" x2="${round(x(tick))}" y1="${bottom}" y2="${bottom + 5}" stroke="#374151"/><text x="${round(x(tick))}" y="${bottom + 18}">${tick}</text>`);
+    parts.push(
+      `<line x1="${round(x(tick))}" x2="${round(x(tick))}" y1="${bottom}" y2="${bottom + 5}" stroke="#374151"/><text x="${round(x(tick))}" y="${bottom + 18}">${tick}</text>`,
+    );
   }
   parts.push('</g><g class="y-ticks" fill="#374151" text-anchor="end">');
   for (const tick of yTicks) {
-    parts.push(`<line x1="${margin.left - 5}" x2="${margin.left}" y1="${round(y(tick))}" y2="${round(y(tick))}" stroke="#374151"/><text x="${margin.left - 8}" y="${round(y(tick) + 4)}">${tickLabel(tick, yTicks)}</text>`);
+    parts.push(
+      `<line x1="${margin.left - 5}" x2="${margin.left}" y1="${round(y(tick))}" y2="${round(y(tick))}" stroke="#374151"/><text x="${margin.left - 8}" y="${round(y(tick) + 4)}">${tickLabel(tick, yTicks)}</text>`,
+    );
   }
   parts.push('</g>');
-  parts.push(`<text class="x-label" x="${margin.left + plotWidth / 2}" y="${height - 14}" text-anchor="middle" fill="#111827">round</text>`);
-  parts.push(`<text class="y-label" transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#111827">score</text>`);
+  parts.push(
+    `<text class="x-label" x="${margin.left + plotWidth / 2}" y="${height - 14}" text-anchor="middle" fill="#111827">round</text>`,
+  );
+  parts.push(
+    `<text class="y-label" transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#111827">score</text>`,
+  );
 
   const line: string[] = [];
   let best = Number.NEGATIVE_INFINITY;
@@ -115,10 +130,14 @@ export function renderScoreCurveSvg(nodes: readonly CurvePoint[], options: Score
     line.push(`${round(x(node.step))},${round(y(best))}`);
   }
   line.push(`${round(x(maxStep))},${round(y(best))}`);
-  parts.push(`<polyline class="best-so-far" fill="none" stroke="#dc2626" stroke-width="2" points="${line.join(' ')}"/>`);
+  parts.push(
+    `<polyline class="best-so-far" fill="none" stroke="#dc2626" stroke-width="2" points="${line.join(' ')}"/>`,
+  );
   parts.push('<g class="nodes" fill="#2563eb" fill-opacity="0.65">');
   for (const node of scored) {
-    parts.push(`<circle cx="${round(x(node.step))}" cy="${round(y(node.score))}" r="3.5"><title>node ${node.id}, round ${node.step}: ${node.score}</title></circle>`);
+    parts.push(
+      `<circle cx="${round(x(node.step))}" cy="${round(y(node.score))}" r="3.5"><title>node ${node.id}, round ${node.step}: ${node.score}</title></circle>`,
+    );
   }
   parts.push('</g>');
   if (failed.length > 0) {
@@ -126,7 +145,9 @@ export function renderScoreCurveSvg(nodes: readonly CurvePoint[], options: Score
     for (const node of failed) {
       const cx = x(node.step);
       const cy = bottom - 6;
-      parts.push(`<path d="M${round(cx - 3)},${round(cy - 3)} L${round(cx + 3)},${round(cy + 3)} M${round(cx - 3)},${round(cy + 3)} L${round(cx + 3)},${round(cy - 3)}"><title>node ${node.id}, round ${node.step}: failed</title></path>`);
+      parts.push(
+        `<path d="M${round(cx - 3)},${round(cy - 3)} L${round(cx + 3)},${round(cy + 3)} M${round(cx - 3)},${round(cy + 3)} L${round(cx + 3)},${round(cy - 3)}"><title>node ${node.id}, round ${node.step}: failed</title></path>`,
+      );
     }
     parts.push('</g>');
   }

@@ -19,8 +19,14 @@ afterEach(() => experiment.cleanup());
 
 describe('writeExperimentReport', () => {
   it('writes report.md and score-curve.svg in the experiment folder, the image linked by its name', () => {
-    const written = writeExperimentReport(experiment.store, { experimentDir: experiment.dir, now: () => new Date('2026-01-01T00:00:00Z') });
-    expect(written).toEqual({ reportPath: join(experiment.dir, 'report.md'), imagePath: join(experiment.dir, 'score-curve.svg') });
+    const written = writeExperimentReport(experiment.store, {
+      experimentDir: experiment.dir,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(written).toEqual({
+      reportPath: join(experiment.dir, 'report.md'),
+      imagePath: join(experiment.dir, 'score-curve.svg'),
+    });
     const markdown = readFileSync(written.reportPath, 'utf8');
     expect(markdown).toContain('](score-curve.svg)');
     expect(markdown).toContain('```py\nconst radius = 4;');
@@ -30,7 +36,10 @@ describe('writeExperimentReport', () => {
   it('writes beside --output when given, creating its folder', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'asi-evolve-report-'));
     try {
-      const written = writeExperimentReport(experiment.store, { experimentDir: experiment.dir, outputFile: join(elsewhere, 'out', 'run.md') });
+      const written = writeExperimentReport(experiment.store, {
+        experimentDir: experiment.dir,
+        outputFile: join(elsewhere, 'out', 'run.md'),
+      });
       expect(existsSync(join(elsewhere, 'out', 'run.md'))).toBe(true);
       expect(written.imagePath).toBe(join(elsewhere, 'out', 'score-curve.svg'));
       expect(existsSync(written.imagePath)).toBe(true);

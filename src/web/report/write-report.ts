@@ -57,7 +57,11 @@ export function writeExperimentReport(store: Store, options: WriteReportOptions)
   } catch (error) {
     const known = fileSystemError(error, `cannot write the report ${reportPath}`, reportPath);
     if (AsiEvolveError.isInstance(known) && known.code === 'USAGE') {
-      throw new AsiEvolveError('USAGE', known.message, { file: reportPath, cause: error, hint: 'write it elsewhere with --output FILE' });
+      throw new AsiEvolveError('USAGE', known.message, {
+        file: reportPath,
+        cause: error,
+        hint: 'write it elsewhere with --output FILE',
+      });
     }
     throw known;
   }

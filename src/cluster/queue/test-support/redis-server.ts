@@ -15,7 +15,6 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-
 /** True when something on the port answers PING like Redis (NOAUTH counts: it is up, and wants the password). */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,7 +35,9 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /**
@@ -50,7 +51,20 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startRedisServer(options: { password?: string; timeoutMs?: number } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'asi-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+  ];
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -62,7 +76,10 @@ export async function startRedisServer(options: { password?: string; timeoutMs?:
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       process.kill(child.pid, 'SIGTERM');
-      const killer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5_000);
+      const killer = setTimeout(
+        () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'),
+        5_000,
+      );
       await exited(child);
       clearTimeout(killer);
     }
@@ -74,7 +91,12 @@ export async function startRedisServer(options: { password?: string; timeoutMs?:
     const failure: Error | null = spawnError;
     if (failure !== null || child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      const why = failure !== null ? `could not be started (${(failure as Error).message}; install Debian's redis-server, as .ci/run does)` : child.exitCode !== null ? `exited with code ${child.exitCode}` : 'did not answer PING in time';
+      const why =
+        failure !== null
+          ? `could not be started (${(failure as Error).message}; install Debian's redis-server, as .ci/run does)`
+          : child.exitCode !== null
+            ? `exited with code ${child.exitCode}`
+            : 'did not answer PING in time';
       throw new Error(`redis-server on port ${port} ${why}. Its output:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

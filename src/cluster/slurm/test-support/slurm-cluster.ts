@@ -1,6 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../test-support/free-port.js';
@@ -27,7 +37,6 @@ export interface SlurmCluster {
   /** Cancels the cluster's jobs, stops the daemons by PID and removes the temp folder. */
   stop(): Promise<void>;
 }
-
 
 function commandPath(name: string): string | null {
   for (const folder of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin', '/bin']) {
@@ -59,7 +68,12 @@ async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> 
   clearTimeout(timer);
 }
 
-function slurmConf(root: string, ports: { controller: number; node: number }, mungeSocket: string, partition: string): string {
+function slurmConf(
+  root: string,
+  ports: { controller: number; node: number },
+  mungeSocket: string,
+  partition: string,
+): string {
   const cpus = availableParallelism();
   // Under the machine's memory, or slurmd reports "low RealMemory" and the node drains.
   const memoryMb = Math.max(256, Math.floor((totalmem() / 1024 / 1024) * 0.8));
@@ -122,7 +136,10 @@ export async function startSlurmCluster(options: { readyTimeoutMs?: number } = {
   const mungeSocket = join(root, 'munge', 'munge.socket');
   const partition = 'asitest';
   const confPath = join(root, 'slurm.conf');
-  writeFileSync(confPath, slurmConf(root, { controller: await freePort(), node: await freePort() }, mungeSocket, partition));
+  writeFileSync(
+    confPath,
+    slurmConf(root, { controller: await freePort(), node: await freePort() }, mungeSocket, partition),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: confPath };
   delete env.SLURM_JOB_ID;
 
@@ -166,12 +183,24 @@ export async function startSlurmCluster(options: { readyTimeoutMs?: number } = {
   };
 
   try {
-    const munged = start('munged', ['--foreground', `--key-file=${keyFile}`, `--socket=${mungeSocket}`, `--pid-file=${join(root, 'munge', 'munged.pid')}`, `--seed-file=${join(root, 'munge', 'munged.seed')}`, `--log-file=${join(root, 'log', 'munged.log')}`]);
+    const munged = start('munged', [
+      '--foreground',
+      `--key-file=${keyFile}`,
+      `--socket=${mungeSocket}`,
+      `--pid-file=${join(root, 'munge', 'munged.pid')}`,
+      `--seed-file=${join(root, 'munge', 'munged.seed')}`,
+      `--log-file=${join(root, 'log', 'munged.log')}`,
+    ]);
     await waitFor(() => existsSync(mungeSocket), [munged], 15_000, 'munged to create its socket');
     const controller = start('slurmctld', ['-D', '-i', '-f', confPath]);
     const node = start('slurmd', ['-D', '-N', 'localhost', '-f', confPath]);
     const idle = (): boolean => /^idle/.test(run('sinfo', ['--noheader', '--Node', '--format=%T']).trim());
-    await waitFor(idle, [munged, controller, node], options.readyTimeoutMs ?? 45_000, 'the Slurm node to be idle in sinfo');
+    await waitFor(
+      idle,
+      [munged, controller, node],
+      options.readyTimeoutMs ?? 45_000,
+      'the Slurm node to be idle in sinfo',
+    );
   } catch (error) {
     const message = `${(error as Error).message}\n${logTails()}`;
     await stop();
@@ -198,7 +227,10 @@ async function waitFor(ready: () => boolean, daemons: ChildProcess[], timeoutMs:
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = daemons.find(exited);
-    if (dead !== undefined) throw new Error(`${dead.spawnargs.join(' ')} exited (${dead.exitCode ?? dead.signalCode}) while waiting for ${what}`);
+    if (dead !== undefined)
+      throw new Error(
+        `${dead.spawnargs.join(' ')} exited (${dead.exitCode ?? dead.signalCode}) while waiting for ${what}`,
+      );
     if (ready()) return;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(200);

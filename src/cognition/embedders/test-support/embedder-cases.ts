@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../embedder.js';
 
 /** The behaviour every embedder must show; run it from each embedder's test file. */
-export function runEmbedderCases(name: string, setup: () => Promise<{ embedder: Embedder; close?: () => Promise<void> }>): void {
+export function runEmbedderCases(
+  name: string,
+  setup: () => Promise<{ embedder: Embedder; close?: () => Promise<void> }>,
+): void {
   describe(`${name} (embedder contract)`, () => {
     let embedder: Embedder;
     let close: (() => Promise<void>) | undefined;
@@ -46,7 +49,9 @@ export function runEmbedderCases(name: string, setup: () => Promise<{ embedder: 
     it('stops when the abort signal has fired', async () => {
       const controller = new AbortController();
       controller.abort(new Error('stop now'));
-      await expect(embedder.embed({ values: ['anything'], abortSignal: controller.signal })).rejects.toThrow('stop now');
+      await expect(embedder.embed({ values: ['anything'], abortSignal: controller.signal })).rejects.toThrow(
+        'stop now',
+      );
     });
   });
 }

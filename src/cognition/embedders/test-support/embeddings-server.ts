@@ -34,17 +34,28 @@ export async function startEmbeddingsServer(
         return;
       }
       if (request.url !== '/v1/embeddings') {
-        response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'not found' } }));
         return;
       }
       const dimensions = body.dimensions ?? options.nativeDimensions ?? 64;
-      const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: Array.from(embedLexical(text, dimensions)) }));
+      const data = body.input.map((text, index) => ({
+        object: 'embedding',
+        index,
+        embedding: Array.from(embedLexical(text, dimensions)),
+      }));
       // Answer out of order: the client must sort by index.
       data.reverse();
       const tokens = body.input.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ object: 'list', model: body.model, data, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          object: 'list',
+          model: body.model,
+          data,
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,7 +5,9 @@ import { embedLexical } from '../lexical.js';
 import type { TransformersModule } from '../local.js';
 
 /** A stand-in for @huggingface/transformers whose pipeline returns lexical vectors as a tensor. */
-export function fakeTransformers(dimensions = 24): TransformersModule & { loaded: Array<{ model: string; localModelPath: string; options: unknown }> } {
+export function fakeTransformers(
+  dimensions = 24,
+): TransformersModule & { loaded: Array<{ model: string; localModelPath: string; options: unknown }> } {
   const loaded: Array<{ model: string; localModelPath: string; options: unknown }> = [];
   const env = { allowRemoteModels: true, allowLocalModels: false, localModelPath: '' };
   return {

@@ -15,7 +15,8 @@ export async function textPdf(pages: string[], options: { title?: string } = {})
 /** A PDF whose pages hold only a drawn shape, no text: what a scanned paper looks like to a text extractor. */
 export async function scannedPdf(): Promise<Uint8Array> {
   const document = await PDFDocument.create();
-  for (let index = 0; index < 2; index++) document.addPage([595, 842]).drawRectangle({ x: 40, y: 40, width: 500, height: 700 });
+  for (let index = 0; index < 2; index++)
+    document.addPage([595, 842]).drawRectangle({ x: 40, y: 40, width: 500, height: 700 });
   return document.save();
 }
 
@@ -46,5 +47,7 @@ export function encryptedPdf(): Uint8Array {
 
 /** Bytes that start like a PDF and then are not one. */
 export function corruptPdf(): Uint8Array {
-  return new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\ntruncated in the middle of a dictio');
+  return new TextEncoder().encode(
+    '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\ntruncated in the middle of a dictio',
+  );
 }
