@@ -157,9 +157,10 @@ describe('createSlurmExecutor: job states', () => {
     const runs = [4, 5, 6].map((step) => executor.run(stepJob(step)));
     await waitUntil('three submissions', () => fake.submitted(103));
     for (const id of [101, 102, 103]) fake.setState(id, 'RUNNING');
-    await waitUntil('a poll of all three', () =>
-      fake.log('squeue').some((line) => line.includes('--jobs=101,102,103')),
-    );
+    // The three sbatch calls race, so the jobs are watched in the order their submissions returned.
+    const pollsAllThree = (line: string) =>
+      /--jobs=(\S+)/.exec(line)?.[1]?.split(',').sort().join(',') === '101,102,103';
+    await waitUntil('a poll of all three', () => fake.log('squeue').some(pollsAllThree));
     [4, 5, 6].forEach((step) => fake.writeOutcome(String(step), 1, scored(step)));
     expect((await Promise.all(runs)).map((outcome) => outcome.status === 'ok' && outcome.evalScore)).toEqual([4, 5, 6]);
     await executor.close();
