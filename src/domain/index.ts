@@ -1,6 +1,6 @@
 /**
  * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
- * what a sampling policy sees of a node, the lengths a node's texts may have, and how an amount
+ * what a sampling policy sees of a node, a multi-file candidate as one text, the lengths a node's texts may have, and how an amount
  * of money is shown. This module imports nothing, so any part may import it.
  */
 export type {
@@ -19,4 +19,12 @@ export type {
 } from './types.js';
 export { NODE_TEXT_LIMITS } from './limits.js';
 export { formatUsd } from './money.js';
+export {
+  FileSetError,
+  formatFileSet,
+  isFileSetProgram,
+  parseFileSet,
+  unsafeRelativePath,
+  type FileSet,
+} from './file-set.js';
 export { stepFolderName, stepOfFolderName } from './step-folder.js';
