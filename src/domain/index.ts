@@ -1,7 +1,7 @@
 /**
  * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
- * what a sampling policy sees of a node, a multi-file candidate as one text, the lengths a node's texts may have, and how an amount
- * of money is shown. This module imports nothing, so any part may import it.
+ * what a sampling policy sees of a node, a multi-file candidate as one text, the lengths a node's texts may have, how an amount
+ * of money is shown, and how several objectives rank nodes (Pareto fronts). This module imports nothing, so any part may import it.
  */
 export type {
   CognitionItem,
@@ -28,3 +28,16 @@ export {
   type FileSet,
 } from './file-set.js';
 export { stepFolderName, stepOfFolderName } from './step-folder.js';
+export {
+  MAX_NESTED_METRICS,
+  dominatesOnObjectives,
+  instanceScores,
+  objectiveValues,
+  paretoFront,
+  paretoRanks,
+  summaryMetrics,
+  type FrontMember,
+  type Objective,
+  type ObjectiveSettings,
+  type RankableNode,
+} from './objectives.js';

@@ -55,7 +55,14 @@ export interface NodeRecord {
  * A node as written by a round; the store assigns `visitCount`, `createdAt` and, unless given,
  * `id`. The loop gives `id = step`, so a round can never be stored twice.
  */
-export type NewNode = Omit<NodeRecord, 'id' | 'visitCount' | 'createdAt'> & { id?: number };
+export type NewNode = Omit<NodeRecord, 'id' | 'visitCount' | 'createdAt'> & {
+  id?: number;
+  /**
+   * Results keys whose objects of numbers the summary's `metrics` keeps as `<key>.<name>`
+   * (per-instance scores; domain/objectives.ts). Not stored itself.
+   */
+  flattenMetrics?: readonly string[];
+};
 
 /**
  * A stored node without its long texts (motivation, program, results, analysis, metadata): what

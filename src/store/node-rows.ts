@@ -1,5 +1,5 @@
 import { parseJsonArray, parseJsonObject, toJsonText } from './json.js';
-import type { JsonObject, NewNode, NodeRecord, NodeSummary, Provenance } from '../domain/index.js';
+import { summaryMetrics, type NewNode, type NodeRecord, type NodeSummary, type Provenance } from '../domain/index.js';
 import { usageFromJson, usageToJson } from './usage.js';
 
 /** The summary columns of a `nodes` row, as SQLite returns them. */
@@ -41,15 +41,6 @@ export const nodeSummaryColumns =
 
 export const nodeColumns = `${nodeSummaryColumns}, metadata, results, motivation, analysis, program`;
 
-/** The numeric entries of a node's results: what sampling reads of them. */
-export function numericMetrics(results: JsonObject): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  for (const [key, value] of Object.entries(results)) {
-    if (typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
-  }
-  return metrics;
-}
-
 const noMetrics: Readonly<Record<string, number>> = Object.freeze({});
 
 /**
@@ -61,7 +52,11 @@ export function storedMetrics(text: string, file: string): Readonly<Record<strin
   if (text === '{}') return noMetrics;
   const parsed = parseJsonObject(text, 'metrics', file);
   for (const value of Object.values(parsed)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return numericMetrics(parsed);
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return Object.fromEntries(
+        Object.entries(parsed).filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
+      );
+    }
   }
   return parsed as Record<string, number>;
 }
@@ -93,7 +88,7 @@ export function newNodeParameters(node: NewNode, id: number, createdAt: string):
     cost_usd: node.costUsd,
     created_at: createdAt,
     program_length: node.program.length,
-    metrics: JSON.stringify(numericMetrics(node.results)),
+    metrics: JSON.stringify(summaryMetrics(node.results, node.flattenMetrics)),
   };
 }
 

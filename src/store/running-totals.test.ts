@@ -149,6 +149,14 @@ describe('node summaries', () => {
     ]);
   });
 
+  it('keep the per-instance scores of the results objects a node names, as dotted metrics', () => {
+    const store = temp.open();
+    const results = { eval_score: 1, instances: { a: 0.5, b: 1 }, other: { c: 2 } };
+    store.insertNode({ ...makeNode({ id: 1, step: 1, results }), flattenMetrics: ['instances'] });
+    expect(store.getNodeSummary(1)?.metrics).toEqual({ eval_score: 1, 'instances.a': 0.5, 'instances.b': 1 });
+    expect(store.getNode(1)?.results).toEqual(results);
+  });
+
   it('read stored metrics, dropping a hand-edited value that is not a number', () => {
     const store = temp.open();
     store.insertNode(makeNode({ id: 1, step: 1 }));

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dominatesOnObjectives,
+  instanceScores,
+  objectiveValues,
+  paretoFront,
+  paretoRanks,
+  summaryMetrics,
+  type ObjectiveSettings,
+} from './objectives.js';
+
+const twoObjectives: ObjectiveSettings = {
+  objectives: [
+    { name: 'accuracy', direction: 'maximize' },
+    { name: 'seconds', direction: 'minimize' },
+  ],
+  outOfBounds: 'infeasible',
+};
+
+function node(id: number, metrics: Record<string, number>, success = true) {
+  return { id, success, metrics };
+}
+
+describe('objectives', () => {
+  it('reads objective values from metrics, then results, and is null when one is missing or not finite', () => {
+    expect(objectiveValues({ metrics: { accuracy: 0.5, seconds: 2 } }, twoObjectives)).toEqual({
+      accuracy: 0.5,
+      seconds: 2,
+    });
+    expect(objectiveValues({ metrics: { accuracy: 0.5 }, results: { seconds: 3 } }, twoObjectives)).toEqual({
+      accuracy: 0.5,
+      seconds: 3,
+    });
+    expect(objectiveValues({ metrics: { accuracy: 0.5 } }, twoObjectives)).toBeNull();
+    expect(objectiveValues({ metrics: { accuracy: 0.5, seconds: Number.NaN } }, twoObjectives)).toBeNull();
+  });
+
+  it('ranks nodes by non-domination with crowding distance, leaving out failed and incomplete nodes', () => {
+    const nodes = [
+      node(0, { accuracy: 0.5, seconds: 5 }), // dominated by 1 and 2: rank 1
+      node(1, { accuracy: 0.9, seconds: 4 }), // front
+      node(2, { accuracy: 0.6, seconds: 1 }), // front
+      node(3, { accuracy: 0.7, seconds: 2 }), // front, in the middle
+      node(4, { accuracy: 0.1, seconds: 9 }), // dominated by everyone: rank 2
+      node(5, { accuracy: 1, seconds: 0 }, false), // failed: not ranked
+      node(6, { accuracy: 1 }), // no value for seconds: not ranked
+    ];
+    const ranked = paretoRanks(nodes, twoObjectives);
+    expect(ranked.map((member) => [member.id, member.rank])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [0, 1],
+      [4, 2],
+    ]);
+    const middle = ranked.find((member) => member.id === 3);
+    // Ends are infinitely far; the middle's distance sums its neighbours' spread on each objective.
+    expect(ranked.find((member) => member.id === 1)?.crowding).toBe(Infinity);
+    expect(middle?.crowding).toBeCloseTo((0.9 - 0.6) / (0.9 - 0.6) + (4 - 1) / (4 - 1));
+    expect(paretoFront(nodes, twoObjectives).map((member) => member.id)).toEqual([1, 3, 2]);
+    expect(paretoFront(nodes, twoObjectives)[0]?.values).toEqual({ accuracy: 0.9, seconds: 4 });
+  });
+
+  it('ranks out-of-bound nodes after feasible ones: by violation when infeasible, by objectives when dominated', () => {
+    const bounded: ObjectiveSettings = {
+      objectives: [
+        { name: 'accuracy', direction: 'maximize', min: 0.5 },
+        { name: 'seconds', direction: 'minimize', max: 10 },
+      ],
+      outOfBounds: 'infeasible',
+    };
+    const nodes = [
+      node(0, { accuracy: 0.6, seconds: 9 }), // feasible, weak
+      node(1, { accuracy: 0.4, seconds: 1 }), // violates min by 0.2
+      node(2, { accuracy: 0.35, seconds: 30 }), // violates both; dominated by 1
+      node(3, { accuracy: 0.3, seconds: 0.5 }), // violates min by 0.4; better objectives than 1 on seconds
+    ];
+    const infeasible = paretoRanks(nodes, bounded);
+    expect(infeasible.map((member) => [member.id, member.rank, member.feasible])).toEqual([
+      [0, 0, true],
+      [1, 1, false],
+      [3, 2, false],
+      [2, 3, false],
+    ]);
+    const dominated = paretoRanks(nodes, { ...bounded, outOfBounds: 'dominated' });
+    // Among violators the objectives decide: 1 and 3 trade off, 2 is dominated by 1.
+    expect(dominated.map((member) => [member.id, member.rank])).toEqual([
+      [0, 0],
+      [1, 1],
+      [3, 1],
+      [2, 2],
+    ]);
+    // With nothing feasible, the least violation is the front.
+    expect(paretoFront(nodes.slice(1), bounded).map((member) => member.id)).toEqual([1]);
+  });
+
+  it('keeps a node that is best on any instance on the front, and says which instances it wins', () => {
+    const settings: ObjectiveSettings = {
+      objectives: [{ name: 'eval_score', direction: 'maximize' }],
+      outOfBounds: 'infeasible',
+      instances: 'instances',
+    };
+    const nodes = [
+      node(0, summaryMetrics({ eval_score: 0.9, instances: { a: 1, b: 0.5, c: 0.2 } }, ['instances'])),
+      node(1, summaryMetrics({ eval_score: 0.5, instances: { a: 0.1, b: 0.1, c: 0.9 } }, ['instances'])),
+      node(2, summaryMetrics({ eval_score: 0.4, instances: { a: 0.1, b: 0.5, c: 0.1 } }, ['instances'])),
+      node(3, summaryMetrics({ eval_score: 0.1, instances: { a: 0, b: 0, c: 0 } }, ['instances'])),
+    ];
+    const ranked = paretoRanks(nodes, settings);
+    const front = ranked.filter((member) => member.rank === 0).sort((a, b) => a.id - b.id);
+    expect(front.map((member) => [member.id, member.winsInstances])).toEqual([
+      [0, ['a', 'b']],
+      [1, ['c']],
+      [2, ['b']],
+    ]);
+    expect(ranked.find((member) => member.id === 3)?.rank).toBe(3);
+    expect([...instanceScores(nodes[1]?.metrics ?? {}, settings)]).toEqual([
+      ['a', 0.1],
+      ['b', 0.1],
+      ['c', 0.9],
+    ]);
+  });
+
+  it('flattens the named objects of numbers one level into dotted metrics, top-level keys first', () => {
+    const results = { eval_score: 1, 'x.a': 7, x: { a: 1, b: 2, c: 'no', d: { deep: 1 } }, y: { a: 1 }, list: [1, 2] };
+    expect(summaryMetrics(results, ['x', 'list', 'absent'])).toEqual({ eval_score: 1, 'x.a': 7, 'x.b': 2 });
+    expect(summaryMetrics(results)).toEqual({ eval_score: 1, 'x.a': 7 });
+  });
+
+  it('compares two value sets on the objectives in their directions', () => {
+    const objectives = twoObjectives.objectives;
+    expect(dominatesOnObjectives({ accuracy: 1, seconds: 1 }, { accuracy: 0.5, seconds: 1 }, objectives)).toBe(true);
+    expect(dominatesOnObjectives({ accuracy: 1, seconds: 2 }, { accuracy: 0.5, seconds: 1 }, objectives)).toBe(false);
+    expect(dominatesOnObjectives({ accuracy: 1, seconds: 1 }, { accuracy: 1, seconds: 1 }, objectives)).toBe(false);
+    expect(dominatesOnObjectives({ accuracy: 1 }, { accuracy: 0.5, seconds: 1 }, objectives)).toBe(false);
+  });
+});
