@@ -13,6 +13,7 @@ import {
   type NodeRow,
   type NodeSummaryRow,
 } from './node-rows.js';
+import { detachDependents, rebuildProgram, storedProgramFor, type ProgramCache } from './stored-programs.js';
 
 /** The fields `updateNode` may change after the node was written. */
 export type NodePatch = Partial<Pick<NodeRecord, 'analysis' | 'metadata' | 'score'>>;
@@ -24,14 +25,35 @@ const nextIdSql = `SELECT max(
   coalesce((SELECT max(id) FROM nodes), -1)
 ) + 1 AS id`;
 
-const insertedColumns = nodeColumns.split(', ').filter((column) => column !== 'visit_count');
+const insertedColumns = [
+  ...nodeColumns.split(', ').filter((column) => column !== 'visit_count'),
+  'program_base',
+  'program_depth',
+];
 const insertSql = `INSERT INTO nodes (${insertedColumns.join(', ')}) VALUES (${insertedColumns.map((column) => `@${column}`).join(', ')})`;
 
 /** Writes one node row (the caller holds the transaction) and returns its id. */
 export function insertNodeRow(context: StoreContext, node: NewNode): number {
   const id = node.id ?? (prepare(context, nextIdSql).get() as { id: number }).id;
-  prepare(context, insertSql).run(newNodeParameters(node, id, context.now().toISOString()));
+  const stored = storedProgramFor(context, node, id);
+  prepare(context, insertSql).run({
+    ...newNodeParameters(node, id, context.now().toISOString()),
+    program: stored.program,
+    program_base: stored.base,
+    program_depth: stored.depth,
+  });
   return id;
+}
+
+/** A whole row, with the columns that say how its program is stored. */
+type StoredNodeRow = NodeRow & { program_base: number | null; program_depth: number };
+
+const storedNodeColumns = `${nodeColumns}, program_base, program_depth`;
+
+/** A row back as a NodeRecord, its program rebuilt when it is stored as changes (stored-programs.ts). */
+function storedNodeFromRow(context: StoreContext, row: StoredNodeRow, cache?: ProgramCache): NodeRecord {
+  const program = rebuildProgram(context, row, cache);
+  return nodeFromRow(program === row.program ? row : { ...row, program }, context.file);
 }
 
 /** Adds one visit to each listed node; ids of evicted nodes are skipped. */
@@ -40,13 +62,14 @@ export function addVisits(context: StoreContext, ids: readonly number[]): void {
   for (const id of ids) statement.run(id);
 }
 
-export function getNode(context: StoreContext, id: number): NodeRecord | undefined {
-  const row = prepare(context, `SELECT ${nodeColumns} FROM nodes WHERE id = ?`).get(id) as NodeRow | undefined;
-  return row === undefined ? undefined : nodeFromRow(row, context.file);
+export function getNode(context: StoreContext, id: number, cache?: ProgramCache): NodeRecord | undefined {
+  const row = prepare(context, `SELECT ${storedNodeColumns} FROM nodes WHERE id = ?`).get(id) as
+    StoredNodeRow | undefined;
+  return row === undefined ? undefined : storedNodeFromRow(context, row, cache);
 }
 
-export function requireNode(context: StoreContext, id: number): NodeRecord {
-  const node = getNode(context, id);
+export function requireNode(context: StoreContext, id: number, cache?: ProgramCache): NodeRecord {
+  const node = getNode(context, id, cache);
   if (node === undefined) {
     throw new AsiEvolveError('NODE_NOT_FOUND', `Node ${id} does not exist in ${context.file}`, {
       file: context.file,
@@ -57,8 +80,9 @@ export function requireNode(context: StoreContext, id: number): NodeRecord {
 }
 
 export function listNodes(context: StoreContext): NodeRecord[] {
-  const rows = prepare(context, `SELECT ${nodeColumns} FROM nodes ORDER BY id`).all() as NodeRow[];
-  return rows.map((row) => nodeFromRow(row, context.file));
+  const rows = prepare(context, `SELECT ${storedNodeColumns} FROM nodes ORDER BY id`).all() as StoredNodeRow[];
+  const cache: ProgramCache = new Map();
+  return rows.map((row) => storedNodeFromRow(context, row, cache));
 }
 
 /** Counts kept as running totals by the database (see migration 003): reading them costs the same at any size. */
@@ -215,6 +239,7 @@ export function deleteNodes(context: StoreContext, ids: readonly number[]): numb
   for (const id of ids) {
     const row = find.get(id) as { id: number; step: number; score: number | null; success: number } | undefined;
     if (row === undefined) continue;
+    detachDependents(context, id);
     remove.run(id);
     deleted++;
     addEvent(context, {
@@ -229,12 +254,13 @@ export function deleteNodes(context: StoreContext, ids: readonly number[]): numb
 
 /** The node, its first parent, that one's first parent… up to a root or an evicted ancestor. */
 export function lineage(context: StoreContext, id: number): NodeRecord[] {
-  const chain = [requireNode(context, id)];
+  const cache: ProgramCache = new Map();
+  const chain = [requireNode(context, id, cache)];
   const seen = new Set([id]);
   for (;;) {
     const parentId = chain[chain.length - 1]?.parentIds[0];
     if (parentId === undefined || seen.has(parentId)) return chain;
-    const parent = getNode(context, parentId);
+    const parent = getNode(context, parentId, cache);
     if (parent === undefined) return chain;
     seen.add(parentId);
     chain.push(parent);

@@ -2,6 +2,7 @@ import { initialMigration } from './001-initial.js';
 import { cognitionIngestMigration } from './002-cognition-ingest.js';
 import { runningTotalsMigration } from './003-running-totals.js';
 import { failureTotalsMigration } from './004-failure-totals.js';
+import { programDeltasMigration } from './005-program-deltas.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   cognitionIngestMigration,
   runningTotalsMigration,
   failureTotalsMigration,
+  programDeltasMigration,
 ];
