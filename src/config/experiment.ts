@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
+import { formatFileSet } from '../domain/index.js';
+import { readProjectSeed, type ProjectSeed } from './project.js';
 import type { Config } from './schema.js';
 import { readTextFile } from './text-file.js';
 
@@ -9,8 +11,10 @@ export interface Experiment {
   dir: string;
   /** input.md */
   task: string;
-  /** initial_program, if present. */
+  /** initial_program, if present; with a project, the bundle of its editable files (domain/file-set.ts). */
   initialProgram: string | null;
+  /** The project folder of a multi-file experiment (config `project`); null for a single-file one. */
+  project: ProjectSeed | null;
   /** The evaluator command, run in each step folder. */
   evaluatorCommand: string;
   /** Cognition seed files found or configured (absolute paths). */
@@ -129,12 +133,23 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
       });
     }
   }
+  const project = config.project === null ? null : readProjectSeed(absolute, config.project);
+  if (project !== null && existsSync(initialPath)) {
+    throw new AsiEvolveError(
+      'CONFIG_INVALID',
+      `${initialPath} and project are both set: a multi-file experiment's seed is the project's editable files`,
+      { key: 'project', file: initialPath, hint: 'Remove initial_program, or remove the project section.' },
+    );
+  }
+  let initialProgram: string | null = null;
+  if (project !== null) initialProgram = formatFileSet(project.files);
+  else if (existsSync(initialPath))
+    initialProgram = readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES);
   return {
     dir: absolute,
     task: readExperimentFile(inputPath, 'task description', MAX_TASK_BYTES),
-    initialProgram: existsSync(initialPath)
-      ? readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES)
-      : null,
+    initialProgram,
+    project,
     evaluatorCommand,
     cognitionFiles,
     databasePath: join(absolute, 'asi-evolve.db'),

@@ -9,6 +9,15 @@ export {
   type LoadConfigOptions,
 } from './load.js';
 export { isRunOutput, resolveExperiment, type Experiment } from './experiment.js';
+export {
+  MAX_EDITABLE_BYTES,
+  MAX_EDITABLE_FILES,
+  editableMatcher,
+  readProjectContext,
+  readProjectSeed,
+  type ProjectContextFile,
+  type ProjectSeed,
+} from './project.js';
 export { configJsonSchema, configSchemaFileName, configSchemaModeline, writeConfigSchema } from './json-schema.js';
 export {
   compatibilityKeys,

@@ -426,6 +426,22 @@ const evaluatorSchema = z
   })
   .prefault({});
 
+/**
+ * A project folder as the seed (docs/architecture.md, “Multi-file candidates”): the candidate is
+ * the set of files matching `editable`; the rest of the folder is read-only context.
+ */
+const projectSchema = z
+  .strictObject({
+    /** The project folder (a git repository or a plain folder), relative to the experiment folder. */
+    dir: z.string().min(1),
+    /** Paths or globs (relative to `dir`) of the files the Researcher may change, and of folders it may create files in (`pkg/` = `pkg/**`). */
+    editable: z.array(z.string().min(1)).min(1),
+    /** Characters of the read-only outline of the rest of the project shown to the Researcher. */
+    context_chars: z.number().int().min(0).default(20_000),
+  })
+  .nullable()
+  .default(null);
+
 /** Where evaluations run (docs/architecture.md, “Beyond one machine”): this machine by default; Slurm or a Redis job queue beyond it. */
 const clusterSchema = z
   .strictObject({
@@ -540,6 +556,8 @@ export const configSchema = z
     cognition: cognitionSchema,
     database: databaseSchema,
     evaluator: evaluatorSchema,
+    /** A project folder as the seed instead of `initial_program`; null = a single-file experiment. */
+    project: projectSchema,
     cluster: clusterSchema,
     run: runSchema,
     /** Named models that roles may use, beside the main model `api`. */
