@@ -115,16 +115,25 @@ export function isGroupAlive(groupId: number, lookForZombies: boolean): boolean 
   });
 }
 
-/** After this long, a group the kernel still reports is checked for zombies. */
-const zombieCheckAfterMs = 100;
+/**
+ * Pauses between two looks at a group that is still reported: short at first, because what is
+ * left once the leader has exited usually ends within milliseconds (a namespace's first process
+ * finishing its exit, an orphaned watchdog killed with the group) and a round waits for it.
+ */
+const pollDelaysMs = [1, 2, 4, 8, 16];
+const longestPollMs = 20;
 
-/** Waits until no process of the group can run, or the time is up; says which. */
+/**
+ * Waits until no process of the group can run, or the time is up; says which. The first look
+ * asks the kernel only; later ones also look for members that are all zombies, which a PID 1
+ * that reaps orphans late or never (some containers) would otherwise keep "alive" until the time
+ * is up.
+ */
 export async function waitForGroupExit(groupId: number, timeoutMs: number): Promise<boolean> {
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  for (;;) {
-    if (!isGroupAlive(groupId, Date.now() - started >= zombieCheckAfterMs)) return true;
+  const deadline = Date.now() + timeoutMs;
+  for (let poll = 0; ; poll++) {
+    if (!isGroupAlive(groupId, poll > 0)) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, pollDelaysMs[poll] ?? longestPollMs));
   }
 }
