@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { llmProviderSpecs } from '../../config/index.js';
 import type {
   Message,
@@ -7,7 +7,6 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages/messages';
 import { LlmCallError } from '../errors.js';
 import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } from '../model.js';
-import { toAnthropicCallError } from './anthropic-errors.js';
 import { watchIdle } from './idle-watchdog.js';
 import { displayURL, type ErrorContext } from './sdk-errors.js';
 import { timerDelayMs } from '../wrappers/sleep.js';
@@ -104,8 +103,29 @@ function fromMessage(message: Message): GenerateResult {
   };
 }
 
+/** What the first call loads: the SDK and the mapping of its errors. */
+interface AnthropicSdk {
+  Anthropic: typeof Anthropic;
+  toAnthropicCallError: (error: unknown, context: ErrorContext) => LlmCallError | undefined;
+}
+
+let sdkLoading: Promise<AnthropicSdk> | undefined;
+
+/**
+ * The SDK is loaded at the first call, not with this module: it is some 270 modules, which a run
+ * whose models are all elsewhere would load at every start and keep in memory for nothing.
+ */
+function loadSdk(): Promise<AnthropicSdk> {
+  sdkLoading ??= Promise.all([import('@anthropic-ai/sdk'), import('./anthropic-errors.js')]).then(([sdk, errors]) => ({
+    Anthropic: sdk.default,
+    toAnthropicCallError: errors.toAnthropicCallError,
+  }));
+  return sdkLoading;
+}
+
 async function generateStreamed(
   client: Anthropic,
+  toAnthropicCallError: AnthropicSdk['toAnthropicCallError'],
   params: MessageCreateParamsNonStreaming,
   context: ErrorContext,
   idleTimeoutMs: number,
@@ -184,15 +204,21 @@ async function generateStreamed(
 export function createAnthropic(options: AnthropicOptions): LanguageModel {
   const provider = 'anthropic';
   const baseURL = options.baseURL ?? ANTHROPIC_BASE_URL;
-  const client = new Anthropic({
-    baseURL,
-    apiKey: options.apiKey ?? 'no-key',
-    maxRetries: 0,
-    timeout: timerDelayMs(options.timeoutMs ?? 300_000),
-    logLevel: 'off',
-    openTelemetry: false,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  let connecting:
+    Promise<{ client: Anthropic; toAnthropicCallError: AnthropicSdk['toAnthropicCallError'] }> | undefined;
+  const connect = (): NonNullable<typeof connecting> =>
+    (connecting ??= loadSdk().then((sdk) => ({
+      toAnthropicCallError: sdk.toAnthropicCallError,
+      client: new sdk.Anthropic({
+        baseURL,
+        apiKey: options.apiKey ?? 'no-key',
+        maxRetries: 0,
+        timeout: timerDelayMs(options.timeoutMs ?? 300_000),
+        logLevel: 'off',
+        openTelemetry: false,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    })));
   const context: ErrorContext = {
     provider,
     modelId: options.modelId,
@@ -206,8 +232,16 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
     async generate(generateOptions) {
       generateOptions.abortSignal?.throwIfAborted();
       const params = buildParams(generateOptions, options);
+      const { client, toAnthropicCallError } = await connect();
       if (options.stream)
-        return generateStreamed(client, params, context, options.idleTimeoutMs ?? 120_000, generateOptions.abortSignal);
+        return generateStreamed(
+          client,
+          toAnthropicCallError,
+          params,
+          context,
+          options.idleTimeoutMs ?? 120_000,
+          generateOptions.abortSignal,
+        );
       let message: Message;
       try {
         message = await client.messages.create(
