@@ -1,4 +1,21 @@
-export type { AnalysisContext, Analyst, DesignContext, Designer, JudgeVerdict, Proposal } from './types.js';
+export type {
+  AnalysisContext,
+  Analyst,
+  DesignContext,
+  Designer,
+  JudgeVerdict,
+  ProjectView,
+  Proposal,
+} from './types.js';
+export { projectOutline, type OutlineFile } from './researcher/outline.js';
+export {
+  applyFileEdits,
+  parseMultiFileAnswer,
+  type EditablePaths,
+  type FileEdit,
+  type FileEditsResult,
+  type MultiFileAnswer,
+} from './researcher/multi-file.js';
 export { JudgeError, ResearcherError, ResponseFormatError } from './errors.js';
 export { createTemplates, defaultTemplateSource, loadTemplates, type Templates } from './templates/load.js';
 export type { CompiledTemplate } from './templates/environment.js';

@@ -23,6 +23,21 @@ export interface DesignContext {
   feedback?: string;
 }
 
+/**
+ * A multi-file experiment's project as the Researcher sees it (docs/architecture.md,
+ * “Multi-file candidates”): which paths it may change or create, and the read-only rest.
+ */
+export interface ProjectView {
+  /** The editable patterns, as shown to the model and named in refusals. */
+  editable: readonly string[];
+  /** Whether a new project-relative path lies under the editable patterns. */
+  isEditable(path: string): boolean;
+  /** The outline of the read-only files (names and signatures), already within its budget. */
+  outline: string;
+  /** The seed's bundle: the files a round edits when it has no parent. */
+  seedProgram: string;
+}
+
 /** A designed candidate. */
 export interface Proposal {
   name: string;

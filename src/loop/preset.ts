@@ -9,15 +9,17 @@ import {
   loadDebugTemplate,
   loadStaticCheck,
   loadTemplates,
+  projectOutline,
   readEvalCriteria,
   researcherVariables,
   runManager,
   type Analyst,
+  type ProjectView,
 } from '../agents/index.js';
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/index.js';
 import { createExecutorFromConfig, type Executor } from '../cluster/index.js';
 import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
-import type { Config, Experiment } from '../config/index.js';
+import { editableMatcher, readProjectContext, type Config, type Experiment } from '../config/index.js';
 import {
   describeSandbox,
   exactTolerance,
@@ -39,6 +41,22 @@ import { createEngineer, runCheckCommand, type EngineerSettings, type Evaluation
 import { createNoticeRelay } from './events.js';
 import type { RoundSettings } from './round.js';
 import type { LoopParts, LoopSettings } from './run.js';
+
+/**
+ * What the Researcher sees of a multi-file experiment's project (docs/architecture.md,
+ * “Multi-file candidates”): the editable patterns and the outline of the read-only rest, built
+ * once per run from the seed; undefined for a single-file experiment.
+ */
+export function projectViewOf(experiment: Experiment): ProjectView | undefined {
+  const project = experiment.project;
+  if (project === null || experiment.initialProgram === null) return undefined;
+  return {
+    editable: project.editable,
+    isEditable: editableMatcher(project.editable),
+    outline: projectOutline(readProjectContext(project), project.files, project.contextChars),
+    seedProgram: experiment.initialProgram,
+  };
+}
 
 /** What a round reads of the config and the experiment. */
 export function roundSettingsFromConfig(config: Config, experiment: Experiment): RoundSettings {
@@ -137,6 +155,7 @@ export async function buildRunParts(options: {
       if (check.warning) notices.push(check.warning);
   }
 
+  const project = projectViewOf(experiment);
   const designer = researcherModel
     ? withContextFit(
         createLlmResearcher({
@@ -144,13 +163,16 @@ export async function buildRunParts(options: {
           templates,
           maxParseRetries: config.pipeline.max_retries.researcher,
           diffRetries: config.pipeline.researcher.diff_retries,
+          ...(project === undefined ? {} : { project }),
         }),
         {
           // Trims the least useful parts of the prompt, in a stated order, when it would not fit the window.
           maxPromptTokens: (researcherModel.contextWindow ?? config.api.context_window) - config.api.max_tokens,
           render: (context) => {
             const diff = context.diffMode && context.parent !== null;
-            return (diff ? templates.researcherDiff : templates.researcher).render(researcherVariables(context, diff));
+            return (diff ? templates.researcherDiff : templates.researcher).render(
+              researcherVariables(context, diff, project),
+            );
           },
         },
       )

@@ -57,6 +57,18 @@ function checkLength(tag: string, value: string, limit: number): void {
   throw new ResponseFormatError(`${tag} is ${value.length} characters; keep it under ${limit}`, [tag]);
 }
 
+/**
+ * The `<name>`, `<motivation>` and `<provenance>` of an answer (already cleaned); a missing or
+ * empty name or motivation is added to `missing`.
+ * @throws ResponseFormatError when a field is over its length limit
+ */
+export function parseAnswerHeader(
+  text: string,
+  missing: string[],
+): Pick<RewriteAnswer, 'name' | 'motivation' | 'provenance'> {
+  return { ...headerFields(text, missing), provenance: parseProvenance(text) };
+}
+
 function formatError(missing: string[]): ResponseFormatError {
   return new ResponseFormatError(`the answer is missing ${missing.join(', ')}`, missing);
 }

@@ -1,11 +1,12 @@
 import type { ChatMessage, GenerateResult, LanguageModel } from '../../llm/index.js';
-import type { JsonObject, NodeRecord } from '../../domain/index.js';
+import { parseFileSet, type JsonObject, type NodeRecord } from '../../domain/index.js';
 import { ResearcherError, ResponseFormatError } from '../errors.js';
 import type { Templates } from '../templates/load.js';
 import { researcherVariables } from '../templates/variables.js';
-import type { DesignContext, Designer, Proposal } from '../types.js';
+import type { DesignContext, Designer, ProjectView, Proposal } from '../types.js';
 import { checkEvolveBlocks } from './evolve-blocks.js';
 import { diffFeedback, evolveBlockFeedback, formatFeedback, lengthFeedback } from './feedback.js';
+import { applyFileEdits, parseMultiFileAnswer } from './multi-file.js';
 import { parseDiffAnswer, parseRewriteAnswer, type RewriteAnswer } from './parse.js';
 import { applySearchReplace, describeFailure } from './search-replace.js';
 
@@ -21,6 +22,8 @@ export interface LlmResearcherOptions {
   system?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /** The project of a multi-file experiment; absent for a single-file one. */
+  project?: ProjectView;
 }
 
 type Mode = 'rewrite' | 'diff';
@@ -135,7 +138,60 @@ function finish(
   return { ok: false, problem, feedback: feedbackFor(problem, program, result, context) };
 }
 
-function judgeRewrite(result: GenerateResult, context: DesignContext): Verdict {
+/**
+ * The files a multi-file round edits: the parent's bundle, or the seed's when there is no
+ * parent; null for a single-file round.
+ */
+function baseFiles(context: DesignContext, project: ProjectView | undefined): Map<string, string> | null {
+  if (context.parent !== null) return parseFileSet(context.parent.program);
+  return project === undefined ? null : parseFileSet(project.seedProgram);
+}
+
+/** Judges a multi-file answer (either mode): its edits applied to `base` give the new bundle. */
+function judgeFiles(
+  result: GenerateResult,
+  base: ReadonlyMap<string, string>,
+  context: DesignContext,
+  project: ProjectView | undefined,
+  mode: Mode,
+): Verdict {
+  let answer: ReturnType<typeof parseMultiFileAnswer>;
+  try {
+    answer = parseMultiFileAnswer(result.text);
+  } catch (error) {
+    const message = parseFailure(error);
+    return {
+      ok: false,
+      problem: { mode, kind: 'format', message },
+      feedback: formatFeedback(message, result, 'files'),
+    };
+  }
+  const editable = project ?? { editable: [...base.keys()], isEditable: () => false };
+  const applied = applyFileEdits(base, answer.edits, { patterns: editable.editable, isEditable: editable.isEditable });
+  if (!applied.ok) {
+    const message = applied.problems.join(' ');
+    const feedback =
+      applied.kind === 'diff'
+        ? diffFeedback(applied.problems, 'files')
+        : applied.kind === 'evolve-block'
+          ? evolveBlockFeedback(message, 'files')
+          : formatFeedback(message, result, 'files');
+    return { ok: false, problem: { mode, kind: applied.kind, message }, feedback };
+  }
+  if (applied.program.length > context.maxCodeLength) {
+    const message = `the files are ${applied.program.length} characters together, over the limit of ${context.maxCodeLength}`;
+    return {
+      ok: false,
+      problem: { mode, kind: 'length', message },
+      feedback: lengthFeedback(applied.program.length, context.maxCodeLength, 'files'),
+    };
+  }
+  return { ok: true, answer, program: applied.program, blocks: answer.edits.length };
+}
+
+function judgeRewrite(result: GenerateResult, context: DesignContext, project?: ProjectView): Verdict {
+  const base = baseFiles(context, project);
+  if (base !== null) return judgeFiles(result, base, context, project, 'rewrite');
   let answer: RewriteAnswer;
   try {
     answer = parseRewriteAnswer(result.text);
@@ -145,7 +201,9 @@ function judgeRewrite(result: GenerateResult, context: DesignContext): Verdict {
   return finish(answer, answer.program, 0, context.parent, result, context, 'rewrite');
 }
 
-function judgeDiff(result: GenerateResult, parent: NodeRecord, context: DesignContext): Verdict {
+function judgeDiff(result: GenerateResult, parent: NodeRecord, context: DesignContext, project?: ProjectView): Verdict {
+  const base = parseFileSet(parent.program);
+  if (base !== null) return judgeFiles(result, base, context, project, 'diff');
   let answer: ReturnType<typeof parseDiffAnswer>;
   try {
     answer = parseDiffAnswer(result.text);
@@ -189,14 +247,17 @@ async function designRewrite(
   attempts: Attempts,
   operator: string,
 ): Promise<Proposal> {
-  const prompt = withFeedback(options.templates.researcher.render(researcherVariables(context, false)), context);
+  const prompt = withFeedback(
+    options.templates.researcher.render(researcherVariables(context, false, options.project)),
+    context,
+  );
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   const fallback = operator !== 'llm';
   for (let retry = 0; retry <= options.maxParseRetries; retry++) {
     const result = await ask(options, messages, context);
     attempts.count++;
     attempts.lastAnswer = result.text;
-    const verdict = judgeRewrite(result, context);
+    const verdict = judgeRewrite(result, context, options.project);
     if (verdict.ok)
       return toProposal(verdict, operator, notes(fallback ? 'diff' : 'full-rewrite', attempts, { fallback }));
     attempts.problems.push({ attempt: attempts.count, ...verdict.problem });
@@ -211,7 +272,10 @@ async function designDiff(
   parent: NodeRecord,
 ): Promise<Proposal> {
   const attempts: Attempts = { count: 0, problems: [], lastAnswer: '' };
-  const prompt = withFeedback(options.templates.researcherDiff.render(researcherVariables(context, true)), context);
+  const prompt = withFeedback(
+    options.templates.researcherDiff.render(researcherVariables(context, true, options.project)),
+    context,
+  );
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let formatFailures = 0;
   let diffFailures = 0;
@@ -219,7 +283,7 @@ async function designDiff(
     const result = await ask(options, messages, context);
     attempts.count++;
     attempts.lastAnswer = result.text;
-    const verdict = judgeDiff(result, parent, context);
+    const verdict = judgeDiff(result, parent, context, options.project);
     if (verdict.ok)
       return toProposal(verdict, 'llm', notes('diff', attempts, { fallback: false, blocks: verdict.blocks }));
     attempts.problems.push({ attempt: attempts.count, ...verdict.problem });

@@ -65,12 +65,13 @@ function quote(text: string, limit = 300): string {
  * A message for the model naming a failed block and, for a block not found, the first of its
  * lines that does not occur in the program (or that only its whitespace differs).
  */
-export function describeFailure(failure: SearchReplaceFailure, program: string): string {
+export function describeFailure(failure: SearchReplaceFailure, program: string, file?: string): string {
+  const where = file === undefined ? 'the program' : file;
   const label = `block ${failure.blockIndex + 1}`;
   if (failure.reason === 'ambiguous') {
     return failure.search === ''
       ? `${label}'s SEARCH text is empty: it must contain the lines to replace.`
-      : `${label}'s SEARCH text occurs more than once in the program; add surrounding lines so that it matches exactly one place: ${quote(failure.search)}`;
+      : `${label}'s SEARCH text occurs more than once in ${where}; add surrounding lines so that it matches exactly one place: ${quote(failure.search)}`;
   }
   const programLines = new Set(program.replace(/\r\n/g, '\n').split('\n'));
   const trimmedLines = new Set([...programLines].map((line) => line.trim()));
@@ -80,10 +81,10 @@ export function describeFailure(failure: SearchReplaceFailure, program: string):
   const missingLine = lines[missingIndex];
   if (missingIndex >= 0 && missingLine !== undefined) {
     detail = trimmedLines.has(missingLine.trim())
-      ? ` Its line ${missingIndex + 1} differs from the program only in whitespace or indentation: \`${missingLine}\`.`
-      : ` Its line ${missingIndex + 1} does not occur in the program: \`${missingLine}\`.`;
+      ? ` Its line ${missingIndex + 1} differs from ${where} only in whitespace or indentation: \`${missingLine}\`.`
+      : ` Its line ${missingIndex + 1} does not occur in ${where}: \`${missingLine}\`.`;
   } else {
-    detail = ' Each of its lines occurs in the program, but not together in this order.';
+    detail = ` Each of its lines occurs in ${where}, but not together in this order.`;
   }
-  return `${label}'s SEARCH text was not found in the program: ${quote(failure.search)}${detail}`;
+  return `${label}'s SEARCH text was not found in ${where}: ${quote(failure.search)}${detail}`;
 }

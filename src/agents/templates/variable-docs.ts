@@ -20,6 +20,8 @@ const researcher = {
   cognition: 'list of retrieved knowledge items {id, title, content, source, tags}',
   max_code_length: 'the longest program accepted, in characters',
   diff_mode: 'true when SEARCH/REPLACE edits of parent.program are asked for',
+  project:
+    "a multi-file round: {files (list of {path, content}: the files to edit, the parent's or the seed's), editable (the editable path patterns), outline (names and signatures of the read-only rest)}; none for a single-file experiment",
   task_description: 'alias of task (Python reference name)',
   context_nodes: 'alias of context (Python reference name)',
   cognition_items: 'alias of cognition (Python reference name)',

@@ -1,6 +1,6 @@
 import type { CognitionItem } from '../../cognition/index.js';
-import type { JsonObject, NodeRecord } from '../../domain/index.js';
-import type { AnalysisContext, DesignContext } from '../types.js';
+import { parseFileSet, type JsonObject, type NodeRecord } from '../../domain/index.js';
+import type { AnalysisContext, DesignContext, ProjectView } from '../types.js';
 import type { JudgeContext } from '../judge/judge-context.js';
 
 /** Template variables: plain data, as a Jinja2 template would receive it. */
@@ -51,8 +51,26 @@ export function bestNode(nodes: readonly NodeRecord[]): NodeRecord | null {
   return best;
 }
 
+/**
+ * The `project` variable of a multi-file round: the files to edit (the parent's, else the
+ * seed's) with their paths, the editable patterns and the read-only outline; null otherwise.
+ */
+function projectVariables(context: DesignContext, project: ProjectView | undefined): TemplateVariables | null {
+  const files = parseFileSet(context.parent?.program ?? project?.seedProgram ?? '');
+  if (files === null) return null;
+  return {
+    files: [...files].map(([path, content]) => ({ path, content })),
+    editable: [...(project?.editable ?? files.keys())],
+    outline: project?.outline ?? '',
+  };
+}
+
 /** Variables of `researcher.jinja2` and `researcher_diff.jinja2`. */
-export function researcherVariables(context: DesignContext, diffMode: boolean): TemplateVariables {
+export function researcherVariables(
+  context: DesignContext,
+  diffMode: boolean,
+  project?: ProjectView,
+): TemplateVariables {
   const parent = context.parent === null ? null : nodeVariables(context.parent);
   const contextNodes = context.context.map(nodeVariables);
   const bestRecord = bestNode(context.context);
@@ -67,6 +85,7 @@ export function researcherVariables(context: DesignContext, diffMode: boolean): 
     cognition,
     max_code_length: context.maxCodeLength,
     diff_mode: diffMode,
+    project: projectVariables(context, project),
     // Names used by templates written for the Python reference.
     task_description: context.task,
     context_nodes: contextNodes,
