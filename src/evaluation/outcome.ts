@@ -44,6 +44,13 @@ export interface EvaluationJob {
   env: Record<string, string>;
   /** Containment; absent = `none` (a process group only), as before sandbox modes existed. */
   sandbox?: SandboxSettings;
+  /**
+   * Absolute path of the seed project of a multi-file experiment, where the job runs (a shared
+   * filesystem for Slurm and queue workers). With a bundle as `program`, the evaluation runs
+   * against a workspace: a copy of this folder with the candidate's files written over it
+   * (docs/architecture.md, “Multi-file candidates”). The folder itself is never written.
+   */
+  projectDir?: string;
 }
 
 /** `below-threshold`: an evaluation stage scored under its threshold, so the later stages were skipped. */

@@ -19,6 +19,14 @@ import {
   writeLogTail,
 } from './step-folder.js';
 import { TailBuffer } from './tail-buffer.js';
+import {
+  buildWorkspace,
+  candidateFilesFolderName,
+  keepCandidateFiles,
+  removeTree,
+  workspaceFiles,
+  workspaceVariable,
+} from './workspace.js';
 
 export interface SandboxOptions {
   /** Ends the run like a timeout does (SIGTERM, then SIGKILL); the outcome is `signal`, "aborted". */
@@ -118,6 +126,10 @@ function runEnvironment(
  *
  * - The candidate goes to `code` and to `job.programFile` in the step folder; a stale
  *   `results.json` is removed first.
+ * - A multi-file job (a bundle as program and `job.projectDir`) also gets a workspace,
+ *   `workspace/` in the step folder: a copy of the project with the candidate's files written
+ *   over it, named by $ASI_EVOLVE_WORKSPACE. It is removed when the evaluation ends; the
+ *   candidate's files stay in `files/` (docs/architecture.md, “Multi-file candidates”).
  * - `bash -c job.command` runs in the step folder, in its own process group, with exactly
  *   `job.env` (plus ASI_PROGRAM_PATH, ASI_STEP_DIR, ASI_EXPERIMENT_DIR, and HOME/TMPDIR inside
  *   the step folder unless set), the program path as `$1` and the step folder as `$2`.
@@ -166,7 +178,37 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
 
   const plan = planSandbox(job.sandbox, capabilities);
   const files = prepareStepFolder(job);
+  const candidateFiles = workspaceFiles(job);
+  let workspace: string | null = null;
+  if (candidateFiles !== null) {
+    removeTree(join(files.stepDir, candidateFilesFolderName));
+    workspace = await buildWorkspace(job, files.stepDir, candidateFiles);
+  }
+  try {
+    return await runPrepared(job, options, { plan, files, workspace, capabilities, bashPath });
+  } finally {
+    if (workspace !== null) removeTree(workspace);
+    if (candidateFiles !== null) keepCandidateFiles(files.stepDir, candidateFiles);
+  }
+}
+
+/** What {@link runSandboxed} has settled before the evaluator starts. */
+interface Prepared {
+  plan: SandboxPlan;
+  files: StepFiles;
+  /** The multi-file workspace, or null for a single-file job. */
+  workspace: string | null;
+  capabilities: SandboxCapabilities;
+  bashPath: string;
+}
+
+async function runPrepared(
+  job: EvaluationJob,
+  options: SandboxOptions,
+  { plan, files, workspace, capabilities, bashPath }: Prepared,
+): Promise<EvaluationOutcome> {
   const { env, temporaryDir } = runEnvironment(job, files, capabilities);
+  if (workspace !== null) env[workspaceVariable] = workspace;
   if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
   const command = commandLine(job, files, plan, capabilities, bashPath);
   const stdout = new TailBuffer(job.maxOutputBytes);

@@ -109,6 +109,7 @@ function evaluationJob(site: EvaluationSite, stepDir: string, program: string, c
     limits: site.limits,
     env: site.env,
     ...(site.sandbox ? { sandbox: site.sandbox } : {}),
+    ...(site.projectDir === undefined ? {} : { projectDir: site.projectDir }),
   };
 }
 

@@ -310,6 +310,7 @@ export async function buildRunParts(options: {
     limits,
     env: envReport.env,
     sandbox,
+    ...(experiment.project === null ? {} : { projectDir: experiment.project.dir }),
   };
   const staticCheck = loadStaticCheck({
     section: config.pipeline.static_check,

@@ -27,6 +27,7 @@ const jobSchema = z.strictObject({
       readPaths: z.array(z.string()),
     })
     .optional(),
+  projectDir: z.string().min(1).optional(),
 });
 
 /** The EvaluationJob in `file`; a file that is missing, not JSON or not a job is named in the error. */
