@@ -34,3 +34,4 @@ export {
   type LlmProviderSpec,
   type ProviderName,
 } from './llm-providers.js';
+export { objectiveSettings } from './objectives.js';

@@ -7,6 +7,7 @@ import {
   type ProviderName,
 } from './llm-providers.js';
 import { compatibilitySchemas } from './compat-keys.js';
+import { objectivesSchema } from './objectives.js';
 
 /**
  * The configuration schema: one section per part of the tool. Keys of the Python reference
@@ -321,6 +322,20 @@ const poolSchema = z
   })
   .prefault({});
 
+/** Selection on the Pareto front of `objectives` (docs/architecture.md, Several objectives). */
+const paretoSchema = z
+  .strictObject({
+    /** How many fronts (rank 0, 1, …) a parent may come from; UCB1 chooses among them. */
+    fronts: z.number().int().positive().default(3),
+    /** Weight of the exploration bonus of a front sampled less often. */
+    exploration_c: z.number().min(0).default(0.5),
+    /** Members drawn for one crowded tournament (the parent is the least crowded of them). */
+    tournament_size: z.number().int().positive().default(2),
+    /** One front per island (`island.num_islands`, migrating every `island.migration_interval` generations). */
+    islands: z.boolean().default(false),
+  })
+  .prefault({});
+
 const databaseSchema = z
   .strictObject({
     storage_dir: compat.storageDir('database_data'),
@@ -331,7 +346,8 @@ const databaseSchema = z
     sampling: z
       .strictObject({
         /** `pool` = the paper's candidate pool (see `pool`). */
-        algorithm: z.enum(['ucb1', 'greedy', 'random', 'island', 'pool']).default('ucb1'),
+        /** `pareto` = parents from the non-dominated front of `objectives` (NSGA-II rank and crowding). */
+        algorithm: z.enum(['ucb1', 'greedy', 'random', 'island', 'pool', 'pareto']).default('ucb1'),
         ucb1_c: z.number().min(0).default(1.414),
         /** Let failed nodes be sampled as parents (off by default). */
         allow_failed_parents: z.boolean().default(false),
@@ -339,6 +355,7 @@ const databaseSchema = z
         fitness: z.enum(['min-max', 'sigmoid']).default('min-max'),
         island: islandSchema,
         pool: poolSchema,
+        pareto: paretoSchema,
       })
       .prefault({}),
   })
@@ -560,6 +577,8 @@ export const configSchema = z
     project: projectSchema,
     cluster: clusterSchema,
     run: runSchema,
+    /** Several objectives instead of one score; empty = `eval_score` alone, as always. */
+    objectives: objectivesSchema,
     /** Named models that roles may use, beside the main model `api`. */
     models: z.record(z.string(), modelSchema).default({}),
     roles: rolesSchema,

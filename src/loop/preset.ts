@@ -19,7 +19,13 @@ import {
 import { createLlmNoveltyJudge, createNoveltyGate, type NoveltyJudge } from '../agents/index.js';
 import { createExecutorFromConfig, type Executor } from '../cluster/index.js';
 import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
-import { editableMatcher, readProjectContext, type Config, type Experiment } from '../config/index.js';
+import {
+  editableMatcher,
+  objectiveSettings,
+  readProjectContext,
+  type Config,
+  type Experiment,
+} from '../config/index.js';
 import {
   describeSandbox,
   exactTolerance,
@@ -77,6 +83,7 @@ export function loopSettingsFromConfig(config: Config, experiment: Experiment): 
     programFile: config.evaluator.program_file,
     initialProgram: experiment.initialProgram,
     maxSize: config.database.max_size,
+    objectives: objectiveSettings(config.objectives),
   };
 }
 
@@ -334,7 +341,9 @@ export async function buildRunParts(options: {
   const loop: LoopParts = {
     round: {
       settings: roundSettingsFromConfig(config, experiment),
-      policy: options.policy ?? createSamplingPolicy(config.database.sampling),
+      policy:
+        options.policy ??
+        createSamplingPolicy(config.database.sampling, { objectives: objectiveSettings(config.objectives) }),
       retrieve: config.cognition.retrieval.top_k > 0 ? cognition.retrieve : null,
       designer,
       novelty: noveltyGate === null ? null : { gate: noveltyGate, maxAttempts: novelty.max_attempts },

@@ -2,7 +2,15 @@ import { createRandom } from '../random.js';
 import { withinStep } from './activity.js';
 import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
-import type { JsonValue, LlmCallRecord, NewNode, NodeRecord, NodeSummary } from '../domain/index.js';
+import {
+  summaryMetrics,
+  type JsonValue,
+  type LlmCallRecord,
+  type NewNode,
+  type NodeRecord,
+  type NodeSummary,
+  type ObjectiveSettings,
+} from '../domain/index.js';
 import { callsMadeBefore, type LlmCallDraft } from './call-context.js';
 import type { ProposedCognitionItem } from '../cognition/index.js';
 import { messageOf } from '../errors.js';
@@ -59,6 +67,8 @@ export interface LoopSettings {
   initialProgram: string | null;
   /** `database.max_size`: null keeps every node. */
   maxSize: number | null;
+  /** The experiment's objectives (`objectives`); absent or null with one score. */
+  objectives?: ObjectiveSettings | null;
 }
 
 /** A run's parts: a round's services, the loop's settings and its optional hooks. */
@@ -96,16 +106,11 @@ export interface RunSummary {
   best: NodeRecord | null;
 }
 
-function numericResults(results: NodeRecord['results']): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  for (const [key, value] of Object.entries(results)) {
-    if (typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
-  }
-  return metrics;
-}
-
-/** The policy's view of a stored node, whole or summarised. */
-export function toSampleable(node: NodeRecord | NodeSummary): SampleableNode {
+/**
+ * The policy's view of a stored node, whole or summarised. A whole node's metrics are read from
+ * its results as the store summarises them (`flatten`: the results objects kept as dotted metrics).
+ */
+export function toSampleable(node: NodeRecord | NodeSummary, flatten: readonly string[] = []): SampleableNode {
   const summarised = 'programLength' in node;
   return {
     id: node.id,
@@ -115,7 +120,7 @@ export function toSampleable(node: NodeRecord | NodeSummary): SampleableNode {
     visitCount: node.visitCount,
     island: node.island,
     programLength: summarised ? node.programLength : node.program.length,
-    metrics: summarised ? node.metrics : numericResults(node.results),
+    metrics: summarised ? node.metrics : summaryMetrics(node.results, flatten),
   };
 }
 
@@ -152,6 +157,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = settings.maxSize;
+  const instancesKey = settings.objectives?.instances;
+  // Per-instance scores reach the policy and the stored summary as dotted metrics.
+  const flattenMetrics: readonly string[] = instancesKey === undefined ? [] : [instancesKey];
   checkMaxSize(maxSize);
   const evictable = maxSize === null ? null : EvictionIndex.from(store.nodeSummaries());
   const inFlight = new Map<number, readonly number[]>();
@@ -213,9 +221,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   /** Stores the round's node with its calls, visits, sampler state and events (`closing` after the round's own) in one transaction. */
   const commit = (result: RoundResult, closing: ReadonlyArray<{ type: string; message: string }> = []): NodeRecord => {
     const step = result.node.step;
-    policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }));
+    policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }, flattenMetrics));
     const node = store.insertNode(
-      { ...result.node, id: step },
+      { ...result.node, id: step, flattenMetrics },
       {
         calls: withIds(result.calls, step),
         visitedIds: result.visitedIds,
@@ -224,7 +232,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       },
     );
     evictable?.add(node);
-    population.set(node.id, toSampleable(node));
+    population.set(node.id, toSampleable(node, flattenMetrics));
     for (const id of result.visitedIds) {
       const visited = population.get(id);
       if (visited === undefined) continue;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CognitionRetriever } from '../cognition/index.js';
-import { loadConfig, resolveExperiment, type Config, type Experiment } from '../config/index.js';
+import { loadConfig, objectiveSettings, resolveExperiment, type Config, type Experiment } from '../config/index.js';
 import {
   acquireRunLock,
   buildRunParts,
@@ -115,7 +115,10 @@ export async function openMcpSession(options: McpSessionOptions): Promise<McpSes
 
   const freshParts = (): LoopParts => ({
     ...parts,
-    round: { ...parts.round, policy: createSamplingPolicy(config.database.sampling) },
+    round: {
+      ...parts.round,
+      policy: createSamplingPolicy(config.database.sampling, { objectives: objectiveSettings(config.objectives) }),
+    },
   });
 
   const ensureSeed = async (): Promise<void> => {

@@ -5,10 +5,12 @@ export {
   samplingAlgorithms,
   type SamplingAlgorithm,
   type SamplingConfig,
+  type SamplingContext,
   type SamplingPolicyFactory,
   type SamplingSection,
 } from './registry.js';
 export { createUcb1Policy, type Ucb1Options } from './ucb1.js';
+export { createParetoPolicy, type ParetoOptions } from './pareto.js';
 export { createGreedyPolicy, type GreedyOptions } from './greedy.js';
 export { createRandomPolicy, type RandomPolicyOptions } from './random-policy.js';
 export { createCandidatePoolPolicy, type CandidatePoolOptions } from './candidate-pool.js';

@@ -14,7 +14,7 @@ function samplingConfig(sampling: SamplingInput) {
 
 describe('createSamplingPolicy', () => {
   it('maps every algorithm of the config to its policy', () => {
-    expect(samplingAlgorithms).toEqual(['ucb1', 'greedy', 'random', 'island', 'pool']);
+    expect(samplingAlgorithms).toEqual(['ucb1', 'greedy', 'random', 'island', 'pool', 'pareto']);
     for (const algorithm of samplingAlgorithms) {
       expect(createSamplingPolicy(samplingConfig({ algorithm })).name).toBe(algorithm);
     }
@@ -99,7 +99,7 @@ describe('registerSamplingPolicy', () => {
     const unknown = thrownAsiError(() => createSamplingPolicy({ ...samplingConfig({}), algorithm: 'oldest' }));
     expect(unknown.key).toBe('database.sampling.algorithm');
     expect(unknown.message).toContain(
-      "unknown sampling policy 'oldest' (known: ucb1, greedy, random, island, pool, newest)",
+      "unknown sampling policy 'oldest' (known: ucb1, greedy, random, island, pool, pareto, newest)",
     );
   });
 });

@@ -1,7 +1,9 @@
 import type { Config } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { createCandidatePoolPolicy } from './candidate-pool.js';
+import type { ObjectiveSettings } from '../domain/index.js';
 import { createGreedyPolicy } from './greedy.js';
+import { createParetoPolicy } from './pareto.js';
 import { createIslandPolicy } from './island/index.js';
 import type { SamplingPolicy } from './policy.js';
 import { createRandomPolicy } from './random-policy.js';
@@ -16,8 +18,13 @@ export type SamplingAlgorithm = SamplingConfig['algorithm'];
 /** A sampling section naming any registered policy (the config file names only the built-in ones). */
 export type SamplingSection = Omit<SamplingConfig, 'algorithm'> & { algorithm: SamplingAlgorithm | (string & {}) };
 
+/** What a policy may need beyond its section: the experiment's objectives (null when it has one score). */
+export interface SamplingContext {
+  objectives: ObjectiveSettings | null;
+}
+
 /** Builds a policy from its validated section. */
-export type SamplingPolicyFactory = (sampling: SamplingSection) => SamplingPolicy;
+export type SamplingPolicyFactory = (sampling: SamplingSection, context: SamplingContext) => SamplingPolicy;
 
 const factories: Record<SamplingAlgorithm, SamplingPolicyFactory> = {
   ucb1: (sampling) =>
@@ -47,6 +54,16 @@ const factories: Record<SamplingAlgorithm, SamplingPolicyFactory> = {
       parentTopK: pool.parent_top_k,
       allowFailed: allow_failed_parents,
     }),
+  pareto: ({ pareto, island, allow_failed_parents }, { objectives }) =>
+    createParetoPolicy({
+      objectives,
+      fronts: pareto.fronts,
+      explorationC: pareto.exploration_c,
+      tournamentSize: pareto.tournament_size,
+      islands: pareto.islands ? island.num_islands : 1,
+      migrationInterval: island.migration_interval,
+      allowFailed: allow_failed_parents,
+    }),
 };
 
 /** Every built-in algorithm name: those `database.sampling.algorithm` accepts. */
@@ -68,10 +85,14 @@ export function registerSamplingPolicy(name: string, factory: SamplingPolicyFact
  * Builds the policy named by `database.sampling.algorithm` from its validated section.
  * `fitness` (min-max or the paper's sigmoid) shapes UCB1 values and island draw weights; greedy,
  * random and the pool rank by raw score, which either normalisation leaves in the same order.
+ * `pareto` ranks by the context's objectives (by score when there are none).
  * @example
- * const policy = createSamplingPolicy(config.database.sampling);
+ * const policy = createSamplingPolicy(config.database.sampling, { objectives: objectiveSettings(config.objectives) });
  */
-export function createSamplingPolicy(sampling: SamplingSection): SamplingPolicy {
+export function createSamplingPolicy(
+  sampling: SamplingSection,
+  context: SamplingContext = { objectives: null },
+): SamplingPolicy {
   const factory = registry.get(sampling.algorithm);
   if (factory === undefined) {
     throw new AsiEvolveError(
@@ -82,5 +103,5 @@ export function createSamplingPolicy(sampling: SamplingSection): SamplingPolicy 
       },
     );
   }
-  return factory(sampling);
+  return factory(sampling, context);
 }
