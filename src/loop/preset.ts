@@ -255,6 +255,7 @@ export async function buildRunParts(options: {
       template,
       maxRetries: config.pipeline.max_retries.engineer,
       maxCodeLength,
+      ...(project === undefined ? {} : { project }),
     });
     debug = { agent, attempts: debugAttempts };
     notices.push(`Debug agent: up to ${debugAttempts} repair attempt(s) of each failed evaluation.`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatFileSet, parseFileSet } from '../../domain/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import { createRandom } from '../../random.js';
 import { designContext, makeNode } from '../test-support/fixtures.js';
@@ -63,5 +64,32 @@ describe('built-in no-model designer', () => {
   it('says when the program has no constant to change', async () => {
     const bare = makeNode({ id: 1, program: 'print("hi")\n' });
     await expect(designer.design(designContext({ parent: bare }))).rejects.toMatchObject({ code: 'USAGE' });
+  });
+});
+
+describe('built-in no-model designer on a multi-file candidate', () => {
+  const bundle = (rate: string, width: string) =>
+    formatFileSet(
+      new Map([
+        ['v2/config.py', `RATE = ${rate}\nSTEPS = 100\n`],
+        ['layer3/model.py', `WIDTH = ${width}\nDEPTH = 2\n`],
+      ]),
+    );
+  const multiParent = makeNode({ id: 8, program: bundle('0.25', '0.75') });
+  const multiPartner = makeNode({ id: 9, program: bundle('0.5', '0.125') });
+
+  it('changes constants inside the files, never a number in a path, and names the file of each change', async () => {
+    const operators = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const proposal = await designer.design(
+        designContext({ parent: multiParent, context: [multiParent, multiPartner], random: createRandom(seed) }),
+      );
+      operators.add(proposal.operator);
+      const files = parseFileSet(proposal.program);
+      expect([...(files?.keys() ?? [])]).toEqual(['layer3/model.py', 'v2/config.py']);
+      expect(proposal.program).not.toBe(multiParent.program);
+      expect(proposal.motivation).toMatch(/(v2\/config\.py|layer3\/model\.py) line [12] /);
+    }
+    expect(operators).toEqual(new Set(['builtin:perturb', 'builtin:crossover']));
   });
 });

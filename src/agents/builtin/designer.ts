@@ -1,5 +1,5 @@
 import { AsiEvolveError } from '../../errors.js';
-import type { NodeRecord } from '../../domain/index.js';
+import { isFileSetProgram, type NodeRecord } from '../../domain/index.js';
 import type { DesignContext, Designer, Proposal } from '../types.js';
 import { crossoverPrograms } from './crossover.js';
 import { perturbProgram, type LiteralChange } from './perturb.js';
@@ -7,14 +7,70 @@ import { perturbProgram, type LiteralChange } from './perturb.js';
 const label = 'built-in no-model operator (not an LLM)';
 const maxListed = 10;
 
-function listChanges(changes: readonly LiteralChange[]): string {
-  const listed = changes.slice(0, maxListed).map((change) => `line ${change.line} ${change.before} → ${change.after}`);
+/**
+ * A program as the operators see it. A multi-file bundle has its marker lines replaced by one
+ * line without digits, so that no operator changes a number in a file's path, and two bundles
+ * of the same files have the same shape; `unmask` puts the parent's markers back and `where`
+ * turns a bundle line into `path line N`.
+ */
+interface Masked {
+  text: string;
+  unmask(text: string): string;
+  where(line: number): string;
+}
+
+const maskLine = '@@@ asi-evolve file @@@';
+const markerPattern = /^@@@ asi-evolve file: (.+) @@@$/;
+
+function mask(program: string): Masked {
+  if (!isFileSetProgram(program) || program.split('\n').includes(maskLine))
+    return { text: program, unmask: (text) => text, where: (line) => `line ${line}` };
+  const lines = program.split('\n');
+  const markers: Array<{ index: number; line: string; path: string }> = [];
+  lines.forEach((line, index) => {
+    const marker = markerPattern.exec(line);
+    if (marker !== null) markers.push({ index, line, path: marker[1] ?? '' });
+  });
+  const text = lines
+    .map((line, index) => (markers.some((marker) => marker.index === index) ? maskLine : line))
+    .join('\n');
+  return {
+    text,
+    unmask(changed) {
+      let next = 0;
+      return changed
+        .split('\n')
+        .map((line) => (line === maskLine ? (markers[next++]?.line ?? line) : line))
+        .join('\n');
+    },
+    where(line) {
+      const marker = markers.filter((candidate) => candidate.index < line - 1).pop();
+      return marker === undefined ? `line ${line}` : `${marker.path} line ${line - 1 - marker.index}`;
+    },
+  };
+}
+
+function listChanges(changes: readonly LiteralChange[], where: (line: number) => string): string {
+  const listed = changes
+    .slice(0, maxListed)
+    .map((change) => `${where(change.line)} ${change.before} → ${change.after}`);
   const more = changes.length > maxListed ? `, and ${changes.length - maxListed} more` : '';
   return `${listed.join(', ')}${more}`;
 }
 
-function changeNotes(changes: readonly LiteralChange[]): Array<{ line: number; before: string; after: string }> {
-  return changes.map((change) => ({ line: change.line, before: change.before, after: change.after }));
+function changeNotes(
+  changes: readonly LiteralChange[],
+  where: (line: number) => string,
+): Array<{ line: number; before: string; after: string; at?: string }> {
+  return changes.map((change) => {
+    const at = where(change.line);
+    return {
+      line: change.line,
+      before: change.before,
+      after: change.after,
+      ...(at === `line ${change.line}` ? {} : { at }),
+    };
+  });
 }
 
 function tryCrossover(context: DesignContext, parent: NodeRecord): Proposal | null {
@@ -23,20 +79,22 @@ function tryCrossover(context: DesignContext, parent: NodeRecord): Proposal | nu
   for (let remaining = partners.length; remaining > 0; remaining--) {
     const partner = partners.splice(context.random.int(remaining), 1)[0];
     if (partner === undefined) continue;
-    const mixed = crossoverPrograms(parent.program, partner.program, context.random);
+    const masked = mask(parent.program);
+    if (isFileSetProgram(parent.program) !== isFileSetProgram(partner.program)) continue;
+    const mixed = crossoverPrograms(masked.text, mask(partner.program).text, context.random);
     if (mixed === null) continue;
     const count = mixed.changes.length;
     return {
       name: `crossover-${context.step}`,
-      motivation: `crossover of #${parent.id} and #${partner.id} (same program, different constants): took ${count} of ${mixed.differing} differing constants from #${partner.id}: ${listChanges(mixed.changes)}`,
-      program: mixed.program,
+      motivation: `crossover of #${parent.id} and #${partner.id} (same program, different constants): took ${count} of ${mixed.differing} differing constants from #${partner.id}: ${listChanges(mixed.changes, masked.where)}`,
+      program: masked.unmask(mixed.program),
       provenance: 'experience',
       operator: 'builtin:crossover',
       notes: {
         builtin: label,
         parents: [parent.id, partner.id],
         differing: mixed.differing,
-        changes: changeNotes(mixed.changes),
+        changes: changeNotes(mixed.changes, masked.where),
       },
     };
   }
@@ -44,16 +102,22 @@ function tryCrossover(context: DesignContext, parent: NodeRecord): Proposal | nu
 }
 
 function perturb(context: DesignContext, parent: NodeRecord): Proposal | null {
-  const perturbed = perturbProgram(parent.program, context.random);
+  const masked = mask(parent.program);
+  const perturbed = perturbProgram(masked.text, context.random);
   if (perturbed === null) return null;
   const count = perturbed.changes.length;
   return {
     name: `perturb-${context.step}`,
-    motivation: `perturbed ${count} constant${count === 1 ? '' : 's'} of #${parent.id}: ${listChanges(perturbed.changes)}`,
-    program: perturbed.program,
+    motivation: `perturbed ${count} constant${count === 1 ? '' : 's'} of #${parent.id}: ${listChanges(perturbed.changes, masked.where)}`,
+    program: masked.unmask(perturbed.program),
     provenance: 'experience',
     operator: 'builtin:perturb',
-    notes: { builtin: label, parents: [parent.id], sigma: perturbed.sigma, changes: changeNotes(perturbed.changes) },
+    notes: {
+      builtin: label,
+      parents: [parent.id],
+      sigma: perturbed.sigma,
+      changes: changeNotes(perturbed.changes, masked.where),
+    },
   };
 }
 

@@ -1,8 +1,11 @@
+import { parseFileSet } from '../../domain/index.js';
 import type { LanguageModel } from '../../llm/index.js';
 import { askUntilParsed } from '../ask-until-parsed.js';
 import { ResponseFormatError } from '../errors.js';
 import { cleanAnswer, extractTag } from '../tags.js';
 import type { CompiledTemplate } from '../templates/environment.js';
+import { applyFileEdits, parseFileEdits } from '../researcher/multi-file.js';
+import type { ProjectView } from '../types.js';
 
 /** What the debug agent is asked to repair. */
 export interface RepairRequest {
@@ -44,6 +47,8 @@ export interface LlmDebugAgentOptions {
   maxCodeLength?: number;
   temperature?: number;
   maxOutputTokens?: number;
+  /** The project of a multi-file experiment: where a fix may create files. */
+  project?: ProjectView;
 }
 
 /** Code fences a model may put inside `<code>`; removed when they wrap the whole program. */
@@ -57,8 +62,15 @@ function unfence(code: string): string {
  * the tag) and the optional `<explanation>`. Throws ResponseFormatError when there is no
  * program, an empty one, the unchanged program, or one longer than `maxCodeLength`.
  */
-export function parseRepairAnswer(answer: string, original: string, maxCodeLength = Number.POSITIVE_INFINITY): Repair {
+export function parseRepairAnswer(
+  answer: string,
+  original: string,
+  maxCodeLength = Number.POSITIVE_INFINITY,
+  project?: ProjectView,
+): Repair {
   const text = cleanAnswer(answer);
+  const base = parseFileSet(original);
+  if (base !== null) return parseFilesRepair(text, base, original, maxCodeLength, project);
   const raw = extractTag(text, 'code', true);
   if (raw === null) throw new ResponseFormatError('the answer has no <code>…</code> block', ['code']);
   const program = unfence(raw.replace(/^\n/, ''));
@@ -74,6 +86,37 @@ export function parseRepairAnswer(answer: string, original: string, maxCodeLengt
 }
 
 /**
+ * Reads a debug answer for a multi-file candidate: edits that name their file (SEARCH/REPLACE
+ * blocks or whole `<file path="…">` blocks), applied to the failed candidate's files.
+ */
+function parseFilesRepair(
+  text: string,
+  base: ReadonlyMap<string, string>,
+  original: string,
+  maxCodeLength: number,
+  project: ProjectView | undefined,
+): Repair {
+  const missing: string[] = [];
+  const edits = parseFileEdits(text, missing);
+  if (missing.length > 0) throw new ResponseFormatError(`the answer is missing ${missing.join(', ')}`, missing);
+  const applied = applyFileEdits(base, edits, {
+    patterns: project?.editable ?? [...base.keys()],
+    isEditable: project?.isEditable ?? (() => false),
+  });
+  if (!applied.ok) throw new ResponseFormatError(applied.problems.join(' '), ['edits']);
+  if (applied.program === original) throw new ResponseFormatError('the edits leave the files unchanged', ['edits']);
+  if (applied.program.length > maxCodeLength)
+    throw new ResponseFormatError(
+      `the files have ${applied.program.length} characters together, more than the ${maxCodeLength} allowed`,
+      ['edits'],
+    );
+  return { program: applied.program, explanation: extractTag(text, 'explanation')?.trim() ?? '' };
+}
+
+const filesAgain =
+  'Answer again with <explanation>…</explanation>, then your fix as SEARCH/REPLACE blocks that name their file on the SEARCH line (`<<<<<<< SEARCH path/to/file`) or as whole files <file path="path/to/file">…</file>.';
+
+/**
  * The LLM debug agent: renders `debug.jinja2` with the failed program and the tail of its error
  * output, and reads the fixed program from `<code>`. An unusable answer is reported back up to
  * `maxRetries` times, then a ResponseFormatError is thrown.
@@ -86,6 +129,7 @@ export function createLlmDebugAgent(options: LlmDebugAgentOptions): DebugAgent {
   return {
     name: 'llm-debug',
     async repair(request) {
+      const files = parseFileSet(request.program);
       const prompt = options.template.render({
         task: request.task,
         program: request.program,
@@ -95,13 +139,16 @@ export function createLlmDebugAgent(options: LlmDebugAgentOptions): DebugAgent {
         attempt: request.attempt,
         max_attempts: request.maxAttempts,
         previous: request.previous,
+        files: files === null ? null : [...files].map(([path, content]) => ({ path, content })),
       });
       const outcome = await askUntilParsed(options, {
         prompt,
         abortSignal: request.abortSignal,
-        parse: (answer) => parseRepairAnswer(answer, request.program, options.maxCodeLength),
+        parse: (answer) => parseRepairAnswer(answer, request.program, options.maxCodeLength, options.project),
         feedback: (problem) =>
-          `Your answer could not be used: ${problem}. Answer again with the complete fixed program inside <code>…</code>.`,
+          files === null
+            ? `Your answer could not be used: ${problem}. Answer again with the complete fixed program inside <code>…</code>.`
+            : `Your answer could not be used: ${problem}. ${filesAgain}`,
       });
       if (outcome.ok) return outcome.value;
       const problems = outcome.problems.map((problem, index) => `answer ${index + 1}: ${problem}`);

@@ -13,6 +13,8 @@ export const DEBUG_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
   attempt: 'this repair attempt, from 1',
   max_attempts: 'the number of attempts allowed',
   previous: 'earlier attempts of this round: list of {attempt, error}',
+  files:
+    'a multi-file candidate: list of {path, content}, its editable files (the fix is then edits that name their file); none for a single-file one',
 };
 
 /** Sample variables, rendered once at load so that a broken template fails at start. */
@@ -25,6 +27,7 @@ const sampleVariables = {
   attempt: 1,
   max_attempts: 2,
   previous: [{ attempt: 1, error: 'exit-code: exited with code 1' }],
+  files: null,
 };
 
 /**

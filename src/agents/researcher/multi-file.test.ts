@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFileSet, parseFileSet } from '../../domain/index.js';
+import { parseRepairAnswer } from '../debug/debug-agent.js';
 import { createTemplates } from '../templates/load.js';
 import { designContext, makeNode, scriptedModel } from '../test-support/fixtures.js';
 import type { ProjectView } from '../types.js';
@@ -135,5 +136,22 @@ describe('LLM Researcher on a multi-file candidate', () => {
     const proposal = await researcher.design(designContext({ parent, context: [parent] }));
     expect(String(model.calls[0]?.messages[0]?.content)).toContain('<file path="path/to/file.py">');
     expect(parseFileSet(proposal.program)).toEqual(new Map([...seedFiles, ['config.py', 'SCALE = 3.0\nSTEPS = 10\n']]));
+  });
+});
+
+describe('debug agent on a multi-file candidate', () => {
+  it('reads a fix as edits that name their file, refusing a path outside the editable set', () => {
+    const fixed = parseRepairAnswer(
+      `<explanation>missing import</explanation>\n${block('model.py', 'import config', 'import config\nimport math')}`,
+      seedProgram,
+      Number.POSITIVE_INFINITY,
+      project,
+    );
+    expect(fixed.explanation).toBe('missing import');
+    expect(parseFileSet(fixed.program)?.get('model.py')).toMatch(/^import config\nimport math\n/);
+    expect(() =>
+      parseRepairAnswer('<file path="train.py">\nx\n</file>', seedProgram, Number.POSITIVE_INFINITY, project),
+    ).toThrow(/train\.py, which is outside the editable files/);
+    expect(() => parseRepairAnswer('<code>\nx = 1\n</code>', seedProgram)).toThrow(/missing SEARCH\/REPLACE blocks/);
   });
 });

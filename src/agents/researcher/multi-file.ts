@@ -39,14 +39,12 @@ function cleanPath(text: string): string | null {
 }
 
 /**
- * Parses a multi-file answer: `<name>`, `<motivation>`, optional `<provenance>`, then edits in
- * order — `<file path="…">` blocks and SEARCH/REPLACE blocks naming their file.
- * @throws ResponseFormatError listing what is missing, or when a block lacks its REPLACE line
+ * The edits of an answer, in order: `<file path="…">` blocks and SEARCH/REPLACE blocks naming
+ * their file. `missing` gets a note when there is none.
+ * @throws ResponseFormatError when a block lacks its REPLACE line
  */
-export function parseMultiFileAnswer(answer: string): MultiFileAnswer {
+export function parseFileEdits(answer: string, missing: string[] = []): FileEdit[] {
   const text = cleanAnswer(answer);
-  const missing: string[] = [];
-  const header = parseAnswerHeader(text, missing);
   const found: Array<{ at: number; edit: FileEdit }> = [];
   let rest = '';
   let last = 0;
@@ -73,7 +71,6 @@ export function parseMultiFileAnswer(answer: string): MultiFileAnswer {
     });
   }
   if (found.length === 0) missing.push('SEARCH/REPLACE blocks or <file path="…"> blocks');
-  if (missing.length > 0) throw new ResponseFormatError(`the answer is missing ${missing.join(', ')}`, missing);
   const searchLines = rest.match(searchMarkerPattern)?.length ?? 0;
   if (searchLines > blocks)
     throw new ResponseFormatError(
@@ -82,7 +79,21 @@ export function parseMultiFileAnswer(answer: string): MultiFileAnswer {
       ['>>>>>>> REPLACE'],
     );
   found.sort((a, b) => a.at - b.at);
-  return { ...header, edits: found.map((entry) => entry.edit) };
+  return found.map((entry) => entry.edit);
+}
+
+/**
+ * Parses a multi-file answer: `<name>`, `<motivation>`, optional `<provenance>`, then edits in
+ * order — `<file path="…">` blocks and SEARCH/REPLACE blocks naming their file.
+ * @throws ResponseFormatError listing what is missing, or when a block lacks its REPLACE line
+ */
+export function parseMultiFileAnswer(answer: string): MultiFileAnswer {
+  const text = cleanAnswer(answer);
+  const missing: string[] = [];
+  const header = parseAnswerHeader(text, missing);
+  const edits = parseFileEdits(text, missing);
+  if (missing.length > 0) throw new ResponseFormatError(`the answer is missing ${missing.join(', ')}`, missing);
+  return { ...header, edits };
 }
 
 /** What the edits give: the new bundle, or problems to send back to the model. */
