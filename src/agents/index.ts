@@ -4,6 +4,7 @@ export type {
   DesignContext,
   Designer,
   JudgeVerdict,
+  ObjectivesView,
   ProjectView,
   Proposal,
 } from './types.js';

@@ -1,6 +1,6 @@
 import type { CognitionItem } from '../cognition/index.js';
 import type { Random } from '../random.js';
-import type { JsonObject, NodeRecord, Provenance } from '../domain/index.js';
+import type { FrontMember, JsonObject, NodeRecord, ObjectiveSettings, Provenance } from '../domain/index.js';
 
 /** Everything the designer of a round is given (the "learn" half of a round). */
 export interface DesignContext {
@@ -21,6 +21,18 @@ export interface DesignContext {
    * near-duplicate); the Researcher adds it to its prompt. Absent on a round's first design.
    */
   feedback?: string;
+  /** The experiment's objectives and where each sampled node stands; absent with one score. */
+  objectives?: ObjectivesView;
+}
+
+/**
+ * Several objectives as an agent sees them (docs/architecture.md, Several objectives): the
+ * configured objectives and the standing (rank, values, instances won) of the ranked nodes of
+ * the population, by id. A node absent from `standings` failed or lacks an objective's value.
+ */
+export interface ObjectivesView {
+  settings: ObjectiveSettings;
+  standings: ReadonlyMap<number, FrontMember>;
 }
 
 /**
@@ -74,6 +86,8 @@ export interface AnalysisContext {
   bestSampled: NodeRecord | null;
   parent: NodeRecord | null;
   abortSignal?: AbortSignal;
+  /** The experiment's objectives, the standings before this node was stored; absent with one score. */
+  objectives?: ObjectivesView;
 }
 
 /** Writes the decision-oriented report stored on a node: LLM Analyzer, rule-based, or raw (ablation). */

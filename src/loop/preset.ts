@@ -73,6 +73,7 @@ export function roundSettingsFromConfig(config: Config, experiment: Experiment):
     diffMode: config.pipeline.researcher.diff_based_evolution,
     maxCodeLength: config.pipeline.researcher.max_code_length,
     allowFailingSeed: config.pipeline.allow_failing_seed,
+    objectives: objectiveSettings(config.objectives),
   };
 }
 

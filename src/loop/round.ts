@@ -1,4 +1,4 @@
-import type { Analyst, Designer, Proposal } from '../agents/index.js';
+import type { Analyst, Designer, ObjectivesView, Proposal } from '../agents/index.js';
 import type { CognitionItem, ProposedCognitionItem } from '../cognition/index.js';
 import { isProposingAnalyst } from '../agents/index.js';
 import {
@@ -12,7 +12,14 @@ import { messageOf } from '../errors.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/index.js';
-import type { JsonObject, NewNode, NodeRecord, Provenance } from '../domain/index.js';
+import {
+  paretoRanks,
+  type JsonObject,
+  type NewNode,
+  type NodeRecord,
+  type ObjectiveSettings,
+  type Provenance,
+} from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
 import type { Engineer, Evaluated } from './engineer.js';
 import { seedFailedError } from './seed-check.js';
@@ -29,6 +36,8 @@ export interface RoundSettings {
   maxCodeLength: number;
   /** `pipeline.allow_failing_seed`: a failing seed is stored instead of stopping the run. */
   allowFailingSeed: boolean;
+  /** The experiment's objectives; absent or null with one score. */
+  objectives?: ObjectiveSettings | null;
 }
 
 /** The services a round is assembled from; the preset builds them once per run. */
@@ -114,6 +123,7 @@ async function analyse(
     program: string;
     parent: NodeRecord | null;
     bestSampled: NodeRecord | null;
+    objectives?: ObjectivesView;
   },
   evaluated: Evaluated,
   abortSignal?: AbortSignal,
@@ -197,6 +207,18 @@ export async function runSeedRound(
   };
 }
 
+/**
+ * Where each node of the population stands on the objectives (docs/architecture.md, Several
+ * objectives): what the Researcher and the Analyzer are shown. Undefined with one score.
+ */
+function objectivesView(
+  population: Iterable<SampleableNode>,
+  settings: ObjectiveSettings | null | undefined,
+): ObjectivesView | undefined {
+  if (settings === null || settings === undefined) return undefined;
+  return { settings, standings: new Map(paretoRanks([...population], settings).map((member) => [member.id, member])) };
+}
+
 function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
   let best: NodeRecord | null = null;
   for (const node of nodes) {
@@ -237,6 +259,7 @@ export async function runRound(
   );
   const context = selection.context.map((candidate) => state.getNode(candidate.id));
   const parent = selection.parent ? state.getNode(selection.parent.id) : null;
+  const objectives = objectivesView(state.population(), settings.objectives);
 
   const { value, calls } = await collectCalls(async () => {
     let cognition: CognitionItem[] = [];
@@ -263,6 +286,7 @@ export async function runRound(
           maxCodeLength: settings.maxCodeLength,
           random: random.fork(`design:${step}`),
           ...(abortSignal ? { abortSignal } : {}),
+          ...(objectives ? { objectives } : {}),
         },
         gate: parts.novelty?.gate ?? null,
         existing: parts.novelty ? noveltyCandidates(state.population(), (id) => state.getNode(id)) : [],
@@ -292,6 +316,7 @@ export async function runRound(
       program: evaluated.program,
       parent,
       bestSampled: bestOf(context),
+      ...(objectives ? { objectives } : {}),
     };
     const { analysis, note, proposedItems } = await analyse(parts, base, evaluated, abortSignal);
     if (note) notes.analyzerNote = note;

@@ -20,6 +20,8 @@ const researcher = {
   cognition: 'list of retrieved knowledge items {id, title, content, source, tags}',
   max_code_length: 'the longest program accepted, in characters',
   diff_mode: 'true when SEARCH/REPLACE edits of parent.program are asked for',
+  objectives:
+    'several objectives: {list (each {name, direction, bound in words}), out_of_bounds, instances (the per-instance key or none), front_size, text (the objectives in one line)}; none with one score. Each node then has `standing`: {rank (0 = on the front; none when not ranked), on_front, feasible, values (list of {name, value}), wins_instances (instances it scores best on), summary (one line)}',
   project:
     "a multi-file round: {files (list of {path, content}: the files to edit, the parent's or the seed's), editable (the editable path patterns), outline (names and signatures of the read-only rest)}; none for a single-file experiment",
   task_description: 'alias of task (Python reference name)',
@@ -52,6 +54,10 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateName, Readonly<Record<s
     logs_trimmed_chars: 'how many characters were trimmed from the middle of logs (0 when none)',
     parent: `${node}, or none`,
     best: 'the best sampled node (like parent), or none',
+    objectives: "several objectives, as the Researcher's `objectives`; none with one score",
+    objective_comparison:
+      "per objective: {name, direction, value, parent_value, verdict (better, worse, equal, not comparable in the objective's direction), text}; empty with one score",
+    front_verdict: 'one line: whether a node of the front dominates the candidate; empty with one score',
     task_description: 'alias of task',
     code: 'alias of program',
     best_score: "best's score, or none",

@@ -2,6 +2,7 @@ import type { CognitionItem } from '../../cognition/index.js';
 import { parseFileSet, type JsonObject, type NodeRecord } from '../../domain/index.js';
 import type { AnalysisContext, DesignContext, ProjectView } from '../types.js';
 import type { JudgeContext } from '../judge/judge-context.js';
+import { objectiveComparison, objectivesVariable, standingVariable } from './objective-variables.js';
 
 /** Template variables: plain data, as a Jinja2 template would receive it. */
 export type TemplateVariables = Record<string, unknown>;
@@ -71,8 +72,12 @@ export function researcherVariables(
   diffMode: boolean,
   project?: ProjectView,
 ): TemplateVariables {
-  const parent = context.parent === null ? null : nodeVariables(context.parent);
-  const contextNodes = context.context.map(nodeVariables);
+  const withStanding = (node: NodeRecord): TemplateVariables => ({
+    ...nodeVariables(node),
+    standing: standingVariable(node, context.objectives),
+  });
+  const parent = context.parent === null ? null : withStanding(context.parent);
+  const contextNodes = context.context.map(withStanding);
   const bestRecord = bestNode(context.context);
   const best = bestRecord === null ? null : nodeVariables(bestRecord);
   const cognition = context.cognition.map(cognitionVariables);
@@ -86,6 +91,7 @@ export function researcherVariables(
     max_code_length: context.maxCodeLength,
     diff_mode: diffMode,
     project: projectVariables(context, project),
+    objectives: objectivesVariable(context.objectives),
     // Names used by templates written for the Python reference.
     task_description: context.task,
     context_nodes: contextNodes,
@@ -98,6 +104,12 @@ export function researcherVariables(
 
 /** Variables of `analyzer.jinja2`; `logs` is the already-trimmed text. */
 export function analyzerVariables(context: AnalysisContext, logs: string, logsTrimmedChars: number): TemplateVariables {
+  const { comparison, front } = objectiveComparison(
+    context.results,
+    context.success,
+    context.parent,
+    context.objectives,
+  );
   return {
     task: context.task,
     step: context.step,
@@ -113,6 +125,9 @@ export function analyzerVariables(context: AnalysisContext, logs: string, logsTr
     logs_trimmed_chars: logsTrimmedChars,
     parent: context.parent === null ? null : nodeVariables(context.parent),
     best: context.bestSampled === null ? null : nodeVariables(context.bestSampled),
+    objectives: objectivesVariable(context.objectives),
+    objective_comparison: comparison,
+    front_verdict: front,
     task_description: context.task,
     code: context.program,
     best_score: context.bestSampled?.score ?? null,
