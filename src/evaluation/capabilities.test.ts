@@ -6,6 +6,7 @@ import { requires } from '../test-support/requires.js';
 import {
   bubblewrapOffVariable,
   detectSandboxCapabilities,
+  detectSandboxCapabilitiesInBackground,
   findExecutable,
   searchDirectories,
   unprivilegedUser,
@@ -78,6 +79,16 @@ describe('detectSandboxCapabilities', () => {
         note.startsWith('bubblewrap is forced off (ASI_EVOLVE_NO_BUBBLEWRAP=1): the fallback sandbox'),
       ),
     ).toBe(true);
+  });
+
+  it('detects in the background what the blocking probes detect, the failing bwrap stub and the fallback included', async () => {
+    for (const options of [
+      { directories: [folder, '/usr/bin', '/bin'], env: {} },
+      { env: {} },
+      { env: { [bubblewrapOffVariable]: '1' } },
+    ]) {
+      expect(await detectSandboxCapabilitiesInBackground(options)).toEqual(detectSandboxCapabilities(options));
+    }
   });
 
   it('skips the probes when asked', () => {

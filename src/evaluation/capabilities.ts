@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { DropUser } from './bubblewrap.js';
-import { probeIsolation } from './probe.js';
+import { probeIsolation, probeIsolationInBackground } from './probe.js';
 
 /** What protects the machine from a candidate, as detected on this machine. */
 export interface SandboxCapabilities {
@@ -109,13 +109,16 @@ function missingNotes(capabilities: Omit<SandboxCapabilities, 'notes'>): string[
   return notes;
 }
 
-/**
- * Detects the protections available: looks for `prlimit`, `bash`, `bwrap`, `unshare` and
- * `setpriv`, then runs a tiny evaluation under each isolating mode (the probe) to learn whether
- * the kernel allows it here (containers often restrict namespaces). Tests pass other folders,
- * or `probe: false`, to simulate another machine.
- */
-export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxCapabilities {
+/** Whether an isolating mode works here, and as which user candidates run under it. */
+interface ModeProbe {
+  works: boolean;
+  dropUser: DropUser | null;
+}
+
+const notProbed: ModeProbe = { works: false, dropUser: null };
+
+/** The tools found, and which isolating modes are worth probing. */
+function findTools(options: DetectOptions) {
   const directories = options.directories ?? searchDirectories(process.env.PATH);
   const find = (name: string): string | null => findExecutable(name, directories);
   const prlimitPath = find('prlimit');
@@ -125,46 +128,86 @@ export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxC
   const setprivPath = find('setpriv');
   const asRoot = process.getuid?.() === 0;
   const probing = options.probe !== false && bashPath !== null && process.platform === 'linux';
-
-  const tools = { bashPath: bashPath ?? 'bash', bwrapPath, setprivPath, unsharePath };
-  // Root hands candidates to an unprivileged user where setpriv exists, so that the kernel
-  // enforces the process limit and root-owned files stay out of reach.
-  const probeMode = (mode: 'bubblewrap' | 'unshare'): { works: boolean; dropUser: DropUser | null } => {
-    if (asRoot && setprivPath !== null && probeIsolation(mode, tools, unprivilegedUser))
-      return { works: true, dropUser: unprivilegedUser };
-    return { works: probeIsolation(mode, tools, null), dropUser: null };
-  };
   const bubblewrapForcedOff = (options.env ?? process.env)[bubblewrapOffVariable] === '1';
-  const bubblewrapProbe =
-    probing && bwrapPath !== null && !bubblewrapForcedOff ? probeMode('bubblewrap') : { works: false, dropUser: null };
-  const unshareProbe = probing && unsharePath !== null ? probeMode('unshare') : { works: false, dropUser: null };
+  return {
+    found: { prlimitPath, bashPath, bwrapPath, unsharePath, setprivPath, asRoot, bubblewrapForcedOff },
+    tools: { bashPath: bashPath ?? 'bash', bwrapPath, setprivPath, unsharePath },
+    probeBubblewrap: probing && bwrapPath !== null && !bubblewrapForcedOff,
+    probeUnshare: probing && unsharePath !== null,
+    // Root hands candidates to an unprivileged user where setpriv exists, so that the kernel
+    // enforces the process limit and root-owned files stay out of reach.
+    tryDropUser: asRoot && setprivPath !== null,
+  };
+}
+
+type FoundTools = ReturnType<typeof findTools>['found'];
+
+function assemble(found: FoundTools, bubblewrapProbe: ModeProbe, unshareProbe: ModeProbe): SandboxCapabilities {
   const bubblewrap = bubblewrapProbe.works;
   const unshare = unshareProbe.works;
-  const dropUser = bubblewrap ? bubblewrapProbe.dropUser : unshareProbe.dropUser;
   const base = {
     processGroupKill: process.platform !== 'win32',
-    resourceLimits: prlimitPath !== null,
-    prlimitPath,
-    bashPath,
-    bwrapPath,
-    unsharePath,
-    setprivPath,
-    asRoot,
+    resourceLimits: found.prlimitPath !== null,
+    prlimitPath: found.prlimitPath,
+    bashPath: found.bashPath,
+    bwrapPath: found.bwrapPath,
+    unsharePath: found.unsharePath,
+    setprivPath: found.setprivPath,
+    asRoot: found.asRoot,
     isolation: { bubblewrap, unshare },
-    bubblewrapForcedOff,
-    dropUser,
-    processLimitEnforced: !asRoot,
+    bubblewrapForcedOff: found.bubblewrapForcedOff,
+    dropUser: bubblewrap ? bubblewrapProbe.dropUser : unshareProbe.dropUser,
+    processLimitEnforced: !found.asRoot,
     containsSessionEscape: bubblewrap || unshare,
     networkIsolation: bubblewrap || unshare,
   };
   return { ...base, notes: missingNotes(base) };
 }
 
+/**
+ * Detects the protections available: looks for `prlimit`, `bash`, `bwrap`, `unshare` and
+ * `setpriv`, then runs a tiny evaluation under each isolating mode (the probe) to learn whether
+ * the kernel allows it here (containers often restrict namespaces). Tests pass other folders,
+ * or `probe: false`, to simulate another machine.
+ */
+export function detectSandboxCapabilities(options: DetectOptions = {}): SandboxCapabilities {
+  const { found, tools, probeBubblewrap, probeUnshare, tryDropUser } = findTools(options);
+  const probeMode = (mode: 'bubblewrap' | 'unshare'): ModeProbe => {
+    if (tryDropUser && probeIsolation(mode, tools, unprivilegedUser))
+      return { works: true, dropUser: unprivilegedUser };
+    return { works: probeIsolation(mode, tools, null), dropUser: null };
+  };
+  return assemble(
+    found,
+    probeBubblewrap ? probeMode('bubblewrap') : notProbed,
+    probeUnshare ? probeMode('unshare') : notProbed,
+  );
+}
+
+/**
+ * {@link detectSandboxCapabilities} without blocking this process: both modes are probed at
+ * once, in processes that start while this one goes on.
+ */
+export async function detectSandboxCapabilitiesInBackground(options: DetectOptions = {}): Promise<SandboxCapabilities> {
+  const { found, tools, probeBubblewrap, probeUnshare, tryDropUser } = findTools(options);
+  const probeMode = async (mode: 'bubblewrap' | 'unshare'): Promise<ModeProbe> => {
+    if (tryDropUser && (await probeIsolationInBackground(mode, tools, unprivilegedUser)))
+      return { works: true, dropUser: unprivilegedUser };
+    return { works: await probeIsolationInBackground(mode, tools, null), dropUser: null };
+  };
+  const [bubblewrapProbe, unshareProbe] = await Promise.all([
+    probeBubblewrap ? probeMode('bubblewrap') : notProbed,
+    probeUnshare ? probeMode('unshare') : notProbed,
+  ]);
+  return assemble(found, bubblewrapProbe, unshareProbe);
+}
+
 let cached: SandboxCapabilities | undefined;
+let detecting: Promise<SandboxCapabilities> | undefined;
 
 /**
  * The protections that `runSandboxed` can apply on this machine (detected once per process;
- * the first call runs the probes, a few milliseconds).
+ * the first call runs the probes, a few milliseconds, unless {@link loadSandboxCapabilities} ran them).
  *
  * @example
  * if (!sandboxCapabilities().isolation.bubblewrap) onWarning('no filesystem view: candidates can read the machine');
@@ -172,4 +215,14 @@ let cached: SandboxCapabilities | undefined;
 export function sandboxCapabilities(): SandboxCapabilities {
   cached ??= detectSandboxCapabilities();
   return cached;
+}
+
+/**
+ * The same as {@link sandboxCapabilities}, detected in the background: a run starts it first and
+ * awaits it when it needs the answer, so the probes overlap the rest of its start-up.
+ */
+export function loadSandboxCapabilities(): Promise<SandboxCapabilities> {
+  if (cached !== undefined) return Promise.resolve(cached);
+  detecting ??= detectSandboxCapabilitiesInBackground().then((detected) => (cached ??= detected));
+  return detecting;
 }

@@ -7,7 +7,12 @@ export type {
   SandboxSettings,
 } from './outcome.js';
 export { runSandboxed, type SandboxOptions } from './sandbox.js';
-export { sandboxCapabilities, unprivilegedUser, type SandboxCapabilities } from './capabilities.js';
+export {
+  loadSandboxCapabilities,
+  sandboxCapabilities,
+  unprivilegedUser,
+  type SandboxCapabilities,
+} from './capabilities.js';
 export { describeSandbox, planSandbox, processGroupOnly, type SandboxPlan } from './sandbox-plan.js';
 export { bubblewrapArguments, isHiddenExperimentEntry, type DropUser } from './bubblewrap.js';
 export { buildEvaluatorEnv, filterEvaluatorEnv, looksSecretName, type EvaluatorEnvReport } from './env.js';

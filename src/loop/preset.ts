@@ -31,8 +31,8 @@ import {
   exactTolerance,
   filterEvaluatorEnv,
   limitsFromConfig,
+  loadSandboxCapabilities,
   planSandbox,
-  sandboxCapabilities,
   sandboxSettingsFromConfig,
   stagesFromConfig,
 } from '../evaluation/index.js';
@@ -113,6 +113,9 @@ export async function buildRunParts(options: {
 }): Promise<RunParts> {
   const { config, experiment, store, env } = options;
   const notices: string[] = [];
+  // The sandbox probes run in their own processes while the models, templates and cognition are set up.
+  const capabilitiesLoading = loadSandboxCapabilities();
+  capabilitiesLoading.catch(() => undefined); // awaited below; an early throw must not leave it unhandled
 
   const spend = store.spendSummary();
   const models = createRoleModels(config, env, {
@@ -229,7 +232,7 @@ export async function buildRunParts(options: {
   notices.push(...cognition.notices);
 
   // Sandbox (docs/architecture.md, “Running candidates safely”): a named mode this machine lacks stops the run here (CONFIG_INVALID).
-  const capabilities = sandboxCapabilities();
+  const capabilities = await capabilitiesLoading;
   const sandbox = sandboxSettingsFromConfig(config.evaluator.sandbox, experiment.dir);
   const limits = limitsFromConfig(config.evaluator.sandbox);
   notices.push(describeSandbox(planSandbox(sandbox, capabilities), capabilities, limits));
