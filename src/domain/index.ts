@@ -41,3 +41,14 @@ export {
   type ObjectiveSettings,
   type RankableNode,
 } from './objectives.js';
+export {
+  buildFrontView,
+  formatObjectiveValue,
+  frontGrowth,
+  rankFront,
+  type FrontGrowthPoint,
+  type FrontInput,
+  type FrontPoint,
+  type FrontRanking,
+  type FrontView,
+} from './front-ranking.js';

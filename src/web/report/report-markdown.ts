@@ -1,6 +1,7 @@
 import { formatUsd } from '../../domain/index.js';
 import { provenanceReport } from '../../cognition/index.js';
 import type { NodeRecord, Provenance, SpendSummary, SpendTotals } from '../../store/index.js';
+import { formatObjectiveValue, type FrontView } from '../../domain/index.js';
 
 /** What the report is written from (read from the store by `writeExperimentReport`). */
 export interface ReportInput {
@@ -13,6 +14,8 @@ export interface ReportInput {
   imagePath: string;
   /** Info string of the best program's code fence (`js`, `py`…); none when unknown. */
   programLanguage?: string;
+  /** With objectives configured: the front, and its plot as linked from the report (none with one objective). */
+  front?: { view: FrontView; imagePath: string | null };
 }
 
 function score(value: number | null): string {
@@ -170,8 +173,41 @@ function failures(nodes: readonly NodeRecord[]): string[] {
   return lines;
 }
 
+function frontSection(front: NonNullable<ReportInput['front']>): string[] {
+  const { view, imagePath } = front;
+  const names = view.objectives.map((objective) => objective.name);
+  const lines = [
+    '## Front',
+    '',
+    `Objectives: ${view.objectives.map((objective) => `${cell(objective.name)} (${objective.direction})`).join(', ')}.`,
+    `${view.front.length} node${view.front.length === 1 ? '' : 's'} on the front, ${view.dominated} dominated${view.infeasible > 0 ? ` (${view.infeasible} of them outside a bound)` : ''}.`,
+  ];
+  const first = view.growth[0];
+  const last = view.growth.at(-1);
+  if (first && last && last !== first)
+    lines.push(`The front held ${first.size} after round ${first.step} and ${last.size} after round ${last.step}.`);
+  if (imagePath !== null)
+    lines.push(
+      '',
+      `![The front: every node by ${cell(names[0] ?? '')} and ${cell(names[1] ?? '')}, the front joined](${imagePath})`,
+    );
+  if (view.front.length === 0) return [...lines, '', 'No node is on the front yet.'];
+  const withInstances = view.instances !== null;
+  lines.push(
+    '',
+    `| node | round | name | ${names.map(cell).join(' | ')}${withInstances ? ' | instances won' : ''} |`,
+    `| ---: | ---: | --- | ${names.map(() => '---:').join(' | ')}${withInstances ? ' | ---' : ''} |`,
+  );
+  for (const point of view.front) {
+    const values = names.map((name) => formatObjectiveValue(point.values[name]));
+    const wins = withInstances ? ` | ${cell(point.winsInstances.join(', ') || '–')}` : '';
+    lines.push(`| ${point.id} | ${point.step} | ${cell(point.name)} | ${values.join(' | ')}${wins} |`);
+  }
+  return lines;
+}
+
 /**
- * The run report as Markdown: summary, score curve image, best program, top analyses,
+ * The run report as Markdown: summary, score curve image, the front (with objectives), best program, top analyses,
  * cognition provenance, failures by reason, and spend by role and by model.
  */
 export function renderReportMarkdown(input: ReportInput): string {
@@ -192,6 +228,7 @@ export function renderReportMarkdown(input: ReportInput): string {
     '',
     `![Score over rounds: every node's score and the best so far](${input.imagePath})`,
     '',
+    ...(input.front ? [...frontSection(input.front), ''] : []),
     '## Best program',
     '',
   ];

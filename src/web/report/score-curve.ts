@@ -28,13 +28,14 @@ export function niceTicks(minimum: number, maximum: number, count = 6): number[]
   return ticks;
 }
 
-function tickLabel(value: number, ticks: readonly number[]): string {
+/** A tick's label with as many decimals as the spacing of the ticks needs. */
+export function tickLabel(value: number, ticks: readonly number[]): string {
   const step = ticks.length > 1 ? Math.abs((ticks[1] ?? 0) - (ticks[0] ?? 0)) : Math.abs(value) || 1;
   const decimals = Math.min(8, Math.max(0, -Math.floor(Math.log10(step))));
   return value.toFixed(decimals);
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { AsiEvolveError, fileSystemError } from '../../errors.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { buildFrontView, type ObjectiveSettings } from '../../domain/index.js';
 import type { Store } from '../../store/index.js';
+import { renderFrontSvg } from './front-plot.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { renderScoreCurveSvg } from './score-curve.js';
 
@@ -11,12 +13,16 @@ export interface WriteReportOptions {
   outputFile?: string;
   /** @default () => new Date() */
   now?: () => Date;
+  /** The experiment's objectives: the report then shows the front (and plots it by the first two). */
+  objectives?: ObjectiveSettings;
 }
 
-/** Where the report and its image were written. */
+/** Where the report and its images were written. */
 export interface WrittenReport {
   reportPath: string;
   imagePath: string;
+  /** `front.svg`, written with two or more objectives. */
+  frontImagePath?: string;
 }
 
 const snapshotFiles = new Set(['code', 'results.json', 'node.json']);
@@ -30,7 +36,8 @@ function programLanguage(experimentDir: string): string | undefined {
 }
 
 /**
- * Writes the run report (Markdown) and `score-curve.svg` beside it, from what the store holds.
+ * Writes the run report (Markdown) and `score-curve.svg` beside it (and `front.svg` with two or
+ * more objectives), from what the store holds.
  * @example
  * const { reportPath } = writeExperimentReport(store, { experimentDir: 'runs/circle-packing' });
  */
@@ -41,6 +48,11 @@ export function writeExperimentReport(store: Store, options: WriteReportOptions)
   const nodes = store.listNodes();
   const name = basename(experimentDir);
   const language = programLanguage(experimentDir);
+  const objectives = options.objectives?.objectives ?? [];
+  const frontView =
+    options.objectives && objectives.length > 0 ? buildFrontView(store.nodeSummaries(), options.objectives) : undefined;
+  const [xObjective, yObjective] = objectives;
+  const frontImagePath = frontView && xObjective && yObjective ? join(dirname(reportPath), 'front.svg') : undefined;
   const markdown = renderReportMarkdown({
     experimentName: name,
     experimentDir,
@@ -49,10 +61,15 @@ export function writeExperimentReport(store: Store, options: WriteReportOptions)
     generatedAt: (options.now ?? (() => new Date()))(),
     imagePath: basename(imagePath),
     ...(language === undefined ? {} : { programLanguage: language }),
+    ...(frontView
+      ? { front: { view: frontView, imagePath: frontImagePath === undefined ? null : basename(frontImagePath) } }
+      : {}),
   });
   try {
     mkdirSync(dirname(reportPath), { recursive: true });
     writeFileSync(imagePath, renderScoreCurveSvg(nodes, { title: name }));
+    if (frontView && frontImagePath && xObjective && yObjective)
+      writeFileSync(frontImagePath, renderFrontSvg(frontView.points, xObjective, yObjective, { title: name }));
     writeFileSync(reportPath, markdown);
   } catch (error) {
     const known = fileSystemError(error, `cannot write the report ${reportPath}`, reportPath);
@@ -65,5 +82,5 @@ export function writeExperimentReport(store: Store, options: WriteReportOptions)
     }
     throw known;
   }
-  return { reportPath, imagePath };
+  return { reportPath, imagePath, ...(frontImagePath === undefined ? {} : { frontImagePath }) };
 }
