@@ -1,7 +1,8 @@
 /**
  * The domain types every part shares: nodes, LLM calls, usage, run events, cognition items and
  * what a sampling policy sees of a node, a multi-file candidate as one text, the lengths a node's texts may have, how an amount
- * of money is shown, and how several objectives rank nodes (Pareto fronts). This module imports nothing, so any part may import it.
+ * of money is shown, and how several objectives rank nodes (Pareto fronts). It imports no other part (only the `diff` package, for the changes
+ * between two file sets), so any part may import it.
  */
 export type {
   CognitionItem,
@@ -27,6 +28,7 @@ export {
   unsafeRelativePath,
   type FileSet,
 } from './file-set.js';
+export { fileSetChanges, gitFilePatch, gitPatch, programFileChanges, type FileSetChange } from './file-set-diff.js';
 export { stepFolderName, stepOfFolderName } from './step-folder.js';
 export {
   MAX_NESTED_METRICS,

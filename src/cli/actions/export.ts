@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { AsiEvolveError } from '../../errors.js';
 import type { NodeRecord } from '../../store/index.js';
 import { openExperimentStore } from './open-experiment-store.js';
+import { exportGit, projectDirFor, writeTextFile } from './project-output.js';
 
 const csvColumns = [
   'id',
@@ -41,12 +40,22 @@ function isExportFormat(format: string): format is ExportFormat {
   return (exportFormats as readonly string[]).includes(format);
 }
 
-/** `export DIR [--format jsonl|json|csv | --json] [--output FILE]`; `--json` is `--format json`. */
+/**
+ * `export DIR [--format jsonl|json|csv | --json] [--output FILE]`; `--json` is `--format json`.
+ * `export DIR --git REPO [--project DIR]`: the best node's lineage as git commits instead.
+ */
 export function exportCommand(
   dir: string,
-  options: { format: string; json?: boolean; output?: string },
+  options: { format: string; json?: boolean; output?: string; git?: string; project?: string },
   write: (text: string) => void,
 ): void {
+  if (options.git !== undefined) {
+    if (options.json || options.output !== undefined || options.format !== 'jsonl') {
+      throw new AsiEvolveError('USAGE', '--git writes a repository; it takes no --format, --json or --output');
+    }
+    exportGitCommand(dir, options.git, options.project, write);
+    return;
+  }
   const format = options.json ? 'json' : options.format;
   if (!isExportFormat(format)) {
     throw new AsiEvolveError('USAGE', `--format expects ${exportFormats.join(', ')}, got '${format}'`);
@@ -57,27 +66,21 @@ export function exportCommand(
   const store = openExperimentStore(dir);
   try {
     const text = formatNodes(store.listNodes(), format);
-    if (options.output) writeOutput(options.output, text);
+    if (options.output) writeTextFile(options.output, text, '--output');
     else write(text);
   } finally {
     store.close();
   }
 }
 
-/** Writes the export file, creating its folder like `report --output` does; a path that cannot be written is the user's to fix. */
-function writeOutput(file: string, text: string): void {
+function exportGitCommand(dir: string, repo: string, project: string | undefined, write: (text: string) => void): void {
+  const store = openExperimentStore(dir);
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new AsiEvolveError(
-      'USAGE',
-      `cannot write --output ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        file,
-        cause: error,
-        hint: 'choose a file in a folder you can write',
-      },
+    const made = exportGit(store, { dir, repo, projectDir: projectDirFor(dir, project) });
+    write(
+      `Exported the seed and ${made.nodeIds.length} node(s) of the best lineage to ${made.repo} (branch ${made.branch})\n`,
     );
+  } finally {
+    store.close();
   }
 }

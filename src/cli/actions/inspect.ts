@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js';
 import type { NodeRecord, SpendSummary, Store } from '../../store/index.js';
-import { formatUsd, stepFolderName } from '../../domain/index.js';
+import { formatUsd, gitPatch, parseFileSet, programFileChanges, stepFolderName } from '../../domain/index.js';
 import { formatDuration, formatScore } from '../format.js';
 import { nodeBrief, type NodeBrief } from '../node-brief.js';
 import { openExperimentStore } from './open-experiment-store.js';
+import { bestPatch, projectDirFor, requireSeed, writeBestFolder, writeTextFile } from './project-output.js';
 
 type Write = (text: string) => void;
 
@@ -143,10 +144,29 @@ export interface BestReport extends NodeBrief {
   stepFolder: string;
 }
 
-/** `best DIR [--json]`: the best node's score and where its program is; exit status 1 when there is none yet. */
-export function bestCommand(dir: string, write: Write, options: { json?: boolean } = {}): void {
+/** What `best` may write besides its summary (docs/architecture.md, "Multi-file candidates"). */
+export interface BestOutputOptions {
+  /** `--patch [FILE]`: true writes the patch to stdout (and nothing else). */
+  patch?: string | boolean;
+  /** `--out DIR`: the seed project with the best candidate applied. */
+  out?: string;
+  /** `--force`: `--out` may write into a folder that is not empty. */
+  force?: boolean;
+  /** `--project DIR`: the seed project folder, over the config's `project.dir`. */
+  project?: string;
+}
+
+/**
+ * `best DIR [--json] [--patch [FILE]] [--out DIR]`: the best node's score and where its program is;
+ * exit status 1 when there is none yet.
+ */
+export function bestCommand(dir: string, write: Write, options: { json?: boolean } & BestOutputOptions = {}): void {
   const store = openExperimentStore(dir);
   try {
+    if (options.patch !== undefined || options.out !== undefined) {
+      writeBestOutputs(store, dir, write, options);
+      return;
+    }
     // The summary: the best program can be large and is not printed.
     const bestId = store.nodeTotals().bestId;
     const best = bestId === null ? undefined : store.getNodeSummary(bestId);
@@ -173,7 +193,35 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
   }
 }
 
-function describeNode(node: NodeRecord, write: Write, withProgram: boolean): void {
+function writeBestOutputs(store: Store, dir: string, write: Write, options: BestOutputOptions): void {
+  const best = store.bestNode();
+  if (best === undefined) {
+    write('No successful node yet.\n');
+    process.exitCode = 1;
+    return;
+  }
+  const seed = requireSeed(store, dir);
+  const projectDir = projectDirFor(dir, options.project);
+  if (options.patch !== undefined && options.patch !== false) {
+    const patch = bestPatch(seed, best, projectDir);
+    if (options.patch === true) write(patch);
+    else {
+      writeTextFile(options.patch, patch, '--patch');
+      write(`Wrote node ${best.id} as a patch against the seed to ${options.patch}\n`);
+    }
+  }
+  if (options.out !== undefined) {
+    const changed = writeBestFolder(seed, best, {
+      dir,
+      out: options.out,
+      projectDir,
+      force: options.force === true,
+    });
+    write(`Wrote node ${best.id} to ${options.out} (${changed} file(s) changed against the seed)\n`);
+  }
+}
+
+function describeNode(node: NodeRecord, base: NodeRecord | undefined, write: Write, withProgram: boolean): void {
   write(
     `Node ${node.id} (step ${node.step}) "${node.name}" — ${node.success ? `score ${formatScore(node.score)}` : `FAILED: ${node.error ?? ''}`}\n`,
   );
@@ -189,7 +237,38 @@ function describeNode(node: NodeRecord, write: Write, withProgram: boolean): voi
   write(`\nMotivation:\n${node.motivation || '(none)'}\n`);
   write(`\nResults:\n${JSON.stringify(node.results, null, 2)}\n`);
   write(`\nAnalysis:\n${node.analysis || '(none)'}\n`);
-  if (withProgram) write(`\nProgram:\n${node.program}\n`);
+  if (withProgram) writeProgram(node, base, write);
+}
+
+/** A single file's program in full; a multi-file one as its per-file changes against `base`. */
+function writeProgram(node: NodeRecord, base: NodeRecord | undefined, write: Write): void {
+  const files = parseFileSet(node.program);
+  if (files === null) {
+    write(`\nProgram:\n${node.program}\n`);
+    return;
+  }
+  const changes = base === undefined ? null : programFileChanges(base.program, node.program);
+  if (base === undefined || changes === null) {
+    write(`\nFiles (${files.size}):\n`);
+    for (const [path, content] of files) write(`  ${path} (${content.split('\n').length - 1} lines)\n`);
+    return;
+  }
+  const relation = node.parentIds[0] === base.id ? 'its parent' : 'the seed';
+  write(`\nChanges against node ${base.id} (${relation}), ${changes.length} file(s):\n`);
+  write(changes.length === 0 ? '(no file changed)\n' : gitPatch(changes));
+}
+
+/**
+ * What a multi-file node's changes are shown against: its first parent, else the seed; undefined
+ * for a single-file node, the seed itself, or when neither is stored.
+ */
+function changeBase(store: Store, node: NodeRecord): NodeRecord | undefined {
+  if (parseFileSet(node.program) === null) return undefined;
+  const parentId = node.parentIds[0];
+  const parent = parentId === undefined ? undefined : store.getNode(parentId);
+  if (parent !== undefined) return parent;
+  const seed = store.seedSummary();
+  return seed === undefined || seed.id === node.id ? undefined : store.getNode(seed.id);
 }
 
 /** A stored node as `show --json` and `lineage --json` print it: every field, the program only when asked. */
@@ -210,7 +289,7 @@ export function showCommand(
   try {
     const node = store.requireNode(id);
     if (options.json) writeJson(write, nodeJson(node, options.program));
-    else describeNode(node, write, options.program);
+    else describeNode(node, options.program ? changeBase(store, node) : undefined, write, options.program);
   } finally {
     store.close();
   }
@@ -233,6 +312,10 @@ export function lineageCommand(dir: string, id: number, write: Write, options: {
       write(
         `${'  '.repeat(depth)}${depth === 0 ? '' : '↳ '}node ${node.id} ${node.success ? formatScore(node.score) : 'failed'} "${node.name}": ${firstLine(node.motivation, 80)}\n`,
       );
+      // A multi-file node: what it changed in its parent's files.
+      const parent = chain[depth + 1];
+      const changes = parent === undefined ? null : programFileChanges(parent.program, node.program);
+      if (changes !== null) write(changes.length === 0 ? '(no file changed)\n' : gitPatch(changes));
     });
   } finally {
     store.close();
@@ -246,6 +329,11 @@ export async function diffCommand(dir: string, first: number, second: number, wr
   try {
     const a = store.requireNode(first);
     const b = store.requireNode(second);
+    const changes = programFileChanges(a.program, b.program);
+    if (changes !== null) {
+      write(changes.length === 0 ? `No file differs between node ${a.id} and node ${b.id}.\n` : gitPatch(changes));
+      return;
+    }
     write(
       createTwoFilesPatch(
         `node-${a.id}`,
