@@ -1,7 +1,7 @@
 import { AsiEvolveError } from '../../errors.js';
 import type { NodeRecord } from '../../store/index.js';
 import { openExperimentStore } from './open-experiment-store.js';
-import { exportGit, projectDirFor, writeTextFile } from './project-output.js';
+import { exportGit, writeTextFile } from './project-output.js';
 
 const csvColumns = [
   'id',
@@ -76,7 +76,7 @@ export function exportCommand(
 function exportGitCommand(dir: string, repo: string, project: string | undefined, write: (text: string) => void): void {
   const store = openExperimentStore(dir);
   try {
-    const made = exportGit(store, { dir, repo, projectDir: projectDirFor(dir, project) });
+    const made = exportGit(store, { dir, repo, project });
     write(
       `Exported the seed and ${made.nodeIds.length} node(s) of the best lineage to ${made.repo} (branch ${made.branch})\n`,
     );

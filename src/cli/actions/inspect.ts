@@ -201,7 +201,7 @@ function writeBestOutputs(store: Store, dir: string, write: Write, options: Best
     return;
   }
   const seed = requireSeed(store, dir);
-  const projectDir = projectDirFor(dir, options.project);
+  const projectDir = projectDirFor(dir, options.project, seed.program);
   if (options.patch !== undefined && options.patch !== false) {
     const patch = bestPatch(seed, best, projectDir);
     if (options.patch === true) write(patch);

@@ -160,6 +160,10 @@ describe('multi-file candidates on the command line', () => {
 
     const unknown = thrownAsiError(() => bestCommand(experiment.dir, () => undefined, { out: join(scratch, 'x') }));
     expect(unknown.message).toContain("best --out needs the experiment's project folder");
+    writeFileSync(join(experiment.dir, 'config.yaml'), `project:\n  dir: ${project}\n  editable: [src/]\n`);
+    const viaConfig = join(scratch, 'via-config');
+    bestCommand(experiment.dir, () => undefined, { out: viaConfig });
+    expect(treeOf(viaConfig)).toEqual(tree);
   });
 
   it('best --out never writes through a symbolic link of the project', () => {

@@ -12,7 +12,15 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileSetChanges, gitPatch, parseFileSet, unsafeRelativePath, type FileSet } from '../../domain/index.js';
+import { loadConfig } from '../../config/index.js';
+import {
+  fileSetChanges,
+  gitPatch,
+  isFileSetProgram,
+  parseFileSet,
+  unsafeRelativePath,
+  type FileSet,
+} from '../../domain/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import type { NodeRecord, Store } from '../../store/index.js';
 import { formatScore } from '../format.js';
@@ -53,10 +61,15 @@ export function bestRecord(store: Store): NodeRecord | null {
 }
 
 /**
- * The experiment's project folder: `--project` when given, else none (a single-file experiment).
+ * The experiment's project folder for a multi-file `program`: `--project` when given, else the
+ * config's `project.dir` (relative to the experiment folder). Undefined for a single-file program
+ * (the config is then not read) or an experiment without a project.
  */
-export function projectDirFor(_dir: string, given: string | undefined): string | undefined {
-  return given === undefined ? undefined : resolve(given);
+export function projectDirFor(dir: string, given: string | undefined, program: string): string | undefined {
+  if (given !== undefined) return resolve(given);
+  if (!isFileSetProgram(program)) return undefined;
+  const { config } = loadConfig({ experimentDir: dir, callsNoModel: true });
+  return config.project === null ? undefined : resolve(dir, config.project.dir);
 }
 
 function projectUnknown(dir: string, what: string): AsiEvolveError {
@@ -66,8 +79,8 @@ function projectUnknown(dir: string, what: string): AsiEvolveError {
   });
 }
 
-/** Folder entries never copied from a project: its own version control. */
-const skippedNames = new Set(['.git']);
+/** Folders never copied from a project, at any depth: version control, caches, dependencies (as a workspace). */
+const skippedNames = new Set(['.git', 'node_modules', '__pycache__', '.venv', '.mypy_cache', '.pytest_cache']);
 
 function lstatIfAny(path: string): Stats | undefined {
   try {
@@ -122,7 +135,7 @@ function copyProject(projectDir: string, target: string, prefix = ''): number {
   let copied = 0;
   const from = prefix === '' ? projectDir : join(projectDir, prefix);
   for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (prefix === '' && skippedNames.has(entry.name)) continue;
+    if (entry.isDirectory() && skippedNames.has(entry.name)) continue;
     const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
     const source = join(projectDir, path);
     if (entry.isDirectory()) {
@@ -284,7 +297,7 @@ export const exportBranch = 'best';
  */
 export function exportGit(
   store: Store,
-  options: { dir: string; repo: string; projectDir: string | undefined },
+  options: { dir: string; repo: string; project: string | undefined },
 ): GitExport {
   const repo = resolve(options.repo);
   if (!isEmptyFolder(repo)) {
@@ -297,11 +310,12 @@ export function exportGit(
   if (best === null) throw new AsiEvolveError('NODE_NOT_FOUND', `no successful node in ${options.dir} yet`);
   const seed = requireSeed(store, options.dir);
   const seedFiles = nodeFiles(seed.program);
-  if (seedFiles.multiFile && options.projectDir === undefined) throw projectUnknown(options.dir, 'export --git');
+  const projectDir = projectDirFor(options.dir, options.project, seed.program);
+  if (seedFiles.multiFile && projectDir === undefined) throw projectUnknown(options.dir, 'export --git');
   mkdirSync(repo, { recursive: true });
   git(repo, ['-c', `init.defaultBranch=${exportBranch}`, 'init', '-q']);
   git(repo, ['symbolic-ref', 'HEAD', `refs/heads/${exportBranch}`]);
-  if (seedFiles.multiFile && options.projectDir !== undefined) copyProject(resolve(options.projectDir), repo);
+  if (seedFiles.multiFile && projectDir !== undefined) copyProject(projectDir, repo);
   else applyFiles(repo, seedFiles.files, new Map());
   git(repo, ['add', '-A']);
   git(repo, ['commit', '-q', '--allow-empty', '-F', '-'], {
