@@ -1,5 +1,5 @@
 import type { CognitionItem } from '../../cognition/index.js';
-import { parseFileSet, type JsonObject, type NodeRecord } from '../../domain/index.js';
+import { FileSetError, parseFileSet, type JsonObject, type NodeRecord } from '../../domain/index.js';
 import type { AnalysisContext, DesignContext, ProjectView } from '../types.js';
 import type { JudgeContext } from '../judge/judge-context.js';
 import { objectiveComparison, objectivesVariable, standingVariable } from './objective-variables.js';
@@ -57,7 +57,14 @@ export function bestNode(nodes: readonly NodeRecord[]): NodeRecord | null {
  * seed's) with their paths, the editable patterns and the read-only outline; null otherwise.
  */
 function projectVariables(context: DesignContext, project: ProjectView | undefined): TemplateVariables | null {
-  const files = parseFileSet(context.parent?.program ?? project?.seedProgram ?? '');
+  let files: Map<string, string> | null;
+  try {
+    files = parseFileSet(context.parent?.program ?? project?.seedProgram ?? '');
+  } catch (error) {
+    // Not a well-formed bundle (a size estimate's synthetic program): shown as one text.
+    if (error instanceof FileSetError) return null;
+    throw error;
+  }
   if (files === null) return null;
   return {
     files: [...files].map(([path, content]) => ({ path, content })),
