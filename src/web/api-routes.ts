@@ -2,8 +2,10 @@ import { readdirSync, statSync } from 'node:fs';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Store } from '../store/index.js';
+import { ConfigError } from '../config/index.js';
 import { createCognitionSearch } from './cognition-search.js';
 import type { ExperimentSource } from './experiment-source.js';
+import { createObjectiveSettingsCache, frontAnswer } from './front-view.js';
 import { buildNodeDetail } from './node-detail.js';
 import { summariseExperiment, toNodeSummary } from './node-summary.js';
 import { renderScoreCurveSvg } from './report/score-curve.js';
@@ -13,7 +15,15 @@ import { createSpendTimelineCache } from './spend-timeline.js';
 import { readTail } from './step-files.js';
 
 /** Top-level entries of an experiment folder that the file route serves; config and database are not among them. */
-const servedEntries = new Set(['steps', 'best', 'input.md', 'initial_program', 'report.md', 'score-curve.svg']);
+const servedEntries = new Set([
+  'steps',
+  'best',
+  'input.md',
+  'initial_program',
+  'report.md',
+  'score-curve.svg',
+  'front.svg',
+]);
 
 const maxFileBytes = 4 * 1024 * 1024;
 
@@ -23,12 +33,14 @@ function problem(context: Context, status: 400 | 403 | 404 | 413, message: strin
 
 /**
  * The read-only JSON API over the experiments: list, nodes, node detail, spend, sampler state,
- * cognition search, the score curve as SVG, and files of the experiment folder (path-checked).
+ * the front under the configured objectives, cognition search, the score curve as SVG, and files
+ * of the experiment folder (path-checked).
  */
 export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
   const api = new Hono();
   const searches = sources.map(() => createCognitionSearch());
   const spendTimelines = sources.map(() => createSpendTimelineCache());
+  const objectiveSettings = sources.map((source) => createObjectiveSettingsCache(source.dir));
 
   const sourceOf = (context: Context): ExperimentSource | undefined => {
     const raw = context.req.param('x') ?? '';
@@ -79,6 +91,18 @@ export function createApiRoutes(sources: readonly ExperimentSource[]): Hono {
   api.get(
     '/experiments/:x/sampler',
     withStore((context, _source, store) => context.json(buildSamplerOverview(store))),
+  );
+
+  api.get(
+    '/experiments/:x/front',
+    withStore((context, source, store) => {
+      try {
+        return context.json(frontAnswer(store, objectiveSettings[source.index]!()));
+      } catch (error) {
+        if (error instanceof ConfigError) return problem(context, 400, error.message);
+        throw error;
+      }
+    }),
   );
 
   api.get(

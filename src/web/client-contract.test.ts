@@ -5,6 +5,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as Client from './client/api.js';
 import type { CognitionSearchResult } from './cognition-search.js';
+import type { FrontAnswer } from './front-view.js';
 import type { LiveMessage } from './live.js';
 import type { NodeDetail } from './node-detail.js';
 import type { ExperimentSummary, NodeSummary } from './node-summary.js';
@@ -20,5 +21,6 @@ describe('the API answers and what the dashboard pages read', () => {
     expectTypeOf<LiveMessage>().toExtend<Client.LiveMessage>();
     expectTypeOf<NodeDetail>().toExtend<Client.NodeDetail>();
     expectTypeOf<CognitionSearchResult>().toExtend<Client.CognitionSearchResult>();
+    expectTypeOf<FrontAnswer>().toExtend<Client.FrontAnswer>();
   });
 });

@@ -3,7 +3,9 @@ import type { ProvenanceReport, ProvenanceSplit } from '../../cognition/index.js
 import type { NodeRecord, SpendSummary, Store } from '../../store/index.js';
 import { formatUsd, gitPatch, parseFileSet, programFileChanges, stepFolderName } from '../../domain/index.js';
 import { formatDuration, formatScore } from '../format.js';
+import { frontReport, writeFront, type FrontReport } from '../front-lines.js';
 import { nodeBrief, type NodeBrief } from '../node-brief.js';
+import { configuredObjectives } from './configured-objectives.js';
 import { openExperimentStore } from './open-experiment-store.js';
 import { bestPatch, projectDirFor, requireSeed, writeBestFolder, writeTextFile } from './project-output.js';
 
@@ -49,10 +51,18 @@ export interface StatusReport {
   recent: NodeBrief[];
   /** With `--provenance`: where the designs came from, and how many rounds were shown cognition items. */
   provenance?: ProvenanceReport & { roundsShownCognition: number };
+  /** With objectives configured: the non-dominated nodes and how many are dominated. */
+  front?: FrontReport;
 }
 
 function writeJson(write: Write, value: unknown): void {
   write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The front of the stored node summaries when the experiment configures objectives (programs are not read). */
+async function frontOf(dir: string, store: Store): Promise<FrontReport | undefined> {
+  const settings = await configuredObjectives(dir);
+  return settings === null ? undefined : frontReport(store.nodeSummaries(), settings);
 }
 
 async function statusReport(dir: string, store: Store, withProvenance: boolean): Promise<StatusReport> {
@@ -74,6 +84,8 @@ async function statusReport(dir: string, store: Store, withProvenance: boolean):
     failuresByReason: Object.fromEntries(store.failureReasons()),
     recent: store.recentRounds(5).map(nodeBrief),
   };
+  const front = await frontOf(dir, store);
+  if (front) report.front = front;
   if (withProvenance) {
     // Loaded only when asked for: the cognition part brings embedders and LLM clients with it.
     const { provenanceReport } = await import('../../cognition/index.js');
@@ -94,6 +106,7 @@ function writeStatus(report: StatusReport, write: Write): void {
       ? `Best: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n`
       : 'Best: none yet\n',
   );
+  if (report.front) writeFront(report.front, write);
   write(`Evaluation time: ${formatDuration(report.evaluationMs)}\n`);
   write(
     `LLM: ${llm.calls} calls, ${llm.inputTokens} input + ${llm.outputTokens} output tokens, ${formatUsd(llm.totalUsd)}\n`,
@@ -142,6 +155,8 @@ export async function statusCommand(
 export interface BestReport extends NodeBrief {
   program: string;
   stepFolder: string;
+  /** With objectives configured: the non-dominated nodes and how many are dominated. */
+  front?: FrontReport;
 }
 
 /** What `best` may write besides its summary (docs/architecture.md, "Multi-file candidates"). */
@@ -157,21 +172,35 @@ export interface BestOutputOptions {
 }
 
 /**
- * `best DIR [--json] [--patch [FILE]] [--out DIR]`: the best node's score and where its program is;
- * exit status 1 when there is none yet.
+ * `best DIR [--json] [--patch [FILE]] [--out DIR]`: the best node's score and where its program is,
+ * and the front when objectives are configured; exit status 1 when there is none yet. The patch and
+ * project outputs are written (or refused) at once; the summary may first read the objectives.
  */
-export function bestCommand(dir: string, write: Write, options: { json?: boolean } & BestOutputOptions = {}): void {
+export function bestCommand(
+  dir: string,
+  write: Write,
+  options: { json?: boolean } & BestOutputOptions = {},
+): void | Promise<void> {
+  if (options.patch !== undefined || options.out !== undefined) {
+    const store = openExperimentStore(dir);
+    try {
+      writeBestOutputs(store, dir, write, options);
+    } finally {
+      store.close();
+    }
+    return;
+  }
+  return bestSummary(dir, write, options.json === true);
+}
+
+async function bestSummary(dir: string, write: Write, json: boolean): Promise<void> {
   const store = openExperimentStore(dir);
   try {
-    if (options.patch !== undefined || options.out !== undefined) {
-      writeBestOutputs(store, dir, write, options);
-      return;
-    }
     // The summary: the best program can be large and is not printed.
     const bestId = store.nodeTotals().bestId;
     const best = bestId === null ? undefined : store.getNodeSummary(bestId);
     if (!best) {
-      if (options.json) writeJson(write, null);
+      if (json) writeJson(write, null);
       else write('No successful node yet.\n');
       process.exitCode = 1;
       return;
@@ -181,13 +210,16 @@ export function bestCommand(dir: string, write: Write, options: { json?: boolean
       program: join(dir, 'best', 'code'),
       stepFolder: join(dir, 'steps', stepFolderName(best.step)),
     };
-    if (options.json) {
+    const front = await frontOf(dir, store);
+    if (front) report.front = front;
+    if (json) {
       writeJson(write, report);
       return;
     }
     write(`Best score: ${formatScore(best.score)} (node ${best.id}, step ${best.step}, "${best.name}")\n`);
     write(`Program: ${report.program}\n`);
     write(`Step folder: ${report.stepFolder}\n`);
+    if (report.front) writeFront(report.front, write);
   } finally {
     store.close();
   }

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../../errors.js';
-import { createTempExperiment, node, type TempExperiment } from '../../web/test-support/experiment.js';
+import {
+  createTempExperiment,
+  node,
+  writeExperimentFile,
+  type TempExperiment,
+} from '../../web/test-support/experiment.js';
 import { reportCommand } from './report.js';
 
 let experiment: TempExperiment;
@@ -41,5 +46,18 @@ describe('reportCommand', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  it('with two objectives in config.yaml: the Front section and front.svg, and says where', () => {
+    writeExperimentFile(
+      experiment.dir,
+      'config.yaml',
+      'objectives:\n  metrics:\n    - { name: eval_score, direction: maximize }\n    - { name: sum_radii, direction: minimize }\n',
+    );
+    let output = '';
+    reportCommand(experiment.dir, {}, (text) => (output += text));
+    expect(output).toContain(`Front: ${join(experiment.dir, 'front.svg')}\n`);
+    expect(readFileSync(join(experiment.dir, 'report.md'), 'utf8')).toContain('## Front');
+    expect(readFileSync(join(experiment.dir, 'front.svg'), 'utf8')).toContain('<circle class="front"');
   });
 });

@@ -34,6 +34,13 @@ td.up { color: var(--good); }
 td.down { color: var(--bad); }
 tr.failed td { color: var(--muted); }
 tr.best td { background: #fef9c3; }
+svg.front-plot { display: block; font-size: 12px; }
+svg.front-plot line.grid { stroke: var(--line); }
+svg.front-plot rect.frame { fill: none; stroke: #374151; }
+svg.front-plot polyline.front-line { fill: none; stroke-width: 2; }
+svg.front-plot circle { cursor: pointer; }
+svg.front-plot circle.dominated { fill-opacity: 0.3; }
+svg.front-plot circle:hover { stroke: var(--text); stroke-width: 2; fill-opacity: 1; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; }
 .tree { font-size: 13px; line-height: 1.6; }
 .tree-line { white-space: nowrap; }

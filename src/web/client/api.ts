@@ -123,3 +123,36 @@ export interface CognitionSearchResult {
   total: number;
   hits: Array<{ item: CognitionItem; score: number | null; seenBy: number }>;
 }
+
+export interface FrontObjective {
+  name: string;
+  direction: 'maximize' | 'minimize';
+  min?: number;
+  max?: number;
+}
+
+export interface FrontPoint {
+  id: number;
+  step: number;
+  name: string;
+  values: Record<string, number>;
+  rank: number;
+  feasible: boolean;
+  winsInstances: string[];
+}
+
+export interface FrontView {
+  objectives: FrontObjective[];
+  outOfBounds: string;
+  instances: string | null;
+  front: FrontPoint[];
+  dominated: number;
+  infeasible: number;
+  points: FrontPoint[];
+  growth: Array<{ step: number; size: number }>;
+}
+
+/** What /api/experiments/:x/front answers: null without objectives. */
+export interface FrontAnswer {
+  front: FrontView | null;
+}

@@ -1,12 +1,21 @@
 /**
  * The overview page: experiments side by side (summary table, all score curves on one chart),
- * then for the selected experiment its nodes, lineage tree, spend by role, sampler state and
- * activity, all kept current from the live feed.
+ * then for the selected experiment its front (with objectives configured), nodes, lineage tree,
+ * spend by role, sampler state and activity, all kept current from the live feed.
  */
 import type UPlot from 'uplot';
-import type { ExperimentSummary, LiveMessage, NodeSummary, RunEvent, SamplerOverview, SpendTimeline } from './api.js';
+import type {
+  ExperimentSummary,
+  FrontAnswer,
+  LiveMessage,
+  NodeSummary,
+  RunEvent,
+  SamplerOverview,
+  SpendTimeline,
+} from './api.js';
 import * as dash from './common.js';
 import { el } from './common.js';
+import { dropFront, frontSection, renderFront } from './front-panel.js';
 import { renderSampler, renderSpend } from './panels.js';
 import { uPlot } from './uplot-global.js';
 
@@ -369,8 +378,33 @@ function renderAll(): void {
   renderActivity();
 }
 
+/** The front panel, present only while the selected experiment has objectives. */
+async function loadFront(experiment: ExperimentSummary | undefined): Promise<void> {
+  const present = document.getElementById('front');
+  let answer: FrontAnswer = { front: null };
+  let failure: unknown = null;
+  if (experiment?.hasRun) {
+    try {
+      answer = await dash.api<FrontAnswer>(`/api/experiments/${experiment.index}/front`);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  if (answer.front === null && failure === null) {
+    if (present) {
+      dropFront();
+      present.remove();
+    }
+    return;
+  }
+  if (!present) main.insertBefore(frontSection(), dash.byId('nodes'));
+  if (answer.front !== null) renderFront(answer.front, state.selected);
+  else dash.problem(dash.clear(dash.byId('front-chart')), failure);
+}
+
 async function loadDetails(): Promise<void> {
   const experiment = state.experiments[state.selected];
+  await loadFront(experiment);
   if (!experiment || !experiment.hasRun) {
     state.spendChart = renderSpend(null, state.spendChart);
     renderSampler(null, state.selected);
