@@ -197,12 +197,15 @@ export const nodeEvictedEvent = 'node-evicted';
 
 /** Steps >= 1 that produced a node, evicted nodes included (their steps are read from the event log). */
 export function completedSteps(context: StoreContext): Set<number> {
-  const rows = prepare(
+  // UNION ALL with the Set deduplicating: a UNION would sort every step into a temporary table first.
+  const steps = prepare(
     context,
     `SELECT step FROM nodes WHERE step >= 1
-     UNION SELECT step FROM run_events WHERE type = '${nodeEvictedEvent}' AND step >= 1`,
-  ).all() as Array<{ step: number }>;
-  return new Set(rows.map((row) => row.step));
+     UNION ALL SELECT step FROM run_events WHERE type = '${nodeEvictedEvent}' AND step >= 1`,
+  )
+    .pluck(true)
+    .all() as number[];
+  return new Set(steps);
 }
 
 export function updateNode(context: StoreContext, id: number, patch: NodePatch): NodeRecord {
@@ -267,16 +270,17 @@ export function lineage(context: StoreContext, id: number): NodeRecord[] {
   }
 }
 
-interface SampleableRow {
-  id: number;
-  step: number;
-  score: number | null;
-  success: number;
-  visit_count: number;
-  island: number | null;
-  program_length: number;
-  metrics: string;
-}
+/** A row of {@link sampleableNodes}, read as an array: no object with named fields per row. */
+type SampleableRow = [
+  id: number,
+  step: number,
+  score: number | null,
+  success: number,
+  visitCount: number,
+  island: number | null,
+  programLength: number,
+  metrics: string,
+];
 
 /** What sampling policies see, read from the stored length and numeric results: no program is read. */
 export function sampleableNodes(context: StoreContext): SampleableNode[] {
@@ -285,17 +289,28 @@ export function sampleableNodes(context: StoreContext): SampleableNode[] {
   const rows = prepare(
     context,
     'SELECT id, step, score, success, visit_count, island, program_length, metrics FROM nodes ORDER BY id',
-  ).iterate();
-  for (const row of rows as IterableIterator<SampleableRow>) {
+  )
+    .raw(true)
+    .iterate();
+  for (const [
+    id,
+    step,
+    score,
+    success,
+    visitCount,
+    island,
+    programLength,
+    metrics,
+  ] of rows as IterableIterator<SampleableRow>) {
     nodes.push({
-      id: row.id,
-      step: row.step,
-      score: row.score,
-      success: row.success === 1,
-      visitCount: row.visit_count,
-      island: row.island,
-      programLength: row.program_length,
-      metrics: storedMetrics(row.metrics, context.file),
+      id,
+      step,
+      score,
+      success: success === 1,
+      visitCount,
+      island,
+      programLength,
+      metrics: storedMetrics(metrics, context.file),
     });
   }
   return nodes;
