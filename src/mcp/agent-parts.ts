@@ -1,13 +1,30 @@
 import type { Analyst, Designer, Proposal } from '../agents/index.js';
+import type { NodeRecord } from '../store/index.js';
 import type { SampleableNode, SamplingPolicy } from '../sampling/index.js';
 
 /** The operator recorded on nodes a coding agent designed through the MCP server. */
 export const mcpOperator = 'mcp';
 
-/** A Researcher that proposes what the agent wrote (the same proposal if the round asks again). */
-export function agentDesigner(candidate: { name: string; motivation: string; program: string }): Designer {
-  const proposal: Proposal = { ...candidate, provenance: 'unknown', operator: mcpOperator, notes: {} };
-  return { name: mcpOperator, design: async () => proposal };
+/**
+ * A Researcher that proposes what the agent wrote (the same proposal if the round asks again).
+ * `program` may be built from the round's parent: file changes applied to the parent's files.
+ */
+export function agentDesigner(candidate: {
+  name: string;
+  motivation: string;
+  program: string | ((parent: NodeRecord | null) => string);
+}): Designer {
+  const { program, ...texts } = candidate;
+  return {
+    name: mcpOperator,
+    design: async (context): Promise<Proposal> => ({
+      ...texts,
+      program: typeof program === 'string' ? program : program(context.parent),
+      provenance: 'unknown',
+      operator: mcpOperator,
+      notes: {},
+    }),
+  };
 }
 
 /** An Analyzer that reports what the agent wrote. */

@@ -1,6 +1,7 @@
 import { AsiEvolveError } from '../errors.js';
 import { runLoop, stepDirFor, toSampleable, type Evaluated, type LoopEvent } from '../loop/index.js';
-import type { JsonValue } from '../store/index.js';
+import type { JsonValue, NodeRecord } from '../store/index.js';
+import { applyCandidateEdits, candidateEdits, type CandidateInput } from './file-changes.js';
 import { agentAnalyst, agentDesigner, agentPolicy } from './agent-parts.js';
 import { nextFreeStep } from './context-tools.js';
 import type { McpSession } from './session.js';
@@ -18,10 +19,19 @@ function failureReason(evaluated: Pick<Evaluated, 'success' | 'error' | 'metadat
  * debug agent and judge when configured) on a candidate, in a scratch folder. Stores no node.
  * The static check is left to `record_node`, where it runs as in a round.
  */
-export async function evaluateTool(session: McpSession, options: { program: string }) {
-  const { engineer, step, folder } = session.scratch();
+export async function evaluateTool(session: McpSession, options: CandidateInput & { base_id?: number | undefined }) {
+  const edits = candidateEdits(session, options);
+  if (edits === null && options.base_id !== undefined)
+    throw new AsiEvolveError('USAGE', 'base_id goes with files or edits: a whole program needs no base', {
+      key: 'base_id',
+    });
+  const base = edits === null ? null : evaluationBase(session, options.base_id);
   // No known secret reaches a candidate, whatever the agent sent.
-  const program = session.redact(options.program);
+  const program =
+    edits === null || base === null
+      ? session.redact(options.program ?? '')
+      : applyCandidateEdits(session, base.program, edits);
+  const { engineer, step, folder } = session.scratch();
   const candidate = { step, program, name: 'mcp-evaluate', motivation: '', gate: false };
   const evaluated = await engineer.evaluate(candidate, {
     bestScore: session.store.bestNode()?.score ?? null,
@@ -38,13 +48,35 @@ export async function evaluateTool(session: McpSession, options: { program: stri
     runtime_ms: evaluated.runtimeMs,
     metadata: evaluated.metadata,
     folder,
+    ...(base === null ? {} : { base_id: base.id, program }),
     // The debug agent may have repaired it: the program that was scored.
     ...(evaluated.program === program ? {} : { repaired_program: evaluated.program }),
   };
 }
 
-export interface RecordNodeOptions {
-  program: string;
+/**
+ * The program that `evaluate`'s file changes apply to: node `baseId`, else the best node, else the
+ * seed (stored, or read from the project when no node is stored yet).
+ */
+function evaluationBase(session: McpSession, baseId: number | undefined): { id: number | null; program: string } {
+  const { store } = session;
+  if (baseId !== undefined) {
+    const node = store.getNode(baseId);
+    if (node === undefined)
+      throw new AsiEvolveError('USAGE', `base_id: no node ${baseId} in this experiment`, { key: 'base_id' });
+    return node;
+  }
+  const best = store.bestNode();
+  if (best !== undefined) return best;
+  const seed = store.seedSummary();
+  if (seed !== undefined) return store.requireNode(seed.id);
+  const initial = session.experiment.initialProgram;
+  if (initial === null)
+    throw new AsiEvolveError('USAGE', 'no node and no seed to apply the changes to', { key: 'base_id' });
+  return { id: null, program: initial };
+}
+
+export interface RecordNodeOptions extends CandidateInput {
   name: string;
   motivation: string;
   analysis: string;
@@ -78,12 +110,21 @@ export async function recordNodeTool(session: McpSession, given: RecordNodeOptio
   // Whatever the agent echoed, no known secret is stored or evaluated.
   const options: RecordNodeOptions = {
     ...given,
-    program: session.redact(given.program),
+    ...(given.program === undefined ? {} : { program: session.redact(given.program) }),
     name: session.redact(given.name),
     motivation: session.redact(given.motivation),
     analysis: session.redact(given.analysis),
   };
   if (options.parent_ids !== undefined) checkParents(session, options.parent_ids);
+  const edits = candidateEdits(session, options);
+  const parentId = options.parent_ids?.[0];
+  // File changes apply to the first parent: the one given (checked now), else the one the round draws.
+  const program: string | ((parent: NodeRecord | null) => string) =
+    edits === null
+      ? (options.program ?? '')
+      : parentId !== undefined
+        ? applyCandidateEdits(session, store.requireNode(parentId).program, edits)
+        : (parent) => applyCandidateEdits(session, parent?.program ?? session.experiment.initialProgram ?? '', edits);
   return session.withRunLock(async () => {
     await session.ensureSeed();
     if (session.signal.aborted) throw new AsiEvolveError('USAGE', 'the node was not stored: the server is closing');
@@ -96,7 +137,7 @@ export async function recordNodeTool(session: McpSession, given: RecordNodeOptio
         ...base,
         round: {
           ...base.round,
-          designer: agentDesigner(options),
+          designer: agentDesigner({ name: options.name, motivation: options.motivation, program }),
           analyst: agentAnalyst(options.analysis),
           policy: agentPolicy(base.round.policy, chosen),
           // One check, recorded on the node: asking the agent's fixed proposal again would change nothing.

@@ -98,6 +98,34 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
     'program is empty: pass the whole candidate program',
   );
 
+  // A multi-file experiment's candidate as changes to a base node's files (docs/architecture.md, “Multi-file candidates”).
+  const files = z
+    .record(z.string(), z.string({ error: 'files: each value is the whole content of the file, as a string' }), {
+      error: 'files must map project-relative paths to whole file contents',
+    })
+    .optional()
+    .describe(
+      'multi-file experiments: whole files by project-relative path (a new path creates the file), instead of program',
+    );
+  const edits = z
+    .array(
+      z.strictObject(
+        { path: z.string(), search: z.string(), replace: z.string() },
+        { error: 'edits: each edit is { path, search, replace }' },
+      ),
+      { error: 'edits must be a list of { path, search, replace }' },
+    )
+    .max(500, 'edits: at most 500 edits')
+    .optional()
+    .describe(
+      'multi-file experiments: SEARCH/REPLACE edits, each naming its file; `search` must match the file exactly once',
+    );
+  const candidateArgs = (what: string) => ({
+    program: program.optional().describe(`the whole candidate program (single-file experiments)`),
+    files,
+    edits: edits.describe(`${edits.description ?? ''}; applied after files, to ${what}`),
+  });
+
   server.registerTool(
     'task',
     {
@@ -138,19 +166,36 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
     'evaluate',
     {
       description:
-        'Runs the evaluator on a candidate program in the sandbox, as a round does, in a scratch folder; stores nothing. Returns status (ok/failed), score, results, the failure reason and the tails of its output.',
-      inputSchema: { program: program.describe('the whole candidate program') },
+        'Runs the evaluator on a candidate in the sandbox, as a round does, in a scratch folder; stores nothing. The candidate is the whole program, or in a multi-file experiment files and/or edits applied to base_id (default: the best node). Returns status (ok/failed), score, results, the failure reason and the tails of its output.',
+      inputSchema: {
+        ...candidateArgs('the files of base_id'),
+        base_id: z
+          .number({ error: 'base_id must be a node id' })
+          .int('base_id must be a whole number')
+          .min(0, 'base_id must be a node id (>= 0)')
+          .optional()
+          .describe('multi-file experiments: the node whose files the changes apply to (default: the best node)'),
+      },
     },
-    handled('evaluate', session, (args: { program: string }) => evaluateTool(session, args)),
+    handled(
+      'evaluate',
+      session,
+      (args: {
+        program?: string | undefined;
+        files?: Record<string, string> | undefined;
+        edits?: Array<{ path: string; search: string; replace: string }> | undefined;
+        base_id?: number | undefined;
+      }) => evaluateTool(session, args),
+    ),
   );
 
   server.registerTool(
     'record_node',
     {
       description:
-        "Evaluates the program (as evaluate does) and stores it as the next round's node with your name, motivation and analysis; updates best/ on a new best. Without parent_ids the parents are the nodes sample_context showed. Fails while an `asi-evolve run` holds the experiment.",
+        "Evaluates the candidate (as evaluate does) and stores it as the next round's node with your name, motivation and analysis; updates best/ on a new best. Without parent_ids the parents are the nodes sample_context showed. In a multi-file experiment, files and/or edits apply to the first parent's files. Fails while an `asi-evolve run` holds the experiment.",
       inputSchema: {
-        program: program.describe('the whole candidate program'),
+        ...candidateArgs("the first parent's files"),
         name: text('name', NODE_TEXT_LIMITS.name).describe('a short name for the design'),
         motivation: text('motivation', NODE_TEXT_LIMITS.motivation).describe('what the design changes and why'),
         analysis: text('analysis', NODE_TEXT_LIMITS.analysis).describe(
@@ -177,7 +222,9 @@ export async function createMcpServer(session: McpSession): Promise<McpServer> {
       'record_node',
       session,
       (args: {
-        program: string;
+        program?: string | undefined;
+        files?: Record<string, string> | undefined;
+        edits?: Array<{ path: string; search: string; replace: string }> | undefined;
         name: string;
         motivation: string;
         analysis: string;

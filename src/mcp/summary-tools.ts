@@ -34,6 +34,11 @@ export function taskTool(session: McpSession) {
     max_code_length: config.pipeline.researcher.max_code_length,
     sample_n: config.pipeline.sample_n,
     sampling: config.database.sampling.algorithm,
+    // A multi-file experiment: candidates are changes to these files (evaluate/record_node `files`, `edits`).
+    project:
+      experiment.project === null
+        ? null
+        : { editable: experiment.project.editable, seed_files: [...experiment.project.files.keys()] },
   };
 }
 
