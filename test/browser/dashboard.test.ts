@@ -2,15 +2,16 @@
 // experiment, while the real CLI runs more rounds into it. Needs `npm run build` (the CLI runs
 // dist/) and /usr/bin/chromium (.ci/run installs it; without it the browser tests are skipped).
 // Screenshots go to test-artifacts/.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRunOutput } from '../../src/config/index.js';
-import { chromiumPath, requires } from '../../src/test-support/requires.js';
+import { requires } from '../../src/test-support/requires.js';
+import { openBrowser, startDashboard, type DashboardProcess } from './browser-session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'bin', 'asi-evolve.js');
@@ -19,8 +20,7 @@ const needsChromium = requires('chromium');
 
 let work: string;
 let experiment: string;
-let dashboard: ChildProcessWithoutNullStreams;
-let dashboardOutput = '';
+let dashboard: DashboardProcess | undefined;
 let url: string;
 let context: BrowserContext;
 let page: Page;
@@ -49,44 +49,16 @@ beforeAll(async () => {
   expect(first.status, first.stderr).toBe(0);
   if (needsChromium.skip) return;
 
-  dashboard = spawn(process.execPath, [cli, 'dashboard', experiment, '--port', '0'], { cwd: root });
-  url = await new Promise<string>((settle, reject) => {
-    dashboard.stdout.on('data', (chunk: Buffer) => {
-      dashboardOutput += chunk.toString();
-      const found = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(dashboardOutput)?.[1];
-      if (found) settle(found);
-    });
-    dashboard.stderr.on('data', (chunk: Buffer) => (dashboardOutput += chunk.toString()));
-    dashboard.once('exit', (code) => reject(new Error(`the dashboard exited (${code}): ${dashboardOutput}`)));
-  });
-
-  context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  dashboard = await startDashboard(cli, root, [experiment]);
+  url = dashboard.url;
+  ({ context, page } = await openBrowser(join(work, 'chromium-profile'), pageErrors));
 });
 
 afterAll(async () => {
   await context?.close();
-  if (dashboard && dashboard.exitCode === null) {
-    const exited = new Promise<number | null>((settle) => dashboard.once('exit', (code) => settle(code)));
-    dashboard.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(dashboardOutput).toContain('Dashboard stopped.');
+  if (dashboard) {
+    expect(await dashboard.stop()).toBe(0);
+    expect(dashboard.output()).toContain('Dashboard stopped.');
   }
   if (work) rmSync(work, { recursive: true, force: true });
 });

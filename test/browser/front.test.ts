@@ -2,19 +2,19 @@
 // an experiment with three objectives beside one with a single score. Needs `npm run build` (the
 // dashboard serves dist/'s page bundles) and /usr/bin/chromium (without it the tests are skipped).
 // Screenshots go to test-artifacts/.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, requires } from '../../src/test-support/requires.js';
+import { requires } from '../../src/test-support/requires.js';
 import {
   createTempExperiment,
   node,
   writeExperimentFile,
   type TempExperiment,
 } from '../../src/web/test-support/experiment.js';
+import { openBrowser, startDashboard, type DashboardProcess } from './browser-session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'bin', 'asi-evolve.js');
@@ -23,8 +23,7 @@ const needsChromium = requires('chromium');
 
 let withObjectives: TempExperiment;
 let singleScore: TempExperiment;
-let dashboard: ChildProcessWithoutNullStreams | undefined;
-let dashboardOutput = '';
+let dashboard: DashboardProcess | undefined;
 let url: string;
 let context: BrowserContext | undefined;
 let page: Page;
@@ -67,37 +66,14 @@ beforeAll(async () => {
   singleScore = createTempExperiment('asi-evolve-one-score-');
   for (let step = 0; step < 3; step++) singleScore.store.insertNode(node(step));
 
-  dashboard = spawn(process.execPath, [cli, 'dashboard', withObjectives.dir, singleScore.dir, '--port', '0'], {
-    cwd: root,
-  });
-  const started = dashboard;
-  url = await new Promise<string>((settle, reject) => {
-    started.stdout.on('data', (chunk: Buffer) => {
-      dashboardOutput += chunk.toString();
-      const found = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(dashboardOutput)?.[1];
-      if (found) settle(found);
-    });
-    started.stderr.on('data', (chunk: Buffer) => (dashboardOutput += chunk.toString()));
-    started.once('exit', (code) => reject(new Error(`the dashboard exited (${code}): ${dashboardOutput}`)));
-  });
-  context = await chromium.launchPersistentContext(join(withObjectives.dir, 'chromium-profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  dashboard = await startDashboard(cli, root, [withObjectives.dir, singleScore.dir]);
+  url = dashboard.url;
+  ({ context, page } = await openBrowser(join(withObjectives.dir, 'chromium-profile'), pageErrors));
 });
 
 afterAll(async () => {
   await context?.close();
-  if (dashboard && dashboard.exitCode === null) {
-    const exited = new Promise<number | null>((settle) => dashboard?.once('exit', (code) => settle(code)));
-    dashboard.kill('SIGINT');
-    expect(await exited).toBe(0);
-  }
+  if (dashboard) expect(await dashboard.stop()).toBe(0);
   withObjectives?.cleanup();
   singleScore?.cleanup();
 });

@@ -4,7 +4,7 @@
  * front's members as a table, and the front's size after each round.
  */
 import type UPlot from 'uplot';
-import { frontPlotColors, layoutFrontPlot, type FrontPlotLayout } from '../report/front-plot.js';
+import { dotColor, frontPlotColors, layoutFrontPlot, type FrontPlotLayout } from '../report/front-plot.js';
 import type { FrontView } from './api.js';
 import { byId, clear, el, nodeHref } from './common.js';
 import { uPlot } from './uplot-global.js';
@@ -88,16 +88,11 @@ function drawPlot(layout: FrontPlotLayout, experiment: number): SVGElement {
     root.appendChild(svg('polyline', { points: layout.frontLine, class: 'front-line', stroke: frontPlotColors.front }));
   const hover = byId('front-hover');
   for (const dot of layout.dots) {
-    const fill = dot.onFront
-      ? frontPlotColors.front
-      : dot.feasible
-        ? frontPlotColors.dominated
-        : frontPlotColors.infeasible;
     const circle = svg('circle', {
       cx: dot.cx,
       cy: dot.cy,
       r: dot.onFront ? 5 : 4,
-      fill,
+      fill: dotColor(dot),
       class: dot.onFront ? 'front' : 'dominated',
       'data-node-id': dot.id,
     });

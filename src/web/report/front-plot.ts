@@ -133,8 +133,14 @@ export function layoutFrontPlot(
   return layout;
 }
 
-/** Colours shared by the SVG and the dashboard's stylesheet. */
+/** Colours shared by the SVG and the dashboard. */
 export const frontPlotColors = { front: '#dc2626', dominated: '#2563eb', infeasible: '#9ca3af' } as const;
+
+/** A dot's fill: the front red, the dominated blue, those outside a bound grey. */
+export function dotColor(dot: Pick<PlotDot, 'onFront' | 'feasible'>): string {
+  if (dot.onFront) return frontPlotColors.front;
+  return dot.feasible ? frontPlotColors.dominated : frontPlotColors.infeasible;
+}
 
 /**
  * The front plot as a standalone SVG (the report's `front.svg`).
@@ -188,13 +194,8 @@ export function renderFrontSvg(
     );
   parts.push('<g class="nodes">');
   for (const dot of layout.dots) {
-    const fill = dot.onFront
-      ? frontPlotColors.front
-      : dot.feasible
-        ? frontPlotColors.dominated
-        : frontPlotColors.infeasible;
     parts.push(
-      `<circle class="${dot.onFront ? 'front' : 'dominated'}" cx="${dot.cx}" cy="${dot.cy}" r="${dot.onFront ? 4.5 : 3.5}" fill="${fill}" fill-opacity="${dot.onFront ? 1 : 0.3}"><title>${escapeXml(dot.label)}</title></circle>`,
+      `<circle class="${dot.onFront ? 'front' : 'dominated'}" cx="${dot.cx}" cy="${dot.cy}" r="${dot.onFront ? 4.5 : 3.5}" fill="${dotColor(dot)}" fill-opacity="${dot.onFront ? 1 : 0.3}"><title>${escapeXml(dot.label)}</title></circle>`,
     );
   }
   parts.push('</g>');
