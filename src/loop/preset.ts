@@ -230,6 +230,12 @@ export async function buildRunParts(options: {
     notify: (message) => liveNotices.notify(message),
   });
   notices.push(...cognition.notices);
+  const objectives = objectiveSettings(config.objectives);
+  if (objectives !== null && config.database.sampling.algorithm !== 'pareto' && options.policy === undefined) {
+    notices.push(
+      `objectives are configured, but database.sampling.algorithm is ${config.database.sampling.algorithm}: parents are chosen by eval_score alone; set it to pareto to choose them from the front.`,
+    );
+  }
 
   // Sandbox (docs/architecture.md, “Running candidates safely”): a named mode this machine lacks stops the run here (CONFIG_INVALID).
   const capabilities = await capabilitiesLoading;

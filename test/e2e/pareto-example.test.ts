@@ -113,4 +113,17 @@ describe('examples/quadrature-pareto (two objectives)', () => {
     expect(firstAnalysis).toMatch(/- evaluations \(minimize\): \d+(\.\d)? vs parent 41 \(worse\)/);
     expect(firstAnalysis).toContain('No node of the front dominates it: it joins the Pareto front.');
   });
+
+  it('says at start when objectives are configured but parents are still chosen by score', async () => {
+    const dir = copyExample('quadrature-pareto');
+    const config = join(makeTempDir('asi-e2e-config-'), 'ucb1.yaml');
+    writeFileSync(config, stringify({ database: { sampling: { algorithm: 'ucb1' } } }));
+    const run = await runCli(['run', dir, '--steps', '0', '--config', config], { env: cliEnv() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'objectives are configured, but database.sampling.algorithm is ucb1: parents are chosen by eval_score alone',
+    );
+    const example = await runCli(['run', copyExample('quadrature-pareto'), '--steps', '0'], { env: cliEnv() });
+    expect(example.stdout).not.toContain('objectives are configured, but');
+  });
 });
