@@ -16,15 +16,34 @@ export function defaultTemplateSource(name: TemplateName): string {
 const templateNames = Object.keys(TEMPLATE_FILES) as TemplateName[];
 
 /**
- * Compiles the templates from sources (defaults for the names not given) and renders each once
- * with sample variables, so a broken template (bad syntax, unknown filter) stops the run at start.
- * @example const templates = createTemplates({ judge: '<score>{{ 50 }}</score>' });
+ * One of the package's own templates, compiled at its first render: they are tested with the
+ * package, and a run that never renders one (the judge, the other Researcher mode) does not
+ * spend its start-up compiling it.
+ */
+function defaultTemplate(name: TemplateName): CompiledTemplate {
+  const source = defaultTemplateSource(name);
+  const origin = `default:${name}`;
+  let compiled: CompiledTemplate | undefined;
+  return {
+    origin,
+    source,
+    render: (variables) => (compiled ??= compileTemplate(source, origin)).render(variables),
+  };
+}
+
+/**
+ * Compiles the templates given and renders each once with sample variables, so a broken
+ * template (bad syntax, unknown filter) stops the run at start; the names not given get the
+ * defaults (compiled when first rendered).
+ * @example const templates = createTemplates({ judge: { source: '<score>{{ 50 }}</score>', origin: 'judge.jinja2' } });
  */
 export function createTemplates(sources: Partial<Record<TemplateName, PromptSource>> = {}): Templates {
-  const samples = sampleVariables();
+  let samples: Record<TemplateName, TemplateVariables> | undefined;
   const entries = templateNames.map((name) => {
     const given = sources[name];
-    const template = compileTemplate(given?.source ?? defaultTemplateSource(name), given?.origin ?? `default:${name}`);
+    if (given === undefined) return [name, defaultTemplate(name)] as const;
+    const template = compileTemplate(given.source, given.origin);
+    samples ??= sampleVariables();
     template.render(samples[name]);
     return [name, template] as const;
   });
