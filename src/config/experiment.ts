@@ -142,8 +142,20 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
     );
   }
   let initialProgram: string | null = null;
-  if (project !== null) initialProgram = formatFileSet(project.files);
-  else if (existsSync(initialPath))
+  if (project !== null) {
+    initialProgram = formatFileSet(project.files);
+    // Every proposal is held to this length: a seed over it would have each one sent back.
+    const limit = config.pipeline.researcher.max_code_length;
+    if (initialProgram.length > limit)
+      throw new AsiEvolveError(
+        'CONFIG_INVALID',
+        `the editable files of ${project.dir} hold ${initialProgram.length} characters together, over pipeline.researcher.max_code_length (${limit})`,
+        {
+          key: 'pipeline.researcher.max_code_length',
+          hint: 'Raise pipeline.researcher.max_code_length, or narrow project.editable.',
+        },
+      );
+  } else if (existsSync(initialPath))
     initialProgram = readExperimentFile(initialPath, 'initial program', MAX_INITIAL_PROGRAM_BYTES);
   return {
     dir: absolute,

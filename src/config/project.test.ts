@@ -57,6 +57,16 @@ describe('a project folder as the seed', () => {
     expect(matches('pkg/.git/config')).toBe(false);
   });
 
+  it('refuses editable files longer together than pipeline.researcher.max_code_length', () => {
+    const config = configSchema.parse({
+      project: { dir: 'project', editable: ['model.py', 'config.py'] },
+      pipeline: { researcher: { max_code_length: 40 } },
+    });
+    const error = thrownAsiError(() => resolveExperiment(dir, config));
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', key: 'pipeline.researcher.max_code_length' });
+    expect(error.message).toContain('over pipeline.researcher.max_code_length (40)');
+  });
+
   it('refuses initial_program beside a project, naming both', () => {
     writeFileSync(join(dir, 'initial_program'), 'x = 1\n');
     const error = thrownAsiError(() => resolveExperiment(dir, withProject({ dir: 'project', editable: ['model.py'] })));

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatFileSet } from '../../domain/index.js';
 import { createScratch } from '../../evaluation/test-support/scratch.js';
 import { rejectedAsiError, thrownAsiError } from '../../test-support/asi-error.js';
 import { evaluateJobCommand, readJobFile } from './evaluate-job.js';
@@ -29,6 +30,27 @@ describe('evaluate-job', () => {
     });
     expect(printed.join('')).toBe('evaluate-job: ok, score 2.5\n');
     expect(readdirSync(scratch.root).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("builds a multi-file job's workspace where it runs: the job carries the files and the project path, not a copy", async () => {
+    const projectDir = join(scratch.root, 'project');
+    mkdirSync(projectDir, { recursive: true });
+    writeFileSync(join(projectDir, 'train.py'), 'import model\n');
+    writeFileSync(join(projectDir, 'model.py'), 'W = 1\n');
+    const job = scratch.job({
+      program: formatFileSet(new Map([['model.py', 'W = 2\n']])),
+      projectDir,
+      command:
+        'cat "$ASI_EVOLVE_WORKSPACE/model.py" "$ASI_EVOLVE_WORKSPACE/train.py"; echo \'{"eval_score": 1}\' > results.json',
+    });
+    const outcomeFile = join(scratch.root, 'multi.outcome.json');
+    await evaluateJobCommand(writeJob('multi.json', job), outcomeFile, () => undefined);
+    expect(JSON.parse(readFileSync(outcomeFile, 'utf8'))).toMatchObject({
+      status: 'ok',
+      logs: { stdoutTail: 'W = 2\nimport model\n' },
+    });
+    expect(existsSync(join(job.stepDir, 'workspace'))).toBe(false);
+    expect(readFileSync(join(projectDir, 'model.py'), 'utf8')).toBe('W = 1\n');
   });
 
   it('writes a failed evaluation as an outcome, not an error', async () => {
