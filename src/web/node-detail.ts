@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { CognitionItem } from '../cognition/index.js';
+import { gitFilePatch, programFileChanges, type FileSetChange } from '../domain/index.js';
 import type { NodeRecord, StoredLlmCall, Store } from '../store/index.js';
 import { readStepLogs, readStepTranscripts, stepFolderOf, type TextTail, type TranscriptFile } from './step-files.js';
 
@@ -18,6 +19,11 @@ export interface NodeDetail {
   parent: NodeLink | null;
   /** Unified diff from the parent's program to this one; null without a parent. */
   diff: string | null;
+  /**
+   * A multi-file node's changes against its parent, file by file (changed files only); null for
+   * a single-file node or without a parent.
+   */
+  fileDiffs: FileDiff[] | null;
   children: NodeLink[];
   previousId: number | null;
   nextId: number | null;
@@ -29,6 +35,14 @@ export interface NodeDetail {
   logs: Record<string, TextTail>;
   /** `steps/step_N`, relative to the experiment folder. */
   stepFolder: string;
+}
+
+/** One file's change, as the node page shows it. */
+export interface FileDiff {
+  path: string;
+  kind: FileSetChange['kind'];
+  /** The git-style patch of the file (`diff --git` header, then its hunks). */
+  diff: string;
 }
 
 const logTailBytes = 64 * 1024;
@@ -48,19 +62,27 @@ export function buildNodeDetail(store: Store, experimentDir: string, id: number)
   const parent = parentId === undefined ? undefined : store.getNode(parentId);
   const index = all.findIndex((candidate) => candidate.id === id);
   const fromFiles = readStepTranscripts(experimentDir, node.step, transcriptBytes);
+  const changes = parent ? programFileChanges(parent.program, node.program) : null;
+  const fileDiffs =
+    changes === null
+      ? null
+      : changes.map((change) => ({ path: change.path, kind: change.kind, diff: gitFilePatch(change) }));
   return {
     node,
     parent: parent ? linkOf(parent) : null,
-    diff: parent
-      ? createTwoFilesPatch(
-          `node-${parent.id}`,
-          `node-${node.id}`,
-          parent.program,
-          node.program,
-          `score ${parent.score ?? 'n/a'}`,
-          `score ${node.score ?? 'n/a'}`,
-        )
-      : null,
+    fileDiffs,
+    diff: fileDiffs
+      ? fileDiffs.map((file) => file.diff).join('')
+      : parent
+        ? createTwoFilesPatch(
+            `node-${parent.id}`,
+            `node-${node.id}`,
+            parent.program,
+            node.program,
+            `score ${parent.score ?? 'n/a'}`,
+            `score ${node.score ?? 'n/a'}`,
+          )
+        : null,
     children: all.filter((candidate) => candidate.parentIds[0] === id).map(linkOf),
     previousId: all[index - 1]?.id ?? null,
     nextId: all[index + 1]?.id ?? null,

@@ -110,6 +110,8 @@ export interface NodeDetail {
   node: StoredNode;
   parent: NodeLink | null;
   diff: string | null;
+  /** A multi-file node's changed files against its parent; null for a single-file node. */
+  fileDiffs: Array<{ path: string; kind: 'added' | 'deleted' | 'modified'; diff: string }> | null;
   children: NodeLink[];
   previousId: number | null;
   nextId: number | null;

@@ -177,7 +177,11 @@ export function diffBlock(diff: string, id: string): HTMLElement {
   const pre = el('pre', { class: 'diff', id });
   for (const line of diff.split('\n')) {
     const kind =
-      line.startsWith('+++') || line.startsWith('---') || line.startsWith('Index') || line.startsWith('====')
+      line.startsWith('+++') ||
+      line.startsWith('---') ||
+      line.startsWith('Index') ||
+      line.startsWith('====') ||
+      /^(diff --git|new file mode|deleted file mode) /.test(line)
         ? 'diff-file'
         : line.startsWith('+')
           ? 'diff-add'

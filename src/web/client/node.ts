@@ -189,6 +189,28 @@ function logs(detail: NodeDetail): Child {
   );
 }
 
+const changeLabels = { added: 'new file', deleted: 'deleted', modified: 'changed' } as const;
+
+/** A multi-file node's changes: one block per changed file, headed by its path and what happened to it. */
+function fileDiffs(files: NonNullable<NodeDetail['fileDiffs']>): HTMLElement[] {
+  if (files.length === 0) return [el('p', { class: 'hint', id: 'diff-text', text: 'No file changed.' })];
+  return [
+    el('p', { class: 'hint', text: `${files.length} file${files.length === 1 ? '' : 's'} changed.` }),
+    el(
+      'div',
+      { id: 'file-diffs' },
+      ...files.map((file, index) =>
+        el(
+          'div',
+          { class: 'file-diff', 'data-path': file.path, 'data-kind': file.kind },
+          el('h3', null, el('code', { text: file.path }), ` (${changeLabels[file.kind]})`),
+          dash.diffBlock(file.diff, `file-diff-${index}`),
+        ),
+      ),
+    ),
+  ];
+}
+
 function render(detail: NodeDetail): void {
   const node = detail.node;
   document.title = `Node #${node.id} — asi-evolve`;
@@ -221,7 +243,9 @@ function render(detail: NodeDetail): void {
       detail.parent
         ? [
             el('p', null, 'From ', link(detail.parent, 'parent '), ' to this node.'),
-            dash.diffBlock(detail.diff ?? '', 'diff-text'),
+            ...(detail.fileDiffs === null
+              ? [dash.diffBlock(detail.diff ?? '', 'diff-text')]
+              : fileDiffs(detail.fileDiffs)),
           ]
         : el('p', { class: 'hint', text: 'No parent (a seed or root node, or the parent was evicted).' }),
     ),
