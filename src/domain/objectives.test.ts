@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random.js';
 import {
   dominatesOnObjectives,
   instanceScores,
@@ -133,5 +134,52 @@ describe('objectives', () => {
     expect(dominatesOnObjectives({ accuracy: 1, seconds: 2 }, { accuracy: 0.5, seconds: 1 }, objectives)).toBe(false);
     expect(dominatesOnObjectives({ accuracy: 1, seconds: 1 }, { accuracy: 1, seconds: 1 }, objectives)).toBe(false);
     expect(dominatesOnObjectives({ accuracy: 1 }, { accuracy: 0.5, seconds: 1 }, objectives)).toBe(false);
+  });
+
+  it('ranks as the definition says: a node of rank k is dominated by one of rank k − 1 and by none of rank k or more', () => {
+    for (const outOfBounds of ['infeasible', 'dominated'] as const) {
+      for (let trial = 0; trial < 20; trial++) {
+        const random = createRandom(`ranks:${outOfBounds}:${trial}`);
+        const settings: ObjectiveSettings = {
+          objectives: [
+            { name: 'a', direction: 'maximize', min: 2 },
+            { name: 'b', direction: 'minimize' },
+            { name: 'c', direction: 'maximize', max: 8 },
+          ].slice(0, 2 + (trial % 2)) as ObjectiveSettings['objectives'],
+          outOfBounds,
+        };
+        // Coarse values: many ties and duplicates.
+        const nodes = Array.from({ length: 60 }, (_, id) =>
+          node(id, { a: random.int(10), b: random.int(10), c: random.int(10) }),
+        );
+        const ranked = paretoRanks(nodes, settings);
+        const rankOf = new Map(ranked.map((member) => [member.id, member]));
+        const violation = (id: number): number => {
+          const values = nodes[id]!.metrics;
+          let sum = 0;
+          for (const objective of settings.objectives) {
+            const value = values[objective.name]!;
+            if (objective.min !== undefined && value < objective.min)
+              sum += (objective.min - value) / Math.max(Math.abs(objective.min), 1);
+            if (objective.max !== undefined && value > objective.max)
+              sum += (value - objective.max) / Math.max(Math.abs(objective.max), 1);
+          }
+          return sum;
+        };
+        const beats = (left: number, right: number): boolean => {
+          const [vl, vr] = [violation(left), violation(right)];
+          if ((vl === 0) !== (vr === 0)) return vl === 0;
+          if (vl > 0 && outOfBounds === 'infeasible') return vl < vr;
+          return dominatesOnObjectives(nodes[left]!.metrics, nodes[right]!.metrics, settings.objectives);
+        };
+        for (const member of ranked) {
+          expect(member.feasible).toBe(violation(member.id) === 0);
+          const dominators = ranked.filter((other) => beats(other.id, member.id));
+          expect(dominators.every((other) => other.rank < member.rank)).toBe(true);
+          if (member.rank > 0) expect(dominators.some((other) => other.rank === member.rank - 1)).toBe(true);
+        }
+        expect(rankOf.size).toBe(60);
+      }
+    }
   });
 });

@@ -178,38 +178,59 @@ function dominates(left: Ranked, right: Ranked, outOfBounds: ObjectiveSettings['
   return paretoDominates(left, right);
 }
 
-/** Deb's fast non-dominated sort: the rank of each entry, 0 for the non-dominated. */
+/**
+ * An order in which a node comes after every node that dominates it: feasible first; then, with
+ * `infeasible`, the smaller violation; then the gains, lexicographically, largest first (a node
+ * dominating another is at least as good on each gain and better on one, so it sorts earlier).
+ */
+function dominanceOrder(outOfBounds: ObjectiveSettings['outOfBounds']): (left: Ranked, right: Ranked) => number {
+  return (left, right) => {
+    const leftFeasible = left.violation === 0;
+    if (leftFeasible !== (right.violation === 0)) return leftFeasible ? -1 : 1;
+    if (!leftFeasible && outOfBounds === 'infeasible' && left.violation !== right.violation) {
+      return left.violation - right.violation;
+    }
+    for (let index = 0; index < left.gains.length; index++) {
+      const difference = (right.gains[index] as number) - (left.gains[index] as number);
+      if (difference !== 0) return difference;
+    }
+    return left.id - right.id;
+  };
+}
+
+/**
+ * The non-domination rank of each entry, 0 for the non-dominated: the efficient non-dominated
+ * sort with binary search (ENS-BS, Zhang et al. 2015). Entries are taken in `dominanceOrder`, so
+ * each is compared only with the fronts already built, and put in the first front none of whose
+ * members dominates it (if a member of front k dominates it, so does one of every front before k,
+ * which is why a binary search finds that front). O(M·N²) at worst, far less on most populations,
+ * and no N² memory.
+ */
 function nonDominatedRanks(entries: readonly Ranked[], outOfBounds: ObjectiveSettings['outOfBounds']): number[] {
-  const count = entries.length;
-  const dominatedBy = new Array<number>(count).fill(0);
-  const dominating: number[][] = entries.map(() => []);
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      const a = entries[i] as Ranked;
-      const b = entries[j] as Ranked;
-      if (dominates(a, b, outOfBounds)) {
-        (dominating[i] as number[]).push(j);
-        dominatedBy[j] = (dominatedBy[j] as number) + 1;
-      } else if (dominates(b, a, outOfBounds)) {
-        (dominating[j] as number[]).push(i);
-        dominatedBy[i] = (dominatedBy[i] as number) + 1;
-      }
+  const order = entries.map((_, index) => index);
+  const compare = dominanceOrder(outOfBounds);
+  order.sort((left, right) => compare(entries[left] as Ranked, entries[right] as Ranked));
+  const fronts: number[][] = [];
+  const ranks = new Array<number>(entries.length).fill(0);
+  const dominatedByFront = (front: readonly number[], entry: Ranked): boolean => {
+    // The latest members are the most similar to the entry: look at them first.
+    for (let position = front.length - 1; position >= 0; position--) {
+      if (dominates(entries[front[position] as number] as Ranked, entry, outOfBounds)) return true;
     }
-  }
-  const ranks = new Array<number>(count).fill(0);
-  let current = dominatedBy.flatMap((value, index) => (value === 0 ? [index] : []));
-  let rank = 0;
-  while (current.length > 0) {
-    const next: number[] = [];
-    for (const index of current) {
-      ranks[index] = rank;
-      for (const other of dominating[index] as number[]) {
-        dominatedBy[other] = (dominatedBy[other] as number) - 1;
-        if (dominatedBy[other] === 0) next.push(other);
-      }
+    return false;
+  };
+  for (const index of order) {
+    const entry = entries[index] as Ranked;
+    let low = 0;
+    let high = fronts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (dominatedByFront(fronts[middle] as number[], entry)) low = middle + 1;
+      else high = middle;
     }
-    current = next;
-    rank++;
+    if (low === fronts.length) fronts.push([]);
+    (fronts[low] as number[]).push(index);
+    ranks[index] = low;
   }
   return ranks;
 }
@@ -269,7 +290,7 @@ function instanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
  * the front, NSGA-II fast non-dominated sort; bounds as `outOfBounds` says; a node best on any
  * instance is on the front) and its crowding distance within its rank. Ordered by rank, then
  * crowding distance (largest first), then id: the order NSGA-II's crowded comparison prefers.
- * Costs O(M·N²) for N nodes and M objectives.
+ * Costs O(M·N²) for N nodes and M objectives at worst (see `nonDominatedRanks`), far less on most.
  */
 export function paretoRanks(nodes: readonly RankableNode[], settings: ObjectiveSettings): FrontMember[] {
   const entries: Ranked[] = [];
@@ -297,7 +318,11 @@ export function paretoRanks(nodes: readonly RankableNode[], settings: ObjectiveS
     if (wins.has(entry.id)) ranks[index] = 0;
   });
   const byRank = new Map<number, number[]>();
-  ranks.forEach((rank, index) => byRank.set(rank, [...(byRank.get(rank) ?? []), index]));
+  ranks.forEach((rank, index) => {
+    const members = byRank.get(rank);
+    if (members === undefined) byRank.set(rank, [index]);
+    else members.push(index);
+  });
   const crowding = new Map<number, number>();
   for (const members of byRank.values()) {
     for (const [index, distance] of crowdingDistances(entries, members, settings.objectives.length)) {
