@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFrontView, formatObjectiveValue, frontGrowth, rankFront, type FrontInput } from './front-ranking.js';
-import type { ObjectiveSettings } from './objectives.js';
+import { paretoRanks, type ObjectiveSettings } from './objectives.js';
+import { createRandom } from '../random.js';
 
 const settings: ObjectiveSettings = {
   objectives: [
@@ -31,7 +32,12 @@ describe('the front of stored summaries', () => {
     expect(before.front.map((point) => point.id)).toEqual([1, 2]);
     expect(before.front[0]).toMatchObject({ step: 1, name: 'design-1', values: { bins: 3, seconds: 2 } });
     expect(before).toMatchObject({ dominated: 2, infeasible: 1, instances: null, outOfBounds: 'infeasible' });
-    expect(before.points.map((point) => point.id)).toEqual([0, 1, 2, 4]);
+    expect(before.points.map((point) => [point.id, point.onFront, point.feasible])).toEqual([
+      [0, false, true],
+      [1, true, true],
+      [2, true, true],
+      [4, false, false],
+    ]);
 
     const after = rankFront(nodes, settings);
     expect(after.front.map((point) => point.id)).toEqual([5]);
@@ -60,6 +66,41 @@ describe('the front of stored summaries', () => {
       );
     }
   });
+
+  it.each([
+    ['infeasible', undefined],
+    ['dominated', undefined],
+    ['infeasible', 'tasks'],
+  ] as const)(
+    'finds the same front as ranking every node at once (bounds %s, instances %s), in chunks',
+    (outOfBounds, instances) => {
+      const random = createRandom(7);
+      const three: ObjectiveSettings = {
+        objectives: [
+          { name: 'a', direction: 'maximize', min: 0.1 },
+          { name: 'b', direction: 'minimize', max: 0.9 },
+          { name: 'c', direction: 'maximize' },
+        ],
+        outOfBounds,
+        ...(instances === undefined ? {} : { instances }),
+      };
+      // 700 nodes, 400 of them in round 0: more new nodes than one ranking takes at a time.
+      const many = Array.from({ length: 700 }, (_, id) => {
+        const metrics: Record<string, number> = { a: random.next(), b: random.next(), c: random.next() };
+        if (instances !== undefined) metrics[`tasks.t${id % 5}`] = Math.round(random.next() * 20);
+        return summary(id, id < 400 ? 0 : id - 400, metrics, random.next() > 0.05);
+      });
+      const view = buildFrontView(many, three);
+      const expected = paretoRanks(many, three)
+        .filter((member) => member.rank === 0)
+        .map((member) => member.id)
+        .sort((left, right) => left - right);
+      expect(expected.length).toBeGreaterThan(5);
+      expect(view.front.map((point) => point.id).sort((left, right) => left - right)).toEqual(expected);
+      expect(view.points.filter((point) => point.onFront)).toHaveLength(expected.length);
+      expect(view.growth.at(-1)?.size).toBe(expected.length);
+    },
+  );
 
   it('names the instances each front member wins', () => {
     const perInstance: ObjectiveSettings = { ...settings, instances: 'tasks' };

@@ -55,10 +55,10 @@ describe('GET /api/experiments/:x/front', () => {
     ]);
     expect((body.front as Array<{ id: number }>).map((point) => point.id)).toEqual([1, 2]);
     expect(body.dominated).toBe(1);
-    expect((body.points as Array<{ id: number; rank: number }>).map((point) => [point.id, point.rank])).toEqual([
-      [0, 1],
-      [1, 0],
-      [2, 0],
+    expect((body.points as Array<{ id: number; onFront: boolean }>).map((point) => [point.id, point.onFront])).toEqual([
+      [0, false],
+      [1, true],
+      [2, true],
     ]);
     expect(body.growth).toEqual([
       { step: 0, size: 1 },

@@ -138,7 +138,7 @@ export interface FrontPoint {
   step: number;
   name: string;
   values: Record<string, number>;
-  rank: number;
+  onFront: boolean;
   feasible: boolean;
   winsInstances: string[];
 }

@@ -4,17 +4,17 @@ import { layoutFrontPlot, renderFrontSvg, type PlotNode } from './front-plot.js'
 const loss = { name: 'loss', direction: 'minimize' } as const;
 const speed = { name: 'speed', direction: 'maximize' } as const;
 
-function plotted(id: number, values: Record<string, number>, rank: number, feasible = true): PlotNode {
-  return { id, step: id, name: `n${id}`, values, rank, feasible };
+function plotted(id: number, values: Record<string, number>, onFront: boolean, feasible = true): PlotNode {
+  return { id, step: id, name: `n${id}`, values, onFront, feasible };
 }
 
 describe('layoutFrontPlot', () => {
   const nodes = [
-    plotted(0, { loss: 3, speed: 1 }, 1),
-    plotted(1, { loss: 1, speed: 1 }, 0),
-    plotted(2, { loss: 3, speed: 3 }, 0),
-    plotted(3, { loss: 2 }, 1),
-    plotted(4, { loss: 9, speed: 0 }, 2, false),
+    plotted(0, { loss: 3, speed: 1 }, false),
+    plotted(1, { loss: 1, speed: 1 }, true),
+    plotted(2, { loss: 3, speed: 3 }, true),
+    plotted(3, { loss: 2 }, false),
+    plotted(4, { loss: 9, speed: 0 }, false, false),
   ];
   const layout = layoutFrontPlot(nodes, loss, speed, { width: 600, height: 400 });
 
@@ -39,13 +39,13 @@ describe('layoutFrontPlot', () => {
   });
 
   it('draws a note instead of axes when no node has both values', () => {
-    const svg = renderFrontSvg([plotted(0, { loss: 1 }, 0)], loss, speed);
+    const svg = renderFrontSvg([plotted(0, { loss: 1 }, true)], loss, speed);
     expect(svg).toContain('No successful node has both values yet.');
     expect(svg).not.toContain('<circle');
   });
 
   it('escapes names in the SVG', () => {
-    const svg = renderFrontSvg([{ ...plotted(0, { loss: 1, speed: 2 }, 0), name: '<script>' }], loss, speed);
+    const svg = renderFrontSvg([{ ...plotted(0, { loss: 1, speed: 2 }, true), name: '<script>' }], loss, speed);
     expect(svg).not.toContain('<script>');
   });
 });

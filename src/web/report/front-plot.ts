@@ -17,7 +17,7 @@ export interface PlotNode {
   step: number;
   name: string;
   values: Record<string, number>;
-  rank: number;
+  onFront: boolean;
   feasible: boolean;
 }
 
@@ -122,7 +122,7 @@ export function layoutFrontPlot(
       id: node.id,
       cx: toX(xValue),
       cy: toY(yValue),
-      onFront: node.rank === 0,
+      onFront: node.onFront,
       feasible: node.feasible,
       label: `node ${node.id} (round ${node.step}) ${node.name}: ${x.name} ${xValue}, ${y.name} ${yValue}`,
     };
