@@ -191,6 +191,23 @@ describe('multi-file programs in the store', () => {
     expect(store.requireNode(1).program).toBe(orphan);
   });
 
+  it("writes a delta in the node's transaction: a failed insert leaves nothing behind", () => {
+    const store = temp.open();
+    const seed = formatFileSet(new Map([['m.py', 'k = 0\n'.repeat(300)]]));
+    const changed = seed.replace('k = 0\n', 'k = 1\n');
+    store.insertNode(makeNode({ step: 0, program: seed, parentIds: [] }));
+    const unserialisable = { big: 10n } as unknown as Record<string, never>;
+    expect(() =>
+      store.insertNode(makeNode({ step: 1, program: changed, parentIds: [0] }), {
+        samplerState: { name: 'ucb1', state: unserialisable },
+      }),
+    ).toThrow();
+    const db = rawDb(temp.path);
+    expect(db.prepare('SELECT count(*) AS n FROM nodes').get()).toEqual({ n: 1 });
+    db.close();
+    expect(store.insertNode(makeNode({ step: 1, program: changed, parentIds: [0] })).program).toBe(changed);
+  });
+
   it('keeps descendants readable when the node they are stored against is evicted', () => {
     const store = temp.open();
     let program = formatFileSet(new Map([['m.py', 'w = 0\n'.repeat(400)]]));
