@@ -167,6 +167,34 @@ describe('runLoop', () => {
     );
   });
 
+  it('with objectives, never evicts a node of the front, though its score is low', async () => {
+    const config = configSchema.parse({
+      pipeline: { engineer_timeout: 20 },
+      database: { max_size: 3, sampling: { algorithm: 'greedy' } },
+      objectives: { metrics: [{ name: 'x', direction: 'minimize' }] },
+    });
+    // Round 1 makes the smallest x (the front), which scores badly; round 2 scores worst and is
+    // dominated; later rounds approach 3, each the parent of the next (a lineage, never evicted).
+    const xs = [1, 0.5, 6, 2, 2.5, 2.8, 2.9, 2.95];
+    const designer: Designer = {
+      name: 'scripted',
+      design: async (context) => ({
+        name: `x-${context.step}`,
+        motivation: 'scripted',
+        program: `const x = ${xs[context.step]};\nconsole.log(x);\n`,
+        provenance: 'novel',
+        operator: 'scripted',
+        notes: {},
+      }),
+    };
+    await runLoop({ parts: parts({ config, designer }), store, steps: 7, workers: 1, seed: 5 });
+    const kept = store.listNodes();
+    expect(store.listEvents().filter((event) => event.type === 'node-evicted').length).toBeGreaterThan(0);
+    expect(kept.map((node) => node.id)).toContain(1);
+    expect(kept.map((node) => node.id)).not.toContain(2);
+    expect(kept.find((node) => node.id === 1)?.results.x).toBe(0.5);
+  });
+
   it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {
     await runLoop({ parts: parts(), store, steps: 5, workers: 1, seed: 1 });
     const events: LoopEvent[] = [];

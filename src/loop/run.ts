@@ -3,6 +3,7 @@ import { withinStep } from './activity.js';
 import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import {
+  paretoFront,
   summaryMetrics,
   type JsonValue,
   type LlmCallRecord,
@@ -157,7 +158,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = settings.maxSize;
-  const instancesKey = settings.objectives?.instances;
+  const objectives = settings.objectives ?? null;
+  const instancesKey = objectives?.instances;
   // Per-instance scores reach the policy and the stored summary as dotted metrics.
   const flattenMetrics: readonly string[] = instancesKey === undefined ? [] : [instancesKey];
   checkMaxSize(maxSize);
@@ -174,6 +176,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     if (evictable === null || maxSize === null || population.size <= maxSize) return;
     const spared = new Set([...inFlight.values()].flat());
     if (best !== null) spared.add(best.id);
+    // With several objectives the front is what selection keeps: no member of it is evicted.
+    if (objectives) for (const member of paretoFront([...population.values()], objectives)) spared.add(member.id);
     const ids = evictable.evict(population.size - maxSize, spared);
     if (ids.length === 0) return;
     store.deleteNodes(ids);

@@ -57,8 +57,8 @@ function crowdedBetter(left: FrontMember, right: FrontMember, visits: (id: numbe
  * Without objectives the node's score is the only objective.
  *
  * The node's `score` is not what this policy ranks by when objectives are configured: it stays
- * the evaluator's `eval_score` (after the judge blend), which `best/`, eviction and the other
- * policies still read.
+ * the evaluator's `eval_score` (after the judge blend), which `best/`, eviction (sparing the
+ * front) and the other policies still read.
  *
  * Cost: ranking an island is O(M·N²) at worst for its N nodes and M objectives (about 0.1 s at
  * 10k nodes, bench/pareto.ts), redone on the next
