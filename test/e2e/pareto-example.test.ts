@@ -42,9 +42,9 @@ const withDigits = (digits: string): string =>
   seedProgram.replace('const toleranceDigits = 4.0;', `const toleranceDigits = ${digits};`);
 
 describe('examples/quadrature-pareto (two objectives)', () => {
-  it('the front grows over a run of the built-in operator, and the summaries keep the per-integral scores', async () => {
+  it('the front grows over a run of the built-in operator (run --builtin), and the summaries keep the per-integral scores', async () => {
     const dir = copyExample('quadrature-pareto');
-    const run = await runCli(['run', dir, '--steps', '12'], { env: cliEnv() });
+    const run = await runCli(['run', dir, '--builtin', '--steps', '12'], { env: cliEnv() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('BUILT-IN NO-MODEL OPERATOR');
@@ -59,6 +59,10 @@ describe('examples/quadrature-pareto (two objectives)', () => {
     const front = frontAt(nodes, 12).map((id) => nodes[id]!.results as { digits: number; evaluations: number });
     expect(front.some((values) => values.evaluations < 41)).toBe(true);
     expect(front.some((values) => values.digits > 6.029)).toBe(true);
+    // The rule-based analysis of each round compares it with its parent on both objectives.
+    expect(nodes[5]!.analysis).toMatch(
+      /Objectives: digits \(maximize\): [\d.]+ vs parent [\d.]+ \((better|worse|equal)\); evaluations/,
+    );
   });
 
   it('with scripted answers: the Researcher and the Analyzer are told the objectives, and each trade-off joins the front', async () => {

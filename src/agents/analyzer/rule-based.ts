@@ -1,5 +1,6 @@
 import type { JsonObject, NodeRecord } from '../../domain/index.js';
 import { formatDelta, formatNumber } from '../numbers.js';
+import { objectiveComparison } from '../templates/objective-variables.js';
 import type { AnalysisContext, Analyst } from '../types.js';
 
 const failureAdvice: Record<string, string> = {
@@ -108,6 +109,10 @@ export function ruleBasedAnalysis(context: AnalysisContext): string {
     const metrics = metricChanges(context.results, parent);
     if (metrics !== null) lines.push(metrics);
   }
+  if (context.objectives !== undefined) {
+    const { comparison, front } = objectiveComparison(context.results, context.success, parent, context.objectives);
+    lines.push(`Objectives: ${comparison.map((row) => String(row.text)).join('; ')}. ${front}`);
+  }
   const recommendation = !context.success
     ? failureRecommendation(context.error)
     : score === null
@@ -119,8 +124,9 @@ export function ruleBasedAnalysis(context: AnalysisContext): string {
 
 /**
  * The analysis of the no-model mode: the score against the parent and the best sampled node,
- * the changes of the numeric results fields against the parent, the failure reason, and a
- * one-line recommendation. Deterministic; needs no LLM.
+ * the changes of the numeric results fields against the parent, with objectives each objective
+ * against the parent and whether the front dominates it, the failure reason, and a one-line
+ * recommendation. Deterministic; needs no LLM.
  * @example await createRuleBasedAnalyst().analyse(context) // "Outcome: succeeded with score 0.972.\n…\nRecommendation: improved on parent by +0.012 (+1.3 %): keep this direction."
  */
 export function createRuleBasedAnalyst(): Analyst {

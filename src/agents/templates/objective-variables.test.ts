@@ -4,6 +4,7 @@ import { analysisContext, designContext, makeNode } from '../test-support/fixtur
 import type { ObjectivesView } from '../types.js';
 import { createTemplates } from './load.js';
 import { analyzerVariables, researcherVariables } from './variables.js';
+import { ruleBasedAnalysis } from '../analyzer/rule-based.js';
 
 const settings: ObjectiveSettings = {
   objectives: [
@@ -85,5 +86,13 @@ describe('objectives in the prompts', () => {
       expect.objectContaining({ name: 'excess_bins', value: 4, parent_value: null, verdict: 'not comparable' }),
       expect.objectContaining({ name: 'seconds', value: 1, parent_value: null, verdict: 'not comparable' }),
     ]);
+  });
+
+  it('the rule-based analysis of the no-model mode compares the objectives too, and only with objectives', () => {
+    const base = { parent: nodes[0] as NodeRecord, results: { eval_score: 1, excess_bins: 3, seconds: 0.9 } };
+    expect(ruleBasedAnalysis(analysisContext({ ...base, objectives: viewOf(nodes) }))).toContain(
+      'Objectives: excess_bins (minimize): 3 vs parent 4 (better); seconds (minimize): 0.9 vs parent 0.5 (worse). No node of the front dominates it: it joins the Pareto front.',
+    );
+    expect(ruleBasedAnalysis(analysisContext(base))).not.toContain('Objectives');
   });
 });
