@@ -13,7 +13,8 @@
  * evaluation, and all of its time is the framework's. Measured from outside the process:
  *
  * - start-up: from spawning `asi-evolve run` (Node's own start included) to the first model
- *   request; at 0 nodes that includes evaluating the seed.
+ *   request; at 0 nodes that includes evaluating the seed (twice). Start-up CPU: the run
+ *   process's CPU time until then (read within 10 ms of the request), steadier on a busy machine.
  * - ms/round: median (and p90) interval between two `[round …]` progress lines, the first 3
  *   rounds left out (JIT warm-up). CPU ms/round: the run process's CPU time (user + system) per
  *   round, its evaluator processes not included: what the framework costs when the machine is busy.
@@ -122,6 +123,8 @@ function prepareExperiment(
 
 interface RunMeasure {
   startupMs: number;
+  /** CPU time of the run process (user + system) from its start to the first model request. */
+  startupCpuMs: number;
   roundMs: number[];
   /** CPU time of the run process (user + system) per round, evaluator processes not included. */
   cpuMsPerRound: number;
@@ -173,6 +176,7 @@ async function measureRun(
     );
     const pid = child.pid as number;
     let firstRequestAt: number | null = null;
+    let startupCpuMs = Number.NaN;
     const roundEnds: number[] = [];
     const cpuAtRound: number[] = [];
     let peakRssMb = 0;
@@ -181,9 +185,13 @@ async function measureRun(
     const sample = (): void => {
       const usage = processUsage(pid);
       if (usage !== null) peakRssMb = Math.max(peakRssMb, usage.peakRssMb);
-      if (firstRequestAt === null && server.requests.length > 0) firstRequestAt = performance.now();
+      if (firstRequestAt === null && server.requests.length > 0) {
+        firstRequestAt = performance.now();
+        startupCpuMs = usage?.cpuMs ?? Number.NaN;
+      }
     };
-    const poll = setInterval(sample, 20);
+    // Every 10 ms: the start-up CPU time is read at the first poll after the first request.
+    const poll = setInterval(sample, 10);
     let pending = '';
     child.stdout.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
@@ -210,6 +218,7 @@ async function measureRun(
     const lastCpu = cpuAtRound[cpuAtRound.length - 1] as number;
     return {
       startupMs: (firstRequestAt ?? Number.NaN) - started,
+      startupCpuMs,
       roundMs: intervals,
       cpuMsPerRound: (lastCpu - firstCpu) / Math.max(1, cpuAtRound.length - 1 - warmUpRounds),
       roundsPerSecond:
@@ -286,6 +295,7 @@ async function main(): Promise<void> {
     'nodes stored',
     'build',
     'start-up',
+    'start-up CPU',
     'ms/round',
     'p90',
     'CPU ms/round',
@@ -306,6 +316,7 @@ async function main(): Promise<void> {
         size.toLocaleString('en'),
         ms(buildMs),
         ms(run.startupMs),
+        ms(run.startupCpuMs),
         ms(percentile(run.roundMs, 0.5)),
         ms(percentile(run.roundMs, 0.9)),
         ms(run.cpuMsPerRound),
