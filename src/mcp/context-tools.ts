@@ -1,4 +1,6 @@
 import { retrievalThreshold, type CognitionItem } from '../cognition/index.js';
+import { objectiveSettings } from '../config/index.js';
+import { paretoRanks, type FrontMember } from '../domain/index.js';
 import { AsiEvolveError, messageOf } from '../errors.js';
 import { retrievalQueries, toSampleable } from '../loop/index.js';
 import { createRandom } from '../random.js';
@@ -43,7 +45,9 @@ function cognitionEntry(item: CognitionItem) {
 
 /**
  * `sample_context`: what the Researcher of the next round would be shown. The seed is evaluated
- * first when it is not stored yet (unless a run holds the lock: it stores the seed itself).
+ * first when it is not stored yet (unless a run holds the lock: it stores the seed itself). With
+ * objectives it adds them, and each context node's `standing` (on the front or its rank, its
+ * values, the instances it wins).
  */
 export async function sampleContextTool(session: McpSession, options: { n?: number | undefined }) {
   const { config, experiment, store, parts } = session;
@@ -61,6 +65,13 @@ export async function sampleContextTool(session: McpSession, options: { n?: numb
   // The same draw as the round `step` of a run: the run's seed, forked by step.
   const selection = restoredPolicy(session).select({ n, random: createRandom(config.run.seed).fork(`select:${step}`) });
   const context = selection.context.map((candidate) => store.requireNode(candidate.id));
+  // With objectives, where each sampled node stands (as the Researcher's prompt says it).
+  const objectives = objectiveSettings(config.objectives);
+  const standings =
+    objectives === null
+      ? null
+      : new Map(paretoRanks(store.nodeSummaries(), objectives).map((member) => [member.id, member]));
+  const standingOf = (id: number): FrontMember | null => standings?.get(id) ?? null;
 
   // As a round retrieves.
   let cognition: CognitionItem[] = [];
@@ -76,7 +87,21 @@ export async function sampleContextTool(session: McpSession, options: { n?: numb
     parent_id: selection.parent?.id ?? null,
     island: selection.island,
     diff_mode: config.pipeline.researcher.diff_based_evolution,
-    context: context.map(contextNode),
+    context: context.map((node) =>
+      standings === null
+        ? contextNode(node)
+        : {
+            ...contextNode(node),
+            standing: {
+              on_front: standingOf(node.id)?.rank === 0,
+              rank: standingOf(node.id)?.rank ?? null,
+              feasible: standingOf(node.id)?.feasible ?? null,
+              values: standingOf(node.id)?.values ?? null,
+              wins_instances: standingOf(node.id)?.winsInstances ?? [],
+            },
+          },
+    ),
+    ...(objectives === null ? {} : { objectives: objectives.objectives, instances: objectives.instances ?? null }),
     cognition: cognition.map(cognitionEntry),
     ...(notes.length > 0 ? { notes } : {}),
   };
