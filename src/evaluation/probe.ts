@@ -41,7 +41,16 @@ function probePassed(setup: ProbeSetup, exitCode: number | null): boolean {
   }
 }
 
-const probeEnv = { PATH: '/usr/bin:/bin' };
+/** How a probe's command runs, blocking or not: killed at the time limit, nothing inherited. */
+function probeSpawnOptions(setup: ProbeSetup) {
+  return {
+    cwd: setup.stepDir,
+    env: { PATH: '/usr/bin:/bin' },
+    stdio: 'ignore',
+    timeout: probeTimeoutMs,
+    killSignal: 'SIGKILL',
+  } as const;
+}
 
 /**
  * Runs a tiny evaluation under `mode` (with `dropUser` under bubblewrap as root) and says
@@ -54,13 +63,7 @@ export function probeIsolation(mode: IsolationMode, tools: IsolationTools, dropU
     setup = setUpProbe(mode, tools, dropUser);
     const [file, ...args] = setup.command;
     if (file === undefined) return false;
-    const result = spawnSync(file, args, {
-      cwd: setup.stepDir,
-      env: probeEnv,
-      stdio: 'ignore',
-      timeout: probeTimeoutMs,
-      killSignal: 'SIGKILL',
-    });
+    const result = spawnSync(file, args, probeSpawnOptions(setup));
     return probePassed(setup, result.status);
   } catch {
     return false;
@@ -83,13 +86,7 @@ export async function probeIsolationInBackground(
     setup = setUpProbe(mode, tools, dropUser);
     const [file, ...args] = setup.command;
     if (file === undefined) return false;
-    const child = spawn(file, args, {
-      cwd: setup.stepDir,
-      env: probeEnv,
-      stdio: 'ignore',
-      timeout: probeTimeoutMs,
-      killSignal: 'SIGKILL',
-    });
+    const child = spawn(file, args, probeSpawnOptions(setup));
     const exitCode = await new Promise<number | null>((resolve) => {
       child.once('error', () => resolve(null));
       child.once('exit', (code) => resolve(code));
