@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueExecutor } from '../../src/cluster/index.js';
 import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test-support/redis-server.js';
+import { parseFileSet } from '../../src/domain/index.js';
 import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
 import { requires } from '../../src/test-support/requires.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
@@ -17,6 +19,14 @@ import {
   waitFor,
   type CliProcess,
 } from './helpers.js';
+import {
+  evaluatedFolders,
+  expectMultiFileRun,
+  makeMultiFileExperiment,
+  multiFileLlm,
+  projectDataBytes,
+  projectOnlyMarker,
+} from './multi-file-cluster.js';
 
 useE2eCleanup();
 
@@ -231,4 +241,63 @@ describe('asi-evolve run with cluster.executor: queue', needsRedis, () => {
     ]);
     expect(served.every((line) => line.includes(': ok, score'))).toBe(true);
   });
+});
+
+/** The data of every evaluation job still kept in Redis for `queue` (finished jobs are kept an hour). */
+async function queuedJobData(queue: string): Promise<string[]> {
+  const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const keys = await client.keys(`bull:${queue}:*`);
+    const data: string[] = [];
+    for (const key of keys.sort()) {
+      if ((await client.type(key)) !== 'hash') continue;
+      const value = await client.hget(key, 'data');
+      if (value !== null) data.push(value);
+    }
+    return data;
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe('a multi-file experiment with cluster.executor: queue', needsRedis, () => {
+  it("the worker receives the bundle and the project path, builds each stage's workspace where it runs and removes it; no secret reaches the candidate", async () => {
+    const queue = queueName();
+    const dir = makeMultiFileExperiment(await multiFileLlm(), {
+      executor: 'queue',
+      queue: { redis_url: redis.url, name: queue, stall_timeout: 5 },
+    });
+    const worker = await startWorker(queue);
+    const run = await runCli(['run', dir, '--steps', '1'], {
+      env: cliEnv({ ASI_TEST_SECRET: secret }),
+      timeoutMs: 120_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expectMultiFileRun(dir, [secret, password, 'REDIS_URL']);
+
+    // Each stage of each evaluation was one job served by the worker process.
+    const served = lines(worker.stdout())
+      .filter((line) => /^steps\/step_/.test(line))
+      .map((line) => line.split(':')[0]!.replace('steps/', ''));
+    expect(served).toEqual(evaluatedFolders.flatMap((folder) => [folder, folder]));
+
+    // A job carries the candidate's files and the project's path, never the project's other files.
+    const jobs = (await queuedJobData(queue)).map((text) => ({ text, data: JSON.parse(text) }));
+    expect(jobs).toHaveLength(8);
+    for (const { text, data } of jobs) {
+      expect(Object.keys(data).sort()).toEqual(['evaluation', 'maxRetries', 'protocol', 'stallTimeoutMs']);
+      expect(data.evaluation.projectDir).toBe(join(dir, 'project'));
+      expect([...parseFileSet(data.evaluation.program)!.keys()]).toEqual(
+        data.evaluation.stepDir.includes('step_1')
+          ? ['lib/__init__.sh', 'lib/bonus.sh', 'model.sh']
+          : ['lib/__init__.sh', 'model.sh'],
+      );
+      expect(text).not.toContain(projectOnlyMarker);
+      expect(text).not.toContain('candidate-env.txt');
+      expect(text).not.toContain(secret);
+      expect(text.length).toBeLessThan(projectDataBytes / 16);
+    }
+  }, 150_000);
 });

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlurmCluster, type SlurmCluster } from '../../src/cluster/slurm/test-support/slurm-cluster.js';
 import { requires } from '../../src/test-support/requires.js';
+import { parseFileSet } from '../../src/domain/index.js';
 import { cliEnv, makeExperiment, makeTempDir, readStored, runCli, useE2eCleanup } from './helpers.js';
+import {
+  evaluatedFolders,
+  expectMultiFileRun,
+  makeMultiFileExperiment,
+  multiFileLlm,
+  projectDataBytes,
+  projectOnlyMarker,
+} from './multi-file-cluster.js';
 
 useE2eCleanup();
 
@@ -86,6 +95,44 @@ describe('cluster.executor: slurm', needsSlurm, () => {
     expect(run.stderr).toContain('hint: Check cluster.slurm');
     expect(run.stderr).not.toContain('Internal error');
   }, 90_000);
+});
+
+describe('a multi-file experiment with cluster.executor: slurm', needsSlurm, () => {
+  it("each stage's batch job gets the bundle and the project path, builds its workspace where it runs and removes it; no secret reaches the candidate", async () => {
+    const secret = 'coordinator-secret-value';
+    const dir = makeMultiFileExperiment(await multiFileLlm(), {
+      executor: 'slurm',
+      slurm: { partition: cluster.partition, poll_interval: 0.25 },
+    });
+    const run = await runCli(['run', dir, '--steps', '1'], {
+      env: cliEnv({ SLURM_CONF: cluster.env.SLURM_CONF!, ASI_TEST_SECRET: secret }),
+      timeoutMs: 150_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expectMultiFileRun(dir, [secret]);
+
+    // One job file per stage of each evaluation, each answered by `asi-evolve evaluate-job`; a
+    // job carries the candidate's files and the project's path, never the project's other files.
+    const workDir = join(dir, '.slurm');
+    const jobFiles = readdirSync(workDir).filter(
+      (name) => /^job-.*\.json$/.test(name) && !name.endsWith('.outcome.json'),
+    );
+    expect(jobFiles).toHaveLength(2 * evaluatedFolders.length);
+    const folders: string[] = [];
+    for (const name of jobFiles) {
+      const text = readFileSync(join(workDir, name), 'utf8');
+      const job = JSON.parse(text);
+      folders.push(job.stepDir.slice(join(dir, 'steps').length + 1));
+      expect(job.projectDir).toBe(join(dir, 'project'));
+      expect([...parseFileSet(job.program)!.keys()]).toContain('model.sh');
+      expect(text).not.toContain(projectOnlyMarker);
+      expect(text).not.toContain(secret);
+      expect(text.length).toBeLessThan(projectDataBytes / 16);
+      expect(readFileSync(join(workDir, name.replace(/\.json$/, '.out')), 'utf8')).toContain('evaluate-job: ok');
+    }
+    expect(folders.sort()).toEqual(evaluatedFolders.flatMap((folder) => [folder, folder]).sort());
+  }, 180_000);
 });
 
 describe('asi-evolve evaluate-job', () => {
