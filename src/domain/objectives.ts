@@ -203,8 +203,8 @@ function dominanceOrder(outOfBounds: ObjectiveSettings['outOfBounds']): (left: R
  * sort with binary search (ENS-BS, Zhang et al. 2015). Entries are taken in `dominanceOrder`, so
  * each is compared only with the fronts already built, and put in the first front none of whose
  * members dominates it (if a member of front k dominates it, so does one of every front before k,
- * which is why a binary search finds that front). O(M·N²) at worst, far less on most populations,
- * and no N² memory.
+ * which is why a binary search finds that front). O(N log N) with one or two objectives,
+ * O(M·N²) at worst with more, far less on most populations; no N² memory.
  */
 function nonDominatedRanks(entries: readonly Ranked[], outOfBounds: ObjectiveSettings['outOfBounds']): number[] {
   const order = entries.map((_, index) => index);
@@ -212,9 +212,14 @@ function nonDominatedRanks(entries: readonly Ranked[], outOfBounds: ObjectiveSet
   order.sort((left, right) => compare(entries[left] as Ranked, entries[right] as Ranked));
   const fronts: number[][] = [];
   const ranks = new Array<number>(entries.length).fill(0);
+  // With one or two objectives, a front's latest member is the best of it on the last objective
+  // (taken in this order, a member not better there than an earlier one would be dominated by it),
+  // so if it does not dominate the entry no member does: one comparison per front.
+  const lastOnly = (entries[0]?.gains.length ?? 0) <= 2;
   const dominatedByFront = (front: readonly number[], entry: Ranked): boolean => {
     // The latest members are the most similar to the entry: look at them first.
-    for (let position = front.length - 1; position >= 0; position--) {
+    const stop = lastOnly ? front.length - 1 : 0;
+    for (let position = front.length - 1; position >= stop; position--) {
       if (dominates(entries[front[position] as number] as Ranked, entry, outOfBounds)) return true;
     }
     return false;
