@@ -141,16 +141,24 @@ class ViewBuilder {
   }
 }
 
-/** GPU device files of this machine: evaluations often train models, and need them. */
+let foundGpuDevices: readonly string[] | undefined;
+
+/**
+ * GPU device files of this machine: evaluations often train models, and need them. Listed once
+ * per process: every evaluation asks, and device files do not come and go during a run.
+ */
 export function gpuDevices(): string[] {
-  try {
-    return readdirSync('/dev')
-      .filter((name) => name.startsWith('nvidia') || name === 'dri')
-      .sort()
-      .map((name) => join('/dev', name));
-  } catch {
-    return [];
+  if (foundGpuDevices === undefined) {
+    try {
+      foundGpuDevices = readdirSync('/dev')
+        .filter((name) => name.startsWith('nvidia') || name === 'dri')
+        .sort()
+        .map((name) => join('/dev', name));
+    } catch {
+      foundGpuDevices = [];
+    }
   }
+  return [...foundGpuDevices];
 }
 
 function addSystem(view: ViewBuilder, devices: readonly string[]): void {
@@ -175,12 +183,25 @@ function addSystem(view: ViewBuilder, devices: readonly string[]): void {
  * folders ({@link installationRoot}) and `readPaths`, as real paths, those that exist.
  */
 export function installationPaths(pathVariable: string | undefined, readPaths: readonly string[]): string[] {
-  const folders = (pathVariable ?? '').split(':').filter((folder) => isAbsolute(folder));
-  const roots = folders
-    .map((folder) => realOrNull(folder))
-    .filter((folder): folder is string => folder !== null && isDirectory(folder));
   const extra = readPaths.map((path) => realOrNull(resolve(path))).filter((path): path is string => path !== null);
-  return [...roots.map(installationRoot), ...extra];
+  return [...pathInstallations(pathVariable ?? ''), ...extra];
+}
+
+/** The installations of each PATH value seen, resolved once: a run evaluates with one PATH, round after round. */
+const installationsByPath = new Map<string, readonly string[]>();
+
+function pathInstallations(pathVariable: string): readonly string[] {
+  let roots = installationsByPath.get(pathVariable);
+  if (roots === undefined) {
+    roots = pathVariable
+      .split(':')
+      .filter((folder) => isAbsolute(folder))
+      .map((folder) => realOrNull(folder))
+      .filter((folder): folder is string => folder !== null && isDirectory(folder))
+      .map(installationRoot);
+    installationsByPath.set(pathVariable, roots);
+  }
+  return roots;
 }
 
 function addInstallations(view: ViewBuilder, pathVariable: string | undefined, readPaths: readonly string[]): void {
