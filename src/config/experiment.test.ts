@@ -50,3 +50,23 @@ describe('resolveExperiment with hostile task and program files', () => {
     });
   });
 });
+
+describe('resolveExperiment with evaluation stages', () => {
+  it('needs no eval.sh when the stages are the evaluator, and still names eval.sh when nothing evaluates', () => {
+    writeFileSync(join(dir, 'input.md'), 'task\n');
+    rmSync(join(dir, 'eval.sh'));
+    expect(thrownAsiError(() => resolveExperiment(dir, configSchema.parse({})))).toMatchObject({
+      code: 'EXPERIMENT_MISSING_FILE',
+      file: join(dir, 'eval.sh'),
+    });
+    const staged = configSchema.parse({
+      evaluator: {
+        stages: [
+          { name: 'quick', command: 'bash quick.sh' },
+          { name: 'full', command: 'bash full.sh' },
+        ],
+      },
+    });
+    expect(resolveExperiment(dir, staged).evaluatorCommand).toBe('bash quick.sh && bash full.sh');
+  });
+});

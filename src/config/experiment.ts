@@ -15,7 +15,10 @@ export interface Experiment {
   initialProgram: string | null;
   /** The project folder of a multi-file experiment (config `project`); null for a single-file one. */
   project: ProjectSeed | null;
-  /** The evaluator command, run in each step folder. */
+  /**
+   * The evaluator command, run in each step folder; with `evaluator.stages` the stages run
+   * instead, and without a command or eval.sh this names their commands joined by `&&`.
+   */
   evaluatorCommand: string;
   /** Cognition seed files found or configured (absolute paths). */
   cognitionFiles: string[];
@@ -107,6 +110,11 @@ export function resolveExperiment(dir: string, config: Config): Experiment {
   const initialPath = join(absolute, 'initial_program');
   const evalScript = join(absolute, 'eval.sh');
   let evaluatorCommand = config.evaluator.command;
+  const { stages } = config.evaluator;
+  if (evaluatorCommand === undefined && stages.length > 0 && !existsSync(evalScript)) {
+    // The stages replace the command (they are what runs); it only names them, in order.
+    evaluatorCommand = stages.map((stage) => stage.command).join(' && ');
+  }
   if (evaluatorCommand === undefined) {
     if (!existsSync(evalScript)) {
       throw new AsiEvolveError(

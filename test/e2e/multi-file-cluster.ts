@@ -62,7 +62,8 @@ export async function multiFileLlm(): Promise<string> {
 /** The experiment folder: project/ (model.sh and lib/ editable; run.sh and a 256 KiB data file read-only), two stages, one re-run of each new best. */
 export function makeMultiFileExperiment(llmUrl: string, cluster: Record<string, unknown>): string {
   return makeExperiment({
-    // eval.sh stays (the default one): the stages replace it, but a run still wants an evaluator there.
+    // No eval.sh: the stages are the evaluator.
+    evalScript: null,
     config: {
       api: fakeApi(llmUrl, { timeout: 10 }),
       project: { dir: 'project', editable: ['model.sh', 'lib/'] },
