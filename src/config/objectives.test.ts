@@ -56,6 +56,17 @@ describe('objectives in config', () => {
     });
   });
 
+  it('selects on the front when objectives are configured and no algorithm is named; a named one stays', () => {
+    const metrics = [{ name: 'seconds', direction: 'minimize' }];
+    expect(resolve({ objectives: { metrics } }).database.sampling.algorithm).toBe('pareto');
+    expect(resolve({ objectives: { instances: 'cases' } }).database.sampling.algorithm).toBe('pareto');
+    expect(resolve({ objectives: { metrics: [] } }).database.sampling.algorithm).toBe('ucb1');
+    expect(
+      resolve({ objectives: { metrics }, database: { sampling: { algorithm: 'island' } } }).database.sampling.algorithm,
+    ).toBe('island');
+    expect(resolve({ database: { sampling: { ucb1_c: 2 } } }).database.sampling.algorithm).toBe('ucb1');
+  });
+
   it('ranks on eval_score beside per-instance scores when no objective is listed', () => {
     expect(objectiveSettings(resolve({ objectives: { instances: 'cases' } }).objectives)).toEqual({
       objectives: [{ name: 'eval_score', direction: 'maximize' }],

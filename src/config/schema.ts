@@ -336,6 +336,8 @@ const paretoSchema = z
   })
   .prefault({});
 
+const samplingAlgorithmSchema = z.enum(['ucb1', 'greedy', 'random', 'island', 'pool', 'pareto']);
+
 const databaseSchema = z
   .strictObject({
     storage_dir: compat.storageDir('database_data'),
@@ -345,9 +347,12 @@ const databaseSchema = z
     faiss: compat.faiss,
     sampling: z
       .strictObject({
-        /** `pool` = the paper's candidate pool (see `pool`). */
-        /** `pareto` = parents from the non-dominated front of `objectives` (NSGA-II rank and crowding). */
-        algorithm: z.enum(['ucb1', 'greedy', 'random', 'island', 'pool', 'pareto']).default('ucb1'),
+        /**
+         * `pool` = the paper's candidate pool (see `pool`); `pareto` = parents from the
+         * non-dominated front of `objectives` (NSGA-II rank and crowding). Unset: `pareto` when
+         * `objectives` are configured, else `ucb1`.
+         */
+        algorithm: samplingAlgorithmSchema.optional(),
         ucb1_c: z.number().min(0).default(1.414),
         /** Let failed nodes be sampled as parents (off by default). */
         allow_failed_parents: z.boolean().default(false),
@@ -564,7 +569,7 @@ function checkModelReferences(
   }
 }
 
-export const configSchema = z
+const configObjectSchema = z
   .strictObject({
     experiment_name: compat.experimentName,
     api: apiSchema,
@@ -587,6 +592,24 @@ export const configSchema = z
     pricing: z.record(z.string(), priceSchema).default({}),
   })
   .superRefine(checkModelReferences);
+
+type ParsedConfig = z.output<typeof configObjectSchema>;
+type ParsedSampling = ParsedConfig['database']['sampling'];
+
+/**
+ * The sampling algorithm a config that names none gets: with objectives configured, selection on
+ * their front (`pareto`), since ranking by `eval_score` alone would ignore them; `ucb1` otherwise,
+ * as it always was (docs/architecture.md, Several objectives).
+ */
+function withSamplingAlgorithm(config: ParsedConfig) {
+  const sampling = config.database.sampling;
+  const configured = config.objectives.metrics.length > 0 || config.objectives.instances !== null;
+  const algorithm: z.output<typeof samplingAlgorithmSchema> = sampling.algorithm ?? (configured ? 'pareto' : 'ucb1');
+  const withAlgorithm: Omit<ParsedSampling, 'algorithm'> & { algorithm: typeof algorithm } = { ...sampling, algorithm };
+  return { ...config, database: { ...config.database, sampling: withAlgorithm } };
+}
+
+export const configSchema = configObjectSchema.transform(withSamplingAlgorithm);
 
 /** A fully validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;
