@@ -43,6 +43,7 @@ export {
   type ObjectiveSettings,
   type RankableNode,
 } from './objectives.js';
+export { objectiveGaps, type ObjectiveGap } from './objective-gaps.js';
 export {
   buildFrontView,
   formatObjectiveValue,

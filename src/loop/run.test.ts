@@ -195,6 +195,41 @@ describe('runLoop', () => {
     expect(kept.find((node) => node.id === 1)?.results.x).toBe(0.5);
   });
 
+  it('with objectives, says once per run why a successful node is not ranked, and keeps the node', async () => {
+    // The evaluator writes x and eval_score: `seconds` is missing, and `x` is a number, not a per-instance map.
+    const config = configSchema.parse({
+      pipeline: { engineer_timeout: 20 },
+      objectives: {
+        metrics: [
+          { name: 'x', direction: 'minimize' },
+          { name: 'seconds', direction: 'minimize' },
+        ],
+        instances: 'x',
+      },
+    });
+    const events: LoopEvent[] = [];
+    await runLoop({
+      parts: parts({ config }),
+      store,
+      steps: 3,
+      workers: 1,
+      seed: 2,
+      onEvent: (event) => events.push(event),
+    });
+    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
+    expect(notices).toEqual([
+      "step 0: objective 'seconds' is missing from results.json: such a node is stored but not ranked on the front",
+      "step 0: objectives.instances names 'x', but results.json's 'x' is 1, not an object of instance → score: no per-instance scores are kept for such a node",
+    ]);
+    expect(
+      store
+        .listEvents()
+        .filter((event) => event.type === 'notice')
+        .map((event) => event.message),
+    ).toEqual(notices);
+    expect(store.listNodes().filter((node) => node.success)).toHaveLength(4);
+  });
+
   it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {
     await runLoop({ parts: parts(), store, steps: 5, workers: 1, seed: 1 });
     const events: LoopEvent[] = [];

@@ -4,6 +4,7 @@ import type { SampleableNode } from '../sampling/index.js';
 import { checkMaxSize, EvictionIndex } from '../sampling/index.js';
 import {
   paretoFront,
+  objectiveGaps,
   summaryMetrics,
   type JsonValue,
   type LlmCallRecord,
@@ -222,9 +223,18 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   let succeeded = stored.filter((node) => node.step > 0 && node.step <= steps && node.success).length;
   let ranThisTime = 0;
 
+  // What keeps a successful node's results from counting on the objectives, said once per kind a run.
+  const reportedGaps = new Set<string>();
+  const objectiveGapNotices = (node: RoundResult['node']): Array<{ type: 'notice'; message: string }> => {
+    if (settings.objectives == null || !node.success) return [];
+    const fresh = objectiveGaps(node.results, settings.objectives).filter((gap) => !reportedGaps.has(gap.kind));
+    for (const gap of fresh) reportedGaps.add(gap.kind);
+    return fresh.map((gap) => ({ type: 'notice', message: `step ${node.step}: ${gap.message}` }));
+  };
   /** Stores the round's node with its calls, visits, sampler state and events (`closing` after the round's own) in one transaction. */
   const commit = (result: RoundResult, closing: ReadonlyArray<{ type: string; message: string }> = []): NodeRecord => {
     const step = result.node.step;
+    const gapNotices = objectiveGapNotices(result.node);
     policy.observe(toSampleable({ ...result.node, id: step, visitCount: 0, createdAt: '' }, flattenMetrics));
     const node = store.insertNode(
       { ...result.node, id: step, flattenMetrics },
@@ -232,9 +242,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
         calls: withIds(result.calls, step),
         visitedIds: result.visitedIds,
         samplerState: { name: policy.name, state: policy.state() },
-        events: [...result.events, ...closing],
+        events: [...result.events, ...gapNotices, ...closing],
       },
     );
+    for (const notice of gapNotices) emit({ type: 'notice', message: notice.message });
     evictable?.add(node);
     population.set(node.id, toSampleable(node, flattenMetrics));
     for (const id of result.visitedIds) {
