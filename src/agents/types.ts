@@ -44,6 +44,11 @@ export interface ProjectView {
   editable: readonly string[];
   /** Whether a new project-relative path lies under the editable patterns. */
   isEditable(path: string): boolean;
+  /**
+   * Why a new path cannot be written in the project (it passes through a symbolic link of the
+   * project, or a file stands where it needs a folder), or null; absent, nothing is checked.
+   */
+  unwritable?(path: string): string | null;
   /** The outline of the read-only files (names and signatures), already within its budget. */
   outline: string;
   /** The seed's bundle: the files a round edits when it has no parent. */

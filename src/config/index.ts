@@ -14,6 +14,7 @@ export {
   MAX_EDITABLE_FILES,
   editableMatcher,
   readProjectContext,
+  unwritableProjectPath,
   readProjectSeed,
   type ProjectContextFile,
   type ProjectSeed,

@@ -58,6 +58,25 @@ function normalisePatterns(projectDir: string, patterns: readonly string[]): str
             : null;
     if (problem !== null)
       throw new AsiEvolveError('CONFIG_INVALID', `${key}: ${JSON.stringify(raw)}: ${problem}`, { key });
+    // The literal folders before the first glob character: none may be a link, which every
+    // workspace refuses to write through (and which could lead out of the project).
+    const literal = stem.split('/');
+    const firstGlob = literal.findIndex((segment) => /[*?[\]{}()!+@]/.test(segment));
+    for (let end = 1; end <= (firstGlob === -1 ? literal.length : firstGlob); end++) {
+      const prefix = literal.slice(0, end).join('/');
+      let linked = false;
+      try {
+        linked = lstatSync(join(projectDir, prefix)).isSymbolicLink();
+      } catch {
+        break;
+      }
+      if (linked)
+        throw new AsiEvolveError(
+          'CONFIG_INVALID',
+          `${key}: ${JSON.stringify(raw)}: ${join(projectDir, prefix)} is a symbolic link; editable paths must lie in real folders of the project`,
+          { key, file: join(projectDir, prefix) },
+        );
+    }
     const folder =
       pattern.endsWith('/') || (existsSync(join(projectDir, stem)) && statSync(join(projectDir, stem)).isDirectory());
     return folder ? `${stem}/**` : stem;
@@ -69,6 +88,30 @@ export function editableMatcher(patterns: readonly string[]): (path: string) => 
   const ignored = picomatch(ignoreGlobs, { dot: true });
   const matches = picomatch([...patterns], { dot: true });
   return (path) => unsafeRelativePath(path) === null && matches(path) && !ignored(path);
+}
+
+/**
+ * Why `path` (project-relative, already safe) cannot be written as a file of the project in
+ * its workspace, or null: a folder on the way that is a symbolic link (the workspace refuses to
+ * write through it) or a file, or the path itself an existing folder.
+ */
+export function unwritableProjectPath(projectDir: string, path: string): string | null {
+  const segments = path.split('/');
+  for (let end = 1; end <= segments.length; end++) {
+    const prefix = segments.slice(0, end).join('/');
+    let stats;
+    try {
+      stats = lstatSync(join(projectDir, prefix));
+    } catch {
+      return null;
+    }
+    const last = end === segments.length;
+    if (stats.isSymbolicLink() && !last)
+      return `${prefix} is a symbolic link in the project; files can be created only in its real folders`;
+    if (!last && !stats.isDirectory()) return `${prefix} is a file in the project, not a folder`;
+    if (last && stats.isDirectory()) return `${path} is a folder in the project, not a file`;
+  }
+  return null;
 }
 
 /**

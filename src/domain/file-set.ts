@@ -46,6 +46,31 @@ export function unsafeRelativePath(path: string): string | null {
   return null;
 }
 
+/**
+ * The first path of `paths` that is also a folder of another path (`lib` beside `lib/a.py`), with
+ * that other path, or null: no project can hold both, so such a set could never be written out.
+ */
+function fileAlsoFolder(paths: Iterable<string>): { path: string; inside: string } | null {
+  const all = [...paths];
+  const folders = new Map<string, string>();
+  for (const path of all) {
+    for (let end = path.indexOf('/'); end !== -1; end = path.indexOf('/', end + 1))
+      if (!folders.has(path.slice(0, end))) folders.set(path.slice(0, end), path);
+  }
+  for (const path of all) {
+    const inside = folders.get(path);
+    if (inside !== undefined) return { path, inside };
+  }
+  return null;
+}
+
+function folderConflictError(conflict: { path: string; inside: string }): FileSetError {
+  return new FileSetError(
+    `${conflict.path}: the path is a file, but ${conflict.inside} makes it a folder; a path cannot be both`,
+    conflict.path,
+  );
+}
+
 /** True when `program` is a bundle of files rather than one file's text. */
 export function isFileSetProgram(program: string): boolean {
   const end = program.indexOf('\n');
@@ -56,10 +81,13 @@ export function isFileSetProgram(program: string): boolean {
  * The bundle of `files`, in path order so that the same files always give the same text.
  * Each file's content ends with a newline in the bundle; a file without a final newline gets
  * one (as a Researcher's rewrite would).
- * @throws FileSetError for an unsafe path, or a content line that would read as a marker
+ * @throws FileSetError for an unsafe path, a path that is also another's folder, or a content
+ * line that would read as a marker
  */
 export function formatFileSet(files: FileSet): string {
   if (files.size === 0) throw new FileSetError('a file set needs at least one file', '');
+  const conflict = fileAlsoFolder(files.keys());
+  if (conflict !== null) throw folderConflictError(conflict);
   const parts: string[] = [];
   for (const path of [...files.keys()].sort()) {
     const problem = unsafeRelativePath(path);
@@ -77,7 +105,8 @@ export function formatFileSet(files: FileSet): string {
 
 /**
  * The files of a bundle, or null when `program` is a single file's text.
- * @throws FileSetError when a marker names an unsafe path or the same path twice
+ * @throws FileSetError when a marker names an unsafe path or the same path twice, or a path is
+ * also another's folder
  */
 export function parseFileSet(program: string): Map<string, string> | null {
   if (!isFileSetProgram(program)) return null;
@@ -104,5 +133,7 @@ export function parseFileSet(program: string): Map<string, string> | null {
     lines = [];
   }
   flush();
+  const conflict = fileAlsoFolder(files.keys());
+  if (conflict !== null) throw folderConflictError(conflict);
   return files;
 }

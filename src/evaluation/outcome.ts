@@ -55,7 +55,16 @@ export interface EvaluationJob {
 
 /** `below-threshold`: an evaluation stage scored under its threshold, so the later stages were skipped. */
 export type FailureReason =
-  'timeout' | 'exit-code' | 'signal' | 'memory' | 'bad-results' | 'unsuccessful' | 'lost' | 'below-threshold';
+  | 'timeout'
+  | 'exit-code'
+  | 'signal'
+  | 'memory'
+  | 'bad-results'
+  | 'unsuccessful'
+  | 'lost'
+  | 'below-threshold'
+  /** A multi-file candidate whose files cannot be laid over the project (a path through a link): nothing ran. */
+  | 'bad-candidate';
 
 export interface EvaluationLogs {
   stdoutTail: string;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
@@ -21,6 +21,7 @@ import {
 import { TailBuffer } from './tail-buffer.js';
 import {
   buildWorkspace,
+  CandidateFilesRefused,
   candidateFilesFolderName,
   keepCandidateFiles,
   removeTree,
@@ -178,11 +179,18 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
 
   const plan = planSandbox(job.sandbox, capabilities);
   const files = prepareStepFolder(job);
-  const candidateFiles = workspaceFiles(job);
+  let candidateFiles: Map<string, string> | null;
   let workspace: string | null = null;
-  if (candidateFiles !== null) {
-    removeTree(join(files.stepDir, candidateFilesFolderName));
-    workspace = await buildWorkspace(job, files.stepDir, candidateFiles);
+  try {
+    candidateFiles = workspaceFiles(job);
+    if (candidateFiles !== null) {
+      removeTree(join(files.stepDir, candidateFilesFolderName));
+      workspace = await buildWorkspace(job, files.stepDir, candidateFiles);
+    }
+  } catch (error) {
+    // Files that cannot be laid over the project are this candidate's failure; the run goes on.
+    if (error instanceof CandidateFilesRefused) return refusedCandidate(files, error.message);
+    throw error;
   }
   try {
     return await runPrepared(job, options, { plan, files, workspace, capabilities, bashPath });
@@ -190,6 +198,25 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
     if (workspace !== null) removeTree(workspace);
     if (candidateFiles !== null) keepCandidateFiles(files.stepDir, candidateFiles);
   }
+}
+
+/** The outcome of a candidate whose files could not be laid over the project: nothing ran. */
+function refusedCandidate(files: StepFiles, message: string): EvaluationOutcome {
+  try {
+    writeFileSync(join(files.stepDir, stepFileNames.stderrLog), `${message}\n`);
+  } catch {
+    // The message is in the outcome; the log file is for inspection only.
+  }
+  return {
+    status: 'failed',
+    reason: 'bad-candidate',
+    shortMessage: message,
+    exitCode: null,
+    signal: null,
+    results: null,
+    durationMs: 0,
+    logs: { stdoutTail: '', stderrTail: message, truncated: false },
+  };
 }
 
 /** What {@link runSandboxed} has settled before the evaluator starts. */

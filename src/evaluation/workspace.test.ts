@@ -66,13 +66,17 @@ describe('a multi-file evaluation runs in a workspace', () => {
     expectSeedUntouched();
   });
 
-  it('refuses to write a candidate file through a symbolic link of the project', async () => {
+  it('refuses to write a candidate file through a symbolic link of the project: a failed evaluation, nothing run', async () => {
     const job = scratch.job({
       program: formatFileSet(new Map([['data-link/rows.csv', 'hijacked\n']])),
       projectDir,
+      command: 'touch ran; echo \'{"eval_score": 1}\' > results.json',
       sandbox: { mode: 'none', network: false, readPaths: [] },
     });
-    await expect(runSandboxed(job)).rejects.toThrow(/data-link in the project is a symbolic link/);
+    const outcome = await runSandboxed(job);
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-candidate' });
+    expect(outcome.status === 'failed' && outcome.shortMessage).toMatch(/data-link in the project is a symbolic link/);
+    expect(existsSync(join(job.stepDir, 'ran'))).toBe(false);
     expectSeedUntouched();
     expect(existsSync(join(job.stepDir, 'workspace'))).toBe(false);
   });

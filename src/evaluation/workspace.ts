@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseFileSet } from '../domain/index.js';
-import { AsiEvolveError } from '../errors.js';
+import { FileSetError, parseFileSet } from '../domain/index.js';
+import { AsiEvolveError, DISK_FULL_HINT, fileSystemError } from '../errors.js';
 import type { EvaluationJob } from './outcome.js';
 
 const execFileAsync = promisify(execFile);
@@ -21,10 +21,30 @@ export const workspaceVariable = 'ASI_EVOLVE_WORKSPACE';
 /** Entries of a project that a workspace leaves out: version control history is no evaluator's business. */
 const leftOut = new Set(['.git']);
 
-/** The candidate's files when the job is a multi-file one (a bundle and a project folder), else null. */
+/**
+ * Why the candidate's files cannot be laid over the project (a path through a link of the
+ * project, a file where the project has a folder, a bundle that does not parse): the
+ * candidate's fault, so the evaluation fails with this message and the run goes on.
+ */
+export class CandidateFilesRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CandidateFilesRefused';
+  }
+}
+
+/**
+ * The candidate's files when the job is a multi-file one (a bundle and a project folder), else null.
+ * @throws CandidateFilesRefused when the bundle names an unsafe path, a path twice, or a file that is also a folder
+ */
 export function workspaceFiles(job: EvaluationJob): Map<string, string> | null {
   if (job.projectDir === undefined) return null;
-  return parseFileSet(job.program);
+  try {
+    return parseFileSet(job.program);
+  } catch (error) {
+    if (error instanceof FileSetError) throw new CandidateFilesRefused(`the candidate's files: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -65,6 +85,7 @@ export function removeTree(path: string): void {
  * Writes `content` at `path` under `root`, refusing to go through a symbolic link: a link in
  * the project copy could otherwise carry the candidate's file (written outside the sandbox) to
  * the seed project or anywhere else.
+ * @throws CandidateFilesRefused when a folder on the way is a link or a file
  */
 function writeUnder(root: string, path: string, content: string): void {
   const segments = path.split('/');
@@ -78,16 +99,86 @@ function writeUnder(root: string, path: string, content: string): void {
       mkdirSync(at);
       continue;
     }
+    // A folder copied read-only from the project is ours in the workspace: the file goes in all the same.
+    if (stats.isDirectory() && (stats.mode & 0o300) !== 0o300) chmodSync(at, stats.mode | 0o700);
     if (!stats.isDirectory())
-      throw new AsiEvolveError(
-        'EXECUTOR_UNAVAILABLE',
-        `cannot write the candidate's ${path}: ${at} in the project is ${stats.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}`,
-        { file: at },
+      throw new CandidateFilesRefused(
+        `cannot write the candidate's ${path}: ${at.slice(root.length + 1)} in the project is ${stats.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; a candidate's file must lie in a real folder of the project`,
       );
   }
   const target = join(root, path);
-  rmSync(target, { force: true, recursive: true });
+  let existing;
+  try {
+    existing = lstatSync(target);
+  } catch {
+    existing = null;
+  }
+  // A file in place of a project folder would silently drop every file under it from the workspace.
+  if (existing?.isDirectory() === true)
+    throw new CandidateFilesRefused(`cannot write the candidate's ${path}: it is a folder in the project`);
+  rmSync(target, { force: true });
   writeFileSync(target, content, { flag: 'wx' });
+}
+
+/** The first line of what `cp` said, without Node's "Command failed: …" preamble. */
+function copyProblem(error: unknown): string {
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const said = typeof stderr === 'string' ? stderr.trim() : '';
+  return said === '' ? (error as Error).message : (said.split('\n')[0] ?? said);
+}
+
+/**
+ * Copies the project's entries (but `.git`) into `workspace`: `cp -a --reflink=auto`, or Node's
+ * copy where `cp` is not GNU's. A project that cannot be copied fails every evaluation alike,
+ * so it stops the run naming the file: a full disk as DISK_FULL, anything else (an unreadable
+ * file, a device node, a project folder gone) as the project's problem.
+ */
+async function copyProject(projectDir: string, workspace: string): Promise<void> {
+  const projectProblem = (problem: string, cause: unknown): AsiEvolveError =>
+    /No space left|Disk quota|ENOSPC|EDQUOT/.test(problem)
+      ? new AsiEvolveError('DISK_FULL', `could not copy the project ${projectDir} for an evaluation: ${problem}`, {
+          cause,
+          file: workspace,
+          hint: DISK_FULL_HINT,
+        })
+      : new AsiEvolveError(
+          'CONFIG_INVALID',
+          `project.dir: could not copy the project ${projectDir} for an evaluation: ${problem}`,
+          {
+            cause,
+            key: 'project.dir',
+            file: projectDir,
+            hint: 'every evaluation copies the project folder: each of its files must be readable (move special files and caches out, or under .git)',
+          },
+        );
+  let entries: string[];
+  try {
+    entries = readdirSync(projectDir)
+      .filter((name) => !leftOut.has(name))
+      .map((name) => join(projectDir, name));
+  } catch (error) {
+    throw projectProblem((error as Error).message, error);
+  }
+  if (entries.length === 0) return;
+  try {
+    await execFileAsync('cp', ['-a', '--reflink=auto', '--', ...entries, `${workspace}/`]);
+    return;
+  } catch (error) {
+    const problem = copyProblem(error);
+    // Only a cp that does not know --reflink (not GNU's) falls back; a copy that failed stays failed.
+    if (!/reflink|unrecognized option|illegal option|invalid option/i.test(problem))
+      throw projectProblem(problem, error);
+  }
+  try {
+    for (const entry of entries)
+      cpSync(entry, join(workspace, entry.slice(projectDir.length + 1)), {
+        recursive: true,
+        verbatimSymlinks: true,
+        force: true,
+      });
+  } catch (error) {
+    throw projectProblem((error as Error).message, error);
+  }
 }
 
 /**
@@ -95,7 +186,8 @@ function writeUnder(root: string, path: string, content: string): void {
  * (`cp -a --reflink=auto`, copy-on-write where the filesystem has it; `.git` left out) with the
  * candidate's files written over it. The copy is real files, never links into the seed, so
  * nothing the evaluation does reaches the project folder.
- * @throws AsiEvolveError EXECUTOR_UNAVAILABLE when the project cannot be copied
+ * @throws CandidateFilesRefused when a candidate file cannot be written where it belongs
+ * @throws AsiEvolveError DISK_FULL, or CONFIG_INVALID (`project.dir`) when the project cannot be copied
  */
 export async function buildWorkspace(
   job: EvaluationJob,
@@ -106,32 +198,31 @@ export async function buildWorkspace(
   const workspace = join(stepDir, workspaceFolderName);
   removeTree(workspace);
   try {
-    mkdirSync(workspace, { recursive: true });
-    const entries = readdirSync(projectDir)
-      .filter((name) => !leftOut.has(name))
-      .map((name) => join(projectDir, name));
-    if (entries.length > 0) {
+    try {
+      mkdirSync(workspace, { recursive: true });
+    } catch (error) {
+      const known = fileSystemError(error, `could not create the workspace ${workspace}`, workspace);
+      if (AsiEvolveError.isInstance(known)) throw known;
+      throw new AsiEvolveError(
+        'EXECUTOR_UNAVAILABLE',
+        `could not create the workspace ${workspace}: ${(error as Error).message}`,
+        { cause: error, file: workspace },
+      );
+    }
+    await copyProject(projectDir, workspace);
+    for (const [path, content] of files) {
       try {
-        await execFileAsync('cp', ['-a', '--reflink=auto', '--', ...entries, `${workspace}/`]);
-      } catch {
-        // A cp without --reflink (not GNU): Node's copy keeps links as links, copies the rest.
-        for (const entry of entries)
-          cpSync(entry, join(workspace, entry.slice(projectDir.length + 1)), {
-            recursive: true,
-            verbatimSymlinks: true,
-            force: true,
-          });
+        writeUnder(workspace, path, content);
+      } catch (error) {
+        if (error instanceof CandidateFilesRefused) throw error;
+        const known = fileSystemError(error, `could not write the candidate's ${path} in ${workspace}`, workspace);
+        if (AsiEvolveError.isInstance(known) && known.code === 'DISK_FULL') throw known;
+        throw new CandidateFilesRefused(`cannot write the candidate's ${path}: ${(error as Error).message}`);
       }
     }
-    for (const [path, content] of files) writeUnder(workspace, path, content);
   } catch (error) {
     removeTree(workspace);
-    if (AsiEvolveError.isInstance(error)) throw error;
-    throw new AsiEvolveError(
-      'EXECUTOR_UNAVAILABLE',
-      `could not build the workspace from the project ${projectDir}: ${(error as Error).message}`,
-      { cause: error, file: projectDir },
-    );
+    throw error;
   }
   return workspace;
 }

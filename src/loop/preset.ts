@@ -21,6 +21,7 @@ import { createExecutorFromConfig, type Executor } from '../cluster/index.js';
 import { prepareRunCognition, type CognitionRetriever } from '../cognition/index.js';
 import {
   editableMatcher,
+  unwritableProjectPath,
   objectiveSettings,
   readProjectContext,
   type Config,
@@ -59,6 +60,7 @@ export function projectViewOf(experiment: Experiment): ProjectView | undefined {
   return {
     editable: project.editable,
     isEditable: editableMatcher(project.editable),
+    unwritable: (path) => unwritableProjectPath(project.dir, path),
     outline: projectOutline(readProjectContext(project), project.files, project.contextChars),
     seedProgram: experiment.initialProgram,
   };

@@ -102,6 +102,7 @@ function parseFilesRepair(
   const applied = applyFileEdits(base, edits, {
     patterns: project?.editable ?? [...base.keys()],
     isEditable: project?.isEditable ?? (() => false),
+    unwritable: project?.unwritable,
   });
   if (!applied.ok) throw new ResponseFormatError(applied.problems.join(' '), ['edits']);
   if (applied.program === original) throw new ResponseFormatError('the edits leave the files unchanged', ['edits']);

@@ -106,6 +106,8 @@ export interface EditablePaths {
   /** The patterns, shown in the refusal. */
   patterns: readonly string[];
   isEditable(path: string): boolean;
+  /** Why a new path cannot be written in the project, or null (see {@link ProjectView}). */
+  unwritable?: ((path: string) => string | null) | undefined;
 }
 
 function label(edit: FileEdit, index: number): string {
@@ -143,6 +145,11 @@ export function applyFileEdits(
       refused.push(
         `${label(edit, index)} names ${path}, which is outside the editable files (${editable.patterns.join(', ')}); it was refused: only those may be changed or created`,
       );
+      return;
+    }
+    const unwritable = files.has(path) ? null : (editable.unwritable?.(path) ?? null);
+    if (unwritable !== null) {
+      refused.push(`${label(edit, index)} names ${path}, which was refused: ${unwritable}`);
       return;
     }
     if (edit.kind === 'file') {

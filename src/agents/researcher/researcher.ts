@@ -167,7 +167,11 @@ function judgeFiles(
     };
   }
   const editable = project ?? { editable: [...base.keys()], isEditable: () => false };
-  const applied = applyFileEdits(base, answer.edits, { patterns: editable.editable, isEditable: editable.isEditable });
+  const applied = applyFileEdits(base, answer.edits, {
+    patterns: editable.editable,
+    isEditable: editable.isEditable,
+    unwritable: project?.unwritable,
+  });
   if (!applied.ok) {
     const message = applied.problems.join(' ');
     const feedback =
