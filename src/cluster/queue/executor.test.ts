@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatFileSet } from '../../domain/index.js';
 import { AsiEvolveError } from '../../errors.js';
 import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, isRunning, readPids } from '../../evaluation/test-support/scratch.js';
@@ -240,6 +241,31 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
       );
       expect(message).toMatch(/at the same path as the coordinator \(a shared filesystem\)\); resubmitted 1 time$/);
       expect(events.map((event) => event.type)).toEqual(['refused', 'refused']);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  it("refuses a multi-file job whose project folder is not on the worker's machine, saying it must be shared", async () => {
+    const name = queueName();
+    const events: QueueWorkerEvent[] = [];
+    await worker(name, events);
+    const queue = executor(name, { maxRetries: 0 });
+    try {
+      const missing = join(scratch.root, 'project-not-on-this-machine');
+      const outcome = await queue.run(
+        scratch.job({
+          program: formatFileSet(new Map([['model.py', 'W = 2\n']])),
+          projectDir: missing,
+          command: 'touch ran; echo \'{"eval_score": 1}\' > results.json',
+        }),
+      );
+      expect(outcome).toMatchObject({ status: 'failed', reason: 'lost' });
+      expect(outcome.status === 'failed' && outcome.shortMessage).toContain(
+        `a worker failed once (last: the project folder ${missing} does not exist on worker`,
+      );
+      expect(outcome.status === 'failed' && outcome.shortMessage).toContain('a shared filesystem');
+      expect(events.map((event) => event.type)).toEqual(['refused']);
     } finally {
       await closeAll();
     }

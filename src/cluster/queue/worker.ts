@@ -89,8 +89,9 @@ function keepAlive(
  *
  * - A job already tried more than its `maxRetries` (workers gone silent, or that threw) is not
  *   run again: its result is a `lost` outcome saying what happened.
- * - A job whose experiment folder does not exist here fails this try with a message saying that
- *   workers need it at the same path (a shared filesystem); the job is retried, maybe elsewhere.
+ * - A job whose experiment folder (or, multi-file, project folder) does not exist here fails
+ *   this try with a message saying that workers need it at the same path (a shared
+ *   filesystem); the job is retried, maybe elsewhere.
  * - A cancellation from the coordinator ends the evaluation (outcome `signal`, "aborted").
  * - `close()` ends the running evaluations and puts their jobs back in the queue untouched.
  *
@@ -152,8 +153,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       emit({ type: 'finished', jobId, label, outcome });
       return outcome;
     }
-    if (!existsSync(evaluation.experimentDir)) {
-      const message = `the experiment folder ${evaluation.experimentDir} does not exist on worker ${name}: workers need it at the same path as the coordinator (a shared filesystem)`;
+    // A multi-file job's project (the workspace is built from it here) may lie outside the experiment.
+    const needed = [
+      ['experiment', evaluation.experimentDir],
+      ...(evaluation.projectDir === undefined ? [] : [['project', evaluation.projectDir]]),
+    ];
+    for (const [what, folder] of needed) {
+      if (existsSync(folder!)) continue;
+      const message = `the ${what} folder ${folder} does not exist on worker ${name}: workers need it at the same path as the coordinator (a shared filesystem)`;
       emit({ type: 'refused', jobId, label, message });
       throw new Error(message);
     }
