@@ -26,7 +26,7 @@ const fs = require("fs");
 const text = fs.readFileSync("code", "utf8");
 const match = /x = (-?[0-9.eE+-]+)/.exec(text);
 const x = match ? Number(match[1]) : NaN;
-fs.writeFileSync("results.json", JSON.stringify({ eval_score: -Math.abs(x - 3), success: Number.isFinite(x), x }));
+fs.writeFileSync("results.json", JSON.stringify({ eval_score: -Math.abs(x - 3), success: Number.isFinite(x), x, cases: { low: -x, high: x } }));
 '
 `;
 
@@ -228,6 +228,51 @@ describe('runLoop', () => {
         .map((event) => event.message),
     ).toEqual(notices);
     expect(store.listNodes().filter((node) => node.success)).toHaveLength(4);
+  });
+
+  it('resumed with other objectives, keeps every node, remakes the summaries for new per-instance scores and says so', async () => {
+    const withObjectives = (objectives: Record<string, unknown>): Config =>
+      configSchema.parse({ pipeline: { engineer_timeout: 20 }, objectives });
+    await runLoop({
+      parts: parts({ config: withObjectives({ metrics: [{ name: 'x', direction: 'minimize' }] }) }),
+      store,
+      steps: 2,
+      workers: 1,
+      seed: 3,
+    });
+    expect(store.nodeSummaries().every((node) => node.metrics['cases.low'] === undefined)).toBe(true);
+    const events: LoopEvent[] = [];
+    const second = withObjectives({ metrics: [{ name: 'x', direction: 'maximize' }], instances: 'cases' });
+    await runLoop({
+      parts: parts({ config: second }),
+      store,
+      steps: 3,
+      workers: 1,
+      seed: 3,
+      onEvent: (event) => events.push(event),
+    });
+    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
+    expect(notices).toEqual([
+      "The objectives changed since the last run (were: x (minimize); now: x (maximize), instances 'cases'): every stored node is kept and ranked again on the objectives now configured; 3 node summaries were remade from their results.",
+    ]);
+    const summaries = store.nodeSummaries();
+    expect(summaries.map((node) => node.id)).toEqual([0, 1, 2, 3]);
+    // Every node, old or new, carries its per-instance scores: the instance winners are honest.
+    for (const node of summaries) {
+      expect(node.metrics['cases.high']).toBe(node.metrics['x']);
+      expect(node.metrics['cases.low']).toBe(-(node.metrics['x'] as number));
+    }
+    // The same objectives again: nothing to say, nothing remade.
+    const third: LoopEvent[] = [];
+    await runLoop({
+      parts: parts({ config: second }),
+      store,
+      steps: 4,
+      workers: 1,
+      seed: 3,
+      onEvent: (event) => third.push(event),
+    });
+    expect(third.filter((event) => event.type === 'notice')).toEqual([]);
   });
 
   it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {

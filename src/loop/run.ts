@@ -54,6 +54,10 @@ export interface LoopStore {
   hasSeed(): boolean;
   completedSteps(): Set<number>;
   loadSamplerState(name: string): JsonValue | undefined;
+  /** Recomputes summary metrics when the flattened results objects changed; returns how many nodes changed. */
+  resummarizeMetrics(flatten: readonly string[]): number;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
   addEvent(type: string, message: string, data?: Record<string, JsonValue>, step?: number | null): void;
   /** Read after every round: the store keeps it as a running total, so it costs the same at any size. */
   spendSummary(): { totalUsd: number };
@@ -87,6 +91,41 @@ export interface LoopParts {
     | null;
   /** Notices raised while the run goes on (e.g. an evaluation waiting for a worker); the run shows and records them. */
   liveNotices: NoticeRelay | null;
+}
+
+/** The meta key holding the objectives the experiment's last run ranked by (JSON; `null` for one score). */
+const objectivesMetaKey = 'objectives';
+
+function describeObjectives(settings: ObjectiveSettings | null): string {
+  if (settings === null) return 'eval_score alone';
+  const names = settings.objectives.map((objective) => `${objective.name} (${objective.direction})`);
+  return settings.instances === undefined ? names.join(', ') : `${names.join(', ')}, instances '${settings.instances}'`;
+}
+
+/**
+ * Brings the stored summaries in line with this run's objectives and says what changed when an
+ * experiment is resumed with other objectives than its last run (null when nothing did): nodes are
+ * never dropped, their summaries are remade from their results when `instances` changed, and the
+ * policy and every view rank them afresh on the objectives now configured.
+ */
+function reconcileObjectives(
+  store: LoopStore,
+  settings: ObjectiveSettings | null,
+  flatten: readonly string[],
+): string | null {
+  const resummarized = store.resummarizeMetrics(flatten);
+  const now = JSON.stringify(settings);
+  const before = store.getMeta(objectivesMetaKey);
+  store.setMeta(objectivesMetaKey, now);
+  if (before === undefined || before === now) return null;
+  let previous: ObjectiveSettings | null = null;
+  try {
+    previous = JSON.parse(before) as ObjectiveSettings | null;
+  } catch {
+    previous = null;
+  }
+  const remade = resummarized > 0 ? `; ${resummarized} node summaries were remade from their results` : '';
+  return `The objectives changed since the last run (were: ${describeObjectives(previous)}; now: ${describeObjectives(settings)}): every stored node is kept and ranked again on the objectives now configured${remade}.`;
 }
 
 export interface RunLoopOptions {
@@ -146,6 +185,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const policy = round.policy;
   const stepsDir = round.settings.stepsDir;
 
+  const objectives = settings.objectives ?? null;
+  const instancesKey = objectives?.instances;
+  // Per-instance scores reach the policy and the stored summary as dotted metrics.
+  const flattenMetrics: readonly string[] = instancesKey === undefined ? [] : [instancesKey];
+  // Resumed with other objectives: the stored nodes are summarised and ranked on the new ones.
+  const objectivesNotice = reconcileObjectives(store, objectives, flattenMetrics);
   const saved = store.loadSamplerState(policy.name);
   const stored = store.sampleableNodes();
   // The population is read from the store once, then kept in step with each commit; the policy
@@ -159,10 +204,6 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = settings.maxSize;
-  const objectives = settings.objectives ?? null;
-  const instancesKey = objectives?.instances;
-  // Per-instance scores reach the policy and the stored summary as dotted metrics.
-  const flattenMetrics: readonly string[] = instancesKey === undefined ? [] : [instancesKey];
   checkMaxSize(maxSize);
   const evictable = maxSize === null ? null : EvictionIndex.from(store.nodeSummaries());
   const inFlight = new Map<number, readonly number[]>();
@@ -196,6 +237,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       // Raised after the run closed its store: shown, not recorded.
     }
   });
+  if (objectivesNotice !== null) {
+    emit({ type: 'notice', message: objectivesNotice });
+    store.addEvent('notice', objectivesNotice);
+  }
   // A new or emptied database beside the step folders of an earlier run: keep them, out of the way.
   if (stored.length === 0) {
     const movedTo = moveAsideOldSteps(stepsDir);

@@ -1,8 +1,15 @@
 import { AsiEvolveError } from '../errors.js';
-import type { NewNode, NodeRecord, NodeSummary, SampleableNode } from '../domain/index.js';
+import {
+  summaryMetrics,
+  type NewNode,
+  type NodeRecord,
+  type NodeSummary,
+  type SampleableNode,
+} from '../domain/index.js';
 import { prepare, type StoreContext } from './database.js';
 import { addEvent } from './events.js';
-import { toJsonText } from './json.js';
+import { parseJsonObject, toJsonText } from './json.js';
+import { getMeta, setMeta } from './key-value.js';
 import {
   newNodeParameters,
   nodeColumns,
@@ -314,4 +321,38 @@ export function sampleableNodes(context: StoreContext): SampleableNode[] {
     });
   }
   return nodes;
+}
+
+/** The meta key naming the results objects the summaries' metrics were flattened from (sorted JSON list). */
+const summaryFlattenKey = 'summary_flatten';
+/** Rows re-summarised per read: their results texts are held together. */
+const resummarizeBatch = 256;
+
+/**
+ * Makes every node's summary metrics what `summaryMetrics(results, flatten)` gives, when the
+ * summaries were made with other objects flattened (an experiment resumed with another
+ * `objectives.instances`, or nodes imported without it); a no-op, one meta read, otherwise. The
+ * results stay as they were: only the derived column changes. Returns how many nodes changed.
+ */
+export function resummarizeMetrics(context: StoreContext, flatten: readonly string[]): number {
+  const wanted = JSON.stringify([...new Set(flatten)].sort());
+  if ((getMeta(context, summaryFlattenKey) ?? '[]') === wanted) return 0;
+  const read = prepare(context, 'SELECT id, results, metrics FROM nodes WHERE id > ? ORDER BY id LIMIT ?');
+  const write = prepare(context, 'UPDATE nodes SET metrics = ? WHERE id = ?');
+  let changed = 0;
+  let after = -1;
+  for (;;) {
+    const rows = read.all(after, resummarizeBatch) as Array<{ id: number; results: string; metrics: string }>;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const metrics = JSON.stringify(summaryMetrics(parseJsonObject(row.results, 'results', context.file), flatten));
+      if (metrics !== row.metrics) {
+        write.run(metrics, row.id);
+        changed++;
+      }
+    }
+    after = (rows[rows.length - 1] as { id: number }).id;
+  }
+  setMeta(context, summaryFlattenKey, wanted);
+  return changed;
 }

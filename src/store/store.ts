@@ -194,6 +194,14 @@ export class Store {
     return this.#use((context) => nodes.lineage(context, id));
   }
 
+  /**
+   * Recomputes the nodes' summary metrics from their results when the results objects they
+   * flatten changed since they were made (`NewNode.flattenMetrics`); returns how many changed.
+   */
+  resummarizeMetrics(flatten: readonly string[]): number {
+    return this.#write((context) => nodes.resummarizeMetrics(context, flatten));
+  }
+
   /** What sampling policies see of every node, in id order, without program texts. */
   sampleableNodes(): SampleableNode[] {
     return this.#use((context) => nodes.sampleableNodes(context));
