@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFileSet } from '../../domain/index.js';
 import type { EvaluationJob } from '../../evaluation/index.js';
 import { createScratch, survivorsOf, uniqueSleepSeconds } from '../../evaluation/test-support/scratch.js';
 import { rejectedAsiError } from '../../test-support/asi-error.js';
@@ -170,6 +171,37 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     expect(cluster.jobState(jobId)).toBe('CANCELLED');
     // evaluate-job took SIGTERM and ended the evaluation's process group.
     expect(await survivorsOf(sleeper, 5000)).toEqual([]);
+    await slurm.close();
+  });
+
+  it('a multi-file job: resubmitted after a cancel from outside, each attempt builds its own workspace from the project, and none is left', async () => {
+    const projectDir = join(scratch.root, `project-${uniqueSleepSeconds()}`);
+    mkdirSync(projectDir);
+    writeFileSync(join(projectDir, 'model.sh'), 'WEIGHT=1\n');
+    writeFileSync(join(projectDir, 'run.sh'), '. ./model.sh; echo $WEIGHT\n');
+    const marker = join(scratch.root, `multi-file-first-attempt-${uniqueSleepSeconds()}`);
+    const slurm = executor();
+    const evaluation = job({
+      program: formatFileSet(new Map([['model.sh', 'WEIGHT=7\n']])),
+      projectDir,
+      env: { ...scratch.job({}).env, MARKER: marker },
+      command: [
+        'cd "$ASI_EVOLVE_WORKSPACE"',
+        'if [ -e left-by-first-attempt ]; then echo stale > "$ASI_STEP_DIR/saw-first-attempt"; fi',
+        'if [ ! -e "$MARKER" ]; then touch left-by-first-attempt "$MARKER"; sleep 60; fi',
+        'echo "{\\"eval_score\\": $(bash run.sh)}" > "$ASI_STEP_DIR/results.json"',
+      ].join('\n'),
+    });
+    const outcome = slurm.run(evaluation);
+    await waitUntil('the first attempt to start', () => existsSync(marker));
+    expect(existsSync(join(evaluation.stepDir, 'workspace', 'left-by-first-attempt'))).toBe(true);
+    cluster.cancel(activeJobOf(evaluation));
+    expect(await outcome).toMatchObject({ status: 'ok', evalScore: 7 });
+    expect(existsSync(join(evaluation.stepDir, 'saw-first-attempt'))).toBe(false);
+    expect(existsSync(join(evaluation.stepDir, 'workspace'))).toBe(false);
+    expect(readFileSync(join(evaluation.stepDir, 'files', 'model.sh'), 'utf8')).toBe('WEIGHT=7\n');
+    expect(readdirSync(projectDir).sort()).toEqual(['model.sh', 'run.sh']);
+    expect(readFileSync(join(projectDir, 'model.sh'), 'utf8')).toBe('WEIGHT=1\n');
     await slurm.close();
   });
 
