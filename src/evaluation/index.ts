@@ -7,6 +7,7 @@ export type {
   SandboxSettings,
 } from './outcome.js';
 export { runSandboxed, type SandboxOptions } from './sandbox.js';
+export { removeTree } from './workspace.js';
 export {
   loadSandboxCapabilities,
   sandboxCapabilities,

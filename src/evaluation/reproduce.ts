@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { EvaluationOutcome } from './outcome.js';
+import { removeTree } from './workspace.js';
 
 /** `evaluator.reproduce`: how many extra runs a new best needs, and how close they must come. */
 export interface ReproduceSettings {
@@ -56,6 +57,8 @@ export function reproductionFolder(stepDir: string, attempt: number): string {
  */
 export function freshReproductionFolder(stepDir: string, attempt: number): string {
   const folder = reproductionFolder(stepDir, attempt);
+  // A candidate's scratch may hold folders without write permission: give them back first.
+  removeTree(folder);
   rmSync(folder, { recursive: true, force: true });
   return folder;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSystemError } from '../errors.js';
+import { removeTree } from '../evaluation/index.js';
 import type { LlmCallDraft } from './call-context.js';
 import type { NodeRecord } from '../domain/index.js';
 import { stepFolderName } from '../domain/index.js';
@@ -26,6 +27,8 @@ function writing<T>(what: string, path: string, write: () => T): T {
 export function prepareStepDir(stepsDir: string, step: number): string {
   const dir = stepDirFor(stepsDir, step);
   return writing('cannot prepare the step folder', dir, () => {
+    // A candidate's scratch or workspace may hold folders without write permission: give them back first.
+    removeTree(dir);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     return dir;

@@ -5,6 +5,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -30,6 +31,7 @@ import {
   type SandboxSettings,
 } from '../../src/evaluation/index.js';
 import { projectViewOf } from '../../src/loop/preset.js';
+import { prepareStepDir } from '../../src/loop/step-files.js';
 import { thrownAsiError } from '../../src/test-support/asi-error.js';
 
 /**
@@ -347,5 +349,21 @@ describe('a project folder with special files, links and read-only folders', () 
       /could not copy the project .*vanished\/project for an evaluation: ENOENT/,
     );
     expect(statSync(join(dir, 'steps')).isDirectory()).toBe(true);
+  });
+});
+
+describe('leftovers of a killed evaluation', () => {
+  it('a step redone after a kill is cleared, even of folders its candidate left without permissions and a FIFO', () => {
+    const stepsDir = join(root, 'killed', 'steps');
+    const stepDir = join(stepsDir, 'step_3');
+    for (const scratch of ['workspace', 'candidate', 'workspace/candidate']) {
+      mkdirSync(join(stepDir, scratch, 'locked', 'deep'), { recursive: true });
+      writeFileSync(join(stepDir, scratch, 'locked', 'deep', 'file'), 'x\n');
+      execFileSync('mkfifo', [join(stepDir, scratch, 'locked', 'pipe')]);
+      chmodSync(join(stepDir, scratch, 'locked', 'deep'), 0);
+      chmodSync(join(stepDir, scratch, 'locked'), 0o500);
+    }
+    expect(prepareStepDir(stepsDir, 3)).toBe(stepDir);
+    expect(readdirSync(stepDir)).toEqual([]);
   });
 });
