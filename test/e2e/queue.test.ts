@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueExecutor } from '../../src/cluster/index.js';
 import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test-support/redis-server.js';
-import { parseFileSet } from '../../src/domain/index.js';
+import { formatFileSet, parseFileSet } from '../../src/domain/index.js';
 import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
 import { requires } from '../../src/test-support/requires.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
@@ -160,6 +160,51 @@ describe('asi-evolve worker', needsRedis, () => {
       expect(Date.now() - started).toBeGreaterThan(1_000);
       expect(lines(readFileSync(counter, 'utf8'))).toEqual(['try', 'try']);
       expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 3\.000000, \d+\.\d s$/m);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it("a worker killed mid multi-file evaluation leaves its workspace; the next worker's try builds a fresh one and removes it", async () => {
+    const experimentDir = makeTempDir('asi-queue-');
+    const projectDir = join(experimentDir, 'project');
+    mkdirSync(projectDir);
+    writeFileSync(join(projectDir, 'model.sh'), 'WEIGHT=1\n');
+    writeFileSync(join(projectDir, 'run.sh'), '. ./model.sh; echo $WEIGHT\n');
+    const marker = uniqueSleepSeconds();
+    const queue = queueName();
+    const doomed = await startWorker(queue);
+    const executor = createQueueExecutor({
+      redisUrl: redis.url,
+      queueName: queue,
+      maxRetries: 1,
+      stallTimeoutMs: 2_000,
+    });
+    try {
+      // The first try leaves a file in its workspace and hangs (its worker is killed under it).
+      const command = [
+        'ws="$ASI_EVOLVE_WORKSPACE"',
+        'if [ -e "$ws/left-by-first-try" ]; then touch saw-first-try; fi',
+        'if [ ! -e first-try ]; then touch first-try "$ws/left-by-first-try"; exec sleep ' + marker + '; fi',
+        'echo "{\\"eval_score\\": $(cd "$ws" && bash run.sh)}" > results.json',
+      ].join('\n');
+      const job = {
+        ...jobIn(experimentDir, 1, command),
+        program: formatFileSet(new Map([['model.sh', 'WEIGHT=4\n']])),
+        projectDir,
+      };
+      const running = executor.run(job);
+      const workspace = join(job.stepDir, 'workspace');
+      await waitFor(() => existsSync(join(job.stepDir, 'first-try')), 'the first try to start');
+      const rescuer = await startWorker(queue);
+      doomed.child.kill('SIGKILL');
+      await survivorsOf(marker, 0);
+      expect(existsSync(join(workspace, 'left-by-first-try'))).toBe(true);
+      expect(await running).toMatchObject({ status: 'ok', evalScore: 4 });
+      expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 4\.000000/m);
+      expect(existsSync(join(job.stepDir, 'saw-first-try'))).toBe(false);
+      expect(existsSync(workspace)).toBe(false);
+      expect(readFileSync(join(projectDir, 'model.sh'), 'utf8')).toBe('WEIGHT=1\n');
     } finally {
       await executor.close();
     }
