@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { EvaluationOutcome } from './outcome.js';
 import { removeTree } from './workspace.js';
+import type { JsonObject } from '../domain/index.js';
 
 /** `evaluator.reproduce`: how many extra runs a new best needs, and how close they must come. */
 export interface ReproduceSettings {
@@ -104,6 +105,8 @@ export async function reproduceScore(
   score: number,
   settings: ReproduceSettings,
   evaluate: (attempt: number) => Promise<EvaluationOutcome>,
+  /** What else a re-run's results must repeat (the objectives): null when they do, else what differs. */
+  alsoAgrees: (results: JsonObject) => string | null = () => null,
 ): Promise<ReproductionReport> {
   const runs: ReproductionRun[] = [];
   for (let attempt = 1; attempt <= settings.count; attempt++) {
@@ -117,11 +120,17 @@ export async function reproduceScore(
       break;
     }
     const agrees = withinTolerance(score, outcome.evalScore, settings.tolerance);
+    const differs = agrees ? alsoAgrees(outcome.results) : null;
     runs.push({
       attempt,
       score: outcome.evalScore,
-      problem: agrees ? null : `re-run ${attempt} scored ${outcome.evalScore}`,
+      problem: !agrees
+        ? `re-run ${attempt} scored ${outcome.evalScore}`
+        : differs === null
+          ? null
+          : `re-run ${attempt}: ${differs}`,
     });
+    if (differs !== null) break;
     if (!agrees) break;
   }
   const problem = runs.find((run) => run.problem !== null)?.problem ?? null;

@@ -9,7 +9,7 @@ import {
 } from '../agents/index.js';
 import { trackActivity } from './activity.js';
 import type { Executor } from '../cluster/index.js';
-import type { JsonObject } from '../domain/index.js';
+import { objectiveValues, summaryMetrics, type JsonObject, type ObjectiveSettings } from '../domain/index.js';
 import {
   reproduceScore,
   freshReproductionFolder,
@@ -20,6 +20,7 @@ import {
   type EvaluationStage,
   type ReproduceSettings,
   type StagedOutcome,
+  withinTolerance,
 } from '../evaluation/index.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
 import { messageOf } from '../errors.js';
@@ -64,7 +65,41 @@ export interface Candidate {
 export interface EvaluateOptions {
   /** The run's best score so far: a candidate above it is re-evaluated (`reproduce`). */
   bestScore: number | null;
+  /**
+   * With objectives: a candidate whose values would join the front is re-evaluated as a new best
+   * is, and each re-run must repeat every objective within the tolerance, not `eval_score` alone.
+   */
+  objectives?: ReproducedObjectives | undefined;
   abortSignal?: AbortSignal | undefined;
+}
+
+/** The objectives a reproduction checks, and whether a candidate's values would join the front. */
+export interface ReproducedObjectives {
+  settings: ObjectiveSettings;
+  joinsFront(values: Readonly<Record<string, number>>): boolean;
+}
+
+/** The candidate's objective values as its summary will hold them (per-instance scores flattened); null when one is missing. */
+function valuesOf(results: JsonObject, settings: ObjectiveSettings): Record<string, number> | null {
+  const flatten = settings.instances === undefined ? [] : [settings.instances];
+  return objectiveValues({ metrics: summaryMetrics(results, flatten) }, settings);
+}
+
+/** What differs between a re-run's objective values and the first run's, or null when each is within the tolerance. */
+function objectivesDiffer(
+  first: Readonly<Record<string, number>>,
+  results: JsonObject,
+  settings: ObjectiveSettings,
+  tolerance: number,
+): string | null {
+  const again = valuesOf(results, settings);
+  for (const { name } of settings.objectives) {
+    const value = again?.[name];
+    if (value === undefined) return `objective ${name} is missing`;
+    if (!withinTolerance(first[name] as number, value, tolerance))
+      return `objective ${name} was ${first[name]}, now ${value}`;
+  }
+  return null;
 }
 
 /** What the engineer gives the node. */
@@ -283,10 +318,19 @@ export function createEngineer(settings: EngineerSettings): Engineer {
       return evaluated;
     }
     const best = options.bestScore;
-    if (settings.reproduce.count > 0 && (best === null || score > best)) {
+    const objectives = options.objectives;
+    const values = objectives === undefined ? null : valuesOf(outcome.results, objectives.settings);
+    const joinsFront = objectives !== undefined && values !== null && objectives.joinsFront(values);
+    if (settings.reproduce.count > 0 && (best === null || score > best || joinsFront)) {
       const stepDir = stepDirFor(settings.stepsDir, step);
-      const report = await reproduceScore(outcome.evalScore, settings.reproduce, (attempt) =>
-        evaluateProgram(step, program, abortSignal, freshReproductionFolder(stepDir, attempt)),
+      const report = await reproduceScore(
+        outcome.evalScore,
+        settings.reproduce,
+        (attempt) => evaluateProgram(step, program, abortSignal, freshReproductionFolder(stepDir, attempt)),
+        (results) =>
+          objectives === undefined || values === null
+            ? null
+            : objectivesDiffer(values, results, objectives.settings, settings.reproduce.tolerance),
       );
       const record = {
         reproduced: report.reproduced,

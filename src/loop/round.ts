@@ -13,6 +13,7 @@ import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { Random } from '../random.js';
 import type { SampleableNode, SamplingPolicy, Selection } from '../sampling/index.js';
 import {
+  dominatesOnObjectives,
   paretoRanks,
   type JsonObject,
   type NewNode,
@@ -21,7 +22,7 @@ import {
   type Provenance,
 } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
-import type { Engineer, Evaluated } from './engineer.js';
+import type { Engineer, Evaluated, ReproducedObjectives } from './engineer.js';
 import { seedFailedError } from './seed-check.js';
 import { prepareStepDir, stepDirFor } from './step-files.js';
 
@@ -219,6 +220,20 @@ function objectivesView(
   return { settings, standings: new Map(paretoRanks([...population], settings).map((member) => [member.id, member])) };
 }
 
+/**
+ * What reproduction needs of the objectives: a candidate joins the front unless a member of it
+ * dominates the candidate's values (bounds aside: re-running a candidate too many is only slower).
+ */
+function reproducedObjectives(view: ObjectivesView | undefined): ReproducedObjectives | undefined {
+  if (view === undefined) return undefined;
+  const front = [...view.standings.values()].filter((member) => member.rank === 0);
+  const objectives = view.settings.objectives;
+  return {
+    settings: view.settings,
+    joinsFront: (values) => !front.some((member) => dominatesOnObjectives(member.values, values, objectives)),
+  };
+}
+
 function bestOf(nodes: readonly NodeRecord[]): NodeRecord | null {
   let best: NodeRecord | null = null;
   for (const node of nodes) {
@@ -308,7 +323,11 @@ export async function runRound(
       motivation: proposal.motivation,
       gate: true,
     };
-    const evaluated = await parts.engineer.evaluate(candidate, { bestScore: state.bestScore(), abortSignal });
+    const evaluated = await parts.engineer.evaluate(candidate, {
+      bestScore: state.bestScore(),
+      objectives: reproducedObjectives(objectives),
+      abortSignal,
+    });
     const base = {
       step,
       name: proposal.name,

@@ -117,4 +117,32 @@ printf '{"eval_score": %s}\\n' "$score" > results.json
     expect(lucky?.metadata.unreproducible).toMatchObject({ reproduced: false });
     expect(JSON.parse(readFileSync(join(dir, 'best', 'node.json'), 'utf8'))).toMatchObject({ id: 0 });
   });
+
+  it('with objectives, reproduces a candidate that would join the front on another objective than eval_score', async () => {
+    // The candidate's eval_score ties the seed's (no new best), but a lucky `seconds` would put it
+    // on the front: it must be re-run, and the re-run must repeat every objective.
+    const { server } = await startFakeLlm((request) =>
+      request.role === 'analyzer' ? analyse() : rewriteAnswer('lucky', 'A lucky timing.', 'score = 1\nflaky\n'),
+    );
+    const evalScript = `#!/usr/bin/env bash
+if grep -q flaky "$1"; then seconds="0.$((RANDOM * 32768 + RANDOM))"; else seconds=5; fi
+printf '{"eval_score": 1, "seconds": %s}\\n' "$seconds" > results.json
+`;
+    const dir = makeExperiment({
+      initialProgram: 'score = 1\n',
+      evalScript,
+      config: {
+        api: fakeApi(server.url),
+        pipeline: { researcher: { diff_based_evolution: false } },
+        objectives: { metrics: [{ name: 'seconds', direction: 'minimize' }] },
+      },
+    });
+    const run = await runCli(['run', dir, '--steps', '1']);
+    expect(run.code).toBe(0);
+    const [seed, lucky] = readStored(dir).nodes;
+    expect(seed).toMatchObject({ success: true, score: 1 });
+    expect(existsSync(join(dir, 'steps', 'step_1-reproduce-1', 'results.json'))).toBe(true);
+    expect(lucky).toMatchObject({ success: false, score: null });
+    expect(lucky?.error).toMatch(/^unreproducible: scored 1, but re-run 1: objective seconds was 0\.\d+, now 0\.\d+/);
+  });
 });
