@@ -13,6 +13,7 @@ export {
   MAX_EDITABLE_BYTES,
   MAX_EDITABLE_FILES,
   editableMatcher,
+  projectFileStamps,
   readProjectContext,
   unwritableProjectPath,
   readProjectSeed,

@@ -193,6 +193,31 @@ export function readProjectSeed(experimentDir: string, project: NonNullable<Conf
   return { dir, editable, contextChars: project.context_chars, files };
 }
 
+/**
+ * The size and modification time of each file of the project folder (version control, caches
+ * and dependency folders left out), by project-relative path: what a resumed run compares to
+ * say that the project changed under it.
+ */
+export function projectFileStamps(dir: string): Record<string, string> {
+  const stamps: Record<string, string> = {};
+  const paths = globSync('**', {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: ignoreGlobs,
+  });
+  for (const path of paths.sort()) {
+    try {
+      const stats = lstatSync(join(dir, path));
+      stamps[path] = `${stats.size}:${Math.round(stats.mtimeMs)}`;
+    } catch {
+      // Gone while listed: not part of the project now.
+    }
+  }
+  return stamps;
+}
+
 /** A read-only file of the project, for the Researcher's outline; `content` null when too large or not text. */
 export interface ProjectContextFile {
   path: string;

@@ -86,6 +86,7 @@ export function loopSettingsFromConfig(config: Config, experiment: Experiment): 
     programFile: config.evaluator.program_file,
     initialProgram: experiment.initialProgram,
     maxSize: config.database.max_size,
+    ...(experiment.project === null ? {} : { projectDir: experiment.project.dir }),
     objectives: objectiveSettings(config.objectives),
   };
 }

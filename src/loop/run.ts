@@ -20,6 +20,7 @@ import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { LoopEvent, NoticeRelay } from './events.js';
 import { createEngineer } from './engineer.js';
 import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunState } from './round.js';
+import { projectDriftNotice } from './project-drift.js';
 import { reproductionAfterSeed } from './seed-check.js';
 import {
   isSnapshotOf,
@@ -73,6 +74,8 @@ export interface LoopSettings {
   initialProgram: string | null;
   /** `database.max_size`: null keeps every node. */
   maxSize: number | null;
+  /** A multi-file experiment's project folder: a run says when it changed since the last one. */
+  projectDir?: string;
   /** The experiment's objectives (`objectives`); absent or null with one score. */
   objectives?: ObjectiveSettings | null;
 }
@@ -237,6 +240,11 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       // Raised after the run closed its store: shown, not recorded.
     }
   });
+  const driftNotice = settings.projectDir === undefined ? null : projectDriftNotice(store, settings.projectDir);
+  if (driftNotice !== null) {
+    emit({ type: 'notice', message: driftNotice });
+    store.addEvent('notice', driftNotice);
+  }
   if (objectivesNotice !== null) {
     emit({ type: 'notice', message: objectivesNotice });
     store.addEvent('notice', objectivesNotice);
