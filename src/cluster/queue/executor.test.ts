@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -266,6 +266,30 @@ describe('createQueueExecutor with a worker', needsRedis, () => {
       );
       expect(outcome.status === 'failed' && outcome.shortMessage).toContain('a shared filesystem');
       expect(events.map((event) => event.type)).toEqual(['refused']);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  it("returns a multi-file candidate whose files cannot be laid over the project as that candidate's failure, not a lost job", async () => {
+    const name = queueName();
+    const events: QueueWorkerEvent[] = [];
+    await worker(name, events);
+    const queue = executor(name, { maxRetries: 2 });
+    try {
+      const projectDir = join(scratch.root, `project-${name}`);
+      mkdirSync(join(projectDir, 'lib'), { recursive: true });
+      writeFileSync(join(projectDir, 'lib', 'util.py'), 'X = 1\n');
+      const outcome = await queue.run(
+        scratch.job({
+          program: formatFileSet(new Map([['lib', 'not a folder\n']])),
+          projectDir,
+          command: 'touch ran; echo \'{"eval_score": 1}\' > results.json',
+        }),
+      );
+      expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-candidate' });
+      expect(outcome.status === 'failed' && outcome.shortMessage).toContain("cannot write the candidate's lib");
+      expect(events.map((event) => event.type)).toEqual(['finished']);
     } finally {
       await closeAll();
     }

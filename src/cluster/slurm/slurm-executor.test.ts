@@ -205,6 +205,23 @@ describe('createSlurmExecutor on a real one-node cluster', needsSlurm, () => {
     await slurm.close();
   });
 
+  it("returns a multi-file candidate whose files cannot be laid over the project as that candidate's failure", async () => {
+    const projectDir = join(scratch.root, `project-refused-${uniqueSleepSeconds()}`);
+    mkdirSync(join(projectDir, 'lib'), { recursive: true });
+    writeFileSync(join(projectDir, 'lib', 'util.py'), 'X = 1\n');
+    const slurm = executor();
+    const outcome = await slurm.run(
+      job({
+        program: formatFileSet(new Map([['lib', 'not a folder\n']])),
+        projectDir,
+        command: 'touch ran; echo \'{"eval_score": 1}\' > results.json',
+      }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-candidate' });
+    expect(outcome.status === 'failed' && outcome.shortMessage).toContain("cannot write the candidate's lib");
+    await slurm.close();
+  });
+
   it('close() cancels every job in flight and waits', async () => {
     const slurm = executor();
     const evaluations = [job({ command: 'sleep 60' }), job({ command: 'sleep 60' })];
