@@ -92,6 +92,12 @@ describe('objectives in config', () => {
     expect(issues.join('\n')).toMatch(/objectives\.metrics\.2\.name/);
     expect(issues.join('\n')).toMatch(/objectives\.metrics\.3.*weight/);
     expect(issues.join('\n')).toMatch(/objectives\.out_of_bounds/);
+    expect(
+      issuesOf({ objectives: { metrics: [{ name: '__proto__', direction: 'max' }], instances: '__proto__' } }),
+    ).toEqual([
+      "objectives.metrics.0.name: '__proto__' cannot name a results.json metric: it is dropped when results are read",
+      "objectives.instances: '__proto__' cannot name a results.json metric: it is dropped when results are read",
+    ]);
     const twice = { name: 'a', direction: 'minimize' };
     expect(issuesOf({ objectives: { metrics: [twice, twice] } })).toEqual([
       "objectives.metrics.1.name: objective 'a' is listed twice",

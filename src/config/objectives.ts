@@ -26,10 +26,17 @@ const directionSchema = z
   })
   .meta({ enum: Object.keys(directions) });
 
+/** JSON.parse keeps a `__proto__` key, but copying it into an object sets the prototype instead: never a metric. */
+const unusableKey = "'__proto__' cannot name a results.json metric: it is dropped when results are read";
+
 const objectiveSchema = z
   .strictObject({
     /** A numeric key of results.json (or `<key>.<name>` inside an object named by `instances`). */
-    name: z.string().trim().min(1, 'an objective needs the results.json key it reads'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'an objective needs the results.json key it reads')
+      .refine((name) => name !== '__proto__', unusableKey),
     direction: directionSchema,
     /** Smallest acceptable value: below it a node is out of bounds (see `out_of_bounds`). */
     min: z.number().optional(),
@@ -57,7 +64,13 @@ export const objectivesSchema = z
     /** A node outside a bound: `infeasible` (ranked after every feasible node, by how far out) or `dominated` (dominated by every feasible node, compared with the others on the objectives). */
     out_of_bounds: z.enum(['infeasible', 'dominated']).default('infeasible'),
     /** A results.json key holding an object of instance → score (higher is better): a node best on any instance stays on the front. */
-    instances: z.string().trim().min(1).nullable().default(null),
+    instances: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((name) => name !== '__proto__', unusableKey)
+      .nullable()
+      .default(null),
   })
   .superRefine((section, context) => {
     const seen = new Set<string>();

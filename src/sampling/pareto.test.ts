@@ -121,6 +121,24 @@ describe('pareto policy', () => {
     expect(policy.state()).toMatchObject({ selections: 3, migrants: [[2], [1]] });
   });
 
+  it('resumes with another number of islands: the migrants start over, the selections carry on', () => {
+    const nodes = [
+      makeNode({ id: 1, island: 0, metrics: { accuracy: 0.5, seconds: 5 } }),
+      makeNode({ id: 2, island: 1, metrics: { accuracy: 0.9, seconds: 1 } }),
+    ];
+    const two = observing(createParetoPolicy({ objectives: accuracyAndTime, islands: 2, migrationInterval: 1 }), nodes);
+    for (let round = 0; round < 3; round++) two.select({ n: 1, random: createRandom(round) });
+    for (const islands of [3, 1]) {
+      const resumed = observing(createParetoPolicy({ objectives: accuracyAndTime, islands }), nodes);
+      resumed.restore(two.state());
+      expect(resumed.state()).toMatchObject({ selections: 3, migrants: Array.from({ length: islands }, () => []) });
+      expect(resumed.select({ n: 2, random: createRandom(9) }).context).toHaveLength(islands === 1 ? 2 : 1);
+    }
+    expect(() =>
+      createParetoPolicy({ objectives: accuracyAndTime }).restore({ ...(two.state() as object), migrants: 3 }),
+    ).toThrow(/migrants/);
+  });
+
   it('refuses options that cannot work, naming them', () => {
     expect(() => createParetoPolicy({ fronts: 0 })).toThrow(/fronts/);
     expect(() => createParetoPolicy({ explorationC: -1 })).toThrow(/explorationC/);

@@ -234,11 +234,13 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
       const saved = readPolicyState(state, name);
       if (saved === null) return;
       const savedMigrants = saved.migrants;
-      if (!Array.isArray(savedMigrants) || savedMigrants.length !== islands) {
-        throw corruptState(name, `\`migrants\` is not a list of ${islands} id lists`);
-      }
+      if (!Array.isArray(savedMigrants)) throw corruptState(name, '`migrants` is not a list of id lists');
       selections = readCount(saved, 'selections', name);
-      migrants = savedMigrants.map((ids, island) => new Set(readIds(ids, `migrants[${island}]`, name)));
+      const read = savedMigrants.map((ids, island) => new Set(readIds(ids, `migrants[${island}]`, name)));
+      // Resumed with another number of islands (or islands turned on or off): the migrants are only
+      // copies by id of other islands' fronts, so they are dropped and migration starts over; every
+      // node keeps its own island, and nothing stored is lost.
+      migrants = read.length === islands ? read : Array.from({ length: islands }, () => new Set<number>());
       rankings.clear();
     },
   };
