@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueExecutor } from '../../src/cluster/index.js';
 import { startRedisServer, type RedisServer } from '../../src/cluster/queue/test-support/redis-server.js';
 import { formatFileSet, parseFileSet } from '../../src/domain/index.js';
-import { buildEvaluatorEnv, type EvaluationJob } from '../../src/evaluation/index.js';
+import { buildEvaluatorEnv, type EvaluationJob, type EvaluationOutcome } from '../../src/evaluation/index.js';
 import { requires } from '../../src/test-support/requires.js';
 import { isRunning, readPids, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
 import {
@@ -83,6 +83,35 @@ function jobIn(experimentDir: string, step: number, command: string): Evaluation
   }
 }
 
+/**
+ * Queues `job` for a worker that is SIGKILLed once the job's first try has touched `first-try`
+ * in its step folder (and `whileKilled` has looked at what it left); a second worker, started
+ * before the kill, takes the job after the stall timeout. `marker`: the first try's sleep.
+ */
+async function killedAndRescued(
+  job: EvaluationJob,
+  marker: string,
+  whileKilled: () => void = () => {},
+): Promise<{ outcome: EvaluationOutcome; rescuer: CliProcess; waitedMs: number }> {
+  const queue = queueName();
+  const doomed = await startWorker(queue);
+  const executor = createQueueExecutor({ redisUrl: redis.url, queueName: queue, maxRetries: 1, stallTimeoutMs: 2_000 });
+  try {
+    const running = executor.run(job);
+    await waitFor(() => existsSync(join(job.stepDir, 'first-try')), 'the first try to start');
+    const rescuer = await startWorker(queue);
+    doomed.child.kill('SIGKILL');
+    // The orphaned evaluation of the killed worker (no sandbox namespace here) is not part of the test.
+    await survivorsOf(marker, 0);
+    whileKilled();
+    const started = Date.now();
+    const outcome = await running;
+    return { outcome, rescuer, waitedMs: Date.now() - started };
+  } finally {
+    await executor.close();
+  }
+}
+
 function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
@@ -138,31 +167,13 @@ describe('asi-evolve worker', needsRedis, () => {
     const experimentDir = makeTempDir('asi-queue-');
     const counter = join(experimentDir, 'tries.log');
     const marker = uniqueSleepSeconds();
-    const queue = queueName();
-    const doomed = await startWorker(queue);
-    const executor = createQueueExecutor({
-      redisUrl: redis.url,
-      queueName: queue,
-      maxRetries: 1,
-      stallTimeoutMs: 2_000,
-    });
-    try {
-      // The first try hangs (its worker is killed under it); the second finishes at once.
-      const command = `echo try >> ${counter}; if [ ! -e first-try ]; then touch first-try; exec sleep ${marker}; fi; echo '{"eval_score": 3}' > results.json`;
-      const running = executor.run(jobIn(experimentDir, 1, command));
-      await waitFor(() => existsSync(join(experimentDir, 'steps', 'step_1', 'first-try')), 'the first try to start');
-      const rescuer = await startWorker(queue);
-      doomed.child.kill('SIGKILL');
-      // The orphaned evaluation of the killed worker (no sandbox namespace here) is not part of the test.
-      await survivorsOf(marker, 0);
-      const started = Date.now();
-      expect(await running).toMatchObject({ status: 'ok', evalScore: 3 });
-      expect(Date.now() - started).toBeGreaterThan(1_000);
-      expect(lines(readFileSync(counter, 'utf8'))).toEqual(['try', 'try']);
-      expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 3\.000000, \d+\.\d s$/m);
-    } finally {
-      await executor.close();
-    }
+    // The first try hangs (its worker is killed under it); the second finishes at once.
+    const command = `echo try >> ${counter}; if [ ! -e first-try ]; then touch first-try; exec sleep ${marker}; fi; echo '{"eval_score": 3}' > results.json`;
+    const { outcome, rescuer, waitedMs } = await killedAndRescued(jobIn(experimentDir, 1, command), marker);
+    expect(outcome).toMatchObject({ status: 'ok', evalScore: 3 });
+    expect(waitedMs).toBeGreaterThan(1_000);
+    expect(lines(readFileSync(counter, 'utf8'))).toEqual(['try', 'try']);
+    expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 3\.000000, \d+\.\d s$/m);
   });
 
   it("a worker killed mid multi-file evaluation leaves its workspace; the next worker's try builds a fresh one and removes it", async () => {
@@ -172,42 +183,27 @@ describe('asi-evolve worker', needsRedis, () => {
     writeFileSync(join(projectDir, 'model.sh'), 'WEIGHT=1\n');
     writeFileSync(join(projectDir, 'run.sh'), '. ./model.sh; echo $WEIGHT\n');
     const marker = uniqueSleepSeconds();
-    const queue = queueName();
-    const doomed = await startWorker(queue);
-    const executor = createQueueExecutor({
-      redisUrl: redis.url,
-      queueName: queue,
-      maxRetries: 1,
-      stallTimeoutMs: 2_000,
-    });
-    try {
-      // The first try leaves a file in its workspace and hangs (its worker is killed under it).
-      const command = [
-        'ws="$ASI_EVOLVE_WORKSPACE"',
-        'if [ -e "$ws/left-by-first-try" ]; then touch saw-first-try; fi',
-        'if [ ! -e first-try ]; then touch first-try "$ws/left-by-first-try"; exec sleep ' + marker + '; fi',
-        'echo "{\\"eval_score\\": $(cd "$ws" && bash run.sh)}" > results.json',
-      ].join('\n');
-      const job = {
-        ...jobIn(experimentDir, 1, command),
-        program: formatFileSet(new Map([['model.sh', 'WEIGHT=4\n']])),
-        projectDir,
-      };
-      const running = executor.run(job);
-      const workspace = join(job.stepDir, 'workspace');
-      await waitFor(() => existsSync(join(job.stepDir, 'first-try')), 'the first try to start');
-      const rescuer = await startWorker(queue);
-      doomed.child.kill('SIGKILL');
-      await survivorsOf(marker, 0);
-      expect(existsSync(join(workspace, 'left-by-first-try'))).toBe(true);
-      expect(await running).toMatchObject({ status: 'ok', evalScore: 4 });
-      expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 4\.000000/m);
-      expect(existsSync(join(job.stepDir, 'saw-first-try'))).toBe(false);
-      expect(existsSync(workspace)).toBe(false);
-      expect(readFileSync(join(projectDir, 'model.sh'), 'utf8')).toBe('WEIGHT=1\n');
-    } finally {
-      await executor.close();
-    }
+    // The first try leaves a file in its workspace and hangs (its worker is killed under it).
+    const command = [
+      'ws="$ASI_EVOLVE_WORKSPACE"',
+      'if [ -e "$ws/left-by-first-try" ]; then touch saw-first-try; fi',
+      `if [ ! -e first-try ]; then touch first-try "$ws/left-by-first-try"; exec sleep ${marker}; fi`,
+      'echo "{\\"eval_score\\": $(cd "$ws" && bash run.sh)}" > results.json',
+    ].join('\n');
+    const job = {
+      ...jobIn(experimentDir, 1, command),
+      program: formatFileSet(new Map([['model.sh', 'WEIGHT=4\n']])),
+      projectDir,
+    };
+    const workspace = join(job.stepDir, 'workspace');
+    const { outcome, rescuer } = await killedAndRescued(job, marker, () =>
+      expect(existsSync(join(workspace, 'left-by-first-try'))).toBe(true),
+    );
+    expect(outcome).toMatchObject({ status: 'ok', evalScore: 4 });
+    expect(rescuer.stdout()).toMatch(/^steps\/step_1: ok, score 4\.000000/m);
+    expect(existsSync(join(job.stepDir, 'saw-first-try'))).toBe(false);
+    expect(existsSync(workspace)).toBe(false);
+    expect(readFileSync(join(projectDir, 'model.sh'), 'utf8')).toBe('WEIGHT=1\n');
   });
 
   it('Ctrl-C ends the running evaluation, hands its job back untried and exits 0', async () => {
