@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, objectiveSettings, resolveConfig } from '../config/index.js';
+import { objectiveGaps, objectiveValues, summaryMetrics } from '../domain/index.js';
 import { openStore } from '../store/index.js';
 import { thrownAsiError } from '../test-support/asi-error.js';
 import { adaptorSource } from './folder.js';
@@ -181,6 +182,43 @@ describe('the shipped evaluator adaptor', () => {
       artifacts: { log: 'ran', blob: '<2 bytes>' },
       score_from: 'combined_score',
     });
+  });
+
+  it('OpenEvolve: the metrics of its dict, combined_score and a per-problem map included, can be named as objectives unchanged', () => {
+    const results = openevolve(
+      'def evaluate(path):\n    return {"combined_score": 0.6, "accuracy": 0.9, "latency_ms": 12.5, "eval_score": 7, "per_problem": {"p1": 1.0, "p.2": 0.0}}\n',
+    );
+    // A metric spelt like one of asi-evolve's own results keys keeps its value under `metric_<name>`.
+    const config = resolveConfig(
+      [
+        {
+          name: 'config.yaml',
+          values: {
+            objectives: {
+              metrics: [
+                { name: 'combined_score', direction: 'maximize' },
+                { name: 'latency_ms', direction: 'minimize' },
+                { name: 'metric_eval_score', direction: 'maximize' },
+                { name: 'per_problem.p.2', direction: 'maximize' },
+              ],
+              instances: 'per_problem',
+            },
+          },
+        },
+      ],
+      {},
+      { callsNoModel: true },
+    );
+    const settings = objectiveSettings(config.objectives);
+    if (settings === null) throw new Error('expected objectives');
+    expect(objectiveGaps(results, settings)).toEqual([]);
+    expect(objectiveValues({ metrics: summaryMetrics(results, ['per_problem']) }, settings)).toEqual({
+      combined_score: 0.6,
+      latency_ms: 12.5,
+      metric_eval_score: 7,
+      'per_problem.p.2': 0,
+    });
+    expect(results).toMatchObject({ eval_score: 0.6, score_from: 'combined_score' });
   });
 
   it("OpenEvolve: the cascade as OpenEvolve runs it: under the threshold the candidate keeps stage 1's score, over it the stages' metrics merge", () => {

@@ -104,6 +104,9 @@ export interface RunParts {
  * The default preset: picks each part of a run from the validated config. The loop itself
  * only sees the parts, so tests and other presets can swap any of them.
  */
+/** Beyond this many objectives Pareto dominance rarely separates nodes (many-objective optimisation): the run says so. */
+const manyObjectives = 5;
+
 export async function buildRunParts(options: {
   config: Config;
   experiment: Experiment;
@@ -237,6 +240,11 @@ export async function buildRunParts(options: {
   if (objectives !== null && config.database.sampling.algorithm !== 'pareto' && options.policy === undefined) {
     notices.push(
       `objectives are configured, but database.sampling.algorithm is ${config.database.sampling.algorithm}: parents are chosen by eval_score alone; set it to pareto to choose them from the front.`,
+    );
+  }
+  if (objectives !== null && objectives.objectives.length > manyObjectives) {
+    notices.push(
+      `${objectives.objectives.length} objectives: with more than ${manyObjectives}, most nodes are non-dominated, so the front holds nearly every node and selects little; make the objectives that are limits bounds (min/max) instead, or keep fewer.`,
     );
   }
 

@@ -129,5 +129,15 @@ describe('examples/quadrature-pareto (two objectives)', () => {
     );
     const example = await runCli(['run', copyExample('quadrature-pareto'), '--steps', '0'], { env: cliEnv() });
     expect(example.stdout).not.toContain('objectives are configured, but');
+    expect(example.stdout).not.toContain('most nodes are non-dominated');
+    // Many objectives: the front would hold nearly every node, and the run says so.
+    const many = join(makeTempDir('asi-e2e-config-'), 'many.yaml');
+    const metrics = Array.from({ length: 200 }, (_, index) => ({ name: `m${index}`, direction: 'maximize' }));
+    writeFileSync(many, stringify({ objectives: { metrics } }));
+    const crowded = await runCli(['run', copyExample('quadrature-pareto'), '--steps', '0', '--config', many], {
+      env: cliEnv(),
+    });
+    expect(crowded.code).toBe(0);
+    expect(crowded.stdout).toContain('200 objectives: with more than 5, most nodes are non-dominated');
   });
 });
