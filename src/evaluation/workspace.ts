@@ -136,11 +136,15 @@ function copyProblem(error: unknown): string {
 async function copyProject(projectDir: string, workspace: string): Promise<void> {
   const projectProblem = (problem: string, cause: unknown): AsiEvolveError =>
     /No space left|Disk quota|ENOSPC|EDQUOT/.test(problem)
-      ? new AsiEvolveError('DISK_FULL', `could not copy the project ${projectDir} for an evaluation: ${problem}`, {
-          cause,
-          file: workspace,
-          hint: DISK_FULL_HINT,
-        })
+      ? new AsiEvolveError(
+          'DISK_FULL',
+          `could not copy the project ${projectDir} into ${workspace}: the disk is full (${problem})`,
+          {
+            cause,
+            file: workspace,
+            hint: DISK_FULL_HINT,
+          },
+        )
       : new AsiEvolveError(
           'CONFIG_INVALID',
           `project.dir: could not copy the project ${projectDir} for an evaluation: ${problem}`,
