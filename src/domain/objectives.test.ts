@@ -122,6 +122,23 @@ describe('objectives', () => {
     ]);
   });
 
+  it('measures crowding on values near the largest double without overflowing to NaN', () => {
+    const settings: ObjectiveSettings = {
+      objectives: [
+        { name: 'a', direction: 'maximize' },
+        { name: 'b', direction: 'minimize' },
+      ],
+      outOfBounds: 'infeasible',
+    };
+    const huge = [1e308, 0, -1e308, 5e307].map((value, id) => node(id, { a: value, b: value }));
+    const crowding = new Map(paretoRanks(huge, settings).map((member) => [member.id, member.crowding]));
+    expect(crowding.get(0)).toBe(Infinity);
+    expect(crowding.get(2)).toBe(Infinity);
+    // Each middle node's neighbours span a quarter or three quarters of the range, on both objectives.
+    expect(crowding.get(1)).toBeCloseTo(1.5, 10);
+    expect(crowding.get(3)).toBeCloseTo(1, 10);
+  });
+
   it('flattens the named objects of numbers one level into dotted metrics, top-level keys first', () => {
     const results = { eval_score: 1, 'x.a': 7, x: { a: 1, b: 2, c: 'no', d: { deep: 1 } }, y: { a: 1 }, list: [1, 2] };
     expect(summaryMetrics(results, ['x', 'list', 'absent'])).toEqual({ eval_score: 1, 'x.a': 7, 'x.b': 2 });

@@ -261,10 +261,12 @@ function crowdingDistances(
     distance.set(sorted[0] as number, Infinity);
     distance.set(sorted[sorted.length - 1] as number, Infinity);
     if (high === low) continue;
+    // Halved first: values near ±1.8e308 would overflow the differences to Infinity (and NaN).
+    const range = high / 2 - low / 2;
     for (let position = 1; position < sorted.length - 1; position++) {
       const index = sorted[position] as number;
-      const spread = gain(sorted[position + 1] as number) - gain(sorted[position - 1] as number);
-      distance.set(index, (distance.get(index) as number) + spread / (high - low));
+      const spread = gain(sorted[position + 1] as number) / 2 - gain(sorted[position - 1] as number) / 2;
+      distance.set(index, (distance.get(index) as number) + spread / range);
     }
   }
   return distance;
