@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatFileSet } from '../domain/index.js';
 import type { EvaluationJob, EvaluationOutcome } from './outcome.js';
 import { runStages, stagesResultsKey, type EvaluationStage } from './stages.js';
 import { createScratch } from './test-support/scratch.js';
@@ -95,5 +96,25 @@ describe('runStages', () => {
     );
     expect(seen).toEqual(['first@100', 'second@200']);
     expect(outcome.durationMs).toBe(10);
+  });
+});
+
+describe('runStages with a multi-file job', () => {
+  it('gives each stage a fresh workspace from the project (a later stage keeps what it needs in the step folder), none left after the last', async () => {
+    const projectDir = join(scratch.root, 'staged-project');
+    mkdirSync(projectDir, { recursive: true });
+    writeFileSync(join(projectDir, 'model.sh'), 'WEIGHT=1\n');
+    const job = scratch.job({ program: formatFileSet(new Map([['model.sh', 'WEIGHT=3\n']])), projectDir });
+    const outcome = await runStages(job, [
+      stage('build', `echo built > "$ASI_EVOLVE_WORKSPACE/artifact"; echo built > artifact; ${score(1)}`),
+      stage(
+        'score',
+        'test -e "$ASI_EVOLVE_WORKSPACE/artifact" && exit 9; test -e artifact || exit 8; . "$ASI_EVOLVE_WORKSPACE/model.sh"; echo "{\\"eval_score\\": $WEIGHT}" > results.json',
+      ),
+    ]);
+    expect(outcome).toMatchObject({ status: 'ok', evalScore: 3 });
+    expect(existsSync(join(job.stepDir, 'workspace'))).toBe(false);
+    expect(readFileSync(join(job.stepDir, 'files', 'model.sh'), 'utf8')).toBe('WEIGHT=3\n');
+    expect(readdirSync(projectDir)).toEqual(['model.sh']);
   });
 });
