@@ -151,6 +151,28 @@ describe.each(modes)('a candidate cannot forge its score under sandbox mode %s',
     expect(() => readFileSync(join(candidate.stepDir, 'planted'))).toThrow();
   });
 
+  it('extra metrics: a candidate cannot add or change objectives, per-instance scores or any other results field', async () => {
+    // The evaluator reports several objectives and a per-instance map; the candidate tries to plant
+    // better ones everywhere an evaluator or the tool might read metrics from.
+    const forged =
+      '{"eval_score": 1e9, "seconds": 0, "accuracy": 1, "cases": {"a": 1e9, "planted": 1e9}, "injected": 1}';
+    const attack = [
+      `for target in "$ASI_STEP_DIR/results.json" "$ASI_STEP_DIR/metrics.json" ./results.json ../results.json; do echo '${forged}' > "$target" 2>/dev/null; done`,
+      `echo '${forged}'`,
+      'echo answer 7',
+    ].join('\n');
+    const candidate = job(dir, mode, attack);
+    candidate.command = [
+      '"$ASI_SANDBOX_EXEC" --scratch candidate -- bash "$1" > candidate.out 2>&1 || true',
+      `claimed=$(sed -n 's/^answer \\([0-9][0-9]*\\)$/\\1/p' candidate.out | tail -n 1)`,
+      `printf '{"eval_score": %s, "seconds": 2.5, "accuracy": 0.25, "cases": {"a": 0.5}}\\n' "\${claimed:-0}" > results.json`,
+    ].join('\n');
+    const outcome = await runSandboxed(candidate);
+    expect(outcome).toMatchObject({ status: 'ok', evalScore: 7 });
+    if (outcome.status !== 'ok') return;
+    expect(outcome.results).toEqual({ eval_score: 7, seconds: 2.5, accuracy: 0.25, cases: { a: 0.5 } });
+  });
+
   it('killing every process it can reach leaves the evaluator running and the score honest', async () => {
     const outcome = await runSandboxed(
       job(dir, mode, 'echo answer 6\nkill -9 -1 2>/dev/null\nkill -9 $PPID 2>/dev/null\nsleep 1'),
