@@ -1,5 +1,6 @@
 import {
   formatObjectiveValue,
+  listInstances,
   rankFront,
   type FrontInput,
   type Objective,
@@ -52,7 +53,7 @@ export function writeFront(report: FrontReport, write: (text: string) => void): 
     const values = report.objectives
       .map((objective) => `${objective.name} ${formatObjectiveValue(member.values[objective.name])}`)
       .join(', ');
-    const wins = report.instances === null ? '' : `; best on ${member.winsInstances.join(', ') || 'no instance'}`;
+    const wins = report.instances === null ? '' : `; best on ${listInstances(member.winsInstances) || 'no instance'}`;
     write(`  node ${member.id} (step ${member.step}) "${member.name}": ${values}${wins}\n`);
   }
 }

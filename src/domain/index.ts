@@ -44,6 +44,7 @@ export {
   type RankableNode,
 } from './objectives.js';
 export { objectiveGaps, type ObjectiveGap } from './objective-gaps.js';
+export { LISTED_INSTANCES, listInstances } from './instance-names.js';
 export {
   buildFrontView,
   formatObjectiveValue,

@@ -1,5 +1,6 @@
 import {
   dominatesOnObjectives,
+  listInstances,
   summaryMetrics,
   type JsonObject,
   type NodeRecord,
@@ -75,7 +76,7 @@ export function standingVariable(node: NodeRecord, view: ObjectivesView | undefi
   else place = `dominated (front ${member.rank + 1})`;
   const parts = [place, valueText];
   if (member !== undefined && !member.feasible) parts.push('outside a bound');
-  if (wins.length > 0) parts.push(`best on instances: ${wins.join(', ')}`);
+  if (wins.length > 0) parts.push(`best on instances: ${listInstances(wins)}`);
   return {
     rank: member?.rank ?? null,
     on_front: member?.rank === 0,

@@ -1,7 +1,7 @@
 import { formatUsd } from '../../domain/index.js';
 import { provenanceReport } from '../../cognition/index.js';
 import type { NodeRecord, Provenance, SpendSummary, SpendTotals } from '../../store/index.js';
-import { formatObjectiveValue, type FrontView } from '../../domain/index.js';
+import { formatObjectiveValue, listInstances, type FrontView } from '../../domain/index.js';
 
 /** What the report is written from (read from the store by `writeExperimentReport`). */
 export interface ReportInput {
@@ -200,7 +200,7 @@ function frontSection(front: NonNullable<ReportInput['front']>): string[] {
   );
   for (const point of view.front) {
     const values = names.map((name) => formatObjectiveValue(point.values[name]));
-    const wins = withInstances ? ` | ${cell(point.winsInstances.join(', ') || '–')}` : '';
+    const wins = withInstances ? ` | ${cell(listInstances(point.winsInstances) || '–')}` : '';
     lines.push(`| ${point.id} | ${point.step} | ${cell(point.name)} | ${values.join(' | ')}${wins} |`);
   }
   return lines;
