@@ -43,6 +43,7 @@ export {
   type ObjectiveSettings,
   type RankableNode,
 } from './objectives.js';
+export { LeadingFronts, type LeadingDemand } from './leading-fronts.js';
 export { objectiveGaps, type ObjectiveGap } from './objective-gaps.js';
 export { LISTED_INSTANCES, listInstances } from './instance-names.js';
 export {

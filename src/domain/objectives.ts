@@ -149,13 +149,33 @@ function violationOf(objective: Objective, value: number): number {
   return 0;
 }
 
-interface Ranked {
+/** A node as ranking sees it (internal to domain: the incremental fronts share it). */
+export interface Ranked {
   id: number;
   values: Record<string, number>;
   /** Each objective's value turned so that larger is better. */
   gains: number[];
   violation: number;
   instances: Map<string, number>;
+}
+
+/** The node as ranking sees it; null when it failed or lacks an objective's value (it is not ranked). */
+export function rankedEntry(node: RankableNode, settings: ObjectiveSettings): Ranked | null {
+  if (!node.success) return null;
+  const values = objectiveValues(node, settings);
+  if (values === null) return null;
+  return {
+    id: node.id,
+    values,
+    gains: settings.objectives.map((objective) =>
+      objective.direction === 'maximize' ? (values[objective.name] as number) : -(values[objective.name] as number),
+    ),
+    violation: settings.objectives.reduce(
+      (sum, objective) => sum + violationOf(objective, values[objective.name] as number),
+      0,
+    ),
+    instances: instanceScores(node.metrics, settings),
+  };
 }
 
 /** Pareto dominance on the objectives alone: at least as good on each, better on one. */
@@ -170,7 +190,7 @@ function paretoDominates(left: Ranked, right: Ranked): boolean {
   return better;
 }
 
-function dominates(left: Ranked, right: Ranked, outOfBounds: ObjectiveSettings['outOfBounds']): boolean {
+export function dominates(left: Ranked, right: Ranked, outOfBounds: ObjectiveSettings['outOfBounds']): boolean {
   const leftFeasible = left.violation === 0;
   const rightFeasible = right.violation === 0;
   if (leftFeasible !== rightFeasible) return leftFeasible;
@@ -183,7 +203,7 @@ function dominates(left: Ranked, right: Ranked, outOfBounds: ObjectiveSettings['
  * `infeasible`, the smaller violation; then the gains, lexicographically, largest first (a node
  * dominating another is at least as good on each gain and better on one, so it sorts earlier).
  */
-function dominanceOrder(outOfBounds: ObjectiveSettings['outOfBounds']): (left: Ranked, right: Ranked) => number {
+export function dominanceOrder(outOfBounds: ObjectiveSettings['outOfBounds']): (left: Ranked, right: Ranked) => number {
   return (left, right) => {
     const leftFeasible = left.violation === 0;
     if (leftFeasible !== (right.violation === 0)) return leftFeasible ? -1 : 1;
@@ -241,7 +261,7 @@ function nonDominatedRanks(entries: readonly Ranked[], outOfBounds: ObjectiveSet
 }
 
 /** NSGA-II crowding distance of each member of one rank (indexes into `entries`). */
-function crowdingDistances(
+export function crowdingDistances(
   entries: readonly Ranked[],
   members: readonly number[],
   objectives: number,
@@ -273,7 +293,7 @@ function crowdingDistances(
 }
 
 /** For each instance, the ids of the nodes that score best on it (ties included). */
-function instanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
+export function instanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
   const feasible = entries.filter((entry) => entry.violation === 0);
   const competing = feasible.length > 0 ? feasible : entries;
   const best = new Map<string, number>();
@@ -302,21 +322,8 @@ function instanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
 export function paretoRanks(nodes: readonly RankableNode[], settings: ObjectiveSettings): FrontMember[] {
   const entries: Ranked[] = [];
   for (const node of nodes) {
-    if (!node.success) continue;
-    const values = objectiveValues(node, settings);
-    if (values === null) continue;
-    entries.push({
-      id: node.id,
-      values,
-      gains: settings.objectives.map((objective) =>
-        objective.direction === 'maximize' ? (values[objective.name] as number) : -(values[objective.name] as number),
-      ),
-      violation: settings.objectives.reduce(
-        (sum, objective) => sum + violationOf(objective, values[objective.name] as number),
-        0,
-      ),
-      instances: instanceScores(node.metrics, settings),
-    });
+    const entry = rankedEntry(node, settings);
+    if (entry !== null) entries.push(entry);
   }
   entries.sort((a, b) => a.id - b.id);
   const ranks = nonDominatedRanks(entries, settings.outOfBounds);
@@ -348,7 +355,7 @@ export function paretoRanks(nodes: readonly RankableNode[], settings: ObjectiveS
 }
 
 /** Larger crowding distance first; two infinite distances tie. */
-function compareCrowding(left: number, right: number): number {
+export function compareCrowding(left: number, right: number): number {
   if (left === right) return 0;
   return right > left ? 1 : -1;
 }

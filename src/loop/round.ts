@@ -213,11 +213,20 @@ export async function runSeedRound(
  * objectives): what the Researcher and the Analyzer are shown. Undefined with one score.
  */
 function objectivesView(
-  population: Iterable<SampleableNode>,
+  policy: SamplingPolicy,
+  sampledIds: readonly number[],
+  population: () => Iterable<SampleableNode>,
   settings: ObjectiveSettings | null | undefined,
 ): ObjectivesView | undefined {
   if (settings === null || settings === undefined) return undefined;
-  return { settings, standings: new Map(paretoRanks([...population], settings).map((member) => [member.id, member])) };
+  // The pareto policy keeps the leading fronts up to date: the front and the sampled nodes'
+  // standings come from it, not from ranking the whole population again each round.
+  const kept = policy.standings?.(settings, sampledIds) ?? null;
+  if (kept !== null) return { settings, standings: kept };
+  return {
+    settings,
+    standings: new Map(paretoRanks([...population()], settings).map((member) => [member.id, member])),
+  };
 }
 
 /**
@@ -274,7 +283,12 @@ export async function runRound(
   );
   const context = selection.context.map((candidate) => state.getNode(candidate.id));
   const parent = selection.parent ? state.getNode(selection.parent.id) : null;
-  const objectives = objectivesView(state.population(), settings.objectives);
+  const objectives = objectivesView(
+    parts.policy,
+    selection.context.map((node) => node.id),
+    () => state.population(),
+    settings.objectives,
+  );
 
   const { value, calls } = await collectCalls(async () => {
     let cognition: CognitionItem[] = [];

@@ -222,7 +222,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     const spared = new Set([...inFlight.values()].flat());
     if (best !== null) spared.add(best.id);
     // With several objectives the front is what selection keeps: no member of it is evicted.
-    if (objectives) for (const member of paretoFront([...population.values()], objectives)) spared.add(member.id);
+    if (objectives) {
+      // The pareto policy keeps the front up to date; other policies leave it to be ranked here.
+      const kept = policy.standings?.(objectives, []) ?? null;
+      const front = kept === null ? paretoFront([...population.values()], objectives) : [...kept.values()];
+      for (const member of front) if (member.rank === 0) spared.add(member.id);
+    }
     const ids = evictable.evict(population.size - maxSize, spared);
     if (ids.length === 0) return;
     store.deleteNodes(ids);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ObjectiveSettings } from '../domain/index.js';
+import { paretoRanks, type ObjectiveSettings } from '../domain/index.js';
 import { createRandom } from '../random.js';
 import { createParetoPolicy } from './pareto.js';
+import type { SampleableNode } from './policy.js';
 import { makeNode, observing, runPolicyCases } from './policy.case.test.js';
 
 const accuracyAndTime: ObjectiveSettings = {
@@ -137,6 +138,61 @@ describe('pareto policy', () => {
     expect(() =>
       createParetoPolicy({ objectives: accuracyAndTime }).restore({ ...(two.state() as object), migrants: 3 }),
     ).toThrow(/migrants/);
+  });
+
+  it('selects as a policy that saw the same nodes at once, however they came and went (fronts kept node by node)', () => {
+    const threeObjectives: ObjectiveSettings = {
+      objectives: [
+        { name: 'accuracy', direction: 'maximize', min: 2 },
+        { name: 'seconds', direction: 'minimize' },
+        { name: 'memory', direction: 'minimize' },
+      ],
+      outOfBounds: 'dominated',
+    };
+    for (const islands of [1, 2]) {
+      const random = createRandom(`pareto-incremental:${islands}`);
+      const options = { objectives: threeObjectives, fronts: 2, islands, migrationInterval: 2 };
+      const incremental = createParetoPolicy(options);
+      const live = new Map<number, SampleableNode>();
+      for (let id = 0; id < 150; id++) {
+        const node = makeNode({
+          id,
+          island: islands === 1 ? null : random.int(islands),
+          success: random.next() > 0.1,
+          metrics: { accuracy: random.int(6), seconds: random.int(6), memory: random.int(6) },
+        });
+        incremental.observe(node);
+        live.set(id, node);
+        if (random.next() < 0.2) {
+          const ids = [...live.keys()];
+          const gone = ids[random.int(ids.length)] as number;
+          incremental.forget(gone);
+          live.delete(gone);
+        }
+        if (id % 3 !== 0) continue;
+        const n = 1 + random.int(6);
+        const fresh = observing(createParetoPolicy(options), [...live.values()]);
+        fresh.restore(incremental.state());
+        const seed = `select:${id}`;
+        const got = incremental.select({ n, random: createRandom(seed) });
+        const want = fresh.select({ n, random: createRandom(seed) });
+        expect(got.context.map((node) => node.id)).toEqual(want.context.map((node) => node.id));
+        expect(got.island).toBe(want.island);
+      }
+    }
+  });
+
+  it("gives the front's and the sampled nodes' standings as paretoRanks over every node does", () => {
+    const nodes = [...tradeOff, makeNode({ id: 7, metrics: { accuracy: 0.05, seconds: 20 } })];
+    const policy = observing(createParetoPolicy({ objectives: accuracyAndTime, fronts: 1 }), nodes);
+    const all = new Map(paretoRanks(nodes, accuracyAndTime).map((member) => [member.id, member]));
+    const standings = policy.standings?.(accuracyAndTime, [7, 6]);
+    expect([...(standings?.keys() ?? [])].sort()).toEqual([1, 2, 3, 7]);
+    for (const [id, member] of standings ?? []) expect(member).toEqual(all.get(id));
+    expect(all.get(7)?.rank).toBe(3);
+    // Other objectives than the policy ranks by: the caller ranks for itself.
+    expect(policy.standings?.({ ...accuracyAndTime, outOfBounds: 'dominated' }, [])).toBeNull();
+    expect(createParetoPolicy().standings?.(accuracyAndTime, [])).toBeNull();
   });
 
   it('refuses options that cannot work, naming them', () => {

@@ -1,4 +1,4 @@
-import { paretoRanks, type FrontMember, type ObjectiveSettings, type RankableNode } from '../domain/index.js';
+import { LeadingFronts, type FrontMember, type ObjectiveSettings, type RankableNode } from '../domain/index.js';
 import type { Random } from '../random.js';
 import { compareByScore, isSuccessful } from './eligibility.js';
 import type { SampleableNode, SamplingPolicy, Selection, SelectOptions } from './policy.js';
@@ -60,23 +60,25 @@ function crowdedBetter(left: FrontMember, right: FrontMember, visits: (id: numbe
  * the evaluator's `eval_score` (after the judge blend), which `best/`, eviction (sparing the
  * front) and the other policies still read.
  *
- * Cost: ranking an island is O(M·N²) at worst for its N nodes and M objectives (about 0.1 s at
- * 10k nodes, bench/pareto.ts), redone on the next
- * select() after its nodes changed (a visit count alone changes nothing); select() otherwise
- * O(N + n). Saves the number of selections and the migrants.
+ * Cost: each pool keeps its first `fronts` fronts up to date node by node (`LeadingFronts`), so
+ * observing a node costs O(fronts · front size) dominance tests and select() reads only those
+ * fronts, whatever the number of stored nodes (bench/pareto.ts); evicting a member of a kept
+ * front, or restoring, re-sorts the pool once, O(N log N) with one or two objectives. More fronts
+ * are kept when the first ones hold fewer than the n nodes asked for. Saves the number of
+ * selections and the migrants.
  * @example
  * createParetoPolicy({ objectives: { objectives: [...], outOfBounds: 'infeasible' } }).select({ n: 3, random });
  */
 export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy {
   const settings = options.objectives ?? scoreObjective;
   const byScore = options.objectives === null || options.objectives === undefined;
-  const fronts = options.fronts ?? 3;
+  const frontCount = options.fronts ?? 3;
   const explorationC = options.explorationC ?? 0.5;
   const tournamentSize = options.tournamentSize ?? 2;
   const islands = options.islands ?? 1;
   const migrationInterval = options.migrationInterval ?? 10;
   const allowFailed = options.allowFailed ?? false;
-  expectPositiveInteger('fronts', fronts);
+  expectPositiveInteger('fronts', frontCount);
   expectPositiveInteger('tournamentSize', tournamentSize);
   expectPositiveInteger('islands', islands);
   expectPositiveInteger('migrationInterval', migrationInterval);
@@ -91,8 +93,10 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
   const nodes = new Map<number, SampleableNode>();
   let selections = 0;
   let migrants: Set<number>[] = Array.from({ length: islands }, () => new Set<number>());
-  /** Ranking of each island (index `islands` = all nodes), dropped when its nodes change. */
-  const rankings = new Map<number, FrontMember[]>();
+  /** The leading fronts of each island's nodes (key `islands`: of every node), kept node by node. */
+  const leading = new Map<number, LeadingFronts>();
+  for (let pool = islands === 1 ? 1 : 0; pool <= islands; pool++)
+    leading.set(pool, new LeadingFronts(settings, frontCount));
 
   const rankable = (node: SampleableNode): RankableNode =>
     byScore ? { id: node.id, success: true, metrics: { score: node.score as number } } : node;
@@ -103,32 +107,45 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
     return node.island === null || node.island === island || node.island >= islands || migrants[island]!.has(node.id);
   }
 
-  function ranking(island: number): FrontMember[] {
-    let ranked = rankings.get(island);
-    if (ranked === undefined) {
-      const members = [...nodes.values()].filter((node) => isSuccessful(node) && livesOn(node, island));
-      ranked = paretoRanks(members.map(rankable), settings);
-      rankings.set(island, ranked);
+  function fronts(pool: number): LeadingFronts {
+    return leading.get(pool) as LeadingFronts;
+  }
+
+  /** Puts the node into the fronts of each pool it lives on. */
+  function place(node: SampleableNode): void {
+    for (const [pool, structure] of leading) {
+      if (isSuccessful(node) && livesOn(node, pool)) structure.insert(rankable(node));
+      else structure.remove(node.id);
     }
-    return ranked;
+  }
+
+  /** The pool's ranking, as far as a selection of `size` nodes reads it (a prefix of `paretoRanks`'s). */
+  function ranking(pool: number, size: number): FrontMember[] {
+    return fronts(pool).leading({ ranks: frontCount, members: size });
   }
 
   function migrate(): void {
-    const fronts = Array.from({ length: islands }, (_, island) =>
-      ranking(island).filter((member) => member.rank === 0 && nodes.get(member.id)?.island === island),
+    const islandFronts = Array.from({ length: islands }, (_, island) =>
+      fronts(island)
+        .leading({ ranks: 1, members: 0 })
+        .filter((member) => member.rank === 0 && nodes.get(member.id)?.island === island),
     );
-    fronts.forEach((front, island) => {
+    islandFronts.forEach((front, island) => {
       const next = (island + 1) % islands;
-      for (const member of front) migrants[next]!.add(member.id);
+      for (const member of front) {
+        const node = nodes.get(member.id) as SampleableNode;
+        const arrives = !livesOn(node, next);
+        migrants[next]!.add(member.id);
+        if (arrives) fronts(next).insert(rankable(node));
+      }
     });
-    rankings.clear();
   }
 
   const visits = (id: number): number => nodes.get(id)?.visitCount ?? 0;
 
   /** The front to draw the parent from: UCB1 over the first `fronts` ranks present. */
   function chooseFront(byRank: FrontMember[][]): FrontMember[] {
-    const considered = byRank.slice(0, fronts);
+    const considered = byRank.slice(0, frontCount);
     const frontVisits = considered.map((front) => front.reduce((sum, member) => sum + visits(member.id), 0));
     const total = frontVisits.reduce((sum, value) => sum + value, 0);
     let best = 0;
@@ -161,10 +178,10 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
       if (selections > 0 && selections % (islands * migrationInterval) === 0) migrate();
       island = selections % islands;
       selections++;
-      pool = ranking(island).length > 0 ? island : islands;
+      pool = fronts(island).size > 0 ? island : islands;
     }
     if (size === 0) return emptySelection(island);
-    const ranked = ranking(pool);
+    const ranked = ranking(pool, size);
     const byRank: FrontMember[][] = [];
     for (const member of ranked) {
       const last = byRank[byRank.length - 1];
@@ -210,13 +227,19 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
     ) {
       return;
     }
-    rankings.clear();
+    place(node);
   }
 
   function forget(id: number): void {
     if (!nodes.delete(id)) return;
     for (const set of migrants) set.delete(id);
-    rankings.clear();
+    for (const structure of leading.values()) structure.remove(id);
+  }
+
+  /** Every pool's fronts rebuilt from the nodes (after the migrants changed wholesale). */
+  function replaceAll(): void {
+    for (const structure of leading.values()) structure.clear();
+    for (const node of nodes.values()) place(node);
   }
 
   return {
@@ -224,6 +247,14 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
     select,
     observe,
     forget,
+    standings(objectives, ids) {
+      if (byScore || JSON.stringify(objectives) !== JSON.stringify(settings)) return null;
+      const members = fronts(islands).leading({ ranks: 1, members: 0, include: ids });
+      const wanted = new Set(ids);
+      return new Map(
+        members.filter((member) => member.rank === 0 || wanted.has(member.id)).map((member) => [member.id, member]),
+      );
+    },
     state: () => ({
       policy: name,
       version: stateVersion,
@@ -241,7 +272,7 @@ export function createParetoPolicy(options: ParetoOptions = {}): SamplingPolicy 
       // copies by id of other islands' fronts, so they are dropped and migration starts over; every
       // node keeps its own island, and nothing stored is lost.
       migrants = read.length === islands ? read : Array.from({ length: islands }, () => new Set<number>());
-      rankings.clear();
+      replaceAll();
     },
   };
 }

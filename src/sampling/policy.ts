@@ -1,5 +1,5 @@
 import type { Random } from '../random.js';
-import type { JsonValue, SampleableNode } from '../domain/index.js';
+import type { FrontMember, JsonValue, ObjectiveSettings, SampleableNode } from '../domain/index.js';
 
 export type { SampleableNode };
 
@@ -37,6 +37,13 @@ export interface SamplingPolicy {
   observe(node: SampleableNode): void;
   /** The node left the store (evicted); it is never selected again. */
   forget(id: number): void;
+  /**
+   * Where the nodes stand under `objectives`, as `paretoRanks` over every observed node places
+   * them: every member of the front (rank 0) and each of `ids` that is ranked. Null when the
+   * policy does not rank by these objectives (the caller then ranks itself). Only a policy that
+   * keeps the fronts up to date offers it, so that a round need not rank the whole population.
+   */
+  standings?(objectives: ObjectiveSettings, ids: readonly number[]): ReadonlyMap<number, FrontMember> | null;
   /** JSON state kept by the store, so the policy resumes where it stopped. */
   state(): JsonValue;
   restore(state: JsonValue): void;
