@@ -1,7 +1,7 @@
 import {
   compareCrowding,
   crowdingDistances,
-  dominanceOrder,
+  dominanceIndexOrder,
   dominates,
   rankedEntry,
   type FrontMember,
@@ -257,7 +257,8 @@ export class LeadingFronts {
 
   /** The first `#depth` fronts of every entry: the efficient non-dominated sort, stopped there. */
   #rebuild(): void {
-    const order = [...this.#entries.values()].sort(dominanceOrder(this.#settings.outOfBounds));
+    const entries = [...this.#entries.values()];
+    const order = dominanceIndexOrder(entries, this.#settings.outOfBounds).map((index) => entries[index] as Ranked);
     // Taken in this order, with one or two objectives a front's latest member is its best on the
     // last objective, so it alone decides whether the front dominates a later entry.
     const lastOnly = this.#settings.objectives.length <= 2;
