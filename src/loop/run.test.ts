@@ -83,6 +83,22 @@ function parts(options: PartsOptions = {}): LoopParts {
   };
 }
 
+/** Runs the loop up to `steps` rounds with one worker and returns the notices it gave. */
+async function noticesOfRun(config: Config, steps: number, seed: number): Promise<string[]> {
+  const notices: string[] = [];
+  await runLoop({
+    parts: parts({ config }),
+    store,
+    steps,
+    workers: 1,
+    seed,
+    onEvent: (event) => {
+      if (event.type === 'notice') notices.push(event.message);
+    },
+  });
+  return notices;
+}
+
 function evaluations(): number {
   const log = join(dir, 'evaluations.log');
   return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
@@ -207,16 +223,7 @@ describe('runLoop', () => {
         instances: 'x',
       },
     });
-    const events: LoopEvent[] = [];
-    await runLoop({
-      parts: parts({ config }),
-      store,
-      steps: 3,
-      workers: 1,
-      seed: 2,
-      onEvent: (event) => events.push(event),
-    });
-    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
+    const notices = await noticesOfRun(config, 3, 2);
     expect(notices).toEqual([
       "step 0: objective 'seconds' is missing from results.json: such a node is stored but not ranked on the front",
       "step 0: objectives.instances names 'x', but results.json's 'x' is 1, not an object of instance → score: no per-instance scores are kept for such a node",
@@ -233,26 +240,10 @@ describe('runLoop', () => {
   it('resumed with other objectives, keeps every node, remakes the summaries for new per-instance scores and says so', async () => {
     const withObjectives = (objectives: Record<string, unknown>): Config =>
       configSchema.parse({ pipeline: { engineer_timeout: 20 }, objectives });
-    await runLoop({
-      parts: parts({ config: withObjectives({ metrics: [{ name: 'x', direction: 'minimize' }] }) }),
-      store,
-      steps: 2,
-      workers: 1,
-      seed: 3,
-    });
+    await noticesOfRun(withObjectives({ metrics: [{ name: 'x', direction: 'minimize' }] }), 2, 3);
     expect(store.nodeSummaries().every((node) => node.metrics['cases.low'] === undefined)).toBe(true);
-    const events: LoopEvent[] = [];
     const second = withObjectives({ metrics: [{ name: 'x', direction: 'maximize' }], instances: 'cases' });
-    await runLoop({
-      parts: parts({ config: second }),
-      store,
-      steps: 3,
-      workers: 1,
-      seed: 3,
-      onEvent: (event) => events.push(event),
-    });
-    const notices = events.flatMap((event) => (event.type === 'notice' ? [event.message] : []));
-    expect(notices).toEqual([
+    expect(await noticesOfRun(second, 3, 3)).toEqual([
       "The objectives changed since the last run (were: x (minimize); now: x (maximize), instances 'cases'): every stored node is kept and ranked again on the objectives now configured; 3 node summaries were remade from their results.",
     ]);
     const summaries = store.nodeSummaries();
@@ -263,16 +254,7 @@ describe('runLoop', () => {
       expect(node.metrics['cases.low']).toBe(-(node.metrics['x'] as number));
     }
     // The same objectives again: nothing to say, nothing remade.
-    const third: LoopEvent[] = [];
-    await runLoop({
-      parts: parts({ config: second }),
-      store,
-      steps: 4,
-      workers: 1,
-      seed: 3,
-      onEvent: (event) => third.push(event),
-    });
-    expect(third.filter((event) => event.type === 'notice')).toEqual([]);
+    expect(await noticesOfRun(second, 4, 3)).toEqual([]);
   });
 
   it('counts only rounds up to the target: --steps 3 after 5 stored runs nothing', async () => {
