@@ -151,10 +151,15 @@ export function readProjectSeed(experimentDir: string, project: NonNullable<Conf
         `project.editable: ${literal} is a symbolic link; editable files must be regular files`,
         literal,
       );
-    if (found.length === 0 && !isFolder)
+    const ignoredFolder = pattern.split('/').find((segment) => ignoredFolders.includes(segment));
+    // An empty folder may be editable (to create files in); one never editable may not.
+    if (found.length === 0 && (!isFolder || ignoredFolder !== undefined))
       throw new AsiEvolveError(
         'CONFIG_INVALID',
-        `project.editable[${index}]: ${JSON.stringify(project.editable[index])} matches no file in ${dir}`,
+        `project.editable[${index}]: ${JSON.stringify(project.editable[index])} matches no file in ${dir}` +
+          (ignoredFolder === undefined
+            ? ''
+            : `: files under ${ignoredFolder}/ are never editable (version control, caches and dependencies: ${ignoredFolders.join(', ')})`),
         { key: `project.editable[${index}]`, file: dir },
       );
     for (const path of found) paths.add(path);

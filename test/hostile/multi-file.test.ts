@@ -367,3 +367,28 @@ describe('leftovers of a killed evaluation', () => {
     expect(readdirSync(stepDir)).toEqual([]);
   });
 });
+
+describe('an editable pattern into version control or a dependency folder', () => {
+  it('is refused at start saying that such folders are never editable', () => {
+    const dir = experiment('git-editable');
+    writeFileSync(join(dir, 'input.md'), 'task\n');
+    mkdirSync(join(dir, 'project', '.git', 'hooks'), { recursive: true });
+    writeFileSync(join(dir, 'project', '.git', 'hooks', 'pre-commit'), 'true\n');
+    mkdirSync(join(dir, 'project', 'node_modules', 'left-pad'), { recursive: true });
+    writeFileSync(join(dir, 'project', 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1;\n');
+    for (const [pattern, folder] of [
+      ['.git/hooks/pre-commit', '.git'],
+      ['.git/**', '.git'],
+      ['node_modules/left-pad/index.js', 'node_modules'],
+    ] as const) {
+      const error = thrownAsiError(() =>
+        resolveExperiment(dir, configSchema.parse({ project: { dir: 'project', editable: ['run.sh', pattern] } })),
+      );
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', key: 'project.editable[1]' });
+      expect(error.message).toContain(`files under ${folder}/ are never editable`);
+    }
+    // A pattern over everything takes the project's own files, never those folders'.
+    const all = resolveExperiment(dir, configSchema.parse({ project: { dir: 'project', editable: ['**'] } }));
+    expect([...parseFileSet(all.initialProgram!)!.keys()]).toEqual(['lib/util.sh', 'run.sh', 'score.sh']);
+  });
+});
