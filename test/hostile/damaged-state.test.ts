@@ -14,7 +14,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cliEnv,
   makeExperiment,
-  makeTempDir,
   readStored,
   repoRoot,
   runCli,
@@ -23,6 +22,7 @@ import {
   useE2eCleanup,
   waitFor,
 } from '../e2e/helpers.js';
+import { mountSmallDisk } from './small-disk.js';
 
 useE2eCleanup();
 
@@ -136,16 +136,6 @@ printf '{"eval_score": 1}' > results.json
     expect(readFileSync(join(dir, 'asi-evolve.db'), 'utf8')).toBe(garbage);
   });
 });
-
-/** Mounts a small tmpfs (root only), or says why it cannot. */
-function mountSmallDisk(megabytes: number): { dir: string; unmount: () => void } | string {
-  if (process.getuid?.() !== 0) return 'mounting a small disk needs root';
-  const dir = join(makeTempDir(), 'disk');
-  mkdirSync(dir);
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.status !== 0) return `mount -t tmpfs failed: ${mounted.stderr.trim()}`;
-  return { dir, unmount: () => spawnSync('umount', ['-l', dir]) };
-}
 
 describe('a full disk', () => {
   it('stops the run cleanly with one line; the run resumes once there is space again', async (context) => {

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyExample, makeTempDir, readStored, runCli, useE2eCleanup } from '../e2e/helpers.js';
+import { copyExample, readStored, runCli, useE2eCleanup } from '../e2e/helpers.js';
+import { mountSmallDisk } from './small-disk.js';
 
 useE2eCleanup();
 
@@ -33,16 +33,6 @@ describe('a project folder that changes between runs', () => {
     expect(readStored(dir).events.some((event) => event.type === 'notice' && notice.test(event.message))).toBe(true);
   }, 180_000);
 });
-
-/** Mounts a small tmpfs (root only), or says why it cannot. */
-function mountSmallDisk(megabytes: number): { dir: string; unmount: () => void } | string {
-  if (process.getuid?.() !== 0) return 'mounting a small disk needs root';
-  const dir = join(makeTempDir(), 'disk');
-  mkdirSync(dir);
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', dir], { encoding: 'utf8' });
-  if (mounted.status !== 0) return `mount -t tmpfs failed: ${mounted.stderr.trim()}`;
-  return { dir, unmount: () => spawnSync('umount', ['-l', dir]) };
-}
 
 describe('a full disk under a multi-file evaluation', () => {
   it('a workspace that does not fit stops the run with one line; nothing stored is lost and no workspace is left', async (context) => {
