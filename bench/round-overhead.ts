@@ -26,6 +26,10 @@
  * adds the throughput as a share of the ideal N/S rounds per second (the issue's check:
  * `5000 --workers 4 --eval-sleep 1 --rounds 24`).
  *
+ * `--objectives N` (2 or 3) configures N objectives (eval_score and accuracy maximised, then
+ * latency minimised; the stored nodes have all three, the evaluator reports random values), so
+ * that sampling and the prompts' standings rank nodes into Pareto fronts each round.
+ *
  * `--cache DIR` keeps the built databases in DIR and copies them for each measurement, so
  * a second invocation does not build 100,000 nodes again. `--profile DIR` writes a CPU profile
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
@@ -52,9 +56,21 @@ const warmUpRounds = 3;
 interface RunShape {
   workers: number;
   evalSleep: number;
+  /** Objectives configured (0: one score): eval_score, accuracy, then latency (minimised). */
+  objectives: number;
 }
 
-function writeExperiment(dir: string, standInUrl: string | null, shape: RunShape = { workers: 1, evalSleep: 0 }): void {
+const benchObjectives = [
+  { name: 'eval_score', direction: 'maximize' },
+  { name: 'accuracy', direction: 'maximize' },
+  { name: 'latency', direction: 'minimize' },
+];
+
+function writeExperiment(
+  dir: string,
+  standInUrl: string | null,
+  shape: RunShape = { workers: 1, evalSleep: 0, objectives: 0 },
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'input.md'), 'Tune the constant `scale` of the program to maximise the score.\n');
   writeFileSync(join(dir, 'initial_program'), programText(0));
@@ -62,6 +78,19 @@ function writeExperiment(dir: string, standInUrl: string | null, shape: RunShape
     standInUrl === null
       ? ''
       : `api:\n  model: stand-in\n  base_url: ${standInUrl}\n  retry_delay: 0.05\n  timeout: 30\n`;
+  // With objectives, each evaluation reports values drawn at random (seeded by its process id), so
+  // that new nodes land anywhere in the fronts, as they do in a real run.
+  const results =
+    shape.objectives === 0
+      ? `printf '{"eval_score": 0.5, "success": true}' > results.json`
+      : `awk -v seed=$$ 'BEGIN { srand(seed); printf "{\\"eval_score\\": %.4f, \\"accuracy\\": %.4f, \\"latency\\": %.4f, \\"success\\": true}", rand(), rand(), rand() }' > results.json`;
+  const objectives =
+    shape.objectives === 0
+      ? ''
+      : `objectives:\n  metrics:\n${benchObjectives
+          .slice(0, shape.objectives)
+          .map((objective) => `    - name: ${objective.name}\n      direction: ${objective.direction}\n`)
+          .join('')}`;
   writeFileSync(
     join(dir, 'config.yaml'),
     `${api}pipeline:
@@ -70,10 +99,10 @@ function writeExperiment(dir: string, standInUrl: string | null, shape: RunShape
   novelty:
     enabled: false
 evaluator:
-  command: ${JSON.stringify(`${shape.evalSleep > 0 ? `sleep ${shape.evalSleep}; ` : ''}printf '{"eval_score": 0.5, "success": true}' > results.json`)}
+  command: ${JSON.stringify(`${shape.evalSleep > 0 ? `sleep ${shape.evalSleep}; ` : ''}${results}`)}
   reproduce:
     count: 0
-`,
+${objectives}`,
   );
 }
 
@@ -281,8 +310,12 @@ async function main(): Promise<void> {
   const rounds = Number(option('--rounds') ?? 30);
   const cacheDir = option('--cache');
   const profileDir = option('--profile');
-  const shape: RunShape = { workers: Number(option('--workers') ?? 1), evalSleep: Number(option('--eval-sleep') ?? 0) };
-  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep'];
+  const shape: RunShape = {
+    workers: Number(option('--workers') ?? 1),
+    evalSleep: Number(option('--eval-sleep') ?? 0),
+    objectives: Number(option('--objectives') ?? 0),
+  };
+  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep', '--objectives'];
   const sizes = args.filter((arg, index) => /^\d+$/.test(arg) && !valued.includes(args[index - 1] ?? '')).map(Number);
   if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
     console.error('bench/round-overhead.ts runs the built CLI: run `npm run build` first.');
@@ -336,7 +369,7 @@ async function main(): Promise<void> {
       ? `evaluator sleeps ${shape.evalSleep} s, then writes results.json`
       : 'evaluator writes results.json only';
   console.log(
-    `Round overhead: ${rounds} rounds per size, ${shape.workers} worker(s), instant stand-in model, ${evaluator}; ${cpus().length} CPUs, load average ${load}`,
+    `Round overhead: ${rounds} rounds per size, ${shape.workers} worker(s), ${shape.objectives === 0 ? 'one score' : `${shape.objectives} objectives (pareto policy)`}, instant stand-in model, ${evaluator}; ${cpus().length} CPUs, load average ${load}`,
   );
   if (sandbox) console.log(sandbox.length > 100 ? `${sandbox.slice(0, 99)}…` : sandbox);
   const widths = (rows[0] as string[]).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));

@@ -38,7 +38,16 @@ export function storedNode(step: number, random: Random): NewNode {
         300,
       ),
     program: programText(step),
-    results: success ? { eval_score: score, success: true, accuracy: random.next(), note: 'ok' } : { success: false },
+    results: success
+      ? // latency is derived from the step, not drawn, so that the draws (and cached databases) stay as they were.
+        {
+          eval_score: score,
+          success: true,
+          accuracy: random.next(),
+          latency: ((step * 7919) % 1000) / 1000,
+          note: 'ok',
+        }
+      : { success: false },
     analysis: analysisText(step),
     score,
     evalScore: score,
