@@ -16,6 +16,7 @@ export {
   type RoundResult,
   type RoundSettings,
   type RunState,
+  objectivesView,
 } from './round.js';
 export {
   createEngineer,

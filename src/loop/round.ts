@@ -212,7 +212,12 @@ export async function runSeedRound(
  * Where each node of the population stands on the objectives (docs/architecture.md, Several
  * objectives): what the Researcher and the Analyzer are shown. Undefined with one score.
  */
-function objectivesView(
+/**
+ * The objectives and where the sampled nodes stand under them (every front member too), from the
+ * policy's kept fronts when it keeps them, else by ranking the population once. The MCP server's
+ * context tool reads standings the same way a round does.
+ */
+export function objectivesView(
   policy: SamplingPolicy,
   sampledIds: readonly number[],
   population: () => Iterable<SampleableNode>,

@@ -1,8 +1,8 @@
 import { retrievalThreshold, type CognitionItem } from '../cognition/index.js';
 import { objectiveSettings } from '../config/index.js';
-import { paretoRanks, type FrontMember } from '../domain/index.js';
+import type { FrontMember } from '../domain/index.js';
 import { AsiEvolveError, messageOf } from '../errors.js';
-import { retrievalQueries, toSampleable } from '../loop/index.js';
+import { objectivesView, retrievalQueries, toSampleable } from '../loop/index.js';
 import { createRandom } from '../random.js';
 import type { SamplingPolicy } from '../sampling/index.js';
 import type { NodeRecord } from '../store/index.js';
@@ -63,14 +63,19 @@ export async function sampleContextTool(session: McpSession, options: { n?: numb
   const step = nextFreeStep(store.completedSteps());
   const n = options.n ?? config.pipeline.sample_n;
   // The same draw as the round `step` of a run: the run's seed, forked by step.
-  const selection = restoredPolicy(session).select({ n, random: createRandom(config.run.seed).fork(`select:${step}`) });
+  const policy = restoredPolicy(session);
+  const selection = policy.select({ n, random: createRandom(config.run.seed).fork(`select:${step}`) });
   const context = selection.context.map((candidate) => store.requireNode(candidate.id));
-  // With objectives, where each sampled node stands (as the Researcher's prompt says it).
+  // With objectives, where each sampled node stands, read as a round reads it for the Researcher's
+  // prompt: from the policy's kept fronts, not by ranking every stored node at each call.
   const objectives = objectiveSettings(config.objectives);
   const standings =
-    objectives === null
-      ? null
-      : new Map(paretoRanks(store.nodeSummaries(), objectives).map((member) => [member.id, member]));
+    objectivesView(
+      policy,
+      context.map((node) => node.id),
+      () => store.nodeSummaries().map((node) => toSampleable(node)),
+      objectives,
+    )?.standings ?? null;
   const standingOf = (id: number): FrontMember | null => standings?.get(id) ?? null;
 
   // As a round retrieves.
