@@ -71,6 +71,7 @@ describe('the front of stored summaries', () => {
     ['infeasible', undefined],
     ['dominated', undefined],
     ['infeasible', 'tasks'],
+    ['dominated', 'pass/fail'],
   ] as const)(
     'finds the same front as ranking every node at once (bounds %s, instances %s), in chunks',
     (outOfBounds, instances) => {
@@ -82,12 +83,19 @@ describe('the front of stored summaries', () => {
           { name: 'c', direction: 'maximize' },
         ],
         outOfBounds,
-        ...(instances === undefined ? {} : { instances }),
+        ...(instances === undefined ? {} : { instances: 'tasks' }),
       };
       // 700 nodes, 400 of them in round 0: more new nodes than one ranking takes at a time.
       const many = Array.from({ length: 700 }, (_, id) => {
         const metrics: Record<string, number> = { a: random.next(), b: random.next(), c: random.next() };
-        if (instances !== undefined) metrics[`tasks.t${id % 5}`] = Math.round(random.next() * 20);
+        if (instances === 'tasks') metrics[`tasks.t${id % 5}`] = Math.round(random.next() * 20);
+        // Pass/fail on every instance, the easy one passed by most: ties everywhere, pruned.
+        if (instances === 'pass/fail') {
+          [0.8, 0.3, 0.1, 0.03, 0.01].forEach((pass, task) => {
+            metrics[`tasks.t${task}`] = random.next() < pass ? 1 : 0;
+          });
+          metrics.eval_score = Math.round(random.next() * 4);
+        }
         return summary(id, id < 400 ? 0 : id - 400, metrics, random.next() > 0.05);
       });
       const view = buildFrontView(many, three);
@@ -99,8 +107,48 @@ describe('the front of stored summaries', () => {
       expect(view.front.map((point) => point.id).sort((left, right) => left - right)).toEqual(expected);
       expect(view.points.filter((point) => point.onFront)).toHaveLength(expected.length);
       expect(view.growth.at(-1)?.size).toBe(expected.length);
+      // The front after a round is the front of the nodes up to it.
+      for (const step of [0, 50, 150]) {
+        const upTo = many.filter((node) => node.step <= step);
+        const size = paretoRanks(upTo, three).filter((member) => member.rank === 0).length;
+        expect(view.growth.find((point) => point.step === step)?.size).toBe(size);
+      }
     },
   );
+
+  it('grows the front round by round as paretoRanks ranks the nodes so far, with tied instance winners', () => {
+    for (let trial = 0; trial < 150; trial++) {
+      const random = createRandom(`front-growth-ties:${trial}`);
+      const tied: ObjectiveSettings = {
+        objectives: [
+          { name: 'a', direction: 'maximize', min: 1 },
+          ...(trial % 2 === 1 ? [{ name: 'b', direction: 'minimize' as const }] : []),
+        ],
+        outOfBounds: trial % 3 === 0 ? 'infeasible' : 'dominated',
+        instances: 'tasks',
+      };
+      // Coarse scores: ties on objectives, instance scores and eval_score are frequent.
+      const nodes = Array.from({ length: 40 }, (_, id) => {
+        const metrics: Record<string, number> = { a: random.int(4), b: random.int(4) };
+        for (let task = 0; task < 4; task++) {
+          if (random.next() < 0.8) metrics[`tasks.t${task}`] = random.int(task === 0 ? 2 : 3);
+        }
+        if (random.next() < 0.6) metrics.eval_score = random.int(3);
+        return summary(id, Math.floor(id / (1 + (trial % 4))), metrics, random.next() > 0.05);
+      });
+      const frontOf = (upTo: readonly FrontInput[]): number[] =>
+        paretoRanks(upTo, tied)
+          .filter((member) => member.rank === 0)
+          .map((member) => member.id)
+          .sort((left, right) => left - right);
+      const view = buildFrontView(nodes, tied);
+      for (const point of view.growth) {
+        const size = frontOf(nodes.filter((node) => node.step <= point.step)).length;
+        expect({ trial, step: point.step, size: point.size }).toEqual({ trial, step: point.step, size });
+      }
+      expect(view.front.map((point) => point.id).sort((left, right) => left - right)).toEqual(frontOf(nodes));
+    }
+  });
 
   it('names the instances each front member wins', () => {
     const perInstance: ObjectiveSettings = { ...settings, instances: 'tasks' };

@@ -1,6 +1,8 @@
 import {
   objectiveValues,
   paretoRanks,
+  rankedEntry,
+  tiedInstanceWinners,
   type FrontMember,
   type Objective,
   type ObjectiveSettings,
@@ -56,10 +58,13 @@ const chunkSize = 256;
 
 /**
  * The front, built from the nodes in order: the front of (earlier nodes ∪ new ones) is the front
- * of (earlier front ∪ new ones), since whatever dominates a dropped node is itself dominated by, or
- * is, a front member (dominance with bounds is a strict partial order), and a node best on an
- * instance is best in every pool that holds it. So each ranking sees the front so far and at most
- * `chunkSize` new nodes: O(N·(F + chunk)) instead of `paretoRanks`'s O(N²) over every node.
+ * of (earlier front ∪ earlier tied instance winners ∪ new ones), since whatever dominates a
+ * dropped node is itself dominated by, or is, a front member (dominance with bounds is a strict
+ * partial order), and every tied winner of the whole set is new or was one before, so pruning the
+ * tied winners sees all of them (a pruned winner still counts: it may cover a weaker one's
+ * instances). So each ranking sees the front so far, the tied winners so far and at most
+ * `chunkSize` new nodes: O(N·(F + W + chunk)) instead of `paretoRanks`'s O(N²) over every node
+ * (W, the tied winners, can be most nodes with pass/fail instance scores: exact before fast).
  * With `byRound`, a chunk never spans two rounds, so the front's size after each round is known.
  */
 function frontInOrder(
@@ -69,15 +74,19 @@ function frontInOrder(
 ): { members: FrontMember[]; growth: FrontGrowthPoint[] } {
   const ordered = [...nodes].sort((left, right) => left.step - right.step || left.id - right.id);
   const growth: FrontGrowthPoint[] = [];
-  let front: FrontInput[] = [];
+  let carried: FrontInput[] = [];
   let members: FrontMember[] = [];
   let chunk: FrontInput[] = [];
   const rank = (): void => {
     if (chunk.length === 0) return;
-    const pool = [...front, ...chunk];
-    const poolById = new Map(pool.map((node) => [node.id, node]));
+    const pool = [...carried, ...chunk];
     members = paretoRanks(pool, settings).filter((member) => member.rank === 0);
-    front = members.flatMap((member) => poolById.get(member.id) ?? []);
+    const keep = new Set(members.map((member) => member.id));
+    if (settings.instances !== undefined) {
+      const entries = pool.flatMap((node) => rankedEntry(node, settings) ?? []);
+      for (const id of tiedInstanceWinners(entries).keys()) keep.add(id);
+    }
+    carried = pool.filter((node) => keep.has(node.id));
     chunk = [];
   };
   ordered.forEach((node, index) => {
@@ -85,7 +94,7 @@ function frontInOrder(
     const next = ordered[index + 1];
     const roundEnds = next === undefined || next.step !== node.step;
     if (chunk.length >= chunkSize || (byRound && roundEnds)) rank();
-    if (byRound && roundEnds) growth.push({ step: node.step, size: front.length });
+    if (byRound && roundEnds) growth.push({ step: node.step, size: members.length });
   });
   rank();
   return { members, growth };

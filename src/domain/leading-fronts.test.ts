@@ -6,7 +6,7 @@ import { paretoRanks, type ObjectiveSettings, type RankableNode } from './object
 function settingsOf(
   count: number,
   outOfBounds: ObjectiveSettings['outOfBounds'],
-  instances: boolean,
+  instances: InstanceScores,
 ): ObjectiveSettings {
   const objectives = ['a', 'b', 'c', 'd'].slice(0, count).map((name, index) => ({
     name,
@@ -14,16 +14,31 @@ function settingsOf(
     // A bound on the first objective: some nodes fall outside it.
     ...(index === 0 ? { min: 3 } : {}),
   }));
-  return { objectives, outOfBounds, ...(instances ? { instances: 'per' } : {}) };
+  return { objectives, outOfBounds, ...(instances !== 'none' ? { instances: 'per' } : {}) };
 }
 
+/** No per-instance scores, graded ones (0–9 on some of 3 instances), or pass/fail on each of 5 (ties everywhere). */
+type InstanceScores = 'none' | 'graded' | 'pass/fail';
+
 /** Values on a coarse grid, so that ties and equal points are frequent; some nodes fail or lack a value. */
-function randomNode(id: number, random: Random, count: number, instances: boolean): RankableNode {
+function randomNode(id: number, random: Random, count: number, instances: InstanceScores): RankableNode {
   const metrics: Record<string, number> = {};
   for (const name of ['a', 'b', 'c', 'd'].slice(0, count)) metrics[name] = random.int(8);
   if (random.next() < 0.1) delete metrics.b;
-  if (instances)
+  if (instances === 'graded')
     for (const instance of ['x', 'y', 'z']) if (random.next() < 0.6) metrics[`per.${instance}`] = random.int(10);
+  if (instances === 'pass/fail') {
+    // The easy instance is passed by most; eval_score breaks ties between equal instance means.
+    for (const [instance, pass] of [
+      ['easy', 0.8],
+      ['v', 0.4],
+      ['w', 0.3],
+      ['x', 0.2],
+      ['y', 0.1],
+    ] as const)
+      metrics[`per.${instance}`] = random.next() < pass ? 1 : 0;
+    if (random.next() < 0.7) metrics.eval_score = random.int(3);
+  }
   return { id, success: random.next() > 0.1, metrics };
 }
 
@@ -41,8 +56,8 @@ function expectPrefixOfParetoRanks(
 describe('LeadingFronts', () => {
   for (const outOfBounds of ['infeasible', 'dominated'] as const) {
     for (const count of [1, 2, 3, 4]) {
-      for (const instances of [false, true]) {
-        it(`equals paretoRanks' first fronts over random inserts and removals (${count} objectives, ${outOfBounds}${instances ? ', per-instance scores' : ''})`, () => {
+      for (const instances of ['none', 'graded', 'pass/fail'] as const) {
+        it(`equals paretoRanks' first fronts over random inserts and removals (${count} objectives, ${outOfBounds}, ${instances} instance scores)`, () => {
           const settings = settingsOf(count, outOfBounds, instances);
           for (let trial = 0; trial < 12; trial++) {
             const random = createRandom(`leading:${count}:${outOfBounds}:${instances}:${trial}`);
@@ -84,7 +99,7 @@ describe('LeadingFronts', () => {
   }
 
   it('replaces a node inserted again and drops one that can no longer be ranked', () => {
-    const settings = settingsOf(2, 'infeasible', false);
+    const settings = settingsOf(2, 'infeasible', 'none');
     const fronts = new LeadingFronts(settings, 2);
     fronts.insert({ id: 1, success: true, metrics: { a: 5, b: 1 } });
     fronts.insert({ id: 2, success: true, metrics: { a: 4, b: 2 } });

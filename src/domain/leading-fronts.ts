@@ -3,6 +3,7 @@ import {
   crowdingDistances,
   dominanceIndexOrder,
   dominates,
+  pruneTiedWinners,
   rankedEntry,
   type FrontMember,
   type ObjectiveSettings,
@@ -33,7 +34,8 @@ export interface LeadingDemand {
  * or asking for more fronts than are kept, rebuilds them from every node: one sort and one pass
  * of the efficient non-dominated sort that stops at `depth` fronts, O(N log N) with one or two
  * objectives. Per-instance winners (rank 0 whatever their fronts) are kept as a running best per
- * instance, recounted only when a winner leaves or feasibility of the population flips.
+ * instance, recounted only when a winner leaves or feasibility of the population flips; pruning
+ * the tied ones is redone over those winners (not over every node) when the members are read.
  */
 export class LeadingFronts {
   readonly #settings: ObjectiveSettings;
@@ -164,8 +166,13 @@ export class LeadingFronts {
     return members;
   }
 
-  /** Each instance winner's instances, sorted (as `paretoRanks` finds them). */
+  /** Each kept instance winner's instances, sorted (as `paretoRanks` finds them, tied winners pruned). */
   #winners(): Map<number, string[]> {
+    return pruneTiedWinners(this.#tiedWinners(), this.#entries);
+  }
+
+  /** Each tied instance winner's instances, sorted. */
+  #tiedWinners(): Map<number, string[]> {
     if (this.#bests === null) {
       this.#bests = new Map();
       for (const entry of this.#entries.values()) this.#addToBests(entry);

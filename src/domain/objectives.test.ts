@@ -3,11 +3,16 @@ import { createRandom } from '../random.js';
 import {
   dominatesOnObjectives,
   instanceScores,
+  instanceWinners,
   objectiveValues,
   paretoFront,
   paretoRanks,
+  rankedEntry,
   summaryMetrics,
+  tiedInstanceWinners,
   type ObjectiveSettings,
+  type Ranked,
+  type RankableNode,
 } from './objectives.js';
 
 const twoObjectives: ObjectiveSettings = {
@@ -112,13 +117,109 @@ describe('objectives', () => {
     expect(front.map((member) => [member.id, member.winsInstances])).toEqual([
       [0, ['a', 'b']],
       [1, ['c']],
-      [2, ['b']],
     ]);
+    // Node 2 only ties node 0 on b, and node 0 is stronger: it is pruned and ranked by dominance.
+    expect(ranked.find((member) => member.id === 2)).toMatchObject({ rank: 2, winsInstances: [] });
     expect(ranked.find((member) => member.id === 3)?.rank).toBe(3);
     expect([...instanceScores(nodes[1]?.metrics ?? {}, settings)]).toEqual([
       ['a', 0.1],
       ['b', 0.1],
       ['c', 0.9],
+    ]);
+  });
+
+  it('keeps pass/fail ties off the front when a stronger node wins every instance they win', () => {
+    const settings: ObjectiveSettings = {
+      objectives: [{ name: 'eval_score', direction: 'maximize' }],
+      outOfBounds: 'infeasible',
+      instances: 'instances',
+    };
+    const of = (id: number, evalScore: number, instances: Record<string, number>): RankableNode =>
+      node(id, summaryMetrics({ eval_score: evalScore, instances }, ['instances']));
+    const nodes = [
+      // Two nodes that pass only the easy instance, beaten by node 2 everywhere and on eval_score.
+      of(0, 0.3, { easy: 1, hard: 0, odd: 0 }),
+      of(1, 0.3, { easy: 1, hard: 0, odd: 0 }),
+      of(2, 0.6, { easy: 1, hard: 1, odd: 0 }),
+      // A specialist: the only one passing `odd`, weaker overall.
+      of(3, 0.2, { easy: 0, hard: 0, odd: 1 }),
+      // A twin of node 2: of identical nodes the earlier one stays.
+      of(4, 0.6, { easy: 1, hard: 1, odd: 0 }),
+    ];
+    const ranked = paretoRanks(nodes, settings);
+    const rankOf = (id: number): number | undefined => ranked.find((member) => member.id === id)?.rank;
+    const front = ranked.filter((member) => member.rank === 0).sort((a, b) => a.id - b.id);
+    // Node 4 stays on the front only as node 2's equal on eval_score, winning nothing itself.
+    expect(front.map((member) => [member.id, member.winsInstances])).toEqual([
+      [2, ['easy', 'hard']],
+      [3, ['odd']],
+      [4, []],
+    ]);
+    expect([rankOf(0), rankOf(1)]).toEqual([1, 1]);
+  });
+
+  it("keeps the instance winners GEPA's repeated lowest-first removal keeps", () => {
+    const settings: ObjectiveSettings = {
+      objectives: [{ name: 'eval_score', direction: 'maximize' }],
+      outOfBounds: 'infeasible',
+      instances: 'instances',
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const random = createRandom(`gepa-prune:${trial}`);
+      const entries = Array.from({ length: 2 + random.int(12) }, (_, id) => {
+        const instances: Record<string, number> = {};
+        for (const name of ['a', 'b', 'c', 'd', 'e']) if (random.next() < 0.8) instances[name] = random.int(2);
+        const metrics = summaryMetrics({ eval_score: random.int(3), instances }, ['instances']);
+        return rankedEntry(node(id, metrics), settings) as Ranked;
+      });
+      const tied = tiedInstanceWinners(entries);
+      const byId = new Map(entries.map((entry) => [entry.id, entry]));
+      // GEPA: sort by aggregate ascending; remove the first winner whose every instance another
+      // remaining winner also wins; start over until none is found.
+      const ascending = [...tied.keys()].sort((left, right) => {
+        const a = byId.get(left) as Ranked;
+        const b = byId.get(right) as Ranked;
+        return a.instanceMean - b.instanceMean || a.evalScore - b.evalScore || right - left;
+      });
+      const remaining = new Set(ascending);
+      for (let found = true; found;) {
+        found = false;
+        for (const id of ascending) {
+          if (!remaining.has(id)) continue;
+          const covered = (tied.get(id) as string[]).every((instance) =>
+            [...remaining].some((other) => other !== id && (tied.get(other) as string[]).includes(instance)),
+          );
+          if (covered) {
+            remaining.delete(id);
+            found = true;
+            break;
+          }
+        }
+      }
+      expect([...instanceWinners(entries).keys()].sort((a, b) => a - b)).toEqual([...remaining].sort((a, b) => a - b));
+    }
+  });
+
+  it('keeps distinct instance specialists on the front whatever their objectives', () => {
+    const settings: ObjectiveSettings = {
+      objectives: [{ name: 'eval_score', direction: 'maximize' }],
+      outOfBounds: 'infeasible',
+      instances: 'instances',
+    };
+    const nodes = [0, 1, 2].map((id) =>
+      node(
+        id,
+        summaryMetrics(
+          { eval_score: id, instances: { a: id === 0 ? 1 : 0, b: id === 1 ? 1 : 0, c: id === 2 ? 1 : 0 } },
+          ['instances'],
+        ),
+      ),
+    );
+    const front = paretoRanks(nodes, settings).filter((member) => member.rank === 0);
+    expect(front.map((member) => [member.id, member.winsInstances]).sort()).toEqual([
+      [0, ['a']],
+      [1, ['b']],
+      [2, ['c']],
     ]);
   });
 

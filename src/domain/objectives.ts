@@ -17,9 +17,20 @@
  * metric `<instances>.<instance>`: the loop names that key in `NewNode.flattenMetrics`, and
  * `summaryMetrics` flattens the named objects one level deep into dotted keys. Policies and views
  * then read instance scores from `metrics` like any other metric (`instanceScores`); a results
- * object not named stays out of the summary, as it always did. A node that is best on some instance (ties included; among feasible nodes when any is
- * feasible) is on the front (rank 0) whatever its objectives, and lists those instances in
- * `winsInstances`; the ranks below it then keep their numbers, so a rank may be skipped.
+ * object not named stays out of the summary, as it always did.
+ *
+ * Instance winners: a node is best on an instance when no competing node scores higher on it
+ * (competing = the feasible nodes when any is feasible, else all). Ties make many nodes best (with
+ * pass/fail scores, every node that passes an easy instance), so, as GEPA does, the tied winners
+ * are pruned: take them weakest first — lower mean instance score (over the instances the node
+ * reports), then lower `eval_score` metric (absent = lowest), then the later node (higher id) —
+ * and drop each whose every won instance is still won by another winner not dropped yet. Dropping
+ * one only takes cover away from the rest, so this one pass keeps what GEPA's repeated
+ * lowest-first removal keeps; of identical nodes the strongest (then the earliest) stays, and
+ * every instance keeps at least one winner. A kept winner is on the front (rank 0) whatever its
+ * objectives and lists the instances it is best on in `winsInstances`; a dropped one is ranked
+ * by dominance like any node (its `winsInstances` is empty). The ranks below the front keep their
+ * numbers, so a rank may be skipped.
  */
 
 /** One objective: a metric of results.json, its direction, and an optional bound (a constraint). */
@@ -52,7 +63,7 @@ export interface FrontMember {
   crowding: number;
   /** Inside every bound. */
   feasible: boolean;
-  /** Instances on which it scores best (only with `instances`), sorted. */
+  /** Instances on which it scores best, sorted; empty unless it is a kept instance winner (only with `instances`). */
   winsInstances: string[];
 }
 
@@ -157,6 +168,10 @@ export interface Ranked {
   gains: number[];
   violation: number;
   instances: Map<string, number>;
+  /** The mean of `instances` (0 when none): pruning tied instance winners drops the weakest first. */
+  instanceMean: number;
+  /** The `eval_score` metric (-Infinity when absent): the second key of that order. */
+  evalScore: number;
 }
 
 /** The node as ranking sees it; null when it failed or lacks an objective's value (it is not ranked). */
@@ -164,6 +179,7 @@ export function rankedEntry(node: RankableNode, settings: ObjectiveSettings): Ra
   if (!node.success) return null;
   const values = objectiveValues(node, settings);
   if (values === null) return null;
+  const instances = instanceScores(node.metrics, settings);
   return {
     id: node.id,
     values,
@@ -174,7 +190,10 @@ export function rankedEntry(node: RankableNode, settings: ObjectiveSettings): Ra
       (sum, objective) => sum + violationOf(objective, values[objective.name] as number),
       0,
     ),
-    instances: instanceScores(node.metrics, settings),
+    instances,
+    instanceMean:
+      instances.size === 0 ? 0 : [...instances.values()].reduce((sum, score) => sum + score, 0) / instances.size,
+    evalScore: finiteNumber(node.metrics['eval_score']) ?? -Infinity,
   };
 }
 
@@ -318,8 +337,46 @@ export function crowdingDistances(
   return distance;
 }
 
-/** For each instance, the ids of the nodes that score best on it (ties included). */
+/**
+ * The instance winners kept on the front, with the instances each is best on (sorted): every tied
+ * winner, less those pruned (see the module doc).
+ */
 export function instanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  return pruneTiedWinners(tiedInstanceWinners(entries), byId);
+}
+
+/** Weakest first: lower mean instance score, then lower `eval_score`, then the later node. */
+function weakerFirst(left: Ranked, right: Ranked): number {
+  if (left.instanceMean !== right.instanceMean) return left.instanceMean < right.instanceMean ? -1 : 1;
+  if (left.evalScore !== right.evalScore) return left.evalScore < right.evalScore ? -1 : 1;
+  return right.id - left.id;
+}
+
+/**
+ * Drops, weakest first, each tied winner whose every won instance another remaining winner also
+ * wins (GEPA's pruning of dominated programs; see the module doc). `wins` maps winner ids to
+ * their instances; `entries` holds each of them.
+ */
+export function pruneTiedWinners(
+  wins: ReadonlyMap<number, string[]>,
+  entries: ReadonlyMap<number, Ranked>,
+): Map<number, string[]> {
+  const holders = new Map<string, number>();
+  for (const won of wins.values()) for (const instance of won) holders.set(instance, (holders.get(instance) ?? 0) + 1);
+  const order = [...wins.keys()].map((id) => entries.get(id) as Ranked).sort(weakerFirst);
+  const kept = new Map<number, string[]>();
+  for (const entry of order) {
+    const won = wins.get(entry.id) as string[];
+    if (won.every((instance) => (holders.get(instance) as number) >= 2)) {
+      for (const instance of won) holders.set(instance, (holders.get(instance) as number) - 1);
+    } else kept.set(entry.id, won);
+  }
+  return kept;
+}
+
+/** For each node best on some instance (ties included), those instances, sorted. */
+export function tiedInstanceWinners(entries: readonly Ranked[]): Map<number, string[]> {
   const feasible = entries.filter((entry) => entry.violation === 0);
   const competing = feasible.length > 0 ? feasible : entries;
   const best = new Map<string, number>();
@@ -340,8 +397,8 @@ export function instanceWinners(entries: readonly Ranked[]): Map<number, string[
 
 /**
  * Every successful node that has a value for each objective, with its non-domination rank (0 =
- * the front, NSGA-II fast non-dominated sort; bounds as `outOfBounds` says; a node best on any
- * instance is on the front) and its crowding distance within its rank. Ordered by rank, then
+ * the front, NSGA-II fast non-dominated sort; bounds as `outOfBounds` says; a kept instance
+ * winner is on the front) and its crowding distance within its rank. Ordered by rank, then
  * crowding distance (largest first), then id: the order NSGA-II's crowded comparison prefers.
  * Costs O(M·N²) for N nodes and M objectives at worst (see `nonDominatedRanks`), far less on most.
  */
