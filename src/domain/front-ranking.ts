@@ -1,8 +1,10 @@
 import {
   objectiveValues,
   paretoRanks,
+  crowdingDistances,
+  pruneTiedWinners,
   rankedEntry,
-  tiedInstanceWinners,
+  type Ranked,
   type FrontMember,
   type Objective,
   type ObjectiveSettings,
@@ -57,14 +59,49 @@ export interface FrontView extends FrontRanking {
 const chunkSize = 256;
 
 /**
- * The front, built from the nodes in order: the front of (earlier nodes ∪ new ones) is the front
- * of (earlier front ∪ earlier tied instance winners ∪ new ones), since whatever dominates a
- * dropped node is itself dominated by, or is, a front member (dominance with bounds is a strict
- * partial order), and every tied winner of the whole set is new or was one before, so pruning the
- * tied winners sees all of them (a pruned winner still counts: it may cover a weaker one's
- * instances). So each ranking sees the front so far, the tied winners so far and at most
- * `chunkSize` new nodes: O(N·(F + W + chunk)) instead of `paretoRanks`'s O(N²) over every node
- * (W, the tied winners, can be most nodes with pass/fail instance scores: exact before fast).
+ * The tied instance winners of the nodes added so far (as `tiedInstanceWinners` finds them over
+ * all of them), kept as a running best per instance: only feasible nodes compete once one is.
+ */
+class TiedWinners {
+  #anyFeasible = false;
+  readonly #bests = new Map<string, { score: number; ids: number[] }>();
+
+  add(entry: Ranked): void {
+    const feasible = entry.violation === 0;
+    if (feasible && !this.#anyFeasible) {
+      this.#anyFeasible = true;
+      this.#bests.clear();
+    }
+    if (!feasible && this.#anyFeasible) return;
+    for (const [instance, score] of entry.instances) {
+      const best = this.#bests.get(instance);
+      if (best === undefined || score > best.score) this.#bests.set(instance, { score, ids: [entry.id] });
+      else if (score === best.score) best.ids.push(entry.id);
+    }
+  }
+
+  wins(): Map<number, string[]> {
+    const wins = new Map<number, string[]>();
+    for (const [instance, { ids }] of this.#bests) {
+      for (const id of ids) {
+        const won = wins.get(id);
+        if (won === undefined) wins.set(id, [instance]);
+        else won.push(instance);
+      }
+    }
+    for (const won of wins.values()) won.sort();
+    return wins;
+  }
+}
+
+/**
+ * The front, built from the nodes in order. Its dominance part: the non-dominated set of (earlier
+ * nodes ∪ new ones) is that of (earlier non-dominated ∪ new ones), since whatever dominates a
+ * dropped node is itself dominated by, or is, a kept one (dominance with bounds is a strict
+ * partial order); so each ranking sees those so far and at most `chunkSize` new nodes:
+ * O(N·(F + chunk)) instead of `paretoRanks`'s O(N²) over every node. Its instance part: the tied
+ * winners of every node so far, kept as running bests, pruned as `paretoRanks` prunes them (a
+ * pruned winner still counts, as it may cover a weaker one's instances, so all are kept).
  * With `byRound`, a chunk never spans two rounds, so the front's size after each round is known.
  */
 function frontInOrder(
@@ -73,31 +110,57 @@ function frontInOrder(
   byRound: boolean,
 ): { members: FrontMember[]; growth: FrontGrowthPoint[] } {
   const ordered = [...nodes].sort((left, right) => left.step - right.step || left.id - right.id);
+  const dominanceOnly: ObjectiveSettings = { objectives: settings.objectives, outOfBounds: settings.outOfBounds };
+  const entries = new Map<number, Ranked>();
+  const tied = new TiedWinners();
   const growth: FrontGrowthPoint[] = [];
-  let carried: FrontInput[] = [];
-  let members: FrontMember[] = [];
+  let nonDominated: FrontInput[] = [];
   let chunk: FrontInput[] = [];
   const rank = (): void => {
     if (chunk.length === 0) return;
-    const pool = [...carried, ...chunk];
-    members = paretoRanks(pool, settings).filter((member) => member.rank === 0);
-    const keep = new Set(members.map((member) => member.id));
-    if (settings.instances !== undefined) {
-      const entries = pool.flatMap((node) => rankedEntry(node, settings) ?? []);
-      for (const id of tiedInstanceWinners(entries).keys()) keep.add(id);
+    for (const node of chunk) {
+      const entry = rankedEntry(node, settings);
+      if (entry === null) continue;
+      entries.set(entry.id, entry);
+      if (settings.instances !== undefined) tied.add(entry);
     }
-    carried = pool.filter((node) => keep.has(node.id));
+    const pool = [...nonDominated, ...chunk];
+    const poolById = new Map(pool.map((node) => [node.id, node]));
+    const ids = paretoRanks(pool, dominanceOnly)
+      .filter((member) => member.rank === 0)
+      .map((member) => member.id);
+    nonDominated = ids.flatMap((id) => poolById.get(id) ?? []);
     chunk = [];
+  };
+  // Pruning looks at every tied winner: done only when the front is read, not after each chunk.
+  const front = (): FrontMember[] => {
+    const ids = nonDominated.map((node) => node.id);
+    const wins =
+      settings.instances === undefined ? new Map<number, string[]>() : pruneTiedWinners(tied.wins(), entries);
+    const group = [...new Set([...ids, ...wins.keys()])].map((id) => entries.get(id) as Ranked);
+    const crowding = crowdingDistances(
+      group,
+      group.map((_, index) => index),
+      settings.objectives.length,
+    );
+    return group.map((entry, index) => ({
+      id: entry.id,
+      values: entry.values,
+      rank: 0,
+      crowding: crowding.get(index) as number,
+      feasible: entry.violation === 0,
+      winsInstances: wins.get(entry.id) ?? [],
+    }));
   };
   ordered.forEach((node, index) => {
     if (node.success) chunk.push(node);
     const next = ordered[index + 1];
     const roundEnds = next === undefined || next.step !== node.step;
     if (chunk.length >= chunkSize || (byRound && roundEnds)) rank();
-    if (byRound && roundEnds) growth.push({ step: node.step, size: members.length });
+    if (byRound && roundEnds) growth.push({ step: node.step, size: front().length });
   });
   rank();
-  return { members, growth };
+  return { members: front(), growth };
 }
 
 function insideBounds(values: Readonly<Record<string, number>>, objectives: readonly Objective[]): boolean {
