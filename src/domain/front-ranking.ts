@@ -4,6 +4,7 @@ import {
   crowdingDistances,
   pruneTiedWinners,
   rankedEntry,
+  weakerFirst,
   type Ranked,
   type FrontMember,
   type Objective,
@@ -60,37 +61,71 @@ const chunkSize = 256;
 
 /**
  * The tied instance winners of the nodes added so far (as `tiedInstanceWinners` finds them over
- * all of them), kept as a running best per instance: only feasible nodes compete once one is.
+ * all of them), kept as a running best per instance (only feasible nodes compete once one is),
+ * with each winner's instances and the winners in `weakerFirst` order, so pruning them after a
+ * round is one pass: O(W) for W winners rather than a sort of them.
  */
 class TiedWinners {
   #anyFeasible = false;
   readonly #bests = new Map<string, { score: number; ids: number[] }>();
+  readonly #wins = new Map<number, string[]>();
+  #order: Ranked[] = [];
 
   add(entry: Ranked): void {
     const feasible = entry.violation === 0;
     if (feasible && !this.#anyFeasible) {
       this.#anyFeasible = true;
       this.#bests.clear();
+      this.#wins.clear();
+      this.#order = [];
     }
     if (!feasible && this.#anyFeasible) return;
     for (const [instance, score] of entry.instances) {
       const best = this.#bests.get(instance);
-      if (best === undefined || score > best.score) this.#bests.set(instance, { score, ids: [entry.id] });
-      else if (score === best.score) best.ids.push(entry.id);
+      if (best === undefined || score > best.score) {
+        const gone = new Set((best?.ids ?? []).filter((id) => this.#lose(id, instance)));
+        if (gone.size > 0) this.#order = this.#order.filter((held) => !gone.has(held.id));
+        this.#bests.set(instance, { score, ids: [entry.id] });
+        this.#win(entry, instance);
+      } else if (score === best.score) {
+        best.ids.push(entry.id);
+        this.#win(entry, instance);
+      }
     }
   }
 
-  wins(): Map<number, string[]> {
-    const wins = new Map<number, string[]>();
-    for (const [instance, { ids }] of this.#bests) {
-      for (const id of ids) {
-        const won = wins.get(id);
-        if (won === undefined) wins.set(id, [instance]);
-        else won.push(instance);
-      }
+  /** The kept winners with their instances (`pruneTiedWinners`). */
+  pruned(entries: ReadonlyMap<number, Ranked>): Map<number, string[]> {
+    return pruneTiedWinners(this.#wins, entries, this.#order);
+  }
+
+  #win(entry: Ranked, instance: string): void {
+    const won = this.#wins.get(entry.id);
+    if (won !== undefined) {
+      won.push(instance);
+      won.sort();
+      return;
     }
-    for (const won of wins.values()) won.sort();
-    return wins;
+    this.#wins.set(entry.id, [instance]);
+    let low = 0;
+    let high = this.#order.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (weakerFirst(this.#order[middle] as Ranked, entry) < 0) low = middle + 1;
+      else high = middle;
+    }
+    this.#order.splice(low, 0, entry);
+  }
+
+  /** Takes the instance from a winner; true when it has no instance left (then out of `#order` too). */
+  #lose(id: number, instance: string): boolean {
+    const won = (this.#wins.get(id) as string[]).filter((name) => name !== instance);
+    if (won.length > 0) {
+      this.#wins.set(id, won);
+      return false;
+    }
+    this.#wins.delete(id);
+    return true;
   }
 }
 
@@ -135,8 +170,7 @@ function frontInOrder(
   // Pruning looks at every tied winner: done only when the front is read, not after each chunk.
   const front = (): FrontMember[] => {
     const ids = nonDominated.map((node) => node.id);
-    const wins =
-      settings.instances === undefined ? new Map<number, string[]>() : pruneTiedWinners(tied.wins(), entries);
+    const wins = settings.instances === undefined ? new Map<number, string[]>() : tied.pruned(entries);
     const group = [...new Set([...ids, ...wins.keys()])].map((id) => entries.get(id) as Ranked);
     const crowding = crowdingDistances(
       group,

@@ -347,7 +347,7 @@ export function instanceWinners(entries: readonly Ranked[]): Map<number, string[
 }
 
 /** Weakest first: lower mean instance score, then lower `eval_score`, then the later node. */
-function weakerFirst(left: Ranked, right: Ranked): number {
+export function weakerFirst(left: Ranked, right: Ranked): number {
   if (left.instanceMean !== right.instanceMean) return left.instanceMean < right.instanceMean ? -1 : 1;
   if (left.evalScore !== right.evalScore) return left.evalScore < right.evalScore ? -1 : 1;
   return right.id - left.id;
@@ -356,15 +356,17 @@ function weakerFirst(left: Ranked, right: Ranked): number {
 /**
  * Drops, weakest first, each tied winner whose every won instance another remaining winner also
  * wins (GEPA's pruning of dominated programs; see the module doc). `wins` maps winner ids to
- * their instances; `entries` holds each of them.
+ * their instances (sorted); `entries` holds each of them; `weakestFirst`, when the caller keeps
+ * the winners in `weakerFirst` order already, saves the sort.
  */
 export function pruneTiedWinners(
   wins: ReadonlyMap<number, string[]>,
   entries: ReadonlyMap<number, Ranked>,
+  weakestFirst?: readonly Ranked[],
 ): Map<number, string[]> {
   const holders = new Map<string, number>();
   for (const won of wins.values()) for (const instance of won) holders.set(instance, (holders.get(instance) ?? 0) + 1);
-  const order = [...wins.keys()].map((id) => entries.get(id) as Ranked).sort(weakerFirst);
+  const order = weakestFirst ?? [...wins.keys()].map((id) => entries.get(id) as Ranked).sort(weakerFirst);
   const kept = new Map<number, string[]>();
   for (const entry of order) {
     const won = wins.get(entry.id) as string[];
