@@ -202,7 +202,9 @@ describe('examples/multi-file-regression', () => {
     try {
       const killed = startCli(['run', dir, '--steps', '3', '--config', config]);
       await waitFor(
-        () => existsSync(join(dir, 'steps', 'step_2', 'workspace')) && processesMatching(marker).length > 0,
+        // The sleep itself (its name is the marker), not only a command line that mentions it: a
+        // kill before the sandbox has armed its parent-death signal would orphan the evaluation.
+        () => existsSync(join(dir, 'steps', 'step_2', 'workspace')) && processesMatching(`^${marker}`).length > 0,
         'step 2 evaluating in its workspace',
         60_000,
       );
