@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { thrownAsiError } from '../../test-support/asi-error.js';
 import { analysisContext, designContext, makeCognition, makeNode } from '../test-support/fixtures.js';
 import { defaultTemplateSource, loadTemplates } from './load.js';
@@ -61,7 +61,9 @@ describe('loadTemplates', () => {
 });
 
 describe('default templates', () => {
-  const templates = loadTemplates(mkdtempSync(join(tmpdir(), 'asi-defaults-')));
+  const emptyExperiment = mkdtempSync(join(tmpdir(), 'asi-defaults-'));
+  const templates = loadTemplates(emptyExperiment);
+  afterAll(() => rmSync(emptyExperiment, { recursive: true, force: true }));
 
   it('the researcher prompt shows the task, context nodes with scores and analyses, cognition and the format', () => {
     const parent = makeNode({ id: 4, name: 'ring', score: 0.96, analysis: 'ANALYSIS-4', program: 'PROGRAM-4' });
