@@ -10,11 +10,10 @@ import {
   reproduceScore,
   reproductionFolder,
   runSandboxed,
-  sandboxCapabilities,
   type EvaluationJob,
   type SandboxSettings,
 } from '../../src/evaluation/index.js';
-import { survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
+import { sandboxModesHere, survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-support/scratch.js';
 
 /**
  * Candidates that try to write their own score, under every sandbox mode this machine offers
@@ -23,12 +22,7 @@ import { survivorsOf, uniqueSleepSeconds } from '../../src/evaluation/test-suppo
  * the candidate printed (capped at 10): whatever the candidate does, the score is that number.
  */
 const defaults = configSchema.parse({});
-const capabilities = sandboxCapabilities();
-const modes: Array<SandboxSettings['mode']> = [
-  ...(capabilities.isolation.bubblewrap ? (['bubblewrap'] as const) : []),
-  ...(capabilities.isolation.unshare ? (['unshare'] as const) : []),
-  'none',
-];
+const modes = sandboxModesHere();
 
 const root = mkdtempSync(join(tmpdir(), 'asi-forge-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

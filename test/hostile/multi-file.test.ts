@@ -22,16 +22,10 @@ import { designContext, makeNode, scriptedModel } from '../../src/agents/test-su
 import { resolveExperiment } from '../../src/config/experiment.js';
 import { configSchema } from '../../src/config/schema.js';
 import { formatFileSet, parseFileSet } from '../../src/domain/index.js';
-import {
-  buildEvaluatorEnv,
-  limitsFromConfig,
-  runSandboxed,
-  sandboxCapabilities,
-  type EvaluationJob,
-  type SandboxSettings,
-} from '../../src/evaluation/index.js';
+import { buildEvaluatorEnv, limitsFromConfig, runSandboxed, type EvaluationJob } from '../../src/evaluation/index.js';
 import { projectViewOf } from '../../src/loop/preset.js';
 import { prepareStepDir } from '../../src/loop/step-files.js';
+import { sandboxModesHere } from '../../src/evaluation/test-support/scratch.js';
 import { thrownAsiError } from '../../src/test-support/asi-error.js';
 
 /**
@@ -41,12 +35,7 @@ import { thrownAsiError } from '../../src/test-support/asi-error.js';
  * every sandbox mode this machine offers (CI runs this file again with ASI_EVOLVE_NO_BUBBLEWRAP=1).
  */
 const defaults = configSchema.parse({});
-const capabilities = sandboxCapabilities();
-const modes: Array<SandboxSettings['mode']> = [
-  ...(capabilities.isolation.bubblewrap ? (['bubblewrap'] as const) : []),
-  ...(capabilities.isolation.unshare ? (['unshare'] as const) : []),
-  'none',
-];
+const modes = sandboxModesHere();
 
 const root = mkdtempSync(join(tmpdir(), 'asi-multi-hostile-'));
 afterAll(() => {

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sandboxCapabilities } from '../capabilities.js';
 import { buildEvaluatorEnv } from '../env.js';
-import type { EvaluationJob } from '../outcome.js';
+import type { EvaluationJob, SandboxSettings } from '../outcome.js';
 import { stepFolderName } from '../../domain/index.js';
 
 /** Temp folders for tests, removed by `cleanup()`. */
@@ -103,4 +104,14 @@ export async function survivorsOf(marker: string, graceMs = 2_000): Promise<numb
 /** A marker unique to one test run, to find its processes by command line (e.g. `sleep <marker>`). */
 export function uniqueSleepSeconds(): string {
   return `${1000 + Math.floor(Math.random() * 8000)}.${String(process.pid).padStart(6, '0')}${Math.floor(Math.random() * 1000)}`;
+}
+
+/** The sandbox modes this machine offers, strongest first (`none` always), for tests run under each. */
+export function sandboxModesHere(): Array<SandboxSettings['mode']> {
+  const { isolation } = sandboxCapabilities();
+  return [
+    ...(isolation.bubblewrap ? (['bubblewrap'] as const) : []),
+    ...(isolation.unshare ? (['unshare'] as const) : []),
+    'none',
+  ];
 }
