@@ -6,7 +6,8 @@ import { createBuiltinDesigner, createRuleBasedAnalyst, type Analyst, type Desig
 import { createLocalExecutor } from '../cluster/index.js';
 import { configSchema, resolveExperiment, type Config } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
-import { LlmCallError } from '../llm/index.js';
+import { LlmCallError, withRecorder } from '../llm/index.js';
+import { createScriptedModel } from '../llm/test-support/scripted.js';
 import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
@@ -395,6 +396,70 @@ describe('runLoop', () => {
       'disk I/O error',
     );
     expect(store.listNodes().length).toBeLessThan(6);
+  });
+
+  it('has every step file on disk when it returns, and a resumed run rewrites, byte for byte, those a kill left unwritten', async () => {
+    // The designer asks a model through the real recorder, so that the rounds have transcripts.
+    const builtin = createBuiltinDesigner();
+    const model = withRecorder(
+      createScriptedModel(Array.from({ length: 10 }, (_, index) => `idea ${index} "quoted" ünïcödé`)),
+      { role: 'researcher', onCall: (call) => recordCall(call) },
+    );
+    const asking: Designer = {
+      name: 'asking',
+      design: async (context) => {
+        await model.generate({ system: 'design', messages: [{ role: 'user', content: `step ${context.step}` }] });
+        return builtin.design(context);
+      },
+    };
+    await runLoop({ parts: parts({ designer: asking }), store, steps: 4, workers: 2, seed: 6 });
+    const stepDir = (step: number): string => join(dir, 'steps', `step_${step}`);
+    const mirrorFiles = ['node.json', 'analysis.md', 'llm/01-researcher.json'];
+    const snapshot = (): string[][] =>
+      [1, 2, 3, 4].map((step) => mirrorFiles.map((name) => readFileSync(join(stepDir(step), name), 'utf8')));
+    const written = snapshot();
+    expect(JSON.parse(written[3]![0]!)).toMatchObject({ id: 4, step: 4, visitCount: 0 });
+    expect(written[3]![1]).toBe(`${store.requireNode(4).analysis}\n`);
+    expect(JSON.parse(written[3]![2]!)).toMatchObject({
+      role: 'researcher',
+      responseText: expect.stringMatching(/^idea /),
+    });
+    // SIGKILL between the commits of rounds 1 and 4 and their files (node 1 has been visited since).
+    expect(store.requireNode(1).visitCount).toBeGreaterThan(0);
+    for (const step of [1, 4]) {
+      rmSync(join(stepDir(step), 'node.json'));
+      rmSync(join(stepDir(step), 'analysis.md'));
+      rmSync(join(stepDir(step), 'llm'), { recursive: true });
+    }
+    const again = await runLoop({ parts: parts({ designer: asking }), store, steps: 4, workers: 2, seed: 6 });
+    expect(again.ranThisTime).toBe(0);
+    expect(snapshot()).toEqual(written);
+  });
+
+  it('stops with DISK_FULL when a step file cannot be written, keeping the node; the next run writes the file', async () => {
+    // Step 2's evaluation leaves analysis.md pointing at /dev/full: writing it fails with ENOSPC.
+    const script = readFileSync(join(dir, 'eval.sh'), 'utf8').replace(
+      '#!/usr/bin/env bash\n',
+      '#!/usr/bin/env bash\nif [ "$(basename "$PWD")" = step_2 ]; then ln -s /dev/full analysis.md; fi\n',
+    );
+    writeFileSync(join(dir, 'eval.sh'), script);
+    const failure = await runLoop({ parts: parts(), store, steps: 4, workers: 1, seed: 2 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(AsiEvolveError.isInstance(failure) && failure.code).toBe('DISK_FULL');
+    expect((failure as AsiEvolveError).file).toBe(join(dir, 'steps', 'step_2'));
+    // The database is the truth: round 2 is stored, and the run stopped at the latest with round 3.
+    expect(store.getNode(2)).toBeDefined();
+    expect(store.getNode(4)).toBeUndefined();
+    expect(existsSync(join(dir, 'steps', 'step_1', 'analysis.md'))).toBe(true);
+    // Space again: the next run writes the missing file before it goes on.
+    rmSync(join(dir, 'steps', 'step_2', 'analysis.md'));
+    writeFileSync(join(dir, 'eval.sh'), evaluator);
+    await runLoop({ parts: parts(), store, steps: 4, workers: 1, seed: 2 });
+    expect(readFileSync(join(dir, 'steps', 'step_2', 'analysis.md'), 'utf8')).toBe(
+      `${store.requireNode(2).analysis}\n`,
+    );
   });
 
   it('on resume, rewrites a best/ snapshot that a crash left missing or behind the store', async () => {

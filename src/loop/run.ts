@@ -23,12 +23,14 @@ import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunStat
 import { projectDriftNotice } from './project-drift.js';
 import { reproductionAfterSeed } from './seed-check.js';
 import {
+  createStepMirrorWriter,
   isSnapshotOf,
   moveAsideOldSteps,
+  restoreStepMirrors,
   stepDirFor,
+  stepMirrorOf,
   writeBestSnapshot,
-  writeNodeFiles,
-  writeTranscripts,
+  type StepMirrorWriter,
 } from './step-files.js';
 
 /** The store operations the loop needs (the SQLite store satisfies this). */
@@ -46,6 +48,8 @@ export interface LoopStore {
   /** Stores one call outside a node (e.g. of a round that was cut short). */
   insertLlmCall(call: LlmCallRecord): number;
   getNode(id: number): NodeRecord | undefined;
+  /** A node's LLM calls in the order they were made (start-up rewrites step files a crash left unwritten). */
+  listLlmCalls(filter: { nodeId: number }): LlmCallRecord[];
   /** What sampling sees of every node: start-up reads no program, analysis or results. */
   sampleableNodes(): SampleableNode[];
   /** Every node without its long texts; read at start-up only when database.max_size bounds the population. */
@@ -176,8 +180,21 @@ function withIds(calls: readonly LlmCallDraft[], step: number): LlmCallRecord[] 
  * Runs rounds until `steps` are stored, `workers` at a time, resuming whatever the store
  * already holds. The database is the only shared state: each round is stored in one
  * transaction, so a crash loses only the rounds in flight, which the next run redoes.
+ * The step folders' files mirror the database; they are written after each commit off the
+ * round's path, and all of them are on disk when the run returns, however it ends.
  */
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
+  const mirrors = createStepMirrorWriter();
+  try {
+    return await runLoopWith(options, mirrors);
+  } catch (error) {
+    // What stopped the run is what it reports; the files it had queued are written first.
+    await mirrors.settle();
+    throw error;
+  }
+}
+
+async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): Promise<RunSummary> {
   const { parts, store, steps, workers } = options;
   const emit = (event: LoopEvent): void => options.onEvent?.(event);
   const random = createRandom(options.seed);
@@ -205,6 +222,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   // Only rounds up to the target count toward it; an earlier run may have stored more.
   const storedSteps = store.completedSteps();
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
+  // A run killed between a round's commit and its files: write them from the database.
+  restoreStepMirrors(stepsDir, store, storedSteps, workers);
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = settings.maxSize;
   checkMaxSize(maxSize);
@@ -313,13 +332,12 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
       population.set(id, counted);
       policy.observe(counted);
     }
-    const stepDir = stepDirFor(stepsDir, step);
-    writeTranscripts(stepDir, result.calls);
-    writeNodeFiles(stepDir, node);
+    mirrors.write(stepMirrorOf(stepDirFor(stepsDir, step), result.calls, node));
     const isNewBest =
       node.success && node.score !== null && (best === null || best.score === null || node.score > best.score);
     if (isNewBest) {
       best = node;
+      // Written at once, not queued: rare (a new best only), and start-up compares it with the store.
       writeBestSnapshot(settings.bestDir, node, settings.programFile);
     }
     return node;
@@ -355,6 +373,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
     // Interrupted while the seed ran: a round in flight, not a failed seed; the next run redoes it.
     if (options.abortSignal?.aborted) {
       for (const call of seedResult.calls) store.insertLlmCall({ ...call, nodeId: null, step: 0 });
+      await mirrors.drain();
       emit({ type: 'run-end', reason: 'interrupted', completed: completed.size, target: steps, best });
       return { reason: 'interrupted', completed: completed.size, target: steps, ranThisTime: 0, best };
     }
@@ -453,6 +472,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary> {
   const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (crashed) throw crashed.reason;
   if (fatal !== null) throw fatal;
+  // Every file of the rounds stored is on disk before the run says it ended (a failed write stops it here).
+  await mirrors.drain();
   if (budgetStop !== null) {
     const message = messageOf(budgetStop);
     store.addEvent('budget-reached', message, {}, null);

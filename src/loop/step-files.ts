@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSystemError } from '../errors.js';
 import { removeTree } from '../evaluation/index.js';
 import type { LlmCallDraft } from './call-context.js';
-import type { NodeRecord } from '../domain/index.js';
+import type { LlmCallRecord, NodeRecord } from '../domain/index.js';
 import { stepFolderName } from '../domain/index.js';
 
 /** `steps/step_N` of an experiment. */
@@ -23,10 +24,21 @@ function writing<T>(what: string, path: string, write: () => T): T {
   }
 }
 
-/** Clears a step folder left by a round that a crash interrupted, so the redo starts clean. */
+/**
+ * Makes the step folder for a round's evaluation. Normally it does not exist yet: one mkdir. One
+ * left by a round that a crash interrupted is cleared first, so the redo starts clean.
+ */
 export function prepareStepDir(stepsDir: string, step: number): string {
   const dir = stepDirFor(stepsDir, step);
   return writing('cannot prepare the step folder', dir, () => {
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      // EEXIST: left by a crash; ENOENT: steps/ itself is missing (new, or deleted while the run went on).
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
+    }
     // A candidate's scratch or workspace may hold folders without write permission: give them back first.
     removeTree(dir);
     rmSync(dir, { recursive: true, force: true });
@@ -35,17 +47,55 @@ export function prepareStepDir(stepsDir: string, step: number): string {
   });
 }
 
-/** Every prompt and response of the round, one JSON file per call, in call order. */
-export function writeTranscripts(stepDir: string, calls: readonly LlmCallDraft[]): void {
-  if (calls.length === 0) return;
-  const dir = join(stepDir, 'llm');
-  writing('cannot write the LLM transcripts', dir, () => {
-    mkdirSync(dir, { recursive: true });
-    calls.forEach((call, index) => {
-      const name = `${String(index + 1).padStart(2, '0')}-${call.role}.json`;
-      writeFileSync(join(dir, name), `${JSON.stringify(call, null, 2)}\n`);
-    });
-  });
+/** One file of a step's mirror of the database: its name under the step folder and its text. */
+interface MirrorFile {
+  name: string;
+  text: string;
+}
+
+/**
+ * What a committed round leaves beside its step, as the database holds it: every prompt and
+ * response of the round (`llm/NN-role.json`, in call order), node.json (the node without its
+ * program) and analysis.md. The files are a mirror: `show`, the dashboard and replays read them.
+ */
+export interface StepMirror {
+  stepDir: string;
+  transcripts: MirrorFile[];
+  nodeJson: string;
+  analysisMd: string;
+}
+
+export function stepMirrorOf(stepDir: string, calls: readonly LlmCallDraft[], node: NodeRecord): StepMirror {
+  return {
+    stepDir,
+    transcripts: calls.map((call, index) => ({
+      name: `${String(index + 1).padStart(2, '0')}-${call.role}.json`,
+      text: `${JSON.stringify(call, null, 2)}\n`,
+    })),
+    nodeJson: `${JSON.stringify(summary(node), null, 2)}\n`,
+    analysisMd: `${node.analysis}\n`,
+  };
+}
+
+/**
+ * A round's call as the loop had it when the round was committed, rebuilt from the stored record:
+ * the same keys in the same order as the recorder's draft, so a transcript written again from the
+ * database is byte for byte the one the round would have written.
+ */
+export function draftOfStoredCall(call: LlmCallRecord): LlmCallDraft {
+  return {
+    role: call.role,
+    provider: call.provider,
+    modelId: call.modelId,
+    request: call.request,
+    attempt: call.attempt,
+    createdAt: call.createdAt,
+    responseText: call.responseText,
+    usage: call.usage,
+    costUsd: call.costUsd,
+    durationMs: call.durationMs,
+    error: call.error,
+  };
 }
 
 function summary(node: NodeRecord): Omit<NodeRecord, 'program'> {
@@ -54,15 +104,149 @@ function summary(node: NodeRecord): Omit<NodeRecord, 'program'> {
 }
 
 /**
- * The node as stored, beside its step: node.json (all but the program) and analysis.md. The
- * folder is made again if it went missing (steps/ deleted while the run went on).
+ * Writes a step's mirror files now, in the order a reader may rely on: transcripts, node.json,
+ * then analysis.md last (present and whole means the step's files are). The folders are made
+ * again if they went missing (steps/ deleted while the run went on).
  */
-export function writeNodeFiles(stepDir: string, node: NodeRecord): void {
+export function writeStepMirror(mirror: StepMirror): void {
+  const { stepDir, transcripts } = mirror;
+  if (transcripts.length > 0) {
+    const dir = join(stepDir, 'llm');
+    writing('cannot write the LLM transcripts', dir, () => {
+      mkdirSync(dir, { recursive: true });
+      for (const file of transcripts) writeFileSync(join(dir, file.name), file.text);
+    });
+  }
   writing('cannot write the node files', stepDir, () => {
     mkdirSync(stepDir, { recursive: true });
-    writeFileSync(join(stepDir, 'node.json'), `${JSON.stringify(summary(node), null, 2)}\n`);
-    writeFileSync(join(stepDir, 'analysis.md'), `${node.analysis}\n`);
+    writeFileSync(join(stepDir, 'node.json'), mirror.nodeJson);
+    writeFileSync(join(stepDir, 'analysis.md'), mirror.analysisMd);
   });
+}
+
+/** `writeStepMirror` on libuv's thread pool: the same files, in the same order. */
+async function writeStepMirrorAsync(mirror: StepMirror): Promise<void> {
+  const { stepDir, transcripts } = mirror;
+  if (transcripts.length > 0) {
+    const dir = join(stepDir, 'llm');
+    try {
+      await mkdir(dir, { recursive: true });
+      for (const file of transcripts) await writeFile(join(dir, file.name), file.text);
+    } catch (error) {
+      throw fileSystemError(error, 'cannot write the LLM transcripts', dir);
+    }
+  }
+  try {
+    await mkdir(stepDir, { recursive: true });
+    await writeFile(join(stepDir, 'node.json'), mirror.nodeJson);
+    await writeFile(join(stepDir, 'analysis.md'), mirror.analysisMd);
+  } catch (error) {
+    throw fileSystemError(error, 'cannot write the node files', stepDir);
+  }
+}
+
+/**
+ * Writes committed rounds' mirror files off the round's path: a round queues them after its
+ * commit and goes on while libuv's thread pool writes them, one step after another, each
+ * step's files in order. A write that failed is not lost: the next `write` throws it, and so
+ * does `drain`, which the run awaits before it returns (a run that crashed waits for the writes
+ * with `settle`). The database stays the truth: a run killed before the files were written
+ * leaves them to `restoreStepMirrors` at the next start.
+ */
+export interface StepMirrorWriter {
+  /** Queues the files of a committed round; throws (DISK_FULL…) when an earlier write failed. */
+  write(mirror: StepMirror): void;
+  /** Waits for every queued write; rejects with the first that failed. */
+  drain(): Promise<void>;
+  /** Waits for every queued write, whatever became of them. */
+  settle(): Promise<void>;
+}
+
+export function createStepMirrorWriter(): StepMirrorWriter {
+  let queue: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  const throwFailure = (): void => {
+    if (failure !== null) throw failure.error;
+  };
+  return {
+    write(mirror) {
+      throwFailure();
+      queue = queue
+        // After a failure nothing more is written: the run is stopping, the next one restores the files.
+        .then(() => (failure === null ? writeStepMirrorAsync(mirror) : undefined))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        });
+    },
+    async drain() {
+      await queue;
+      throwFailure();
+    },
+    settle: () => queue,
+  };
+}
+
+/** How many committed steps `restoreStepMirrors` looks at beyond the run's workers. */
+const restoreMargin = 16;
+
+/** What `restoreStepMirrors` reads of the store. */
+export interface MirrorSource {
+  getNode(id: number): NodeRecord | undefined;
+  listLlmCalls(filter: { nodeId: number }): LlmCallRecord[];
+}
+
+/**
+ * Writes the mirror files of committed steps that a run killed after its commit left unwritten
+ * (or half written), from the database. Only the newest steps can be missing them: a run writes
+ * each round's files right after its commit, so at most the rounds it had in flight (`workers`,
+ * and those of the run before that it redid) were committed without them. Looks at the
+ * `workers + 16` newest of `steps` and the seed: each whose folder exists and whose analysis.md,
+ * written last, is missing or not the stored one. A folder that does not exist is left alone
+ * (an imported node, or steps/ moved aside). Returns the steps it wrote.
+ */
+export function restoreStepMirrors(
+  stepsDir: string,
+  source: MirrorSource,
+  steps: ReadonlySet<number>,
+  workers: number,
+): number[] {
+  const newest = largest(steps, Math.max(1, workers) + restoreMargin);
+  if (!newest.includes(0)) newest.push(0);
+  const restored: number[] = [];
+  for (const step of newest) {
+    const stepDir = stepDirFor(stepsDir, step);
+    if (!existsSync(stepDir)) continue;
+    const node = source.getNode(step);
+    if (node === undefined || node.step !== step) continue;
+    // At its commit a node has not been visited yet: node.json holds the count of then.
+    const calls = source.listLlmCalls({ nodeId: step }).map(draftOfStoredCall);
+    const mirror = stepMirrorOf(stepDir, calls, { ...node, visitCount: 0 });
+    if (readTextOrNull(join(stepDir, 'analysis.md')) === mirror.analysisMd) continue;
+    writeStepMirror(mirror);
+    restored.push(step);
+  }
+  return restored;
+}
+
+/** The `count` largest numbers, largest first, in one pass (no sort of 100,000 steps at start-up). */
+function largest(numbers: Iterable<number>, count: number): number[] {
+  const kept: number[] = [];
+  for (const value of numbers) {
+    if (kept.length === count && value <= (kept[count - 1] as number)) continue;
+    let at = kept.length;
+    while (at > 0 && (kept[at - 1] as number) < value) at--;
+    kept.splice(at, 0, value);
+    if (kept.length > count) kept.pop();
+  }
+  return kept;
+}
+
+function readTextOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /**
