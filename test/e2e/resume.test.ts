@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,6 +80,12 @@ describe('stopping a run and starting it again', () => {
       expect(interrupted).toHaveLength(1);
       // The killed run's evaluator is in its own process group: let it end before resuming.
       await waitFor(() => processesMatching(marker).length === 0, 'the orphaned evaluation to end', 5_000);
+      // Killed between two commits and their files (written after the commit, off the round's path):
+      // as if the kill had come a moment earlier, the files of the two newest rounds are not there.
+      const newest = storedAtKill.filter((step) => step > 0).slice(-2);
+      const filesAtKill = newest.map((step) => [stepFile(dir, step, 'node.json'), stepFile(dir, step, 'analysis.md')]);
+      for (const step of newest)
+        for (const name of ['node.json', 'analysis.md']) rmSync(join(dir, 'steps', `step_${step}`, name));
 
       const second = await runCli(['run', dir, '--steps', '12'], { env });
       expect(second.stderr).toBe('');
@@ -102,6 +108,14 @@ describe('stopping a run and starting it again', () => {
         expect(stepFile(dir, step, 'code')).toBe(nodes[step]!.program);
       }
       expect(count('start step_0')).toBe(1);
+      // The resumed run wrote them again from the database, the same bytes; every round's files are there.
+      expect(newest.map((step) => [stepFile(dir, step, 'node.json'), stepFile(dir, step, 'analysis.md')])).toEqual(
+        filesAtKill,
+      );
+      for (const node of nodes) {
+        expect(stepFile(dir, node.step, 'analysis.md')).toBe(`${node.analysis}\n`);
+        expect(JSON.parse(stepFile(dir, node.step, 'node.json'))).toMatchObject({ id: node.id, score: node.score });
+      }
     } finally {
       killMatching(marker);
     }
