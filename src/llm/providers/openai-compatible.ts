@@ -7,6 +7,7 @@ import { toLlmCallError } from './openai-errors.js';
 import { displayURL, type ErrorContext } from './sdk-errors.js';
 import { timerDelayMs } from '../wrappers/sleep.js';
 import { generateStreamed } from './openai-stream.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 export interface OpenAICompatibleOptions {
   /** e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` */
@@ -113,7 +114,9 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
     maxRetries: 0,
     timeout: timerDelayMs(options.timeoutMs ?? 300_000),
     logLevel: 'off',
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // A streamed answer keeps the SDK's fetch (the global one: its body is read as it arrives); a
+    // whole answer costs half the CPU over node:http.
+    ...(options.fetch ? { fetch: options.fetch } : options.stream ? {} : { fetch: nodeHttpFetch }),
   });
   const context: ErrorContext = {
     provider,
