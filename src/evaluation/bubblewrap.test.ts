@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   bubblewrapArguments,
+  folderEntries,
   installationRoot,
   isHiddenExperimentEntry,
   type BubblewrapOptions,
@@ -91,6 +92,40 @@ describe('bubblewrapArguments', () => {
     expect(binds(args, '--ro-bind')).toContain(prefix);
     expect(binds(args, '--ro-bind').filter((path) => path === join(experimentDir, 'data'))).toHaveLength(1);
     expect(binds(args, '--ro-bind')).not.toContain(join(root, 'missing'));
+  });
+});
+
+describe('folderEntries', () => {
+  const folder = join(root, 'listed');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'b'), 'x');
+  writeFileSync(join(folder, 'a'), 'x');
+  /** Backdates the folder, as one that has not changed for a while. */
+  const settle = (): void => utimesSync(folder, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+
+  it('lists a settled folder once, and again after each entry added, removed or renamed', () => {
+    settle();
+    const first = folderEntries(folder);
+    expect(first).toEqual(['a', 'b']);
+    expect(folderEntries(folder)).toBe(first);
+    writeFileSync(join(folder, 'c'), 'x');
+    expect(folderEntries(folder)).toEqual(['a', 'b', 'c']);
+    settle();
+    expect(folderEntries(folder)).toEqual(['a', 'b', 'c']);
+    rmSync(join(folder, 'a'));
+    expect(folderEntries(folder)).toEqual(['b', 'c']);
+    settle();
+    expect(folderEntries(folder)).toEqual(['b', 'c']);
+    renameSync(join(folder, 'b'), join(folder, '.env'));
+    expect(folderEntries(folder)).toEqual(['.env', 'c']);
+  });
+
+  it('reads a folder that just changed again each time, and says null for what is not a folder', () => {
+    writeFileSync(join(folder, 'fresh'), 'x');
+    const first = folderEntries(folder);
+    expect(folderEntries(folder)).not.toBe(first);
+    expect(folderEntries(join(folder, 'c'))).toBeNull();
+    expect(folderEntries(join(root, 'missing'))).toBeNull();
   });
 });
 

@@ -54,10 +54,52 @@ export function isUnder(path: string, folder: string): boolean {
 
 function realOrNull(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return null;
   }
+}
+
+/** A folder's names as last read, and the state of the folder they were read in. */
+interface Listing {
+  /** dev, inode, mtime and ctime (ns): any entry added, removed or renamed changes the mtime. */
+  state: string;
+  names: readonly string[];
+}
+
+const listings = new Map<string, Listing>();
+
+/**
+ * A listing is kept for reuse only when the folder had not changed for this long before it was
+ * read: a change after the read then shows as a newer mtime even where timestamps are coarse.
+ */
+const settledListingMs = 1_000;
+
+/**
+ * The names in a folder, sorted, or null when it is not a folder that can be read. Each
+ * evaluation asks for the same few folders (the experiment's, /): the names are read again only
+ * when the folder's mtime (or ctime, inode) changed since, one stat instead of a listing.
+ */
+export function folderEntries(folder: string): readonly string[] | null {
+  let stats;
+  try {
+    stats = statSync(folder, { bigint: true });
+  } catch {
+    return null;
+  }
+  if (!stats.isDirectory()) return null;
+  const state = `${stats.dev}:${stats.ino}:${stats.mtimeNs}:${stats.ctimeNs}`;
+  const known = listings.get(folder);
+  if (known?.state === state) return known.names;
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch {
+    return null;
+  }
+  if (Date.now() - Number(stats.mtimeMs) > settledListingMs) listings.set(folder, { state, names });
+  else listings.delete(folder);
+  return names;
 }
 
 function isDirectory(path: string): boolean {
@@ -161,16 +203,37 @@ export function gpuDevices(): string[] {
   return [...foundGpuDevices];
 }
 
-function addSystem(view: ViewBuilder, devices: readonly string[]): void {
+/** The system folders as they are on this machine: a bound folder, or a symbolic link's target. */
+type SystemEntry = { path: string; link: string } | { path: string; link: null };
+
+let systemEntriesSeen: { rootNames: readonly string[]; entries: readonly SystemEntry[] } | undefined;
+
+/**
+ * The {@link systemPaths} that exist, read again only when / changed ({@link folderEntries}):
+ * replacing /lib64 by a link, or adding /lib32, changes /.
+ */
+function systemEntries(): readonly SystemEntry[] {
+  const rootNames = folderEntries('/');
+  if (rootNames !== null && systemEntriesSeen?.rootNames === rootNames) return systemEntriesSeen.entries;
+  const entries: SystemEntry[] = [];
   for (const path of systemPaths) {
     let stats;
     try {
       stats = lstatSync(path);
+      if (stats.isSymbolicLink()) entries.push({ path, link: readlinkSync(path) });
+      else if (stats.isDirectory()) entries.push({ path, link: null });
     } catch {
       continue;
     }
-    if (stats.isSymbolicLink()) view.symlink(readlinkSync(path), path);
-    else if (stats.isDirectory()) view.bind(path);
+  }
+  systemEntriesSeen = rootNames === null ? undefined : { rootNames, entries };
+  return entries;
+}
+
+function addSystem(view: ViewBuilder, devices: readonly string[]): void {
+  for (const { path, link } of systemEntries()) {
+    if (link !== null) view.symlink(link, path);
+    else view.bind(path);
   }
   view.special('--proc', '/proc');
   view.special('--dev', '/dev');
@@ -210,15 +273,14 @@ function addInstallations(view: ViewBuilder, pathVariable: string | undefined, r
 
 /** The experiment's entries, read-only, less the hidden ones; `steps` is an empty folder. */
 function addExperiment(view: ViewBuilder, experimentDir: string): void {
-  if (view.visible(experimentDir) || !isDirectory(experimentDir)) return;
-  view.dir(experimentDir);
-  let entries: string[];
-  try {
-    entries = readdirSync(experimentDir);
-  } catch {
+  if (view.visible(experimentDir)) return;
+  const entries = folderEntries(experimentDir);
+  if (entries === null) {
+    if (isDirectory(experimentDir)) view.dir(experimentDir);
     return;
   }
-  for (const name of entries.sort()) {
+  view.dir(experimentDir);
+  for (const name of entries) {
     if (!isHiddenExperimentEntry(name)) view.bind(join(experimentDir, name));
   }
 }

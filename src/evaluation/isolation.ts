@@ -1,9 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   bubblewrapArguments,
   type BubblewrapOptions,
   dropUserArguments,
+  folderEntries,
   gpuDevices,
   installationPaths,
   isHiddenExperimentEntry,
@@ -129,13 +130,7 @@ export function hiddenExperimentEntries(experimentDir: string): string[] {
 }
 
 function experimentEntries(experimentDir: string): string[] {
-  try {
-    return readdirSync(experimentDir)
-      .sort()
-      .map((name) => join(experimentDir, name));
-  } catch {
-    return [];
-  }
+  return (folderEntries(experimentDir) ?? []).map((name) => join(experimentDir, name));
 }
 
 function othersMayPass(folder: string): boolean {
