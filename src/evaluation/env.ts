@@ -12,8 +12,9 @@
  * Set by us: PYTHONUNBUFFERED=1, so that a Python evaluator killed at its time limit still
  * leaves its last lines in the captured output.
  *
- * HOME and TMPDIR are not copied from the parent: the sandbox points them into the step
- * folder when the environment does not set them (see `runSandboxed`).
+ * HOME and TMPDIR are not copied from the parent: when the environment does not set them, the
+ * sandbox points HOME to the step folder, and TMPDIR to its own /tmp under bubblewrap, else
+ * into the step folder (see `runSandboxed`).
  */
 export const baseEnvNames: readonly string[] = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'CUDA_VISIBLE_DEVICES'];
 

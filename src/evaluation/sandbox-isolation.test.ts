@@ -86,6 +86,7 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
       `(echo x > ${experiment}/new-file) 2>/dev/null || echo "experiment not writable"`,
       'echo home > "$HOME/home.txt" && echo tmp > "$TMPDIR/t" && echo tmp2 > /tmp/t && echo "step, HOME and TMPDIR writable"',
       'id -u',
+      'echo "TMPDIR=$TMPDIR"',
       ok,
     ].join('\n');
     const outcome = await runSandboxed({ ...job, command });
@@ -102,6 +103,9 @@ describe('runSandboxed under bubblewrap', requires('bubblewrap'), () => {
     ]);
     const root = sandboxCapabilities().asRoot;
     expect(Number(lines[7])).toBe(root ? unprivilegedUser.uid : process.getuid?.());
+    // TMPDIR is the sandbox's own /tmp: nothing is made in the step folder for it.
+    expect(lines[8]).toBe('TMPDIR=/tmp');
+    expect(existsSync(join(job.stepDir, 'tmp'))).toBe(false);
     expect(readFileSync(join(experiment, 'asi-evolve.db'), 'utf8')).toBe('scores');
     expect(existsSync(join(experiment, 'new-file'))).toBe(false);
     expect(readFileSync(join(job.stepDir, 'home.txt'), 'utf8')).toBe('home\n');

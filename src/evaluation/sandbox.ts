@@ -16,7 +16,7 @@ import {
   readFileTail,
   stepFileNames,
   type StepFiles,
-  writeLogTail,
+  writeLogTails,
 } from './step-folder.js';
 import { TailBuffer } from './tail-buffer.js';
 import {
@@ -48,6 +48,9 @@ export interface SandboxOptions {
  * goes through fd 3: bash gives a background command /dev/null as stdin.)
  */
 const groupWatchdog = 'exec 3<&0\n( read -r _ <&3 || true; kill -KILL 0 ) &\nexec "$@" </dev/null 3<&-';
+
+/** TMPDIR under bubblewrap: the sandbox's /tmp, a tmpfs that only this evaluation sees (see bubblewrap.ts). */
+const privateTemporaryDir = '/tmp';
 
 /** $0 of the evaluator's shell, as it shows in `ps` and in bash error messages. */
 const shellName = 'asi-evolve-eval';
@@ -96,17 +99,22 @@ function commandLine(
 /**
  * The job's environment plus what only the sandbox knows: ASI_PROGRAM_PATH, ASI_STEP_DIR,
  * ASI_EXPERIMENT_DIR, ASI_SANDBOX_EXEC (the command that runs a candidate in a stricter sandbox,
- * {@link candidateSandboxPath}; with bubblewrap forced off, {@link candidateSandboxToolsVariable} too), and HOME (the step folder) and TMPDIR (`tmp` in the step folder) when
- * the job's environment does not set them.
+ * {@link candidateSandboxPath}; with bubblewrap forced off, {@link candidateSandboxToolsVariable} too), and HOME (the step folder) and TMPDIR when
+ * the job's environment does not set them. TMPDIR is /tmp under bubblewrap: the sandbox's own
+ * tmpfs, gone with it, so that nothing is made and removed on disk for it each evaluation;
+ * elsewhere /tmp is shared, and TMPDIR is `tmp` in the step folder, made here and removed after
+ * the run.
  */
 function runEnvironment(
   job: EvaluationJob,
   files: StepFiles,
   capabilities: SandboxCapabilities,
+  mode: SandboxPlan['mode'],
 ): { env: Record<string, string>; temporaryDir: string | null } {
   const env: Record<string, string> = { ...job.env };
   env.HOME ??= files.stepDir;
   let temporaryDir: string | null = null;
+  if (env.TMPDIR === undefined && mode === 'bubblewrap') env.TMPDIR = privateTemporaryDir;
   if (env.TMPDIR === undefined) {
     temporaryDir = join(files.stepDir, stepFileNames.temporary);
     mkdirSync(temporaryDir, { recursive: true });
@@ -132,8 +140,9 @@ function runEnvironment(
  *   over it, named by $ASI_EVOLVE_WORKSPACE. It is removed when the evaluation ends; the
  *   candidate's files stay in `files/` (docs/architecture.md, “Multi-file candidates”).
  * - `bash -c job.command` runs in the step folder, in its own process group, with exactly
- *   `job.env` (plus ASI_PROGRAM_PATH, ASI_STEP_DIR, ASI_EXPERIMENT_DIR, and HOME/TMPDIR inside
- *   the step folder unless set), the program path as `$1` and the step folder as `$2`.
+ *   `job.env` (plus ASI_PROGRAM_PATH, ASI_STEP_DIR, ASI_EXPERIMENT_DIR, and unless set HOME, the
+ *   step folder, and TMPDIR, the sandbox's own /tmp under bubblewrap, else `tmp` in the step
+ *   folder), the program path as `$1` and the step folder as `$2`.
  * - `job.limits` are applied with `prlimit` where it exists (see {@link sandboxCapabilities}).
  * - `job.sandbox` picks the containment ({@link planSandbox}): under bubblewrap the evaluator
  *   sees a filesystem view in which only its step folder is writable, in its own PID (and,
@@ -234,7 +243,7 @@ async function runPrepared(
   options: SandboxOptions,
   { plan, files, workspace, capabilities, bashPath }: Prepared,
 ): Promise<EvaluationOutcome> {
-  const { env, temporaryDir } = runEnvironment(job, files, capabilities);
+  const { env, temporaryDir } = runEnvironment(job, files, capabilities, plan.mode);
   if (workspace !== null) env[workspaceVariable] = workspace;
   if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
   const command = commandLine(job, files, plan, capabilities, bashPath);
@@ -260,10 +269,24 @@ async function runPrepared(
     });
   }
 
-  writeLogTail(join(files.stepDir, stepFileNames.stdoutLog), stdout);
-  writeLogTail(join(files.stepDir, stepFileNames.stderrLog), stderr);
-  if (temporaryDir !== null) removeQuietly(temporaryDir);
+  // The logs are written while the results are read; the outcome is returned once they exist.
+  const logsWritten = writeLogTails(files.stepDir, stdout, stderr);
+  try {
+    if (temporaryDir !== null) removeQuietly(temporaryDir);
+    return describeOutcome(job, options, files, exit, { stdout, stderr });
+  } finally {
+    await logsWritten;
+  }
+}
 
+/** The outcome of an evaluator that ran, from its exit, its output and its step folder's files. */
+function describeOutcome(
+  job: EvaluationJob,
+  options: SandboxOptions,
+  files: StepFiles,
+  exit: ProcessGroupExit,
+  { stdout, stderr }: { stdout: TailBuffer; stderr: TailBuffer },
+): EvaluationOutcome {
   const logs: EvaluationLogs = {
     stdoutTail: stdout.text(),
     stderrTail: stderr.text(),
