@@ -157,6 +157,8 @@ interface RunMeasure {
   roundMs: number[];
   /** CPU time of the run process (user + system) per round, evaluator processes not included. */
   cpuMsPerRound: number;
+  /** CPU time of its main thread per round: what the event loop spends, without libuv's and the workers' threads. */
+  mainCpuMsPerRound: number;
   /** Rounds per second after the warm-up rounds. */
   roundsPerSecond: number;
   peakRssMb: number;
@@ -164,13 +166,20 @@ interface RunMeasure {
 }
 
 /** utime + stime of a process in ms, and its peak resident set (VmHWM) in MB; null once it is gone. */
-function processUsage(pid: number): { cpuMs: number; peakRssMb: number } | null {
+function processUsage(pid: number): { cpuMs: number; mainCpuMs: number; peakRssMb: number } | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const cpuMsOf = (statFile: string): number => {
+      const stat = readFileSync(statFile, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    };
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { cpuMs: (ticks * 1000) / clockTicks, peakRssMb: Number(hwm?.[1] ?? 0) / 1024 };
+    return {
+      cpuMs: cpuMsOf(`/proc/${pid}/stat`),
+      // The main thread alone (its task id is the process id): the event loop every round waits on.
+      mainCpuMs: cpuMsOf(`/proc/${pid}/task/${pid}/stat`),
+      peakRssMb: Number(hwm?.[1] ?? 0) / 1024,
+    };
   } catch {
     return null;
   }
@@ -208,6 +217,7 @@ async function measureRun(
     let startupCpuMs = Number.NaN;
     const roundEnds: number[] = [];
     const cpuAtRound: number[] = [];
+    const mainCpuAtRound: number[] = [];
     let peakRssMb = 0;
     let sandbox = '';
     let stderr = '';
@@ -230,7 +240,9 @@ async function measureRun(
         if (line.startsWith('Sandbox:')) sandbox = line;
         if (!line.startsWith('[round ')) continue;
         roundEnds.push(performance.now());
-        cpuAtRound.push(processUsage(pid)?.cpuMs ?? Number.NaN);
+        const usage = processUsage(pid);
+        cpuAtRound.push(usage?.cpuMs ?? Number.NaN);
+        mainCpuAtRound.push(usage?.mainCpuMs ?? Number.NaN);
         sample();
       }
     });
@@ -243,13 +255,15 @@ async function measureRun(
       .slice(1)
       .map((end, index) => end - (roundEnds[index] as number))
       .slice(warmUpRounds - 1);
-    const firstCpu = cpuAtRound[warmUpRounds] as number;
-    const lastCpu = cpuAtRound[cpuAtRound.length - 1] as number;
+    const perRound = (values: number[]): number =>
+      ((values[values.length - 1] as number) - (values[warmUpRounds] as number)) /
+      Math.max(1, values.length - 1 - warmUpRounds);
     return {
       startupMs: (firstRequestAt ?? Number.NaN) - started,
       startupCpuMs,
       roundMs: intervals,
-      cpuMsPerRound: (lastCpu - firstCpu) / Math.max(1, cpuAtRound.length - 1 - warmUpRounds),
+      cpuMsPerRound: perRound(cpuAtRound),
+      mainCpuMsPerRound: perRound(mainCpuAtRound),
       roundsPerSecond:
         (roundEnds.length - 1 - warmUpRounds) /
         (((roundEnds[roundEnds.length - 1] as number) - (roundEnds[warmUpRounds] as number)) / 1000),
@@ -332,6 +346,7 @@ async function main(): Promise<void> {
     'ms/round',
     'p90',
     'CPU ms/round',
+    'main thread',
     'status',
     'status (CLI)',
     'peak RSS',
@@ -353,6 +368,7 @@ async function main(): Promise<void> {
         ms(percentile(run.roundMs, 0.5)),
         ms(percentile(run.roundMs, 0.9)),
         ms(run.cpuMsPerRound),
+        ms(run.mainCpuMsPerRound),
         ms(status),
         ms(statusCli),
         `${run.peakRssMb.toFixed(0)} MB`,
