@@ -18,6 +18,8 @@
  * - ms/round: median (and p90) interval between two `[round …]` progress lines, the first 3
  *   rounds left out (JIT warm-up). CPU ms/round: the run process's CPU time (user + system) per
  *   round, its evaluator processes not included: what the framework costs when the machine is busy.
+ *   main thread: the CPU time of its main thread alone per round (/proc/PID/task/PID/stat), the
+ *   event loop every round waits on; the rest is libuv's thread pool, worker threads and the GC's.
  * - peak RSS: the run process's VmHWM, read from /proc while it runs.
  * - status: the status command in this process (the database reads and formatting), and
  *   `asi-evolve status DIR` as a whole process (Node's start and module loading included).
