@@ -21,7 +21,7 @@ export { JudgeError, ResearcherError, ResponseFormatError } from './errors.js';
 export { createTemplates, defaultTemplateSource, loadTemplates, type Templates } from './templates/load.js';
 export type { CompiledTemplate } from './templates/environment.js';
 export { TEMPLATE_FILES, TEMPLATE_VARIABLES, type TemplateName } from './templates/variable-docs.js';
-export { createLlmResearcher, type LlmResearcherOptions } from './researcher/researcher.js';
+export { createLlmResearcher, researcherPrompt, type LlmResearcherOptions } from './researcher/researcher.js';
 export {
   parseDiffAnswer,
   parseRewriteAnswer,

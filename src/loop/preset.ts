@@ -11,7 +11,7 @@ import {
   loadTemplates,
   projectOutline,
   readEvalCriteria,
-  researcherVariables,
+  researcherPrompt,
   runManager,
   type Analyst,
   type ProjectView,
@@ -185,12 +185,8 @@ export async function buildRunParts(options: {
         {
           // Trims the least useful parts of the prompt, in a stated order, when it would not fit the window.
           maxPromptTokens: (researcherModel.contextWindow ?? config.api.context_window) - config.api.max_tokens,
-          render: (context) => {
-            const diff = context.diffMode && context.parent !== null;
-            return (diff ? templates.researcherDiff : templates.researcher).render(
-              researcherVariables(context, diff, project),
-            );
-          },
+          render: (context) =>
+            researcherPrompt(templates, context, context.diffMode && context.parent !== null, project),
         },
       )
     : createBuiltinDesigner();

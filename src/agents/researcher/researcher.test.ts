@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ResearcherError } from '../errors.js';
 import { createTemplates } from '../templates/load.js';
 import { designContext, makeNode, scriptedModel } from '../test-support/fixtures.js';
-import { createLlmResearcher } from './researcher.js';
+import { createLlmResearcher, researcherPrompt } from './researcher.js';
 
 const templates = createTemplates();
 
@@ -249,5 +249,33 @@ describe('LLM Researcher, feedback from a gate', () => {
     await researcher.design(designContext({ parent, diffMode: true }));
     expect(model.calls[0]?.messages[0]?.content).toContain(feedback);
     expect(model.calls[1]?.messages[0]?.content).not.toContain('sent back');
+  });
+});
+
+describe('researcherPrompt', () => {
+  it('renders a context once for the context fit and the Researcher, and again for another context or mode', async () => {
+    let renders = 0;
+    const counted = {
+      ...templates,
+      researcherDiff: {
+        ...templates.researcherDiff,
+        render: (variables: Record<string, unknown>) => (renders++, templates.researcherDiff.render(variables)),
+      },
+      researcher: {
+        ...templates.researcher,
+        render: (variables: Record<string, unknown>) => (renders++, templates.researcher.render(variables)),
+      },
+    };
+    const model = scriptedModel([diff(['RATE = 0.5', 'RATE = 0.6'])]);
+    const researcher = createLlmResearcher({ model, templates: counted, maxParseRetries: 1, diffRetries: 1 });
+    const context = designContext({ parent, diffMode: true });
+    const measured = researcherPrompt(counted, context, true);
+    await researcher.design(context);
+    expect(renders).toBe(1);
+    expect(model.calls[0]?.messages[0]?.content).toBe(measured);
+
+    expect(researcherPrompt(counted, context, false)).not.toBe(measured);
+    expect(researcherPrompt(counted, { ...context }, true)).toBe(measured);
+    expect(renders).toBe(3);
   });
 });

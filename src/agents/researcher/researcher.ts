@@ -228,6 +228,39 @@ function judgeDiff(result: GenerateResult, parent: NodeRecord, context: DesignCo
 }
 
 /** The rendered prompt, followed by the note on why the round's previous proposal was sent back. */
+interface RenderedPrompt {
+  templates: Templates;
+  diff: boolean;
+  project: ProjectView | undefined;
+  text: string;
+}
+
+/** The last prompt rendered for each design context (a round's context is not changed once built). */
+const renderedPrompts = new WeakMap<DesignContext, RenderedPrompt>();
+
+/**
+ * The Researcher's prompt for `context` (the diff template when `diff`), before any feedback.
+ * The context fit measures this very prompt just before the Researcher sends it, so a second
+ * render of the same context, templates and mode reuses the text instead of rendering it again.
+ * @example const tokens = estimateTokens(researcherPrompt(templates, context, true, project));
+ */
+export function researcherPrompt(
+  templates: Templates,
+  context: DesignContext,
+  diff: boolean,
+  project?: ProjectView,
+): string {
+  const last = renderedPrompts.get(context);
+  if (last !== undefined && last.templates === templates && last.diff === diff && last.project === project) {
+    return last.text;
+  }
+  const text = (diff ? templates.researcherDiff : templates.researcher).render(
+    researcherVariables(context, diff, project),
+  );
+  renderedPrompts.set(context, { templates, diff, project, text });
+  return text;
+}
+
 function withFeedback(prompt: string, context: DesignContext): string {
   const feedback = context.feedback?.trim();
   return feedback ? `${prompt.trimEnd()}\n\n## Your previous proposal was sent back\n\n${feedback}\n` : prompt;
@@ -251,10 +284,7 @@ async function designRewrite(
   attempts: Attempts,
   operator: string,
 ): Promise<Proposal> {
-  const prompt = withFeedback(
-    options.templates.researcher.render(researcherVariables(context, false, options.project)),
-    context,
-  );
+  const prompt = withFeedback(researcherPrompt(options.templates, context, false, options.project), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   const fallback = operator !== 'llm';
   for (let retry = 0; retry <= options.maxParseRetries; retry++) {
@@ -276,10 +306,7 @@ async function designDiff(
   parent: NodeRecord,
 ): Promise<Proposal> {
   const attempts: Attempts = { count: 0, problems: [], lastAnswer: '' };
-  const prompt = withFeedback(
-    options.templates.researcherDiff.render(researcherVariables(context, true, options.project)),
-    context,
-  );
+  const prompt = withFeedback(researcherPrompt(options.templates, context, true, options.project), context);
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let formatFailures = 0;
   let diffFailures = 0;

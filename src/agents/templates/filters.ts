@@ -64,7 +64,11 @@ function escapeForCharacterClass(characters: string): string {
 
 function stripText(value: unknown, characters: unknown, side: 'both' | 'start' | 'end'): string {
   const text = asText(value);
-  const set = characters === undefined || characters === null ? '\\s' : escapeForCharacterClass(String(characters));
+  // Whitespace: the characters that `\s` matches are the ones trim() removes, without a regex pass over the text.
+  if (characters === undefined || characters === null) {
+    return side === 'both' ? text.trim() : side === 'start' ? text.trimStart() : text.trimEnd();
+  }
+  const set = escapeForCharacterClass(String(characters));
   if (set === '') return text;
   let result = text;
   if (side !== 'end') result = result.replace(new RegExp(`^[${set}]+`), '');
