@@ -10,6 +10,7 @@ import type { FinishReason, GenerateOptions, GenerateResult, LanguageModel } fro
 import { watchIdle } from './idle-watchdog.js';
 import { displayURL, type ErrorContext } from './sdk-errors.js';
 import { timerDelayMs } from '../wrappers/sleep.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 /** Anthropic's API, when no base URL is configured. */
 export const ANTHROPIC_BASE_URL = llmProviderSpecs.anthropic.defaultBaseURL;
@@ -216,7 +217,8 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
         timeout: timerDelayMs(options.timeoutMs ?? 300_000),
         logLevel: 'off',
         openTelemetry: false,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        // As for OpenAI-compatible endpoints: a whole answer over node:http, a streamed one through the SDK's fetch.
+        ...(options.fetch ? { fetch: options.fetch } : options.stream ? {} : { fetch: nodeHttpFetch }),
       }),
     })));
   const context: ErrorContext = {

@@ -54,7 +54,7 @@ function fetchFailed(cause: unknown): TypeError {
  * does. A redirect, a streamed body or a non-HTTP URL goes to the global fetch instead, which
  * handles them as the SDKs expect.
  *
- * @example new OpenAI({ baseURL, apiKey, fetch: nodeHttpFetch })
+ * @example new OpenAI({ baseURL, apiKey, fetch: nodeHttpFetch }) // or new Anthropic({ …, fetch: nodeHttpFetch })
  */
 export const nodeHttpFetch: typeof fetch = (input, init = {}) => {
   const body = init.body;
