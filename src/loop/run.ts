@@ -223,7 +223,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
   const storedSteps = store.completedSteps();
   const completed = new Set([...storedSteps].filter((step) => step <= steps));
   // A run killed between a round's commit and its files: write them from the database.
-  restoreStepMirrors(stepsDir, store, storedSteps, workers);
+  await restoreStepMirrors(stepsDir, store, storedSteps, workers);
   // Eviction (database.max_size): the evictable order of the stored nodes, and the nodes each round in flight sampled.
   const maxSize = settings.maxSize;
   checkMaxSize(maxSize);

@@ -108,9 +108,9 @@ describe('createStepMirrorWriter', () => {
     for (const mirror of mirrors) writer.write(mirror);
     await writer.drain();
     for (const mirror of mirrors) expect(filesOf(mirror.stepDir, mirror)).toEqual(expectedFiles(mirror));
-    // The same bytes as the synchronous writer (what recovery at start-up uses).
+    // The same bytes as writing the step at once (what recovery at start-up does).
     const again = stepMirrorOf(join(dir, 'sync'), calls, storedNode(1));
-    writeStepMirror(again);
+    await writeStepMirror(again);
     expect(filesOf(again.stepDir, again)).toEqual(filesOf(mirrors[0]!.stepDir, mirrors[0]!));
     expect(Object.keys(filesOf(again.stepDir, again))).toEqual([
       'node.json',
@@ -168,7 +168,7 @@ describe('restoreStepMirrors', () => {
         { calls: step % 3 === 0 ? [] : calls.map((call) => ({ ...call, nodeId: step, step })) },
       );
       const mirror = stepMirrorOf(stepDirFor(stepsDir, step), step % 3 === 0 ? [] : calls, node);
-      writeStepMirror(mirror);
+      await writeStepMirror(mirror);
       written.set(step, mirror);
     }
     // Later rounds visited some nodes: node.json keeps the count of the commit.
@@ -187,14 +187,14 @@ describe('restoreStepMirrors', () => {
     rmSync(mirrorOf(26).stepDir, { recursive: true });
 
     const steps = new Set(Array.from({ length: 30 }, (_, index) => index + 1));
-    const restored = restoreStepMirrors(stepsDir, store, steps, 2);
+    const restored = await restoreStepMirrors(stepsDir, store, steps, 2);
     expect(restored.sort((left, right) => left - right)).toEqual([28, 29, 30]);
     for (const step of [28, 29, 30])
       expect(filesOf(mirrorOf(step).stepDir, mirrorOf(step))).toEqual(expectedFiles(mirrorOf(step)));
     expect(existsSync(join(mirrorOf(2).stepDir, 'analysis.md'))).toBe(false);
     expect(existsSync(mirrorOf(26).stepDir)).toBe(false);
     // Nothing left to do: a second start writes nothing.
-    expect(restoreStepMirrors(stepsDir, store, steps, 2)).toEqual([]);
+    expect(await restoreStepMirrors(stepsDir, store, steps, 2)).toEqual([]);
   });
 
   it('restores the seed (step 0), which completed steps do not count', async () => {
@@ -202,7 +202,7 @@ describe('restoreStepMirrors', () => {
     const seed = store.insertNode({ ...makeNode({ step: 0, analysis: 'the seed' }), id: 0 }, {});
     const mirror = stepMirrorOf(stepDirFor(stepsDir, 0), [], seed);
     mkdirSync(mirror.stepDir, { recursive: true });
-    expect(restoreStepMirrors(stepsDir, store, new Set(), 1)).toEqual([0]);
+    expect(await restoreStepMirrors(stepsDir, store, new Set(), 1)).toEqual([0]);
     expect(filesOf(mirror.stepDir, mirror)).toEqual(expectedFiles(mirror));
   });
 });

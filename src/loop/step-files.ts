@@ -113,34 +113,17 @@ function summary(node: NodeRecord): Omit<NodeRecord, 'program'> {
   return rest;
 }
 
-/**
- * Writes a step's mirror files now, in the order a reader may rely on: transcripts, node.json,
- * then analysis.md last (present and whole means the step's files are). The folders are made
- * again if they went missing (steps/ deleted while the run went on).
- */
-export function writeStepMirror(mirror: StepMirror): void {
-  const { stepDir, transcripts } = mirror;
-  if (transcripts.length > 0) {
-    const dir = join(stepDir, 'llm');
-    writing('cannot write the LLM transcripts', dir, () => {
-      mkdirSync(dir, { recursive: true });
-      for (const file of transcripts) writeFileSync(join(dir, file.name), file.text);
-    });
-  }
-  writing('cannot write the node files', stepDir, () => {
-    mkdirSync(stepDir, { recursive: true });
-    writeFileSync(join(stepDir, 'node.json'), mirror.nodeJson);
-    writeFileSync(join(stepDir, 'analysis.md'), mirror.analysisMd);
-  });
-}
-
 // The callback API, not node:fs/promises: no FileHandle object per file (a fifth to a quarter less of
 // the main thread's time per file, measured with 4 files a round).
 const mkdir = promisify(mkdirCallback);
 const writeFile = promisify(writeFileCallback);
 
-/** `writeStepMirror` on libuv's thread pool: the same files, in the same order. */
-async function writeStepMirrorAsync(mirror: StepMirror): Promise<void> {
+/**
+ * Writes a step's mirror files on libuv's thread pool, in the order a reader may rely on:
+ * transcripts, node.json, then analysis.md last (present and whole means the step's files are).
+ * The folders are made again if they went missing (steps/ deleted while the run went on).
+ */
+export async function writeStepMirror(mirror: StepMirror): Promise<void> {
   const { stepDir, transcripts } = mirror;
   if (transcripts.length > 0) {
     const dir = join(stepDir, 'llm');
@@ -189,7 +172,7 @@ export function createStepMirrorWriter(): StepMirrorWriter {
       throwFailure();
       queue = queue
         // After a failure nothing more is written: the run is stopping, the next one restores the files.
-        .then(() => (failure === null ? writeStepMirrorAsync(mirror) : undefined))
+        .then(() => (failure === null ? writeStepMirror(mirror) : undefined))
         .catch((error: unknown) => {
           failure ??= { error };
         });
@@ -220,12 +203,12 @@ export interface MirrorSource {
  * written last, is missing or not the stored one. A folder that does not exist is left alone
  * (an imported node, or steps/ moved aside). Returns the steps it wrote.
  */
-export function restoreStepMirrors(
+export async function restoreStepMirrors(
   stepsDir: string,
   source: MirrorSource,
   steps: ReadonlySet<number>,
   workers: number,
-): number[] {
+): Promise<number[]> {
   const newest = largest(steps, Math.max(1, workers) + restoreMargin);
   if (!newest.includes(0)) newest.push(0);
   const restored: number[] = [];
@@ -238,7 +221,7 @@ export function restoreStepMirrors(
     const calls = source.listLlmCalls({ nodeId: step }).map(draftOfStoredCall);
     const mirror = stepMirrorOf(stepDir, calls, { ...node, visitCount: 0 });
     if (readTextOrNull(join(stepDir, 'analysis.md')) === mirror.analysisMd) continue;
-    writeStepMirror(mirror);
+    await writeStepMirror(mirror);
     restored.push(step);
   }
   return restored;
