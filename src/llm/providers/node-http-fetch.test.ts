@@ -82,6 +82,34 @@ describe('nodeHttpFetch', () => {
     expect(request?.headers['transfer-encoding']).toBeUndefined();
   });
 
+  it('reads an answer like fetch does: once, by whichever reader, a BOM dropped', async () => {
+    const test = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`\uFEFF${JSON.stringify({ n: 1 })}`);
+    });
+    const call = () => nodeHttpFetch(`${test.origin}/x`, { method: 'POST', body: '{}' });
+
+    const parsed = await call();
+    expect(parsed.bodyUsed).toBe(false);
+    expect(await parsed.json()).toEqual({ n: 1 });
+    expect(parsed.bodyUsed).toBe(true);
+    await expect(parsed.text()).rejects.toThrow(TypeError);
+    expect(() => parsed.clone()).toThrow(TypeError);
+
+    const cloned = await call();
+    expect(await cloned.clone().json()).toEqual({ n: 1 });
+    expect(await cloned.text()).toBe('{"n":1}');
+
+    const streamed = await call();
+    expect(await new Response(streamed.body).json()).toEqual({ n: 1 });
+    expect(streamed.bodyUsed).toBe(true);
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+
+    const bytes = await call();
+    expect(new Uint8Array(await bytes.arrayBuffer())[0]).toBe(0xef);
+    await expect(bytes.json()).rejects.toThrow(TypeError);
+  });
+
   it('keeps one connection alive across calls', async () => {
     const test = await serve((_request, response) => json(response, 200, { ok: true }));
     for (let call = 0; call < 4; call += 1) {

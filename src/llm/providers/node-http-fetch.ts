@@ -40,6 +40,78 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   return record;
 }
 
+const utf8 = new TextDecoder();
+
+/**
+ * A whole answer as a standard Response (its base is typed without members: the DOM types declare
+ * Response's readers as properties, which a subclass may not redefine as methods). The SDKs read it with `json()` or `text()`, which here
+ * decode the bytes at hand, where a Response over the bytes would first put them through a web
+ * stream (more CPU than the rest of the answer's handling). Everything else (`body`, `bodyUsed`,
+ * `clone()`, `arrayBuffer()`…) goes to such a standard Response, made when first needed, and
+ * already read when `json()` or `text()` was.
+ */
+class BufferedResponse extends (Response as new (body: null, init: ResponseInit) => object) {
+  readonly #bytes: Uint8Array;
+  readonly #init: ResponseInit;
+  #read = false;
+  #standard: Response | undefined;
+
+  constructor(bytes: Uint8Array, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+    this.#init = init;
+  }
+
+  #asStandard(): Response {
+    if (this.#standard === undefined) {
+      this.#standard = new Response(this.#bytes, this.#init);
+      // Reading starts at once: the body is then disturbed, as it would be after json() or text().
+      if (this.#read) this.#standard.arrayBuffer().catch(() => undefined);
+    }
+    return this.#standard;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#asStandard().body;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#standard?.bodyUsed ?? this.#read;
+  }
+
+  text(): Promise<string> {
+    if (this.#standard !== undefined) return this.#standard.text();
+    if (this.#read) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#read = true;
+    return Promise.resolve(utf8.decode(this.#bytes));
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#asStandard().arrayBuffer();
+  }
+
+  blob(): Promise<Blob> {
+    return this.#asStandard().blob();
+  }
+
+  formData(): Promise<FormData> {
+    return this.#asStandard().formData();
+  }
+
+  clone(): Response {
+    return this.#asStandard().clone();
+  }
+}
+
+/** A BufferedResponse is a Response (`instanceof Response` holds); the cast only restores the type its base was given. */
+function asResponse(response: BufferedResponse): Response {
+  return response as unknown as Response;
+}
+
 /** What fetch rejects with when the connection fails: the SDKs read the cause. */
 function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
@@ -113,10 +185,14 @@ export const nodeHttpFetch: typeof fetch = (input, init = {}) => {
           const raw = response.rawHeaders;
           const pairs: [string, string][] = [];
           for (let index = 0; index + 1 < raw.length; index += 2) pairs.push([raw[index]!, raw[index + 1]!]);
-          const content = nullBodyStatuses.has(status)
-            ? null
-            : decoded(Buffer.concat(chunks), response.headers['content-encoding']);
-          resolve(new Response(content, { status, statusText: response.statusMessage ?? '', headers: pairs }));
+          const init = { status, statusText: response.statusMessage ?? '', headers: pairs };
+          resolve(
+            nullBodyStatuses.has(status)
+              ? new Response(null, init)
+              : asResponse(
+                  new BufferedResponse(decoded(Buffer.concat(chunks), response.headers['content-encoding']), init),
+                ),
+          );
         } catch (error) {
           reject(fetchFailed(error));
         }
