@@ -176,6 +176,20 @@ describe('nodeHttpFetch', () => {
     expect(test.closed()).toBe(1);
   });
 
+  it('rejects an answer cut halfway as a failed fetch, not a hang', async () => {
+    const test = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"partial":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    const failure = await nodeHttpFetch(`${test.origin}/x`, { method: 'POST', body: '{}' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(failure).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNRESET' } });
+  });
+
   it('rejects a refused connection as fetch does: a TypeError with the cause', async () => {
     const port = await freePort();
     const failure = await nodeHttpFetch(`http://127.0.0.1:${port}/v1/x`, { method: 'POST', body: '{}' }).then(
