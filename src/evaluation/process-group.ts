@@ -15,6 +15,8 @@ export function signalGroup(groupId: number, signal: NodeJS.Signals): void {
 /** One process as /proc/<pid>/stat describes it. */
 export interface ProcessStat {
   pid: number;
+  /** The name of the program it runs (its `comm`, at most 15 characters). */
+  name: string;
   parentPid: number;
   groupId: number;
   /** False for a zombie: it can no longer do anything, but stays until its parent reaps it. */
@@ -30,8 +32,15 @@ export function processStat(pid: number): ProcessStat | null {
     return null;
   }
   // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
-  const [state, parentPid, groupId] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid, parentPid: Number(parentPid), groupId: Number(groupId), live: state !== 'Z' && state !== 'X' };
+  const nameEnd = stat.lastIndexOf(')');
+  const [state, parentPid, groupId] = stat.slice(nameEnd + 2).split(' ');
+  return {
+    pid,
+    name: stat.slice(stat.indexOf('(') + 1, nameEnd),
+    parentPid: Number(parentPid),
+    groupId: Number(groupId),
+    live: state !== 'Z' && state !== 'X',
+  };
 }
 
 /**
@@ -94,10 +103,27 @@ export function signalDescendants(leaderPid: number, signal: NodeJS.Signals): vo
 }
 
 /**
+ * True when the group is that of a bubblewrap sandbox whose PID namespace has ended. bwrap (the
+ * leader) starts one process, the namespace's first (bwrap as its init), usually with the next
+ * pid, and exits on the exit status that one reports, without reaping it: it is left a zombie of
+ * the group, adopted by PID 1, until PID 1 reaps it (seconds where PID 1 reaps late). The kernel
+ * makes it a zombie only after every process of its namespace is gone, and no other process of
+ * the group lives outside the namespace: nothing of the group can run. One /proc read, where
+ * looking through every orphan PID 1 adopted takes dozens. A process that is not that one (the
+ * next pid taken by another process) is no proof, and the caller looks further.
+ */
+function isEndedBubblewrapGroup(groupId: number): boolean {
+  const first = processStat(groupId + 1);
+  return first !== null && first.groupId === groupId && first.name === 'bwrap' && !first.live;
+}
+
+/**
  * True while the group may still hold a live process. The kernel says whether any member is
  * left, zombies included; where PID 1 does not reap orphans (some containers) zombies would stay
- * forever, so when asked to look, it checks the processes where a live member can be: below
- * the leader, and the orphans PID 1 adopted. Nothing else of the machine is read.
+ * forever. A bubblewrap sandbox's group whose namespace has ended is gone
+ * ({@link isEndedBubblewrapGroup}). Otherwise, when asked to look, it checks the processes where
+ * a live member can be: below the leader, and the orphans PID 1 adopted. Nothing else of the
+ * machine is read.
  */
 export function isGroupAlive(groupId: number, lookForZombies: boolean): boolean {
   try {
@@ -105,6 +131,7 @@ export function isGroupAlive(groupId: number, lookForZombies: boolean): boolean 
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  if (isEndedBubblewrapGroup(groupId)) return false;
   if (!lookForZombies) return true;
   const below = descendantsOf(groupId);
   const adopted = childrenOf(1);
