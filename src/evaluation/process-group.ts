@@ -103,25 +103,29 @@ export function signalDescendants(leaderPid: number, signal: NodeJS.Signals): vo
 }
 
 /**
- * True when the group is that of a bubblewrap sandbox whose PID namespace has ended. bwrap (the
- * leader) starts one process, the namespace's first (bwrap as its init), usually with the next
- * pid, and exits on the exit status that one reports, without reaping it: it is left a zombie of
- * the group, adopted by PID 1, until PID 1 reaps it (seconds where PID 1 reaps late). The kernel
- * makes it a zombie only after every process of its namespace is gone, and no other process of
- * the group lives outside the namespace: nothing of the group can run. One /proc read, where
- * looking through every orphan PID 1 adopted takes dozens. A process that is not that one (the
- * next pid taken by another process) is no proof, and the caller looks further.
+ * What the process with the pid after the group leader's says of the group, in one /proc read
+ * where looking through every orphan PID 1 adopted takes dozens: 'live' when it is a live member
+ * (the group is alive), 'ended' when it is bubblewrap's init left a zombie (the group is gone),
+ * null when it tells nothing (another process took that pid, or a zombie of another program).
+ *
+ * bwrap (the leader) starts one process, the namespace's first (bwrap as its init), usually with
+ * the next pid, and exits on the exit status that one reports, without reaping it: it is left a
+ * zombie of the group, adopted by PID 1, until PID 1 reaps it (seconds where PID 1 reaps late).
+ * The kernel makes it a zombie only after every process of its namespace is gone, and no other
+ * process of the group lives outside the namespace: nothing of the group can run.
  */
-function isEndedBubblewrapGroup(groupId: number): boolean {
+function bubblewrapInitState(groupId: number): 'live' | 'ended' | null {
   const first = processStat(groupId + 1);
-  return first !== null && first.groupId === groupId && first.name === 'bwrap' && !first.live;
+  if (first === null || first.groupId !== groupId) return null;
+  if (first.live) return 'live';
+  return first.name === 'bwrap' ? 'ended' : null;
 }
 
 /**
  * True while the group may still hold a live process. The kernel says whether any member is
  * left, zombies included; where PID 1 does not reap orphans (some containers) zombies would stay
  * forever. A bubblewrap sandbox's group whose namespace has ended is gone
- * ({@link isEndedBubblewrapGroup}). Otherwise, when asked to look, it checks the processes where
+ * ({@link bubblewrapInitState}). Otherwise, when asked to look, it checks the processes where
  * a live member can be: below the leader, and the orphans PID 1 adopted. Nothing else of the
  * machine is read.
  */
@@ -131,7 +135,8 @@ export function isGroupAlive(groupId: number, lookForZombies: boolean): boolean 
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (isEndedBubblewrapGroup(groupId)) return false;
+  const init = bubblewrapInitState(groupId);
+  if (init !== null) return init === 'live';
   if (!lookForZombies) return true;
   const below = descendantsOf(groupId);
   const adopted = childrenOf(1);
