@@ -16,7 +16,7 @@ import {
   readFileTail,
   stepFileNames,
   type StepFiles,
-  writeLogTails,
+  writeLogTail,
 } from './step-folder.js';
 import { TailBuffer } from './tail-buffer.js';
 import {
@@ -269,24 +269,10 @@ async function runPrepared(
     });
   }
 
-  // The logs are written while the results are read; the outcome is returned once they exist.
-  const logsWritten = writeLogTails(files.stepDir, stdout, stderr);
-  try {
-    if (temporaryDir !== null) removeQuietly(temporaryDir);
-    return describeOutcome(job, options, files, exit, { stdout, stderr });
-  } finally {
-    await logsWritten;
-  }
-}
+  writeLogTail(join(files.stepDir, stepFileNames.stdoutLog), stdout);
+  writeLogTail(join(files.stepDir, stepFileNames.stderrLog), stderr);
+  if (temporaryDir !== null) removeQuietly(temporaryDir);
 
-/** The outcome of an evaluator that ran, from its exit, its output and its step folder's files. */
-function describeOutcome(
-  job: EvaluationJob,
-  options: SandboxOptions,
-  files: StepFiles,
-  exit: ProcessGroupExit,
-  { stdout, stderr }: { stdout: TailBuffer; stderr: TailBuffer },
-): EvaluationOutcome {
   const logs: EvaluationLogs = {
     stdoutTail: stdout.text(),
     stderrTail: stderr.text(),

@@ -11,7 +11,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AsiEvolveError, fileSystemError } from '../errors.js';
 import type { EvaluationJob } from './outcome.js';
@@ -115,31 +114,17 @@ export function handOverStepFolder(stepDir: string, user: { uid: number; gid: nu
   }
 }
 
-/** Writes a captured stream's tail to a log file, saying how much was dropped; best effort, never rejects. */
-async function writeLogTail(path: string, tail: TailBuffer): Promise<void> {
+/** Writes a captured stream's tail to a log file, saying how much was dropped; best effort. */
+export function writeLogTail(path: string, tail: TailBuffer): void {
   const kept = tail.bytes();
   const note = tail.truncated
     ? `[asi-evolve: ${tail.totalBytes - kept.length} earlier bytes were dropped; the last ${kept.length} are kept]\n`
     : '';
   try {
-    // Like replaceFile: a link or folder the candidate left under this name is removed, not followed.
-    await rm(path, { recursive: true, force: true });
-    await writeFile(path, Buffer.concat([Buffer.from(note), kept]), { flag: 'wx' });
+    replaceFile(path, Buffer.concat([Buffer.from(note), kept]));
   } catch {
     // A full disk (possibly filled by the candidate) must not turn an outcome into a crash.
   }
-}
-
-/**
- * Writes the tails of stdout and stderr to `stdout.log` and `stderr.log` in the step folder
- * (see {@link writeLogTail}). Asynchronous: creating a file is the costly part of it, and the
- * caller reads the results meanwhile; it resolves once both files are written (or failed).
- */
-export async function writeLogTails(stepDir: string, stdout: TailBuffer, stderr: TailBuffer): Promise<void> {
-  await Promise.all([
-    writeLogTail(join(stepDir, stepFileNames.stdoutLog), stdout),
-    writeLogTail(join(stepDir, stepFileNames.stderrLog), stderr),
-  ]);
 }
 
 /**
