@@ -359,17 +359,24 @@ describe('runLoop', () => {
       },
     };
     const events: LoopEvent[] = [];
+    // What is on disk when the run says it ended: every stored round's files, written off the round's path.
+    let filesAtEnd: boolean[] = [];
     const summary = await runLoop({
       parts: parts({ designer: budgeted }),
       store,
       steps: 6,
       workers: 1,
       seed: 4,
-      onEvent: (event) => events.push(event),
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'run-end')
+          filesAtEnd = [0, 1, 2].map((step) => existsSync(join(dir, 'steps', `step_${step}`, 'analysis.md')));
+      },
     });
     expect(summary.reason).toBe('budget');
     expect(store.listNodes().map((node) => node.id)).toEqual([0, 1, 2]);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'budget', message: 'budget of $1.00 reached' });
+    expect(filesAtEnd).toEqual([true, true, true]);
   });
 
   it('runs several rounds at once without sharing a step folder', async () => {
@@ -396,6 +403,24 @@ describe('runLoop', () => {
       'disk I/O error',
     );
     expect(store.listNodes().length).toBeLessThan(6);
+  });
+
+  it("a run that crashes right after a commit writes that round's files before it rejects", async () => {
+    // A bug right after the commit (here in the event handler) crashes the run while the round's files are queued.
+    const run = runLoop({
+      parts: parts(),
+      store,
+      steps: 4,
+      workers: 1,
+      seed: 3,
+      onEvent: (event) => {
+        if (event.type === 'round-end') throw new Error('the progress line failed');
+      },
+    });
+    await expect(run).rejects.toThrow('the progress line failed');
+    expect(store.listNodes().map((node) => node.id)).toEqual([0, 1]);
+    for (const node of store.listNodes())
+      expect(readFileSync(join(dir, 'steps', `step_${node.step}`, 'analysis.md'), 'utf8')).toBe(`${node.analysis}\n`);
   });
 
   it('has every step file on disk when it returns, and a resumed run rewrites, byte for byte, those a kill left unwritten', async () => {
