@@ -32,6 +32,8 @@
  * latency minimised; the stored nodes have all three, the evaluator reports random values), so
  * that sampling and the prompts' standings rank nodes into Pareto fronts each round.
  *
+ * `--sandbox MODE` sets the evaluator's sandbox mode (`bubblewrap`, `unshare`, `none`) instead of `auto`.
+ *
  * `--cache DIR` keeps the built databases in DIR and copies them for each measurement, so
  * a second invocation does not build 100,000 nodes again. `--profile DIR` writes a CPU profile
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
@@ -60,6 +62,8 @@ interface RunShape {
   evalSleep: number;
   /** Objectives configured (0: one score): eval_score, accuracy, then latency (minimised). */
   objectives: number;
+  /** `evaluator.sandbox.mode` written into the config; null leaves the default (`auto`). */
+  sandboxMode: string | null;
 }
 
 const benchObjectives = [
@@ -71,7 +75,7 @@ const benchObjectives = [
 function writeExperiment(
   dir: string,
   standInUrl: string | null,
-  shape: RunShape = { workers: 1, evalSleep: 0, objectives: 0 },
+  shape: RunShape = { workers: 1, evalSleep: 0, objectives: 0, sandboxMode: null },
 ): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'input.md'), 'Tune the constant `scale` of the program to maximise the score.\n');
@@ -104,7 +108,7 @@ evaluator:
   command: ${JSON.stringify(`${shape.evalSleep > 0 ? `sleep ${shape.evalSleep}; ` : ''}${results}`)}
   reproduce:
     count: 0
-${objectives}`,
+${shape.sandboxMode === null ? '' : `  sandbox:\n    mode: ${shape.sandboxMode}\n`}${objectives}`,
   );
 }
 
@@ -330,8 +334,9 @@ async function main(): Promise<void> {
     workers: Number(option('--workers') ?? 1),
     evalSleep: Number(option('--eval-sleep') ?? 0),
     objectives: Number(option('--objectives') ?? 0),
+    sandboxMode: option('--sandbox'),
   };
-  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep', '--objectives'];
+  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep', '--objectives', '--sandbox'];
   const sizes = args.filter((arg, index) => /^\d+$/.test(arg) && !valued.includes(args[index - 1] ?? '')).map(Number);
   if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
     console.error('bench/round-overhead.ts runs the built CLI: run `npm run build` first.');

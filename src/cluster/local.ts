@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { AsiEvolveError } from '../errors.js';
-import type { EvaluationJob, EvaluationOutcome } from '../evaluation/index.js';
-import { runSandboxed } from '../evaluation/index.js';
+import type { EvaluationJob, EvaluationOutcome, WarmSandbox } from '../evaluation/index.js';
+import { runSandboxed, warmSandbox } from '../evaluation/index.js';
 import type { Executor } from './executor.js';
 import { trackRuns } from './tracked-runs.js';
 
@@ -12,7 +12,9 @@ export interface LocalExecutorOptions {
 
 /**
  * An executor that runs each evaluation on this machine in the sandbox (`runSandboxed`),
- * at most `concurrency` at a time. `close()` aborts the running and waiting evaluations
+ * at most `concurrency` at a time. A warm sandbox (warm()) waits outside that count: only its
+ * release, inside run(), takes a slot, so no more than `concurrency` evaluations run at once.
+ * `close()` aborts the running and waiting evaluations
  * (their outcome is `signal`, "aborted") and waits for them to end.
  *
  * @example
@@ -31,8 +33,18 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): Executo
   return {
     name: 'local',
     description: `on this machine, ${concurrency} at a time`,
-    run(job: EvaluationJob, runOptions: { abortSignal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
-      return runs.start(runOptions.abortSignal, (abortSignal) => limit(() => runSandboxed(job, { abortSignal })));
+    warm: (job) => (runs.closingSignal.aborted ? null : warmSandbox(job)),
+    run(
+      job: EvaluationJob,
+      runOptions: { abortSignal?: AbortSignal; warm?: WarmSandbox | undefined } = {},
+    ): Promise<EvaluationOutcome> {
+      const { warm } = runOptions;
+      const outcome = runs.start(runOptions.abortSignal, (abortSignal) =>
+        limit(() => runSandboxed(job, { abortSignal, warm })),
+      );
+      // Refused (closed): the warm sandbox is spent all the same.
+      if (warm !== undefined) outcome.catch(() => void warm.discard());
+      return outcome;
     },
     close: () => runs.close(),
   };

@@ -6,7 +6,7 @@ export type {
   ResourceLimits,
   SandboxSettings,
 } from './outcome.js';
-export { runSandboxed, type SandboxOptions } from './sandbox.js';
+export { runSandboxed, warmSandbox, type SandboxOptions, type WarmSandbox } from './sandbox.js';
 export { removeTree } from './workspace.js';
 export {
   loadSandboxCapabilities,

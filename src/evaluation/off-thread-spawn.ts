@@ -24,6 +24,11 @@ parentPort.on('message', (message) => {
     child.stdin.destroy();
     return;
   }
+  if (message.type === 'end-stdin') {
+    const child = children.get(id);
+    if (child !== undefined) child.stdin.end(message.data);
+    return;
+  }
   let child;
   try {
     child = spawn(message.file, message.args, { cwd: message.cwd, env: message.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -63,8 +68,16 @@ type WorkerMessage =
 export interface OffThreadSpawnOptions {
   cwd: string;
   env: Record<string, string>;
-  /** Keep the child's stdin pipe open (never written) until {@link OffThreadChild.stopPipes}. */
+  /**
+   * Keep the child's stdin pipe open until {@link OffThreadChild.endStdin} or
+   * {@link OffThreadChild.stopPipes}.
+   */
   holdStdin: boolean;
+  /**
+   * Whether the child keeps this process alive while it runs (default true). A warm sandbox does
+   * not until it is released: one forgotten would otherwise hold the process forever.
+   */
+  keepsProcessAlive?: boolean;
 }
 
 /**
@@ -76,9 +89,21 @@ export class OffThreadChild extends EventEmitter {
   pid: number | undefined;
   constructor(
     readonly id: number,
+    public keepsProcessAlive: boolean,
     private readonly onDone: (child: OffThreadChild) => void,
   ) {
     super();
+  }
+
+  /** Writes `data` (if any) to a held stdin, then closes it: the child reads end of file after it. */
+  endStdin(data?: string): void {
+    pool?.worker.postMessage({ id: this.id, type: 'end-stdin', data });
+  }
+
+  /** From now on the child keeps this process alive while it runs. */
+  holdProcess(): void {
+    this.keepsProcessAlive = true;
+    if (pool !== undefined) refresh(pool);
   }
 
   /** Stops reading its output and closes its stdin; the worker forgets it. */
@@ -136,7 +161,9 @@ function startPool(): Pool {
 
 /** The worker keeps the process alive only while a child of it runs. */
 function refresh(of: Pool): void {
-  if (of.children.size > 0) of.worker.ref();
+  let alive = false;
+  for (const child of of.children.values()) alive ||= child.keepsProcessAlive;
+  if (alive) of.worker.ref();
   else of.worker.unref();
 }
 
@@ -146,7 +173,7 @@ export function spawnOffThread(file: string, args: readonly string[], options: O
   const current = pool;
   const id = nextId;
   nextId += 1;
-  const child = new OffThreadChild(id, (done) => {
+  const child = new OffThreadChild(id, options.keepsProcessAlive ?? true, (done) => {
     current.children.delete(done.id);
     refresh(current);
   });

@@ -1,4 +1,5 @@
-import { spawnOffThread } from './off-thread-spawn.js';
+import { EventEmitter } from 'node:events';
+import { type OffThreadChild, spawnOffThread } from './off-thread-spawn.js';
 import { signalDescendants, signalGroup, waitForGroupExit } from './process-group.js';
 
 /** How a process group ended. */
@@ -14,9 +15,14 @@ export interface ProcessGroupExit {
   groupGone: boolean;
 }
 
-export interface ProcessGroupOptions {
+/** Where and how the group's first process starts. */
+export interface ProcessGroupStart {
   cwd: string;
   env: Record<string, string>;
+}
+
+/** How a started group is watched: its time limit, abort and output. */
+export interface ProcessGroupWatch {
   timeoutMs: number;
   killGraceMs: number;
   abortSignal?: AbortSignal;
@@ -26,13 +32,16 @@ export interface ProcessGroupOptions {
    * it lets the evaluator's processes handle SIGTERM, and the leader exits after them.
    */
   spareLeaderOnTerm?: boolean;
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+}
+
+export interface ProcessGroupOptions extends ProcessGroupStart, ProcessGroupWatch {
   /**
    * Gives the command a pipe as stdin that this process never writes nor closes until the group
    * is gone: it reaches end of file when this process dies, which a watchdog in the group reads.
    */
   holdStdin?: boolean;
-  onStdout: (chunk: Buffer) => void;
-  onStderr: (chunk: Buffer) => void;
 }
 
 /** How long to wait for the group to vanish after SIGKILL, and for the pipes to drain. */
@@ -75,6 +84,123 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
     env: options.env,
     holdStdin: options.holdStdin === true,
   });
+  return watchGroup(child, started, options);
+}
+
+/**
+ * A process group started ahead of its use, whose command waits for a line on stdin (a pipe
+ * only this process holds) before it runs anything: see {@link startGatedProcessGroup}.
+ */
+export interface GatedProcessGroup {
+  /**
+   * True once it ended, or failed to start, before its release: its command ran nothing, and
+   * what it printed is that of its launcher (e.g. bubblewrap refusing an option).
+   */
+  readonly endedEarly: boolean;
+  /**
+   * Lets the command run (one line on its stdin, then end of file) and watches it as
+   * {@link runProcessGroup} does, the time limit counted from now. At most once; not after discard().
+   */
+  release(watch: ProcessGroupWatch): Promise<ProcessGroupExit>;
+  /**
+   * Ends it without running the command (end of file on its stdin, then SIGKILL to the group);
+   * resolves once the group is gone. Idempotent; a no-op once released.
+   */
+  discard(): Promise<void>;
+}
+
+/** Events the watch listens to, queued until the release so that none is missed. */
+const relayedEvents = ['spawned', 'error', 'stdout', 'stderr', 'closed', 'exit'] as const;
+/** How long a discarded group has to end by itself (end of file on stdin) before SIGKILL. */
+const discardGraceMs = 1_000;
+
+/**
+ * Starts `command` now, its stdin a pipe this process holds; the command is expected to read one
+ * line from it before it does anything and to exit at end of file (a discarded group, or this
+ * process killed). Its output before the release is kept for the watch. A group not yet released
+ * does not keep this process alive.
+ */
+export function startGatedProcessGroup(command: readonly string[], start: ProcessGroupStart): GatedProcessGroup {
+  const [file, ...args] = command;
+  if (file === undefined) throw new Error('Expected a command, got an empty list');
+  const child = spawnOffThread(file, args, {
+    cwd: start.cwd,
+    env: start.env,
+    holdStdin: true,
+    keepsProcessAlive: false,
+  });
+  let state: 'waiting' | 'released' | 'discarded' = 'waiting';
+  let endedEarly = false;
+  let exited = false;
+  const queued: Array<{ name: string; args: unknown[] }> = [];
+  const relay = new EventEmitter() as RelayedChild;
+  relay.stopPipes = () => child.stopPipes();
+  Object.defineProperty(relay, 'pid', { get: () => child.pid });
+  for (const name of relayedEvents) {
+    child.on(name, (...eventArgs: unknown[]) => {
+      if (name === 'exit' || (name === 'error' && child.pid === undefined)) {
+        exited = true;
+        if (state === 'waiting') endedEarly = true;
+      }
+      if (state === 'waiting') queued.push({ name, args: eventArgs });
+      else if (state === 'released') relay.emit(name, ...eventArgs);
+    });
+  }
+  let discarded: Promise<void> | undefined;
+  return {
+    get endedEarly() {
+      return endedEarly;
+    },
+    release(watch) {
+      if (state !== 'waiting')
+        return Promise.reject(new Error(`A gated process group cannot be released once ${state}`));
+      state = 'released';
+      const started = performance.now();
+      child.holdProcess();
+      const watched = watchGroup(relay, started, watch);
+      for (const event of queued.splice(0)) relay.emit(event.name, ...event.args);
+      child.endStdin('\n');
+      return watched;
+    },
+    discard() {
+      if (state === 'released') return Promise.resolve();
+      if (discarded !== undefined) return discarded;
+      state = 'discarded';
+      queued.length = 0;
+      discarded = new Promise<void>((resolve) => {
+        const finish = async (): Promise<void> => {
+          if (child.pid !== undefined) {
+            signalGroup(child.pid, 'SIGKILL');
+            await waitForGroupExit(child.pid, afterKillMs);
+          }
+          child.stopPipes();
+          resolve();
+        };
+        if (exited) {
+          void finish();
+          return;
+        }
+        const timer = setTimeout(() => void finish(), discardGraceMs);
+        timer.unref();
+        const ended = (): void => {
+          clearTimeout(timer);
+          void finish();
+        };
+        child.once('exit', ended);
+        child.once('error', () => {
+          if (child.pid === undefined) ended();
+        });
+        child.endStdin();
+      });
+      return discarded;
+    },
+  };
+}
+
+/** What {@link watchGroup} needs of a child: its events, its pid once spawned, and its pipes. */
+type RelayedChild = EventEmitter & Pick<OffThreadChild, 'pid' | 'stopPipes'>;
+
+function watchGroup(child: RelayedChild, started: number, options: ProcessGroupWatch): Promise<ProcessGroupExit> {
   child.on('stdout', options.onStdout);
   child.on('stderr', options.onStderr);
   const pipesClosed = new Promise<void>((resolve) => {
@@ -84,7 +210,6 @@ export function runProcessGroup(command: readonly string[], options: ProcessGrou
       if (open.size === 0) resolve();
     });
   });
-
   return new Promise((resolve, reject) => {
     let termination: ProcessGroupExit['termination'] = null;
     let requested: 'timeout' | 'abort' | null = null;

@@ -7,7 +7,13 @@ import { describeProcessFailure } from './classify.js';
 import { hasLimits, prlimitArguments } from './limits.js';
 import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
 import { evaluatorError, readResultsFile } from './results-file.js';
-import { type ProcessGroupExit, runProcessGroup } from './run-process-group.js';
+import {
+  type GatedProcessGroup,
+  type ProcessGroupExit,
+  type ProcessGroupWatch,
+  runProcessGroup,
+  startGatedProcessGroup,
+} from './run-process-group.js';
 import { isolationPrefix } from './isolation.js';
 import { planSandbox, type SandboxPlan } from './sandbox-plan.js';
 import {
@@ -15,6 +21,7 @@ import {
   prepareStepFolder,
   readFileTail,
   stepFileNames,
+  stepFilesOf,
   type StepFiles,
   writeLogTail,
 } from './step-folder.js';
@@ -39,6 +46,12 @@ export interface SandboxOptions {
    * results.json is no failure (the outcome is `ok` with empty results and score 0). Default true.
    */
   requireResults?: boolean;
+  /**
+   * A sandbox started for this job before its program was known ({@link warmSandbox}): used when
+   * everything that shaped its command line equals the job's, else discarded and the run starts
+   * cold. Either way it is spent.
+   */
+  warm?: WarmSandbox | undefined;
 }
 
 /**
@@ -55,14 +68,30 @@ const privateTemporaryDir = '/tmp';
 /** $0 of the evaluator's shell, as it shows in `ps` and in bash error messages. */
 const shellName = 'asi-evolve-eval';
 
+/**
+ * The first shell of a warm sandbox: it waits for the release (a line on stdin, a pipe only this
+ * process writes), then becomes the evaluator's shell; at end of file (discarded, or this process
+ * died) it exits without running anything. A shell of its own rather than a prefix of the
+ * command: bash parses a whole line before it runs any of it, so a prefix on the command's first
+ * line would show in bash's syntax-error messages, and on a line of its own would move their line
+ * numbers. It leaves SHLVL as the job set it (bash counts itself in). The evaluator's stdin is
+ * then that pipe at end of file, as in a cold start.
+ */
+function releaseGate(env: Record<string, string>): string {
+  const level = env.SHLVL === undefined ? 'unset SHLVL' : 'SHLVL=$((SHLVL - 1))';
+  return `read -r _ || exit 125; ${level}; exec "$@"`;
+}
+
 function commandLine(
-  job: EvaluationJob,
+  job: Omit<EvaluationJob, 'program'>,
   files: StepFiles,
   plan: SandboxPlan,
   capabilities: SandboxCapabilities,
   bashPath: string,
+  gated = false,
 ): string[] {
-  const shell = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
+  const evaluator = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
+  const shell = gated ? [bashPath, '-c', releaseGate(job.env), 'asi-evolve-gate', ...evaluator] : evaluator;
   const isolated =
     plan.mode === 'none'
       ? shell
@@ -106,7 +135,7 @@ function commandLine(
  * the run.
  */
 function runEnvironment(
-  job: EvaluationJob,
+  job: Omit<EvaluationJob, 'program'>,
   files: StepFiles,
   capabilities: SandboxCapabilities,
   mode: SandboxPlan['mode'],
@@ -165,6 +194,15 @@ function runEnvironment(
  * if (outcome.status === 'failed') recordFailure(outcome.reason, outcome.shortMessage);
  */
 export async function runSandboxed(job: EvaluationJob, options: SandboxOptions = {}): Promise<EvaluationOutcome> {
+  try {
+    return await runOnce(job, options);
+  } finally {
+    // Spent either way: a no-op once the run used it, else it ends without running anything.
+    void options.warm?.discard();
+  }
+}
+
+async function runOnce(job: EvaluationJob, options: SandboxOptions): Promise<EvaluationOutcome> {
   const capabilities = options.capabilities ?? sandboxCapabilities();
   const bashPath = capabilities.bashPath;
   if (bashPath === null) {
@@ -202,7 +240,9 @@ export async function runSandboxed(job: EvaluationJob, options: SandboxOptions =
     throw error;
   }
   try {
-    return await runPrepared(job, options, { plan, files, workspace, capabilities, bashPath });
+    // A workspace is laid out for each program: a multi-file job always starts cold.
+    const warm = candidateFiles === null ? options.warm : undefined;
+    return await runPrepared(job, options, { plan, files, workspace, capabilities, bashPath, warm });
   } finally {
     if (workspace !== null) removeTree(workspace);
     if (candidateFiles !== null) keepCandidateFiles(files.stepDir, candidateFiles);
@@ -236,33 +276,44 @@ interface Prepared {
   workspace: string | null;
   capabilities: SandboxCapabilities;
   bashPath: string;
+  /** The warm sandbox offered for this run, if any. */
+  warm: WarmSandbox | undefined;
 }
 
 async function runPrepared(
   job: EvaluationJob,
   options: SandboxOptions,
-  { plan, files, workspace, capabilities, bashPath }: Prepared,
+  { plan, files, workspace, capabilities, bashPath, warm }: Prepared,
 ): Promise<EvaluationOutcome> {
   const { env, temporaryDir } = runEnvironment(job, files, capabilities, plan.mode);
   if (workspace !== null) env[workspaceVariable] = workspace;
   if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
-  const command = commandLine(job, files, plan, capabilities, bashPath);
+  const gated =
+    warm === undefined
+      ? null
+      : claimWarm(warm, shapeOf(commandLine(job, files, plan, capabilities, bashPath, true), env, files.stepDir));
   const stdout = new TailBuffer(job.maxOutputBytes);
   const stderr = new TailBuffer(job.maxOutputBytes);
+  const watch: ProcessGroupWatch = {
+    timeoutMs: job.timeoutMs,
+    killGraceMs: job.killGraceMs,
+    abortSignal: options.abortSignal,
+    spareLeaderOnTerm: plan.mode !== 'none',
+    onStdout: (chunk) => stdout.push(chunk),
+    onStderr: (chunk) => stderr.push(chunk),
+  };
 
   let exit: ProcessGroupExit;
   try {
-    exit = await runProcessGroup(command, {
-      cwd: files.stepDir,
-      env,
-      timeoutMs: job.timeoutMs,
-      killGraceMs: job.killGraceMs,
-      abortSignal: options.abortSignal,
-      spareLeaderOnTerm: plan.mode !== 'none',
-      holdStdin: plan.mode === 'none',
-      onStdout: (chunk) => stdout.push(chunk),
-      onStderr: (chunk) => stderr.push(chunk),
-    });
+    exit =
+      gated !== null
+        ? await gated.release(watch)
+        : await runProcessGroup(commandLine(job, files, plan, capabilities, bashPath), {
+            ...watch,
+            cwd: files.stepDir,
+            env,
+            holdStdin: plan.mode === 'none',
+          });
   } catch (error) {
     throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, {
       cause: error,
@@ -295,6 +346,94 @@ async function runPrepared(
   if (read.ok) return { status: 'ok', results: read.results, evalScore: read.evalScore, durationMs, logs };
   if (options.requireResults === false) return { status: 'ok', results: {}, evalScore: 0, durationMs, logs };
   return { status: 'failed', reason: read.reason, shortMessage: read.message, ...ended };
+}
+
+/** What a sandbox is started from: its command line, environment and working folder. */
+function shapeOf(command: readonly string[], env: Record<string, string>, cwd: string): string {
+  return JSON.stringify([command, env, cwd]);
+}
+
+/**
+ * An evaluation's sandbox started before its candidate exists (docs/architecture.md, “A round's
+ * seam: the warm sandbox”): bubblewrap's or unshare's namespaces and mounts are set up, and its
+ * shell waits for the release before it runs the evaluator's command. Pass it to
+ * {@link runSandboxed} as `warm`; a round that evaluates nothing discards it.
+ */
+export interface WarmSandbox {
+  /** The step folder it was started in. */
+  readonly stepDir: string;
+  /**
+   * Ends it without running anything; resolves once its processes are gone. Idempotent; a no-op
+   * once a run has used it.
+   */
+  discard(): Promise<void>;
+}
+
+class StartedWarmSandbox implements WarmSandbox {
+  private spent = false;
+  constructor(
+    readonly stepDir: string,
+    readonly shape: string,
+    readonly group: GatedProcessGroup,
+  ) {}
+
+  /** The group, once, when `shape` is the one it was started with and it is still waiting; else null and discarded. */
+  claim(shape: string): GatedProcessGroup | null {
+    if (this.spent) return null;
+    this.spent = true;
+    if (shape === this.shape && !this.group.endedEarly) return this.group;
+    void this.group.discard();
+    return null;
+  }
+
+  discard(): Promise<void> {
+    this.spent = true;
+    return this.group.discard();
+  }
+}
+
+function claimWarm(warm: WarmSandbox, shape: string): GatedProcessGroup | null {
+  if (warm instanceof StartedWarmSandbox) return warm.claim(shape);
+  void warm.discard();
+  return null;
+}
+
+/**
+ * Starts the sandbox of an evaluation whose program is not written yet: the step folder, its
+ * `tmp/` and the hand-over to the unprivileged user are done now, and the sandbox (prlimit,
+ * bubblewrap or unshare with its mounts, setpriv, bash) waits for {@link runSandboxed}, whose
+ * time limit counts from the release. The step folder must stay (not be removed and made again)
+ * until then: the sandbox holds the folder itself. Returns null where a warm start does not
+ * apply (sandbox mode `none`, whose watchdog owns stdin; a multi-file job; a machine without
+ * bash or the mode), or could not be made: the run then starts cold and reports what is wrong.
+ *
+ * @example
+ * const warm = warmSandbox(jobWithoutProgram);
+ * try { outcome = await runSandboxed({ ...jobWithoutProgram, program }, { warm: warm ?? undefined }); }
+ * finally { void warm?.discard(); }
+ */
+export function warmSandbox(
+  job: Omit<EvaluationJob, 'program'>,
+  options: { capabilities?: SandboxCapabilities } = {},
+): WarmSandbox | null {
+  if (job.projectDir !== undefined) return null;
+  try {
+    const capabilities = options.capabilities ?? sandboxCapabilities();
+    const bashPath = capabilities.bashPath;
+    if (bashPath === null) return null;
+    const plan = planSandbox(job.sandbox, capabilities);
+    if (plan.mode === 'none') return null;
+    const files = stepFilesOf(job);
+    mkdirSync(files.stepDir, { recursive: true });
+    const { env } = runEnvironment(job, files, capabilities, plan.mode);
+    if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
+    const command = commandLine(job, files, plan, capabilities, bashPath, true);
+    const group = startGatedProcessGroup(command, { cwd: files.stepDir, env });
+    return new StartedWarmSandbox(files.stepDir, shapeOf(command, env, files.stepDir), group);
+  } catch {
+    // Only an optimisation: the cold start meets the same problem and reports it.
+    return null;
+  }
 }
 
 function removeQuietly(path: string): void {

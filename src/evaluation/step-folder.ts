@@ -43,10 +43,10 @@ function replaceFile(path: string, content: string | Buffer): void {
 }
 
 /**
- * Creates the step folder, writes the candidate to `code` and to `job.programFile`, and removes
- * a stale `results.json` and `evaluator.log` from an earlier attempt.
+ * The paths of a job's step files; throws when the step folder is not absolute or the program
+ * file would lie outside it. Touches nothing.
  */
-export function prepareStepFolder(job: EvaluationJob): StepFiles {
+export function stepFilesOf(job: Pick<EvaluationJob, 'stepDir' | 'programFile'>): StepFiles {
   if (!isAbsolute(job.stepDir)) {
     throw new AsiEvolveError(
       'USAGE',
@@ -63,8 +63,20 @@ export function prepareStepFolder(job: EvaluationJob): StepFiles {
       { key: 'evaluator.program_file' },
     );
   }
-  const codePath = join(stepDir, stepFileNames.code);
-  const resultsPath = join(stepDir, stepFileNames.results);
+  return {
+    stepDir,
+    codePath: join(stepDir, stepFileNames.code),
+    programPath,
+    resultsPath: join(stepDir, stepFileNames.results),
+  };
+}
+
+/**
+ * Creates the step folder, writes the candidate to `code` and to `job.programFile`, and removes
+ * a stale `results.json` and `evaluator.log` from an earlier attempt.
+ */
+export function prepareStepFolder(job: EvaluationJob): StepFiles {
+  const { stepDir, codePath, programPath, resultsPath } = stepFilesOf(job);
   try {
     mkdirSync(stepDir, { recursive: true });
     rmSync(resultsPath, { recursive: true, force: true });

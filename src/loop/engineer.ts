@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   combineJudgeScore,
   repairsToJson,
@@ -13,6 +14,7 @@ import { objectiveValues, summaryMetrics, type JsonObject, type ObjectiveSetting
 import {
   reproduceScore,
   freshReproductionFolder,
+  removeTree,
   runSandboxed,
   runStages,
   type EvaluationJob,
@@ -20,6 +22,7 @@ import {
   type EvaluationStage,
   type ReproduceSettings,
   type StagedOutcome,
+  type WarmSandbox,
   withinTolerance,
 } from '../evaluation/index.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
@@ -71,6 +74,8 @@ export interface EvaluateOptions {
    */
   objectives?: ReproducedObjectives | undefined;
   abortSignal?: AbortSignal | undefined;
+  /** From {@link Engineer.warm} for this step: the first evaluation starts in it when it fits. */
+  warm?: WarmSandbox | null | undefined;
 }
 
 /** The objectives a reproduction checks, and whether a candidate's values would join the front. */
@@ -125,6 +130,13 @@ export interface Evaluated {
  */
 export interface Engineer {
   readonly settings: EngineerSettings;
+  /**
+   * Empties `steps/step_N` and starts the sandbox of its first evaluation now, while the
+   * candidate is being designed (docs/architecture.md, “A round's seam: the warm sandbox”); null
+   * where the executor cannot (not local, sandbox mode `none`). Pass it to evaluate(); the
+   * caller discards it when the round evaluates nothing.
+   */
+  warm?(step: number): WarmSandbox | null;
   evaluate(candidate: Candidate, options: EvaluateOptions): Promise<Evaluated>;
 }
 
@@ -132,11 +144,15 @@ export interface Engineer {
 const fatalBeyondBudget = (error: unknown): boolean => isFatal(error) && !BudgetReachedError.isInstance(error);
 
 function evaluationJob(site: EvaluationSite, stepDir: string, program: string, command: string): EvaluationJob {
+  return { ...jobShape(site, stepDir, command), program };
+}
+
+/** An evaluation job but its program: all that a warm sandbox is started from. */
+function jobShape(site: EvaluationSite, stepDir: string, command: string): Omit<EvaluationJob, 'program'> {
   return {
     stepDir,
     experimentDir: site.experimentDir,
     command,
-    program,
     programFile: site.programFile,
     timeoutMs: site.timeoutMs,
     killGraceMs: site.killGraceMs,
@@ -148,6 +164,9 @@ function evaluationJob(site: EvaluationSite, stepDir: string, program: string, c
   };
 }
 
+/** Where the static check command runs, inside the step folder. */
+const staticCheckFolder = 'static-check';
+
 /** The user's static check command, in `steps/step_N/static-check`, judged by its exit code. */
 export function runCheckCommand(
   site: EvaluationSite,
@@ -156,7 +175,7 @@ export function runCheckCommand(
   program: string,
   abortSignal?: AbortSignal,
 ): Promise<EvaluationOutcome> {
-  const job = evaluationJob(site, `${stepDirFor(site.stepsDir, step)}/static-check`, program, command);
+  const job = evaluationJob(site, join(stepDirFor(site.stepsDir, step), staticCheckFolder), program, command);
   return runSandboxed(job, { requireResults: false, ...(abortSignal ? { abortSignal } : {}) });
 }
 
@@ -183,12 +202,47 @@ export function createEngineer(settings: EngineerSettings): Engineer {
     program: string,
     abortSignal: AbortSignal | undefined,
     stepDir?: string,
+    warm?: WarmSandbox | null,
   ): Promise<StagedOutcome> => {
-    const folder = stepDir ?? prepareStepDir(settings.stepsDir, step);
+    const folder = stepDir ?? (warm ? warmedStepDir(step) : prepareStepDir(settings.stepsDir, step));
     const job = evaluationJob(settings, folder, program, settings.evaluatorCommand);
+    // The warm sandbox was started for the first stage's job: only the first run may use it.
+    let unused = warm ?? undefined;
     return trackActivity('evaluation', stepDir === undefined ? 'evaluation' : 're-evaluation', () =>
-      runStages(job, settings.stages, (each) => settings.executor.run(each, abortSignal ? { abortSignal } : {})),
+      runStages(job, settings.stages, (each) => {
+        const offered = unused;
+        unused = undefined;
+        return settings.executor.run(each, {
+          ...(abortSignal ? { abortSignal } : {}),
+          ...(offered ? { warm: offered } : {}),
+        });
+      }),
     );
+  };
+
+  /**
+   * The step folder of a warm sandbox, emptied when it was started: only the static check's
+   * folder can have come since (emptying it all again would only remove and remake `tmp/`).
+   */
+  const warmedStepDir = (step: number): string => {
+    const folder = stepDirFor(settings.stepsDir, step);
+    removeTree(join(folder, staticCheckFolder));
+    return folder;
+  };
+
+  const warm = (step: number): WarmSandbox | null => {
+    const executor = settings.executor;
+    if (executor.warm === undefined) return null;
+    let folder: string;
+    try {
+      folder = prepareStepDir(settings.stepsDir, step);
+    } catch {
+      // The evaluation prepares the folder again and reports what is wrong.
+      return null;
+    }
+    const first = settings.stages[0];
+    const shape = jobShape(settings, folder, first?.command ?? settings.evaluatorCommand);
+    return executor.warm(first === undefined ? shape : { ...shape, timeoutMs: first.timeoutMs });
   };
 
   const evaluate = async (candidate: Candidate, options: EvaluateOptions): Promise<Evaluated> => {
@@ -230,7 +284,7 @@ export function createEngineer(settings: EngineerSettings): Engineer {
       }
     }
 
-    let outcome = await evaluateProgram(step, program, abortSignal);
+    let outcome = await evaluateProgram(step, program, abortSignal, undefined, options.warm);
     // The seed (step 0) is the user's program: its failure is the experiment's to fix, not the debug agent's.
     const isSeed = step === 0;
     if (outcome.status === 'failed' && !isSeed && settings.debug && settings.debug.attempts > 0) {
@@ -352,5 +406,5 @@ export function createEngineer(settings: EngineerSettings): Engineer {
     return evaluated;
   };
 
-  return { settings, evaluate };
+  return { settings, warm, evaluate };
 }

@@ -22,6 +22,7 @@ import {
   type Provenance,
 } from '../domain/index.js';
 import { collectCalls, type LlmCallDraft } from './call-context.js';
+import type { WarmSandbox } from '../evaluation/index.js';
 import type { Engineer, Evaluated, ReproducedObjectives } from './engineer.js';
 import { seedFailedError } from './seed-check.js';
 import { prepareStepDir, stepDirFor } from './step-files.js';
@@ -277,6 +278,24 @@ export async function runRound(
   random: Random,
   abortSignal?: AbortSignal,
 ): Promise<RoundResult> {
+  // The evaluation's sandbox starts now and gets ready while the candidate is designed
+  // (docs/architecture.md, “A round's seam: the warm sandbox”); unused, it ends with the round.
+  const warm = parts.engineer.warm?.(step) ?? null;
+  try {
+    return await designAndEvaluate(parts, state, step, random, abortSignal, warm);
+  } finally {
+    void warm?.discard();
+  }
+}
+
+async function designAndEvaluate(
+  parts: RoundParts,
+  state: RunState,
+  step: number,
+  random: Random,
+  abortSignal: AbortSignal | undefined,
+  warm: WarmSandbox | null,
+): Promise<RoundResult> {
   const { settings } = parts;
   const selection: Selection = parts.policy.select({
     n: settings.sampleN,
@@ -346,6 +365,7 @@ export async function runRound(
       bestScore: state.bestScore(),
       objectives: reproducedObjectives(objectives),
       abortSignal,
+      warm,
     });
     const base = {
       step,

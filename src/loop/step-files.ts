@@ -1,5 +1,7 @@
 import {
+  chmodSync,
   existsSync,
+  lstatSync,
   mkdir as mkdirCallback,
   mkdirSync,
   readdirSync,
@@ -36,7 +38,9 @@ function writing<T>(what: string, path: string, write: () => T): T {
 
 /**
  * Makes the step folder for a round's evaluation. Normally it does not exist yet: one mkdir. One
- * left by a round that a crash interrupted is cleared first, so the redo starts clean.
+ * left by a round that a crash interrupted is cleared first, so the redo starts clean. It is
+ * emptied in place, not removed: a warm sandbox started for the step binds the folder itself
+ * (docs/architecture.md, “A round's seam: the warm sandbox”).
  */
 export function prepareStepDir(stepsDir: string, step: number): string {
   const dir = stepDirFor(stepsDir, step);
@@ -49,10 +53,14 @@ export function prepareStepDir(stepsDir: string, step: number): string {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
     }
-    // A candidate's scratch or workspace may hold folders without write permission: give them back first.
-    removeTree(dir);
-    rmSync(dir, { recursive: true, force: true });
+    if (lstatSync(dir, { throwIfNoEntry: false })?.isDirectory() === true) chmodSync(dir, 0o755);
+    else rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      // A candidate's scratch or workspace may hold folders without write permission: give them back first.
+      removeTree(join(dir, name));
+      rmSync(join(dir, name), { recursive: true, force: true });
+    }
     return dir;
   });
 }

@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { requires } from '../test-support/requires.js';
+import type { EvaluationJob, EvaluationOutcome } from './outcome.js';
+import { runSandboxed, warmSandbox, type WarmSandbox } from './sandbox.js';
+import {
+  createScratch,
+  processesWithArgument,
+  sandboxModesHere,
+  survivorsOf,
+  uniqueSleepSeconds,
+} from './test-support/scratch.js';
+
+const scratch = createScratch();
+afterAll(() => scratch.cleanup());
+
+/** The isolating modes of this machine: the only ones a sandbox is started warm in. */
+const isolating = sandboxModesHere().filter((mode) => mode !== 'none');
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+function withoutProgram(job: EvaluationJob): Omit<EvaluationJob, 'program'> {
+  const { program: _program, ...rest } = job;
+  return rest;
+}
+
+/** Starts `job`'s sandbox warm; fails the test where it would not be. */
+function warmed(job: EvaluationJob): WarmSandbox {
+  const warm = warmSandbox(withoutProgram(job));
+  if (warm === null) throw new Error(`Expected a warm sandbox for mode ${job.sandbox?.mode}`);
+  return warm;
+}
+
+/** What a run's outcome is, its duration aside (it differs from run to run). */
+function comparable(outcome: EvaluationOutcome): Omit<EvaluationOutcome, 'durationMs'> {
+  const { durationMs: _durationMs, ...rest } = outcome;
+  return rest;
+}
+
+/** The processes of a sandbox started for a command that mentions `marker`, once they are up. */
+async function waitForProcesses(marker: string): Promise<number[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const found = processesWithArgument(marker);
+    if (found.length > 0 || Date.now() > deadline) return found;
+    await delay(20);
+  }
+}
+
+describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
+  const options = mode === 'bubblewrap' ? requires('bubblewrap') : {};
+  const job = (overrides: Partial<EvaluationJob>): EvaluationJob =>
+    scratch.job({ sandbox: { mode, network: false, readPaths: [] }, ...overrides });
+
+  /** The outcome of `overrides` run warm, then of the same job run cold (in the same step folder). */
+  async function warmAndCold(
+    overrides: Partial<EvaluationJob>,
+  ): Promise<{ warm: EvaluationOutcome; cold: EvaluationOutcome }> {
+    const warmJob = job(overrides);
+    const warm = warmed(warmJob);
+    await delay(100);
+    const warmOutcome = await runSandboxed(warmJob, { warm });
+    const coldOutcome = await runSandboxed(warmJob);
+    return { warm: warmOutcome, cold: coldOutcome };
+  }
+
+  it('gives what a cold start gives: success, failing exit, missing results, syntax errors', options, async () => {
+    const commands = [
+      `echo "ran $(wc -c < "$1")" ; echo '{"eval_score": 2, "success": true}' > results.json`,
+      'echo oops >&2; exit 3',
+      'echo no results',
+      'if then fi',
+      'echo first\nif then',
+      'cat; read -r line && echo "read $line"; echo \'{"eval_score": 1}\' > results.json',
+      'echo "level ${SHLVL:-unset}"; echo \'{"eval_score": 1}\' > results.json',
+    ];
+    for (const command of commands) {
+      const { warm, cold } = await warmAndCold({ command });
+      expect({ command, outcome: comparable(warm) }).toEqual({ command, outcome: comparable(cold) });
+    }
+  });
+
+  it('sees the program written after it was started', options, async () => {
+    const evaluation = job({
+      command: 'cp "$1" seen.py; cp code seen-code; echo \'{"eval_score": 1}\' > results.json',
+    });
+    const warm = warmed(evaluation);
+    await delay(100);
+    expect((await runSandboxed(evaluation, { warm })).status).toBe('ok');
+    expect(readFileSync(join(evaluation.stepDir, 'seen.py'), 'utf8')).toBe(evaluation.program);
+    expect(readFileSync(join(evaluation.stepDir, 'seen-code'), 'utf8')).toBe(evaluation.program);
+  });
+
+  it('counts the time limit from the release, not from its start', options, async () => {
+    const fast = job({ timeoutMs: 300 });
+    const warm = warmed(fast);
+    await delay(700);
+    expect(await runSandboxed(fast, { warm })).toMatchObject({ status: 'ok' });
+    const slow = job({ timeoutMs: 300, command: 'sleep 5' });
+    const warmSlow = warmed(slow);
+    const outcome = await runSandboxed(slow, { warm: warmSlow });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'timeout' });
+    expect(outcome.durationMs).toBeLessThan(3_000);
+  });
+
+  it('runs nothing when aborted before its release, and ends', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const evaluation = job({ command: `touch ran; sleep ${marker}` });
+    const warm = warmed(evaluation);
+    expect(await waitForProcesses(marker)).not.toEqual([]);
+    const outcome = await runSandboxed(evaluation, { abortSignal: AbortSignal.abort(), warm });
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'signal', shortMessage: 'aborted' });
+    await warm.discard();
+    expect(await survivorsOf(marker, 0)).toEqual([]);
+    expect(existsSync(join(evaluation.stepDir, 'ran'))).toBe(false);
+  });
+
+  it('is ended by an abort after its release', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const evaluation = job({ command: `echo started; sleep ${marker}` });
+    const warm = warmed(evaluation);
+    const controller = new AbortController();
+    const running = runSandboxed(evaluation, { abortSignal: controller.signal, warm });
+    await waitForProcesses(`sleep ${marker}`);
+    await delay(100);
+    controller.abort();
+    expect(await running).toMatchObject({ status: 'failed', reason: 'signal', shortMessage: 'aborted' });
+    expect(await survivorsOf(marker, 0)).toEqual([]);
+  });
+
+  it('falls back to a cold start for another job, and ends the warm one', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const first = job({ command: `touch warm-ran; : ${marker}; echo '{"eval_score": 1}' > results.json` });
+    const warm = warmed(first);
+    expect(await waitForProcesses(marker)).not.toEqual([]);
+    const other = { ...first, command: `touch cold-ran; echo '{"eval_score": 3}' > results.json` };
+    expect(await runSandboxed(other, { warm })).toMatchObject({ status: 'ok', evalScore: 3 });
+    expect(existsSync(join(first.stepDir, 'cold-ran'))).toBe(true);
+    expect(existsSync(join(first.stepDir, 'warm-ran'))).toBe(false);
+    await warm.discard();
+    expect(await survivorsOf(marker, 0)).toEqual([]);
+    // Spent: offered again, it only starts the run cold.
+    expect(await runSandboxed(first, { warm })).toMatchObject({ status: 'ok', evalScore: 1 });
+  });
+
+  it('leaves no process once discarded, however often', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const warm = warmed(job({ command: `sleep ${marker}` }));
+    expect(await waitForProcesses(marker)).not.toEqual([]);
+    await Promise.all([warm.discard(), warm.discard()]);
+    await warm.discard();
+    expect(await survivorsOf(marker, 0)).toEqual([]);
+  });
+
+  it('leaves nothing running when the process holding it is killed with SIGKILL', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const holder = join(scratch.root, `hold-${mode}.ts`);
+    const sandboxModule = fileURLToPath(new URL('./sandbox.ts', import.meta.url));
+    const evaluation = job({ command: `sleep ${marker}` });
+    writeFileSync(
+      holder,
+      [
+        `import { warmSandbox } from ${JSON.stringify(sandboxModule)};`,
+        `const job = ${JSON.stringify(withoutProgram(evaluation))};`,
+        'const warm = warmSandbox(job);',
+        "process.stdout.write(warm === null ? 'none\\n' : 'warm\\n');",
+        'setInterval(() => undefined, 1000);',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const said = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(String(chunk))),
+    );
+    expect(said.trim()).toBe('warm');
+    expect(await waitForProcesses(marker)).not.toEqual([]);
+    child.kill('SIGKILL');
+    expect(await survivorsOf(marker, 3_000)).toEqual([]);
+    expect(existsSync(join(evaluation.stepDir, 'results.json'))).toBe(false);
+  });
+});
+
+describe('warmSandbox: where it does not apply', () => {
+  it('starts nothing without an isolating sandbox mode', () => {
+    const evaluation = scratch.job({ sandbox: { mode: 'none', network: false, readPaths: [] } });
+    expect(warmSandbox(withoutProgram(evaluation))).toBeNull();
+    expect(warmSandbox(withoutProgram(scratch.job({})))).toBeNull();
+  });
+});
