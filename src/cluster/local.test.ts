@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../errors.js';
 import type { EvaluationJob } from '../evaluation/index.js';
-import { createScratch } from '../evaluation/test-support/scratch.js';
+import { createScratch, sandboxModesHere } from '../evaluation/test-support/scratch.js';
 import { createLocalExecutor } from './index.js';
 
 const baseScratch = createScratch();
@@ -71,6 +71,32 @@ describe('createLocalExecutor', () => {
     expect(await running).toMatchObject({ status: 'failed', shortMessage: 'aborted' });
     await executor.close();
   });
+
+  it.each(sandboxModesHere().filter((mode) => mode !== 'none'))(
+    'starts sandboxes warm (mode %s) outside the count: still at most `concurrency` evaluations at once',
+    async (mode) => {
+      const executor = createLocalExecutor({ concurrency: 1 });
+      const sandbox = { mode, network: false, readPaths: [] };
+      // Each evaluation notes when it ran, in its own step folder (the sandbox shares no other).
+      const command = (score: number): string =>
+        `date +%s%N > started; sleep 0.2; date +%s%N > ended; echo '{"eval_score": ${score}}' > results.json`;
+      const jobs = [1, 2, 3].map((score) => scratch.job({ command: command(score), sandbox }));
+      const warms = jobs.map(({ program: _program, ...shape }) => executor.warm?.(shape) ?? null);
+      expect(warms.every((warm) => warm !== null)).toBe(true);
+      const outcomes = await Promise.all(
+        jobs.map((job, index) => executor.run(job, { warm: warms[index] ?? undefined })),
+      );
+      expect(outcomes.map((outcome) => outcome.status === 'ok' && outcome.evalScore)).toEqual([1, 2, 3]);
+      const read = (job: EvaluationJob, name: string): number => Number(readFileSync(join(job.stepDir, name), 'utf8'));
+      const spans = jobs
+        .map((job) => ({ started: read(job, 'started'), ended: read(job, 'ended') }))
+        .sort((left, right) => left.started - right.started);
+      for (let index = 1; index < spans.length; index++)
+        expect(spans[index]?.started).toBeGreaterThanOrEqual(spans[index - 1]?.ended ?? Infinity);
+      await executor.close();
+      expect(executor.warm?.(jobs[0] as EvaluationJob)).toBeNull();
+    },
+  );
 
   it('refuses a concurrency that is not a positive integer', () => {
     expect(() => createLocalExecutor({ concurrency: 0 })).toThrow(/concurrency/);

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBuiltinDesigner, createRuleBasedAnalyst, type Designer } from '../agents/index.js';
+import { createLocalExecutor, type Executor } from '../cluster/index.js';
+import { configSchema, resolveExperiment } from '../config/index.js';
+import type { WarmSandbox } from '../evaluation/index.js';
+import { sandboxModesHere, survivorsOf, uniqueSleepSeconds } from '../evaluation/test-support/scratch.js';
+import { requires } from '../test-support/requires.js';
+import { createSamplingPolicy } from '../sampling/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { createEngineer } from './engineer.js';
+import { loopSettingsFromConfig, roundSettingsFromConfig } from './preset.js';
+import { runLoop, type LoopParts } from './run.js';
+
+let dir: string;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'asi-warm-round-'));
+  writeFileSync(join(dir, 'input.md'), 'Make x close to 3.\n');
+  writeFileSync(join(dir, 'initial_program'), 'const x = 1.0;\n');
+  store = openStore(join(dir, 'asi-evolve.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the round asked of the executor: the warm sandboxes it started, and what each run was given. */
+interface Recorded {
+  warmed: Array<{ stepDir: string; discards: number }>;
+  runs: Array<{ stepDir: string; warmed: boolean }>;
+}
+
+/** The local executor, recording warm starts, discards and runs. */
+function recordingExecutor(recorded: Recorded): Executor {
+  const local = createLocalExecutor({ concurrency: 1 });
+  const started = new WeakMap<WarmSandbox, WarmSandbox>();
+  return {
+    name: local.name,
+    description: local.description,
+    warm(job) {
+      const warm = local.warm?.(job) ?? null;
+      if (warm === null) return null;
+      const entry = { stepDir: job.stepDir, discards: 0 };
+      recorded.warmed.push(entry);
+      const recording: WarmSandbox = {
+        stepDir: warm.stepDir,
+        discard: () => {
+          entry.discards += 1;
+          return warm.discard();
+        },
+      };
+      started.set(recording, warm);
+      return recording;
+    },
+    run(job, options = {}) {
+      recorded.runs.push({ stepDir: job.stepDir, warmed: options.warm !== undefined });
+      const warm = options.warm === undefined ? undefined : started.get(options.warm);
+      return local.run(job, { ...options, warm });
+    },
+    close: () => local.close(),
+  };
+}
+
+function parts(mode: 'bubblewrap' | 'unshare', command: string, executor: Executor, designer?: Designer): LoopParts {
+  const config = configSchema.parse({ pipeline: { engineer_timeout: 20 }, evaluator: { command } });
+  const experiment = resolveExperiment(dir, config);
+  const engineer = createEngineer({
+    executor,
+    experimentDir: experiment.dir,
+    stepsDir: experiment.stepsDir,
+    evaluatorCommand: command,
+    programFile: config.evaluator.program_file,
+    timeoutMs: 20_000,
+    killGraceMs: 500,
+    maxOutputBytes: 64 * 1024,
+    limits: {},
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    sandbox: { mode, network: false, readPaths: [] },
+    task: experiment.task,
+    stages: [],
+    staticCheck: null,
+    debug: null,
+    judge: null,
+    reproduce: { count: 0, tolerance: 0 },
+  });
+  return {
+    round: {
+      settings: roundSettingsFromConfig(config, experiment),
+      policy: createSamplingPolicy(config.database.sampling),
+      retrieve: null,
+      designer: designer ?? createBuiltinDesigner(),
+      novelty: null,
+      engineer,
+      analyst: createRuleBasedAnalyst(),
+      fallbackAnalyst: createRuleBasedAnalyst(),
+    },
+    settings: loopSettingsFromConfig(config, experiment),
+    recordFound: null,
+    liveNotices: null,
+  };
+}
+
+describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round with sandbox mode %s', (mode) => {
+  const options = mode === 'bubblewrap' ? requires('bubblewrap') : {};
+  const isolating = mode as 'bubblewrap' | 'unshare';
+
+  it('evaluates its candidate in the sandbox it started before the design', options, async () => {
+    const recorded: Recorded = { warmed: [], runs: [] };
+    const executor = recordingExecutor(recorded);
+    const command = `cp "$1" seen; echo '{"eval_score": 1}' > results.json`;
+    const summary = await runLoop({ parts: parts(isolating, command, executor), store, steps: 2, workers: 1, seed: 1 });
+    await executor.close();
+    expect(summary).toMatchObject({ completed: 2 });
+    const stepDir = (step: number): string => join(dir, 'steps', `step_${step}`);
+    // The seed is evaluated cold; each round warms its step's sandbox and runs in it.
+    expect(recorded.warmed.map((entry) => entry.stepDir)).toEqual([stepDir(1), stepDir(2)]);
+    expect(recorded.runs).toEqual([
+      { stepDir: stepDir(0), warmed: false },
+      { stepDir: stepDir(1), warmed: true },
+      { stepDir: stepDir(2), warmed: true },
+    ]);
+    for (const node of store.listNodes()) expect(node).toMatchObject({ success: true, score: 1 });
+  });
+
+  it('ends the warm sandbox of a round whose design failed, having run nothing', options, async () => {
+    const recorded: Recorded = { warmed: [], runs: [] };
+    const executor = recordingExecutor(recorded);
+    const marker = uniqueSleepSeconds();
+    const failing: Designer = {
+      name: 'failing',
+      design: () => Promise.reject(new Error('no idea')),
+    };
+    const command = `touch ran-${marker}; echo '{"eval_score": 1}' > results.json`;
+    await runLoop({ parts: parts(isolating, command, executor, failing), store, steps: 1, workers: 1, seed: 1 });
+    await executor.close();
+    expect(recorded.warmed).toEqual([{ stepDir: join(dir, 'steps', 'step_1'), discards: 1 }]);
+    expect(recorded.runs).toHaveLength(1);
+    expect(store.listNodes()[1]).toMatchObject({ success: false, name: 'design-failed' });
+    expect(await survivorsOf(marker, 3_000)).toEqual([]);
+  });
+});
