@@ -27,6 +27,7 @@ import {
   isSnapshotOf,
   moveAsideOldSteps,
   restoreStepMirrors,
+  roundEndEvent,
   stepDirFor,
   stepMirrorOf,
   writeBestSnapshot,
@@ -48,6 +49,8 @@ export interface LoopStore {
   /** Stores one call outside a node (e.g. of a round that was cut short). */
   insertLlmCall(call: LlmCallRecord): number;
   getNode(id: number): NodeRecord | undefined;
+  /** The steps of the newest `count` events of `type` (start-up finds the rounds stored last). */
+  newestEventSteps(type: string, count: number): number[];
   /** A node's LLM calls in the order they were made (start-up rewrites step files a crash left unwritten). */
   listLlmCalls(filter: { nodeId: number }): LlmCallRecord[];
   /** What sampling sees of every node: start-up reads no program, analysis or results. */
@@ -439,7 +442,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
       }
       // The round-end event is written with the node: one commit (one fsync) per round, not two.
       const outcome = result.node.success ? `score ${result.node.score}` : (result.node.error ?? 'failed');
-      const node = commit(result, [{ type: 'round-end', message: `step ${step}: ${outcome}` }]);
+      const node = commit(result, [{ type: roundEndEvent, message: `step ${step}: ${outcome}` }]);
       inFlight.delete(step);
       await growCognition(node, result);
       evictIfFull();

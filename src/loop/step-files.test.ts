@@ -21,6 +21,7 @@ import {
   createStepMirrorWriter,
   prepareStepDir,
   restoreStepMirrors,
+  roundEndEvent,
   stepDirFor,
   stepMirrorOf,
   writeStepMirror,
@@ -195,6 +196,28 @@ describe('restoreStepMirrors', () => {
     expect(existsSync(mirrorOf(26).stepDir)).toBe(false);
     // Nothing left to do: a second start writes nothing.
     expect(await restoreStepMirrors(stepsDir, store, steps, 2)).toEqual([]);
+  });
+
+  it('finds a round redone after a crash by when it was stored, though its step is far below the newest', async () => {
+    const store = temp.open();
+    const insert = async (step: number): Promise<StepMirror> => {
+      const node = store.insertNode(
+        { ...makeNode({ step, analysis: `analysis ${step}` }), id: step },
+        { events: [{ type: roundEndEvent, message: `step ${step}` }] },
+      );
+      const mirror = stepMirrorOf(stepDirFor(stepsDir, step), [], node);
+      await writeStepMirror(mirror);
+      return mirror;
+    };
+    // A run with many workers stored rounds up to 60 but for 5, in flight when it was killed; the
+    // next run redid 5 first and was killed between its commit and its files.
+    for (let step = 1; step <= 60; step++) if (step !== 5) await insert(step);
+    const redone = await insert(5);
+    rmSync(join(redone.stepDir, 'analysis.md'));
+    rmSync(join(redone.stepDir, 'node.json'));
+    const steps = new Set(Array.from({ length: 60 }, (_, index) => index + 1));
+    expect(await restoreStepMirrors(stepsDir, store, steps, 1)).toEqual([5]);
+    expect(filesOf(redone.stepDir, redone)).toEqual(expectedFiles(redone));
   });
 
   it('restores the seed (step 0), which completed steps do not count', async () => {

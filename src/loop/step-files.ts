@@ -193,23 +193,31 @@ export function createStepMirrorWriter(): StepMirrorWriter {
   };
 }
 
-/** How many committed steps `restoreStepMirrors` looks at beyond the run's workers. */
+/** How many rounds `restoreStepMirrors` looks at beyond the run's workers. */
 const restoreMargin = 16;
+
+/**
+ * The run event each round's commit writes with its node (in the same transaction): their order
+ * is the order the rounds were stored in.
+ */
+export const roundEndEvent = 'round-end';
 
 /** What `restoreStepMirrors` reads of the store. */
 export interface MirrorSource {
   getNode(id: number): NodeRecord | undefined;
   listLlmCalls(filter: { nodeId: number }): LlmCallRecord[];
+  newestEventSteps(type: string, count: number): number[];
 }
 
 /**
  * Writes the mirror files of committed steps that a run killed after its commit left unwritten
- * (or half written), from the database. Only the newest steps can be missing them: a run writes
- * each round's files right after its commit, so at most the rounds it had in flight (`workers`,
- * and those of the run before that it redid) were committed without them. Looks at the
- * `workers + 16` newest of `steps` and the seed: each whose folder exists and whose analysis.md,
- * written last, is missing or not the stored one. A folder that does not exist is left alone
- * (an imported node, or steps/ moved aside). Returns the steps it wrote.
+ * (or half written), from the database. Only the rounds stored last can be missing them: a run
+ * writes each round's files right after its commit. Looks at the `workers + 16` rounds stored
+ * last (by their round-end events: a round redone after a crash has a lower step than rounds
+ * stored before it), the `workers + 16` highest of `steps` (databases whose round-end events
+ * were written apart from the node) and the seed: each whose folder exists and whose
+ * analysis.md, written last, is missing or not the stored one. A folder that does not exist is
+ * left alone (an imported node, or steps/ moved aside). Returns the steps it wrote.
  */
 export async function restoreStepMirrors(
   stepsDir: string,
@@ -217,10 +225,10 @@ export async function restoreStepMirrors(
   steps: ReadonlySet<number>,
   workers: number,
 ): Promise<number[]> {
-  const newest = largest(steps, Math.max(1, workers) + restoreMargin);
-  if (!newest.includes(0)) newest.push(0);
+  const count = Math.max(1, workers) + restoreMargin;
+  const candidates = new Set([...source.newestEventSteps(roundEndEvent, count), ...largest(steps, count), 0]);
   const restored: number[] = [];
-  for (const step of newest) {
+  for (const step of candidates) {
     const stepDir = stepDirFor(stepsDir, step);
     if (!existsSync(stepDir)) continue;
     const node = source.getNode(step);

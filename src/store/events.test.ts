@@ -35,4 +35,15 @@ describe('events', () => {
     expect(store.listEvents({ sinceId: page.at(-1)?.id })).toHaveLength(1);
     expect(store.listEvents({ sinceId: ids.at(-1) })).toEqual([]);
   });
+
+  it('gives the steps of the newest events of a type, newest first', () => {
+    for (const step of [3, 1, 7, 2]) {
+      store.addEvent('round-end', `step ${step}`, {}, step);
+      store.addEvent('notice', 'between', {}, 100 + step);
+    }
+    store.addEvent('round-end', 'no step');
+    expect(store.newestEventSteps('round-end', 3)).toEqual([2, 7, 1]);
+    expect(store.newestEventSteps('round-end', 10)).toEqual([2, 7, 1, 3]);
+    expect(store.newestEventSteps('run-start', 10)).toEqual([]);
+  });
 });

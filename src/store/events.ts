@@ -42,6 +42,19 @@ export function lastEventId(context: StoreContext): number {
   return (prepare(context, 'SELECT coalesce(max(id), 0) AS id FROM run_events').get() as { id: number }).id;
 }
 
+/**
+ * The steps of the newest `count` events of `type` that name one, newest first. Read backwards
+ * from the newest event (`+type` keeps SQLite off the type index, which would sort every event
+ * of the type first): microseconds at 100,000 events.
+ */
+export function newestEventSteps(context: StoreContext, type: string, count: number): number[] {
+  const rows = prepare(
+    context,
+    'SELECT step FROM run_events WHERE +type = ? AND step IS NOT NULL ORDER BY id DESC LIMIT ?',
+  ).all(type, count) as Array<{ step: number }>;
+  return rows.map((row) => row.step);
+}
+
 export function listEvents(context: StoreContext, query: EventQuery = {}): RunEvent[] {
   const rows = prepare(
     context,

@@ -240,6 +240,11 @@ export class Store {
     return this.#use((context) => events.lastEventId(context));
   }
 
+  /** The steps of the newest `count` events of `type` that name a step, newest first. */
+  newestEventSteps(type: string, count: number): number[] {
+    return this.#use((context) => events.newestEventSteps(context, type, count));
+  }
+
   /** Events oldest first; pass the last id seen as `sinceId` to poll for new ones. */
   listEvents(query?: events.EventQuery): RunEvent[] {
     return this.#use((context) => events.listEvents(context, query));
