@@ -95,10 +95,10 @@ describe('a bubblewrap group', requires('bubblewrap'), () => {
   it("is gone once its namespace has ended, though PID 1 has not reaped bwrap's init yet", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'asi-group-bwrap-'));
     try {
-      // bwrap's init usually takes the pid after bwrap's; on a busy machine another process may.
+      // bwrap's init takes one of the next pids after bwrap's; on a busy machine others may take them all.
       for (let attempt = 0; attempt < 5; attempt++) {
         const { groupId, init } = await sandboxedSleep(folder);
-        if (init !== groupId + 1) continue;
+        if (init === undefined || init - groupId > 8) continue;
         // bwrap exits on the status its init reports, without reaping it: PID 1 adopts it.
         const deadline = Date.now() + 2_000;
         while (processStat(init)?.live === true && Date.now() < deadline)
@@ -108,7 +108,7 @@ describe('a bubblewrap group', requires('bubblewrap'), () => {
         expect(isGroupAlive(groupId, false)).toBe(false);
         return;
       }
-      expect.fail("bwrap's init never took the pid after bwrap's in 5 sandboxes");
+      expect.fail("bwrap's init never took one of the 8 pids after bwrap's in 5 sandboxes");
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

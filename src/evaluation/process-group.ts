@@ -103,22 +103,33 @@ export function signalDescendants(leaderPid: number, signal: NodeJS.Signals): vo
 }
 
 /**
- * What the process with the pid after the group leader's says of the group, in one /proc read
- * where looking through every orphan PID 1 adopted takes dozens: 'live' when it is a live member
- * (the group is alive), 'ended' when it is bubblewrap's init left a zombie (the group is gone),
- * null when it tells nothing (another process took that pid, or a zombie of another program).
+ * How many pids after the leader's its first child is looked for at: other processes of the
+ * machine may take some of those in between.
+ */
+const firstChildWindow = 8;
+
+/**
+ * What the leader's first child says of the group, in a few /proc reads where looking through
+ * every orphan PID 1 adopted takes dozens: 'live' when it is a live member (the group is alive),
+ * 'ended' when it is bubblewrap's init left a zombie (the group is gone), null when it tells
+ * nothing (not found, or a zombie of another program).
  *
- * bwrap (the leader) starts one process, the namespace's first (bwrap as its init), usually with
- * the next pid, and exits on the exit status that one reports, without reaping it: it is left a
- * zombie of the group, adopted by PID 1, until PID 1 reaps it (seconds where PID 1 reaps late).
- * The kernel makes it a zombie only after every process of its namespace is gone, and no other
- * process of the group lives outside the namespace: nothing of the group can run.
+ * The first child is the group's first member after the leader's pid: every other member
+ * descends from it or comes later, and pids only grow (but where they wrap around: then it is
+ * not found). bwrap (the leader) starts one process, the namespace's first (bwrap as its init),
+ * and exits on the exit status that one reports, without reaping it: it is left a zombie of the
+ * group, adopted by PID 1, until PID 1 reaps it (seconds where PID 1 reaps late). The kernel
+ * makes it a zombie only after every process of its namespace is gone, and no other process of
+ * the group lives outside the namespace: nothing of the group can run.
  */
 function bubblewrapInitState(groupId: number): 'live' | 'ended' | null {
-  const first = processStat(groupId + 1);
-  if (first === null || first.groupId !== groupId) return null;
-  if (first.live) return 'live';
-  return first.name === 'bwrap' ? 'ended' : null;
+  for (let pid = groupId + 1; pid <= groupId + firstChildWindow; pid++) {
+    const first = processStat(pid);
+    if (first === null || first.groupId !== groupId) continue;
+    if (first.live) return 'live';
+    return first.name === 'bwrap' ? 'ended' : null;
+  }
+  return null;
 }
 
 /**
