@@ -62,7 +62,7 @@ function realOrNull(path: string): string | null {
 
 /** A folder's names as last read, and the state of the folder they were read in. */
 interface Listing {
-  /** dev, inode, mtime and ctime (ns): any entry added, removed or renamed changes the mtime. */
+  /** dev, inode, mtime and ctime (ms, with their fraction): any entry added, removed or renamed changes the mtime. */
   state: string;
   names: readonly string[];
 }
@@ -83,12 +83,12 @@ const settledListingMs = 1_000;
 export function folderEntries(folder: string): readonly string[] | null {
   let stats;
   try {
-    stats = statSync(folder, { bigint: true });
+    stats = statSync(folder);
   } catch {
     return null;
   }
   if (!stats.isDirectory()) return null;
-  const state = `${stats.dev}:${stats.ino}:${stats.mtimeNs}:${stats.ctimeNs}`;
+  const state = `${stats.dev}:${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`;
   const known = listings.get(folder);
   if (known?.state === state) return known.names;
   let names: string[];
@@ -97,7 +97,7 @@ export function folderEntries(folder: string): readonly string[] | null {
   } catch {
     return null;
   }
-  if (Date.now() - Number(stats.mtimeMs) > settledListingMs) listings.set(folder, { state, names });
+  if (Date.now() - stats.mtimeMs > settledListingMs) listings.set(folder, { state, names });
   else listings.delete(folder);
   return names;
 }

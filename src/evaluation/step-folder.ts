@@ -83,7 +83,8 @@ export function prepareStepFolder(job: EvaluationJob): StepFiles {
     rmSync(join(stepDir, stepFileNames.evaluatorLog), { recursive: true, force: true });
     replaceFile(codePath, job.program);
     if (programPath !== codePath) {
-      mkdirSync(dirname(programPath), { recursive: true });
+      const programDir = dirname(programPath);
+      if (programDir !== stepDir) mkdirSync(programDir, { recursive: true });
       replaceFile(programPath, job.program);
     }
   } catch (error) {
