@@ -52,6 +52,28 @@ async function waitForProcesses(marker: string): Promise<number[]> {
   }
 }
 
+/** The command line of a process, or null once it is gone. */
+function argvOf(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return null;
+  }
+}
+
+/** The first process whose command line (as a list) passes `test`, once there is one. */
+async function waitForProcess(marker: string, test: (argv: string[]) => boolean): Promise<number | null> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    for (const pid of processesWithArgument(marker)) {
+      const argv = argvOf(pid);
+      if (argv !== null && test(argv)) return pid;
+    }
+    await delay(10);
+  }
+  return null;
+}
+
 describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
   const options = mode === 'bubblewrap' ? requires('bubblewrap') : {};
   const job = (overrides: Partial<EvaluationJob>): EvaluationJob =>
@@ -83,6 +105,18 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
       const { warm, cold } = await warmAndCold({ command });
       expect({ command, outcome: comparable(warm) }).toEqual({ command, outcome: comparable(cold) });
     }
+  });
+
+  it('runs the evaluator in the shell it started, which waited for the release', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const evaluation = job({ command: `sleep 0.5\n: ${marker}\necho '{"eval_score": 1}' > results.json` });
+    const warm = warmed(evaluation);
+    const gate = await waitForProcess(marker, (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-gate');
+    expect(gate).not.toBeNull();
+    const running = runSandboxed(evaluation, { warm });
+    const evaluator = await waitForProcess(marker, (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-eval');
+    expect(evaluator).toBe(gate);
+    expect(await running).toMatchObject({ status: 'ok' });
   });
 
   it('sees the program written after it was started', options, async () => {
