@@ -277,10 +277,12 @@ export async function runRound(
   step: number,
   random: Random,
   abortSignal?: AbortSignal,
+  warmed?: WarmSandbox | null,
 ): Promise<RoundResult> {
-  // The evaluation's sandbox starts now and gets ready while the candidate is designed
-  // (docs/architecture.md, “A round's seam: the warm sandbox”); unused, it ends with the round.
-  const warm = parts.engineer.warm?.(step) ?? null;
+  // The evaluation's sandbox starts now (unless the loop started it already, `warmed`) and gets
+  // ready while the candidate is designed (docs/architecture.md, “A round's seam: the warm
+  // sandbox”); unused, it ends with the round.
+  const warm = warmed ?? parts.engineer.warm?.(step) ?? null;
   try {
     return await designAndEvaluate(parts, state, step, random, abortSignal, warm);
   } finally {

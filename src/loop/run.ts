@@ -19,6 +19,7 @@ import { messageOf } from '../errors.js';
 import { BudgetReachedError, isFatal } from '../llm/index.js';
 import type { LoopEvent, NoticeRelay } from './events.js';
 import { createEngineer } from './engineer.js';
+import type { WarmSandbox } from '../evaluation/index.js';
 import { runRound, runSeedRound, type RoundParts, type RoundResult, type RunState } from './round.js';
 import { projectDriftNotice } from './project-drift.js';
 import { reproductionAfterSeed } from './seed-check.js';
@@ -407,14 +408,26 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
   let fatal: unknown = null;
   let budgetStop: unknown = null;
 
+  // The next round's sandbox, started when a round ends, so that it gets ready while that round
+  // is stored and the next one designed (docs/architecture.md, “A round's seam: the warm sandbox”).
+  const warmedSteps = new Map<number, WarmSandbox>();
+  const warmNextStep = (): void => {
+    const next = pending[0];
+    if (next === undefined || warmedSteps.has(next) || signal.aborted) return;
+    const warm = round.engineer.warm?.(next) ?? null;
+    if (warm !== null) warmedSteps.set(next, warm);
+  };
+
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
       const step = pending.shift();
       if (step === undefined) return;
       emit({ type: 'round-start', step });
+      const warmed = warmedSteps.get(step) ?? null;
+      warmedSteps.delete(step);
       let result: RoundResult;
       try {
-        result = await withinStep(step, emit, () => runRound(round, state, step, random, signal));
+        result = await withinStep(step, emit, () => runRound(round, state, step, random, signal, warmed));
       } catch (error) {
         inFlight.delete(step);
         // The round is lost, but what it spent is not: keep its calls, filed under its step.
@@ -440,6 +453,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
         for (const call of result.calls) store.insertLlmCall({ ...call, nodeId: null, step });
         return;
       }
+      warmNextStep();
       // The round-end event is written with the node: one commit (one fsync) per round, not two.
       const outcome = result.node.success ? `score ${result.node.score}` : (result.node.error ?? 'failed');
       const node = commit(result, [{ type: roundEndEvent, message: `step ${step}: ${outcome}` }]);
@@ -472,6 +486,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
   const results = await Promise.allSettled(
     Array.from({ length: Math.max(1, workers) }, () => worker().catch(stopOnCrash)),
   );
+  for (const warm of warmedSteps.values()) void warm.discard();
   const crashed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (crashed) throw crashed.reason;
   if (fatal !== null) throw fatal;

@@ -126,6 +126,36 @@ describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round wit
     for (const node of store.listNodes()) expect(node).toMatchObject({ success: true, score: 1 });
   });
 
+  it('ends the sandbox it started for the next round when the run stops first', options, async () => {
+    const recorded: Recorded = { warmed: [], runs: [] };
+    const executor = recordingExecutor(recorded);
+    const marker = uniqueSleepSeconds();
+    const command = `touch ran-${marker}; echo '{"eval_score": 1}' > results.json`;
+    const stop = new AbortController();
+    await runLoop({
+      parts: parts(isolating, command, executor),
+      store,
+      steps: 3,
+      workers: 1,
+      seed: 1,
+      abortSignal: stop.signal,
+      onEvent: (event) => {
+        if (event.type === 'round-end') stop.abort();
+      },
+    });
+    await executor.close();
+    // Round 2's sandbox was started as round 1 ended, and ended unused.
+    expect(recorded.warmed).toEqual([
+      { stepDir: join(dir, 'steps', 'step_1'), discards: 1 },
+      { stepDir: join(dir, 'steps', 'step_2'), discards: 1 },
+    ]);
+    expect(recorded.runs.map((run) => run.stepDir)).toEqual([
+      join(dir, 'steps', 'step_0'),
+      join(dir, 'steps', 'step_1'),
+    ]);
+    expect(await survivorsOf(marker, 3_000)).toEqual([]);
+  });
+
   it('ends the warm sandbox of a round whose design failed, having run nothing', options, async () => {
     const recorded: Recorded = { warmed: [], runs: [] };
     const executor = recordingExecutor(recorded);
