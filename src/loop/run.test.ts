@@ -2,19 +2,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBuiltinDesigner, createRuleBasedAnalyst, type Analyst, type Designer } from '../agents/index.js';
-import { createLocalExecutor } from '../cluster/index.js';
-import { configSchema, resolveExperiment, type Config } from '../config/index.js';
+import { createBuiltinDesigner, createRuleBasedAnalyst, type Designer } from '../agents/index.js';
+import { configSchema, type Config } from '../config/index.js';
 import { AsiEvolveError } from '../errors.js';
 import { LlmCallError, withRecorder } from '../llm/index.js';
 import { createScriptedModel } from '../llm/test-support/scripted.js';
-import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createNoticeRelay, type LoopEvent, type NoticeRelay } from './events.js';
-import { createEngineer } from './engineer.js';
-import { loopSettingsFromConfig, roundSettingsFromConfig } from './preset.js';
+import { createNoticeRelay, type LoopEvent } from './events.js';
 import { recordCall } from './call-context.js';
 import { runLoop, type LoopParts } from './run.js';
+import { testLoopParts, type TestLoopPartsOptions } from './test-support/loop-parts.js';
 
 let dir: string;
 let store: Store;
@@ -37,52 +34,8 @@ function makeExperiment(): void {
   writeFileSync(join(dir, 'eval.sh'), evaluator);
 }
 
-interface PartsOptions {
-  config?: Config;
-  designer?: Designer;
-  analyst?: Analyst;
-  liveNotices?: NoticeRelay;
-  recordFound?: LoopParts['recordFound'];
-}
-
 /** A run's parts without a preset: the local executor, the built-in designer, no sandbox, stages or agents. */
-function parts(options: PartsOptions = {}): LoopParts {
-  const config = options.config ?? configSchema.parse({ pipeline: { engineer_timeout: 20 } });
-  const experiment = resolveExperiment(dir, config);
-  const engineer = createEngineer({
-    executor: createLocalExecutor({ concurrency: 2 }),
-    experimentDir: experiment.dir,
-    stepsDir: experiment.stepsDir,
-    evaluatorCommand: experiment.evaluatorCommand,
-    programFile: config.evaluator.program_file,
-    timeoutMs: config.pipeline.engineer_timeout * 1000,
-    killGraceMs: config.evaluator.kill_grace * 1000,
-    maxOutputBytes: config.evaluator.max_output_bytes,
-    limits: {},
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    task: experiment.task,
-    stages: [],
-    staticCheck: null,
-    debug: null,
-    judge: null,
-    reproduce: { count: 0, tolerance: 0 },
-  });
-  return {
-    round: {
-      settings: roundSettingsFromConfig(config, experiment),
-      policy: createSamplingPolicy(config.database.sampling),
-      retrieve: null,
-      designer: options.designer ?? createBuiltinDesigner(),
-      novelty: null,
-      engineer,
-      analyst: options.analyst ?? createRuleBasedAnalyst(),
-      fallbackAnalyst: createRuleBasedAnalyst(),
-    },
-    settings: loopSettingsFromConfig(config, experiment),
-    recordFound: options.recordFound ?? null,
-    liveNotices: options.liveNotices ?? null,
-  };
-}
+const parts = (options: TestLoopPartsOptions = {}): LoopParts => testLoopParts(dir, options);
 
 /** Runs the loop up to `steps` rounds with one worker and returns the notices it gave. */
 async function noticesOfRun(config: Config, steps: number, seed: number): Promise<string[]> {

@@ -2,17 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBuiltinDesigner, createRuleBasedAnalyst, type Designer } from '../agents/index.js';
+import { type Designer } from '../agents/index.js';
 import { createLocalExecutor, type Executor } from '../cluster/index.js';
-import { configSchema, resolveExperiment } from '../config/index.js';
+import { configSchema } from '../config/index.js';
 import type { WarmSandbox } from '../evaluation/index.js';
 import { sandboxModesHere, survivorsOf, uniqueSleepSeconds } from '../evaluation/test-support/scratch.js';
 import { requires } from '../test-support/requires.js';
-import { createSamplingPolicy } from '../sampling/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { createEngineer } from './engineer.js';
-import { loopSettingsFromConfig, roundSettingsFromConfig } from './preset.js';
 import { runLoop, type LoopParts } from './run.js';
+import { testLoopParts } from './test-support/loop-parts.js';
 
 let dir: string;
 let store: Store;
@@ -66,42 +64,13 @@ function recordingExecutor(recorded: Recorded): Executor {
 }
 
 function parts(mode: 'bubblewrap' | 'unshare', command: string, executor: Executor, designer?: Designer): LoopParts {
-  const config = configSchema.parse({ pipeline: { engineer_timeout: 20 }, evaluator: { command } });
-  const experiment = resolveExperiment(dir, config);
-  const engineer = createEngineer({
+  const config = configSchema.parse({ pipeline: { engineer_timeout: 20 }, evaluator: { command, kill_grace: 0.5 } });
+  return testLoopParts(dir, {
+    config,
     executor,
-    experimentDir: experiment.dir,
-    stepsDir: experiment.stepsDir,
-    evaluatorCommand: command,
-    programFile: config.evaluator.program_file,
-    timeoutMs: 20_000,
-    killGraceMs: 500,
-    maxOutputBytes: 64 * 1024,
-    limits: {},
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     sandbox: { mode, network: false, readPaths: [] },
-    task: experiment.task,
-    stages: [],
-    staticCheck: null,
-    debug: null,
-    judge: null,
-    reproduce: { count: 0, tolerance: 0 },
+    ...(designer ? { designer } : {}),
   });
-  return {
-    round: {
-      settings: roundSettingsFromConfig(config, experiment),
-      policy: createSamplingPolicy(config.database.sampling),
-      retrieve: null,
-      designer: designer ?? createBuiltinDesigner(),
-      novelty: null,
-      engineer,
-      analyst: createRuleBasedAnalyst(),
-      fallbackAnalyst: createRuleBasedAnalyst(),
-    },
-    settings: loopSettingsFromConfig(config, experiment),
-    recordFound: null,
-    liveNotices: null,
-  };
 }
 
 describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round with sandbox mode %s', (mode) => {
