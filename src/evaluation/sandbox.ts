@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
@@ -348,9 +348,20 @@ async function runPrepared(
   return { status: 'failed', reason: read.reason, shortMessage: read.message, ...ended };
 }
 
-/** What a sandbox is started from: its command line, environment and working folder. */
+/**
+ * What a sandbox is started from: its command line, environment and working folder, the folder
+ * itself included: the sandbox holds the folder it was started in, so one removed and made again
+ * since (steps/ deleted while the run went on) is another folder, and the run starts cold there.
+ */
 function shapeOf(command: readonly string[], env: Record<string, string>, cwd: string): string {
-  return JSON.stringify([command, env, cwd]);
+  let folder: string | null = null;
+  try {
+    const stat = statSync(cwd);
+    folder = `${stat.dev}:${stat.ino}`;
+  } catch {
+    // Gone: no warm sandbox was started in a folder that is not there.
+  }
+  return JSON.stringify([command, env, cwd, folder]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,21 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
     expect(await survivorsOf(marker, 0)).toEqual([]);
     // Spent: offered again, it only starts the run cold.
     expect(await runSandboxed(first, { warm })).toMatchObject({ status: 'ok', evalScore: 1 });
+  });
+
+  it('starts cold in a step folder made again after it was warmed (steps/ deleted meanwhile)', options, async () => {
+    const marker = uniqueSleepSeconds();
+    const first = job({
+      command: `: ${marker}; cat "$1" > seen; echo '{"eval_score": 2}' > results.json`,
+      program: 'made again\n',
+    });
+    const warm = warmed(first);
+    expect(await waitForProcesses(marker)).not.toEqual([]);
+    rmSync(first.stepDir, { recursive: true, force: true });
+    // The warm sandbox holds the removed folder: run there, the evaluator would not find its program.
+    expect(await runSandboxed(first, { warm })).toMatchObject({ status: 'ok', evalScore: 2 });
+    expect(readFileSync(join(first.stepDir, 'seen'), 'utf8')).toBe('made again\n');
+    expect(await survivorsOf(marker, 0)).toEqual([]);
   });
 
   it('leaves no process once discarded, however often', options, async () => {
