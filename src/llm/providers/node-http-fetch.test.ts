@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test-support/free-port.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
@@ -145,6 +145,21 @@ describe('nodeHttpFetch', () => {
     const empty = await nodeHttpFetch(`${test.origin}/empty`, { method: 'POST', body: '{}' });
     expect(empty.status).toBe(204);
     expect(empty.body).toBeNull();
+  });
+
+  it('undoes a list of codings last first, as fetch does, and hands on a list with an unknown one as sent', async () => {
+    const sent = JSON.stringify({ twice: true });
+    const test = await serve((request, response) => {
+      const encoding = request.path === '/twice' ? 'gzip, br' : 'gzip, compress';
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      response.end(request.path === '/twice' ? brotliCompressSync(gzipSync(sent)) : gzipSync(sent));
+    });
+    for (const path of ['/twice', '/unknown']) {
+      const ours = Buffer.from(await (await nodeHttpFetch(`${test.origin}${path}`)).arrayBuffer());
+      const standard = Buffer.from(await (await fetch(`${test.origin}${path}`)).arrayBuffer());
+      expect(ours.equals(standard)).toBe(true);
+    }
+    expect(await (await nodeHttpFetch(`${test.origin}/twice`)).json()).toEqual({ twice: true });
   });
 
   it('follows a redirect as fetch does', async () => {

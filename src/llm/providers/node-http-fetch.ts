@@ -17,19 +17,25 @@ const agents = {
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-/** Decodes a body the way fetch does for the codings it knows; any other is handed on as sent. */
+const decoders: Readonly<Record<string, (body: Buffer) => Buffer>> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/**
+ * Decodes a body the way fetch does: a list of codings (`gzip, br`) is undone last first; when
+ * any of them is one fetch does not know (`identity` included), the body is handed on as sent.
+ */
 function decoded(body: Buffer, contentEncoding: string | undefined): Buffer {
-  switch (contentEncoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body);
-    case 'deflate':
-      return inflateSync(body);
-    case 'br':
-      return brotliDecompressSync(body);
-    default:
-      return body;
-  }
+  if (contentEncoding === undefined) return body;
+  const steps = contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((coding) => (Object.hasOwn(decoders, coding.trim()) ? decoders[coding.trim()] : undefined));
+  if (steps.some((step) => step === undefined)) return body;
+  return steps.reduceRight((bytes, step) => step!(bytes), body);
 }
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
