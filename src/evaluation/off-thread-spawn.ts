@@ -22,6 +22,7 @@ parentPort.on('message', (message) => {
     child.stdout.destroy();
     child.stderr.destroy();
     child.stdin.destroy();
+    if (child.stdio[3]) child.stdio[3].destroy();
     return;
   }
   if (message.type === 'end-stdin') {
@@ -31,13 +32,22 @@ parentPort.on('message', (message) => {
   }
   let child;
   try {
-    child = spawn(message.file, message.args, { cwd: message.cwd, env: message.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdio = message.readyPipe ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+    child = spawn(message.file, message.args, { cwd: message.cwd, env: message.env, detached: true, stdio });
   } catch (error) {
     post({ id, type: 'error', message: String(error && error.message), code: error && error.code });
     return;
   }
   child.stdin.on('error', () => undefined);
   if (!message.holdStdin) child.stdin.end();
+  if (message.readyPipe) {
+    const ready = child.stdio[3];
+    ready.on('error', () => undefined);
+    ready.once('data', () => {
+      post({ id, type: 'ready' });
+      ready.destroy();
+    });
+  }
   for (const stream of ['stdout', 'stderr']) {
     child[stream].on('error', () => undefined);
     child[stream].on('data', (chunk) => {
@@ -63,7 +73,8 @@ type WorkerMessage =
   | { id: number; type: 'error'; message: string; code?: string }
   | { id: number; type: 'stdout' | 'stderr'; chunk: Uint8Array }
   | { id: number; type: 'closed'; stream: 'stdout' | 'stderr' }
-  | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+  | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { id: number; type: 'ready' };
 
 export interface OffThreadSpawnOptions {
   cwd: string;
@@ -78,12 +89,18 @@ export interface OffThreadSpawnOptions {
    * not until it is released: one forgotten would otherwise hold the process forever.
    */
   keepsProcessAlive?: boolean;
+  /**
+   * Give the child a fourth pipe, its fd 3, on which it says it is ready with one byte (event
+   * `ready`): a warm sandbox says so once its launcher has set everything up.
+   */
+  readyPipe?: boolean;
 }
 
 /**
  * A child started by the worker, leading its own process group (detached). Events: `spawned`
  * (pid), `error` (it could not start), `stdout`/`stderr` (Buffer), `closed` (a pipe closed:
- * 'stdout' or 'stderr'), `exit` (code, signal).
+ * 'stdout' or 'stderr'), `exit` (code, signal), `ready` (with `readyPipe`: the child wrote on
+ * its fd 3).
  */
 export class OffThreadChild extends EventEmitter {
   pid: number | undefined;
@@ -149,6 +166,9 @@ function startPool(): Pool {
       case 'exit':
         child.emit('exit', message.code, message.signal);
         break;
+      case 'ready':
+        child.emit('ready');
+        break;
     }
   });
   worker.on('error', (error) => {
@@ -187,6 +207,7 @@ export function spawnOffThread(file: string, args: readonly string[], options: O
     cwd: options.cwd,
     env: options.env,
     holdStdin: options.holdStdin,
+    readyPipe: options.readyPipe === true,
   });
   return child;
 }

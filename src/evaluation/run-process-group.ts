@@ -115,9 +115,10 @@ const relayedEvents = ['spawned', 'error', 'stdout', 'stderr', 'closed', 'exit']
 const discardGraceMs = 1_000;
 
 /**
- * Starts `command` now, its stdin a pipe this process holds; the command is expected to read one
- * line from it before it does anything and to exit at end of file (a discarded group, or this
- * process killed). Its output before the release is kept for the watch. A group not yet released
+ * Starts `command` now, its stdin a pipe this process holds; the command is expected to write
+ * one byte on its fd 3 once it is ready, then read one line from stdin before it does anything,
+ * and to exit at end of file (a discarded group, or this process killed). A release before it
+ * is ready writes the line when it is. Its output before the release is kept for the watch. A group not yet released
  * does not keep this process alive.
  */
 export function startGatedProcessGroup(command: readonly string[], start: ProcessGroupStart): GatedProcessGroup {
@@ -128,8 +129,18 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
     env: start.env,
     holdStdin: true,
     keepsProcessAlive: false,
+    readyPipe: true,
   });
   let state: 'waiting' | 'released' | 'discarded' = 'waiting';
+  // The release line goes out only once the command said it is ready (one byte on its fd 3):
+  // by then the launcher has set up the sandbox and armed its parent-death signals, so this
+  // process killed after the line was written takes the sandbox with it, and killed before,
+  // leaves end of file to a command that runs nothing.
+  let ready = false;
+  child.once('ready', () => {
+    ready = true;
+    if (state === 'released') child.endStdin('\n');
+  });
   let endedEarly = false;
   let exited = false;
   const queued: Array<{ name: string; args: unknown[] }> = [];
@@ -159,7 +170,7 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
       child.holdProcess();
       const watched = watchGroup(relay, started, watch);
       for (const event of queued.splice(0)) relay.emit(event.name, ...event.args);
-      child.endStdin('\n');
+      if (ready) child.endStdin('\n');
       return watched;
     },
     discard() {

@@ -69,8 +69,9 @@ const privateTemporaryDir = '/tmp';
 const shellName = 'asi-evolve-eval';
 
 /**
- * The first shell of a warm sandbox: it waits for the release (a line on stdin, a pipe only this
- * process writes), then becomes the evaluator's shell; at end of file (discarded, or this process
+ * The first shell of a warm sandbox: it says it is ready (a byte on fd 3: the launcher has set
+ * everything up and armed its parent-death signals, so the release waits for it), waits for the
+ * release (a line on stdin, a pipe only this process writes), then becomes the evaluator's shell; at end of file (discarded, or this process
  * died) it exits without running anything. A shell of its own rather than a prefix of the
  * command: bash parses a whole line before it runs any of it, so a prefix on the command's first
  * line would show in bash's syntax-error messages, and on a line of its own would move their line
@@ -79,7 +80,7 @@ const shellName = 'asi-evolve-eval';
  */
 function releaseGate(env: Record<string, string>): string {
   const level = env.SHLVL === undefined ? 'unset SHLVL' : 'SHLVL=$((SHLVL - 1))';
-  return `read -r _ || exit 125; ${level}; exec "$@"`;
+  return `printf . >&3; exec 3>&-; read -r _ || exit 125; ${level}; exec "$@"`;
 }
 
 function commandLine(
