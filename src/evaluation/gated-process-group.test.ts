@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGatedProcessGroup } from './run-process-group.js';
-import { createScratch, survivorsOf, uniqueSleepSeconds } from './test-support/scratch.js';
+import { createScratch, startHolder, survivorsOf, uniqueSleepSeconds } from './test-support/scratch.js';
 
 const scratch = createScratch();
 afterAll(() => scratch.cleanup());
@@ -42,22 +41,15 @@ describe('a gated process group', () => {
     const marker = uniqueSleepSeconds();
     const holder = join(scratch.root, 'hold-gated.ts');
     const module = fileURLToPath(new URL('./run-process-group.ts', import.meta.url));
-    writeFileSync(
-      holder,
-      [
-        `import { startGatedProcessGroup } from ${JSON.stringify(module)};`,
-        `const group = startGatedProcessGroup(${JSON.stringify(slowGate(0.8, `touch ran; sleep ${marker}`))}, { cwd: ${JSON.stringify(folder)}, env: { PATH: '/usr/bin:/bin' } });`,
-        'void group.release({ timeoutMs: 10_000, killGraceMs: 500, onStdout: () => undefined, onStderr: () => undefined });',
-        // Time for the worker thread to hand on a release line, had one been written at once.
-        "setTimeout(() => process.stdout.write('released\\n'), 250);",
-        'setInterval(() => undefined, 1000);',
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = await new Promise<string>((resolve) =>
-      child.stdout.once('data', (chunk: Buffer) => resolve(String(chunk))),
-    );
-    expect(said.trim()).toBe('released');
+    const { child, said } = await startHolder(holder, [
+      `import { startGatedProcessGroup } from ${JSON.stringify(module)};`,
+      `const group = startGatedProcessGroup(${JSON.stringify(slowGate(0.8, `touch ran; sleep ${marker}`))}, { cwd: ${JSON.stringify(folder)}, env: { PATH: '/usr/bin:/bin' } });`,
+      'void group.release({ timeoutMs: 10_000, killGraceMs: 500, onStdout: () => undefined, onStderr: () => undefined });',
+      // Time for the worker thread to hand on a release line, had one been written at once.
+      "setTimeout(() => process.stdout.write('released\\n'), 250);",
+      'setInterval(() => undefined, 1000);',
+    ]);
+    expect(said).toBe('released');
     // Killed while the stand-in launcher is still setting up: the release line was never written.
     child.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
   createScratch,
   processesWithArgument,
   sandboxModesHere,
+  startHolder,
   survivorsOf,
   uniqueSleepSeconds,
 } from './test-support/scratch.js';
@@ -211,21 +211,14 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
     const holder = join(scratch.root, `hold-${mode}.ts`);
     const sandboxModule = fileURLToPath(new URL('./sandbox.ts', import.meta.url));
     const evaluation = job({ command: `sleep ${marker}` });
-    writeFileSync(
-      holder,
-      [
-        `import { warmSandbox } from ${JSON.stringify(sandboxModule)};`,
-        `const job = ${JSON.stringify(withoutProgram(evaluation))};`,
-        'const warm = warmSandbox(job);',
-        "process.stdout.write(warm === null ? 'none\\n' : 'warm\\n');",
-        'setInterval(() => undefined, 1000);',
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = await new Promise<string>((resolve) =>
-      child.stdout.once('data', (chunk: Buffer) => resolve(String(chunk))),
-    );
-    expect(said.trim()).toBe('warm');
+    const { child, said } = await startHolder(holder, [
+      `import { warmSandbox } from ${JSON.stringify(sandboxModule)};`,
+      `const job = ${JSON.stringify(withoutProgram(evaluation))};`,
+      'const warm = warmSandbox(job);',
+      "process.stdout.write(warm === null ? 'none\\n' : 'warm\\n');",
+      'setInterval(() => undefined, 1000);',
+    ]);
+    expect(said).toBe('warm');
     expect(await waitForProcesses(marker)).not.toEqual([]);
     child.kill('SIGKILL');
     expect(await survivorsOf(marker, 3_000)).toEqual([]);

@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { sandboxCapabilities } from '../capabilities.js';
 import { buildEvaluatorEnv } from '../env.js';
 import type { EvaluationJob, SandboxSettings } from '../outcome.js';
@@ -114,4 +116,20 @@ export function sandboxModesHere(): Array<SandboxSettings['mode']> {
     ...(isolation.unshare ? (['unshare'] as const) : []),
     'none',
   ];
+}
+
+/**
+ * Runs `lines` as a TypeScript module in a Node process of its own (a holder of sandboxes, for
+ * tests that SIGKILL it) and resolves with that process once it printed its first line, and the line.
+ */
+export async function startHolder(
+  path: string,
+  lines: readonly string[],
+): Promise<{ child: ChildProcessByStdio<null, Readable, null>; said: string }> {
+  writeFileSync(path, lines.join('\n'));
+  const child = spawn(process.execPath, ['--import', 'tsx', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const said = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (chunk: Buffer) => resolve(String(chunk).trim())),
+  );
+  return { child, said };
 }
