@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type OffThreadChild, spawnOffThread } from './off-thread-spawn.js';
+import { type SpawnedChild, spawnViaSpawner } from './spawner.js';
 import { signalDescendants, signalGroup, waitForGroupExit } from './process-group.js';
 
 /** How a process group ended. */
@@ -72,14 +72,14 @@ function startTimer(milliseconds: number, callback: () => void): { cancel(): voi
  * group is left. At the time limit or on abort: SIGTERM to the group, SIGKILL after the
  * grace period. When the main process exits, whatever it left behind in the group is killed.
  * It does not wait for the pipes to close (a process that left the group may hold them).
- * The process is started from a worker thread ({@link spawnOffThread}): the event loop does not
+ * The process is started by the spawner process ({@link spawnViaSpawner}): the event loop does not
  * wait for it to start. Throws only when the process cannot be started.
  */
 export function runProcessGroup(command: readonly string[], options: ProcessGroupOptions): Promise<ProcessGroupExit> {
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new Error('Expected a command, got an empty list'));
   const started = performance.now();
-  const child = spawnOffThread(file, args, {
+  const child = spawnViaSpawner(file, args, {
     cwd: options.cwd,
     env: options.env,
     holdStdin: options.holdStdin === true,
@@ -124,7 +124,7 @@ const discardGraceMs = 1_000;
 export function startGatedProcessGroup(command: readonly string[], start: ProcessGroupStart): GatedProcessGroup {
   const [file, ...args] = command;
   if (file === undefined) throw new Error('Expected a command, got an empty list');
-  const child = spawnOffThread(file, args, {
+  const child = spawnViaSpawner(file, args, {
     cwd: start.cwd,
     env: start.env,
     holdStdin: true,
@@ -209,7 +209,7 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
 }
 
 /** What {@link watchGroup} needs of a child: its events, its pid once spawned, and its pipes. */
-type RelayedChild = EventEmitter & Pick<OffThreadChild, 'pid' | 'stopPipes'>;
+type RelayedChild = EventEmitter & Pick<SpawnedChild, 'pid' | 'stopPipes'>;
 
 function watchGroup(child: RelayedChild, started: number, options: ProcessGroupWatch): Promise<ProcessGroupExit> {
   child.on('stdout', options.onStdout);

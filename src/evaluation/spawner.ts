@@ -1,19 +1,30 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
 
 /**
- * Node's spawn blocks its thread until the new program runs (about 5–15 ms for bubblewrap, more
- * on a loaded machine): evaluations are started from a worker thread instead, so that the event
- * loop of the run goes on meanwhile. The worker relays the child's output and exit; signals go
- * to the child's pid from any thread. The worker lives as long as the process: a parent-death
- * signal (bubblewrap's --die-with-parent, setpriv --pdeathsig) fires when the spawning thread ends.
+ * Evaluations are started by a small helper process, the spawner, not by the run itself. Node's
+ * spawn forks the calling process, and a fork copies the page tables of the whole run (its heap,
+ * the database's pages): about 2 ms for a 130 MB run on the development machine, growing with the
+ * run's memory, and while it lasts the run's own threads stall on page faults. The spawner is a
+ * bare Node process (about 7 MB of its own memory): forking it is cheap and stalls nothing of
+ * the run. It relays each child's output and exit over its IPC channel; signals go to the
+ * child's pid from the run directly. Each child's parent-death signal (bubblewrap's
+ * --die-with-parent, setpriv --pdeathsig) fires when the spawner ends, and the spawner ends, killing
+ * every process group it started, as soon as its channel to the run closes: the run exited or
+ * was killed. It leads a session of its own, so a Ctrl-C at the terminal reaches the run alone.
  */
-const workerSource = String.raw`
-const { parentPort } = require('node:worker_threads');
+const spawnerSource = String.raw`
+process.title = 'asi-evolve-spawner';
 const { spawn } = require('node:child_process');
 const children = new Map();
-const post = (message, transfer) => parentPort.postMessage(message, transfer);
-parentPort.on('message', (message) => {
+const post = (message) => process.send(message);
+process.on('disconnect', () => {
+  for (const child of children.values()) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  }
+  process.exit(0);
+});
+process.on('message', (message) => {
   const { id } = message;
   if (message.type === 'stop-pipes') {
     const child = children.get(id);
@@ -51,8 +62,7 @@ parentPort.on('message', (message) => {
   for (const stream of ['stdout', 'stderr']) {
     child[stream].on('error', () => undefined);
     child[stream].on('data', (chunk) => {
-      const copy = new Uint8Array(chunk);
-      post({ id, type: stream, chunk: copy }, [copy.buffer]);
+      post({ id, type: stream, chunk: new Uint8Array(chunk) });
     });
     child[stream].on('close', () => post({ id, type: 'closed', stream }));
   }
@@ -68,7 +78,7 @@ parentPort.on('message', (message) => {
 });
 `;
 
-type WorkerMessage =
+type SpawnerMessage =
   | { id: number; type: 'spawned'; pid: number }
   | { id: number; type: 'error'; message: string; code?: string }
   | { id: number; type: 'stdout' | 'stderr'; chunk: Uint8Array }
@@ -76,7 +86,7 @@ type WorkerMessage =
   | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null }
   | { id: number; type: 'ready' };
 
-export interface OffThreadSpawnOptions {
+export interface SpawnOptions {
   cwd: string;
   env: Record<string, string>;
   /**
@@ -97,24 +107,24 @@ export interface OffThreadSpawnOptions {
 }
 
 /**
- * A child started by the worker, leading its own process group (detached). Events: `spawned`
+ * A child started by the spawner, leading its own process group (detached). Events: `spawned`
  * (pid), `error` (it could not start), `stdout`/`stderr` (Buffer), `closed` (a pipe closed:
  * 'stdout' or 'stderr'), `exit` (code, signal), `ready` (with `readyPipe`: the child wrote on
  * its fd 3).
  */
-export class OffThreadChild extends EventEmitter {
+export class SpawnedChild extends EventEmitter {
   pid: number | undefined;
   constructor(
     readonly id: number,
     public keepsProcessAlive: boolean,
-    private readonly onDone: (child: OffThreadChild) => void,
+    private readonly onDone: (child: SpawnedChild) => void,
   ) {
     super();
   }
 
   /** Writes `data` (if any) to a held stdin, then closes it: the child reads end of file after it. */
   endStdin(data?: string): void {
-    pool?.worker.postMessage({ id: this.id, type: 'end-stdin', data });
+    pool?.send({ id: this.id, type: 'end-stdin', data });
   }
 
   /** From now on the child keeps this process alive while it runs. */
@@ -123,27 +133,59 @@ export class OffThreadChild extends EventEmitter {
     if (pool !== undefined) refresh(pool);
   }
 
-  /** Stops reading its output and closes its stdin; the worker forgets it. */
+  /** Stops reading its output and closes its stdin; the spawner forgets it. */
   stopPipes(): void {
-    pool?.worker.postMessage({ id: this.id, type: 'stop-pipes' });
+    pool?.send({ id: this.id, type: 'stop-pipes' });
     this.onDone(this);
   }
 }
 
 interface Pool {
-  worker: Worker;
-  children: Map<number, OffThreadChild>;
+  spawner: ChildProcess;
+  children: Map<number, SpawnedChild>;
+  send(message: object): void;
 }
 
 let pool: Pool | undefined;
 let nextId = 1;
 
 function startPool(): Pool {
-  const worker = new Worker(workerSource, { eval: true });
-  const children = new Map<number, OffThreadChild>();
-  const created: Pool = { worker, children };
-  worker.unref();
-  worker.on('message', (message: WorkerMessage) => {
+  // Its own session (Ctrl-C reaches the run alone) and an empty environment: it needs nothing
+  // of the run's, keys included, and each child gets its environment with its request.
+  const spawner = spawn(process.execPath, ['-e', spawnerSource], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    detached: true,
+    env: {},
+  });
+  const children = new Map<number, SpawnedChild>();
+  const created: Pool = {
+    spawner,
+    children,
+    send: (message) => {
+      if (spawner.connected) spawner.send(message);
+    },
+  };
+  // Gone (killed from outside): its children die with it (their parent-death signals, or the
+  // watchdog's stdin); a child not started yet could not start, one started ended by SIGKILL.
+  const fail = (error: Error): void => {
+    if (pool === created) pool = undefined;
+    for (const child of children.values()) {
+      if (child.pid === undefined) {
+        child.emit('error', error);
+        continue;
+      }
+      child.emit('closed', 'stdout');
+      child.emit('closed', 'stderr');
+      child.emit('exit', null, 'SIGKILL');
+    }
+    children.clear();
+  };
+  spawner.on('error', fail);
+  spawner.on('exit', (code, signal) =>
+    fail(new Error(`the evaluation spawner exited (${signal ?? `code ${code}`})`)),
+  );
+  spawner.on('message', (message: SpawnerMessage) => {
     const child = children.get(message.id);
     if (child === undefined) return;
     switch (message.type) {
@@ -171,35 +213,36 @@ function startPool(): Pool {
         break;
     }
   });
-  worker.on('error', (error) => {
-    if (pool === created) pool = undefined;
-    for (const child of children.values()) child.emit('error', error);
-    children.clear();
-  });
+  refresh(created);
   return created;
 }
 
-/** The worker keeps the process alive only while a child of it runs. */
+/** The spawner keeps this process alive only while a child of it runs. */
 function refresh(of: Pool): void {
   let alive = false;
   for (const child of of.children.values()) alive ||= child.keepsProcessAlive;
-  if (alive) of.worker.ref();
-  else of.worker.unref();
+  if (alive) {
+    of.spawner.ref();
+    of.spawner.channel?.ref();
+  } else {
+    of.spawner.unref();
+    of.spawner.channel?.unref();
+  }
 }
 
-/** Starts `file args` from the worker thread; returns at once, before the child runs. */
-export function spawnOffThread(file: string, args: readonly string[], options: OffThreadSpawnOptions): OffThreadChild {
+/** Starts `file args` from the spawner process; returns at once, before the child runs. */
+export function spawnViaSpawner(file: string, args: readonly string[], options: SpawnOptions): SpawnedChild {
   pool ??= startPool();
   const current = pool;
   const id = nextId;
   nextId += 1;
-  const child = new OffThreadChild(id, options.keepsProcessAlive ?? true, (done) => {
+  const child = new SpawnedChild(id, options.keepsProcessAlive ?? true, (done) => {
     current.children.delete(done.id);
     refresh(current);
   });
   current.children.set(id, child);
   refresh(current);
-  current.worker.postMessage({
+  current.send({
     id,
     type: 'spawn',
     file,
