@@ -56,4 +56,13 @@ describe('a gated process group', () => {
     expect(existsSync(join(folder, 'ran'))).toBe(false);
     expect(await survivorsOf(marker, 0)).toEqual([]);
   });
+
+  it('resolves null, running nothing it was given, when its command ends without saying it is ready', async () => {
+    const folder = join(scratch.root, 'never-ready');
+    mkdirSync(folder, { recursive: true });
+    // A command that does not wait for the release (as bash does when it cannot read the gate).
+    const group = startGatedProcessGroup(['bash', '-c', 'touch ran-ungated'], { cwd: folder, env: { PATH: '/usr/bin:/bin' } });
+    expect(await group.release(watch)).toBeNull();
+    expect(existsSync(join(folder, 'ran-ungated'))).toBe(true);
+  });
 });

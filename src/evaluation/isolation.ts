@@ -37,7 +37,9 @@ export type IsolationContext = Omit<BubblewrapOptions, 'bwrapPath' | 'setprivPat
  * hidden entries covered (an empty folder, /dev/null for a file); the step folder mounted back
  * writable, through a descriptor opened at the start (it may lie in a covered folder; `mount
  * --no-canonicalize` keeps mount from resolving the descriptor's link to the covered path).
- * `@{` stands for the shell's `${`, which a template literal would take.
+ * `@{` stands for the shell's `${`, which a template literal would take. It runs in privileged
+ * mode (`bash -p`): it reads no BASH_ENV, nor functions or SHELLOPTS from the environment, which
+ * are the evaluator's shell's (a warm sandbox's gate among them).
  */
 const unshareSetup = String.raw`
 set -eu
@@ -227,7 +229,7 @@ export function unshareArguments(
   }
   for (const entry of hiddenExperimentEntries(experimentDir)) setup.push('-h', entry);
   for (const device of devices) setup.push('-d', device);
-  return [...namespaces, bashPath, '-c', unshareSetup, 'asi-evolve-sandbox', ...setup, '--', ...drop];
+  return [...namespaces, bashPath, '-p', '-c', unshareSetup, 'asi-evolve-sandbox', ...setup, '--', ...drop];
 }
 
 /** The command prefix that puts an evaluation in `mode`: up to the evaluator's command. */

@@ -100,8 +100,11 @@ export interface GatedProcessGroup {
   /**
    * Lets the command run (one line on its stdin, then end of file) and watches it as
    * {@link runProcessGroup} does, the time limit counted from now. At most once; not after discard().
+   * Resolves null when the group ended without saying it was ready: the released line was never
+   * written, and what ran (a launcher that failed, a command that did not wait) is not the
+   * caller's, who starts it again cold.
    */
-  release(watch: ProcessGroupWatch): Promise<ProcessGroupExit>;
+  release(watch: ProcessGroupWatch): Promise<ProcessGroupExit | null>;
   /**
    * Ends it without running the command (end of file on its stdin, then SIGKILL to the group);
    * resolves once the group is gone. Idempotent; a no-op once released.
@@ -171,7 +174,7 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
       const watched = watchGroup(relay, started, watch);
       for (const event of queued.splice(0)) relay.emit(event.name, ...event.args);
       if (ready) child.endStdin('\n');
-      return watched;
+      return watched.then((exit) => (ready ? exit : null));
     },
     discard() {
       if (state === 'released') return Promise.resolve();

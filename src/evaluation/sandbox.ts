@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
 import { candidateSandboxPath, candidateSandboxToolsVariable } from './candidate-sandbox.js';
@@ -69,18 +70,60 @@ const privateTemporaryDir = '/tmp';
 const shellName = 'asi-evolve-eval';
 
 /**
- * The first shell of a warm sandbox: it says it is ready (a byte on fd 3: the launcher has set
- * everything up and armed its parent-death signals, so the release waits for it), waits for the
- * release (a line on stdin, a pipe only this process writes), then becomes the evaluator's shell; at end of file (discarded, or this process
- * died) it exits without running anything. A shell of its own rather than a prefix of the
- * command: bash parses a whole line before it runs any of it, so a prefix on the command's first
- * line would show in bash's syntax-error messages, and on a line of its own would move their line
- * numbers. It leaves SHLVL as the job set it (bash counts itself in). The evaluator's stdin is
- * then that pipe at end of file, as in a cold start.
+ * What a warm sandbox's evaluator shell reads first, through BASH_ENV: it says it is ready (a
+ * byte on fd 3: the launcher has set everything up and armed its parent-death signals, so the
+ * release waits for it), waits for the release (a line on stdin, a pipe only this process writes),
+ * and at end of file (discarded, or this process died) exits 125 without running anything. The
+ * evaluator's own shell, so that a warm start starts no process more than a cold one once
+ * released: bash reads BASH_ENV before it parses its command, whose error messages and line
+ * numbers are then a cold start's. The evaluator's stdin is that pipe at end of file, as in a
+ * cold start.
  */
-function releaseGate(env: Record<string, string>): string {
-  const level = env.SHLVL === undefined ? 'unset SHLVL' : 'SHLVL=$((SHLVL - 1))';
-  return `printf . >&3; exec 3>&-; read -r _ || exit 125; ${level}; exec "$@"`;
+const evaluatorGatePath: string = fileURLToPath(new URL('../../bin/evaluator-gate.bash', import.meta.url));
+
+/**
+ * Whether the evaluator's user can read the gate: bash skips a BASH_ENV it cannot read and runs
+ * the command at once. Without a user to drop to, the file must be there; the dropped user needs
+ * it readable by others and, under unshare, which shows it the host's folders, every folder above
+ * it open to others (bubblewrap mounts it in folders it makes). Looked at once per case.
+ */
+function gateReadable(plan: SandboxPlan): boolean {
+  const key = plan.dropUser === null ? 'own' : plan.mode;
+  let readable = gateReadableCache.get(key);
+  if (readable === undefined) {
+    try {
+      readable = plan.dropUser === null || (statSync(evaluatorGatePath).mode & 0o004) !== 0;
+      for (let folder = dirname(evaluatorGatePath); readable && key === 'unshare'; folder = dirname(folder)) {
+        readable = (statSync(folder).mode & 0o001) !== 0;
+        if (dirname(folder) === folder) break;
+      }
+      readable &&= statSync(evaluatorGatePath).isFile();
+    } catch {
+      readable = false;
+    }
+    gateReadableCache.set(key, readable);
+  }
+  return readable;
+}
+const gateReadableCache = new Map<string, boolean>();
+
+/**
+ * Variables of a job's environment that change whether bash reads BASH_ENV (posix mode skips it)
+ * or that the gate would replace: a job that sets any of them starts cold.
+ */
+const gateBlockers = ['BASH_ENV', 'ENV', 'POSIXLY_CORRECT', 'SHELLOPTS'];
+
+/**
+ * The environment of a warm sandbox's evaluator: the gate read first; null where the job's own
+ * environment rules the gate out. SHLVL goes in one higher, and the gate takes it down again:
+ * a non-interactive bash at shell level 1 whose stdin is a socket (Node's pipes are) reads
+ * ~/.bashrc, as if started by a remote shell daemon, instead of BASH_ENV.
+ */
+function gatedEnvironment(env: Record<string, string>): Record<string, string> | null {
+  if (gateBlockers.some((name) => env[name] !== undefined)) return null;
+  const level = env.SHLVL === undefined ? 0 : Number(env.SHLVL);
+  if (!/^\d{1,3}$/.test(env.SHLVL ?? '0') || level > 998) return null;
+  return { ...env, BASH_ENV: evaluatorGatePath, SHLVL: String(level + 1) };
 }
 
 function commandLine(
@@ -91,8 +134,7 @@ function commandLine(
   bashPath: string,
   gated = false,
 ): string[] {
-  const evaluator = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
-  const shell = gated ? [bashPath, '-c', releaseGate(job.env), 'asi-evolve-gate', ...evaluator] : evaluator;
+  const shell = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
   const isolated =
     plan.mode === 'none'
       ? shell
@@ -103,7 +145,7 @@ function commandLine(
               stepDir: files.stepDir,
               experimentDir: job.experimentDir,
               network: plan.network,
-              readPaths: [...(job.sandbox?.readPaths ?? []), candidateSandboxPath],
+              readPaths: [...(job.sandbox?.readPaths ?? []), candidateSandboxPath, ...(gated ? [evaluatorGatePath] : [])],
               pathVariable: job.env.PATH,
               asRoot: capabilities.asRoot,
               dropUser: plan.dropUser,
@@ -292,9 +334,9 @@ async function runPrepared(
   const gated =
     warm === undefined
       ? null
-      : claimWarm(warm, shapeOf(commandLine(job, files, plan, capabilities, bashPath, true), env, files.stepDir));
-  const stdout = new TailBuffer(job.maxOutputBytes);
-  const stderr = new TailBuffer(job.maxOutputBytes);
+      : claimWarm(warm, warmShape(commandLine(job, files, plan, capabilities, bashPath, true), env, files.stepDir));
+  let stdout = new TailBuffer(job.maxOutputBytes);
+  let stderr = new TailBuffer(job.maxOutputBytes);
   const watch: ProcessGroupWatch = {
     timeoutMs: job.timeoutMs,
     killGraceMs: job.killGraceMs,
@@ -303,22 +345,39 @@ async function runPrepared(
     onStdout: (chunk) => stdout.push(chunk),
     onStderr: (chunk) => stderr.push(chunk),
   };
-
-  let exit: ProcessGroupExit;
-  try {
-    exit =
-      gated !== null
-        ? await gated.release(watch)
-        : await runProcessGroup(commandLine(job, files, plan, capabilities, bashPath), {
-            ...watch,
-            cwd: files.stepDir,
-            env,
-            holdStdin: plan.mode === 'none',
-          });
-  } catch (error) {
-    throw new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, {
+  const unavailable = (error: unknown): AsiEvolveError =>
+    new AsiEvolveError('EXECUTOR_UNAVAILABLE', `Could not start the evaluator: ${(error as Error).message}`, {
       cause: error,
     });
+
+  let exit: ProcessGroupExit | null = null;
+  if (gated !== null) {
+    try {
+      exit = await gated.release(watch);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (exit === null) {
+      // It ended without saying it was ready: what ran there is not this candidate's evaluation
+      // (its launcher failed, or its command did not wait). Its output is dropped, and the step
+      // folder, which it may have written, is prepared again for a cold start.
+      stdout = new TailBuffer(job.maxOutputBytes);
+      stderr = new TailBuffer(job.maxOutputBytes);
+      prepareStepFolder(job);
+      if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
+    }
+  }
+  if (exit === null) {
+    try {
+      exit = await runProcessGroup(commandLine(job, files, plan, capabilities, bashPath), {
+        ...watch,
+        cwd: files.stepDir,
+        env,
+        holdStdin: plan.mode === 'none',
+      });
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
   writeLogTail(join(files.stepDir, stepFileNames.stdoutLog), stdout);
@@ -365,6 +424,12 @@ function shapeOf(command: readonly string[], env: Record<string, string>, cwd: s
   return JSON.stringify([command, env, cwd, folder]);
 }
 
+/** The shape a warm sandbox for this cold start would have; null where none can be. */
+function warmShape(command: readonly string[], coldEnv: Record<string, string>, cwd: string): string | null {
+  const env = gatedEnvironment(coldEnv);
+  return env === null ? null : shapeOf(command, env, cwd);
+}
+
 /**
  * An evaluation's sandbox started before its candidate exists (docs/architecture.md, “A round's
  * seam: the warm sandbox”): bubblewrap's or unshare's namespaces and mounts are set up, and its
@@ -390,7 +455,7 @@ class StartedWarmSandbox implements WarmSandbox {
   ) {}
 
   /** The group, once, when `shape` is the one it was started with and it is still waiting; else null and discarded. */
-  claim(shape: string): GatedProcessGroup | null {
+  claim(shape: string | null): GatedProcessGroup | null {
     if (this.spent) return null;
     this.spent = true;
     if (shape === this.shape && !this.group.endedEarly) return this.group;
@@ -404,7 +469,7 @@ class StartedWarmSandbox implements WarmSandbox {
   }
 }
 
-function claimWarm(warm: WarmSandbox, shape: string): GatedProcessGroup | null {
+function claimWarm(warm: WarmSandbox, shape: string | null): GatedProcessGroup | null {
   if (warm instanceof StartedWarmSandbox) return warm.claim(shape);
   void warm.discard();
   return null;
@@ -437,7 +502,9 @@ export function warmSandbox(
     if (plan.mode === 'none') return null;
     const files = stepFilesOf(job);
     mkdirSync(files.stepDir, { recursive: true });
-    const { env } = runEnvironment(job, files, capabilities, plan.mode);
+    const env = gatedEnvironment(runEnvironment(job, files, capabilities, plan.mode).env);
+    if (env === null) return null;
+    if (!gateReadable(plan)) return null;
     if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
     const command = commandLine(job, files, plan, capabilities, bashPath, true);
     const group = startGatedProcessGroup(command, { cwd: files.stepDir, env });

@@ -109,14 +109,30 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
 
   it('runs the evaluator in the shell it started, which waited for the release', options, async () => {
     const marker = uniqueSleepSeconds();
-    const evaluation = job({ command: `sleep 0.5\n: ${marker}\necho '{"eval_score": 1}' > results.json` });
+    const evaluation = job({ command: `: ${marker}\ntouch ran\nsleep 0.5\necho '{"eval_score": 1}' > results.json` });
     const warm = warmed(evaluation);
-    const gate = await waitForProcess(marker, (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-gate');
-    expect(gate).not.toBeNull();
+    // The evaluator's own shell, waiting in the gate (BASH_ENV) before its command.
+    const waiting = await waitForProcess(marker, (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-eval');
+    expect(waiting).not.toBeNull();
+    await delay(200);
+    expect(existsSync(join(evaluation.stepDir, 'ran'))).toBe(false);
     const running = runSandboxed(evaluation, { warm });
-    const evaluator = await waitForProcess(marker, (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-eval');
-    expect(evaluator).toBe(gate);
+    const evaluator = await waitForProcess(
+      marker,
+      (argv) => argv[1] === '-c' && argv[3] === 'asi-evolve-eval' && existsSync(join(evaluation.stepDir, 'ran')),
+    );
+    expect(evaluator).toBe(waiting);
     expect(await running).toMatchObject({ status: 'ok' });
+  });
+
+  it.each([
+    ['BASH_ENV', '/dev/null'],
+    ['POSIXLY_CORRECT', '1'],
+    ['SHELLOPTS', 'posix'],
+    ['SHLVL', 'x'],
+  ])('is not started for a job whose environment sets %s (the gate could not be read first)', (name, value) => {
+    const evaluation = job({});
+    expect(warmSandbox(withoutProgram({ ...evaluation, env: { ...evaluation.env, [name]: value } }))).toBeNull();
   });
 
   it('sees the program written after it was started', options, async () => {
