@@ -440,6 +440,12 @@ export interface WarmSandbox {
   /** The step folder it was started in. */
   readonly stepDir: string;
   /**
+   * Resolves when a run takes it: its evaluation starts then. Never, when it is discarded. The
+   * loop starts the next round's sandbox then, so that it gets ready while this round is evaluated,
+   * analysed and stored, and the next one designed.
+   */
+  readonly started: Promise<void>;
+  /**
    * Ends it without running anything; resolves once its processes are gone. Idempotent; a no-op
    * once a run has used it.
    */
@@ -448,17 +454,27 @@ export interface WarmSandbox {
 
 class StartedWarmSandbox implements WarmSandbox {
   private spent = false;
+  private markStarted: () => void = () => undefined;
+  readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve;
+  });
   constructor(
     readonly stepDir: string,
     readonly shape: string,
     readonly group: GatedProcessGroup,
   ) {}
 
-  /** The group, once, when `shape` is the one it was started with and it is still waiting; else null and discarded. */
+  /**
+   * The group, once, when `shape` is the one it was started with and it is still waiting (the
+   * caller releases it at once); else null and discarded.
+   */
   claim(shape: string | null): GatedProcessGroup | null {
     if (this.spent) return null;
     this.spent = true;
-    if (shape === this.shape && !this.group.endedEarly) return this.group;
+    if (shape === this.shape && !this.group.endedEarly) {
+      this.markStarted();
+      return this.group;
+    }
     void this.group.discard();
     return null;
   }

@@ -408,8 +408,9 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
   let fatal: unknown = null;
   let budgetStop: unknown = null;
 
-  // The next round's sandbox, started when a round ends, so that it gets ready while that round
-  // is stored and the next one designed (docs/architecture.md, “A round's seam: the warm sandbox”).
+  // The next round's sandbox, started when a round's evaluation starts (or, evaluated cold, when
+  // it ends), so that it gets ready while that round is evaluated, analysed and stored and the
+  // next one designed (docs/architecture.md, “A round's seam: the warm sandbox”).
   const warmedSteps = new Map<number, WarmSandbox>();
   const warmNextStep = (): void => {
     const next = pending[0];
@@ -423,8 +424,11 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
       const step = pending.shift();
       if (step === undefined) return;
       emit({ type: 'round-start', step });
-      const warmed = warmedSteps.get(step) ?? null;
+      const warmed = warmedSteps.get(step) ?? round.engineer.warm?.(step) ?? null;
       warmedSteps.delete(step);
+      // The next step's sandbox starts as this round's evaluation does; a round evaluated cold
+      // starts it at its end.
+      void warmed?.started.then(warmNextStep);
       let result: RoundResult;
       try {
         result = await withinStep(step, emit, () => runRound(round, state, step, random, signal, warmed));

@@ -30,6 +30,8 @@ afterEach(() => {
 interface Recorded {
   warmed: Array<{ stepDir: string; discards: number }>;
   runs: Array<{ stepDir: string; warmed: boolean }>;
+  /** How many sandboxes had been warmed when each run's evaluation ended. */
+  warmedByRunEnd?: number[];
 }
 
 /** The local executor, recording warm starts, discards and runs. */
@@ -46,6 +48,7 @@ function recordingExecutor(recorded: Recorded): Executor {
       recorded.warmed.push(entry);
       const recording: WarmSandbox = {
         stepDir: warm.stepDir,
+        started: warm.started,
         discard: () => {
           entry.discards += 1;
           return warm.discard();
@@ -57,7 +60,10 @@ function recordingExecutor(recorded: Recorded): Executor {
     run(job, options = {}) {
       recorded.runs.push({ stepDir: job.stepDir, warmed: options.warm !== undefined });
       const warm = options.warm === undefined ? undefined : started.get(options.warm);
-      return local.run(job, { ...options, warm });
+      return local.run(job, { ...options, warm }).then((outcome) => {
+        recorded.warmedByRunEnd?.push(recorded.warmed.length);
+        return outcome;
+      });
     },
     close: () => local.close(),
   };
@@ -93,6 +99,17 @@ describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round wit
       { stepDir: stepDir(2), warmed: true },
     ]);
     for (const node of store.listNodes()) expect(node).toMatchObject({ success: true, score: 1 });
+  });
+
+  it("starts the next round's sandbox once this round's evaluation has started, not at its end", options, async () => {
+    const recorded: Recorded = { warmed: [], runs: [], warmedByRunEnd: [] };
+    const executor = recordingExecutor(recorded);
+    const command = `sleep 0.2; echo '{"eval_score": 1}' > results.json`;
+    await runLoop({ parts: parts(isolating, command, executor), store, steps: 2, workers: 1, seed: 1 });
+    await executor.close();
+    // The seed's evaluation ends before any warm start; round 1's, after round 2's sandbox was started.
+    expect(recorded.warmedByRunEnd).toEqual([0, 2, 2]);
+    expect(recorded.runs.map((run) => run.warmed)).toEqual([false, true, true]);
   });
 
   it('ends the sandbox it started for the next round when the run stops first', options, async () => {
