@@ -30,7 +30,13 @@ describe('a gated process group', () => {
     const folder = join(scratch.root, 'early-release');
     mkdirSync(folder, { recursive: true });
     const group = startGatedProcessGroup(slowGate(0.3, 'touch ran'), { cwd: folder, env: { PATH: '/usr/bin:/bin' } });
-    const exit = await group.release(watch);
+    const order: string[] = [];
+    void group.released.then(() => order.push('line written'));
+    const running = group.release(watch);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    order.push('100 ms after the release');
+    const exit = await running;
+    expect(order).toEqual(['100 ms after the release', 'line written']);
     expect(exit).toMatchObject({ exitCode: 0, termination: null });
     expect(existsSync(join(folder, 'ran'))).toBe(true);
   });

@@ -98,6 +98,11 @@ export interface GatedProcessGroup {
    */
   readonly endedEarly: boolean;
   /**
+   * Resolves once the release line is written (released, and ready): its command runs from then.
+   * Never, when it is discarded or ends first.
+   */
+  readonly released: Promise<void>;
+  /**
    * Lets the command run (one line on its stdin, then end of file) and watches it as
    * {@link runProcessGroup} does, the time limit counted from now. At most once; not after discard().
    * Resolves null when the group ended without saying it was ready: the released line was never
@@ -140,9 +145,17 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
   // process killed after the line was written takes the sandbox with it, and killed before,
   // leaves end of file to a command that runs nothing.
   let ready = false;
+  let markReleased: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    markReleased = resolve;
+  });
+  const sendReleaseLine = (): void => {
+    child.endStdin('\n');
+    markReleased();
+  };
   child.once('ready', () => {
     ready = true;
-    if (state === 'released') child.endStdin('\n');
+    if (state === 'released') sendReleaseLine();
   });
   let endedEarly = false;
   let exited = false;
@@ -165,6 +178,7 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
     get endedEarly() {
       return endedEarly;
     },
+    released,
     release(watch) {
       if (state !== 'waiting')
         return Promise.reject(new Error(`A gated process group cannot be released once ${state}`));
@@ -173,7 +187,7 @@ export function startGatedProcessGroup(command: readonly string[], start: Proces
       child.holdProcess();
       const watched = watchGroup(relay, started, watch);
       for (const event of queued.splice(0)) relay.emit(event.name, ...event.args);
-      if (ready) child.endStdin('\n');
+      if (ready) sendReleaseLine();
       return watched.then((exit) => (ready ? exit : null));
     },
     discard() {

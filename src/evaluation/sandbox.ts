@@ -440,9 +440,9 @@ export interface WarmSandbox {
   /** The step folder it was started in. */
   readonly stepDir: string;
   /**
-   * Resolves when a run takes it: its evaluation starts then. Never, when it is discarded. The
-   * loop starts the next round's sandbox then, so that it gets ready while this round is evaluated,
-   * analysed and stored, and the next one designed.
+   * Resolves when a run has released it: its evaluation runs from then. Never, when it is
+   * discarded. The loop starts the next round's sandbox then, so that it gets ready while this
+   * round is evaluated, analysed and stored, and the next one designed.
    */
   readonly started: Promise<void>;
   /**
@@ -454,15 +454,14 @@ export interface WarmSandbox {
 
 class StartedWarmSandbox implements WarmSandbox {
   private spent = false;
-  private markStarted: () => void = () => undefined;
-  readonly started = new Promise<void>((resolve) => {
-    this.markStarted = resolve;
-  });
+  readonly started: Promise<void>;
   constructor(
     readonly stepDir: string,
     readonly shape: string,
     readonly group: GatedProcessGroup,
-  ) {}
+  ) {
+    this.started = group.released;
+  }
 
   /**
    * The group, once, when `shape` is the one it was started with and it is still waiting (the
@@ -471,10 +470,7 @@ class StartedWarmSandbox implements WarmSandbox {
   claim(shape: string | null): GatedProcessGroup | null {
     if (this.spent) return null;
     this.spent = true;
-    if (shape === this.shape && !this.group.endedEarly) {
-      this.markStarted();
-      return this.group;
-    }
+    if (shape === this.shape && !this.group.endedEarly) return this.group;
     void this.group.discard();
     return null;
   }
