@@ -117,26 +117,27 @@ export class SpawnedChild extends EventEmitter {
   constructor(
     readonly id: number,
     public keepsProcessAlive: boolean,
-    private readonly onDone: (child: SpawnedChild) => void,
+    private readonly pool: Pool,
   ) {
     super();
   }
 
   /** Writes `data` (if any) to a held stdin, then closes it: the child reads end of file after it. */
   endStdin(data?: string): void {
-    pool?.send({ id: this.id, type: 'end-stdin', data });
+    this.pool.send({ id: this.id, type: 'end-stdin', data });
   }
 
   /** From now on the child keeps this process alive while it runs. */
   holdProcess(): void {
     this.keepsProcessAlive = true;
-    if (pool !== undefined) refresh(pool);
+    refresh(this.pool);
   }
 
   /** Stops reading its output and closes its stdin; the spawner forgets it. */
   stopPipes(): void {
-    pool?.send({ id: this.id, type: 'stop-pipes' });
-    this.onDone(this);
+    this.pool.send({ id: this.id, type: 'stop-pipes' });
+    this.pool.children.delete(this.id);
+    refresh(this.pool);
   }
 }
 
@@ -232,14 +233,10 @@ function refresh(of: Pool): void {
 
 /** Starts `file args` from the spawner process; returns at once, before the child runs. */
 export function spawnViaSpawner(file: string, args: readonly string[], options: SpawnOptions): SpawnedChild {
-  pool ??= startPool();
-  const current = pool;
+  const current = (pool ??= startPool());
   const id = nextId;
   nextId += 1;
-  const child = new SpawnedChild(id, options.keepsProcessAlive ?? true, (done) => {
-    current.children.delete(done.id);
-    refresh(current);
-  });
+  const child = new SpawnedChild(id, options.keepsProcessAlive ?? true, current);
   current.children.set(id, child);
   refresh(current);
   current.send({
