@@ -1,3 +1,4 @@
+import { killSpawnedProcesses } from '../evaluation/index.js';
 import { killChildProcesses } from './child-processes.js';
 
 /** Where the signals come from and how the process ends; the real process by default (tests pass their own). */
@@ -34,7 +35,11 @@ const processHost: InterruptHost = {
   on: (signal, listener) => process.on(signal, listener),
   off: (signal, listener) => process.off(signal, listener),
   exit: (code) => process.exit(code),
-  killChildren: () => killChildProcesses(),
+  killChildren: () => {
+    // The evaluations first: they are the spawner's children, not this process's.
+    killSpawnedProcesses();
+    killChildProcesses();
+  },
 };
 
 /**

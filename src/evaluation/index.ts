@@ -45,3 +45,4 @@ export {
   type ReproductionRun,
 } from './reproduce.js';
 export { childrenOf, processStat, type ProcessStat } from './process-group.js';
+export { killSpawnedProcesses } from './spawner.js';

@@ -251,3 +251,21 @@ export function spawnViaSpawner(file: string, args: readonly string[], options: 
   });
   return child;
 }
+
+/**
+ * SIGKILLs every process group the spawner started and still watches, then the spawner itself:
+ * for an exit that cannot wait (a second Ctrl-C). Synchronous; never throws.
+ */
+export function killSpawnedProcesses(): void {
+  const current = pool;
+  if (current === undefined) return;
+  for (const child of current.children.values()) {
+    if (child.pid === undefined) continue;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  current.spawner.kill('SIGKILL');
+}
