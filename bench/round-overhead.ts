@@ -16,11 +16,14 @@
  *   request; at 0 nodes that includes evaluating the seed (twice). Start-up CPU: the run
  *   process's CPU time until then (read within 10 ms of the request), steadier on a busy machine.
  * - ms/round: median (and p90) interval between two `[round …]` progress lines, the first 3
- *   rounds left out (JIT warm-up). CPU ms/round: the run process's CPU time (user + system) per
- *   round, its evaluator processes not included: what the framework costs when the machine is busy.
+ *   rounds left out (JIT warm-up). CPU ms/round: the CPU time (user + system) per round of the run
+ *   process and of its spawner (the small process that starts evaluations for it), the evaluator
+ *   processes not included: what the framework costs when the machine is busy.
  *   main thread: the CPU time of its main thread alone per round (/proc/PID/task/PID/stat), the
- *   event loop every round waits on; the rest is libuv's thread pool, worker threads and the GC's.
- * - peak RSS: the run process's VmHWM, read from /proc while it runs.
+ *   event loop every round waits on; the rest is libuv's thread pool, the GC's threads and the spawner.
+ * - peak RSS: the run process's VmHWM, read from /proc while it runs. spawner: the spawner's
+ *   VmHWM, and in brackets the part that is its own (anonymous memory; the rest is the Node
+ *   binary and libraries, shared with the run).
  * - status: the status command in this process (the database reads and formatting), and
  *   `asi-evolve status DIR` as a whole process (Node's start and module loading included).
  *
@@ -39,7 +42,16 @@
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,13 +173,16 @@ interface RunMeasure {
   /** CPU time of the run process (user + system) from its start to the first model request. */
   startupCpuMs: number;
   roundMs: number[];
-  /** CPU time of the run process (user + system) per round, evaluator processes not included. */
+  /** CPU time of the run process and its spawner (user + system) per round, evaluator processes not included. */
   cpuMsPerRound: number;
   /** CPU time of its main thread per round: what the event loop spends, without libuv's and the workers' threads. */
   mainCpuMsPerRound: number;
   /** Rounds per second after the warm-up rounds. */
   roundsPerSecond: number;
   peakRssMb: number;
+  /** The spawner's peak resident set, and its anonymous (own) part, in MB; 0 when none was seen. */
+  spawnerPeakRssMb: number;
+  spawnerAnonMb: number;
   sandbox: string;
 }
 
@@ -188,6 +203,30 @@ function processUsage(pid: number): { cpuMs: number; mainCpuMs: number; peakRssM
     };
   } catch {
     return null;
+  }
+}
+
+/** The run's spawner (the child titled asi-evolve-spawner), or null before it starts. */
+function spawnerOf(runPid: number): number | null {
+  try {
+    for (const thread of readdirSync(`/proc/${runPid}/task`)) {
+      for (const child of readFileSync(`/proc/${runPid}/task/${thread}/children`, 'utf8').split(' ')) {
+        if (child.trim() === '') continue;
+        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('asi-evolve-spawner')) return Number(child);
+      }
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return null;
+}
+
+/** A process's anonymous resident memory (RssAnon) in MB, or 0 once it is gone. */
+function anonymousMb(pid: number): number {
+  try {
+    return Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
   }
 }
 
@@ -227,9 +266,25 @@ async function measureRun(
     let peakRssMb = 0;
     let sandbox = '';
     let stderr = '';
+    let spawner: number | null = null;
+    let spawnerPeakRssMb = 0;
+    let spawnerAnonMb = 0;
+    /** CPU ms of the run and its spawner, and of the run's main thread. */
+    const cpuNow = (): { all: number; main: number } => {
+      const usage = processUsage(pid);
+      spawner ??= spawnerOf(pid);
+      const spawnerUsage = spawner === null ? null : processUsage(spawner);
+      return { all: (usage?.cpuMs ?? Number.NaN) + (spawnerUsage?.cpuMs ?? 0), main: usage?.mainCpuMs ?? Number.NaN };
+    };
     const sample = (): void => {
       const usage = processUsage(pid);
       if (usage !== null) peakRssMb = Math.max(peakRssMb, usage.peakRssMb);
+      spawner ??= spawnerOf(pid);
+      const spawnerUsage = spawner === null ? null : processUsage(spawner);
+      if (spawner !== null && spawnerUsage !== null) {
+        spawnerPeakRssMb = Math.max(spawnerPeakRssMb, spawnerUsage.peakRssMb);
+        spawnerAnonMb = Math.max(spawnerAnonMb, anonymousMb(spawner));
+      }
       if (firstRequestAt === null && server.requests.length > 0) {
         firstRequestAt = performance.now();
         startupCpuMs = usage?.cpuMs ?? Number.NaN;
@@ -246,9 +301,9 @@ async function measureRun(
         if (line.startsWith('Sandbox:')) sandbox = line;
         if (!line.startsWith('[round ')) continue;
         roundEnds.push(performance.now());
-        const usage = processUsage(pid);
-        cpuAtRound.push(usage?.cpuMs ?? Number.NaN);
-        mainCpuAtRound.push(usage?.mainCpuMs ?? Number.NaN);
+        const cpu = cpuNow();
+        cpuAtRound.push(cpu.all);
+        mainCpuAtRound.push(cpu.main);
         sample();
       }
     });
@@ -274,6 +329,8 @@ async function measureRun(
         (roundEnds.length - 1 - warmUpRounds) /
         (((roundEnds[roundEnds.length - 1] as number) - (roundEnds[warmUpRounds] as number)) / 1000),
       peakRssMb,
+      spawnerPeakRssMb,
+      spawnerAnonMb,
       sandbox,
     };
   } finally {
@@ -357,6 +414,7 @@ async function main(): Promise<void> {
     'status',
     'status (CLI)',
     'peak RSS',
+    'spawner',
   ];
   const rows: string[][] = [ideal === null ? header : [...header, 'of ideal throughput']];
   let sandbox = '';
@@ -379,6 +437,9 @@ async function main(): Promise<void> {
         ms(status),
         ms(statusCli),
         `${run.peakRssMb.toFixed(0)} MB`,
+        run.spawnerPeakRssMb === 0
+          ? '-'
+          : `${run.spawnerPeakRssMb.toFixed(0)} MB (${run.spawnerAnonMb.toFixed(0)} own)`,
       ];
       rows.push(ideal === null ? row : [...row, `${((100 * run.roundsPerSecond) / ideal).toFixed(1)} %`]);
       rmSync(dir, { recursive: true, force: true });

@@ -67,7 +67,10 @@ describe('a gated process group', () => {
     const folder = join(scratch.root, 'never-ready');
     mkdirSync(folder, { recursive: true });
     // A command that does not wait for the release (as bash does when it cannot read the gate).
-    const group = startGatedProcessGroup(['bash', '-c', 'touch ran-ungated'], { cwd: folder, env: { PATH: '/usr/bin:/bin' } });
+    const group = startGatedProcessGroup(['bash', '-c', 'touch ran-ungated'], {
+      cwd: folder,
+      env: { PATH: '/usr/bin:/bin' },
+    });
     expect(await group.release(watch)).toBeNull();
     expect(existsSync(join(folder, 'ran-ungated'))).toBe(true);
   });

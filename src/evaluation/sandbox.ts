@@ -145,7 +145,11 @@ function commandLine(
               stepDir: files.stepDir,
               experimentDir: job.experimentDir,
               network: plan.network,
-              readPaths: [...(job.sandbox?.readPaths ?? []), candidateSandboxPath, ...(gated ? [evaluatorGatePath] : [])],
+              readPaths: [
+                ...(job.sandbox?.readPaths ?? []),
+                candidateSandboxPath,
+                ...(gated ? [evaluatorGatePath] : []),
+              ],
               pathVariable: job.env.PATH,
               asRoot: capabilities.asRoot,
               dropUser: plan.dropUser,

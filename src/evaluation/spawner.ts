@@ -183,9 +183,7 @@ function startPool(): Pool {
     children.clear();
   };
   spawner.on('error', fail);
-  spawner.on('exit', (code, signal) =>
-    fail(new Error(`the evaluation spawner exited (${signal ?? `code ${code}`})`)),
-  );
+  spawner.on('exit', (code, signal) => fail(new Error(`the evaluation spawner exited (${signal ?? `code ${code}`})`)));
   spawner.on('message', (message: SpawnerMessage) => {
     const child = children.get(message.id);
     if (child === undefined) return;
