@@ -5,7 +5,8 @@
  * evaluator that only writes `results.json`, in each isolating sandbox mode of this machine.
  * Run: `npx tsx bench/warm-sandbox.ts [--runs 40] [--head-start 50]`. Cold and warm runs alternate,
  * so that the machine's load weighs on both alike. Process CPU is this process's CPU time per
- * evaluation, all threads, the warm start included (the sandbox's own processes not included).
+ * evaluation, all threads, the warm start included (the spawner's and the sandbox's own processes
+ * not included).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
         for (const kind of ['cold', 'warm'] as const) {
           const evaluation = job(mode);
           const { program: _program, ...shape } = evaluation;
-          // From before the warm start, the head start included: the worker thread spawns it then.
+          // From before the warm start, the head start included: the spawner starts it then.
           const cpuBefore = cpuUsage();
           const warm = kind === 'warm' ? (warmSandbox(shape) ?? undefined) : undefined;
           await delay(headStart);
