@@ -242,7 +242,12 @@ export function createEngineer(settings: EngineerSettings): Engineer {
     }
     const first = settings.stages[0];
     const shape = jobShape(settings, folder, first?.command ?? settings.evaluatorCommand);
-    return executor.warm(first === undefined ? shape : { ...shape, timeoutMs: first.timeoutMs });
+    try {
+      return executor.warm(first === undefined ? shape : { ...shape, timeoutMs: first.timeoutMs });
+    } catch {
+      // Only an optimisation (the loop also asks from a promise callback): the evaluation starts cold.
+      return null;
+    }
   };
 
   const evaluate = async (candidate: Candidate, options: EvaluateOptions): Promise<Evaluated> => {

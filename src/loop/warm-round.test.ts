@@ -112,6 +112,28 @@ describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round wit
     expect(recorded.runs.map((run) => run.warmed)).toEqual([false, true, true]);
   });
 
+  it('evaluates cold, and completes, with an executor whose warm() throws', options, async () => {
+    const local = createLocalExecutor({ concurrency: 1 });
+    let attempts = 0;
+    const throwing: Executor = {
+      ...local,
+      name: local.name,
+      description: local.description,
+      warm: () => {
+        attempts += 1;
+        throw new Error('warm() broke');
+      },
+      run: (job, runOptions) => local.run(job, runOptions),
+      close: () => local.close(),
+    };
+    const command = `echo '{"eval_score": 1}' > results.json`;
+    const summary = await runLoop({ parts: parts(isolating, command, throwing), store, steps: 3, workers: 1, seed: 1 });
+    await throwing.close();
+    expect(summary).toMatchObject({ completed: 3 });
+    expect(attempts).toBeGreaterThan(0);
+    for (const node of store.listNodes()) expect(node).toMatchObject({ success: true, score: 1 });
+  });
+
   it('ends the sandbox it started for the next round when the run stops first', options, async () => {
     const recorded: Recorded = { warmed: [], runs: [] };
     const executor = recordingExecutor(recorded);
