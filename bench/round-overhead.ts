@@ -42,20 +42,12 @@
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statusCommand } from '../src/cli/actions/inspect.js';
+import { childrenOf } from '../src/evaluation/index.js';
 import { agentReply } from '../src/llm/test-support/agent-responder.js';
 import { startFakeOpenAIServer } from '../src/llm/test-support/fake-openai-server.js';
 import { createRandom } from '../src/random.js';
@@ -208,15 +200,12 @@ function processUsage(pid: number): { cpuMs: number; mainCpuMs: number; peakRssM
 
 /** The run's spawner (the child titled asi-evolve-spawner), or null before it starts. */
 function spawnerOf(runPid: number): number | null {
-  try {
-    for (const thread of readdirSync(`/proc/${runPid}/task`)) {
-      for (const child of readFileSync(`/proc/${runPid}/task/${thread}/children`, 'utf8').split(' ')) {
-        if (child.trim() === '') continue;
-        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('asi-evolve-spawner')) return Number(child);
-      }
+  for (const child of childrenOf(runPid) ?? []) {
+    try {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('asi-evolve-spawner')) return child;
+    } catch {
+      // gone meanwhile
     }
-  } catch {
-    // gone meanwhile
   }
   return null;
 }
@@ -269,14 +258,8 @@ async function measureRun(
     let spawner: number | null = null;
     let spawnerPeakRssMb = 0;
     let spawnerAnonMb = 0;
-    /** CPU ms of the run and its spawner, and of the run's main thread. */
-    const cpuNow = (): { all: number; main: number } => {
-      const usage = processUsage(pid);
-      spawner ??= spawnerOf(pid);
-      const spawnerUsage = spawner === null ? null : processUsage(spawner);
-      return { all: (usage?.cpuMs ?? Number.NaN) + (spawnerUsage?.cpuMs ?? 0), main: usage?.mainCpuMs ?? Number.NaN };
-    };
-    const sample = (): void => {
+    /** Records peak memory (and the start-up CPU time at the first request); returns the CPU ms of the run and its spawner, and of the run's main thread. */
+    const sample = (): { all: number; main: number } => {
       const usage = processUsage(pid);
       if (usage !== null) peakRssMb = Math.max(peakRssMb, usage.peakRssMb);
       spawner ??= spawnerOf(pid);
@@ -289,6 +272,7 @@ async function measureRun(
         firstRequestAt = performance.now();
         startupCpuMs = usage?.cpuMs ?? Number.NaN;
       }
+      return { all: (usage?.cpuMs ?? Number.NaN) + (spawnerUsage?.cpuMs ?? 0), main: usage?.mainCpuMs ?? Number.NaN };
     };
     // Every 10 ms: the start-up CPU time is read at the first poll after the first request.
     const poll = setInterval(sample, 10);
@@ -301,10 +285,9 @@ async function measureRun(
         if (line.startsWith('Sandbox:')) sandbox = line;
         if (!line.startsWith('[round ')) continue;
         roundEnds.push(performance.now());
-        const cpu = cpuNow();
+        const cpu = sample();
         cpuAtRound.push(cpu.all);
         mainCpuAtRound.push(cpu.main);
-        sample();
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
