@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
  * spawn forks the calling process, and a fork copies the page tables of the whole run (its heap,
  * the database's pages): about 2 ms for a 130 MB run on the development machine, growing with the
  * run's memory, and while it lasts the run's own threads stall on page faults. The spawner is a
- * bare Node process (about 7 MB of its own memory): forking it is cheap and stalls nothing of
+ * bare Node process (about 13 MB of its own memory): forking it is cheap and stalls nothing of
  * the run. It relays each child's output and exit over its IPC channel; signals go to the
  * child's pid from the run directly. Each child's parent-death signal (bubblewrap's
  * --die-with-parent, setpriv --pdeathsig) fires when the spawner ends, and the spawner ends, killing
@@ -17,7 +17,8 @@ const spawnerSource = String.raw`
 process.title = 'asi-evolve-spawner';
 const { spawn } = require('node:child_process');
 const children = new Map();
-const post = (message) => process.send(message);
+// Once the channel is closed, 'disconnect' ends this process: nothing is left to tell.
+const post = (message) => { if (process.connected) process.send(message); };
 process.on('disconnect', () => {
   for (const child of children.values()) {
     try { process.kill(-child.pid, 'SIGKILL'); } catch {}
