@@ -277,12 +277,10 @@ export async function runRound(
   step: number,
   random: Random,
   abortSignal?: AbortSignal,
-  warmed?: WarmSandbox | null,
+  warm: WarmSandbox | null = null,
 ): Promise<RoundResult> {
-  // The evaluation's sandbox starts now (unless the loop started it already, `warmed`) and gets
-  // ready while the candidate is designed (docs/architecture.md, “A round's seam: the warm
-  // sandbox”); unused, it ends with the round.
-  const warm = warmed ?? parts.engineer.warm?.(step) ?? null;
+  // `warm`: the evaluation's sandbox, which the loop started before the candidate is designed
+  // (docs/architecture.md, “A round's seam: the warm sandbox”); unused, it ends with the round.
   try {
     return await designAndEvaluate(parts, state, step, random, abortSignal, warm);
   } finally {

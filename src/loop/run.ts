@@ -424,6 +424,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
       const step = pending.shift();
       if (step === undefined) return;
       emit({ type: 'round-start', step });
+      // This step's sandbox, started while the round before was evaluated, or now.
       const warmed = warmedSteps.get(step) ?? round.engineer.warm?.(step) ?? null;
       warmedSteps.delete(step);
       // The next step's sandbox starts as this round's evaluation does; a round evaluated cold
