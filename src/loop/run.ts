@@ -104,6 +104,15 @@ export interface LoopParts {
   liveNotices: NoticeRelay | null;
 }
 
+/**
+ * How many rounds ahead their sandboxes are started. Two, not one: a sandbox's start (about
+ * 8 ms of bubblewrap on an idle machine, more under load) then has two rounds to get ready in,
+ * and the spawner, busy starting the next sandbox at an evaluation's release, no longer delays
+ * that evaluation's exit by the round's critical path (bench/round-overhead.ts: 0 nodes, 9–10 ms
+ * a round against 11–13 with one). A waiting sandbox holds a few processes and no CPU.
+ */
+const warmAhead = 2;
+
 /** The meta key holding the objectives the experiment's last run ranked by (JSON; `null` for one score). */
 const objectivesMetaKey = 'objectives';
 
@@ -408,15 +417,16 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
   let fatal: unknown = null;
   let budgetStop: unknown = null;
 
-  // The next round's sandbox, started when a round's evaluation starts (or, evaluated cold, when
-  // it ends), so that it gets ready while that round is evaluated, analysed and stored and the
-  // next one designed (docs/architecture.md, “A round's seam: the warm sandbox”).
+  // The next rounds' sandboxes, started when a round's evaluation starts (or, evaluated cold, when
+  // it ends), so that each gets ready while the rounds before it are evaluated, analysed and
+  // stored and its own designed (docs/architecture.md, “A round's seam: the warm sandbox”).
   const warmedSteps = new Map<number, WarmSandbox>();
-  const warmNextStep = (): void => {
-    const next = pending[0];
-    if (next === undefined || warmedSteps.has(next) || signal.aborted) return;
-    const warm = round.engineer.warm?.(next) ?? null;
-    if (warm !== null) warmedSteps.set(next, warm);
+  const warmNextSteps = (): void => {
+    for (const next of pending.slice(0, warmAhead)) {
+      if (warmedSteps.has(next) || signal.aborted) continue;
+      const warm = round.engineer.warm?.(next) ?? null;
+      if (warm !== null) warmedSteps.set(next, warm);
+    }
   };
 
   const worker = async (): Promise<void> => {
@@ -427,9 +437,9 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
       // This step's sandbox, started while the round before was evaluated, or now.
       const warmed = warmedSteps.get(step) ?? round.engineer.warm?.(step) ?? null;
       warmedSteps.delete(step);
-      // The next step's sandbox starts as this round's evaluation does; a round evaluated cold
-      // starts it at its end.
-      void warmed?.started.then(warmNextStep);
+      // The next steps' sandboxes start as this round's evaluation does; a round evaluated cold
+      // starts them at its end.
+      void warmed?.started.then(warmNextSteps);
       let result: RoundResult;
       try {
         result = await withinStep(step, emit, () => runRound(round, state, step, random, signal, warmed));
@@ -458,7 +468,7 @@ async function runLoopWith(options: RunLoopOptions, mirrors: StepMirrorWriter): 
         for (const call of result.calls) store.insertLlmCall({ ...call, nodeId: null, step });
         return;
       }
-      warmNextStep();
+      warmNextSteps();
       // The round-end event is written with the node: one commit (one fsync) per round, not two.
       const outcome = result.node.success ? `score ${result.node.score}` : (result.node.error ?? 'failed');
       const node = commit(result, [{ type: roundEndEvent, message: `step ${step}: ${outcome}` }]);

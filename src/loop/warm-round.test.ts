@@ -112,6 +112,17 @@ describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round wit
     expect(recorded.runs.map((run) => run.warmed)).toEqual([false, true, true]);
   });
 
+  it('keeps the sandboxes of the next two rounds started', options, async () => {
+    const recorded: Recorded = { warmed: [], runs: [], warmedByRunEnd: [] };
+    const executor = recordingExecutor(recorded);
+    const command = `sleep 0.2; echo '{"eval_score": 1}' > results.json`;
+    await runLoop({ parts: parts(isolating, command, executor), store, steps: 4, workers: 1, seed: 1 });
+    await executor.close();
+    // Round 1's evaluation ends after the sandboxes of rounds 2 and 3 were started (one ahead: 2 of 4).
+    expect(recorded.warmedByRunEnd).toEqual([0, 3, 4, 4, 4]);
+    expect(recorded.runs.map((run) => run.warmed)).toEqual([false, true, true, true, true]);
+  });
+
   it('evaluates cold, and completes, with an executor whose warm() throws', options, async () => {
     const local = createLocalExecutor({ concurrency: 1 });
     let attempts = 0;
@@ -152,10 +163,11 @@ describe.each(sandboxModesHere().filter((mode) => mode !== 'none'))('a round wit
       },
     });
     await executor.close();
-    // Round 2's sandbox was started as round 1 ended, and ended unused.
+    // Rounds 2 and 3's sandboxes were started as round 1 was evaluated, and ended unused.
     expect(recorded.warmed).toEqual([
       { stepDir: join(dir, 'steps', 'step_1'), discards: 1 },
       { stepDir: join(dir, 'steps', 'step_2'), discards: 1 },
+      { stepDir: join(dir, 'steps', 'step_3'), discards: 1 },
     ]);
     expect(recorded.runs.map((run) => run.stepDir)).toEqual([
       join(dir, 'steps', 'step_0'),
