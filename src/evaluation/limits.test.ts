@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsiEvolveError } from '../errors.js';
-import { defaultLimits, formatBytes, hasLimits, parseSize, prlimitArguments } from './limits.js';
+import { defaultLimits, formatBytes, hasLimits, parseSize, prlimitArguments, ulimitArguments } from './limits.js';
 
 describe('parseSize', () => {
   it.each([
@@ -53,5 +53,32 @@ describe('prlimitArguments', () => {
   it('refuses a limit that is not positive, naming it', () => {
     expect(() => prlimitArguments({ cpuSeconds: 0 })).toThrow(/cpuSeconds/);
     expect(() => prlimitArguments({ memoryBytes: Number.NaN })).toThrow(/memoryBytes/);
+  });
+});
+
+describe('ulimitArguments', () => {
+  it('gives the same limits as ulimit pairs, in KiB, the CPU hard limit before the soft one', () => {
+    expect(ulimitArguments({ memoryBytes: 4096, cpuSeconds: 60, fileSizeBytes: 2048, maxProcesses: 64 })).toEqual([
+      '-v',
+      '4',
+      '-t',
+      '61',
+      '-St',
+      '60',
+      '-f',
+      '2',
+      '-u',
+      '64',
+      '-c',
+      '0',
+    ]);
+    expect(ulimitArguments(defaultLimits)).toEqual(['-v', '4194304', '-f', '1048576', '-u', '512', '-c', '0']);
+  });
+
+  it('is null for a size ulimit cannot express (not whole KiB), and empty when nothing is limited', () => {
+    expect(ulimitArguments({ memoryBytes: 1000 })).toBeNull();
+    expect(ulimitArguments({ fileSizeBytes: 10 ** 9 })).toBeNull();
+    expect(ulimitArguments({})).toEqual([]);
+    expect(() => ulimitArguments({ maxProcesses: -1 })).toThrow(/maxProcesses/);
   });
 });

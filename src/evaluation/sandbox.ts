@@ -5,8 +5,8 @@ import { AsiEvolveError } from '../errors.js';
 import { type SandboxCapabilities, sandboxCapabilities } from './capabilities.js';
 import { candidateSandboxPath, candidateSandboxToolsVariable } from './candidate-sandbox.js';
 import { describeProcessFailure } from './classify.js';
-import { hasLimits, prlimitArguments } from './limits.js';
-import type { EvaluationJob, EvaluationLogs, EvaluationOutcome } from './outcome.js';
+import { hasLimits, prlimitArguments, ulimitArguments } from './limits.js';
+import type { EvaluationJob, EvaluationLogs, EvaluationOutcome, ResourceLimits } from './outcome.js';
 import { evaluatorError, readResultsFile } from './results-file.js';
 import {
   type GatedProcessGroup,
@@ -111,7 +111,18 @@ const gateReadableCache = new Map<string, boolean>();
  * Variables of a job's environment that change whether bash reads BASH_ENV (posix mode skips it)
  * or that the gate would replace: a job that sets any of them starts cold.
  */
-const gateBlockers = ['BASH_ENV', 'ENV', 'POSIXLY_CORRECT', 'SHELLOPTS'];
+const gateBlockers = ['BASH_ENV', 'ENV', 'POSIXLY_CORRECT', 'SHELLOPTS', 'ASI_EVOLVE_GATE_LIMITS'];
+
+/**
+ * The resource limits a warm sandbox's gate sets in the evaluator's shell with `ulimit`, in place
+ * of the prlimit a cold start runs first (one program fewer to start per evaluation): the
+ * `ulimit` option and value pairs, or null where prlimit stays (a size that is not whole KiB)
+ * or no limit applies (none set, or no prlimit here, so that a cold start would set none either).
+ */
+function gateLimits(limits: ResourceLimits, capabilities: SandboxCapabilities): string | null {
+  if (capabilities.prlimitPath === null || !hasLimits(limits)) return null;
+  return ulimitArguments(limits)?.join(' ') ?? null;
+}
 
 /**
  * The environment of a warm sandbox's evaluator: the gate read first; null where the job's own
@@ -119,11 +130,12 @@ const gateBlockers = ['BASH_ENV', 'ENV', 'POSIXLY_CORRECT', 'SHELLOPTS'];
  * a non-interactive bash at shell level 1 whose stdin is a socket (Node's pipes are) reads
  * ~/.bashrc, as if started by a remote shell daemon, instead of BASH_ENV.
  */
-function gatedEnvironment(env: Record<string, string>): Record<string, string> | null {
+function gatedEnvironment(env: Record<string, string>, limits: string | null): Record<string, string> | null {
   if (gateBlockers.some((name) => env[name] !== undefined)) return null;
   const level = env.SHLVL === undefined ? 0 : Number(env.SHLVL);
   if (!/^\d{1,3}$/.test(env.SHLVL ?? '0') || level > 998) return null;
-  return { ...env, BASH_ENV: evaluatorGatePath, SHLVL: String(level + 1) };
+  const gated = { ...env, BASH_ENV: evaluatorGatePath, SHLVL: String(level + 1) };
+  return limits === null ? gated : { ...gated, ASI_EVOLVE_GATE_LIMITS: limits };
 }
 
 function commandLine(
@@ -159,7 +171,9 @@ function commandLine(
           ...shell,
         ];
   const limited =
-    capabilities.prlimitPath === null || !hasLimits(job.limits)
+    capabilities.prlimitPath === null ||
+    !hasLimits(job.limits) ||
+    (gated && gateLimits(job.limits, capabilities) !== null)
       ? isolated
       : [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
   // unshare's --kill-child ends the namespace when unshare dies, but nothing ends unshare when
@@ -338,7 +352,7 @@ async function runPrepared(
   const gated =
     warm === undefined
       ? null
-      : claimWarm(warm, warmShape(commandLine(job, files, plan, capabilities, bashPath, true), env, files.stepDir));
+      : claimWarm(warm, warmShapeOf(gatedStart(job, files, plan, capabilities, bashPath, env), files.stepDir));
   let stdout = new TailBuffer(job.maxOutputBytes);
   let stderr = new TailBuffer(job.maxOutputBytes);
   const watch: ProcessGroupWatch = {
@@ -412,6 +426,11 @@ async function runPrepared(
   return { status: 'failed', reason: read.reason, shortMessage: read.message, ...ended };
 }
 
+/** The shape a warm sandbox for this cold start would have; null where none can be. */
+function warmShapeOf(start: { command: string[]; env: Record<string, string> } | null, cwd: string): string | null {
+  return start === null ? null : shapeOf(start.command, start.env, cwd);
+}
+
 /**
  * What a sandbox is started from: its command line, environment and working folder, the folder
  * itself included: the sandbox holds the folder it was started in, so one removed and made again
@@ -428,10 +447,20 @@ function shapeOf(command: readonly string[], env: Record<string, string>, cwd: s
   return JSON.stringify([command, env, cwd, folder]);
 }
 
-/** The shape a warm sandbox for this cold start would have; null where none can be. */
-function warmShape(command: readonly string[], coldEnv: Record<string, string>, cwd: string): string | null {
-  const env = gatedEnvironment(coldEnv);
-  return env === null ? null : shapeOf(command, env, cwd);
+/**
+ * The command line and environment of a warm sandbox for an evaluation whose cold start has
+ * environment `coldEnv`; null where the job's environment rules the gate out.
+ */
+function gatedStart(
+  job: Omit<EvaluationJob, 'program'>,
+  files: StepFiles,
+  plan: SandboxPlan,
+  capabilities: SandboxCapabilities,
+  bashPath: string,
+  coldEnv: Record<string, string>,
+): { command: string[]; env: Record<string, string> } | null {
+  const env = gatedEnvironment(coldEnv, gateLimits(job.limits, capabilities));
+  return env === null ? null : { command: commandLine(job, files, plan, capabilities, bashPath, true), env };
 }
 
 /**
@@ -518,11 +547,18 @@ export function warmSandbox(
     if (plan.mode === 'none') return null;
     const files = stepFilesOf(job);
     mkdirSync(files.stepDir, { recursive: true });
-    const env = gatedEnvironment(runEnvironment(job, files, capabilities, plan.mode).env);
-    if (env === null) return null;
+    const start = gatedStart(
+      job,
+      files,
+      plan,
+      capabilities,
+      bashPath,
+      runEnvironment(job, files, capabilities, plan.mode).env,
+    );
+    if (start === null) return null;
     if (!gateReadable(plan)) return null;
     if (plan.dropUser !== null) handOverStepFolder(files.stepDir, plan.dropUser);
-    const command = commandLine(job, files, plan, capabilities, bashPath, true);
+    const { command, env } = start;
     const group = startGatedProcessGroup(command, { cwd: files.stepDir, env });
     return new StartedWarmSandbox(files.stepDir, shapeOf(command, env, files.stepDir), group);
   } catch {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,57 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
       expect({ command, outcome: comparable(warm) }).toEqual({ command, outcome: comparable(cold) });
     }
   });
+
+  it('sets the resource limits a cold start sets, and hides how it set them', options, async () => {
+    const limits = { memoryBytes: 3 * 2 ** 30, cpuSeconds: 40, fileSizeBytes: 300 * 2 ** 20, maxProcesses: 300 };
+    const command = [
+      'echo "soft $(ulimit -S -v) $(ulimit -S -t) $(ulimit -S -f) $(ulimit -S -u) $(ulimit -S -c)"',
+      'echo "hard $(ulimit -H -v) $(ulimit -H -t) $(ulimit -H -f) $(ulimit -H -u) $(ulimit -H -c)"',
+      'echo "gate ${ASI_EVOLVE_GATE_LIMITS-unset} $(declare -F | wc -l)"',
+      `echo '{"eval_score": 1}' > results.json`,
+    ].join('; ');
+    const { warm, cold } = await warmAndCold({ command, limits });
+    expect(comparable(warm)).toEqual(comparable(cold));
+    expect(warm.logs?.stdoutTail).toBe('soft 3145728 40 307200 300 0\nhard 3145728 41 307200 300 0\ngate unset 0\n');
+    // A size that is not whole KiB, which ulimit cannot express, is set as a cold start sets it.
+    const odd = await warmAndCold({ command, limits: { fileSizeBytes: 300 * 2 ** 20 + 1 } });
+    expect(comparable(odd.warm)).toEqual(comparable(odd.cold));
+  });
+
+  it(
+    'starts cold where its shell cannot set a limit (a hard limit below it), as a cold start would',
+    options,
+    async () => {
+      const holder = join(scratch.root, `limits-${mode}.mts`);
+      const sandboxModule = fileURLToPath(new URL('./sandbox.ts', import.meta.url));
+      const evaluation = job({
+        command: `echo "f $(ulimit -S -f) $(ulimit -H -f)"; echo '{"eval_score": 1}' > results.json`,
+        limits: { fileSizeBytes: 2 * 2 ** 20 },
+      });
+      writeFileSync(
+        holder,
+        [
+          `import { runSandboxed, warmSandbox } from ${JSON.stringify(sandboxModule)};`,
+          `const job = ${JSON.stringify(evaluation)};`,
+          'const { program: _program, ...shape } = job;',
+          'const warm = warmSandbox(shape);',
+          'await new Promise((resolve) => setTimeout(resolve, 100));',
+          'const strip = ({ durationMs: _d, ...rest }) => rest;',
+          'const warmOutcome = await runSandboxed(job, { warm: warm ?? undefined });',
+          'const coldOutcome = await runSandboxed(job);',
+          'process.stdout.write(JSON.stringify({ warmed: warm !== null, warm: strip(warmOutcome), cold: strip(coldOutcome) }));',
+        ].join('\n'),
+      );
+      // The holder's hard file-size limit is 1 MiB: the evaluator's shell, unprivileged, cannot raise it to 2.
+      const ran = spawnSync('bash', ['-c', 'ulimit -f 1024 && exec "$0" --import tsx "$1"', process.execPath, holder], {
+        encoding: 'utf8',
+      });
+      expect(ran.status, ran.stderr).toBe(0);
+      const { warmed: wasWarmed, warm, cold } = JSON.parse(ran.stdout) as Record<string, unknown>;
+      expect(wasWarmed).toBe(true);
+      expect(warm).toEqual(cold);
+    },
+  );
 
   it('runs the evaluator in the shell it started, which waited for the release', options, async () => {
     const marker = uniqueSleepSeconds();
