@@ -138,7 +138,7 @@ describe('installationRoot', () => {
 });
 
 describe('isHiddenExperimentEntry', () => {
-  it('hides configs, env files, databases, the best snapshot, the steps and the Slurm job folder', () => {
+  it('hides configs, env files, databases and their lock, the best snapshot, the report, the steps and the Slurm job folder', () => {
     for (const name of [
       'config.yaml',
       'config.yml',
@@ -146,7 +146,10 @@ describe('isHiddenExperimentEntry', () => {
       '.env.local',
       'asi-evolve.db',
       'asi-evolve.db-shm',
+      'asi-evolve.db.lock',
       'other.sqlite',
+      'report.md',
+      'score-curve.svg',
       'best',
       'best.old-3',
       'steps',
@@ -156,7 +159,15 @@ describe('isHiddenExperimentEntry', () => {
     ]) {
       expect(isHiddenExperimentEntry(name), name).toBe(true);
     }
-    for (const name of ['eval.sh', 'evaluator.py', 'input.md', 'best_practices.md', 'data', 'initial_program']) {
+    for (const name of [
+      'eval.sh',
+      'evaluator.py',
+      'input.md',
+      'best_practices.md',
+      'data',
+      'initial_program',
+      'x.lock',
+    ]) {
       expect(isHiddenExperimentEntry(name), name).toBe(false);
     }
   });

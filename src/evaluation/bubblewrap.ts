@@ -30,9 +30,10 @@ export interface BubblewrapOptions {
 const systemPaths = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 
 /**
- * Entries of the experiment folder a candidate never sees: the database (the recorded scores),
- * the best snapshot and the other steps (a candidate could copy a better program or score), and
- * files that may hold secrets (config.yaml may carry a literal `api_key`, `.env` files).
+ * Entries of the experiment folder a candidate never sees: the database (the recorded scores) and
+ * the run's lock on it, the best snapshot, the report and the other steps (a candidate could copy
+ * a better program or score), and files that may hold secrets (config.yaml may carry a literal
+ * `api_key`, `.env` files).
  */
 export function isHiddenExperimentEntry(name: string): boolean {
   return (
@@ -44,7 +45,9 @@ export function isHiddenExperimentEntry(name: string): boolean {
     name === '.slurm' ||
     name === '.cognition-index' ||
     /^best(\.|$)/.test(name) ||
-    /\.(db|sqlite|sqlite3)(-wal|-shm|-journal)?$/i.test(name)
+    name === 'report.md' ||
+    name === 'score-curve.svg' ||
+    /\.(db|sqlite|sqlite3)(-wal|-shm|-journal|\.lock)?$/i.test(name)
   );
 }
 
