@@ -82,6 +82,12 @@ const shellName = 'asi-evolve-eval';
 const evaluatorGatePath: string = fileURLToPath(new URL('../../bin/evaluator-gate.bash', import.meta.url));
 
 /**
+ * What every sandbox reads of the tool: the folders of the candidate sandbox's command and of the
+ * gate (one, `bin/`: one mount, where the two files were two).
+ */
+const toolFolders: readonly string[] = [...new Set([dirname(candidateSandboxPath), dirname(evaluatorGatePath)])];
+
+/**
  * Whether the evaluator's user can read the gate: bash skips a BASH_ENV it cannot read and runs
  * the command at once. Without a user to drop to, the file must be there; the dropped user needs
  * it readable by others and, under unshare, which shows it the host's folders, every folder above
@@ -157,11 +163,7 @@ function commandLine(
               stepDir: files.stepDir,
               experimentDir: job.experimentDir,
               network: plan.network,
-              readPaths: [
-                ...(job.sandbox?.readPaths ?? []),
-                candidateSandboxPath,
-                ...(gated ? [evaluatorGatePath] : []),
-              ],
+              readPaths: [...(job.sandbox?.readPaths ?? []), ...toolFolders],
               pathVariable: job.env.PATH,
               asRoot: capabilities.asRoot,
               dropUser: plan.dropUser,
