@@ -93,6 +93,15 @@ describe('bubblewrapArguments', () => {
     expect(binds(args, '--ro-bind').filter((path) => path === join(experimentDir, 'data'))).toHaveLength(1);
     expect(binds(args, '--ro-bind')).not.toContain(join(root, 'missing'));
   });
+
+  it('binds an installation once where another PATH folder lies inside it, whatever their order', () => {
+    const pyenv = join(root, 'pyenv');
+    const pluginShims = join(pyenv, 'plugins', 'virtualenv', 'shims');
+    mkdirSync(pluginShims, { recursive: true });
+    mkdirSync(join(pyenv, 'shims'), { recursive: true });
+    const args = bubblewrapArguments({ ...base, pathVariable: `${pluginShims}:${join(pyenv, 'shims')}:/usr/bin` });
+    expect(binds(args, '--ro-bind').filter((path) => path.startsWith(pyenv))).toEqual([pyenv]);
+  });
 });
 
 describe('folderEntries', () => {
