@@ -385,6 +385,7 @@ async function main(): Promise<void> {
   }
   const ideal = shape.evalSleep > 0 ? shape.workers / shape.evalSleep : null;
   const workDir = mkdtempSync(join(tmpdir(), 'asi-evolve-round-bench-'));
+  const fileCreationMs = timeFileCreation(workDir);
   const header = [
     'nodes stored',
     'build',
@@ -441,6 +442,7 @@ async function main(): Promise<void> {
     `Round overhead: ${rounds} rounds per size, ${shape.workers} worker(s), ${shape.objectives === 0 ? 'one score' : `${shape.objectives} objectives (pareto policy)`}, instant stand-in model, ${evaluator}; ${cpus().length} CPUs, load average ${load}`,
   );
   if (sandbox) console.log(sandbox.length > 100 ? `${sandbox.slice(0, 99)}…` : sandbox);
+  console.log(`A new file in ${tmpdir()}: ${fileCreationMs.toFixed(3)} ms (a round makes about ten)`);
   const widths = (rows[0] as string[]).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) {
     console.log(
@@ -449,6 +451,24 @@ async function main(): Promise<void> {
         .join('  '),
     );
   }
+}
+
+/**
+ * What making one small file in a new folder of `workDir` costs, in ms: a round makes about ten
+ * (the step folder, the program, the logs, the transcripts). Usually 0.02–0.1 ms; on ext4
+ * without a journal, within minutes of many files removed nearby (a test run, an earlier bench),
+ * each skips the freed inodes one by one: 0.3–0.5 ms on the development machine, which shows in
+ * the CPU per round. The files stay until the work folder is removed, at the end.
+ */
+function timeFileCreation(workDir: string): number {
+  const count = 100;
+  const started = performance.now();
+  for (let index = 0; index < count; index++) {
+    const folder = join(workDir, 'file-probe', String(index));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'file'), 'x');
+  }
+  return (performance.now() - started) / (2 * count);
 }
 
 await main();
