@@ -182,10 +182,14 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
     ['POSIXLY_CORRECT', '1'],
     ['SHELLOPTS', 'posix'],
     ['SHLVL', 'x'],
-  ])('is not started for a job whose environment sets %s (the gate could not be read first)', (name, value) => {
-    const evaluation = job({});
-    expect(warmSandbox(withoutProgram({ ...evaluation, env: { ...evaluation.env, [name]: value } }))).toBeNull();
-  });
+    ['ASI_EVOLVE_GATE_LIMITS', '-v 1'],
+  ])(
+    'is not started for a job whose environment sets %s (the gate could not be read first, or would change it)',
+    (name, value) => {
+      const evaluation = job({});
+      expect(warmSandbox(withoutProgram({ ...evaluation, env: { ...evaluation.env, [name]: value } }))).toBeNull();
+    },
+  );
 
   it('sees the program written after it was started', options, async () => {
     const evaluation = job({
