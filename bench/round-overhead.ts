@@ -6,7 +6,7 @@
  * For each size, a database of that many nodes is built through the store in one transaction
  * (realistic sizes: a 2.6 kB program, a 1.4 kB analysis, a 300-byte motivation, two small LLM
  * calls and one run event per node; a fifth of the rounds failed). Then the built CLI,
- * `asi-evolve run DIR --steps N`, resumes the experiment for `--rounds` more rounds against an
+ * `asi-evolve run DIR --steps N`, resumes the experiment for `--rounds` more rounds (100) against an
  * OpenAI-compatible stand-in on loopback (in this process) that answers at once, with one
  * worker, the novelty gate and re-evaluation off, and an evaluator that only writes
  * `results.json`, in whichever sandbox the machine offers. A round is then 2 LLM calls and 1
@@ -367,7 +367,7 @@ async function main(): Promise<void> {
     const index = args.indexOf(name);
     return index === -1 ? null : (args[index + 1] ?? null);
   };
-  const rounds = Number(option('--rounds') ?? 30);
+  const rounds = Number(option('--rounds') ?? 100);
   const cacheDir = option('--cache');
   const profileDir = option('--profile');
   const shape: RunShape = {
