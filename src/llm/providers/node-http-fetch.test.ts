@@ -21,19 +21,20 @@ interface TestServer {
   closed: () => number;
 }
 
-let server: Server | undefined;
+const servers: Server[] = [];
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
-  server = undefined;
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 async function serve(answer: (request: Received, response: ServerResponse) => void): Promise<TestServer> {
   const received: Received[] = [];
   let connections = 0;
   let closed = 0;
-  server = createServer((request, response) => {
+  const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -51,7 +52,8 @@ async function serve(answer: (request: Received, response: ServerResponse) => vo
     connections += 1;
     socket.on('close', () => (closed += 1));
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, received, connections: () => connections, closed: () => closed };
 }
@@ -173,6 +175,68 @@ describe('nodeHttpFetch', () => {
     });
     const response = await nodeHttpFetch(`${test.origin}/old`, { method: 'POST', body: '{"a":1}' });
     expect(await response.json()).toEqual({ at: '/new', body: '{"a":1}' });
+    // The first request is not made again: a model call is not paid for twice.
+    expect(test.received.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /old', 'POST /new']);
+  });
+
+  it('turns a POST into a GET without its body after a 303, as fetch does', async () => {
+    const test = await serve((request, response) => {
+      if (request.path === '/submit') {
+        response.writeHead(303, { location: '/result' });
+        response.end();
+        return;
+      }
+      json(response, 200, {
+        method: request.method,
+        body: request.body,
+        type: request.headers['content-type'] ?? null,
+      });
+    });
+    const response = await nodeHttpFetch(`${test.origin}/submit`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(await response.json()).toEqual({ method: 'GET', body: '', type: null });
+  });
+
+  it('sends no credentials on to another origin after a redirect', async () => {
+    const other = await serve((request, response) =>
+      json(response, 200, {
+        authorization: request.headers.authorization ?? null,
+        apiKey: request.headers['x-api-key'] ?? null,
+        accept: request.headers.accept ?? null,
+        body: request.body,
+      }),
+    );
+    const first = await serve((_request, response) => {
+      response.writeHead(307, { location: `${other.origin}/v1/chat` });
+      response.end();
+    });
+    const response = await nodeHttpFetch(`${first.origin}/v1/chat`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { authorization: 'Bearer sk-test', 'x-api-key': 'key-test', accept: 'application/json' },
+    });
+    expect(await response.json()).toEqual({
+      authorization: null,
+      apiKey: null,
+      accept: 'application/json',
+      body: '{"a":1}',
+    });
+    expect(first.received).toHaveLength(1);
+  });
+
+  it("keeps a redirect as the answer with redirect 'manual', and refuses it with 'error'", async () => {
+    const test = await serve((_request, response) => {
+      response.writeHead(302, { location: '/elsewhere' });
+      response.end();
+    });
+    const manual = await nodeHttpFetch(`${test.origin}/x`, { redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe('/elsewhere');
+    await expect(nodeHttpFetch(`${test.origin}/x`, { redirect: 'error' })).rejects.toThrow(TypeError);
+    expect(test.received.map((request) => request.path)).toEqual(['/x', '/x']);
   });
 
   it('rejects with the signal reason when aborted before or during the call, and closes the connection', async () => {

@@ -17,6 +17,27 @@ const agents = {
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
+/** Request headers that carry credentials: not sent on to another origin after a redirect. */
+const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'];
+
+/** Headers that describe a request's body: dropped with the body when a redirect turns it into a GET. */
+const bodyHeaders = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+/**
+ * The request that follows a redirect from `from` to `to`, as fetch makes it: after a 303, or a
+ * 301 or 302 answering a POST, a GET without the body; to another origin, without credentials
+ * (the API key included, whatever its header).
+ */
+function redirectedRequest(status: number, from: URL, to: URL, init: RequestInit): RequestInit {
+  const method = (init.method ?? 'GET').toUpperCase();
+  const headers = new Headers(init.headers);
+  const toGet =
+    status === 303 ? method !== 'GET' && method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST';
+  if (toGet) for (const name of bodyHeaders) headers.delete(name);
+  if (to.origin !== from.origin) for (const name of credentialHeaders) headers.delete(name);
+  return { ...init, headers, ...(toGet ? { method: 'GET', body: null } : {}) };
+}
+
 const decoders: Readonly<Record<string, (body: Buffer) => Buffer>> = {
   gzip: gunzipSync,
   'x-gzip': gunzipSync,
@@ -129,8 +150,9 @@ function fetchFailed(cause: unknown): TypeError {
  * puts every request and answer through web streams: about half of the CPU time of a call against
  * a local server (docs/architecture.md, LLM roles). The answer is a standard `Response`, read to
  * its end before it resolves; the request's signal aborts it with the signal's reason, as fetch
- * does. A redirect, a streamed body or a non-HTTP URL goes to the global fetch instead, which
- * handles them as the SDKs expect.
+ * does. A streamed body or a non-HTTP URL goes to the global fetch instead, which handles them
+ * as the SDKs expect; so does a redirect, from its target on (the request made again as fetch
+ * would make it).
  *
  * @example new OpenAI({ baseURL, apiKey, fetch: nodeHttpFetch }) // or new Anthropic({ …, fetch: nodeHttpFetch })
  */
@@ -173,10 +195,24 @@ export const nodeHttpFetch: typeof fetch = (input, init = {}) => {
     });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
-      if (redirectStatuses.has(status) && response.headers.location !== undefined) {
+      const location = response.headers.location;
+      if (redirectStatuses.has(status) && location !== undefined && (init.redirect ?? 'follow') !== 'manual') {
         response.resume();
         settle();
-        resolve(fetch(input, init));
+        if (init.redirect === 'error') {
+          reject(fetchFailed(new Error(`redirected (${status}) where redirects are refused`)));
+          return;
+        }
+        // Fetch goes on from the target (and follows any further redirect): the first server is
+        // not asked again.
+        let target: URL;
+        try {
+          target = new URL(location, url);
+        } catch (error) {
+          reject(fetchFailed(error));
+          return;
+        }
+        resolve(fetch(target, redirectedRequest(status, new URL(url), target, init)));
         return;
       }
       const chunks: Buffer[] = [];
