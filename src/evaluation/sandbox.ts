@@ -150,7 +150,8 @@ function commandLine(
   plan: SandboxPlan,
   capabilities: SandboxCapabilities,
   bashPath: string,
-  gated = false,
+  /** The warm sandbox's gate sets the limits (`ASI_EVOLVE_GATE_LIMITS`): no prlimit. */
+  limitsInGate = false,
 ): string[] {
   const shell = [bashPath, '-c', job.command, shellName, files.programPath, files.stepDir];
   const isolated =
@@ -173,9 +174,7 @@ function commandLine(
           ...shell,
         ];
   const limited =
-    capabilities.prlimitPath === null ||
-    !hasLimits(job.limits) ||
-    (gated && gateLimits(job.limits, capabilities) !== null)
+    capabilities.prlimitPath === null || !hasLimits(job.limits) || limitsInGate
       ? isolated
       : [capabilities.prlimitPath, ...prlimitArguments(job.limits), '--', ...isolated];
   // unshare's --kill-child ends the namespace when unshare dies, but nothing ends unshare when
@@ -461,8 +460,9 @@ function gatedStart(
   bashPath: string,
   coldEnv: Record<string, string>,
 ): { command: string[]; env: Record<string, string> } | null {
-  const env = gatedEnvironment(coldEnv, gateLimits(job.limits, capabilities));
-  return env === null ? null : { command: commandLine(job, files, plan, capabilities, bashPath, true), env };
+  const limits = gateLimits(job.limits, capabilities);
+  const env = gatedEnvironment(coldEnv, limits);
+  return env === null ? null : { command: commandLine(job, files, plan, capabilities, bashPath, limits !== null), env };
 }
 
 /**
