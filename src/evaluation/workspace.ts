@@ -53,6 +53,8 @@ export function workspaceFiles(job: EvaluationJob): Map<string, string> | null {
  */
 export function removeTree(path: string): void {
   try {
+    // Usually there is nothing to remove; looking first is cheaper than rmSync's caught error.
+    if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return;
     rmSync(path, { recursive: true, force: true, maxRetries: 2 });
     return;
   } catch {
