@@ -274,8 +274,13 @@ async function measureRun(
       }
       return { all: (usage?.cpuMs ?? Number.NaN) + (spawnerUsage?.cpuMs ?? 0), main: usage?.mainCpuMs ?? Number.NaN };
     };
-    // Every 10 ms: the start-up CPU time is read at the first poll after the first request.
-    const poll = setInterval(sample, 10);
+    // Every 10 ms until the first request, whose poll reads the start-up CPU time. After that the
+    // run is read from /proc only at the round lines the figures need (the first after the warm-up
+    // and the last): on a machine of two CPUs, reading it every round took CPU from the run itself.
+    const poll = setInterval(() => {
+      sample();
+      if (firstRequestAt !== null) clearInterval(poll);
+    }, 10);
     let pending = '';
     child.stdout.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
@@ -285,9 +290,11 @@ async function measureRun(
         if (line.startsWith('Sandbox:')) sandbox = line;
         if (!line.startsWith('[round ')) continue;
         roundEnds.push(performance.now());
+        const index = roundEnds.length - 1;
+        if (index !== warmUpRounds && index !== rounds - 1) continue;
         const cpu = sample();
-        cpuAtRound.push(cpu.all);
-        mainCpuAtRound.push(cpu.main);
+        cpuAtRound[index] = cpu.all;
+        mainCpuAtRound[index] = cpu.main;
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -300,8 +307,8 @@ async function measureRun(
       .map((end, index) => end - (roundEnds[index] as number))
       .slice(warmUpRounds - 1);
     const perRound = (values: number[]): number =>
-      ((values[values.length - 1] as number) - (values[warmUpRounds] as number)) /
-      Math.max(1, values.length - 1 - warmUpRounds);
+      ((values[roundEnds.length - 1] ?? Number.NaN) - (values[warmUpRounds] ?? Number.NaN)) /
+      Math.max(1, roundEnds.length - 1 - warmUpRounds);
     return {
       startupMs: (firstRequestAt ?? Number.NaN) - started,
       startupCpuMs,
@@ -399,12 +406,14 @@ async function main(): Promise<void> {
     'status (CLI)',
     'peak RSS',
     'spawner',
+    'host check',
   ];
   const rows: string[][] = [ideal === null ? header : [...header, 'of ideal throughput']];
   let sandbox = '';
   try {
     for (const size of sizes.length > 0 ? sizes : [0, 10_000, 100_000]) {
       const { dir, buildMs } = prepareExperiment(size, cacheDir === null ? null : resolve(cacheDir), workDir);
+      const hostBefore = hostCheckMs();
       const status = await statusInProcessMs(dir);
       const statusCli = statusCliMs(dir);
       const run = await measureRun(dir, size, rounds, shape, profileDir === null ? null : resolve(profileDir));
@@ -424,6 +433,7 @@ async function main(): Promise<void> {
         run.spawnerPeakRssMb === 0
           ? '-'
           : `${run.spawnerPeakRssMb.toFixed(0)} MB (${run.spawnerAnonMb.toFixed(0)} own)`,
+        `${ms(hostBefore)}, ${ms(hostCheckMs())}`,
       ];
       rows.push(ideal === null ? row : [...row, `${((100 * run.roundsPerSecond) / ideal).toFixed(1)} %`]);
     }
@@ -451,6 +461,30 @@ async function main(): Promise<void> {
         .join('  '),
     );
   }
+}
+
+/**
+ * The time of a fixed piece of CPU work (a node-sized record written to JSON and read back 300
+ * times; median of five after one to warm up), taken before and after each size's run. An
+ * unchanged machine gives the same figure every time; on a shared host it rises while a
+ * neighbour loads the machine, and a row whose check rose was measured slower for that reason
+ * (every figure of the row rises with it, the CPU per round included).
+ */
+function hostCheckMs(): number {
+  const record = {
+    id: 1,
+    program: programText(1),
+    analysis: 'The candidate kept the structure of its parent. '.repeat(30),
+    metrics: Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`metric_${index}`, index / 7])),
+    calls: Array.from({ length: 20 }, (_, index) => ({ role: index % 2 ? 'user' : 'system', tokens: index * 13 })),
+  };
+  const times: number[] = [];
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const started = performance.now();
+    for (let copy = 0; copy < 300; copy++) JSON.parse(JSON.stringify({ ...record, id: copy }));
+    times.push(performance.now() - started);
+  }
+  return percentile(times.slice(1), 0.5);
 }
 
 /**
