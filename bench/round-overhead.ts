@@ -10,7 +10,11 @@
  * OpenAI-compatible stand-in on loopback (in this process) that answers at once, with one
  * worker, the novelty gate and re-evaluation off, and an evaluator that only writes
  * `results.json`, in whichever sandbox the machine offers. A round is then 2 LLM calls and 1
- * evaluation, and all of its time is the framework's. Measured from outside the process:
+ * evaluation, and all of its time is the framework's. Each size is measured `--repeat` times (3),
+ * in passes over all sizes, each pass in a fresh copy of the experiment; the table shows the
+ * median over the passes (peak memory: the largest), and each pass's ms/round. A shared host that
+ * slows down for a minute (by a third on the development machine, the CPU per round with it) then
+ * shifts one pass of every size, not the whole of one size. Measured from outside the process:
  *
  * - start-up: from spawning `asi-evolve run` (Node's own start included) to the first model
  *   request; at 0 nodes that includes evaluating the seed (twice). Start-up CPU: the run
@@ -21,7 +25,7 @@
  *   processes not included: what the framework costs when the machine is busy.
  *   main thread: the CPU time of its main thread alone per round (/proc/PID/task/PID/stat), the
  *   event loop every round waits on; the rest is libuv's thread pool, the GC's threads and the spawner.
- * - peak RSS: the run process's VmHWM, read from /proc while it runs. spawner: the spawner's
+ * - peak RSS: the run process's VmHWM, read from /proc at the last round. spawner: the spawner's
  *   VmHWM, and in brackets the part that is its own (anonymous memory; the rest is the Node
  *   binary and libraries, shared with the run).
  * - status: the status command in this process (the database reads and formatting), and
@@ -38,11 +42,23 @@
  * `--sandbox MODE` sets the evaluator's sandbox mode (`bubblewrap`, `unshare`, `none`) instead of `auto`.
  *
  * `--cache DIR` keeps the built databases in DIR and copies them for each measurement, so
- * a second invocation does not build 100,000 nodes again. `--profile DIR` writes a CPU profile
+ * a second invocation does not build 100,000 nodes again (without it, each size is built once per
+ * invocation). `--profile DIR` writes a CPU profile
  * of each run process (node --cpu-prof) into DIR. Linux only (/proc).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,20 +133,36 @@ ${shape.sandboxMode === null ? '' : `  sandbox:\n    mode: ${shape.sandboxMode}\
 }
 
 /** Builds (or copies from the cache) an experiment whose database holds `size` nodes. */
+/**
+ * Writes a file's pages to disk now. A database copied or built here (700 MB at 100,000 nodes) is
+ * otherwise written back by the kernel about 30 s later, which on two CPUs falls on a later
+ * measurement: the next size's, or the next invocation's.
+ */
+function settleOnDisk(path: string): void {
+  const descriptor = openSync(path, 'r+');
+  try {
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 function prepareExperiment(
   size: number,
-  cacheDir: string | null,
+  pass: number,
+  cacheDir: string,
   workDir: string,
 ): { dir: string; buildMs: number | null } {
-  const dir = join(workDir, `size-${size}`);
-  rmSync(dir, { recursive: true, force: true });
+  // A folder of its own per pass: removing the last pass's would slow this one (see main).
+  const dir = join(workDir, `size-${size}-pass-${pass + 1}`);
   writeExperiment(dir, null);
   const database = join(dir, 'asi-evolve.db');
-  const cached = cacheDir === null ? null : join(cacheDir, `nodes-${size}.db`);
-  if (cached !== null && existsSync(cached)) {
+  const cached = join(cacheDir, `nodes-${size}.db`);
+  if (existsSync(cached)) {
     // Opened read-write once: a cache built by an older version is migrated in place.
     openStore(cached).close();
     copyFileSync(cached, database);
+    settleOnDisk(database);
     return { dir, buildMs: null };
   }
   const started = performance.now();
@@ -149,11 +181,11 @@ function prepareExperiment(
     store.close();
   }
   const buildMs = performance.now() - started;
-  if (cached !== null) {
-    mkdirSync(dirname(cached), { recursive: true });
-    // One file: the WAL was checkpointed when the store closed.
-    copyFileSync(database, cached);
-  }
+  mkdirSync(dirname(cached), { recursive: true });
+  // One file: the WAL was checkpointed when the store closed.
+  copyFileSync(database, cached);
+  settleOnDisk(cached);
+  settleOnDisk(database);
   return { dir, buildMs };
 }
 
@@ -176,6 +208,14 @@ interface RunMeasure {
   spawnerPeakRssMb: number;
   spawnerAnonMb: number;
   sandbox: string;
+}
+
+/** One pass over one size: the experiment's build (null when copied), the status command's times, the run. */
+interface SizeMeasure {
+  buildMs: number | null;
+  status: number;
+  statusCli: number;
+  run: RunMeasure;
 }
 
 /** utime + stime of a process in ms, and its peak resident set (VmHWM) in MB; null once it is gone. */
@@ -375,6 +415,7 @@ async function main(): Promise<void> {
     return index === -1 ? null : (args[index + 1] ?? null);
   };
   const rounds = Number(option('--rounds') ?? 100);
+  const repeat = Math.max(1, Number(option('--repeat') ?? 3));
   const cacheDir = option('--cache');
   const profileDir = option('--profile');
   const shape: RunShape = {
@@ -383,7 +424,16 @@ async function main(): Promise<void> {
     objectives: Number(option('--objectives') ?? 0),
     sandboxMode: option('--sandbox'),
   };
-  const valued = ['--rounds', '--cache', '--profile', '--workers', '--eval-sleep', '--objectives', '--sandbox'];
+  const valued = [
+    '--rounds',
+    '--repeat',
+    '--cache',
+    '--profile',
+    '--workers',
+    '--eval-sleep',
+    '--objectives',
+    '--sandbox',
+  ];
   const sizes = args.filter((arg, index) => /^\d+$/.test(arg) && !valued.includes(args[index - 1] ?? '')).map(Number);
   if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js'))) {
     console.error('bench/round-overhead.ts runs the built CLI: run `npm run build` first.');
@@ -399,6 +449,7 @@ async function main(): Promise<void> {
     'start-up',
     'start-up CPU',
     'ms/round',
+    'each pass',
     'p90',
     'CPU ms/round',
     'main thread',
@@ -406,42 +457,57 @@ async function main(): Promise<void> {
     'status (CLI)',
     'peak RSS',
     'spawner',
-    'host check',
   ];
   const rows: string[][] = [ideal === null ? header : [...header, 'of ideal throughput']];
   let sandbox = '';
+  const measuredSizes = sizes.length > 0 ? sizes : [0, 10_000, 100_000];
+  const passes = new Map<number, SizeMeasure[]>(measuredSizes.map((size) => [size, []]));
+  // Without --cache, each size is built once here and copied for the later passes.
+  const databases = cacheDir === null ? join(workDir, 'built') : resolve(cacheDir);
   try {
-    for (const size of sizes.length > 0 ? sizes : [0, 10_000, 100_000]) {
-      const { dir, buildMs } = prepareExperiment(size, cacheDir === null ? null : resolve(cacheDir), workDir);
-      const hostBefore = hostCheckMs();
-      const status = await statusInProcessMs(dir);
-      const statusCli = statusCliMs(dir);
-      const run = await measureRun(dir, size, rounds, shape, profileDir === null ? null : resolve(profileDir));
-      sandbox ||= run.sandbox;
-      const row = [
-        size.toLocaleString('en'),
-        ms(buildMs),
-        ms(run.startupMs),
-        ms(run.startupCpuMs),
-        ms(percentile(run.roundMs, 0.5)),
-        ms(percentile(run.roundMs, 0.9)),
-        ms(run.cpuMsPerRound),
-        ms(run.mainCpuMsPerRound),
-        ms(status),
-        ms(statusCli),
-        `${run.peakRssMb.toFixed(0)} MB`,
-        run.spawnerPeakRssMb === 0
-          ? '-'
-          : `${run.spawnerPeakRssMb.toFixed(0)} MB (${run.spawnerAnonMb.toFixed(0)} own)`,
-        `${ms(hostBefore)}, ${ms(hostCheckMs())}`,
-      ];
-      rows.push(ideal === null ? row : [...row, `${((100 * run.roundsPerSecond) / ideal).toFixed(1)} %`]);
+    // Passes interleaved (every size, then every size again): a host that slows down for a while
+    // (a busy neighbour on a shared machine) then weighs on one pass of each size, not on one size.
+    for (let pass = 0; pass < repeat; pass++) {
+      for (const size of measuredSizes) {
+        const { dir, buildMs } = prepareExperiment(size, pass, databases, workDir);
+        const status = await statusInProcessMs(dir);
+        const statusCli = statusCliMs(dir);
+        const run = await measureRun(dir, size, rounds, shape, profileDir === null ? null : resolve(profileDir));
+        sandbox ||= run.sandbox;
+        passes.get(size)?.push({ buildMs, status, statusCli, run });
+      }
     }
   } finally {
     // Removed at the end, not after each size: on ext4 without a journal, a file made within
     // minutes of thousands removed in the same place skips their inodes one by one (about
     // 0.5 ms a file on the development machine), which the next size would pay.
     rmSync(workDir, { recursive: true, force: true });
+  }
+  for (const size of measuredSizes) {
+    const measured = passes.get(size) ?? [];
+    const median = (pick: (pass: SizeMeasure) => number): number => percentile(measured.map(pick), 0.5);
+    const largest = (pick: (pass: SizeMeasure) => number): number => Math.max(...measured.map(pick));
+    const roundMs = measured.map((pass) => percentile(pass.run.roundMs, 0.5));
+    const built = measured.find((pass) => pass.buildMs !== null)?.buildMs ?? null;
+    const row = [
+      size.toLocaleString('en'),
+      ms(built),
+      ms(median((pass) => pass.run.startupMs)),
+      ms(median((pass) => pass.run.startupCpuMs)),
+      ms(percentile(roundMs, 0.5)),
+      roundMs.map((value) => value.toFixed(1)).join(', '),
+      ms(median((pass) => percentile(pass.run.roundMs, 0.9))),
+      ms(median((pass) => pass.run.cpuMsPerRound)),
+      ms(median((pass) => pass.run.mainCpuMsPerRound)),
+      ms(median((pass) => pass.status)),
+      ms(median((pass) => pass.statusCli)),
+      `${largest((pass) => pass.run.peakRssMb).toFixed(0)} MB`,
+      largest((pass) => pass.run.spawnerPeakRssMb) === 0
+        ? '-'
+        : `${largest((pass) => pass.run.spawnerPeakRssMb).toFixed(0)} MB (${largest((pass) => pass.run.spawnerAnonMb).toFixed(0)} own)`,
+    ];
+    const throughput = median((pass) => pass.run.roundsPerSecond);
+    rows.push(ideal === null ? row : [...row, `${((100 * throughput) / ideal).toFixed(1)} %`]);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const evaluator =
@@ -461,30 +527,6 @@ async function main(): Promise<void> {
         .join('  '),
     );
   }
-}
-
-/**
- * The time of a fixed piece of CPU work (a node-sized record written to JSON and read back 300
- * times; median of five after one to warm up), taken before and after each size's run. An
- * unchanged machine gives the same figure every time; on a shared host it rises while a
- * neighbour loads the machine, and a row whose check rose was measured slower for that reason
- * (every figure of the row rises with it, the CPU per round included).
- */
-function hostCheckMs(): number {
-  const record = {
-    id: 1,
-    program: programText(1),
-    analysis: 'The candidate kept the structure of its parent. '.repeat(30),
-    metrics: Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`metric_${index}`, index / 7])),
-    calls: Array.from({ length: 20 }, (_, index) => ({ role: index % 2 ? 'user' : 'system', tokens: index * 13 })),
-  };
-  const times: number[] = [];
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const started = performance.now();
-    for (let copy = 0; copy < 300; copy++) JSON.parse(JSON.stringify({ ...record, id: copy }));
-    times.push(performance.now() - started);
-  }
-  return percentile(times.slice(1), 0.5);
 }
 
 /**
