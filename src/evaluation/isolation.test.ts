@@ -29,6 +29,24 @@ describe('coversFor', () => {
     mkdirSync(open, { recursive: true });
     expect(coversFor([open]).size).toBe(0);
   });
+
+  it('covers a folder it is always to cover, folded into a closed folder above it, and only when it holds a needed path', () => {
+    const experiment = join(root, 'always', 'experiment');
+    const closedSteps = join(experiment, 'steps');
+    mkdirSync(join(closedSteps, 'step_1'), { recursive: true });
+    chmodSync(closedSteps, 0o700);
+    const needed = [join(closedSteps, 'step_1'), join(experiment, 'input.md'), join(root, 'always', 'elsewhere')];
+    expect([...coversFor(needed, { always: [experiment] })]).toEqual([
+      [experiment, [join(closedSteps, 'step_1'), join(experiment, 'input.md')]],
+    ]);
+    expect([...coversFor([join(closedSteps, 'step_1')], { closedAncestors: false })]).toEqual([]);
+    expect([...coversFor([join(root, 'always', 'elsewhere')], { always: [experiment] })]).toEqual([]);
+    const closedAbove = join(root, 'closed-above');
+    mkdirSync(join(closedAbove, 'experiment'), { recursive: true });
+    chmodSync(closedAbove, 0o700);
+    const inside = join(closedAbove, 'experiment', 'input.md');
+    expect([...coversFor([inside], { always: [join(closedAbove, 'experiment')] })]).toEqual([[closedAbove, [inside]]]);
+  });
 });
 
 describe('unshareArguments', () => {
@@ -64,7 +82,18 @@ describe('unshareArguments', () => {
       args.indexOf('asi-evolve-sandbox') + 1,
       args.indexOf('--', args.indexOf('asi-evolve-sandbox')),
     );
-    expect(setup).toEqual(['-s', stepDir, ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path])]);
+    expect(setup).toEqual([
+      '-s',
+      stepDir,
+      // The experiment folder covered, its visible entry and the step folder mounted back.
+      '-c',
+      experiment,
+      '-k',
+      stepDir,
+      '-k',
+      join(experiment, 'input.md'),
+      ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path]),
+    ]);
     expect(args.slice(args.lastIndexOf('/usr/bin/setpriv'))).toEqual([
       '/usr/bin/setpriv',
       '--reuid=65534',

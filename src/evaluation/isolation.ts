@@ -108,11 +108,12 @@ mount -t tmpfs -o mode=1777,size=64m asi-shm /dev/shm
 mount -o remount,ro /dev
 hiding=()
 for entry in "@{hidden[@]}"; do
+  # One renamed away meanwhile (best/ swapped) is no failure; one still there that stays in sight is.
   if [ -d "$entry" ]; then
-    mount -t tmpfs -o mode=0755,size=64k asi-hidden "$entry"
-    hiding+=("$entry")
+    if mount -t tmpfs -o mode=0755,size=64k asi-hidden "$entry" 2>/dev/null; then hiding+=("$entry")
+    elif [ -e "$entry" ]; then echo "asi-evolve: could not hide $entry" >&2; exit 1; fi
   elif [ -e "$entry" ]; then
-    mount --bind /dev/null "$entry"
+    mount --bind /dev/null "$entry" 2>/dev/null || [ ! -e "$entry" ] || { echo "asi-evolve: could not hide $entry" >&2; exit 1; }
   fi
 done
 mkdir -p "$step"
@@ -151,32 +152,52 @@ function closedAncestor(path: string): string | null {
 }
 
 /**
- * For a candidate running as another user: the folders it could not pass on the way to what it
- * needs (the step folder, the experiment's visible entries, the installations on PATH and the
- * read paths), each with the paths to mount back inside it. Nested covers fold into the outer
- * one; a path inside another comes with it.
+ * The folders to cover with an empty tmpfs, each with the paths to mount back inside it: those of
+ * `needed` below it, outermost paths only (a path inside another comes with it). A folder is
+ * covered when it is in `always` and holds a needed path, or, with `closedAncestors`, when it is
+ * the highest folder above a needed path that users other than its owner cannot pass (a candidate
+ * running as another user could not reach the path otherwise). Nested covers fold into the outer one.
  */
-export function coversFor(needed: readonly string[]): Map<string, string[]> {
+export function coversFor(
+  needed: readonly string[],
+  { always = [], closedAncestors = true }: { always?: readonly string[]; closedAncestors?: boolean } = {},
+): Map<string, string[]> {
   const covers = new Map<string, string[]>();
   const distinct = [...new Set(needed)];
   const outer = distinct.filter((path) => !distinct.some((other) => other !== path && isUnder(path, other)));
-  const byPath = outer.map((path) => ({ path, cover: closedAncestor(path) }));
-  const outermost = [
-    ...new Set(byPath.map((each) => each.cover).filter((cover): cover is string => cover !== null)),
-  ].filter((cover, _, all) => !all.some((other) => other !== cover && isUnder(cover, other)));
-  for (const { path } of byPath) {
+  const candidates = new Set<string>();
+  for (const path of outer) {
+    const closed = closedAncestors ? closedAncestor(path) : null;
+    if (closed !== null) candidates.add(closed);
+    for (const folder of always) if (isUnder(path, folder) && path !== folder) candidates.add(folder);
+  }
+  const outermost = [...candidates].filter(
+    (cover, _, all) => !all.some((other) => other !== cover && isUnder(cover, other)),
+  );
+  for (const path of outer) {
     const cover = outermost.find((folder) => isUnder(path, folder) && path !== folder);
     if (cover !== undefined) covers.set(cover, [...(covers.get(cover) ?? []), path]);
   }
   return covers;
 }
 
+/** True for a file or folder (through a link): what the set-up script can open and mount back. */
+function isMountable(path: string): boolean {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() || stats.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `unshare` (util-linux) in new mount, PID, IPC, UTS and (unless `network`) network namespaces,
  * with its own /proc; `--kill-child` takes the namespace down when unshare dies. Without root
  * it maps the user to root in a new user namespace. Inside, {@link unshareSetup} makes the
- * filesystem read-only but the step folder, gives a minimal /dev, and hides the experiment's
- * config, database, best/ and other steps; then `setpriv` drops every capability and, as root,
+ * filesystem read-only but the step folder, gives a minimal /dev, and covers the experiment
+ * folder, mounting back only its visible entries and the step folder (its config, database,
+ * best/ and other steps stay out of sight); then `setpriv` drops every capability and, as root,
  * switches to `dropUser`. Without setpriv: the namespaces only (the plan says so).
  */
 export function unshareArguments(
@@ -220,13 +241,23 @@ export function unshareArguments(
   const experimentDir = resolve(options.experimentDir);
   const stepDir = resolve(options.stepDir);
   const setup: string[] = ['-s', stepDir];
-  if (dropUser !== null) {
-    const visible = experimentEntries(experimentDir).filter(
-      (path) => !isHiddenExperimentEntry(path.slice(experimentDir.length + 1)),
-    );
-    const needed = [stepDir, ...visible, ...installationPaths(options.pathVariable, options.readPaths)];
-    for (const [cover, paths] of coversFor(needed)) setup.push('-c', cover, ...paths.flatMap((path) => ['-k', path]));
-  }
+  // The experiment folder is covered and only its visible entries and the step folder are mounted
+  // back, as bubblewrap shows it: its config, database, best/ and other steps stay out of sight
+  // whatever is made or renamed there later (best/ is swapped by rename while warm sandboxes
+  // wait), and the set-up never mounts over those entries by path, which raced that rename. A
+  // FIFO or socket there is left out (opening it to mount it back could block).
+  const visible = experimentEntries(experimentDir).filter(
+    (path) => !isHiddenExperimentEntry(path.slice(experimentDir.length + 1)) && isMountable(path),
+  );
+  const needed = [
+    stepDir,
+    ...visible,
+    ...(dropUser === null ? [] : installationPaths(options.pathVariable, options.readPaths)),
+  ];
+  const covers = coversFor(needed, { always: [experimentDir], closedAncestors: dropUser !== null });
+  for (const [cover, paths] of covers) setup.push('-c', cover, ...paths.flatMap((path) => ['-k', path]));
+  // Hidden by path as well, for where the experiment folder is seen through a folder mounted back
+  // whole (a read path above it); under its cover these entries are not there.
   for (const entry of hiddenExperimentEntries(experimentDir)) setup.push('-h', entry);
   for (const device of devices) setup.push('-d', device);
   return [...namespaces, bashPath, '-p', '-c', unshareSetup, 'asi-evolve-sandbox', ...setup, '--', ...drop];

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +164,46 @@ describe('runSandboxed under unshare', () => {
     expect(outcome.status).toBe('ok');
     expect(outcome.logs.stdoutTail).toBe('no network\n');
     expect(await survivorsOf(marker)).toEqual([]);
+  });
+});
+
+describe('runSandboxed under unshare, with best/ swapped by rename all the while', () => {
+  it('sets up every time and shows none of the hidden entries', async () => {
+    // An experiment folder every user may pass: the sandbox then hides what it must by itself.
+    const experimentDir = mkdtempSync(join(tmpdir(), 'asi-swapped-best-'));
+    chmodSync(experimentDir, 0o755);
+    mkdirSync(join(experimentDir, 'best'));
+    // As the run swaps best/ when it finds a new best (step-files.ts), but without a pause.
+    const swapper = spawn(
+      'bash',
+      [
+        '-c',
+        'cd "$1"; while :; do mkdir best.tmp; mv best best.old; mv best.tmp best; rmdir best.old; done',
+        'swap',
+        experimentDir,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      for (let step = 1; step <= 12; step++) {
+        const job = scratch.job({
+          sandbox: unshare,
+          experimentDir,
+          stepDir: join(experimentDir, 'steps', `step_${step}`),
+          command: `ls -A "$ASI_EXPERIMENT_DIR" > seen\n${ok}`,
+        });
+        const outcome = await runSandboxed(job);
+        expect({ step, status: outcome.status, stderr: outcome.logs.stderrTail }).toEqual({
+          step,
+          status: 'ok',
+          stderr: '',
+        });
+        expect(readFileSync(join(job.stepDir, 'seen'), 'utf8')).toBe('steps\n');
+      }
+    } finally {
+      swapper.kill('SIGKILL');
+      rmSync(experimentDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,8 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { requires } from '../test-support/requires.js';
 import type { EvaluationJob, EvaluationOutcome } from './outcome.js';
 import { runSandboxed, warmSandbox, type WarmSandbox } from './sandbox.js';
@@ -48,6 +58,22 @@ async function waitForProcesses(marker: string): Promise<number[]> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     const found = processesWithArgument(marker);
+    if (found.length > 0 || Date.now() > deadline) return found;
+    await delay(20);
+  }
+}
+
+/**
+ * The evaluator's shell of a sandbox started for a command that mentions `marker`, once its set-up
+ * is done (the set-up's own processes carry the command too, as an argument).
+ */
+async function waitForEvaluatorShell(marker: string): Promise<number[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const found = processesWithArgument(marker).filter((pid) => {
+      const argv = argvOf(pid);
+      return argv !== null && /(^|\/)bash$/.test(argv[0] ?? '') && !argv.includes('asi-evolve-sandbox');
+    });
     if (found.length > 0 || Date.now() > deadline) return found;
     await delay(20);
   }
@@ -253,6 +279,44 @@ describe.each(isolating)('a warm sandbox, mode %s', (mode) => {
     // Spent: offered again, it only starts the run cold.
     expect(await runSandboxed(first, { warm })).toMatchObject({ status: 'ok', evalScore: 1 });
   });
+
+  it(
+    'keeps best/, the database and the config out of sight when they are made or swapped in after its start',
+    options,
+    async () => {
+      // Its own experiment folder, which every user may pass (the scratch folder may not: a
+      // sandbox that drops to another user then covers it whole and shows only what it needs).
+      const experimentDir = mkdtempSync(join(tmpdir(), `asi-warm-experiment-${mode}-`));
+      chmodSync(experimentDir, 0o755);
+      onTestFinished(() => rmSync(experimentDir, { recursive: true, force: true }));
+      mkdirSync(join(experimentDir, 'best'));
+      writeFileSync(join(experimentDir, 'best', 'code'), 'the old best\n');
+      writeFileSync(join(experimentDir, 'input.md'), 'the task\n');
+      const marker = uniqueSleepSeconds();
+      const evaluation = job({
+        experimentDir,
+        stepDir: join(experimentDir, 'steps', 'step_1'),
+        command: [
+          `: ${marker}`,
+          'ls -A "$ASI_EXPERIMENT_DIR" > seen',
+          'cat "$ASI_EXPERIMENT_DIR"/best/code "$ASI_EXPERIMENT_DIR"/config.yaml >> seen 2>/dev/null',
+          'echo \'{"eval_score": 1}\' > results.json',
+        ].join('\n'),
+      });
+      const warm = warmed(evaluation);
+      expect(await waitForEvaluatorShell(marker)).not.toEqual([]);
+      // As the run swaps best/ for a new best (step-files.ts), and a user adds files meanwhile.
+      mkdirSync(join(experimentDir, 'best.tmp-1'));
+      writeFileSync(join(experimentDir, 'best.tmp-1', 'code'), 'the new best\n');
+      renameSync(join(experimentDir, 'best'), join(experimentDir, 'best.old-1'));
+      renameSync(join(experimentDir, 'best.tmp-1'), join(experimentDir, 'best'));
+      rmSync(join(experimentDir, 'best.old-1'), { recursive: true });
+      writeFileSync(join(experimentDir, 'config.yaml'), 'api_key: secret\n');
+      writeFileSync(join(experimentDir, 'asi-evolve.db'), '');
+      expect(await runSandboxed(evaluation, { warm })).toMatchObject({ status: 'ok' });
+      expect(readFileSync(join(evaluation.stepDir, 'seen'), 'utf8')).toBe('input.md\nsteps\n');
+    },
+  );
 
   it('starts cold in a step folder made again after it was warmed (steps/ deleted meanwhile)', options, async () => {
     const marker = uniqueSleepSeconds();
