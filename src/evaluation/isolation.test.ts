@@ -94,6 +94,32 @@ describe('unshareArguments', () => {
       join(experiment, 'input.md'),
       ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path]),
     ]);
+    // Hundreds of loose files: too many to mount back one by one; the hidden entries are mounted over instead.
+    for (let index = 0; index < 300; index++) writeFileSync(join(experiment, `result-${index}.txt`), '');
+    const crowded = unshareArguments(
+      '/usr/bin/unshare',
+      {
+        network: false,
+        asRoot: true,
+        stepDir,
+        experimentDir: experiment,
+        dropUser: null,
+        pathVariable: '/usr/bin',
+        readPaths: [],
+      },
+      '/usr/bin/setpriv',
+      '/bin/bash',
+      [],
+    );
+    const crowdedSetup = crowded.slice(
+      crowded.indexOf('asi-evolve-sandbox') + 1,
+      crowded.indexOf('--', crowded.indexOf('asi-evolve-sandbox')),
+    );
+    expect(crowdedSetup).toEqual([
+      '-s',
+      stepDir,
+      ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path]),
+    ]);
     expect(args.slice(args.lastIndexOf('/usr/bin/setpriv'))).toEqual([
       '/usr/bin/setpriv',
       '--reuid=65534',

@@ -108,19 +108,25 @@ mount -t tmpfs -o mode=1777,size=64m asi-shm /dev/shm
 mount -o remount,ro /dev
 hiding=()
 for entry in "@{hidden[@]}"; do
-  # One renamed away meanwhile (best/ swapped) is no failure; one still there that stays in sight is.
-  if [ -d "$entry" ]; then
-    if mount -t tmpfs -o mode=0755,size=64k asi-hidden "$entry" 2>/dev/null; then hiding+=("$entry")
-    elif [ -e "$entry" ]; then echo "asi-evolve: could not hide $entry" >&2; exit 1; fi
-  elif [ -e "$entry" ]; then
-    mount --bind /dev/null "$entry" 2>/dev/null || [ ! -e "$entry" ] || { echo "asi-evolve: could not hide $entry" >&2; exit 1; }
-  fi
+  # One renamed away meanwhile (best/ swapped) is tried again, and left once it is gone; one that
+  # stays in sight is a failure.
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if [ -d "$entry" ]; then
+      if mount -t tmpfs -o mode=0755,size=64k asi-hidden "$entry" 2>/dev/null; then hiding+=("$entry"); break; fi
+    elif [ -e "$entry" ]; then
+      mount --bind /dev/null "$entry" 2>/dev/null && break
+    else
+      break
+    fi
+    [ "$attempt" -lt 10 ] || { echo "asi-evolve: could not hide $entry" >&2; exit 1; }
+  done
 done
 mkdir -p "$step"
 mount --no-canonicalize --bind /proc/self/fd/9 "$step"
 mount -o remount,bind,rw "$step"
 exec 9<&-
-for entry in "@{hiding[@]}"; do mount -o remount,ro "$entry"; done
+# Best effort: one renamed away and removed since has taken its mount with it.
+for entry in "@{hiding[@]}"; do mount -o remount,ro "$entry" 2>/dev/null || true; done
 cd "$step"
 exec "$@"
 `.replaceAll('@{', '${');
@@ -180,6 +186,14 @@ export function coversFor(
   }
   return covers;
 }
+
+/**
+ * The most visible entries of an experiment folder that the unshare set-up mounts back under its
+ * cover. It holds a descriptor open for each until all are mounted, and starts one `mount` for
+ * each (about 1 ms): a folder with more (thousands of loose files) keeps its place in view, its
+ * hidden entries mounted over by path, as long as nothing else covers it.
+ */
+const mostEntriesMountedBack = 256;
 
 /** True for a file or folder (through a link): what the set-up script can open and mount back. */
 function isMountable(path: string): boolean {
@@ -254,7 +268,8 @@ export function unshareArguments(
     ...visible,
     ...(dropUser === null ? [] : installationPaths(options.pathVariable, options.readPaths)),
   ];
-  const covers = coversFor(needed, { always: [experimentDir], closedAncestors: dropUser !== null });
+  const always = visible.length <= mostEntriesMountedBack ? [experimentDir] : [];
+  const covers = coversFor(needed, { always, closedAncestors: dropUser !== null });
   for (const [cover, paths] of covers) setup.push('-c', cover, ...paths.flatMap((path) => ['-k', path]));
   // Hidden by path as well, for where the experiment folder is seen through a folder mounted back
   // whole (a read path above it); under its cover these entries are not there.

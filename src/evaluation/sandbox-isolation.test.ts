@@ -168,11 +168,18 @@ describe('runSandboxed under unshare', () => {
 });
 
 describe('runSandboxed under unshare, with best/ swapped by rename all the while', () => {
-  it('sets up every time and shows none of the hidden entries', async () => {
+  // With a few entries the experiment folder is covered and nothing hidden is seen; with hundreds
+  // of loose files its hidden entries are mounted over by path, which must not fail on one that
+  // the swap renamed meanwhile.
+  it.each([
+    { entries: 'a few entries', looseFiles: 0 },
+    { entries: '300 loose files', looseFiles: 300 },
+  ])('sets up every time, with $entries, and shows no best/ where it can cover the folder', async ({ looseFiles }) => {
     // An experiment folder every user may pass: the sandbox then hides what it must by itself.
     const experimentDir = mkdtempSync(join(tmpdir(), 'asi-swapped-best-'));
     chmodSync(experimentDir, 0o755);
     mkdirSync(join(experimentDir, 'best'));
+    for (let index = 0; index < looseFiles; index++) writeFileSync(join(experimentDir, `result-${index}.txt`), '');
     // As the run swaps best/ when it finds a new best (step-files.ts), but without a pause.
     const swapper = spawn(
       'bash',
@@ -182,15 +189,16 @@ describe('runSandboxed under unshare, with best/ swapped by rename all the while
         'swap',
         experimentDir,
       ],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', detached: true },
     );
+    const swapperGone = new Promise((resolve) => swapper.once('exit', resolve));
     try {
       for (let step = 1; step <= 12; step++) {
         const job = scratch.job({
           sandbox: unshare,
           experimentDir,
           stepDir: join(experimentDir, 'steps', `step_${step}`),
-          command: `ls -A "$ASI_EXPERIMENT_DIR" > seen\n${ok}`,
+          command: `ls -A "$ASI_EXPERIMENT_DIR" | grep -v '^result-' > seen\n${ok}`,
         });
         const outcome = await runSandboxed(job);
         expect({ step, status: outcome.status, stderr: outcome.logs.stderrTail }).toEqual({
@@ -198,10 +206,12 @@ describe('runSandboxed under unshare, with best/ swapped by rename all the while
           status: 'ok',
           stderr: '',
         });
-        expect(readFileSync(join(job.stepDir, 'seen'), 'utf8')).toBe('steps\n');
+        if (looseFiles === 0) expect(readFileSync(join(job.stepDir, 'seen'), 'utf8')).toBe('steps\n');
       }
     } finally {
-      swapper.kill('SIGKILL');
+      // Its whole group: a `mv` it started must not move anything while the folder is removed.
+      process.kill(-(swapper.pid as number), 'SIGKILL');
+      await swapperGone;
       rmSync(experimentDir, { recursive: true, force: true });
     }
   });
