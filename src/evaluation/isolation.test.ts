@@ -61,28 +61,29 @@ describe('unshareArguments', () => {
       ['asi-evolve.db', 'best', 'config.yaml', 'steps'].map((name) => join(experiment, name)),
     );
     const stepDir = join(experiment, 'steps', 'step_3');
-    const args = unshareArguments(
-      '/usr/bin/unshare',
-      {
-        network: false,
-        asRoot: true,
-        stepDir,
-        experimentDir: experiment,
-        dropUser: { uid: 65534, gid: 65534 },
-        pathVariable: '/usr/bin',
-        readPaths: [],
-      },
-      '/usr/bin/setpriv',
-      '/bin/bash',
-      [],
-    );
+    const argumentsAs = (dropUser: { uid: number; gid: number } | null): string[] =>
+      unshareArguments(
+        '/usr/bin/unshare',
+        {
+          network: false,
+          asRoot: true,
+          stepDir,
+          experimentDir: experiment,
+          dropUser,
+          pathVariable: '/usr/bin',
+          readPaths: [],
+        },
+        '/usr/bin/setpriv',
+        '/bin/bash',
+        [],
+      );
+    /** The set-up script's own arguments: between its name and the `--` before setpriv. */
+    const setupOf = (args: string[]): string[] =>
+      args.slice(args.indexOf('asi-evolve-sandbox') + 1, args.indexOf('--', args.indexOf('asi-evolve-sandbox')));
+    const args = argumentsAs({ uid: 65534, gid: 65534 });
     expect(args.slice(0, 3)).toEqual(['/usr/bin/unshare', '--mount', '--propagation']);
     expect(args).toContain('--net');
-    const setup = args.slice(
-      args.indexOf('asi-evolve-sandbox') + 1,
-      args.indexOf('--', args.indexOf('asi-evolve-sandbox')),
-    );
-    expect(setup).toEqual([
+    expect(setupOf(args)).toEqual([
       '-s',
       stepDir,
       // The experiment folder covered, its visible entry and the step folder mounted back.
@@ -96,26 +97,7 @@ describe('unshareArguments', () => {
     ]);
     // Hundreds of loose files: too many to mount back one by one; the hidden entries are mounted over instead.
     for (let index = 0; index < 300; index++) writeFileSync(join(experiment, `result-${index}.txt`), '');
-    const crowded = unshareArguments(
-      '/usr/bin/unshare',
-      {
-        network: false,
-        asRoot: true,
-        stepDir,
-        experimentDir: experiment,
-        dropUser: null,
-        pathVariable: '/usr/bin',
-        readPaths: [],
-      },
-      '/usr/bin/setpriv',
-      '/bin/bash',
-      [],
-    );
-    const crowdedSetup = crowded.slice(
-      crowded.indexOf('asi-evolve-sandbox') + 1,
-      crowded.indexOf('--', crowded.indexOf('asi-evolve-sandbox')),
-    );
-    expect(crowdedSetup).toEqual([
+    expect(setupOf(argumentsAs(null))).toEqual([
       '-s',
       stepDir,
       ...hiddenExperimentEntries(experiment).flatMap((path) => ['-h', path]),
