@@ -47,7 +47,7 @@ function replaceFile(path: string, content: string | Buffer): void {
  * the usual case is nothing there: Node's rmSync then makes and catches an error, about five
  * times the cost of the look, and a round removes some seven paths that are not there.
  */
-export function removeIfPresent(path: string): void {
+function removeIfPresent(path: string): void {
   if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) rmSync(path, { recursive: true, force: true });
 }
 
@@ -154,10 +154,10 @@ export function writeLogTail(path: string, tail: TailBuffer): void {
  * is not followed: a candidate could point it at a secret outside its folder.
  */
 export function readFileTail(path: string, maxBytes: number): string | undefined {
-  // Usually absent (an evaluator.log): looking first spares openSync's error.
-  if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
   let descriptor: number;
   try {
+    // Usually absent (an evaluator.log): looking first spares openSync's error.
+    if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
     return undefined;
