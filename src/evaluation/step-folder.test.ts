@@ -1,22 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareStepFolder, readFileTail } from './step-folder.js';
 import { createScratch } from './test-support/scratch.js';
-
-const root = mkdtempSync(join(tmpdir(), 'asi-step-folder-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const scratch = createScratch();
 afterAll(() => scratch.cleanup());
@@ -27,7 +14,7 @@ describe('prepareStepFolder', () => {
     mkdirSync(join(job.stepDir, 'results.json'), { recursive: true });
     writeFileSync(join(job.stepDir, 'results.json', 'inside'), 'a folder in its place');
     writeFileSync(join(job.stepDir, 'evaluator.log'), 'old log\n');
-    const outside = join(root, 'outside.txt');
+    const outside = join(scratch.root, 'outside.txt');
     writeFileSync(outside, 'not to be touched\n');
     symlinkSync(outside, join(job.stepDir, 'code'));
     const files = prepareStepFolder(job);
@@ -47,7 +34,7 @@ describe('prepareStepFolder', () => {
 });
 
 describe('readFileTail', () => {
-  const folder = join(root, 'tails');
+  const folder = join(scratch.root, 'tails');
   mkdirSync(folder, { recursive: true });
 
   it('gives nothing for a path that is not there, or lies under a file', () => {
